@@ -1,0 +1,260 @@
+//! Every signature and verification Trame makes goes through this module,
+//! with `josekit`. Private keys enter and leave it as PKCS#8 PEM (the store
+//! encrypts them at rest); public keys leave it as JWKs.
+
+use josekit::jwk::Jwk;
+use josekit::jwk::alg::ed::EdCurve;
+use josekit::jws::{EdDSA, ES256, JwsHeader, JwsSigner, JwsVerifier, PS256, RS256};
+use josekit::jwt::{self, JwtPayload};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::crypto::{Randomness, b64url, random_id};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("unsupported algorithm {0}")]
+    UnsupportedAlg(String),
+    #[error("key material is invalid: {0}")]
+    BadKey(#[source] josekit::JoseError),
+    #[error("signing failed: {0}")]
+    Sign(#[source] josekit::JoseError),
+    #[error("the token is not a well-formed JWS")]
+    Malformed,
+    #[error("the token's signature does not verify with any known key")]
+    BadSignature,
+    #[error("the token is signed with an algorithm that is not accepted here")]
+    AlgNotAllowed,
+}
+
+/// Signing algorithms Trame issues tokens with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Alg {
+    ES256,
+    RS256,
+    EdDSA,
+}
+
+impl Alg {
+    pub const ALL: [Alg; 3] = [Alg::ES256, Alg::RS256, Alg::EdDSA];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Alg::ES256 => "ES256",
+            Alg::RS256 => "RS256",
+            Alg::EdDSA => "EdDSA",
+        }
+    }
+
+    /// `at_hash`/`c_hash` (OIDC Core §3.1.3.6): the left half of the hash
+    /// that the signature algorithm uses. Ed25519 signs with SHA-512.
+    pub fn half_hash(self, data: &str) -> String {
+        match self {
+            Alg::ES256 | Alg::RS256 => {
+                let h = Sha256::digest(data.as_bytes());
+                b64url(&h[..16])
+            }
+            Alg::EdDSA => {
+                let h = Sha512::digest(data.as_bytes());
+                b64url(&h[..32])
+            }
+        }
+    }
+}
+
+/// A freshly generated key pair, as the store keeps it.
+pub struct GeneratedKey {
+    pub kid: String,
+    pub alg: Alg,
+    /// PKCS#8 PEM of the private key; encrypt before storing.
+    pub private_pem: Vec<u8>,
+    /// The public JWK with `kid`, `alg` and `use` set.
+    pub public_jwk: Value,
+}
+
+pub fn generate(alg: Alg, rng: &dyn Randomness) -> Result<GeneratedKey, KeyError> {
+    let kid = random_id(rng);
+    let (private_pem, jwk) = match alg {
+        Alg::ES256 => {
+            let kp = ES256.generate_key_pair().map_err(KeyError::BadKey)?;
+            (kp.to_pem_private_key(), kp.to_jwk_public_key())
+        }
+        Alg::RS256 => {
+            let kp = RS256.generate_key_pair(2048).map_err(KeyError::BadKey)?;
+            (kp.to_pem_private_key(), kp.to_jwk_public_key())
+        }
+        Alg::EdDSA => {
+            let kp = EdDSA.generate_key_pair(EdCurve::Ed25519).map_err(KeyError::BadKey)?;
+            (kp.to_pem_private_key(), kp.to_jwk_public_key())
+        }
+    };
+    Ok(GeneratedKey { public_jwk: public_jwk_value(jwk, &kid, alg), kid, alg, private_pem })
+}
+
+fn public_jwk_value(mut jwk: Jwk, kid: &str, alg: Alg) -> Value {
+    jwk.set_key_id(kid);
+    jwk.set_algorithm(alg.as_str());
+    jwk.set_key_use("sig");
+    Value::Object(jwk.as_ref().clone())
+}
+
+/// A private key ready to sign.
+pub struct SigningKey {
+    pub kid: String,
+    pub alg: Alg,
+    signer: Box<dyn JwsSigner>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey").field("kid", &self.kid).field("alg", &self.alg).finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    pub fn from_pem(alg: Alg, kid: &str, pem: &[u8]) -> Result<Self, KeyError> {
+        let signer: Box<dyn JwsSigner> = match alg {
+            Alg::ES256 => Box::new(ES256.signer_from_pem(pem).map_err(KeyError::BadKey)?),
+            Alg::RS256 => Box::new(RS256.signer_from_pem(pem).map_err(KeyError::BadKey)?),
+            Alg::EdDSA => Box::new(EdDSA.signer_from_pem(pem).map_err(KeyError::BadKey)?),
+        };
+        Ok(Self { kid: kid.to_owned(), alg, signer })
+    }
+
+    /// Signs `claims` as a compact JWS with the given `typ` header
+    /// (`JWT`, `at+jwt`, `logout+jwt`...).
+    pub fn sign(&self, typ: &str, claims: Map<String, Value>) -> Result<String, KeyError> {
+        let mut header = JwsHeader::new();
+        header.set_token_type(typ);
+        header.set_key_id(&self.kid);
+        let payload = JwtPayload::from_map(claims).map_err(KeyError::Sign)?;
+        jwt::encode_with_signer(&payload, &header, self.signer.as_ref()).map_err(KeyError::Sign)
+    }
+}
+
+/// The header fields a caller needs after verification.
+#[derive(Debug, Clone)]
+pub struct VerifiedJwt {
+    pub typ: Option<String>,
+    pub alg: String,
+    pub kid: Option<String>,
+    pub claims: Map<String, Value>,
+}
+
+/// Algorithms accepted from outside (client assertions). Never `none`, never
+/// HMAC with a public key.
+pub const ACCEPTED_INBOUND: &[&str] = &["ES256", "RS256", "PS256", "EdDSA"];
+
+/// Verifies a compact JWS against a set of public JWKs (a JWKS `keys`
+/// array), choosing by `kid` when the token names one.
+pub fn verify(token: &str, jwks: &[Value], allowed_algs: &[&str]) -> Result<VerifiedJwt, KeyError> {
+    if token.len() > 16 * 1024 || token.split('.').count() != 3 {
+        return Err(KeyError::Malformed);
+    }
+    let header = jwt::decode_header(token).map_err(|_| KeyError::Malformed)?;
+    let alg = header.claim("alg").and_then(Value::as_str).ok_or(KeyError::Malformed)?.to_owned();
+    if !allowed_algs.contains(&alg.as_str()) {
+        return Err(KeyError::AlgNotAllowed);
+    }
+    let kid = header.claim("kid").and_then(Value::as_str).map(str::to_owned);
+    let typ = header.claim("typ").and_then(Value::as_str).map(str::to_owned);
+    let candidates = jwks.iter().filter(|k| match (&kid, k.get("kid").and_then(Value::as_str)) {
+        (Some(want), Some(have)) => want == have,
+        _ => true,
+    });
+    for jwk in candidates {
+        let Some(verifier) = verifier_for(&alg, jwk) else { continue };
+        if let Ok((payload, _)) = jwt::decode_with_verifier(token, verifier.as_ref()) {
+            return Ok(VerifiedJwt { typ, alg, kid, claims: payload.claims_set().clone() });
+        }
+    }
+    Err(KeyError::BadSignature)
+}
+
+fn verifier_for(alg: &str, jwk: &Value) -> Option<Box<dyn JwsVerifier>> {
+    let map = jwk.as_object()?.clone();
+    if let Some(key_alg) = map.get("alg").and_then(Value::as_str) {
+        if key_alg != alg {
+            return None;
+        }
+    }
+    if map.get("use").and_then(Value::as_str).is_some_and(|u| u != "sig") {
+        return None;
+    }
+    let jwk = Jwk::from_map(map).ok()?;
+    let v: Box<dyn JwsVerifier> = match alg {
+        "ES256" => Box::new(ES256.verifier_from_jwk(&jwk).ok()?),
+        "RS256" => Box::new(RS256.verifier_from_jwk(&jwk).ok()?),
+        "PS256" => Box::new(PS256.verifier_from_jwk(&jwk).ok()?),
+        "EdDSA" => Box::new(EdDSA.verifier_from_jwk(&jwk).ok()?),
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// Reads a JWT's claims without verifying anything. Only for choosing which
+/// keys to verify with (e.g. the `iss` of a client assertion); the result
+/// must never be trusted on its own.
+pub fn peek_claims(token: &str) -> Option<Map<String, Value>> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = crate::crypto::b64url_decode(payload)?;
+    serde_json::from_slice::<Value>(&bytes).ok()?.as_object().cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::OsRandom;
+    use serde_json::json;
+
+    #[test]
+    fn sign_and_verify_each_alg() {
+        for alg in Alg::ALL {
+            let k = generate(alg, &OsRandom).unwrap();
+            let signer = SigningKey::from_pem(alg, &k.kid, &k.private_pem).unwrap();
+            let mut claims = Map::new();
+            claims.insert("sub".into(), json!("alice"));
+            let token = signer.sign("at+jwt", claims).unwrap();
+            let v = verify(&token, &[k.public_jwk.clone()], &[alg.as_str()]).unwrap();
+            assert_eq!(v.claims["sub"], "alice");
+            assert_eq!(v.typ.as_deref(), Some("at+jwt"));
+            assert_eq!(v.kid.as_deref(), Some(k.kid.as_str()));
+            assert_eq!(k.public_jwk["alg"], alg.as_str());
+            assert!(k.public_jwk.get("d").is_none(), "public JWK must not leak the private part");
+        }
+    }
+
+    #[test]
+    fn verification_refusals() {
+        let k = generate(Alg::ES256, &OsRandom).unwrap();
+        let other = generate(Alg::ES256, &OsRandom).unwrap();
+        let signer = SigningKey::from_pem(Alg::ES256, &k.kid, &k.private_pem).unwrap();
+        let token = signer.sign("JWT", Map::new()).unwrap();
+        // Wrong key.
+        assert!(matches!(verify(&token, &[other.public_jwk.clone()], &["ES256"]), Err(KeyError::BadSignature)));
+        // Algorithm not allowed.
+        assert!(matches!(verify(&token, &[k.public_jwk.clone()], &["RS256"]), Err(KeyError::AlgNotAllowed)));
+        // Tampered payload.
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let forged = b64url(br#"{"sub":"mallory"}"#);
+        parts[1] = &forged;
+        assert!(verify(&parts.join("."), &[k.public_jwk.clone()], &["ES256"]).is_err());
+        // alg=none.
+        let none = format!("{}.{}.", b64url(br#"{"alg":"none"}"#), b64url(b"{}"));
+        assert!(matches!(verify(&none, &[k.public_jwk.clone()], ACCEPTED_INBOUND), Err(KeyError::AlgNotAllowed)));
+        assert!(matches!(verify("garbage", &[], ACCEPTED_INBOUND), Err(KeyError::Malformed)));
+    }
+
+    #[test]
+    fn at_hash_matches_spec_example() {
+        // OIDC Core appendix A.3 uses RS256: at_hash of "jHkWEdUXMU1BwAsC4vtUsZwnNjsuwplDIC3T6xzWmVs" ... we
+        // check the rule itself: left half of SHA-256, base64url.
+        let h = Alg::RS256.half_hash("abc");
+        assert_eq!(h, b64url(&Sha256::digest(b"abc")[..16]));
+        assert_eq!(Alg::EdDSA.half_hash("abc").len(), 43);
+    }
+}

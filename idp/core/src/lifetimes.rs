@@ -1,0 +1,25 @@
+//! How long things live, in seconds. One place, so the relationships between
+//! them (a key stays published longer than any token it signed) are visible.
+
+/// Authorization codes: short, single-use (RFC 9700 §4.2 recommends minutes at most).
+pub const AUTHORIZATION_CODE: i64 = 60;
+/// A pending sign-in (the interaction between /authorize and the code).
+pub const INTERACTION: i64 = 30 * 60;
+pub const ACCESS_TOKEN: i64 = 5 * 60;
+pub const ID_TOKEN: i64 = 5 * 60;
+/// Refresh tokens: sliding, each rotation gives a new one with this lifetime.
+pub const REFRESH_TOKEN: i64 = 14 * 24 * 3600;
+/// Browser SSO session.
+pub const SESSION: i64 = 12 * 3600;
+/// Remember that a code was redeemed, to detect replays, well past its expiry.
+pub const CODE_REPLAY_MEMORY: i64 = 3600;
+/// Client assertion (`private_key_jwt`) maximum lifetime we accept, and
+/// how long we remember its `jti`.
+pub const CLIENT_ASSERTION_MAX: i64 = 10 * 60;
+/// Allowed clock skew when checking `iat`/`exp`/`nbf` of inbound JWTs.
+pub const CLOCK_SKEW: i64 = 60;
+/// After a rotation, a key stays published for this long past the moment it
+/// stopped signing: longer than any token it signed can live.
+pub const KEY_RETENTION: i64 = if ID_TOKEN > ACCESS_TOKEN { ID_TOKEN } else { ACCESS_TOKEN } + 3600;
+/// Sign-in failures counted over this window for throttling.
+pub const THROTTLE_WINDOW: i64 = 15 * 60;

@@ -1,0 +1,11 @@
+//! sea-orm entities, one per table. Timestamps are Unix seconds (BIGINT) and
+//! structured values are JSON text, so one schema serves SQLite and PostgreSQL.
+
+pub mod catalog_version;
+pub mod client;
+pub mod consent;
+pub mod grant;
+pub mod refresh_token;
+pub mod signing_key;
+pub mod tenant;
+pub mod user;

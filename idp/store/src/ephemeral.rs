@@ -1,0 +1,268 @@
+//! The ephemeral store: short-lived entries with a TTL, in Redis when one is
+//! configured (shared by every node) or in this process otherwise.
+//!
+//! Single-use entries are taken with one atomic operation (GETDEL), never
+//! read-then-delete, so two nodes racing on the same code cannot both win.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use redis::AsyncCommands;
+use redis::aio::ConnectionManager;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EphemeralError {
+    #[error("the ephemeral store is unavailable")]
+    Unavailable(#[source] redis::RedisError),
+}
+
+type Result<T> = std::result::Result<T, EphemeralError>;
+
+#[derive(Clone)]
+pub enum Ephemeral {
+    Memory(MemoryStore),
+    Redis(RedisStore),
+}
+
+impl std::fmt::Debug for Ephemeral {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Ephemeral::Memory(_) => "Ephemeral::Memory",
+            Ephemeral::Redis(_) => "Ephemeral::Redis",
+        })
+    }
+}
+
+impl Ephemeral {
+    pub fn memory() -> Self {
+        Ephemeral::Memory(MemoryStore::default())
+    }
+
+    /// Connects to Redis; every key is prefixed with `prefix` so several
+    /// deployments (or test runs) can share one server.
+    pub async fn redis(url: &str, prefix: &str) -> Result<Self> {
+        let client = redis::Client::open(url).map_err(EphemeralError::Unavailable)?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(2);
+        let conn = ConnectionManager::new_with_config(client, config).await.map_err(EphemeralError::Unavailable)?;
+        Ok(Ephemeral::Redis(RedisStore { conn, prefix: prefix.to_owned() }))
+    }
+
+    pub async fn put(&self, key: &str, value: &str, ttl_secs: i64) -> Result<()> {
+        let ttl = ttl_secs.max(1) as u64;
+        match self {
+            Ephemeral::Memory(m) => {
+                m.insert(key, Value::Text(value.to_owned()), ttl);
+                Ok(())
+            }
+            Ephemeral::Redis(r) => {
+                let mut c = r.conn.clone();
+                c.set_ex::<_, _, ()>(r.key(key), value, ttl).await.map_err(EphemeralError::Unavailable)
+            }
+        }
+    }
+
+    /// Stores only if the key does not exist yet; true when stored. Used for
+    /// replay guards (`jti`).
+    pub async fn put_if_absent(&self, key: &str, value: &str, ttl_secs: i64) -> Result<bool> {
+        let ttl = ttl_secs.max(1) as u64;
+        match self {
+            Ephemeral::Memory(m) => Ok(m.insert_if_absent(key, Value::Text(value.to_owned()), ttl)),
+            Ephemeral::Redis(r) => {
+                let mut c = r.conn.clone();
+                let opts = redis::SetOptions::default().conditional_set(redis::ExistenceCheck::NX).with_expiration(redis::SetExpiry::EX(ttl));
+                let res: Option<String> = c.set_options(r.key(key), value, opts).await.map_err(EphemeralError::Unavailable)?;
+                Ok(res.is_some())
+            }
+        }
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Option<String>> {
+        match self {
+            Ephemeral::Memory(m) => Ok(m.get(key).and_then(Value::text)),
+            Ephemeral::Redis(r) => {
+                let mut c = r.conn.clone();
+                c.get(r.key(key)).await.map_err(EphemeralError::Unavailable)
+            }
+        }
+    }
+
+    /// Reads and deletes in one atomic step.
+    pub async fn take(&self, key: &str) -> Result<Option<String>> {
+        match self {
+            Ephemeral::Memory(m) => Ok(m.remove(key).and_then(Value::text)),
+            Ephemeral::Redis(r) => {
+                let mut c = r.conn.clone();
+                c.get_del(r.key(key)).await.map_err(EphemeralError::Unavailable)
+            }
+        }
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<()> {
+        match self {
+            Ephemeral::Memory(m) => {
+                m.remove(key);
+                Ok(())
+            }
+            Ephemeral::Redis(r) => {
+                let mut c = r.conn.clone();
+                c.del::<_, ()>(r.key(key)).await.map_err(EphemeralError::Unavailable)
+            }
+        }
+    }
+
+    /// Increments a counter that expires `window_secs` after its first
+    /// increment; returns the new count. Used for throttling.
+    pub async fn incr(&self, key: &str, window_secs: i64) -> Result<i64> {
+        let ttl = window_secs.max(1) as u64;
+        match self {
+            Ephemeral::Memory(m) => Ok(m.incr(key, ttl)),
+            Ephemeral::Redis(r) => {
+                let script = redis::Script::new(
+                    "local v = redis.call('INCR', KEYS[1]) if v == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return v",
+                );
+                let mut c = r.conn.clone();
+                script.key(r.key(key)).arg(ttl).invoke_async(&mut c).await.map_err(EphemeralError::Unavailable)
+            }
+        }
+    }
+
+    /// Reads a counter without changing it.
+    pub async fn count(&self, key: &str) -> Result<i64> {
+        match self {
+            Ephemeral::Memory(m) => Ok(m.get(key).map(|v| v.count()).unwrap_or(0)),
+            Ephemeral::Redis(r) => {
+                let mut c = r.conn.clone();
+                let v: Option<i64> = c.get(r.key(key)).await.map_err(EphemeralError::Unavailable)?;
+                Ok(v.unwrap_or(0))
+            }
+        }
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        match self {
+            Ephemeral::Memory(_) => Ok(()),
+            Ephemeral::Redis(r) => {
+                let mut c = r.conn.clone();
+                redis::cmd("PING").query_async::<()>(&mut c).await.map_err(EphemeralError::Unavailable)
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    prefix: String,
+}
+
+impl RedisStore {
+    fn key(&self, k: &str) -> String {
+        format!("{}{}", self.prefix, k)
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Value {
+    Text(String),
+    Count(i64),
+}
+
+impl Value {
+    fn text(self) -> Option<String> {
+        match self {
+            Value::Text(s) => Some(s),
+            Value::Count(n) => Some(n.to_string()),
+        }
+    }
+    fn count(self) -> i64 {
+        match self {
+            Value::Count(n) => n,
+            Value::Text(s) => s.parse().unwrap_or(0),
+        }
+    }
+}
+
+/// The in-process store for a single node without Redis.
+#[derive(Clone, Default)]
+pub struct MemoryStore {
+    inner: Arc<Mutex<MemoryInner>>,
+}
+
+#[derive(Default)]
+struct MemoryInner {
+    entries: HashMap<String, (Value, Instant)>,
+    ops: u64,
+}
+
+impl MemoryInner {
+    /// Drops expired entries now and then, so memory stays bounded by what
+    /// is live rather than by what was ever written.
+    fn maintain(&mut self, now: Instant) {
+        self.ops += 1;
+        if self.ops % 1024 == 0 {
+            self.entries.retain(|_, (_, exp)| *exp > now);
+        }
+    }
+    fn live(&mut self, key: &str, now: Instant) -> Option<&mut (Value, Instant)> {
+        if self.entries.get(key).is_some_and(|(_, exp)| *exp <= now) {
+            self.entries.remove(key);
+        }
+        self.entries.get_mut(key)
+    }
+}
+
+impl MemoryStore {
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryInner> {
+        // A panic while holding this lock cannot leave an entry half-written
+        // (every operation is a single map call), so poisoning is ignored.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn insert(&self, key: &str, v: Value, ttl: u64) {
+        let now = Instant::now();
+        let mut g = self.lock();
+        g.maintain(now);
+        g.entries.insert(key.to_owned(), (v, now + Duration::from_secs(ttl)));
+    }
+
+    fn insert_if_absent(&self, key: &str, v: Value, ttl: u64) -> bool {
+        let now = Instant::now();
+        let mut g = self.lock();
+        g.maintain(now);
+        if g.live(key, now).is_some() {
+            return false;
+        }
+        g.entries.insert(key.to_owned(), (v, now + Duration::from_secs(ttl)));
+        true
+    }
+
+    fn get(&self, key: &str) -> Option<Value> {
+        let now = Instant::now();
+        let mut g = self.lock();
+        g.live(key, now).map(|(v, _)| v.clone())
+    }
+
+    fn remove(&self, key: &str) -> Option<Value> {
+        let now = Instant::now();
+        let mut g = self.lock();
+        g.live(key, now)?;
+        g.entries.remove(key).map(|(v, _)| v)
+    }
+
+    fn incr(&self, key: &str, ttl: u64) -> i64 {
+        let now = Instant::now();
+        let mut g = self.lock();
+        g.maintain(now);
+        if let Some((v, _)) = g.live(key, now) {
+            let n = v.clone().count() + 1;
+            *v = Value::Count(n);
+            return n;
+        }
+        g.entries.insert(key.to_owned(), (Value::Count(1), now + Duration::from_secs(ttl)));
+        1
+    }
+}

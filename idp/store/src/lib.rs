@@ -1,0 +1,89 @@
+//! Trame's storage.
+//!
+//! Two stores with different promises:
+//! - [`Store`]: durable state in SQL through sea-orm (SQLite embedded by
+//!   default, PostgreSQL to scale out). Only this crate writes SQL.
+//! - [`Ephemeral`]: short-lived state (codes, sessions, pending sign-ins,
+//!   replay guards, throttling counters), in Redis or in process. Every entry
+//!   has a TTL and anything single-use is taken atomically.
+
+mod entity;
+mod ephemeral;
+mod error;
+mod master_key;
+mod migration;
+mod repo;
+
+pub use ephemeral::{Ephemeral, EphemeralError};
+pub use error::StoreError;
+pub use master_key::MasterKey;
+pub use repo::clients::NewClient;
+pub use repo::grants::{Grant, NewGrant, RefreshOutcome};
+pub use repo::keys::{KeyInfo, KeyStatus, TenantKeys};
+pub use repo::users::NewUser;
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm_migration::MigratorTrait;
+use trame_core::Randomness;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The durable store: a database connection plus the master key that seals
+/// private signing keys.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    master_key: MasterKey,
+    rng: std::sync::Arc<dyn Randomness>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://...`).
+    pub async fn connect(url: &str, master_key: MasterKey, rng: std::sync::Arc<dyn Randomness>) -> Result<Self> {
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false).connect_timeout(std::time::Duration::from_secs(5)).acquire_timeout(std::time::Duration::from_secs(5));
+        if url.starts_with("sqlite:") {
+            // SQLite allows one writer; a small pool avoids "database is locked".
+            opts.max_connections(4).min_connections(1);
+        } else {
+            opts.max_connections(20).min_connections(1);
+        }
+        let db = Database::connect(opts).await.map_err(StoreError::Db)?;
+        if url.starts_with("sqlite:") {
+            use sea_orm::ConnectionTrait;
+            // WAL lets readers proceed during a write; busy_timeout makes a
+            // second writer (a CLI command beside a running server) wait
+            // instead of failing.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000", "PRAGMA synchronous=NORMAL"] {
+                db.execute_unprepared(pragma).await.map_err(StoreError::Db)?;
+            }
+        }
+        Ok(Self { db, master_key, rng })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        migration::Migrator::up(&self.db, None).await.map_err(StoreError::Db)
+    }
+
+    /// Names of migrations not yet applied.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>> {
+        let pending = migration::Migrator::get_pending_migrations(&self.db).await.map_err(StoreError::Db)?;
+        Ok(pending.iter().map(|m| m.name().to_owned()).collect())
+    }
+
+    /// A cheap query that proves the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await.map_err(StoreError::Db)
+    }
+
+    pub(crate) fn rng(&self) -> &dyn Randomness {
+        self.rng.as_ref()
+    }
+}

@@ -1,0 +1,172 @@
+//! Schema migrations. They run at start-up and with `trame migrate`; each is
+//! applied once, in order, and recorded in `seaql_migrations`.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
+
+mod m0001_foundation {
+    use super::*;
+
+    #[derive(DeriveMigrationName)]
+    pub struct Migration;
+
+    fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+        let mut idx = Index::create();
+        idx.name(name).table(table);
+        for c in cols {
+            idx.col(*c);
+        }
+        if unique {
+            idx.unique();
+        }
+        idx.to_owned()
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.create_table(
+                Table::create()
+                    .table("tenants")
+                    .col(string("id").primary_key())
+                    .col(string_uniq("slug"))
+                    .col(string_uniq("issuer"))
+                    .col(string("display_name"))
+                    .col(string("pairwise_salt"))
+                    .col(big_integer("created_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_table(
+                Table::create()
+                    .table("users")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("username"))
+                    .col(string("username_key"))
+                    .col(string_null("email"))
+                    .col(boolean("email_verified"))
+                    .col(string_null("given_name"))
+                    .col(string_null("family_name"))
+                    .col(string_null("phone_number"))
+                    .col(text_null("password_hash"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer("updated_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("users", "users_tenant_username", &["tenant_id", "username_key"], true)).await?;
+            m.create_table(
+                Table::create()
+                    .table("clients")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("client_id"))
+                    .col(string_null("name"))
+                    .col(string_null("secret_digest"))
+                    .col(string("auth_method"))
+                    .col(text("redirect_uris"))
+                    .col(text("post_logout_redirect_uris"))
+                    .col(text("grant_types"))
+                    .col(text("scopes"))
+                    .col(string("subject_type"))
+                    .col(string_null("sector_identifier"))
+                    .col(string("pkce"))
+                    .col(boolean("skip_consent"))
+                    .col(string("id_token_alg"))
+                    .col(text_null("jwks_uri"))
+                    .col(text_null("jwks"))
+                    .col(big_integer("created_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("clients", "clients_tenant_client", &["tenant_id", "client_id"], true)).await?;
+            m.create_table(
+                Table::create()
+                    .table("signing_keys")
+                    .col(string("kid").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("alg"))
+                    .col(text("private_key_sealed"))
+                    .col(text("public_jwk"))
+                    .col(big_integer("activates_at"))
+                    .col(big_integer("created_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("signing_keys", "signing_keys_tenant", &["tenant_id", "alg", "activates_at"], false)).await?;
+            m.create_table(
+                Table::create()
+                    .table("consents")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("user_id"))
+                    .col(string("client_id"))
+                    .col(text("scopes"))
+                    .col(big_integer("granted_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("consents", "consents_unique", &["tenant_id", "user_id", "client_id"], true)).await?;
+            m.create_table(
+                Table::create()
+                    .table("grants")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("client_id"))
+                    .col(string("user_id"))
+                    .col(text("scopes"))
+                    .col(text("claims"))
+                    .col(big_integer("auth_time"))
+                    .col(string("acr"))
+                    .col(text("amr"))
+                    .col(string("sid"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer("expires_at"))
+                    .col(big_integer_null("revoked_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("grants", "grants_user", &["tenant_id", "user_id"], false)).await?;
+            m.create_table(
+                Table::create()
+                    .table("refresh_tokens")
+                    .col(string("digest").primary_key())
+                    .col(string("grant_id"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer("expires_at"))
+                    .col(big_integer_null("used_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("refresh_tokens", "refresh_tokens_grant", &["grant_id"], false)).await?;
+            m.create_table(
+                Table::create()
+                    .table("catalog_version")
+                    .col(integer("id").primary_key())
+                    .col(big_integer("version"))
+                    .to_owned(),
+            )
+            .await?;
+            let insert = Query::insert().into_table("catalog_version").columns(["id", "version"]).values_panic([1.into(), 1i64.into()]).to_owned();
+            m.exec_stmt(insert).await?;
+            Ok(())
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            for t in ["catalog_version", "refresh_tokens", "grants", "consents", "signing_keys", "clients", "users", "tenants"] {
+                m.drop_table(Table::drop().table(t).to_owned()).await?;
+            }
+            Ok(())
+        }
+    }
+}

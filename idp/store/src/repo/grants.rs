@@ -1,0 +1,209 @@
+//! Grants (what a user let a client do), their refresh tokens, and consents.
+//!
+//! A grant is the refresh-token family: every refresh token belongs to one,
+//! rotation adds a token and marks the old one used, and the reuse of a used
+//! token revokes the whole grant (RFC 9700 §4.14.2).
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+use super::{json_list, new_id, parse_list};
+use crate::entity::{consent, grant, refresh_token};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct NewGrant {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub user_id: String,
+    pub scopes: String,
+    pub claims: serde_json::Value,
+    pub auth_time: i64,
+    pub acr: String,
+    pub amr: Vec<String>,
+    pub sid: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub id: String,
+    pub tenant_id: String,
+    pub client_id: String,
+    pub user_id: String,
+    pub scopes: String,
+    pub claims: serde_json::Value,
+    pub auth_time: i64,
+    pub acr: String,
+    pub amr: Vec<String>,
+    pub sid: String,
+    pub expires_at: i64,
+    pub revoked: bool,
+}
+
+impl Grant {
+    pub fn is_active(&self, now: i64) -> bool {
+        !self.revoked && self.expires_at > now
+    }
+}
+
+fn to_domain(m: grant::Model) -> Result<Grant> {
+    Ok(Grant {
+        claims: serde_json::from_str(&m.claims).map_err(|_| StoreError::Corrupt("grant claims".into()))?,
+        amr: parse_list(&m.amr, "grant amr")?,
+        id: m.id,
+        tenant_id: m.tenant_id,
+        client_id: m.client_id,
+        user_id: m.user_id,
+        scopes: m.scopes,
+        auth_time: m.auth_time,
+        acr: m.acr,
+        sid: m.sid,
+        expires_at: m.expires_at,
+        revoked: m.revoked_at.is_some(),
+    })
+}
+
+/// The result of presenting a refresh token.
+#[derive(Debug)]
+pub enum RefreshOutcome {
+    /// Valid and now used; the caller issues the successor.
+    Rotated(Grant),
+    /// Already used: the grant has been revoked.
+    Reused,
+    /// Unknown, expired, or its grant is revoked or expired.
+    Invalid,
+}
+
+impl Store {
+    pub async fn create_grant(&self, g: NewGrant, now: i64) -> Result<Grant> {
+        let m = grant::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: Set(g.tenant_id),
+            client_id: Set(g.client_id),
+            user_id: Set(g.user_id),
+            scopes: Set(g.scopes),
+            claims: Set(g.claims.to_string()),
+            auth_time: Set(g.auth_time),
+            acr: Set(g.acr),
+            amr: Set(json_list(&g.amr)),
+            sid: Set(g.sid),
+            created_at: Set(now),
+            expires_at: Set(g.expires_at),
+            revoked_at: Set(None),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(StoreError::Db)?;
+        to_domain(m)
+    }
+
+    pub async fn grant(&self, id: &str) -> Result<Option<Grant>> {
+        let row = grant::Entity::find_by_id(id.to_owned()).one(&self.db).await.map_err(StoreError::Db)?;
+        row.map(to_domain).transpose()
+    }
+
+    pub async fn revoke_grant(&self, id: &str, now: i64) -> Result<()> {
+        grant::Entity::update_many()
+            .col_expr(grant::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(grant::Column::Id.eq(id))
+            .filter(grant::Column::RevokedAt.is_null())
+            .exec(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(())
+    }
+
+    /// Records a new refresh token (its digest) for a grant.
+    pub async fn add_refresh_token(&self, grant_id: &str, digest: &str, now: i64, expires_at: i64) -> Result<()> {
+        refresh_token::ActiveModel {
+            digest: Set(digest.to_owned()),
+            grant_id: Set(grant_id.to_owned()),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            used_at: Set(None),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(StoreError::Db)?;
+        Ok(())
+    }
+
+    /// Marks a refresh token used, atomically: of two concurrent requests
+    /// with the same token, exactly one wins; the other is a reuse.
+    pub async fn use_refresh_token(&self, digest: &str, now: i64) -> Result<RefreshOutcome> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let Some(row) = refresh_token::Entity::find_by_id(digest.to_owned()).one(&txn).await.map_err(StoreError::Db)? else {
+            return Ok(RefreshOutcome::Invalid);
+        };
+        let claimed = refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(refresh_token::Column::Digest.eq(digest))
+            .filter(refresh_token::Column::UsedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        if claimed.rows_affected == 0 {
+            grant::Entity::update_many()
+                .col_expr(grant::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+                .filter(grant::Column::Id.eq(row.grant_id.as_str()))
+                .filter(grant::Column::RevokedAt.is_null())
+                .exec(&txn)
+                .await
+                .map_err(StoreError::Db)?;
+            txn.commit().await.map_err(StoreError::Db)?;
+            return Ok(RefreshOutcome::Reused);
+        }
+        let grant = grant::Entity::find_by_id(row.grant_id.clone()).one(&txn).await.map_err(StoreError::Db)?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        match grant.map(to_domain).transpose()? {
+            Some(g) if g.is_active(now) && row.expires_at > now => Ok(RefreshOutcome::Rotated(g)),
+            _ => Ok(RefreshOutcome::Invalid),
+        }
+    }
+
+    /// For introspection and revocation: the grant of a refresh token that is
+    /// still usable.
+    pub async fn refresh_token_grant(&self, digest: &str, now: i64) -> Result<Option<Grant>> {
+        let Some(row) = refresh_token::Entity::find_by_id(digest.to_owned()).one(&self.db).await.map_err(StoreError::Db)? else {
+            return Ok(None);
+        };
+        if row.used_at.is_some() || row.expires_at <= now {
+            return Ok(None);
+        }
+        Ok(self.grant(&row.grant_id).await?.filter(|g| g.is_active(now)))
+    }
+
+    /// The scopes a user already consented to for a client.
+    pub async fn consented_scopes(&self, tenant_id: &str, user_id: &str, client_id: &str) -> Result<Option<String>> {
+        let row = consent::Entity::find()
+            .filter(consent::Column::TenantId.eq(tenant_id))
+            .filter(consent::Column::UserId.eq(user_id))
+            .filter(consent::Column::ClientId.eq(client_id))
+            .one(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(row.map(|r| r.scopes))
+    }
+
+    pub async fn save_consent(&self, tenant_id: &str, user_id: &str, client_id: &str, scopes: &str, now: i64) -> Result<()> {
+        let am = consent::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: Set(tenant_id.to_owned()),
+            user_id: Set(user_id.to_owned()),
+            client_id: Set(client_id.to_owned()),
+            scopes: Set(scopes.to_owned()),
+            granted_at: Set(now),
+        };
+        consent::Entity::insert(am)
+            .on_conflict(
+                OnConflict::columns([consent::Column::TenantId, consent::Column::UserId, consent::Column::ClientId])
+                    .update_columns([consent::Column::Scopes, consent::Column::GrantedAt])
+                    .to_owned(),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+//! Repositories: the queries, grouped by what they are about. One query per
+//! need, written once for both SQL backends.
+
+pub mod catalog;
+pub mod clients;
+pub mod grants;
+pub mod keys;
+pub mod tenants;
+pub mod users;
+
+pub(crate) fn json_list(v: &[String]) -> String {
+    serde_json::to_string(v).expect("a list of strings serializes")
+}
+
+pub(crate) fn parse_list(s: &str, what: &str) -> crate::Result<Vec<String>> {
+    serde_json::from_str(s).map_err(|_| crate::StoreError::Corrupt(format!("{what} is not a JSON list")))
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

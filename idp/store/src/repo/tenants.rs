@@ -1,0 +1,53 @@
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use trame_core::crypto::{b64url, b64url_decode};
+use trame_core::ids::{Issuer, TenantSlug};
+use trame_core::keys::Alg;
+use trame_core::tenant::Tenant;
+
+use super::{catalog, keys, new_id};
+use crate::entity::tenant;
+use crate::{Result, Store, StoreError};
+
+fn to_domain(m: tenant::Model) -> Result<Tenant> {
+    Ok(Tenant {
+        slug: TenantSlug::parse(&m.slug).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        issuer: Issuer::parse(&m.issuer).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        pairwise_salt: b64url_decode(&m.pairwise_salt).ok_or_else(|| StoreError::Corrupt("pairwise salt".into()))?,
+        id: m.id,
+        display_name: m.display_name,
+    })
+}
+
+impl Store {
+    /// Creates a tenant with its first signing key (ES256), in one
+    /// transaction: either both exist afterwards or neither does.
+    pub async fn create_tenant(&self, slug: &TenantSlug, issuer: &Issuer, display_name: &str, now: i64) -> Result<Tenant> {
+        let mut salt = [0u8; 32];
+        self.rng().fill(&mut salt);
+        let id = new_id();
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let row = tenant::ActiveModel {
+            id: Set(id.clone()),
+            slug: Set(slug.as_str().to_owned()),
+            issuer: Set(issuer.as_str().to_owned()),
+            display_name: Set(display_name.to_owned()),
+            pairwise_salt: Set(b64url(&salt)),
+            created_at: Set(now),
+        };
+        let model = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("a tenant with slug '{slug}' or issuer '{issuer}'")))?;
+        keys::insert_new_key(&txn, self, &id, Alg::ES256, now, now).await?;
+        catalog::bump(&txn).await?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        to_domain(model)
+    }
+
+    pub async fn list_tenants(&self) -> Result<Vec<Tenant>> {
+        let rows = tenant::Entity::find().order_by_asc(tenant::Column::Slug).all(&self.db).await.map_err(StoreError::Db)?;
+        rows.into_iter().map(to_domain).collect()
+    }
+
+    pub async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>> {
+        let row = tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(&self.db).await.map_err(StoreError::Db)?;
+        row.map(to_domain).transpose()
+    }
+}

@@ -1,0 +1,107 @@
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use trame_core::user::UserProfile;
+
+use super::new_id;
+use crate::entity::user;
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub username: String,
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// An argon2id PHC string, never a plain password.
+    pub password_hash: Option<String>,
+}
+
+fn to_domain(m: &user::Model) -> UserProfile {
+    UserProfile {
+        id: m.id.clone(),
+        username: m.username.clone(),
+        email: m.email.clone(),
+        email_verified: m.email_verified,
+        given_name: m.given_name.clone(),
+        family_name: m.family_name.clone(),
+        phone_number: m.phone_number.clone(),
+        phone_number_verified: false,
+        address: None,
+        locale: None,
+        updated_at: m.updated_at,
+    }
+}
+
+/// Usernames are unique without regard to case.
+fn username_key(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+impl Store {
+    pub async fn create_user(&self, tenant_id: &str, new: NewUser, now: i64) -> Result<UserProfile> {
+        let username = new.username.trim();
+        if username.is_empty() || username.len() > 200 || username.chars().any(char::is_control) {
+            return Err(StoreError::Invalid("a username is 1 to 200 printable characters".into()));
+        }
+        let row = user::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: Set(tenant_id.to_owned()),
+            username: Set(username.to_owned()),
+            username_key: Set(username_key(username)),
+            email: Set(new.email),
+            email_verified: Set(false),
+            given_name: Set(new.given_name),
+            family_name: Set(new.family_name),
+            phone_number: Set(None),
+            password_hash: Set(new.password_hash),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        let m = row.insert(&self.db).await.map_err(|e| StoreError::from_db(e, format!("user '{username}'")))?;
+        Ok(to_domain(&m))
+    }
+
+    pub async fn list_users(&self, tenant_id: &str) -> Result<Vec<UserProfile>> {
+        let rows = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .order_by_asc(user::Column::UsernameKey)
+            .all(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(rows.iter().map(to_domain).collect())
+    }
+
+    /// The user and their password hash, for sign-in.
+    pub async fn user_for_sign_in(&self, tenant_id: &str, username: &str) -> Result<Option<(UserProfile, Option<String>)>> {
+        let row = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .filter(user::Column::UsernameKey.eq(username_key(username)))
+            .one(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(row.map(|m| (to_domain(&m), m.password_hash)))
+    }
+
+    pub async fn user_by_id(&self, tenant_id: &str, id: &str) -> Result<Option<UserProfile>> {
+        let row = user::Entity::find_by_id(id.to_owned())
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .one(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(row.as_ref().map(to_domain))
+    }
+
+    pub async fn set_password_hash(&self, tenant_id: &str, username: &str, hash: &str, now: i64) -> Result<()> {
+        let row = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .filter(user::Column::UsernameKey.eq(username_key(username)))
+            .one(&self.db)
+            .await
+            .map_err(StoreError::Db)?
+            .ok_or_else(|| StoreError::NotFound(format!("user '{username}'")))?;
+        let mut am: user::ActiveModel = row.into();
+        am.password_hash = Set(Some(hash.to_owned()));
+        am.updated_at = Set(now);
+        am.update(&self.db).await.map_err(StoreError::Db)?;
+        Ok(())
+    }
+}
