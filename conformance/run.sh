@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# End-to-end suite of Trame, driven by openid-client (see README.md).
+#
+#   conformance/run.sh <path-to-trame-binary> <embedded|postgres>
+#
+# Sets up a fresh Trame (temp data dir, free port; for postgres a fresh
+# database) with the CLI, starts `trame serve`, runs `node --test` and always
+# stops the server. Exits non-zero if the setup or any test fails.
+#
+# Environment knobs: KEEP_WORKDIR=1 keeps the temp dir even on success;
+# TRAME_E2E_PG_HOST / TRAME_E2E_PG_PORT / TRAME_E2E_PG_USER (127.0.0.1 / 5432 /
+# postgres) and TRAME_E2E_REDIS_URL (redis://127.0.0.1:6379/) for postgres mode;
+# extra arguments after the mode are passed to `node --test` (e.g. a file list).
+set -euo pipefail
+shopt -s inherit_errexit
+
+usage() {
+  echo "usage: $0 <path-to-trame-binary> <embedded|postgres> [test files...]" >&2
+  exit 2
+}
+
+[ $# -ge 2 ] || usage
+BIN_ARG=$1
+MODE=$2
+shift 2
+case "$MODE" in embedded | postgres) ;; *) usage ;; esac
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [ ! -x "$BIN_ARG" ]; then
+  echo "run.sh: $BIN_ARG is not an executable file" >&2
+  exit 2
+fi
+BIN=$(cd "$(dirname "$BIN_ARG")" && pwd)/$(basename "$BIN_ARG")
+
+log() { echo "[run.sh] $*" >&2; }
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+rand_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/trame-e2e.XXXXXX")
+SERVER_LOG=$WORK/server.log
+SERVER_PID=
+DB_NAME=
+STATUS=1
+
+PG_HOST=${TRAME_E2E_PG_HOST:-127.0.0.1}
+PG_PORT=${TRAME_E2E_PG_PORT:-5432}
+PG_USER=${TRAME_E2E_PG_USER:-postgres}
+
+print_server_log() {
+  if [ -s "$SERVER_LOG" ]; then
+    echo "----- trame server log ($SERVER_LOG) -----" >&2
+    cat "$SERVER_LOG" >&2
+    echo "----- end of trame server log -----" >&2
+  fi
+}
+
+cleanup() {
+  local rc=$?
+  [ "$STATUS" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "server did not stop on SIGTERM, sending SIGKILL"
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ -n "$DB_NAME" ]; then
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -q \
+      -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 ||
+      log "warning: could not drop database $DB_NAME"
+  fi
+  if [ "$rc" -ne 0 ]; then
+    print_server_log
+    log "FAILED ($MODE); work dir kept: $WORK"
+  elif [ -n "${KEEP_WORKDIR:-}" ]; then
+    log "passed ($MODE); work dir kept: $WORK"
+  else
+    rm -rf "$WORK"
+    log "passed ($MODE)"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- Node dependencies ------------------------------------------------------
+if [ ! -d "$HERE/node_modules/openid-client" ]; then
+  log "installing npm dependencies (npm ci)"
+  (cd "$HERE" && npm ci --no-audit --no-fund >&2) || die "npm ci failed"
+fi
+
+# --- Trame configuration ------------------------------------------------------
+PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+[ -n "$PORT" ] || die "could not pick a free port"
+
+unset TRAME_DATABASE_URL TRAME_REDIS_URL
+export TRAME_LISTEN=127.0.0.1:$PORT
+export TRAME_PUBLIC_URL=http://localhost:$PORT
+export TRAME_DATA_DIR=$WORK/data
+export TRAME_LOG_FORMAT=text
+mkdir -p "$TRAME_DATA_DIR"
+
+if [ "$MODE" = postgres ]; then
+  DB_NAME=trame_e2e_$(rand_hex 6)
+  psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -q \
+    -c "CREATE DATABASE $DB_NAME" >&2 || {
+    DB_NAME=
+    die "could not create the PostgreSQL database (is PostgreSQL on $PG_HOST:$PG_PORT?)"
+  }
+  export TRAME_DATABASE_URL=postgres://$PG_USER@$PG_HOST:$PG_PORT/$DB_NAME
+  export TRAME_REDIS_URL=${TRAME_E2E_REDIS_URL:-redis://127.0.0.1:6379/}
+  log "database $DB_NAME, redis $TRAME_REDIS_URL"
+fi
+log "binary $BIN, mode $MODE, public URL $TRAME_PUBLIC_URL, work dir $WORK"
+
+# Runs a CLI command; its stdout is returned, stderr goes to the log.
+trame() {
+  local out
+  if ! out=$("$BIN" "$@" 2>>"$WORK/cli.log"); then
+    echo "----- CLI log -----" >&2
+    cat "$WORK/cli.log" >&2
+    die "command failed: trame $*"
+  fi
+  printf '%s' "$out"
+}
+
+# Adds a confidential client and prints its secret (from the one
+# `client_secret: <secret>` line the CLI prints).
+add_client() {
+  local out secret
+  out=$(trame client add --tenant default "$@")
+  secret=$(printf '%s\n' "$out" | sed -n 's/^client_secret: //p')
+  if [ -z "$secret" ] || [ "$(printf '%s\n' "$secret" | wc -l)" -ne 1 ]; then
+    die "client add $* did not print exactly one 'client_secret: <secret>' line; stdout was: $out"
+  fi
+  printf '%s' "$secret"
+}
+
+REDIRECT_URI=http://localhost:9/cb
+PAIRWISE_REDIRECT_URI=http://127.0.0.1:9/cb
+POST_LOGOUT_REDIRECT_URI=http://localhost:9/logged-out
+ALL_SCOPES="openid profile email phone address offline_access"
+
+export TRAME_E2E_ISSUER=$TRAME_PUBLIC_URL
+export TRAME_E2E_REDIRECT_URI=$REDIRECT_URI
+export TRAME_E2E_PAIRWISE_REDIRECT_URI=$PAIRWISE_REDIRECT_URI
+export TRAME_E2E_POST_LOGOUT_REDIRECT_URI=$POST_LOGOUT_REDIRECT_URI
+
+export TRAME_E2E_USERNAME=alice
+export TRAME_E2E_PASSWORD="pw-$(rand_hex 12)"
+export TRAME_E2E_EMAIL=alice@example.com
+export TRAME_E2E_GIVEN_NAME=Alice
+export TRAME_E2E_FAMILY_NAME=Liddell
+
+log "setting up tenant, clients and user with the CLI"
+trame tenant list >/dev/null
+printf '%s\n' "$TRAME_E2E_PASSWORD" | trame user add --tenant default \
+  --username "$TRAME_E2E_USERNAME" --email "$TRAME_E2E_EMAIL" \
+  --given-name "$TRAME_E2E_GIVEN_NAME" --family-name "$TRAME_E2E_FAMILY_NAME" \
+  --password-stdin >/dev/null
+
+export TRAME_E2E_BASIC_CLIENT_ID=e2e-basic
+TRAME_E2E_BASIC_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_BASIC_CLIENT_ID" \
+  --redirect-uri "$REDIRECT_URI" --post-logout-redirect-uri "$POST_LOGOUT_REDIRECT_URI" \
+  --auth-method client_secret_basic --scope "$ALL_SCOPES")
+export TRAME_E2E_BASIC_CLIENT_SECRET
+
+export TRAME_E2E_POST_CLIENT_ID=e2e-post
+TRAME_E2E_POST_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_POST_CLIENT_ID" \
+  --redirect-uri "$REDIRECT_URI" --post-logout-redirect-uri "$POST_LOGOUT_REDIRECT_URI" \
+  --auth-method client_secret_post --scope "$ALL_SCOPES" --skip-consent)
+export TRAME_E2E_POST_CLIENT_SECRET
+
+export TRAME_E2E_REFRESH_CLIENT_ID=e2e-refresh
+TRAME_E2E_REFRESH_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_REFRESH_CLIENT_ID" \
+  --redirect-uri "$REDIRECT_URI" --auth-method client_secret_basic \
+  --grant-type authorization_code --grant-type refresh_token \
+  --scope "$ALL_SCOPES" --skip-consent)
+export TRAME_E2E_REFRESH_CLIENT_SECRET
+
+export TRAME_E2E_M2M_CLIENT_ID=e2e-m2m
+TRAME_E2E_M2M_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_M2M_CLIENT_ID" \
+  --redirect-uri "$REDIRECT_URI" --grant-type client_credentials)
+export TRAME_E2E_M2M_CLIENT_SECRET
+
+export TRAME_E2E_PAIRWISE_CLIENT_ID=e2e-pairwise
+TRAME_E2E_PAIRWISE_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_PAIRWISE_CLIENT_ID" \
+  --redirect-uri "$PAIRWISE_REDIRECT_URI" --subject-type pairwise --scope "$ALL_SCOPES")
+export TRAME_E2E_PAIRWISE_CLIENT_SECRET
+
+# --- Server ------------------------------------------------------------------
+log "starting trame serve"
+"$BIN" serve >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+
+DISCOVERY=http://127.0.0.1:$PORT/.well-known/openid-configuration
+deadline=$((SECONDS + 30))
+until curl -fsS -o /dev/null --max-time 2 "$DISCOVERY" 2>/dev/null; do
+  kill -0 "$SERVER_PID" 2>/dev/null || die "trame serve exited before answering $DISCOVERY"
+  [ "$SECONDS" -lt "$deadline" ] || die "trame serve did not answer $DISCOVERY within 30 s"
+  sleep 0.2
+done
+log "server is up on port $PORT (pid $SERVER_PID)"
+
+# --- Tests -------------------------------------------------------------------
+cd "$HERE"
+if [ $# -gt 0 ]; then
+  FILES=("$@")
+else
+  FILES=(unit/*.test.mjs tests/*.test.mjs)
+fi
+# localhost must reach the IPv4 listener.
+export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--dns-result-order=ipv4first"
+set +e
+node --test --test-concurrency=1 --test-timeout=120000 "${FILES[@]}"
+STATUS=$?
+set -e
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+  log "the server died during the tests"
+  STATUS=1
+fi
+exit "$STATUS"

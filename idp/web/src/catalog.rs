@@ -1,0 +1,91 @@
+//! The in-memory catalog of tenants and their keys.
+//!
+//! Routing needs every tenant on every request, so tenants live in memory.
+//! The catalog reloads when the store's catalog version moves (any node or
+//! the CLI changed a tenant, client or key) or when a scheduled key event
+//! (activation, end of publication) comes due. Keys are unsealed lazily, on
+//! a tenant's first request, so start-up does not grow with the tenant count.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::OnceCell;
+use trame_core::tenant::Tenant;
+use trame_store::{Store, StoreError, TenantKeys};
+
+pub struct TenantEntry {
+    pub tenant: Tenant,
+    keys: OnceCell<Arc<TenantKeys>>,
+}
+
+impl TenantEntry {
+    pub async fn keys(&self, store: &Store, now: i64) -> Result<Arc<TenantKeys>, StoreError> {
+        self.keys.get_or_try_init(|| async { store.tenant_keys(&self.tenant.id, now).await.map(Arc::new) }).await.cloned()
+    }
+}
+
+#[derive(Default)]
+struct Snapshot {
+    version: i64,
+    reload_at: Option<i64>,
+    /// authority (lowercase host[:port]) → tenants on it, longest path prefix first.
+    by_authority: HashMap<String, Vec<Arc<TenantEntry>>>,
+}
+
+#[derive(Default)]
+pub struct Catalog {
+    snapshot: RwLock<Arc<Snapshot>>,
+}
+
+impl Catalog {
+    fn current(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Reloads when the version moved or a key event is due. Returns whether
+    /// it reloaded.
+    pub async fn refresh(&self, store: &Store, now: i64) -> Result<bool, StoreError> {
+        let version = store.catalog_version().await?;
+        let cur = self.current();
+        let due = cur.reload_at.is_some_and(|t| t <= now);
+        if version == cur.version && !due && cur.version != 0 {
+            return Ok(false);
+        }
+        let tenants = store.list_tenants().await?;
+        let mut by_authority: HashMap<String, Vec<Arc<TenantEntry>>> = HashMap::new();
+        for t in tenants {
+            by_authority.entry(t.issuer.authority()).or_default().push(Arc::new(TenantEntry { tenant: t, keys: OnceCell::new() }));
+        }
+        for list in by_authority.values_mut() {
+            list.sort_by_key(|e| std::cmp::Reverse(e.tenant.issuer.path_prefix().len()));
+        }
+        let reload_at = store.next_key_event(now).await?;
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, by_authority });
+        Ok(true)
+    }
+
+    /// Finds the tenant for a request: the tenants claiming this authority
+    /// (or, if none does, those on the public URL's authority), then the
+    /// longest issuer path that prefixes the request path at a segment
+    /// boundary. Returns the tenant and the path left after its prefix.
+    pub fn resolve(&self, authority: &str, public_authority: &str, path: &str) -> Option<(Arc<TenantEntry>, String)> {
+        let snap = self.current();
+        let authority = authority.to_ascii_lowercase();
+        let list = snap.by_authority.get(&authority).or_else(|| snap.by_authority.get(public_authority))?;
+        list.iter().find_map(|e| {
+            let prefix = e.tenant.issuer.path_prefix();
+            let rest = path.strip_prefix(prefix.as_str())?;
+            if rest.is_empty() {
+                Some((e.clone(), "/".to_owned()))
+            } else if rest.starts_with('/') {
+                Some((e.clone(), rest.to_owned()))
+            } else {
+                None
+            }
+        })
+    }
+
+    pub fn tenant_count(&self) -> usize {
+        self.current().by_authority.values().map(Vec::len).sum()
+    }
+}

@@ -1,0 +1,169 @@
+//! Client authentication at the token, revocation and introspection
+//! endpoints (RFC 6749 §2.3, OIDC Core §9): `client_secret_basic`,
+//! `client_secret_post`, `private_key_jwt`, and `none` for public clients.
+//! A client must use the one method it registered.
+
+use axum::http::{HeaderMap, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+use trame_core::client::{AuthMethod, Client};
+use trame_core::crypto::{constant_time_eq, secret_digest};
+use trame_core::keys;
+use trame_core::lifetimes::{CLIENT_ASSERTION_MAX, CLOCK_SKEW};
+use trame_core::tenant::Tenant;
+
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::single;
+use crate::state::AppState;
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+enum Presented {
+    Basic { id: String, secret: String },
+    Post { id: String, secret: String },
+    Assertion { assertion: String },
+    None { id: String },
+}
+
+fn parse_basic(headers: &HeaderMap) -> ApiResult<Option<(String, String)>> {
+    let Some(h) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    let h = h.to_str().map_err(|_| ApiError::invalid_client("malformed Authorization header", true))?;
+    let Some(b64) = h.strip_prefix("Basic ").or_else(|| h.strip_prefix("basic ")) else { return Ok(None) };
+    let bad = || ApiError::invalid_client("malformed Basic credentials", true);
+    let decoded = STANDARD.decode(b64.trim()).map_err(|_| bad())?;
+    let text = String::from_utf8(decoded).map_err(|_| bad())?;
+    let (id, secret) = text.split_once(':').ok_or_else(bad)?;
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before joining.
+    let dec = |s: &str| serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={s}")).ok().and_then(|v| v.into_iter().next()).map(|(_, v)| v);
+    Ok(Some((dec(id).ok_or_else(bad)?, dec(secret).ok_or_else(bad)?)))
+}
+
+fn presented(headers: &HeaderMap, params: &[(String, String)]) -> ApiResult<Presented> {
+    let basic = parse_basic(headers)?;
+    let body_id = single(params, "client_id")?;
+    let body_secret = single(params, "client_secret")?;
+    let assertion = single(params, "client_assertion")?;
+    let assertion_type = single(params, "client_assertion_type")?;
+    let used = [basic.is_some(), body_secret.is_some(), assertion.is_some()].iter().filter(|b| **b).count();
+    if used > 1 {
+        return Err(ApiError::invalid_request("use exactly one client authentication method"));
+    }
+    if let Some((id, secret)) = basic {
+        if body_id.is_some_and(|b| b != id) {
+            return Err(ApiError::invalid_request("client_id in the body differs from the Basic credentials"));
+        }
+        return Ok(Presented::Basic { id, secret });
+    }
+    if let Some(secret) = body_secret {
+        let id = body_id.ok_or_else(|| ApiError::invalid_client("client_id is missing", false))?;
+        return Ok(Presented::Post { id: id.to_owned(), secret: secret.to_owned() });
+    }
+    if let Some(a) = assertion {
+        if assertion_type != Some(JWT_BEARER) {
+            return Err(ApiError::invalid_request("client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+        }
+        return Ok(Presented::Assertion { assertion: a.to_owned() });
+    }
+    match body_id {
+        Some(id) => Ok(Presented::None { id: id.to_owned() }),
+        None => Err(ApiError::invalid_client("client authentication is missing", true)),
+    }
+}
+
+/// Authenticates the calling client; `endpoint` is this endpoint's URL, an
+/// acceptable audience for client assertions.
+pub async fn authenticate(state: &AppState, tenant: &Tenant, headers: &HeaderMap, params: &[(String, String)], endpoint: &str) -> ApiResult<Client> {
+    let p = presented(headers, params)?;
+    let (id, method) = match &p {
+        Presented::Basic { id, .. } => (id.clone(), AuthMethod::ClientSecretBasic),
+        Presented::Post { id, .. } => (id.clone(), AuthMethod::ClientSecretPost),
+        Presented::None { id } => (id.clone(), AuthMethod::None),
+        Presented::Assertion { assertion } => {
+            let claims = keys::peek_claims(assertion).ok_or_else(|| ApiError::invalid_client("client_assertion is not a JWT", false))?;
+            let iss = claims.get("iss").and_then(Value::as_str).ok_or_else(|| ApiError::invalid_client("client_assertion has no iss", false))?;
+            (iss.to_owned(), AuthMethod::PrivateKeyJwt)
+        }
+    };
+    let basic = method == AuthMethod::ClientSecretBasic;
+    let failed = || ApiError::invalid_client("client authentication failed", basic);
+    let client = match state.store.client(&tenant.id, &id).await.json_err()? {
+        Some(c) => c,
+        None => {
+            // Spend the same comparison as for a known client.
+            let _ = constant_time_eq(secret_digest("").as_bytes(), secret_digest("x").as_bytes());
+            return Err(failed());
+        }
+    };
+    if client.auth_method != method {
+        return Err(failed());
+    }
+    match p {
+        Presented::Basic { secret, .. } | Presented::Post { secret, .. } => {
+            let stored = client.secret_digest.as_deref().unwrap_or("");
+            if stored.is_empty() || !constant_time_eq(secret_digest(&secret).as_bytes(), stored.as_bytes()) {
+                return Err(failed());
+            }
+        }
+        Presented::None { .. } => {}
+        Presented::Assertion { assertion } => verify_assertion(state, tenant, &client, &assertion, endpoint).await?,
+    }
+    Ok(client)
+}
+
+async fn client_jwks(state: &AppState, client: &Client) -> ApiResult<Vec<Value>> {
+    let keys_of = |v: &Value| v.get("keys").and_then(Value::as_array).cloned().unwrap_or_default();
+    if let Some(j) = &client.jwks {
+        return Ok(keys_of(j));
+    }
+    let Some(uri) = &client.jwks_uri else { return Ok(vec![]) };
+    let fail = |why: &str| {
+        tracing::warn!(client_id = %client.id, reason = why, "cannot fetch the client's jwks_uri");
+        ApiError::invalid_client("the client's keys cannot be fetched", false)
+    };
+    let res = state.http.get(uri).send().await.map_err(|_| fail("request failed"))?;
+    if !res.status().is_success() {
+        return Err(fail("non-success status"));
+    }
+    let body = res.bytes().await.map_err(|_| fail("body unreadable"))?;
+    if body.len() > 64 * 1024 {
+        return Err(fail("document too large"));
+    }
+    let v: Value = serde_json::from_slice(&body).map_err(|_| fail("not JSON"))?;
+    Ok(keys_of(&v))
+}
+
+async fn verify_assertion(state: &AppState, tenant: &Tenant, client: &Client, assertion: &str, endpoint: &str) -> ApiResult<()> {
+    let failed = || ApiError::invalid_client("client assertion is invalid", false);
+    let jwks = client_jwks(state, client).await?;
+    let v = keys::verify(assertion, &jwks, keys::ACCEPTED_INBOUND).map_err(|_| failed())?;
+    let c = &v.claims;
+    let s = |n: &str| c.get(n).and_then(Value::as_str);
+    let id = client.id.as_str();
+    if s("iss") != Some(id) || s("sub") != Some(id) {
+        return Err(failed());
+    }
+    let aud_ok = |a: &str| a == endpoint || a == tenant.issuer.as_str();
+    let aud_ok = match c.get("aud") {
+        Some(Value::String(a)) => aud_ok(a),
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(aud_ok),
+        _ => false,
+    };
+    let now = state.now();
+    let exp = c.get("exp").and_then(Value::as_i64).ok_or_else(failed)?;
+    if !aud_ok || exp + CLOCK_SKEW < now || exp > now + CLIENT_ASSERTION_MAX {
+        return Err(failed());
+    }
+    if c.get("nbf").and_then(Value::as_i64).is_some_and(|nbf| nbf > now + CLOCK_SKEW) {
+        return Err(failed());
+    }
+    let jti = s("jti").ok_or_else(failed)?;
+    if jti.len() > 256 {
+        return Err(failed());
+    }
+    let fresh = state.ephemeral.put_if_absent(&format!("jti:{}:{id}:{jti}", tenant.id), "1", exp - now + CLOCK_SKEW).await.json_err()?;
+    if !fresh {
+        return Err(ApiError::invalid_client("client assertion was already used", false));
+    }
+    Ok(())
+}

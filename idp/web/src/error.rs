@@ -1,0 +1,168 @@
+//! The one error type of the HTTP layer, with an exhaustive mapping to
+//! responses: OAuth JSON, Bearer challenges, redirects to a validated
+//! redirect URI, or themed pages. Infrastructure failures are logged once,
+//! here, and answered without internal detail.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use trame_core::authorize::ReplyTo;
+use trame_store::{EphemeralError, StoreError};
+
+use crate::render::Deferred;
+
+/// Where an infrastructure error surfaced, which decides its rendering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Json,
+    Html,
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// An OAuth error response body (RFC 6749 §5.2, RFC 7009, RFC 7662).
+    OAuth { status: StatusCode, error: &'static str, description: String, basic_challenge: bool },
+    /// A protected-resource error (RFC 6750 §3).
+    Bearer { status: StatusCode, error: Option<&'static str>, description: String },
+    /// A page shown to the person in the browser; `message` is a translation id.
+    Page { status: StatusCode, message: &'static str, detail: Option<String> },
+    /// An authorization error returned to the client's validated redirect URI.
+    Redirect { issuer: String, reply: ReplyTo, error: &'static str, description: String },
+    Store { surface: Surface, source: StoreError },
+    Ephemeral { surface: Surface, source: EphemeralError },
+    Signing { surface: Surface, source: trame_core::keys::KeyError },
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn oauth(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        ApiError::OAuth { status, error, description: description.into(), basic_challenge: false }
+    }
+    pub fn invalid_request(description: impl Into<String>) -> Self {
+        Self::oauth(StatusCode::BAD_REQUEST, "invalid_request", description)
+    }
+    pub fn invalid_grant(description: impl Into<String>) -> Self {
+        Self::oauth(StatusCode::BAD_REQUEST, "invalid_grant", description)
+    }
+    pub fn invalid_client(description: impl Into<String>, basic_challenge: bool) -> Self {
+        ApiError::OAuth { status: StatusCode::UNAUTHORIZED, error: "invalid_client", description: description.into(), basic_challenge }
+    }
+    pub fn invalid_token(description: impl Into<String>) -> Self {
+        ApiError::Bearer { status: StatusCode::UNAUTHORIZED, error: Some("invalid_token"), description: description.into() }
+    }
+    pub fn page(status: StatusCode, message: &'static str) -> Self {
+        ApiError::Page { status, message, detail: None }
+    }
+    pub fn page_detail(status: StatusCode, message: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Page { status, message, detail: Some(detail.into()) }
+    }
+}
+
+/// Conversions that name the surface, so `?` picks the right rendering.
+pub trait OrApi<T> {
+    fn json_err(self) -> ApiResult<T>;
+    fn html_err(self) -> ApiResult<T>;
+}
+
+macro_rules! or_api {
+    ($err:ty, $variant:ident) => {
+        impl<T> OrApi<T> for Result<T, $err> {
+            fn json_err(self) -> ApiResult<T> {
+                self.map_err(|source| ApiError::$variant { surface: Surface::Json, source })
+            }
+            fn html_err(self) -> ApiResult<T> {
+                self.map_err(|source| ApiError::$variant { surface: Surface::Html, source })
+            }
+        }
+    };
+}
+or_api!(StoreError, Store);
+or_api!(EphemeralError, Ephemeral);
+or_api!(trame_core::keys::KeyError, Signing);
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Logs an infrastructure failure with its whole source chain, once.
+fn log_internal(e: &dyn std::error::Error) {
+    let mut chain = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        src = s.source();
+    }
+    tracing::error!(error = %chain, "internal failure");
+}
+
+fn internal(surface: Surface, unavailable: bool) -> Response {
+    let (status, code, msg) = if unavailable {
+        (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", "error-unavailable")
+    } else {
+        (StatusCode::INTERNAL_SERVER_ERROR, "server_error", "error-internal")
+    };
+    match surface {
+        Surface::Json => no_store((status, Json(json!({"error": code}))).into_response()),
+        Surface::Html => ApiError::page(status, msg).into_response(),
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::OAuth { status, error, description, basic_challenge } => {
+                let mut r = no_store((status, Json(json!({"error": error, "error_description": description}))).into_response());
+                if basic_challenge {
+                    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"trame\""));
+                }
+                r
+            }
+            ApiError::Bearer { status, error, description } => {
+                let challenge = match error {
+                    Some(code) => format!("Bearer error=\"{code}\", error_description=\"{}\"", description.replace(['"', '\\'], "'")),
+                    None => "Bearer".to_owned(),
+                };
+                let body = match error {
+                    Some(code) => json!({"error": code, "error_description": description}),
+                    None => json!({"error": "invalid_request", "error_description": description}),
+                };
+                let mut r = no_store((status, Json(body)).into_response());
+                if let Ok(v) = HeaderValue::from_str(&challenge) {
+                    r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+                }
+                r
+            }
+            ApiError::Page { status, message, detail } => Deferred::ErrorPage { status, message, detail }.into_response(),
+            ApiError::Redirect { issuer, reply, error, description } => {
+                let mut params = vec![("error", error.to_owned()), ("error_description", description)];
+                if let Some(s) = &reply.state {
+                    params.push(("state", s.clone()));
+                }
+                params.push(("iss", issuer));
+                crate::routes::authorize::reply_to_client(&reply, params)
+            }
+            ApiError::Store { surface, source } => {
+                log_internal(&source);
+                internal(surface, matches!(source, StoreError::Db(sea_orm_conn_err) if is_connection_error(&sea_orm_conn_err)))
+            }
+            ApiError::Ephemeral { surface, source } => {
+                log_internal(&source);
+                internal(surface, true)
+            }
+            ApiError::Signing { surface, source } => {
+                log_internal(&source);
+                internal(surface, false)
+            }
+        }
+    }
+}
+
+/// A lost or refused database connection is an outage (503), not a bug (500).
+fn is_connection_error(e: &impl std::fmt::Display) -> bool {
+    let s = e.to_string().to_ascii_lowercase();
+    ["connection", "pool timed out", "timed out", "refused", "broken pipe"].iter().any(|k| s.contains(k))
+}

@@ -1,0 +1,135 @@
+//! Page rendering: minijinja templates from the theme, strings from Fluent.
+//!
+//! Handlers and errors that produce a page return a [`Deferred`] marker in
+//! the response extensions; the [`render_deferred`] middleware, which knows
+//! the request's language, turns it into HTML. That keeps `ApiError`
+//! independent of the state and the request.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Value, context};
+
+use crate::i18n::I18n;
+use crate::state::AppState;
+
+/// The default theme, compiled into the binary so `trame serve` needs no
+/// files beside it.
+mod default_theme {
+    pub const TEMPLATES: &[(&str, &str)] = &[
+        ("base.html", include_str!("../../../themes/default/templates/base.html")),
+        ("login.html", include_str!("../../../themes/default/templates/login.html")),
+        ("consent.html", include_str!("../../../themes/default/templates/consent.html")),
+        ("logout.html", include_str!("../../../themes/default/templates/logout.html")),
+        ("message.html", include_str!("../../../themes/default/templates/message.html")),
+        ("form_post.html", include_str!("../../../themes/default/templates/form_post.html")),
+    ];
+    pub const ASSETS: &[(&str, &str, &str)] = &[
+        ("trame.css", "text/css; charset=utf-8", include_str!("../../../themes/default/static/trame.css")),
+        ("form_post.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/form_post.js")),
+    ];
+    pub const FR: &[&str] = &[include_str!("../../../themes/default/locales/fr/main.ftl")];
+    pub const EN: &[&str] = &[include_str!("../../../themes/default/locales/en/main.ftl")];
+}
+
+pub struct Themes {
+    env: Environment<'static>,
+    pub i18n: Arc<I18n>,
+}
+
+impl Themes {
+    pub fn default_theme() -> Self {
+        let i18n = Arc::new(I18n::new(&[("fr", default_theme::FR), ("en", default_theme::EN)]));
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+        for (name, src) in default_theme::TEMPLATES {
+            env.add_template(name, src).expect("built-in templates parse");
+        }
+        let tr = i18n.clone();
+        // {{ t("message-id", name=value) }}: the page's language comes from
+        // the `lang` variable every page context carries.
+        env.add_function("t", move |state: &minijinja::State, id: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let lang = state.lookup("lang").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| crate::i18n::DEFAULT_LANG.into());
+            let mut pairs = Vec::new();
+            for k in kwargs.args() {
+                let v: Value = kwargs.get(k)?;
+                pairs.push((k, v.to_string()));
+            }
+            let a = crate::i18n::args(&pairs);
+            Ok(tr.t(&lang, &id, if pairs.is_empty() { None } else { Some(&a) }))
+        });
+        Self { env, i18n }
+    }
+
+    pub fn render(&self, template: &str, ctx: Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(template)?.render(ctx)
+    }
+
+    pub fn asset(&self, name: &str) -> Option<(&'static str, &'static str)> {
+        default_theme::ASSETS.iter().find(|(n, _, _)| *n == name).map(|(_, ct, body)| (*ct, *body))
+    }
+
+    /// Renders a page, answering a plain error if the template itself fails
+    /// (a theme bug must not take the error path down with it).
+    pub fn page(&self, status: StatusCode, template: &str, ctx: Value) -> Response {
+        match self.render(template, ctx) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, template, "template rendering failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+            }
+        }
+    }
+}
+
+/// A page to render once the language is known.
+#[derive(Debug, Clone)]
+pub enum Deferred {
+    ErrorPage { status: StatusCode, message: &'static str, detail: Option<String> },
+    FormPost { action: String, fields: Vec<(String, String)> },
+}
+
+impl IntoResponse for Deferred {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            Deferred::ErrorPage { status, .. } => *status,
+            Deferred::FormPost { .. } => StatusCode::OK,
+        };
+        let mut r = status.into_response();
+        r.extensions_mut().insert(self);
+        r
+    }
+}
+
+/// The language for this request: `ui_locales` are applied by the handlers
+/// that know them; here only Accept-Language.
+pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
+    themes.i18n.negotiate(&[], headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+}
+
+pub async fn render_deferred(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let lang = lang_of(&state.themes, req.headers());
+    let mut res = next.run(req).await;
+    let Some(deferred) = res.extensions_mut().remove::<Deferred>() else { return res };
+    let mut page = match deferred {
+        Deferred::ErrorPage { status, message, detail } => state.themes.page(
+            status,
+            "message.html",
+            context! { lang => lang, title => "error-title", message => message, detail => detail, is_error => true },
+        ),
+        Deferred::FormPost { action, fields } => {
+            state.themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields })
+        }
+    };
+    for (k, v) in res.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            page.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    page.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    page
+}

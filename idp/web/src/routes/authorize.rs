@@ -1,0 +1,239 @@
+//! The authorization endpoint (OIDC Core §3.1.2) and the decision that
+//! every step of a sign-in comes back to: [`proceed`] looks at the request,
+//! the session and the interaction, and either asks the person for
+//! something (sign in, consent) or answers the client.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use trame_core::assurance;
+use trame_core::authorize::{self as rules, AuthorizationRequest, AuthorizeError, PageError, RawParams, ReplyTo, ResponseMode};
+use trame_core::client::Client;
+use trame_core::crypto::{random_token, secret_digest};
+use trame_core::keys;
+use trame_core::lifetimes;
+use trame_core::scope::Scopes;
+use trame_core::subject::subject_for;
+
+use crate::catalog::TenantEntry;
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::Params;
+use crate::interaction::{self, Interaction};
+use crate::render::Deferred;
+use crate::routes::with_cookie;
+use crate::session::{self, Session};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+
+/// What the token endpoint needs to redeem a code. Stored in the ephemeral
+/// store under the code's digest, taken atomically.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CodeRecord {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub user_id: String,
+    pub scopes: String,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: i64,
+    pub acr: String,
+    pub amr: Vec<String>,
+    pub sid: String,
+    pub claims: Value,
+}
+
+pub fn code_key(code: &str) -> String {
+    format!("code:{}", secret_digest(code))
+}
+
+pub async fn authorize(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Params(params): Params) -> ApiResult<Response> {
+    let (binding, new_cookie) = session::binding(&state, &tenant.tenant, &headers);
+    let current = session::current(&state, &tenant.tenant, &headers).await?;
+    let r = proceed(&state, &tenant, current, params, None, binding).await?;
+    Ok(with_cookie(r, new_cookie))
+}
+
+fn page_error(e: PageError) -> ApiError {
+    let (msg, detail) = match &e {
+        PageError::MissingClientId => ("error-missing-client-id", None),
+        PageError::UnknownClient => ("error-unknown-client", None),
+        PageError::MissingRedirectUri => ("error-missing-redirect-uri", None),
+        PageError::RedirectUriMismatch => ("error-redirect-uri", None),
+        PageError::Duplicate(p) => ("error-duplicate-param", Some(p.clone())),
+        PageError::TooLong(p) => ("error-param-too-long", Some(p.clone())),
+    };
+    ApiError::Page { status: StatusCode::BAD_REQUEST, message: msg, detail }
+}
+
+/// Validates the request against its client, as it is registered now.
+pub async fn validated(state: &AppState, tenant: &TenantEntry, params: &[(String, String)]) -> ApiResult<(Client, AuthorizationRequest)> {
+    let raw = RawParams::new(params);
+    let client_id = rules::client_id(&raw).map_err(page_error)?;
+    let client = state.store.client(&tenant.tenant.id, client_id).await.html_err()?.ok_or_else(|| page_error(PageError::UnknownClient))?;
+    match rules::validate(&raw, &client) {
+        Ok(req) => Ok((client, req)),
+        Err(AuthorizeError::Page(e)) => Err(page_error(e)),
+        Err(AuthorizeError::Redirect(reply, e)) => Err(ApiError::Redirect {
+            issuer: tenant.tenant.issuer.as_str().to_owned(),
+            reply,
+            error: e.code,
+            description: e.description,
+        }),
+    }
+}
+
+pub fn redirect_error(tenant: &TenantEntry, reply: &ReplyTo, error: &'static str, description: &str) -> ApiError {
+    ApiError::Redirect { issuer: tenant.tenant.issuer.as_str().to_owned(), reply: reply.clone(), error, description: description.to_owned() }
+}
+
+/// The subject a client sees for a user.
+pub fn subject(tenant: &TenantEntry, client: &Client, user_id: &str) -> String {
+    subject_for(client.subject_type, user_id, &client.sector(), &tenant.tenant.pairwise_salt)
+}
+
+/// Whether an `id_token_hint` names the session's user (for this client).
+/// `Err` when the hint is not a token this tenant issued to this client.
+async fn hint_matches(state: &AppState, tenant: &TenantEntry, client: &Client, hint: &str, session: Option<&Session>) -> ApiResult<Result<bool, ()>> {
+    let keys = tenant.keys(&state.store, state.now()).await.html_err()?;
+    let algs: Vec<&str> = keys::Alg::ALL.iter().map(|a| a.as_str()).collect();
+    // An expired hint is still a valid hint (OIDC Core §3.1.2.1).
+    let Ok(v) = keys::verify(hint, &keys.jwks, &algs) else { return Ok(Err(())) };
+    let iss_ok = v.claims.get("iss").and_then(Value::as_str) == Some(tenant.tenant.issuer.as_str());
+    let aud_ok = match v.claims.get("aud") {
+        Some(Value::String(a)) => a == client.id.as_str(),
+        Some(Value::Array(l)) => l.iter().any(|a| a.as_str() == Some(client.id.as_str())),
+        _ => false,
+    };
+    if !iss_ok || !aud_ok || v.typ.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("at+jwt")) {
+        return Ok(Err(()));
+    }
+    let sub = v.claims.get("sub").and_then(Value::as_str);
+    Ok(Ok(session.is_some_and(|s| sub == Some(subject(tenant, client, &s.user_id).as_str()))))
+}
+
+/// The decision point of a sign-in.
+pub async fn proceed(
+    state: &AppState,
+    tenant: &TenantEntry,
+    session: Option<Session>,
+    params: Vec<(String, String)>,
+    ia: Option<(String, Interaction)>,
+    binding: String,
+) -> ApiResult<Response> {
+    let (client, req) = validated(state, tenant, &params).await?;
+    let now = state.now();
+    let fresh_login = ia.as_ref().and_then(|(_, i)| i.login_at).is_some();
+
+    let mut needs_login = match &session {
+        None => true,
+        Some(s) => {
+            let too_old = req.max_age.is_some_and(|m| now - s.auth_time > m);
+            !fresh_login && (req.prompt.login || too_old)
+        }
+    };
+    if let Some(hint) = &req.id_token_hint {
+        match hint_matches(state, tenant, &client, hint, session.as_ref()).await? {
+            Err(()) => return Err(redirect_error(tenant, &req.reply, "invalid_request", "id_token_hint is not a valid ID token of this issuer for this client")),
+            Ok(false) => needs_login = true,
+            Ok(true) => {}
+        }
+    }
+    if needs_login && !fresh_login {
+        if req.prompt.none {
+            return Err(redirect_error(tenant, &req.reply, "login_required", "the user is not signed in"));
+        }
+        let id = match ia {
+            Some((id, _)) => id,
+            None => interaction::create(state, &tenant.tenant, params, binding).await?,
+        };
+        return Ok(see_other(&tenant.tenant.issuer.endpoint(&format!("/login?interaction={id}"))));
+    }
+    let session = session.ok_or_else(|| redirect_error(tenant, &req.reply, "login_required", "the user is not signed in"))?;
+
+    // An essential acr request the session cannot meet is refused, never
+    // silently downgraded (step-up arrives with passkeys).
+    if let Some(acr) = req.claims.acr() {
+        if acr.essential {
+            let wanted: Vec<String> = acr.values.iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+            if !wanted.is_empty() && !assurance::satisfies(&session.acr, &wanted) {
+                return Err(redirect_error(tenant, &req.reply, "unmet_authentication_requirements", "the requested assurance level cannot be reached"));
+            }
+        }
+    }
+
+    let consented = ia.as_ref().is_some_and(|(_, i)| i.consented);
+    if !client.skip_consent && !consented {
+        let stored = state.store.consented_scopes(&tenant.tenant.id, &session.user_id, client.id.as_str()).await.html_err()?;
+        let covered = stored.and_then(|s| Scopes::parse(&s).ok()).is_some_and(|s| req.scopes.is_subset_of(&s));
+        if req.prompt.consent || !covered {
+            if req.prompt.none {
+                return Err(redirect_error(tenant, &req.reply, "consent_required", "the user has not consented"));
+            }
+            let id = match ia {
+                Some((id, _)) => id,
+                None => interaction::create(state, &tenant.tenant, params, binding).await?,
+            };
+            return Ok(see_other(&tenant.tenant.issuer.endpoint(&format!("/consent?interaction={id}"))));
+        }
+    }
+
+    if let Some((id, _)) = &ia {
+        interaction::delete(state, id).await?;
+    }
+    let code = random_token(state.rng.as_ref());
+    let record = CodeRecord {
+        tenant_id: tenant.tenant.id.clone(),
+        client_id: client.id.as_str().to_owned(),
+        redirect_uri: req.reply.redirect_uri.as_str().to_owned(),
+        user_id: session.user_id.clone(),
+        scopes: req.scopes.to_string_sorted(),
+        nonce: req.nonce.clone(),
+        code_challenge: req.code_challenge.as_ref().map(|c| c.as_str().to_owned()),
+        auth_time: session.auth_time,
+        acr: session.acr.clone(),
+        amr: session.amr.clone(),
+        sid: session.sid.clone(),
+        claims: req.claims.to_json(),
+    };
+    let json = serde_json::to_string(&record).expect("a code record serializes");
+    state.ephemeral.put(&code_key(&code), &json, lifetimes::AUTHORIZATION_CODE).await.html_err()?;
+    tracing::info!(client_id = %client.id, "authorization code issued");
+
+    let mut out = vec![("code", code)];
+    if let Some(s) = &req.reply.state {
+        out.push(("state", s.clone()));
+    }
+    out.push(("iss", tenant.tenant.issuer.as_str().to_owned()));
+    Ok(reply_to_client(&req.reply, out))
+}
+
+pub fn see_other(location: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// Sends an authorization response (success or error) to the client's
+/// validated redirect URI, in the requested response mode.
+pub fn reply_to_client(reply: &ReplyTo, params: Vec<(&str, String)>) -> Response {
+    match reply.response_mode {
+        ResponseMode::Query => {
+            let uri = reply.redirect_uri.as_str();
+            let sep = if uri.contains('?') { '&' } else { '?' };
+            let query = serde_urlencoded::to_string(&params).expect("string pairs encode");
+            let mut r = see_other(&format!("{uri}{sep}{query}"));
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        ResponseMode::FormPost => Deferred::FormPost {
+            action: reply.redirect_uri.as_str().to_owned(),
+            fields: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+        .into_response(),
+    }
+}

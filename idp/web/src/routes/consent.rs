@@ -1,0 +1,60 @@
+//! The consent page: the person sees which data a service asks for and
+//! allows or denies it. Decisions are remembered per client and scope set.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use minijinja::context;
+
+use super::authorize::{proceed, redirect_error, validated};
+use super::login::{InteractionQuery, client_name, lang_for};
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::{FormParams, single};
+use crate::interaction;
+use crate::session;
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+
+pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
+    let ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
+    let session = session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
+    let (_, req) = validated(&state, &tenant, &ia.params).await?;
+    let user = state.store.user_by_id(&tenant.tenant.id, &session.user_id).await.html_err()?;
+    let scopes: Vec<&str> = req.scopes.iter().collect();
+    Ok(state.themes.page(
+        StatusCode::OK,
+        "consent.html",
+        context! {
+            lang => lang_for(&state, &ia, &headers),
+            tenant_name => tenant.tenant.display_name,
+            client_name => client_name(&state, &tenant, &ia).await?,
+            username => user.map(|u| u.username).unwrap_or_default(),
+            scopes => scopes,
+            interaction => q.interaction,
+            csrf => ia.csrf,
+        },
+    ))
+}
+
+pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
+    let id = get("interaction");
+    let mut ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
+    interaction::check_csrf(&ia, Some(&get("csrf")))?;
+    let session = session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
+    let (client, req) = validated(&state, &tenant, &ia.params).await?;
+    match get("decision").as_str() {
+        "approve" => {
+            state.store.save_consent(&tenant.tenant.id, &session.user_id, client.id.as_str(), &req.scopes.to_string_sorted(), state.now()).await.html_err()?;
+            ia.consented = true;
+            let binding = ia.binding.clone();
+            let params = ia.params.clone();
+            proceed(&state, &tenant, Some(session), params, Some((id, ia)), binding).await
+        }
+        "deny" => {
+            interaction::delete(&state, &id).await?;
+            Err(redirect_error(&tenant, &req.reply, "access_denied", "the user denied the request"))
+        }
+        _ => Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
+    }
+}

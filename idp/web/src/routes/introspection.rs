@@ -1,0 +1,56 @@
+//! Token introspection (RFC 7662), for confidential clients of the tenant.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use trame_core::crypto::secret_digest;
+
+use super::authorize::subject;
+use crate::client_auth;
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::{FormParams, single};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+use crate::tokens;
+
+pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
+    let endpoint = tenant.tenant.issuer.endpoint("/introspect");
+    let client = client_auth::authenticate(&state, &tenant.tenant, &headers, &p, &endpoint).await?;
+    if client.is_public() {
+        return Err(ApiError::oauth(StatusCode::UNAUTHORIZED, "invalid_client", "public clients cannot introspect tokens"));
+    }
+    let token = single(&p, "token")?.ok_or_else(|| ApiError::invalid_request("token is missing"))?;
+    let now = state.now();
+    let keys = tenant.keys(&state.store, now).await.json_err()?;
+    let mut body = Map::new();
+    if let Ok(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await {
+        body.insert("active".into(), json!(true));
+        body.insert("token_type".into(), json!("Bearer"));
+        for k in ["scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "auth_time", "acr"] {
+            if let Some(val) = v.claims.get(k) {
+                body.insert(k.into(), val.clone());
+            }
+        }
+    } else if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()? {
+        if g.tenant_id == tenant.tenant.id {
+            let owner = state.store.client(&tenant.tenant.id, &g.client_id).await.json_err()?;
+            if let Some(owner) = owner {
+                body.insert("active".into(), json!(true));
+                body.insert("token_type".into(), json!("refresh_token"));
+                body.insert("scope".into(), json!(g.scopes));
+                body.insert("client_id".into(), json!(g.client_id));
+                body.insert("sub".into(), json!(subject(&tenant, &owner, &g.user_id)));
+                body.insert("exp".into(), json!(g.expires_at));
+                body.insert("iss".into(), json!(tenant.tenant.issuer.as_str()));
+            }
+        }
+    }
+    if body.is_empty() {
+        body.insert("active".into(), Value::Bool(false));
+    }
+    let mut r = Json(body).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}

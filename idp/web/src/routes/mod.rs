@@ -1,0 +1,73 @@
+//! The per-tenant routers, one module per area. Paths here are relative to
+//! the tenant's issuer; [`crate::tenancy`] has stripped the prefix.
+
+pub mod authorize;
+pub mod consent;
+pub mod health;
+pub mod introspection;
+pub mod login;
+pub mod logout;
+pub mod revocation;
+pub mod token;
+pub mod userinfo;
+pub mod wellknown;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/.well-known/openid-configuration", get(wellknown::discovery))
+        .route("/jwks", get(wellknown::jwks))
+        .route("/authorize", get(authorize::authorize).post(authorize::authorize))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/consent", get(consent::show).post(consent::submit))
+        .route("/token", post(token::token))
+        .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
+        .route("/revoke", post(revocation::revoke))
+        .route("/introspect", post(introspection::introspect))
+        .route("/logout", get(logout::start).post(logout::confirm))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::page(StatusCode::NOT_FOUND, "error-not-found")
+}
+
+impl FromRequestParts<AppState> for TenantCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, ApiError> {
+        parts.extensions.get::<TenantCtx>().cloned().ok_or_else(|| ApiError::page(StatusCode::NOT_FOUND, "error-not-found"))
+    }
+}
+
+/// Theme assets, shared by every tenant (no per-tenant path needed).
+pub async fn asset(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    match state.themes.asset(&name) {
+        Some((content_type, body)) => {
+            let mut r = body.into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+            r
+        }
+        None => ApiError::page(StatusCode::NOT_FOUND, "error-not-found").into_response(),
+    }
+}
+
+/// Adds a Set-Cookie header to a response.
+pub fn with_cookie(mut r: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(c) = cookie {
+        r.headers_mut().append(header::SET_COOKIE, c);
+    }
+    r
+}

@@ -1,0 +1,42 @@
+//! Token revocation (RFC 7009). Unknown tokens, and tokens of other
+//! clients, get the same 200 as revoked ones: the answer tells nothing.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use trame_core::crypto::secret_digest;
+
+use crate::client_auth;
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::{FormParams, single};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+use crate::tokens;
+
+pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
+    let endpoint = tenant.tenant.issuer.endpoint("/revoke");
+    let client = client_auth::authenticate(&state, &tenant.tenant, &headers, &p, &endpoint).await?;
+    let token = single(&p, "token")?.ok_or_else(|| ApiError::invalid_request("token is missing"))?;
+    if let Some(hint) = single(&p, "token_type_hint")? {
+        if !matches!(hint, "access_token" | "refresh_token") {
+            return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unsupported_token_type", "token_type_hint must be access_token or refresh_token"));
+        }
+    }
+    let now = state.now();
+    // A refresh token revokes its whole grant (and so every access token of it).
+    if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()? {
+        if g.client_id == client.id.as_str() && g.tenant_id == tenant.tenant.id {
+            state.store.revoke_grant(&g.id, now).await.json_err()?;
+            tracing::info!(client_id = %client.id, "refresh token revoked");
+        }
+        return Ok(StatusCode::OK.into_response());
+    }
+    let keys = tenant.keys(&state.store, now).await.json_err()?;
+    if let Ok(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await {
+        if v.client_id == client.id.as_str() {
+            tokens::revoke_access(&state, &v.jti, v.exp).await?;
+            tracing::info!(client_id = %client.id, "access token revoked");
+        }
+    }
+    Ok(StatusCode::OK.into_response())
+}

@@ -1,0 +1,65 @@
+//! The UserInfo endpoint (OIDC Core §5.3): GET or POST, the bearer token in
+//! the Authorization header or, for POST, in the form body (RFC 6750 §2).
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use trame_core::claims::{ClaimsRequest, userinfo_claims};
+use trame_core::scope::Scopes;
+
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::FormParams;
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+use crate::tokens;
+
+fn bearer_from_header(req: &Request) -> Result<Option<String>, ApiError> {
+    let Some(h) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
+    let h = h.to_str().map_err(|_| ApiError::invalid_token("malformed Authorization header"))?;
+    match h.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(Some(token.trim().to_owned())),
+        _ => Err(ApiError::Bearer { status: StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "the Authorization header must use the Bearer scheme".into() }),
+    }
+}
+
+pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Request) -> ApiResult<Response> {
+    let from_header = bearer_from_header(&req)?;
+    let has_form = req.method() == Method::POST
+        && req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let from_body = if has_form {
+        let FormParams(p) = axum::extract::FromRequest::from_request(req, &state).await?;
+        let mut it = p.into_iter().filter(|(k, _)| k == "access_token").map(|(_, v)| v);
+        let first = it.next();
+        if it.next().is_some() {
+            return Err(ApiError::Bearer { status: StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "access_token appears more than once".into() });
+        }
+        first
+    } else {
+        None
+    };
+    let token = match (from_header, from_body) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::Bearer { status: StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "send the token in one place only".into() });
+        }
+        (Some(t), None) | (None, Some(t)) => t,
+        (None, None) => return Err(ApiError::Bearer { status: StatusCode::UNAUTHORIZED, error: None, description: "an access token is required".into() }),
+    };
+    let keys = tenant.keys(&state.store, state.now()).await.json_err()?;
+    let v = tokens::verify_access(&state, &tenant.tenant, &keys, &token).await?;
+    let Some(grant) = v.grant else {
+        return Err(ApiError::invalid_token("this access token does not represent a user"));
+    };
+    let scopes = Scopes::parse(&v.scope).unwrap_or_default();
+    if !scopes.contains("openid") {
+        return Err(ApiError::Bearer { status: StatusCode::FORBIDDEN, error: Some("insufficient_scope"), description: "the openid scope is required".into() });
+    }
+    let user = state.store.user_by_id(&tenant.tenant.id, &grant.user_id).await.json_err()?.ok_or_else(|| ApiError::invalid_token("the user no longer exists"))?;
+    let claims_req = ClaimsRequest::from_json(&grant.claims).unwrap_or_default();
+    let mut body = userinfo_claims(&user, &scopes, &claims_req);
+    body.insert("sub".into(), json!(v.sub));
+    let mut r = Json(body).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(r)
+}

@@ -1,0 +1,65 @@
+//! Discovery (OpenID Connect Discovery 1.0 §3) and the JWKS.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use trame_core::keys::Alg;
+
+use crate::error::{ApiResult, OrApi};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+
+pub async fn discovery(State(_state): State<AppState>, tenant: TenantCtx) -> Response {
+    let iss = &tenant.tenant.issuer;
+    let algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
+    let doc = json!({
+        "issuer": iss.as_str(),
+        "authorization_endpoint": iss.endpoint("/authorize"),
+        "token_endpoint": iss.endpoint("/token"),
+        "userinfo_endpoint": iss.endpoint("/userinfo"),
+        "jwks_uri": iss.endpoint("/jwks"),
+        "revocation_endpoint": iss.endpoint("/revoke"),
+        "introspection_endpoint": iss.endpoint("/introspect"),
+        "end_session_endpoint": iss.endpoint("/logout"),
+        "scopes_supported": trame_core::scope::SUPPORTED,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "form_post"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "subject_types_supported": ["public", "pairwise"],
+        "id_token_signing_alg_values_supported": algs,
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "token_endpoint_auth_signing_alg_values_supported": trame_core::keys::ACCEPTED_INBOUND,
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_parameter_supported": true,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash",
+            "name", "given_name", "family_name", "preferred_username", "locale", "updated_at",
+            "email", "email_verified", "phone_number", "phone_number_verified", "address"],
+        "acr_values_supported": trame_core::assurance::LEVELS,
+        "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        "display_values_supported": ["page", "popup", "touch", "wap"],
+        "ui_locales_supported": ["fr", "en"],
+        "claim_types_supported": ["normal"],
+        "authorization_response_iss_parameter_supported": true,
+        "frontchannel_logout_supported": false,
+        "backchannel_logout_supported": false,
+    });
+    let mut r = Json(doc).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    r
+}
+
+pub async fn jwks(State(state): State<AppState>, tenant: TenantCtx) -> ApiResult<Response> {
+    let keys = tenant.keys(&state.store, state.now()).await.json_err()?;
+    let mut r = Json(json!({ "keys": keys.jwks })).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/jwk-set+json"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    Ok(r)
+}

@@ -1,0 +1,56 @@
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use trame_core::{Clock, Randomness};
+use trame_store::{Ephemeral, Store};
+
+use crate::catalog::Catalog;
+use crate::render::Themes;
+
+/// What the web layer needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The authority (`host:port`) of the public URL: requests for a host no
+    /// tenant claims are routed as if they came to this one.
+    pub public_authority: String,
+    /// Peers whose `X-Forwarded-For`/`X-Forwarded-Host` headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+/// The one application state, cloned into every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub ephemeral: Ephemeral,
+    pub catalog: Arc<Catalog>,
+    pub themes: Arc<Themes>,
+    pub config: Arc<WebConfig>,
+    pub rng: Arc<dyn Randomness>,
+    pub clock: Arc<dyn Clock>,
+    /// For fetching client `jwks_uri` documents.
+    pub http: reqwest::Client,
+}
+
+impl AppState {
+    pub fn new(store: Store, ephemeral: Ephemeral, config: WebConfig, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client with default TLS settings builds");
+        Self {
+            store,
+            ephemeral,
+            catalog: Arc::new(Catalog::default()),
+            themes: Arc::new(Themes::default_theme()),
+            config: Arc::new(config),
+            rng,
+            clock,
+            http,
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,51 @@
+//! Throttling of failed sign-ins, per account and per client address,
+//! counted in the ephemeral store so every node sees the same counts.
+//! Unknown accounts are counted like known ones: the answer must not tell
+//! them apart.
+
+use std::net::IpAddr;
+
+use trame_core::crypto::secret_digest;
+use trame_core::lifetimes::THROTTLE_WINDOW;
+
+use crate::error::{ApiResult, OrApi};
+use crate::state::AppState;
+
+/// Failures allowed per account in a window, then refused until it ends.
+pub const PER_ACCOUNT: i64 = 10;
+/// Failures allowed per address in a window (many accounts, one source).
+pub const PER_ADDRESS: i64 = 100;
+
+fn keys(tenant_id: &str, username: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
+    // Usernames are hashed: counters must not put personal data in Redis keys.
+    let account = format!("thr:a:{tenant_id}:{}", secret_digest(&username.trim().to_lowercase()));
+    let addr = ip.map(|ip| format!("thr:i:{tenant_id}:{}", secret_digest(&ip.to_string())));
+    (account, addr)
+}
+
+pub async fn is_blocked(state: &AppState, tenant_id: &str, username: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    let (account, addr) = keys(tenant_id, username, ip);
+    if state.ephemeral.count(&account).await.html_err()? >= PER_ACCOUNT {
+        return Ok(true);
+    }
+    if let Some(a) = addr {
+        if state.ephemeral.count(&a).await.html_err()? >= PER_ADDRESS {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+pub async fn record_failure(state: &AppState, tenant_id: &str, username: &str, ip: Option<IpAddr>) -> ApiResult<()> {
+    let (account, addr) = keys(tenant_id, username, ip);
+    state.ephemeral.incr(&account, THROTTLE_WINDOW).await.html_err()?;
+    if let Some(a) = addr {
+        state.ephemeral.incr(&a, THROTTLE_WINDOW).await.html_err()?;
+    }
+    Ok(())
+}
+
+pub async fn clear_account(state: &AppState, tenant_id: &str, username: &str) -> ApiResult<()> {
+    let (account, _) = keys(tenant_id, username, None);
+    state.ephemeral.delete(&account).await.html_err()
+}

@@ -1,0 +1,164 @@
+//! Building and checking the tokens Trame issues: ID tokens (OIDC Core §2)
+//! and JWT access tokens (RFC 9068).
+
+use serde_json::{Map, Value, json};
+use trame_core::crypto::random_id;
+use trame_core::keys::{self, Alg, KeyError};
+use trame_core::lifetimes;
+use trame_core::tenant::Tenant;
+use trame_store::{Grant, TenantKeys};
+
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::state::AppState;
+
+/// Access tokens are always signed with the tenant's default algorithm:
+/// only Trame verifies them (resource servers may too, through the JWKS).
+pub const ACCESS_TOKEN_ALG: Alg = Alg::ES256;
+
+/// The authentication facts a user token carries.
+pub struct AuthFacts<'a> {
+    pub auth_time: i64,
+    pub acr: &'a str,
+    pub amr: &'a [String],
+    pub sid: &'a str,
+}
+
+impl<'a> AuthFacts<'a> {
+    pub fn of(g: &'a Grant) -> Self {
+        Self { auth_time: g.auth_time, acr: &g.acr, amr: &g.amr, sid: &g.sid }
+    }
+}
+
+fn signer(keys: &TenantKeys, alg: Alg) -> Result<&trame_core::keys::SigningKey, KeyError> {
+    keys.signing.get(&alg).ok_or_else(|| KeyError::UnsupportedAlg(format!("no active {} key", alg.as_str())))
+}
+
+pub struct AccessToken {
+    pub token: String,
+    pub expires_in: i64,
+}
+
+/// An RFC 9068 access token. `grant_id` ties user tokens to their grant so
+/// that revoking the grant (logout, refresh reuse, code replay) stops them.
+#[allow(clippy::too_many_arguments)]
+pub fn access_token(
+    state: &AppState,
+    tenant: &Tenant,
+    keys: &TenantKeys,
+    client_id: &str,
+    sub: &str,
+    scope: &str,
+    grant_id: Option<&str>,
+    auth: Option<&AuthFacts<'_>>,
+) -> ApiResult<AccessToken> {
+    let now = state.now();
+    let mut c = Map::new();
+    c.insert("iss".into(), json!(tenant.issuer.as_str()));
+    c.insert("sub".into(), json!(sub));
+    c.insert("aud".into(), json!(tenant.issuer.as_str()));
+    c.insert("client_id".into(), json!(client_id));
+    c.insert("iat".into(), json!(now));
+    c.insert("exp".into(), json!(now + lifetimes::ACCESS_TOKEN));
+    c.insert("jti".into(), json!(random_id(state.rng.as_ref())));
+    c.insert("scope".into(), json!(scope));
+    if let Some(g) = grant_id {
+        c.insert("gid".into(), json!(g));
+    }
+    if let Some(a) = auth {
+        c.insert("auth_time".into(), json!(a.auth_time));
+        c.insert("acr".into(), json!(a.acr));
+        c.insert("amr".into(), json!(a.amr));
+    }
+    let token = signer(keys, ACCESS_TOKEN_ALG).and_then(|s| s.sign("at+jwt", c)).json_err()?;
+    Ok(AccessToken { token, expires_in: lifetimes::ACCESS_TOKEN })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn id_token(
+    state: &AppState,
+    tenant: &Tenant,
+    keys: &TenantKeys,
+    alg: Alg,
+    client_id: &str,
+    sub: &str,
+    auth: &AuthFacts<'_>,
+    nonce: Option<&str>,
+    access_token: &str,
+    profile_claims: Map<String, Value>,
+) -> ApiResult<String> {
+    let now = state.now();
+    let mut c = profile_claims;
+    c.insert("iss".into(), json!(tenant.issuer.as_str()));
+    c.insert("sub".into(), json!(sub));
+    c.insert("aud".into(), json!(client_id));
+    c.insert("azp".into(), json!(client_id));
+    c.insert("iat".into(), json!(now));
+    c.insert("exp".into(), json!(now + lifetimes::ID_TOKEN));
+    c.insert("auth_time".into(), json!(auth.auth_time));
+    c.insert("acr".into(), json!(auth.acr));
+    c.insert("amr".into(), json!(auth.amr));
+    c.insert("sid".into(), json!(auth.sid));
+    c.insert("at_hash".into(), json!(alg.half_hash(access_token)));
+    if let Some(n) = nonce {
+        c.insert("nonce".into(), json!(n));
+    }
+    signer(keys, alg).and_then(|s| s.sign("JWT", c)).json_err()
+}
+
+/// A verified access token of this tenant.
+pub struct VerifiedAccess {
+    pub claims: Map<String, Value>,
+    pub sub: String,
+    pub client_id: String,
+    pub scope: String,
+    pub jti: String,
+    pub exp: i64,
+    pub grant: Option<Grant>,
+}
+
+fn revoked_key(jti: &str) -> String {
+    format!("rv:{jti}")
+}
+
+/// Marks an access token revoked until it would have expired anyway.
+pub async fn revoke_access(state: &AppState, jti: &str, exp: i64) -> ApiResult<()> {
+    let ttl = (exp - state.now()).max(1);
+    state.ephemeral.put(&revoked_key(jti), "1", ttl).await.json_err()
+}
+
+/// Checks signature, type, issuer, expiry, revocation and the grant. Any
+/// failure is `invalid_token`: the caller does not learn which check failed.
+pub async fn verify_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str) -> ApiResult<VerifiedAccess> {
+    let invalid = || ApiError::invalid_token("the access token is invalid or expired");
+    let algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
+    let v = keys::verify(token, &keys.jwks, &algs).map_err(|_| invalid())?;
+    if v.typ.as_deref().map(str::to_ascii_lowercase).as_deref() != Some("at+jwt") {
+        return Err(invalid());
+    }
+    let c = v.claims;
+    let str_claim = |n: &str| c.get(n).and_then(Value::as_str).map(str::to_owned);
+    if str_claim("iss").as_deref() != Some(tenant.issuer.as_str()) {
+        return Err(invalid());
+    }
+    let exp = c.get("exp").and_then(Value::as_i64).ok_or_else(invalid)?;
+    if exp <= state.now() {
+        return Err(invalid());
+    }
+    let (Some(sub), Some(client_id), Some(jti)) = (str_claim("sub"), str_claim("client_id"), str_claim("jti")) else {
+        return Err(invalid());
+    };
+    if state.ephemeral.get(&revoked_key(&jti)).await.json_err()?.is_some() {
+        return Err(invalid());
+    }
+    let grant = match str_claim("gid") {
+        Some(gid) => {
+            let g = state.store.grant(&gid).await.json_err()?.ok_or_else(invalid)?;
+            if !g.is_active(state.now()) || g.tenant_id != tenant.id {
+                return Err(invalid());
+            }
+            Some(g)
+        }
+        None => None,
+    };
+    Ok(VerifiedAccess { scope: str_claim("scope").unwrap_or_default(), sub, client_id, jti, exp, grant, claims: c })
+}
