@@ -1,1 +1,126 @@
-fn main() {}
+//! The `trame` binary. Parsing, settings and logging happen here; each
+//! command lives in its own module.
+
+mod cli;
+mod commands;
+mod config;
+mod serve;
+mod storage;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use trame_core::{Clock, OsRandom, Randomness, SystemClock};
+
+use crate::cli::{Cli, Command};
+use crate::config::{Config, LogFormat};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let config = match Config::load(cli.config.as_deref(), &env) {
+        Ok(c) => c,
+        Err(e) => {
+            if matches!(cli.command, Command::CheckConfig) {
+                for p in &e.0 {
+                    println!("{p}");
+                }
+            } else {
+                eprintln!("error: {e}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let rng: Arc<dyn Randomness> = Arc::new(OsRandom);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if let Command::CheckConfig = command {
+        return check_config(&config).await;
+    }
+    let (store, applied) = storage::open(&config, rng.clone(), clock.as_ref()).await?;
+    let stdin = std::io::stdin();
+    let mut stdin = stdin.lock();
+    let mut cx = commands::Context { store: &store, config: &config, rng: rng.as_ref(), clock: clock.as_ref(), stdin: &mut stdin };
+    match command {
+        Command::Serve => {
+            drop(stdin);
+            serve::run(config.clone(), store.clone(), rng.clone(), clock.clone()).await
+        }
+        Command::Migrate => {
+            // `open` has applied whatever was pending; say what that was.
+            for name in &applied {
+                println!("applied {name}");
+            }
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::CheckConfig => unreachable!("handled above"),
+        Command::Tenant(c) => commands::tenant(&mut cx, c).await,
+        Command::Client(c) => commands::client(&mut cx, c).await,
+        Command::User(c) => commands::user(&mut cx, c).await,
+        Command::Keys(c) => commands::keys(&mut cx, c).await,
+    }
+}
+
+/// The settings parsed (or `main` would have printed the problems); check
+/// that the services they name answer.
+async fn check_config(config: &Config) -> anyhow::Result<()> {
+    let mut problems = Vec::new();
+    if !config.embedded_database() {
+        let key = trame_store::MasterKey::generate(&OsRandom);
+        match trame_store::Store::connect(&config.database_url, key, Arc::new(OsRandom)).await {
+            Ok(s) => match s.pending_migrations().await {
+                Ok(p) if !p.is_empty() => println!("database_url: reachable, {} migration(s) pending (applied by `trame migrate` or at start)", p.len()),
+                Ok(_) => println!("database_url: reachable, up to date"),
+                Err(e) => problems.push(format!("database_url: reachable but unreadable: {e}")),
+            },
+            Err(e) => problems.push(format!("database_url: cannot connect: {e}")),
+        }
+    }
+    if config.redis_url.is_some() {
+        match storage::ephemeral(config).await {
+            Ok(e) if e.ping().await.is_ok() => println!("redis_url: reachable"),
+            Ok(_) => problems.push("redis_url: does not answer PING".to_owned()),
+            Err(e) => problems.push(format!("redis_url: {e:#}")),
+        }
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    if problems.is_empty() {
+        println!("configuration OK: listen {}, public_url {}, database {}", config.listen, config.public_url, if config.embedded_database() { "embedded SQLite" } else { "PostgreSQL" });
+        Ok(())
+    } else {
+        std::process::exit(1)
+    }
+}
+
+fn init_logging(config: &Config) {
+    // The migrator and the SQL driver narrate every start at info level;
+    // operators want to hear from them only when something is wrong.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{},sea_orm_migration=warn,sqlx=warn", config.log_level)));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.init(),
+    }
+}

@@ -16,8 +16,15 @@ impl MigratorTrait for Migrator {
 mod m0001_foundation {
     use super::*;
 
-    #[derive(DeriveMigrationName)]
     pub struct Migration;
+
+    // Named explicitly: the derive would name it after the file, which holds
+    // every migration.
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0001_foundation"
+        }
+    }
 
     fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
         let mut idx = Index::create();

@@ -20,13 +20,13 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
     let session = session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
     let (_, req) = validated(&state, &tenant, &ia.params).await?;
     let user = state.store.user_by_id(&tenant.tenant.id, &session.user_id).await.html_err()?;
-    let scopes: Vec<&str> = req.scopes.iter().collect();
+    let scopes: Vec<String> = req.scopes.iter().map(str::to_owned).collect();
     Ok(state.themes.page(
         StatusCode::OK,
         "consent.html",
         context! {
             lang => lang_for(&state, &ia, &headers),
-            tenant_name => tenant.tenant.display_name,
+            tenant_name => tenant.tenant.display_name.clone(),
             client_name => client_name(&state, &tenant, &ia).await?,
             username => user.map(|u| u.username).unwrap_or_default(),
             scopes => scopes,

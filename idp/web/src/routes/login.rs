@@ -22,7 +22,7 @@ use crate::throttle;
 
 #[derive(Deserialize)]
 pub struct InteractionQuery {
-    interaction: String,
+    pub interaction: String,
 }
 
 /// The page's language: the request's `ui_locales`, then Accept-Language.
@@ -48,10 +48,10 @@ async fn form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &
         "login.html",
         context! {
             lang => lang,
-            tenant_name => tenant.tenant.display_name,
+            tenant_name => tenant.tenant.display_name.clone(),
             client_name => client_name,
             interaction => id,
-            csrf => ia.csrf,
+            csrf => ia.csrf.clone(),
             error => error,
             username => username,
         },

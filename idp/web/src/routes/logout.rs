@@ -61,7 +61,7 @@ fn signed_out_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap) 
     state.themes.page(
         StatusCode::OK,
         "message.html",
-        context! { lang => crate::render::lang_of(&state.themes, headers), tenant_name => tenant.tenant.display_name, title => "signed-out-title", message => "signed-out-message" },
+        context! { lang => crate::render::lang_of(&state.themes, headers), tenant_name => tenant.tenant.display_name.clone(), title => "signed-out-title", message => "signed-out-message" },
     )
 }
 
@@ -125,7 +125,7 @@ async fn begin(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, p: &
     let r = state.themes.page(
         StatusCode::OK,
         "logout.html",
-        context! { lang => crate::render::lang_of(&state.themes, headers), tenant_name => tenant.tenant.display_name, logout => id, csrf => pending.csrf },
+        context! { lang => crate::render::lang_of(&state.themes, headers), tenant_name => tenant.tenant.display_name.clone(), logout => id, csrf => pending.csrf },
     );
     Ok(with_cookie(r, new_cookie))
 }
@@ -134,7 +134,7 @@ async fn begin(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, p: &
 /// form (the spec allows both methods).
 pub async fn confirm(State(state): State<AppState>, tenant: TenantCtx, req: Request) -> ApiResult<Response> {
     let headers = req.headers().clone();
-    let Params(p) = axum::extract::FromRequest::from_request(req, &state).await?;
+    let Params(p) = <Params as axum::extract::FromRequest<AppState>>::from_request(req, &state).await?;
     let Some(id) = single(&p, "logout").ok().flatten() else {
         return begin(&state, &tenant, &headers, &p).await;
     };

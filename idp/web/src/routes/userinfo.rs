@@ -29,7 +29,7 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
     let has_form = req.method() == Method::POST
         && req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     let from_body = if has_form {
-        let FormParams(p) = axum::extract::FromRequest::from_request(req, &state).await?;
+        let FormParams(p) = <FormParams as axum::extract::FromRequest<AppState>>::from_request(req, &state).await?;
         let mut it = p.into_iter().filter(|(k, _)| k == "access_token").map(|(_, v)| v);
         let first = it.next();
         if it.next().is_some() {

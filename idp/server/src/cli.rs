@@ -1,0 +1,217 @@
+//! The command line: `trame serve`, `trame migrate`, `trame check-config` and
+//! the operator commands. Names and flags are part of the operator contract
+//! documented in the README; change both together.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "trame", version, about = "Trame: an OpenID Connect provider with passkeys, for many tenants")]
+pub struct Cli {
+    /// Settings file (default: ./trame.toml when it exists). TRAME_*
+    /// variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the provider (migrates the database first).
+    Serve,
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Checks the settings and reports each problem by key name.
+    CheckConfig,
+    /// Tenants: one per collectivité, each with its own issuer.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// OAuth clients (relying parties) of a tenant.
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// User accounts of a tenant.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Token-signing keys of a tenant.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Creates a tenant with its first signing key.
+    Add {
+        /// Short name: lowercase letters, digits and hyphens.
+        slug: String,
+        /// Issuer URL (default: <public_url>/<slug>). A host of its own, such
+        /// as https://login.ville-exemple.fr, works too.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Name shown on the sign-in pages (default: the slug).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Lists tenants and their issuers.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum AuthMethodArg {
+    ClientSecretBasic,
+    ClientSecretPost,
+    PrivateKeyJwt,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum GrantTypeArg {
+    AuthorizationCode,
+    RefreshToken,
+    ClientCredentials,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SubjectTypeArg {
+    Public,
+    Pairwise,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PkceArg {
+    Required,
+    Optional,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AlgArg {
+    #[value(name = "ES256")]
+    Es256,
+    #[value(name = "RS256")]
+    Rs256,
+    #[value(name = "EdDSA")]
+    EdDsa,
+}
+
+#[derive(Debug, Args)]
+pub struct TenantArg {
+    /// The tenant's slug.
+    #[arg(long, default_value = "default")]
+    pub tenant: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ClientAdd {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[arg(long)]
+    pub client_id: String,
+    /// Human-readable name shown on the consent page.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Exact redirect URI (repeatable).
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    pub redirect_uris: Vec<String>,
+    /// Where RP-initiated logout may return (repeatable).
+    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// A public client (no secret; PKCE required): a single-page or native app.
+    #[arg(long)]
+    pub public: bool,
+    /// Reads the client secret from one line of standard input instead of
+    /// generating one (at least 32 characters).
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// Client authentication at the token endpoint.
+    #[arg(long, value_enum)]
+    pub auth_method: Option<AuthMethodArg>,
+    /// The client's key set URL, for private_key_jwt.
+    #[arg(long)]
+    pub jwks_uri: Option<String>,
+    /// The client's key set as a JSON file, for private_key_jwt.
+    #[arg(long, value_name = "FILE")]
+    pub jwks_file: Option<PathBuf>,
+    /// Allowed grant type (repeatable; default: authorization_code and refresh_token).
+    #[arg(long = "grant-type", value_enum)]
+    pub grant_types: Vec<GrantTypeArg>,
+    /// Allowed scopes, space-separated or repeated (default: openid profile email offline_access).
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    #[arg(long, value_enum, default_value = "public")]
+    pub subject_type: SubjectTypeArg,
+    /// PKCE policy; public clients always require it.
+    #[arg(long, value_enum, default_value = "required")]
+    pub pkce: PkceArg,
+    /// Skips the consent page (first-party services).
+    #[arg(long)]
+    pub skip_consent: bool,
+    /// ID token signature algorithm.
+    #[arg(long, value_enum, default_value = "ES256")]
+    pub id_token_alg: AlgArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Registers a client; a generated secret is printed once.
+    Add(Box<ClientAdd>),
+    /// Lists a tenant's clients.
+    List(TenantArg),
+    /// Removes a client; its tokens stop working.
+    Remove {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        client_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Creates an account.
+    Add {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        given_name: Option<String>,
+        #[arg(long)]
+        family_name: Option<String>,
+        /// Reads a password from one line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists a tenant's accounts.
+    List(TenantArg),
+    /// Sets an account's password, read from one line of standard input.
+    SetPassword {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Lists signing keys with their state (next, active, retiring, retired).
+    List(TenantArg),
+    /// Adds a new key, published at once and used for signing after the
+    /// JWKS caching delay; the previous key stays published until the tokens
+    /// it signed have expired.
+    Rotate {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long, value_enum, default_value = "ES256")]
+        alg: AlgArg,
+        /// Seconds before the new key signs (0 = at once).
+        #[arg(long, default_value_t = 0)]
+        delay: i64,
+    },
+}

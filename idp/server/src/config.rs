@@ -1,0 +1,333 @@
+//! Settings: built-in defaults, then `trame.toml`, then `TRAME_*` variables.
+//!
+//! Every setting has a zero-configuration default, so `trame serve` on an
+//! empty directory runs. [`Config::load`] returns every problem it finds,
+//! each named by its key, which is what `trame check-config` prints.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use trame_core::ids::Issuer;
+
+/// The keys a `TRAME_` variable may set. Other `TRAME_*` variables (for
+/// instance a test harness's own) are not ours and are left alone.
+const KEYS: &[&str] = &[
+    "listen",
+    "public_url",
+    "data_dir",
+    "database_url",
+    "redis_url",
+    "redis_prefix",
+    "log_format",
+    "log_level",
+    "trusted_proxies",
+    "tls_cert_file",
+    "tls_key_file",
+    "master_key_file",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The settings file as written; `Option`s stay unset when absent so that
+/// derived defaults (database under `data_dir`…) can be filled in later.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    listen: String,
+    public_url: String,
+    data_dir: PathBuf,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    redis_prefix: String,
+    log_format: LogFormat,
+    log_level: String,
+    trusted_proxies: Vec<String>,
+    tls_cert_file: Option<PathBuf>,
+    tls_key_file: Option<PathBuf>,
+    master_key_file: Option<PathBuf>,
+}
+
+impl Default for Raw {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            public_url: "http://localhost:8080".into(),
+            data_dir: PathBuf::from("trame-data"),
+            database_url: None,
+            redis_url: None,
+            redis_prefix: "trame:".into(),
+            log_format: LogFormat::Text,
+            log_level: "info".into(),
+            trusted_proxies: Vec::new(),
+            tls_cert_file: None,
+            tls_key_file: None,
+            master_key_file: None,
+        }
+    }
+}
+
+/// Certificate and key files for the built-in TLS listener.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// The default tenant's issuer, and the base of new tenants' issuers.
+    pub public_url: Issuer,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub redis_prefix: String,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub trusted_proxies: Vec<IpNet>,
+    pub tls: Option<Tls>,
+    pub master_key_file: PathBuf,
+}
+
+/// One problem in the settings, named by its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
+}
+
+/// All the problems found; loading fails if there is any.
+#[derive(Debug)]
+pub struct ConfigError(pub Vec<Problem>);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lines: Vec<String> = self.0.iter().map(Problem::to_string).collect();
+        write!(f, "invalid configuration: {}", lines.join("; "))
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn problem(key: &str, message: impl Into<String>) -> Problem {
+    Problem { key: key.to_owned(), message: message.into() }
+}
+
+impl Config {
+    /// Loads the settings. `file` is the `--config` path: when given it must
+    /// exist; when not, `./trame.toml` is read if present.
+    pub fn load(file: Option<&Path>, env: &[(String, String)]) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Raw::default()));
+        if let Some(path) = file
+            && !path.exists()
+        {
+            return Err(ConfigError(vec![problem("--config", format!("{} does not exist", path.display()))]));
+        }
+        let implicit = Path::new("trame.toml");
+        if let Some(path) = file.or(implicit.exists().then_some(implicit)) {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        // The environment is passed in rather than read here so that tests
+        // do not depend on the process environment.
+        let vars: Vec<(String, String)> = env
+            .iter()
+            .filter_map(|(k, v)| {
+                let key = k.strip_prefix("TRAME_")?.to_ascii_lowercase();
+                KEYS.contains(&key.as_str()).then(|| (key, v.clone()))
+            })
+            .collect();
+        for (key, value) in &vars {
+            figment = figment.merge(Serialized::default(key, env_value(key, value)));
+        }
+        let raw: Raw = figment.extract().map_err(|e| ConfigError(e.into_iter().map(figment_problem).collect()))?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: Raw) -> Result<Self, ConfigError> {
+        let mut problems = Vec::new();
+        let listen = raw.listen.parse::<SocketAddr>().map_err(|_| problem("listen", format!("'{}' is not an address such as 127.0.0.1:8080", raw.listen)));
+        let public_url = Issuer::parse(raw.public_url.trim_end_matches('/'))
+            .map_err(|e| problem("public_url", format!("'{}' is not usable as an issuer: {e}", raw.public_url)));
+        let database_url = raw.database_url.clone().unwrap_or_else(|| sqlite_url(&raw.data_dir.join("trame.db")));
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            problems.push(problem("database_url", "must start with sqlite: or postgres://"));
+        }
+        if let Some(r) = &raw.redis_url
+            && !(r.starts_with("redis://") || r.starts_with("rediss://") || r.starts_with("redis+unix://"))
+        {
+            problems.push(problem("redis_url", "must start with redis://, rediss:// or redis+unix://"));
+        }
+        if raw.log_level.parse::<tracing_subscriber::EnvFilter>().is_err() {
+            problems.push(problem("log_level", format!("'{}' is not a level or filter (error, warn, info, debug, trace)", raw.log_level)));
+        }
+        let mut trusted_proxies = Vec::new();
+        for p in &raw.trusted_proxies {
+            match p.parse::<IpNet>().or_else(|_| p.parse::<IpAddr>().map(IpNet::from)) {
+                Ok(net) => trusted_proxies.push(net),
+                Err(_) => problems.push(problem("trusted_proxies", format!("'{p}' is not an IP address or CIDR network"))),
+            }
+        }
+        let tls = match (raw.tls_cert_file, raw.tls_key_file) {
+            (None, None) => None,
+            (Some(cert_file), Some(key_file)) => {
+                for (key, path) in [("tls_cert_file", &cert_file), ("tls_key_file", &key_file)] {
+                    if !path.is_file() {
+                        problems.push(problem(key, format!("{} is not a readable file", path.display())));
+                    }
+                }
+                Some(Tls { cert_file, key_file })
+            }
+            (Some(_), None) => {
+                problems.push(problem("tls_key_file", "is required when tls_cert_file is set"));
+                None
+            }
+            (None, Some(_)) => {
+                problems.push(problem("tls_cert_file", "is required when tls_key_file is set"));
+                None
+            }
+        };
+        if raw.redis_prefix.is_empty() {
+            problems.push(problem("redis_prefix", "must not be empty"));
+        }
+        let (listen, public_url) = match (listen, public_url) {
+            (Ok(l), Ok(p)) if problems.is_empty() => (l, p),
+            (l, p) => {
+                problems.extend(l.err());
+                problems.extend(p.err());
+                return Err(ConfigError(problems));
+            }
+        };
+        Ok(Self {
+            listen,
+            public_url,
+            master_key_file: raw.master_key_file.unwrap_or_else(|| raw.data_dir.join("master.key")),
+            data_dir: raw.data_dir,
+            database_url,
+            redis_url: raw.redis_url,
+            redis_prefix: raw.redis_prefix,
+            log_format: raw.log_format,
+            log_level: raw.log_level,
+            trusted_proxies,
+            tls,
+        })
+    }
+
+    /// Whether the database is the embedded SQLite file (which lives in
+    /// `data_dir`, created on first use).
+    pub fn embedded_database(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+/// A variable's value: lists (`trusted_proxies`) are comma-separated, the
+/// rest are plain strings.
+fn env_value(key: &str, value: &str) -> figment::value::Value {
+    if key == "trusted_proxies" {
+        let items: Vec<String> = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        figment::value::Value::from(items)
+    } else {
+        figment::value::Value::from(value.to_owned())
+    }
+}
+
+fn figment_problem(e: figment::Error) -> Problem {
+    let key = if e.path.is_empty() { "(file)".to_owned() } else { e.path.join(".") };
+    let origin = e.metadata.as_ref().map(|m| format!(" (from {})", m.name)).unwrap_or_default();
+    let message = match &e.kind {
+        figment::error::Kind::UnknownField(field, _) => {
+            return problem(field, format!("unknown setting; known settings are {}", KEYS.join(", ")));
+        }
+        kind => format!("{kind}{origin}"),
+    };
+    problem(&key, message)
+}
+
+fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(toml: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("trame-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}.toml", toml.len()));
+        std::fs::write(&path, toml).unwrap();
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::load(Some(&path), &env)
+    }
+
+    fn keys(e: ConfigError) -> Vec<String> {
+        e.0.into_iter().map(|p| p.key).collect()
+    }
+
+    #[test]
+    fn zero_configuration_defaults() {
+        let c = load_str("", &[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url.as_str(), "http://localhost:8080");
+        assert_eq!(c.database_url, "sqlite://trame-data/trame.db?mode=rwc");
+        assert_eq!(c.master_key_file, PathBuf::from("trame-data/master.key"));
+        assert!(c.redis_url.is_none());
+        assert!(c.tls.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let c = load_str(
+            "listen = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/trame\"\n",
+            &[("TRAME_LISTEN", "127.0.0.1:9001"), ("TRAME_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1"), ("TRAME_E2E_OTHER", "x")],
+        )
+        .unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:9001");
+        assert_eq!(c.database_url, "sqlite:///var/lib/trame/trame.db?mode=rwc");
+        assert_eq!(c.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn problems_are_named_by_key() {
+        let e = load_str("listen = \"nowhere\"\npublic_url = \"ftp://x\"\nredis_url = \"http://r\"\n", &[]).unwrap_err();
+        let mut k = keys(e);
+        k.sort();
+        assert_eq!(k, ["listen", "public_url", "redis_url"]);
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_reported() {
+        assert_eq!(keys(load_str("lisen = \"x\"\n", &[]).unwrap_err()), ["lisen"]);
+        assert_eq!(keys(load_str("log_format = \"xml\"\n", &[]).unwrap_err()), ["log_format"]);
+        assert_eq!(keys(load_str("trusted_proxies = [\"not-an-ip\"]\n", &[]).unwrap_err()), ["trusted_proxies"]);
+        assert_eq!(keys(load_str("this is not toml", &[]).unwrap_err()).len(), 1);
+    }
+
+    #[test]
+    fn tls_needs_both_files() {
+        assert_eq!(keys(load_str("tls_cert_file = \"/nonexistent.pem\"\n", &[]).unwrap_err()), ["tls_key_file"]);
+        let e = load_str("tls_cert_file = \"/nonexistent.pem\"\ntls_key_file = \"/nonexistent.key\"\n", &[]).unwrap_err();
+        assert_eq!(keys(e), ["tls_cert_file", "tls_key_file"]);
+    }
+
+    #[test]
+    fn missing_config_file_is_an_error() {
+        let e = Config::load(Some(Path::new("/nonexistent/trame.toml")), &[]).unwrap_err();
+        assert_eq!(keys(e), ["--config"]);
+    }
+}

@@ -1,0 +1,147 @@
+//! `trame serve`: the HTTP(S) listener, the catalog poller, graceful
+//! shutdown and certificate reloading.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result};
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use tokio::sync::watch;
+use trame_core::{Clock, Randomness};
+use trame_store::Store;
+use trame_web::{AppState, WebConfig};
+
+use crate::config::{Config, Tls};
+use crate::storage;
+
+/// How often a node checks whether the CLI or another node changed tenants,
+/// clients or keys. One indexed read of one row per second per node.
+const CATALOG_POLL: Duration = Duration::from_secs(1);
+/// How often certificate files are checked for changes.
+const TLS_POLL: Duration = Duration::from_secs(10);
+/// In-flight requests get this long to finish on SIGTERM.
+const DRAIN: Duration = Duration::from_secs(20);
+
+pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
+    let ephemeral = storage::ephemeral(&config).await?;
+    let web_config = WebConfig { public_authority: config.public_url.authority(), trusted_proxies: config.trusted_proxies.clone() };
+    let state = AppState::new(store.clone(), ephemeral, web_config, rng, clock.clone());
+    state.catalog.refresh(&store, clock.now()).await.context("cannot load tenants")?;
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let poller = tokio::spawn(poll_catalog(state.clone(), stop_rx.clone()));
+    let handle: Handle<SocketAddr> = Handle::new();
+    tokio::spawn(shutdown_on_signal(handle.clone(), stop_tx));
+
+    let app = trame_web::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    let announce = {
+        let handle = handle.clone();
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Some(addr) = handle.listening().await {
+                tracing::info!(%addr, scheme, tenants = state.catalog.tenant_count(), "listening");
+            }
+        })
+    };
+    let served = match &config.tls {
+        None => axum_server::bind(config.listen).handle(handle).serve(app).await,
+        Some(tls) => {
+            let rustls = RustlsConfig::from_pem_file(&tls.cert_file, &tls.key_file)
+                .await
+                .with_context(|| format!("cannot load the TLS certificate and key ({} / {})", tls.cert_file.display(), tls.key_file.display()))?;
+            tokio::spawn(reload_certificates(rustls.clone(), tls.clone(), stop_rx));
+            axum_server::bind_rustls(config.listen, rustls).handle(handle).serve(app).await
+        }
+    };
+    announce.abort();
+    poller.abort();
+    served.with_context(|| format!("cannot listen on {} (listen)", config.listen))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Keeps the catalog in step with the database. Errors (database briefly
+/// unreachable) are logged and retried at the next tick: the node keeps
+/// serving with what it has.
+async fn poll_catalog(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(CATALOG_POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        match state.catalog.refresh(&state.store, state.now()).await {
+            Ok(reloaded) => {
+                if reloaded {
+                    tracing::info!(tenants = state.catalog.tenant_count(), "catalog reloaded");
+                }
+                if failing {
+                    tracing::info!("catalog refresh works again");
+                    failing = false;
+                }
+            }
+            Err(e) => {
+                if !failing {
+                    tracing::warn!(error = %e, "catalog refresh failed; serving the last known tenants");
+                }
+                failing = true;
+            }
+        }
+    }
+}
+
+/// SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish.
+async fn shutdown_on_signal(handle: Handle<SocketAddr>, stop: watch::Sender<bool>) {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!(drain_seconds = DRAIN.as_secs(), "shutting down: finishing in-flight requests");
+    let _ = stop.send(true);
+    handle.graceful_shutdown(Some(DRAIN));
+}
+
+fn modified(tls: &Tls) -> Option<(SystemTime, SystemTime)> {
+    let m = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    Some((m(&tls.cert_file)?, m(&tls.key_file)?))
+}
+
+/// Reloads the certificate when its files change (a renewal by certbot or
+/// an ACME client). A broken pair is refused and the old one kept.
+async fn reload_certificates(config: RustlsConfig, tls: Tls, mut stop: watch::Receiver<bool>) {
+    let mut last = modified(&tls);
+    let mut tick = tokio::time::interval(TLS_POLL);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        let now = modified(&tls);
+        if now.is_none() || now == last {
+            continue;
+        }
+        match config.reload_from_pem_file(&tls.cert_file, &tls.key_file).await {
+            Ok(()) => {
+                tracing::info!("TLS certificate reloaded");
+                last = now;
+            }
+            Err(e) => tracing::warn!(error = %e, "the new TLS certificate or key is unusable; keeping the previous one"),
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Opening storage: the data directory, the master key file, the database
+//! (migrated), the default tenant, and the ephemeral store.
+//!
+//! Every command goes through [`open`], so the first command on a fresh
+//! machine, whichever it is, leaves a working installation behind.
+
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use trame_core::ids::TenantSlug;
+use trame_core::{Clock, Randomness};
+use trame_store::{Ephemeral, MasterKey, Store, StoreError};
+
+use crate::config::Config;
+
+pub const DEFAULT_TENANT: &str = "default";
+
+/// Connects to the database, applies migrations and makes sure a default
+/// tenant exists. Returns the names of the migrations it applied.
+pub async fn open(config: &Config, rng: Arc<dyn Randomness>, clock: &dyn Clock) -> Result<(Store, Vec<String>)> {
+    let master_key = master_key(config, rng.as_ref())?;
+    if config.embedded_database() {
+        create_private_dir(&config.data_dir)?;
+    }
+    let store = Store::connect(&config.database_url, master_key, rng).await.context("cannot connect to the database (database_url)")?;
+    let applied = migrate(&store).await?;
+    ensure_default_tenant(config, &store, clock.now()).await?;
+    check_master_key(&store, clock.now()).await?;
+    Ok((store, applied))
+}
+
+/// Applies migrations. Two nodes starting together may race on them; the
+/// loser sees an error, waits and finds nothing left to do.
+async fn migrate(store: &Store) -> Result<Vec<String>> {
+    let pending = store.pending_migrations().await.context("cannot read the migration table")?;
+    let mut attempt = 0;
+    loop {
+        match store.migrate().await {
+            Ok(()) => {
+                for name in &pending {
+                    tracing::info!(migration = %name, "applied database migration");
+                }
+                return Ok(pending);
+            }
+            Err(e) if attempt < 3 => {
+                attempt += 1;
+                tracing::debug!(error = %e, attempt, "migration failed, retrying");
+                tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+            }
+            Err(e) => return Err(e).context("database migration failed"),
+        }
+    }
+}
+
+/// The ephemeral store: Redis when `redis_url` is set, in-process otherwise.
+pub async fn ephemeral(config: &Config) -> Result<Ephemeral> {
+    match &config.redis_url {
+        Some(url) => Ephemeral::redis(url, &config.redis_prefix).await.context("cannot connect to Redis (redis_url)"),
+        None => Ok(Ephemeral::memory()),
+    }
+}
+
+/// On a first start there are no tenants: create `default`, whose issuer is
+/// the public URL. Another process doing the same at the same moment is fine.
+async fn ensure_default_tenant(config: &Config, store: &Store, now: i64) -> Result<()> {
+    if !store.list_tenants().await?.is_empty() {
+        return Ok(());
+    }
+    let slug = TenantSlug::parse(DEFAULT_TENANT).expect("the default slug is valid");
+    match store.create_tenant(&slug, &config.public_url, "Trame", now).await {
+        Ok(t) => {
+            tracing::info!(issuer = %t.issuer, "created the default tenant");
+            Ok(())
+        }
+        Err(StoreError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e).context("cannot create the default tenant"),
+    }
+}
+
+/// A master key that does not match the database would only show up as
+/// failures on the first sign-in; say it at start-up instead.
+async fn check_master_key(store: &Store, now: i64) -> Result<()> {
+    if let Some(t) = store.list_tenants().await?.first() {
+        match store.tenant_keys(&t.id, now).await {
+            Err(StoreError::Unseal) => {
+                bail!("the master key file does not open this database's signing keys: use the master key file this database was created with (master_key_file)")
+            }
+            other => {
+                other?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the master key file, or creates it (mode 0600) on first use.
+fn master_key(config: &Config, rng: &dyn Randomness) -> Result<MasterKey> {
+    let path = &config.master_key_file;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(mut f) => {
+            let key = MasterKey::generate(rng);
+            f.write_all(key.to_file_contents().as_bytes()).and_then(|()| f.sync_all()).with_context(|| format!("cannot write {}", path.display()))?;
+            tracing::info!(path = %path.display(), "created a new master key file; back it up: without it the signing keys cannot be read");
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_master_key(path),
+        Err(e) => Err(e).with_context(|| format!("cannot create the master key file {} (master_key_file)", path.display())),
+    }
+}
+
+fn read_master_key(path: &Path) -> Result<MasterKey> {
+    // A file another process is creating right now may still be empty.
+    for _ in 0..20 {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the master key file {}", path.display()))?;
+        if !text.trim().is_empty() {
+            let mode = std::fs::metadata(path)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                tracing::warn!(path = %path.display(), mode = format!("{:o}", mode & 0o777), "the master key file is readable by other users; chmod 600 it");
+            }
+            return MasterKey::from_file_contents(&text).with_context(|| format!("{} is not a Trame master key file", path.display()));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("the master key file {} is empty", path.display())
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("cannot create the data directory {} (data_dir)", dir.display()))?;
+    }
+    Ok(())
+}
