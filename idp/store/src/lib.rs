@@ -83,6 +83,12 @@ impl Store {
         self.db.ping().await.map_err(StoreError::Db)
     }
 
+    /// Closes the connection pool (a PostgreSQL template database must have
+    /// no open connection while it is copied).
+    pub async fn close(self) {
+        let _ = self.db.close().await;
+    }
+
     pub(crate) fn rng(&self) -> &dyn Randomness {
         self.rng.as_ref()
     }
