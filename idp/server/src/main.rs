@@ -90,9 +90,9 @@ async fn check_config(config: &Config) -> anyhow::Result<()> {
             Ok(s) => match s.pending_migrations().await {
                 Ok(p) if !p.is_empty() => println!("database_url: reachable, {} migration(s) pending (applied by `trame migrate` or at start)", p.len()),
                 Ok(_) => println!("database_url: reachable, up to date"),
-                Err(e) => problems.push(format!("database_url: reachable but unreadable: {e}")),
+                Err(e) => problems.push(format!("database_url: reachable but unreadable: {:#}", anyhow::Error::from(e))),
             },
-            Err(e) => problems.push(format!("database_url: cannot connect: {e}")),
+            Err(e) => problems.push(format!("database_url: cannot connect: {:#}", anyhow::Error::from(e))),
         }
     }
     if config.redis_url.is_some() {

@@ -123,17 +123,20 @@ fn modified(tls: &Tls) -> Option<(SystemTime, SystemTime)> {
 }
 
 /// Reloads the certificate when its files change (a renewal by certbot or
-/// an ACME client). A broken pair is refused and the old one kept.
+/// an ACME client) or on SIGHUP. A broken pair is refused and the old one
+/// kept.
 async fn reload_certificates(config: RustlsConfig, tls: Tls, mut stop: watch::Receiver<bool>) {
     let mut last = modified(&tls);
     let mut tick = tokio::time::interval(TLS_POLL);
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     loop {
-        tokio::select! {
-            _ = tick.tick() => {}
+        let forced = tokio::select! {
+            _ = tick.tick() => false,
+            Some(()) = async { match hup.as_mut() { Some(h) => h.recv().await, None => std::future::pending().await } } => true,
             _ = stop.changed() => return,
-        }
+        };
         let now = modified(&tls);
-        if now.is_none() || now == last {
+        if now.is_none() || (now == last && !forced) {
             continue;
         }
         match config.reload_from_pem_file(&tls.cert_file, &tls.key_file).await {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust unit and integration tests (SQLite and
+# PostgreSQL + Redis), then the end-to-end suite in conformance/ against the
+# release binary, on the embedded defaults and on PostgreSQL + Redis.
+#
+# Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), Redis on
+# 127.0.0.1:6379, Node.js 20+ and npm; `.ci/run` installs and starts them on a
+# fresh Debian machine. Every step runs; the exit status is non-zero if any
+# failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+failed=()
+step() {
+  local name=$1
+  shift
+  echo "==> $name" >&2
+  local start=$SECONDS
+  if "$@"; then
+    echo "==> $name: passed ($((SECONDS - start)) s)" >&2
+  else
+    echo "==> $name: FAILED ($((SECONDS - start)) s)" >&2
+    failed+=("$name")
+  fi
+}
+
+# One release build serves everything: the tests, and target/release/trame
+# (built for the integration tests) for the end-to-end suites.
+if ! cargo test --release --workspace --no-run; then
+  echo "==> build FAILED" >&2
+  exit 1
+fi
+step "cargo test" cargo test --release --workspace
+step "conformance (embedded)" conformance/run.sh target/release/trame embedded
+step "conformance (postgres + redis)" conformance/run.sh target/release/trame postgres
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "all tests passed" >&2
