@@ -7,7 +7,8 @@
 # database) with the CLI, starts `trame serve`, runs `node --test` and always
 # stops the server. Exits non-zero if the setup or any test fails.
 #
-# Environment knobs: KEEP_WORKDIR=1 keeps the temp dir even on success;
+# Environment knobs: CHROMIUM_PATH (/usr/bin/chromium) for the browser suite;
+# KEEP_WORKDIR=1 keeps the temp dir even on success;
 # TRAME_E2E_PG_HOST / TRAME_E2E_PG_PORT / TRAME_E2E_PG_USER (127.0.0.1 / 5432 /
 # postgres) and TRAME_E2E_REDIS_URL (redis://127.0.0.1:6379/) for postgres mode;
 # extra arguments after the mode are passed to `node --test` (e.g. a file list).
@@ -93,7 +94,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- Node dependencies ------------------------------------------------------
-if [ ! -d "$HERE/node_modules/openid-client" ]; then
+if [ ! -d "$HERE/node_modules/openid-client" ] || [ ! -d "$HERE/node_modules/playwright-core" ]; then
   log "installing npm dependencies (npm ci)"
   (cd "$HERE" && npm ci --no-audit --no-fund >&2) || die "npm ci failed"
 fi
@@ -216,8 +217,12 @@ cd "$HERE"
 if [ $# -gt 0 ]; then
   FILES=("$@")
 else
-  FILES=(unit/*.test.mjs tests/*.test.mjs)
+  FILES=(unit/*.test.mjs tests/*.test.mjs browser/*.test.mjs)
 fi
+# The browser suite (browser/) needs Chromium; it saves screenshots under
+# report/screenshots/<mode>/ (emptied first).
+export TRAME_E2E_MODE=$MODE
+rm -rf "$HERE/report/screenshots/$MODE"
 # localhost must reach the IPv4 listener.
 export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--dns-result-order=ipv4first"
 set +e

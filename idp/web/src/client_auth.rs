@@ -161,7 +161,7 @@ async fn verify_assertion(state: &AppState, tenant: &Tenant, client: &Client, as
     if jti.len() > 256 {
         return Err(failed());
     }
-    let fresh = state.ephemeral.put_if_absent(&format!("jti:{}:{id}:{jti}", tenant.id), "1", exp - now + CLOCK_SKEW).await.json_err()?;
+    let fresh = state.ephemeral.put_if_absent(&format!("jti:{}:{id}:{jti}", tenant.id), "1", (exp - now + CLOCK_SKEW).max(1)).await.json_err()?;
     if !fresh {
         return Err(ApiError::invalid_client("client assertion was already used", false));
     }

@@ -1,0 +1,253 @@
+// Real-browser harness of the end-to-end suite: headless Chromium (the
+// distribution's /usr/bin/chromium, never a downloaded one) driven by
+// playwright-core.
+//
+// Every browser context made by `openContext` records, for the assertions of
+// the tests: every request the browser sends, console errors, uncaught page
+// errors and Content-Security-Policy violations (a `securitypolicyviolation`
+// listener installed in every document by an init script). Requests to the
+// relying party (the redirect URIs on port 9, where nothing listens) are
+// intercepted and answered with a small page; what arrived there is kept.
+// `shot` saves a PNG of the current page under
+// conformance/report/screenshots/<mode>/.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ISSUER } from '../../tests/lib/setup.mjs';
+
+export const ISSUER_ORIGIN = new URL(ISSUER).origin;
+export const MODE = process.env.TRAME_E2E_MODE || 'local';
+export const SCREENSHOT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'report', 'screenshots', MODE);
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Per-step timeout for Playwright actions and navigations. */
+export const STEP_TIMEOUT = 10_000;
+/** Timeout of every browser test. */
+export const TEST_TIMEOUT = 30_000;
+
+/**
+ * The relying party: every redirect URI registered by run.sh is on port 9,
+ * where nothing listens (and which Chromium refuses as an unsafe port).
+ * Requests there are intercepted with the DevTools Fetch domain, not with
+ * Playwright's page.route: Playwright does not route the hops of a redirect
+ * chain (microsoft/playwright#33882), and the authorization response is a
+ * 303 redirect to the client. Fetch pauses every request, redirect hops
+ * included, before the port check or any connection.
+ */
+const RP_PATTERNS = ['http://localhost:9/*', 'http://127.0.0.1:9/*'];
+
+export async function launch() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: TEST_TIMEOUT });
+}
+
+function rpPage(title) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title}</title></head>` +
+    `<body><h1>${title}</h1><p>Relying party stand-in (intercepted by the test).</p></body></html>`;
+}
+
+/**
+ * A fresh browser context (own cookies) with recording. `name` prefixes the
+ * screenshots (one test = one name).
+ */
+export async function openContext(browser, name, { locale = 'fr-FR', ...options } = {}) {
+  const context = await browser.newContext({ locale, ...options });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  const s = new Recorder(context, name);
+  await context.exposeBinding('__trameCspViolation', ({ page }, v) => {
+    s.violations.push({ page: page?.url(), ...v });
+  });
+  await context.addInitScript(() => {
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) => {
+        window.__trameCspViolation({
+          documentURI: e.documentURI,
+          blockedURI: e.blockedURI,
+          violatedDirective: e.violatedDirective,
+          effectiveDirective: e.effectiveDirective,
+          sample: e.sample,
+        });
+      },
+      true,
+    );
+  });
+  context.on('request', (r) => s.requests.push({ url: r.url(), method: r.method(), type: r.resourceType() }));
+  context.on('response', (r) => s.responses.push({ url: r.url(), status: r.status(), headers: r.headers() }));
+  context.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    const entry = { type: m.type(), text: m.text(), url: m.page()?.url(), source: m.location()?.url };
+    // Chromium notes on the console when a page itself (not one of its
+    // subresources) has an HTTP error status; the error pages (400) and the
+    // failed sign-in (401) have one on purpose. Kept apart; a failing
+    // subresource still counts as a console error.
+    if (/^Failed to load resource: the server responded with a status of \d+/.test(entry.text) && entry.source && entry.source === entry.url) {
+      s.statusNotes.push(entry);
+      return;
+    }
+    s.console.push(entry);
+  });
+  context.on('page', (p) => p.on('pageerror', (e) => s.pageErrors.push(String(e))));
+  return s;
+}
+
+class Recorder {
+  constructor(context, name) {
+    this.context = context;
+    this.name = name;
+    this.requests = [];
+    this.responses = [];
+    this.console = [];
+    /** Console notes about the HTTP status of a page itself. */
+    this.statusNotes = [];
+    this.pageErrors = [];
+    this.violations = [];
+    /** Requests that reached the relying party (intercepted). */
+    this.rpHits = [];
+    this.waiters = [];
+    this.step = 0;
+    /** Every screenshot saved. */
+    this.shots = [];
+  }
+
+  /** A new page whose requests to the relying party are answered by the test. */
+  async newPage() {
+    const page = await this.context.newPage();
+    const cdp = await this.context.newCDPSession(page);
+    cdp.on('Fetch.requestPaused', async (e) => {
+      const hit = {
+        url: e.request.url,
+        method: e.request.method,
+        postData: e.request.postData ?? (e.request.postDataEntries ?? []).map((x) => Buffer.from(x.bytes ?? '', 'base64').toString('utf8')).join(''),
+        headers: Object.fromEntries(Object.entries(e.request.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      };
+      this.rpHits.push(hit);
+      for (const w of this.waiters.splice(0)) w(hit);
+      try {
+        await cdp.send('Fetch.fulfillRequest', {
+          requestId: e.requestId,
+          responseCode: 200,
+          responseHeaders: [{ name: 'content-type', value: 'text/html; charset=utf-8' }],
+          body: Buffer.from(rpPage(`RP ${new URL(e.request.url).pathname}`)).toString('base64'),
+        });
+      } catch {
+        // The page went away meanwhile.
+      }
+    });
+    await cdp.send('Fetch.enable', { patterns: RP_PATTERNS.map((urlPattern) => ({ urlPattern, requestStage: 'Request' })) });
+    return page;
+  }
+
+  /**
+   * A promise of the next request to the relying party whose URL starts
+   * with `prefix` (e.g. the redirect URI). Call it before the action that
+   * triggers the request.
+   */
+  nextRpHit(prefix, timeout = STEP_TIMEOUT) {
+    const start = this.rpHits.length;
+    const promise = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no request to ${prefix} within ${timeout} ms; requests:\n${this.trace()}`)), timeout);
+      timer.unref();
+      const check = () => {
+        const hit = this.rpHits.slice(start).find((h) => h.url.startsWith(prefix));
+        if (hit) {
+          clearTimeout(timer);
+          resolve(hit);
+          return true;
+        }
+        return false;
+      };
+      if (check()) return;
+      const wait = () => {
+        if (!check()) this.waiters.push(wait);
+      };
+      this.waiters.push(wait);
+    });
+    // Not awaited when the action before it fails: no unhandled rejection.
+    promise.catch(() => {});
+    return promise;
+  }
+
+  /** Saves a PNG of the page as <name>-<nn>-<step>.png. */
+  async shot(page, step) {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    this.step += 1;
+    const file = path.join(SCREENSHOT_DIR, `${this.name}-${String(this.step).padStart(2, '0')}-${step}.png`);
+    await page.screenshot({ path: file, fullPage: true, timeout: STEP_TIMEOUT });
+    this.shots.push(file);
+    return file;
+  }
+
+  /** The response recorded for an exact URL (the last one). */
+  responseFor(url) {
+    return this.responses.filter((r) => r.url === url).at(-1);
+  }
+
+  trace() {
+    return this.requests.map((r) => `${r.method} ${r.url} (${r.type})`).join('\n');
+  }
+
+  /**
+   * Asserts that nothing went wrong in the browser: no CSP violation, no
+   * console error or warning, no uncaught page error, and that every
+   * request went to the issuer's origin or to one of `rpUrls` (the relying
+   * party's redirect URIs, compared without query).
+   */
+  assertClean(rpUrls = []) {
+    assert.deepEqual(this.violations, [], `CSP violations in ${this.name}`);
+    assert.deepEqual(this.console, [], `console errors/warnings in ${this.name}`);
+    assert.deepEqual(this.pageErrors, [], `uncaught page errors in ${this.name}`);
+    assert.ok(this.requests.length > 0, 'the browser made requests');
+    for (const r of this.requests) {
+      const u = new URL(r.url);
+      if (u.origin === ISSUER_ORIGIN) continue;
+      const bare = u.origin + u.pathname;
+      assert.ok(rpUrls.includes(bare), `${this.name}: request to a third party: ${r.method} ${r.url} (${r.type})\nall requests:\n${this.trace()}`);
+      assert.equal(r.type, 'document', `${this.name}: only the redirect (a navigation) may go to the client, got ${r.type} ${r.url}`);
+    }
+  }
+
+  async close() {
+    await this.context.close();
+  }
+}
+
+/** Fills the sign-in form by accessible names and submits it (French or English page). */
+export async function signInWith(page, { username, password, lang = 'fr' }) {
+  const L = LABELS[lang];
+  const user = page.getByLabel(L.username, { exact: true });
+  const pass = page.getByLabel(L.password, { exact: true });
+  assert.equal(await user.getAttribute('autocomplete'), 'username webauthn', 'username input autocomplete');
+  assert.equal(await pass.getAttribute('autocomplete'), 'current-password', 'password input autocomplete');
+  assert.equal(await pass.getAttribute('type'), 'password');
+  await user.fill(username);
+  await pass.fill(password);
+  await page.getByRole('button', { name: L.signIn, exact: true }).click();
+}
+
+/** The texts the tests look for, from themes/default/locales. */
+export const LABELS = {
+  fr: { title: 'Connexion', username: 'Identifiant', password: 'Mot de passe', signIn: 'Se connecter', approve: 'Autoriser', deny: 'Refuser', consentTitle: 'Autorisation', logoutTitle: 'Déconnexion', logoutButton: 'Se déconnecter', signedOut: 'Déconnecté', failed: 'Identifiant ou mot de passe incorrect.' },
+  en: { title: 'Sign in', username: 'Username', password: 'Password', signIn: 'Sign in', approve: 'Allow', deny: 'Deny', consentTitle: 'Authorization', logoutTitle: 'Sign out', logoutButton: 'Sign out', signedOut: 'Signed out', failed: 'Incorrect username or password.' },
+};
+
+/** Waits until the sign-in page is shown (its password field) and returns its URL. */
+export async function waitForSignIn(page, lang = 'fr') {
+  await page.getByLabel(LABELS[lang].password, { exact: true }).waitFor();
+  return page.url();
+}
+
+/** Approves the consent page (button name=decision value=approve). */
+export async function approveConsent(page, lang = 'fr') {
+  const approve = page.getByRole('button', { name: LABELS[lang].approve, exact: true });
+  await approve.waitFor();
+  assert.equal(await approve.getAttribute('name'), 'decision');
+  assert.equal(await approve.getAttribute('value'), 'approve');
+  await approve.click();
+}
