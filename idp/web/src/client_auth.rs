@@ -121,7 +121,7 @@ async fn client_jwks(state: &AppState, client: &Client) -> ApiResult<Vec<Value>>
         tracing::warn!(client_id = %client.id, reason = why, "cannot fetch the client's jwks_uri");
         ApiError::invalid_client("the client's keys cannot be fetched", false)
     };
-    let res = state.http.get(uri).send().await.map_err(|_| fail("request failed"))?;
+    let res = state.http().get(uri).send().await.map_err(|_| fail("request failed"))?;
     if !res.status().is_success() {
         return Err(fail("non-success status"));
     }

@@ -128,7 +128,8 @@ impl IntoResponse for ApiError {
                 };
                 let body = match error {
                     Some(code) => json!({"error": code, "error_description": description}),
-                    None => json!({"error": "invalid_request", "error_description": description}),
+                    // No credentials at all: no error information (RFC 6750 §3.1).
+                    None => json!({}),
                 };
                 let mut r = no_store((status, Json(body)).into_response());
                 if let Ok(v) = HeaderValue::from_str(&challenge) {

@@ -24,6 +24,9 @@ pub struct Interaction {
     /// satisfies `prompt=login` and `max_age`.
     pub login_at: Option<i64>,
     pub consented: bool,
+    /// When the pending sign-in lapses, by the application clock.
+    #[serde(default)]
+    pub expires_at: Option<i64>,
 }
 
 fn key(id: &str) -> String {
@@ -32,7 +35,15 @@ fn key(id: &str) -> String {
 
 pub async fn create(state: &AppState, tenant: &Tenant, params: Vec<(String, String)>, binding: String) -> ApiResult<String> {
     let id = random_token(state.rng.as_ref());
-    let ia = Interaction { tenant_id: tenant.id.clone(), params, binding, csrf: random_token(state.rng.as_ref()), login_at: None, consented: false };
+    let ia = Interaction {
+        tenant_id: tenant.id.clone(),
+        params,
+        binding,
+        csrf: random_token(state.rng.as_ref()),
+        login_at: None,
+        consented: false,
+        expires_at: Some(state.now() + lifetimes::INTERACTION),
+    };
     save(state, &id, &ia).await?;
     Ok(id)
 }
@@ -54,7 +65,7 @@ pub async fn load(state: &AppState, tenant: &Tenant, headers: &HeaderMap, id: &s
     }
     let raw = state.ephemeral.get(&key(id)).await.html_err()?.ok_or_else(expired)?;
     let ia: Interaction = serde_json::from_str(&raw).map_err(|_| expired())?;
-    if ia.tenant_id != tenant.id {
+    if ia.tenant_id != tenant.id || ia.expires_at.is_some_and(|exp| exp <= state.now()) {
         return Err(expired());
     }
     let bound = session::binding_of(tenant, headers).is_some_and(|b| constant_time_eq(b.as_bytes(), ia.binding.as_bytes()));

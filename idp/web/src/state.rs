@@ -27,17 +27,13 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub rng: Arc<dyn Randomness>,
     pub clock: Arc<dyn Clock>,
-    /// For fetching client `jwks_uri` documents.
-    pub http: reqwest::Client,
+    /// For fetching client `jwks_uri` documents; built on first use, because
+    /// loading the system's trust store costs more than the rest of start-up.
+    http: Arc<std::sync::OnceLock<reqwest::Client>>,
 }
 
 impl AppState {
     pub fn new(store: Store, ephemeral: Ephemeral, config: WebConfig, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("an HTTP client with default TLS settings builds");
         Self {
             store,
             ephemeral,
@@ -46,8 +42,19 @@ impl AppState {
             config: Arc::new(config),
             rng,
             clock,
-            http,
+            http: Arc::default(),
         }
+    }
+
+    /// The outbound HTTP client: short timeout, no redirects.
+    pub fn http(&self) -> &reqwest::Client {
+        self.http.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(5))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client with default TLS settings builds")
+        })
     }
 
     pub fn now(&self) -> i64 {

@@ -133,9 +133,10 @@ impl Store {
     /// with the same token, exactly one wins; the other is a reuse.
     pub async fn use_refresh_token(&self, digest: &str, now: i64) -> Result<RefreshOutcome> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
-        let Some(row) = refresh_token::Entity::find_by_id(digest.to_owned()).one(&txn).await.map_err(StoreError::Db)? else {
-            return Ok(RefreshOutcome::Invalid);
-        };
+        // Claim first, read after: with the write as the transaction's first
+        // statement SQLite takes its write lock up front (waiting on
+        // busy_timeout); a read-then-write transaction would instead fail
+        // with "database is locked" when another writer got in between.
         let claimed = refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
             .filter(refresh_token::Column::Digest.eq(digest))
@@ -143,6 +144,10 @@ impl Store {
             .exec(&txn)
             .await
             .map_err(StoreError::Db)?;
+        let Some(row) = refresh_token::Entity::find_by_id(digest.to_owned()).one(&txn).await.map_err(StoreError::Db)? else {
+            txn.rollback().await.map_err(StoreError::Db)?;
+            return Ok(RefreshOutcome::Invalid);
+        };
         if claimed.rows_affected == 0 {
             grant::Entity::update_many()
                 .col_expr(grant::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))

@@ -43,13 +43,20 @@ pub struct CodeRecord {
     pub amr: Vec<String>,
     pub sid: String,
     pub claims: Value,
+    /// When the code stops being redeemable, by the application clock (the
+    /// ephemeral store's TTL is only a clean-up bound).
+    #[serde(default)]
+    pub expires_at: Option<i64>,
 }
 
 pub fn code_key(code: &str) -> String {
     format!("code:{}", secret_digest(code))
 }
 
-pub async fn authorize(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Params(params): Params) -> ApiResult<Response> {
+pub async fn authorize(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, params: Result<Params, ApiError>) -> ApiResult<Response> {
+    // Unreadable parameters mean the redirect URI cannot be trusted either:
+    // a page, never JSON or a redirect (this endpoint talks to browsers).
+    let Params(params) = params.map_err(|_| ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"))?;
     let (binding, new_cookie) = session::binding(&state, &tenant.tenant, &headers);
     let current = session::current(&state, &tenant.tenant, &headers).await?;
     let r = proceed(&state, &tenant, current, params, None, binding).await?;
@@ -197,6 +204,7 @@ pub async fn proceed(
         amr: session.amr.clone(),
         sid: session.sid.clone(),
         claims: req.claims.to_json(),
+        expires_at: Some(now + lifetimes::AUTHORIZATION_CODE),
     };
     let json = serde_json::to_string(&record).expect("a code record serializes");
     state.ephemeral.put(&code_key(&code), &json, lifetimes::AUTHORIZATION_CODE).await.html_err()?;

@@ -25,7 +25,9 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
     let now = state.now();
     let keys = tenant.keys(&state.store, now).await.json_err()?;
     let mut body = Map::new();
-    if let Ok(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await {
+    // Only the client a token was issued to learns about it: another client
+    // gets `active: false`, as for an unknown token.
+    if let Some(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await.ok().filter(|v| v.client_id == client.id.as_str()) {
         body.insert("active".into(), json!(true));
         body.insert("token_type".into(), json!("Bearer"));
         for k in ["scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "auth_time", "acr"] {
@@ -34,7 +36,7 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
             }
         }
     } else if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()? {
-        if g.tenant_id == tenant.tenant.id {
+        if g.tenant_id == tenant.tenant.id && g.client_id == client.id.as_str() {
             let owner = state.store.client(&tenant.tenant.id, &g.client_id).await.json_err()?;
             if let Some(owner) = owner {
                 body.insert("active".into(), json!(true));

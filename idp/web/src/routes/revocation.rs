@@ -17,11 +17,8 @@ pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let endpoint = tenant.tenant.issuer.endpoint("/revoke");
     let client = client_auth::authenticate(&state, &tenant.tenant, &headers, &p, &endpoint).await?;
     let token = single(&p, "token")?.ok_or_else(|| ApiError::invalid_request("token is missing"))?;
-    if let Some(hint) = single(&p, "token_type_hint")? {
-        if !matches!(hint, "access_token" | "refresh_token") {
-            return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unsupported_token_type", "token_type_hint must be access_token or refresh_token"));
-        }
-    }
+    // The hint is only a hint: an unknown value is ignored (RFC 7009 §2.1).
+    let _hint = single(&p, "token_type_hint")?;
     let now = state.now();
     // A refresh token revokes its whole grant (and so every access token of it).
     if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()? {

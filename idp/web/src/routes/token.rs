@@ -64,6 +64,9 @@ async fn authorization_code(state: &AppState, tenant: &TenantEntry, client: &Cli
         return Err(ApiError::invalid_grant("the code is invalid, expired or already used"));
     };
     let rec: CodeRecord = serde_json::from_str(&raw).map_err(|_| ApiError::invalid_grant("the code is invalid"))?;
+    if rec.expires_at.is_some_and(|exp| exp <= now) {
+        return Err(ApiError::invalid_grant("the code is invalid, expired or already used"));
+    }
     if rec.tenant_id != tenant.tenant.id || rec.client_id != client.id.as_str() {
         return Err(ApiError::invalid_grant("the code was issued to another client"));
     }
@@ -131,11 +134,19 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
     let rt = single(p, "refresh_token")?.ok_or_else(|| ApiError::invalid_request("refresh_token is missing"))?;
     let digest = secret_digest(rt);
     let now = state.now();
-    // Check ownership before using the token, so another client presenting
-    // it cannot burn it.
+    let asked = match single(p, "scope")? {
+        Some(s) => Some(Scopes::parse(s).map_err(|e| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string()))?),
+        None => None,
+    };
+    // Check ownership and the requested scope before using the token, so
+    // another client presenting it, or a refused request, cannot burn it
+    // (the next legitimate use would then look like reuse and revoke the grant).
     if let Some(g) = state.store.refresh_token_grant(&digest, now).await.json_err()? {
         if g.client_id != client.id.as_str() || g.tenant_id != tenant.tenant.id {
             return Err(ApiError::invalid_grant("the refresh token was issued to another client"));
+        }
+        if asked.as_ref().is_some_and(|a| !a.is_subset_of(&Scopes::parse(&g.scopes).unwrap_or_default())) {
+            return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", "the requested scope exceeds the granted scope"));
         }
     }
     let grant = match state.store.use_refresh_token(&digest, now).await.json_err()? {
@@ -151,8 +162,7 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
     }
     // A narrower scope may be asked for (RFC 6749 §6), never a wider one.
     let mut g = grant.clone();
-    if let Some(s) = single(p, "scope")? {
-        let asked = Scopes::parse(s).map_err(|e| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string()))?;
+    if let Some(asked) = asked {
         let granted = Scopes::parse(&grant.scopes).unwrap_or_default();
         if !asked.is_subset_of(&granted) {
             return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", "the requested scope exceeds the granted scope"));

@@ -18,16 +18,22 @@ use crate::tokens;
 fn bearer_from_header(req: &Request) -> Result<Option<String>, ApiError> {
     let Some(h) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
     let h = h.to_str().map_err(|_| ApiError::invalid_token("malformed Authorization header"))?;
-    match h.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(Some(token.trim().to_owned())),
-        _ => Err(ApiError::Bearer { status: StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "the Authorization header must use the Bearer scheme".into() }),
+    let (scheme, token) = h.split_once(' ').unwrap_or((h, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        // Another scheme (Basic…) is no bearer credential at all: RFC 6750
+        // §3.1 answers that with a bare challenge, no error code.
+        return Ok(None);
     }
+    if token.trim().is_empty() {
+        return Err(ApiError::Bearer { status: StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "the Bearer scheme needs a token".into() });
+    }
+    Ok(Some(token.trim().to_owned()))
 }
 
 pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Request) -> ApiResult<Response> {
     let from_header = bearer_from_header(&req)?;
     let has_form = req.method() == Method::POST
-        && req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+        && req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
     let from_body = if has_form {
         let FormParams(p) = <FormParams as axum::extract::FromRequest<AppState>>::from_request(req, &state).await?;
         let mut it = p.into_iter().filter(|(k, _)| k == "access_token").map(|(_, v)| v);
