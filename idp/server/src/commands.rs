@@ -118,8 +118,12 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
     let grant_types: Vec<GrantType> = if a.grant_types.is_empty() {
         vec![GrantType::AuthorizationCode, GrantType::RefreshToken]
     } else {
-        let mut g: Vec<GrantType> = a.grant_types.iter().map(|g| grant_type(*g)).collect();
-        g.dedup();
+        let mut g: Vec<GrantType> = Vec::new();
+        for t in a.grant_types.iter().map(|t| grant_type(*t)) {
+            if !g.contains(&t) {
+                g.push(t);
+            }
+        }
         g
     };
     if auth_method == AuthMethod::None && grant_types.contains(&GrantType::ClientCredentials) {
@@ -153,10 +157,12 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("--jwks-file: cannot read {}", path.display()))?;
             let v: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("--jwks-file: {} is not JSON", path.display()))?;
-            if !v.get("keys").is_some_and(serde_json::Value::is_array) {
+            let Some(keys) = v.get("keys").and_then(serde_json::Value::as_array) else {
                 bail!("--jwks-file: {} is not a JWK set (no \"keys\" array)", path.display());
-            }
-            if v.to_string().contains("\"d\"") {
+            };
+            // Private members of EC/OKP/RSA ("d", "p", "q"…) and symmetric keys ("k").
+            const PRIVATE: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
+            if keys.iter().any(|k| PRIVATE.iter().any(|m| k.get(m).is_some())) {
                 bail!("--jwks-file: {} contains a private key; give the public keys only", path.display());
             }
             Some(v)

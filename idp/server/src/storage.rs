@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use trame_core::ids::TenantSlug;
+use trame_core::tenant::Tenant;
 use trame_core::{Clock, Randomness};
 use trame_store::{Ephemeral, MasterKey, Store, StoreError};
 
@@ -28,8 +29,9 @@ pub async fn open(config: &Config, rng: Arc<dyn Randomness>, clock: &dyn Clock) 
     }
     let store = Store::connect(&config.database_url, master_key, rng).await.context("cannot connect to the database (database_url)")?;
     let applied = migrate(&store).await?;
-    ensure_default_tenant(config, &store, clock.now()).await?;
-    check_master_key(&store, clock.now()).await?;
+    if let Some(tenant) = ensure_default_tenant(config, &store, clock.now()).await? {
+        check_master_key(&store, &tenant, clock.now()).await?;
+    }
     Ok((store, applied))
 }
 
@@ -66,35 +68,32 @@ pub async fn ephemeral(config: &Config) -> Result<Ephemeral> {
 
 /// On a first start there are no tenants: create `default`, whose issuer is
 /// the public URL. Another process doing the same at the same moment is fine.
-async fn ensure_default_tenant(config: &Config, store: &Store, now: i64) -> Result<()> {
-    if !store.list_tenants().await?.is_empty() {
-        return Ok(());
+/// Returns a tenant of the database (none only if it cannot be read back).
+async fn ensure_default_tenant(config: &Config, store: &Store, now: i64) -> Result<Option<Tenant>> {
+    if let Some(t) = store.list_tenants().await?.into_iter().next() {
+        return Ok(Some(t));
     }
     let slug = TenantSlug::parse(DEFAULT_TENANT).expect("the default slug is valid");
     match store.create_tenant(&slug, &config.public_url, "Trame", now).await {
         Ok(t) => {
             tracing::info!(issuer = %t.issuer, "created the default tenant");
-            Ok(())
+            Ok(Some(t))
         }
-        Err(StoreError::Conflict(_)) => Ok(()),
+        Err(StoreError::Conflict(_)) => Ok(store.list_tenants().await?.into_iter().next()),
         Err(e) => Err(e).context("cannot create the default tenant"),
     }
 }
 
 /// A master key that does not match the database would only show up as
-/// failures on the first sign-in; say it at start-up instead.
-async fn check_master_key(store: &Store, now: i64) -> Result<()> {
-    if let Some(t) = store.list_tenants().await?.first() {
-        match store.tenant_keys(&t.id, now).await {
-            Err(StoreError::Unseal) => {
-                bail!("the master key file does not open this database's signing keys: use the master key file this database was created with (master_key_file)")
-            }
-            other => {
-                other?;
-            }
+/// failures on the first sign-in; say it at start-up instead, by unsealing
+/// one tenant's keys.
+async fn check_master_key(store: &Store, tenant: &Tenant, now: i64) -> Result<()> {
+    match store.tenant_keys(&tenant.id, now).await {
+        Err(StoreError::Unseal) => {
+            bail!("the master key file does not open this database's signing keys: use the master key file this database was created with (master_key_file)")
         }
+        other => other.map(drop).context("cannot read the signing keys"),
     }
-    Ok(())
 }
 
 /// Reads the master key file, or creates it (mode 0600) on first use.

@@ -44,6 +44,10 @@ async fn private_key_jwt_client_authentication() {
         let private_file = i.dir.path.join("private.json");
         std::fs::write(&private_file, r#"{"keys":[{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"secret"}]}"#).unwrap();
         assert!(!i.cli(&["client", "add", "--client-id", "leaky", "--auth-method", "private_key_jwt", "--jwks-file", private_file.to_str().unwrap(), "--grant-type", "client_credentials"]).status.success());
+        std::fs::write(&private_file, r#"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#).unwrap();
+        assert!(!i.cli(&["client", "add", "--client-id", "leaky", "--auth-method", "private_key_jwt", "--jwks-file", private_file.to_str().unwrap(), "--grant-type", "client_credentials"]).status.success());
+        // Neither refused client was written.
+        assert!(i.ok(&["client", "list"]).contains("pkjwt") && !i.ok(&["client", "list"]).contains("leaky"));
 
         let server = i.serve().await;
         let base = server.base();

@@ -25,8 +25,7 @@ pub struct Interaction {
     pub login_at: Option<i64>,
     pub consented: bool,
     /// When the pending sign-in lapses, by the application clock.
-    #[serde(default)]
-    pub expires_at: Option<i64>,
+    pub expires_at: i64,
 }
 
 fn key(id: &str) -> String {
@@ -42,7 +41,7 @@ pub async fn create(state: &AppState, tenant: &Tenant, params: Vec<(String, Stri
         csrf: random_token(state.rng.as_ref()),
         login_at: None,
         consented: false,
-        expires_at: Some(state.now() + lifetimes::INTERACTION),
+        expires_at: state.now() + lifetimes::INTERACTION,
     };
     save(state, &id, &ia).await?;
     Ok(id)
@@ -65,7 +64,7 @@ pub async fn load(state: &AppState, tenant: &Tenant, headers: &HeaderMap, id: &s
     }
     let raw = state.ephemeral.get(&key(id)).await.html_err()?.ok_or_else(expired)?;
     let ia: Interaction = serde_json::from_str(&raw).map_err(|_| expired())?;
-    if ia.tenant_id != tenant.id || ia.expires_at.is_some_and(|exp| exp <= state.now()) {
+    if ia.tenant_id != tenant.id || ia.expires_at <= state.now() {
         return Err(expired());
     }
     let bound = session::binding_of(tenant, headers).is_some_and(|b| constant_time_eq(b.as_bytes(), ia.binding.as_bytes()));

@@ -45,8 +45,7 @@ pub struct CodeRecord {
     pub claims: Value,
     /// When the code stops being redeemable, by the application clock (the
     /// ephemeral store's TTL is only a clean-up bound).
-    #[serde(default)]
-    pub expires_at: Option<i64>,
+    pub expires_at: i64,
 }
 
 pub fn code_key(code: &str) -> String {
@@ -83,12 +82,7 @@ pub async fn validated(state: &AppState, tenant: &TenantEntry, params: &[(String
     match rules::validate(&raw, &client) {
         Ok(req) => Ok((client, req)),
         Err(AuthorizeError::Page(e)) => Err(page_error(e)),
-        Err(AuthorizeError::Redirect(reply, e)) => Err(ApiError::Redirect {
-            issuer: tenant.tenant.issuer.as_str().to_owned(),
-            reply,
-            error: e.code,
-            description: e.description,
-        }),
+        Err(AuthorizeError::Redirect(reply, e)) => Err(redirect_error(tenant, &reply, e.code, &e.description)),
     }
 }
 
@@ -204,7 +198,7 @@ pub async fn proceed(
         amr: session.amr.clone(),
         sid: session.sid.clone(),
         claims: req.claims.to_json(),
-        expires_at: Some(now + lifetimes::AUTHORIZATION_CODE),
+        expires_at: now + lifetimes::AUTHORIZATION_CODE,
     };
     let json = serde_json::to_string(&record).expect("a code record serializes");
     state.ephemeral.put(&code_key(&code), &json, lifetimes::AUTHORIZATION_CODE).await.html_err()?;

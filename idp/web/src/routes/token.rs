@@ -64,7 +64,7 @@ async fn authorization_code(state: &AppState, tenant: &TenantEntry, client: &Cli
         return Err(ApiError::invalid_grant("the code is invalid, expired or already used"));
     };
     let rec: CodeRecord = serde_json::from_str(&raw).map_err(|_| ApiError::invalid_grant("the code is invalid"))?;
-    if rec.expires_at.is_some_and(|exp| exp <= now) {
+    if rec.expires_at <= now {
         return Err(ApiError::invalid_grant("the code is invalid, expired or already used"));
     }
     if rec.tenant_id != tenant.tenant.id || rec.client_id != client.id.as_str() {
