@@ -6,6 +6,7 @@
 //! with fixed inputs. Wire formats (the JSON the web layer sends) are built in
 //! `trame-web`; this crate holds the decisions.
 
+pub mod aaguid;
 pub mod assurance;
 pub mod authorize;
 pub mod claims;
@@ -16,9 +17,11 @@ pub mod keys;
 pub mod lifetimes;
 pub mod password;
 pub mod pkce;
+pub mod recovery;
 pub mod scope;
 pub mod subject;
 pub mod tenant;
+pub mod totp;
 pub mod user;
 
 pub use crypto::{Clock, OsRandom, Randomness, SystemClock};

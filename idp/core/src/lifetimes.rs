@@ -23,3 +23,11 @@ pub const CLOCK_SKEW: i64 = 60;
 pub const KEY_RETENTION: i64 = if ID_TOKEN > ACCESS_TOKEN { ID_TOKEN } else { ACCESS_TOKEN } + 3600;
 /// Sign-in failures counted over this window for throttling.
 pub const THROTTLE_WINDOW: i64 = 15 * 60;
+/// An e-mail verification link.
+pub const EMAIL_VERIFICATION: i64 = 24 * 3600;
+/// An e-mailed account recovery link: short, it signs the person in.
+pub const RECOVERY_LINK: i64 = 30 * 60;
+/// An invitation to create an account (`trame user invite`), by default.
+pub const INVITATION: i64 = 7 * 24 * 3600;
+/// Recovery codes given at sign-up or on request.
+pub const RECOVERY_CODES: usize = 10;

@@ -1,5 +1,9 @@
 //! A tenant: one collectivité, with its own issuer, keys, users and clients.
 
+use std::fmt;
+use std::str::FromStr;
+
+use crate::assurance::AcrPolicy;
 use crate::ids::{Issuer, TenantSlug};
 
 #[derive(Debug, Clone)]
@@ -10,4 +14,61 @@ pub struct Tenant {
     pub display_name: String,
     /// Secret salt for pairwise subject identifiers; never leaves the server.
     pub pairwise_salt: Vec<u8>,
+    pub settings: TenantSettings,
 }
+
+/// What a tenant's operator decides about accounts and sign-in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TenantSettings {
+    pub registration: Registration,
+    pub counter_policy: CounterPolicy,
+    pub acr_policy: AcrPolicy,
+}
+
+/// Who may create an account at `<issuer>/signup`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Registration {
+    /// Anyone.
+    Open,
+    /// Only holders of an invitation link (`trame user invite`).
+    Invite,
+    /// Nobody: accounts are made by the operator.
+    #[default]
+    Closed,
+}
+
+/// What to do when a passkey's signature counter goes backwards, the sign
+/// of a cloned authenticator. Either way it is logged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CounterPolicy {
+    #[default]
+    Refuse,
+    Allow,
+}
+
+macro_rules! keyword_enum {
+    ($t:ty, $what:literal, $($v:ident => $s:literal),+) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),+ }
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($s => Ok(Self::$v),)+
+                    _ => Err(format!(concat!("'{}' is not a ", $what, " (", $($s, " ",)+ ")"), s)),
+                }
+            }
+        }
+    };
+}
+
+keyword_enum!(Registration, "registration mode", Open => "open", Invite => "invite", Closed => "closed");
+keyword_enum!(CounterPolicy, "counter policy", Refuse => "refuse", Allow => "allow");

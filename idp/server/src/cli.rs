@@ -56,6 +56,22 @@ pub enum TenantCommand {
     },
     /// Lists tenants and their issuers.
     List,
+    /// Changes a tenant's sign-in settings (only the ones given).
+    Set {
+        slug: String,
+        /// Who may create an account at <issuer>/signup: open, invite
+        /// (links from `trame user invite`) or closed (the default).
+        #[arg(long, value_name = "open|invite|closed")]
+        registration: Option<String>,
+        /// When a passkey's signature counter goes backwards (a cloned
+        /// authenticator?): refuse the sign-in (default) or allow it; both log.
+        #[arg(long, value_name = "refuse|allow")]
+        counter_policy: Option<String>,
+        /// Level rule LEVEL=AMR[+AMR...], e.g. eidas3=hwk+user (repeatable;
+        /// replaces the rules given before; default: eidas2=mfa).
+        #[arg(long = "acr-rule", value_name = "RULE")]
+        acr_rules: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -189,6 +205,18 @@ pub enum UserCommand {
     },
     /// Lists a tenant's accounts.
     List(TenantArg),
+    /// Prints an invitation link to create an account at <issuer>/signup
+    /// (for tenants with `--registration invite`).
+    Invite {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// Pre-fills the sign-up form's e-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Days the link stays valid.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+    },
     /// Sets an account's password, read from one line of standard input.
     SetPassword {
         #[command(flatten)]

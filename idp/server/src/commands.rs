@@ -14,7 +14,8 @@ use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
 use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
 use trame_core::subject::{SubjectType, sector_of_redirect};
-use trame_core::tenant::Tenant;
+use trame_core::assurance::AcrPolicy;
+use trame_core::tenant::{Registration, Tenant};
 use trame_core::{Clock, Randomness, password};
 use trame_store::{NewClient, NewUser, Store};
 
@@ -73,10 +74,31 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             println!("tenant {}: issuer {}", t.slug, t.issuer);
         }
         TenantCommand::List => {
-            println!("{:<24} {:<48} NAME", "SLUG", "ISSUER");
+            println!("{:<24} {:<48} {:<12} NAME", "SLUG", "ISSUER", "SIGN-UP");
             for t in cx.store.list_tenants().await? {
-                println!("{:<24} {:<48} {}", t.slug, t.issuer, t.display_name);
+                println!("{:<24} {:<48} {:<12} {}", t.slug, t.issuer, t.settings.registration, t.display_name);
             }
+        }
+        TenantCommand::Set { slug, registration, counter_policy, acr_rules } => {
+            let t = cx.tenant(&slug).await?;
+            let mut settings = t.settings.clone();
+            if let Some(r) = registration {
+                settings.registration = r.parse().map_err(|e: String| anyhow::anyhow!("--registration: {e}"))?;
+            }
+            if let Some(c) = counter_policy {
+                settings.counter_policy = c.parse().map_err(|e: String| anyhow::anyhow!("--counter-policy: {e}"))?;
+            }
+            if !acr_rules.is_empty() {
+                settings.acr_policy = AcrPolicy::parse(&acr_rules).map_err(|e| anyhow::anyhow!("--acr-rule: {e}"))?;
+            }
+            let t = cx.store.set_tenant_settings(&slug, &settings).await?;
+            println!(
+                "tenant {}: registration {}, counter policy {}, acr rules {}",
+                t.slug,
+                t.settings.registration,
+                t.settings.counter_policy,
+                t.settings.acr_policy.to_rules().join(" ")
+            );
         }
     }
     Ok(())
@@ -283,7 +305,7 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
             } else {
                 None
             };
-            let u = cx.store.create_user(&tenant.id, NewUser { username, email, given_name, family_name, password_hash }, cx.now()).await?;
+            let u = cx.store.create_user(&tenant.id, NewUser { id: None, username, email, given_name, family_name, password_hash }, cx.now()).await?;
             println!("user {} created (id {})", u.username, u.id);
         }
         UserCommand::List(t) => {
@@ -292,6 +314,25 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
             for u in cx.store.list_users(&tenant.id).await? {
                 println!("{:<32} {:<36} {}", u.username, u.id, u.email.unwrap_or_default());
             }
+        }
+        UserCommand::Invite { tenant, email, days } => {
+            let tenant = cx.tenant(&tenant.tenant).await?;
+            check_text("--email", &email, 254)?;
+            if let Some(e) = &email
+                && !is_plausible_email(e)
+            {
+                bail!("--email: '{e}' is not an e-mail address");
+            }
+            if !(1..=90).contains(&days) {
+                bail!("--days must be 1 to 90");
+            }
+            if tenant.settings.registration != Registration::Invite {
+                eprintln!("note: tenant {} has registration '{}'; the link works only with 'invite' (trame tenant set {} --registration invite)", tenant.slug, tenant.settings.registration, tenant.slug);
+            }
+            let token = random_token(cx.rng);
+            let now = cx.now();
+            cx.store.create_invitation(&tenant.id, &secret_digest(&token), email.as_deref(), now + i64::from(days) * 86_400, now).await?;
+            println!("{}", tenant.issuer.endpoint(&format!("/signup?invitation={token}")));
         }
         UserCommand::SetPassword { tenant, username } => {
             let tenant = cx.tenant(&tenant.tenant).await?;

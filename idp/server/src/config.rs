@@ -12,6 +12,7 @@ use figment::providers::{Format, Serialized, Toml};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use trame_core::ids::Issuer;
+use trame_web::mail::{MailConfig, MailError};
 
 /// The keys a `TRAME_` variable may set. Other `TRAME_*` variables (for
 /// instance a test harness's own) are not ours and are left alone.
@@ -28,6 +29,9 @@ const KEYS: &[&str] = &[
     "tls_cert_file",
     "tls_key_file",
     "master_key_file",
+    "smtp_url",
+    "mail_from",
+    "mail_outbox_dir",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +58,10 @@ struct Raw {
     tls_cert_file: Option<PathBuf>,
     tls_key_file: Option<PathBuf>,
     master_key_file: Option<PathBuf>,
+    /// A secret (it holds the SMTP password): never echoed in a problem.
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    mail_outbox_dir: Option<PathBuf>,
 }
 
 impl Default for Raw {
@@ -71,6 +79,9 @@ impl Default for Raw {
             tls_cert_file: None,
             tls_key_file: None,
             master_key_file: None,
+            smtp_url: None,
+            mail_from: None,
+            mail_outbox_dir: None,
         }
     }
 }
@@ -97,6 +108,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     pub tls: Option<Tls>,
     pub master_key_file: PathBuf,
+    /// Outgoing mail. Its `Debug` hides `smtp_url`.
+    pub mail: MailConfig,
 }
 
 /// One problem in the settings, named by its key.
@@ -183,6 +196,7 @@ impl Config {
                 Err(_) => problems.push(problem("trusted_proxies", format!("'{p}' is not an IP address or CIDR network"))),
             }
         }
+        let mail = mail_config(&raw, &mut problems);
         let tls = match (raw.tls_cert_file, raw.tls_key_file) {
             (None, None) => None,
             (Some(cert_file), Some(key_file)) => {
@@ -225,6 +239,7 @@ impl Config {
             log_level: raw.log_level,
             trusted_proxies,
             tls,
+            mail,
         })
     }
 
@@ -233,6 +248,57 @@ impl Config {
     pub fn embedded_database(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
+}
+
+/// The mail settings, each problem named by its key.
+///
+/// An empty `smtp_url` counts as unset (so `TRAME_SMTP_URL=` clears one set
+/// in the file); an empty `mail_outbox_dir` turns the outbox off, which
+/// without `smtp_url` disables mail altogether.
+fn mail_config(raw: &Raw, problems: &mut Vec<Problem>) -> MailConfig {
+    let smtp_url = raw.smtp_url.clone().filter(|u| !u.trim().is_empty());
+    if let Some(url) = &smtp_url
+        && let Err(e) = trame_web::mail::check_smtp_url(url)
+    {
+        // Only our own wording: the URL holds the password.
+        let message = match e {
+            MailError::SmtpUrl(reason) => reason,
+            _ => "is not usable",
+        };
+        problems.push(problem("smtp_url", message));
+    }
+    let from = raw.mail_from.clone().unwrap_or_else(|| default_mail_from(&raw.public_url));
+    if trame_web::mail::check_from(&from).is_err() {
+        problems.push(problem("mail_from", format!("'{from}' is not an address such as noreply@example.com or Name <noreply@example.com>")));
+    }
+    let outbox_dir = match (&raw.mail_outbox_dir, &smtp_url) {
+        (Some(dir), _) if dir.as_os_str().is_empty() => None,
+        (Some(_), Some(_)) => {
+            problems.push(problem("mail_outbox_dir", "cannot be set together with smtp_url: mail goes to one or the other"));
+            None
+        }
+        (Some(dir), None) => Some(dir.clone()),
+        // Zero-configuration development: mail lands in files to read.
+        (None, None) => Some(raw.data_dir.join("outbox")),
+        (None, Some(_)) => None,
+    };
+    if let Some(dir) = &outbox_dir
+        && dir.exists()
+        && !dir.is_dir()
+    {
+        problems.push(problem("mail_outbox_dir", format!("{} exists and is not a directory", dir.display())));
+    }
+    MailConfig { smtp_url, from, outbox_dir }
+}
+
+/// `noreply@` the host of the public URL. An IP address is not accepted
+/// after `@` by the mail library, so then `noreply@localhost`.
+fn default_mail_from(public_url: &str) -> String {
+    let host = url::Url::parse(public_url).ok().and_then(|u| match u.host() {
+        Some(url::Host::Domain(d)) => Some(d.to_owned()),
+        _ => None,
+    });
+    format!("noreply@{}", host.as_deref().unwrap_or("localhost"))
 }
 
 /// A variable's value: lists (`trusted_proxies`) are comma-separated, the
@@ -269,7 +335,15 @@ mod tests {
     fn load_str(toml: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let dir = std::env::temp_dir().join(format!("trame-config-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{}.toml", toml.len()));
+        // Named by content: tests run in parallel, and two settings of the
+        // same length must not overwrite each other's file.
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            toml.hash(&mut h);
+            h.finish()
+        };
+        let path = dir.join(format!("{hash:016x}.toml"));
         std::fs::write(&path, toml).unwrap();
         let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         Config::load(Some(&path), &env)
@@ -323,6 +397,67 @@ mod tests {
         assert_eq!(keys(load_str("tls_cert_file = \"/nonexistent.pem\"\n", &[]).unwrap_err()), ["tls_key_file"]);
         let e = load_str("tls_cert_file = \"/nonexistent.pem\"\ntls_key_file = \"/nonexistent.key\"\n", &[]).unwrap_err();
         assert_eq!(keys(e), ["tls_cert_file", "tls_key_file"]);
+    }
+
+    #[test]
+    fn mail_defaults_to_an_outbox_under_the_data_dir() {
+        let c = load_str("public_url = \"https://id.example.com/\"\n", &[]).unwrap();
+        assert_eq!(c.mail.smtp_url, None);
+        assert_eq!(c.mail.from, "noreply@id.example.com");
+        assert_eq!(c.mail.outbox_dir, Some(PathBuf::from("trame-data/outbox")));
+        let c = load_str("", &[]).unwrap();
+        assert_eq!(c.mail.from, "noreply@localhost");
+        let c = load_str("public_url = \"http://127.0.0.1:8080\"\n", &[]).unwrap();
+        assert_eq!(c.mail.from, "noreply@localhost");
+    }
+
+    #[test]
+    fn mail_settings_from_file_and_environment() {
+        let c = load_str(
+            "smtp_url = \"smtps://trame:s3cret@mail.example.com\"\nmail_from = \"Example ID <id@example.com>\"\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.mail.smtp_url.as_deref(), Some("smtps://trame:s3cret@mail.example.com"));
+        assert_eq!(c.mail.from, "Example ID <id@example.com>");
+        assert_eq!(c.mail.outbox_dir, None, "no outbox when SMTP is configured");
+        assert!(!format!("{c:?}").contains("s3cret"), "Debug must not print the SMTP password");
+
+        let c = load_str(
+            "",
+            &[
+                ("TRAME_SMTP_URL", "smtp://mail.example.com:587?tls=required"),
+                ("TRAME_MAIL_FROM", "noreply@example.org"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.mail.smtp_url.as_deref(), Some("smtp://mail.example.com:587?tls=required"));
+        assert_eq!(c.mail.from, "noreply@example.org");
+
+        let c = load_str("mail_outbox_dir = \"/var/spool/trame\"\n", &[]).unwrap();
+        assert_eq!(c.mail.outbox_dir, Some(PathBuf::from("/var/spool/trame")));
+        // Empty values: SMTP unset, outbox off, hence no mail at all.
+        let c = load_str("smtp_url = \"smtps://mail.example.com\"\n", &[("TRAME_SMTP_URL", ""), ("TRAME_MAIL_OUTBOX_DIR", "")]).unwrap();
+        assert_eq!((c.mail.smtp_url, c.mail.outbox_dir), (None, None));
+    }
+
+    #[test]
+    fn mail_problems_are_named_by_key_and_keep_the_url_secret() {
+        let e = load_str("smtp_url = \"smtp://trame:s3cret@mail.example.com\"\n", &[]).unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].key, "smtp_url");
+        assert!(!e.to_string().contains("s3cret"), "{e}");
+        assert_eq!(keys(load_str("smtp_url = \"http://mail.example.com\"\n", &[]).unwrap_err()), ["smtp_url"]);
+        assert_eq!(keys(load_str("mail_from = \"nobody\"\n", &[]).unwrap_err()), ["mail_from"]);
+        assert_eq!(
+            keys(load_str("smtp_url = \"smtps://mail.example.com\"\nmail_outbox_dir = \"/tmp/outbox\"\n", &[]).unwrap_err()),
+            ["mail_outbox_dir"]
+        );
+        let file = std::env::temp_dir().join(format!("trame-config-test-{}-not-a-dir", std::process::id()));
+        std::fs::write(&file, "").unwrap();
+        let e = load_str(&format!("mail_outbox_dir = \"{}\"\n", file.display()), &[]).unwrap_err();
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(keys(e), ["mail_outbox_dir"]);
     }
 
     #[test]

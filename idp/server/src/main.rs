@@ -102,6 +102,19 @@ async fn check_config(config: &Config) -> anyhow::Result<()> {
             Err(e) => problems.push(format!("redis_url: {e:#}")),
         }
     }
+    // Sign-in works without mail, so an SMTP server that does not answer is
+    // reported but does not fail the check (systemd runs it before start).
+    match trame_web::mail::Mailer::from_config(&config.mail) {
+        Ok(m) if m.kind() == "smtp" => match m.test_connection().await {
+            Ok(()) => println!("smtp_url: reachable, login accepted"),
+            Err(e) => println!("smtp_url: warning: {e}; mail fails until it is fixed"),
+        },
+        Ok(m) => match m.outbox_dir() {
+            Some(dir) => println!("mail: written as files to {} (no smtp_url)", dir.display()),
+            None => println!("mail: disabled (no smtp_url, mail_outbox_dir empty)"),
+        },
+        Err(e) => problems.push(format!("mail: {e}")),
+    }
     for p in &problems {
         println!("{p}");
     }

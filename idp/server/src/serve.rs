@@ -11,6 +11,7 @@ use axum_server::tls_rustls::RustlsConfig;
 use tokio::sync::watch;
 use trame_core::{Clock, Randomness};
 use trame_store::Store;
+use trame_web::mail::Mailer;
 use trame_web::{AppState, WebConfig};
 
 use crate::config::{Config, Tls};
@@ -27,7 +28,12 @@ const DRAIN: Duration = Duration::from_secs(20);
 pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     let ephemeral = storage::ephemeral(&config).await?;
     let web_config = WebConfig { public_authority: config.public_url.authority(), trusted_proxies: config.trusted_proxies.clone() };
-    let state = AppState::new(store.clone(), ephemeral, web_config, rng, clock.clone());
+    let mailer = Mailer::from_config(&config.mail).context("cannot set up mail (smtp_url, mail_from, mail_outbox_dir)")?;
+    match mailer.outbox_dir() {
+        Some(dir) => tracing::info!(outbox = %dir.display(), "mail is written to files, not sent"),
+        None => tracing::info!(transport = mailer.kind(), "mail"),
+    }
+    let state = AppState::new(store.clone(), ephemeral, web_config, rng, clock.clone()).with_mailer(mailer);
     state.catalog.refresh(&store, clock.now()).await.context("cannot load tenants")?;
 
     let (stop_tx, stop_rx) = watch::channel(false);

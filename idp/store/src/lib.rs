@@ -20,6 +20,8 @@ pub use master_key::MasterKey;
 pub use repo::clients::NewClient;
 pub use repo::grants::{Grant, NewGrant, RefreshOutcome};
 pub use repo::keys::{KeyInfo, KeyStatus, TenantKeys};
+pub use repo::account::{AccountSession, Invitation, SecondFactor};
+pub use repo::passkeys::{NewPasskey, Passkey};
 pub use repo::users::NewUser;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};

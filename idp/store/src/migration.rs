@@ -9,7 +9,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_passkeys::Migration)]
     }
 }
 
@@ -24,18 +24,6 @@ mod m0001_foundation {
         fn name(&self) -> &str {
             "m0001_foundation"
         }
-    }
-
-    fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
-        let mut idx = Index::create();
-        idx.name(name).table(table);
-        for c in cols {
-            idx.col(*c);
-        }
-        if unique {
-            idx.unique();
-        }
-        idx.to_owned()
     }
 
     #[async_trait::async_trait]
@@ -176,4 +164,117 @@ mod m0001_foundation {
             Ok(())
         }
     }
+}
+
+/// Passkeys, recovery codes, TOTP, account sessions, invitations and the
+/// tenant's sign-in settings.
+mod m0002_passkeys {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0002_passkeys"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            // SQLite adds one column per ALTER TABLE.
+            for col in [
+                string("registration").default("closed").to_owned(),
+                string("counter_policy").default("refuse").to_owned(),
+                text("acr_policy").default("[]").to_owned(),
+            ] {
+                m.alter_table(Table::alter().table("tenants").add_column(col).to_owned()).await?;
+            }
+            for col in [text_null("totp_secret_sealed").to_owned(), big_integer("totp_last_step").default(0).to_owned()] {
+                m.alter_table(Table::alter().table("users").add_column(col).to_owned()).await?;
+            }
+            m.create_index(index("users", "users_tenant_email", &["tenant_id", "email"], false)).await?;
+            m.create_table(
+                Table::create()
+                    .table("passkeys")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("user_id"))
+                    .col(string_uniq("credential_id"))
+                    .col(string("name"))
+                    .col(text("public_key"))
+                    .col(text("dynamic_state"))
+                    .col(big_integer("sign_count"))
+                    .col(boolean("backup_eligible"))
+                    .col(boolean("backup_state"))
+                    .col(string("aaguid"))
+                    .col(text("transports"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer_null("last_used_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("passkeys", "passkeys_user", &["tenant_id", "user_id"], false)).await?;
+            m.create_table(
+                Table::create()
+                    .table("recovery_codes")
+                    .col(string("digest").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("user_id"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer_null("used_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("recovery_codes", "recovery_codes_user", &["tenant_id", "user_id"], false)).await?;
+            m.create_table(
+                Table::create()
+                    .table("account_sessions")
+                    .col(string("sid").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("user_id"))
+                    .col(string("store_key"))
+                    .col(string("label"))
+                    .col(text("amr"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer("expires_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("account_sessions", "account_sessions_user", &["tenant_id", "user_id"], false)).await?;
+            m.create_table(
+                Table::create()
+                    .table("invitations")
+                    .col(string("digest").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string_null("email"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer("expires_at"))
+                    .col(big_integer_null("used_at"))
+                    .to_owned(),
+            )
+            .await?;
+            Ok(())
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            for t in ["invitations", "account_sessions", "recovery_codes", "passkeys"] {
+                m.drop_table(Table::drop().table(t).to_owned()).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// An index over `cols` of `table`.
+fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+    let mut idx = Index::create();
+    idx.name(name).table(table);
+    for c in cols {
+        idx.col(*c);
+    }
+    if unique {
+        idx.unique();
+    }
+    idx.to_owned()
 }

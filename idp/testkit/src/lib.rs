@@ -12,6 +12,8 @@
 //! `TRAME_TEST_REDIS_URL` (default `redis://127.0.0.1:6379/`). A missing
 //! service fails the test loudly: nothing is skipped.
 
+pub mod authenticator;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -26,6 +26,26 @@ pub struct Interaction {
     pub consented: bool,
     /// When the pending sign-in lapses, by the application clock.
     pub expires_at: i64,
+    /// What the sign-in is for.
+    #[serde(default)]
+    pub purpose: Purpose,
+    /// The assurance level the client asked for and the session lacks:
+    /// only methods that reach it are accepted (step-up).
+    #[serde(default)]
+    pub required_acr: Option<String>,
+    /// The user whose password was right, waiting for the second factor.
+    #[serde(default)]
+    pub pending_user: Option<String>,
+}
+
+/// Why the person is signing in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Purpose {
+    /// An authorization request: afterwards, back to the client.
+    #[default]
+    Authorize,
+    /// The account page: afterwards, to `<issuer>/account`.
+    Account,
 }
 
 fn key(id: &str) -> String {
@@ -33,8 +53,22 @@ fn key(id: &str) -> String {
 }
 
 pub async fn create(state: &AppState, tenant: &Tenant, params: Vec<(String, String)>, binding: String) -> ApiResult<String> {
+    create_for(state, tenant, params, binding, Purpose::Authorize, None).await
+}
+
+pub async fn create_for(
+    state: &AppState,
+    tenant: &Tenant,
+    params: Vec<(String, String)>,
+    binding: String,
+    purpose: Purpose,
+    required_acr: Option<String>,
+) -> ApiResult<String> {
     let id = random_token(state.rng.as_ref());
     let ia = Interaction {
+        purpose,
+        required_acr,
+        pending_user: None,
         tenant_id: tenant.id.clone(),
         params,
         binding,

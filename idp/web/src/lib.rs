@@ -7,6 +7,7 @@
 //! page.
 
 mod catalog;
+mod ceremony;
 mod client_auth;
 mod cookies;
 mod error;
@@ -14,13 +15,16 @@ mod extract;
 mod headers;
 mod i18n;
 mod interaction;
+pub mod mail;
 mod render;
 mod routes;
 mod session;
+mod signin;
 mod state;
 mod tenancy;
 mod throttle;
 mod tokens;
+pub mod webauthn;
 
 pub use catalog::Catalog;
 pub use error::ApiError;

@@ -27,10 +27,18 @@ mod default_theme {
         ("logout.html", include_str!("../../../themes/default/templates/logout.html")),
         ("message.html", include_str!("../../../themes/default/templates/message.html")),
         ("form_post.html", include_str!("../../../themes/default/templates/form_post.html")),
+        ("otp.html", include_str!("../../../themes/default/templates/otp.html")),
+        ("signup.html", include_str!("../../../themes/default/templates/signup.html")),
+        ("account.html", include_str!("../../../themes/default/templates/account.html")),
+        ("totp.html", include_str!("../../../themes/default/templates/totp.html")),
+        ("recovery_codes.html", include_str!("../../../themes/default/templates/recovery_codes.html")),
+        ("recover.html", include_str!("../../../themes/default/templates/recover.html")),
+        ("recover_email.html", include_str!("../../../themes/default/templates/recover_email.html")),
     ];
     pub const ASSETS: &[(&str, &str, &str)] = &[
         ("trame.css", "text/css; charset=utf-8", include_str!("../../../themes/default/static/trame.css")),
         ("form_post.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/form_post.js")),
+        ("passkey.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/passkey.js")),
     ];
     pub const FR: &[&str] = &[include_str!("../../../themes/default/locales/fr/main.ftl")];
     pub const EN: &[&str] = &[include_str!("../../../themes/default/locales/en/main.ftl")];

@@ -11,6 +11,8 @@ use trame_core::crypto::{random_id, random_token, secret_digest};
 use trame_core::lifetimes;
 use trame_core::tenant::Tenant;
 
+use trame_store::AccountSession;
+
 use crate::cookies;
 use crate::error::{ApiResult, OrApi};
 use crate::state::AppState;
@@ -48,7 +50,7 @@ pub async fn start(
     acr: String,
 ) -> ApiResult<(Session, HeaderValue)> {
     if let Some(old) = cookies::read(headers, &cookies::name(cookies::SESSION, tenant)) {
-        state.ephemeral.delete(&key(&old)).await.html_err()?;
+        forget(state, tenant, &old).await?;
     }
     let cookie = random_token(state.rng.as_ref());
     let session = Session {
@@ -61,6 +63,18 @@ pub async fn start(
     };
     let json = serde_json::to_string(&session).expect("a session serializes");
     state.ephemeral.put(&key(&cookie), &json, lifetimes::SESSION).await.html_err()?;
+    // The durable record lets the person see and end their sessions on the
+    // account page; it holds the store key (a digest), never the cookie.
+    let record = AccountSession {
+        sid: session.sid.clone(),
+        user_id: user_id.to_owned(),
+        store_key: key(&cookie),
+        label: device_label(headers),
+        amr: session.amr.clone(),
+        created_at: session.auth_time,
+        expires_at: session.auth_time + lifetimes::SESSION,
+    };
+    state.store.record_account_session(&tenant.id, &record).await.html_err()?;
     Ok((session, cookies::set(tenant, &cookies::name(cookies::SESSION, tenant), &cookie, lifetimes::SESSION)))
 }
 
@@ -68,9 +82,48 @@ pub async fn start(
 pub async fn end(state: &AppState, tenant: &Tenant, headers: &HeaderMap) -> ApiResult<HeaderValue> {
     let name = cookies::name(cookies::SESSION, tenant);
     if let Some(cookie) = cookies::read(headers, &name) {
-        state.ephemeral.delete(&key(&cookie)).await.html_err()?;
+        forget(state, tenant, &cookie).await?;
     }
     Ok(cookies::clear(tenant, &name))
+}
+
+/// Deletes the session behind a cookie, in both stores.
+async fn forget(state: &AppState, tenant: &Tenant, cookie: &str) -> ApiResult<()> {
+    let k = key(cookie);
+    if let Some(raw) = state.ephemeral.take(&k).await.html_err()? {
+        if let Ok(s) = serde_json::from_str::<Session>(&raw) {
+            state.store.remove_account_session(&tenant.id, None, &s.sid).await.html_err()?;
+        }
+    }
+    Ok(())
+}
+
+/// Ends one of the user's sessions from the account page (another device).
+/// False when the user has no such session.
+pub async fn end_by_sid(state: &AppState, tenant: &Tenant, user_id: &str, sid: &str) -> ApiResult<bool> {
+    match state.store.remove_account_session(&tenant.id, Some(user_id), sid).await.html_err()? {
+        Some(store_key) => {
+            state.ephemeral.delete(&store_key).await.html_err()?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// A label the person recognizes their device by ("Firefox, Linux"), from
+/// the User-Agent; deliberately coarse: no versions, nothing that
+/// fingerprints.
+pub fn device_label(headers: &HeaderMap) -> String {
+    let ua = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari")]
+        .iter()
+        .find(|(k, _)| ua.contains(k))
+        .map_or("?", |(_, v)| v);
+    let os = [("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Windows", "Windows"), ("Mac OS", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
+        .iter()
+        .find(|(k, _)| ua.contains(k))
+        .map_or("?", |(_, v)| v);
+    format!("{browser}, {os}")
 }
 
 /// The browser binding: a long-lived random cookie whose digest is written
@@ -91,4 +144,16 @@ pub fn binding(state: &AppState, tenant: &Tenant, headers: &HeaderMap) -> (Strin
 /// The binding digest of this browser, if it has the cookie.
 pub fn binding_of(tenant: &Tenant, headers: &HeaderMap) -> Option<String> {
     cookies::read(headers, &cookies::name(cookies::BROWSER, tenant)).map(|v| secret_digest(&v))
+}
+
+/// The CSRF token of pages outside a pending sign-in (sign-up, account,
+/// recovery): derived from the browser binding, so only a page this
+/// browser loaded knows it.
+pub fn page_csrf(binding_digest: &str) -> String {
+    secret_digest(&format!("csrf:{binding_digest}"))
+}
+
+/// Checks a submitted page CSRF token against this browser's binding.
+pub fn check_page_csrf(tenant: &Tenant, headers: &HeaderMap, submitted: &str) -> bool {
+    binding_of(tenant, headers).is_some_and(|b| trame_core::crypto::constant_time_eq(page_csrf(&b).as_bytes(), submitted.as_bytes()))
 }

@@ -5,6 +5,7 @@ use trame_core::{Clock, Randomness};
 use trame_store::{Ephemeral, Store};
 
 use crate::catalog::Catalog;
+use crate::mail::Mailer;
 use crate::render::Themes;
 
 /// What the web layer needs from the configuration.
@@ -27,6 +28,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub rng: Arc<dyn Randomness>,
     pub clock: Arc<dyn Clock>,
+    /// Outgoing mail; disabled unless [`AppState::with_mailer`] sets one.
+    pub mailer: Arc<Mailer>,
     /// For fetching client `jwks_uri` documents; built on first use, because
     /// loading the system's trust store costs more than the rest of start-up.
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
@@ -42,8 +45,15 @@ impl AppState {
             config: Arc::new(config),
             rng,
             clock,
+            mailer: Arc::new(Mailer::disabled()),
             http: Arc::default(),
         }
+    }
+
+    /// Replaces the (disabled) mailer.
+    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        self.mailer = Arc::new(mailer);
+        self
     }
 
     /// The outbound HTTP client: short timeout, no redirects.

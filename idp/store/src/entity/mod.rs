@@ -1,10 +1,14 @@
 //! sea-orm entities, one per table. Timestamps are Unix seconds (BIGINT) and
 //! structured values are JSON text, so one schema serves SQLite and PostgreSQL.
 
+pub mod account_session;
 pub mod catalog_version;
 pub mod client;
 pub mod consent;
 pub mod grant;
+pub mod invitation;
+pub mod passkey;
+pub mod recovery_code;
 pub mod refresh_token;
 pub mod signing_key;
 pub mod tenant;

@@ -12,6 +12,10 @@ pub struct Model {
     pub display_name: String,
     pub pairwise_salt: String,
     pub created_at: i64,
+    pub registration: String,
+    pub counter_policy: String,
+    /// JSON list of `LEVEL=AMR+AMR` rules.
+    pub acr_policy: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

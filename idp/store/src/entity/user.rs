@@ -15,6 +15,11 @@ pub struct Model {
     pub family_name: Option<String>,
     pub phone_number: Option<String>,
     pub password_hash: Option<String>,
+    /// The TOTP secret, sealed under the master key (the user id as
+    /// associated data).
+    pub totp_secret_sealed: Option<String>,
+    /// The last TOTP time step accepted: a code is good once.
+    pub totp_last_step: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }

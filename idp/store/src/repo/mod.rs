@@ -1,12 +1,16 @@
 //! Repositories: the queries, grouped by what they are about. One query per
 //! need, written once for both SQL backends.
 
+pub mod account;
 pub mod catalog;
 pub mod clients;
 pub mod grants;
 pub mod keys;
+pub mod passkeys;
 pub mod tenants;
 pub mod users;
+
+pub use users::NewUser;
 
 pub(crate) fn json_list(v: &[String]) -> String {
     serde_json::to_string(v).expect("a list of strings serializes")

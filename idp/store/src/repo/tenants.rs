@@ -2,14 +2,25 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use trame_core::crypto::{b64url, b64url_decode};
 use trame_core::ids::{Issuer, TenantSlug};
 use trame_core::keys::Alg;
-use trame_core::tenant::Tenant;
+use trame_core::assurance::AcrPolicy;
+use trame_core::tenant::{Tenant, TenantSettings};
 
 use super::{catalog, keys, new_id};
 use crate::entity::tenant;
 use crate::{Result, Store, StoreError};
 
+fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
+    let rules = super::parse_list(&m.acr_policy, "tenant acr policy")?;
+    Ok(TenantSettings {
+        registration: m.registration.parse().map_err(StoreError::Corrupt)?,
+        counter_policy: m.counter_policy.parse().map_err(StoreError::Corrupt)?,
+        acr_policy: AcrPolicy::parse(&rules).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
 fn to_domain(m: tenant::Model) -> Result<Tenant> {
     Ok(Tenant {
+        settings: settings_of(&m)?,
         slug: TenantSlug::parse(&m.slug).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         issuer: Issuer::parse(&m.issuer).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         pairwise_salt: b64url_decode(&m.pairwise_salt).ok_or_else(|| StoreError::Corrupt("pairwise salt".into()))?,
@@ -33,6 +44,9 @@ impl Store {
             display_name: Set(display_name.to_owned()),
             pairwise_salt: Set(b64url(&salt)),
             created_at: Set(now),
+            registration: Set(TenantSettings::default().registration.as_str().to_owned()),
+            counter_policy: Set(TenantSettings::default().counter_policy.as_str().to_owned()),
+            acr_policy: Set("[]".to_owned()),
         };
         let model = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("a tenant with slug '{slug}' or issuer '{issuer}'")))?;
         keys::insert_new_key(&txn, self, &id, Alg::ES256, now, now).await?;
@@ -49,5 +63,27 @@ impl Store {
     pub async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>> {
         let row = tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(&self.db).await.map_err(StoreError::Db)?;
         row.map(to_domain).transpose()
+    }
+}
+
+impl Store {
+    /// Replaces a tenant's sign-in settings; every node sees them within
+    /// a catalog poll.
+    pub async fn set_tenant_settings(&self, slug: &str, settings: &TenantSettings) -> Result<Tenant> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let row = tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(slug))
+            .one(&txn)
+            .await
+            .map_err(StoreError::Db)?
+            .ok_or_else(|| StoreError::NotFound(format!("tenant '{slug}'")))?;
+        let mut am: tenant::ActiveModel = row.into();
+        am.registration = Set(settings.registration.as_str().to_owned());
+        am.counter_policy = Set(settings.counter_policy.as_str().to_owned());
+        am.acr_policy = Set(super::json_list(&settings.acr_policy.to_rules()));
+        let m = am.update(&txn).await.map_err(StoreError::Db)?;
+        catalog::bump(&txn).await?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        to_domain(m)
     }
 }

@@ -7,6 +7,9 @@ use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, Default)]
 pub struct NewUser {
+    /// A chosen id (a passkey sign-up fixes the user handle, hence the id,
+    /// before the account exists); a new UUID when `None`.
+    pub id: Option<String>,
     pub username: String,
     pub email: Option<String>,
     pub given_name: Option<String>,
@@ -15,7 +18,7 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
-fn to_domain(m: &user::Model) -> UserProfile {
+pub(crate) fn to_domain(m: &user::Model) -> UserProfile {
     UserProfile {
         id: m.id.clone(),
         username: m.username.clone(),
@@ -36,14 +39,14 @@ fn username_key(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
-impl Store {
-    pub async fn create_user(&self, tenant_id: &str, new: NewUser, now: i64) -> Result<UserProfile> {
-        let username = new.username.trim();
-        if username.is_empty() || username.len() > 200 || username.chars().any(char::is_control) {
-            return Err(StoreError::Invalid("a username is 1 to 200 printable characters".into()));
-        }
-        let row = user::ActiveModel {
-            id: Set(new_id()),
+/// The row for a new user, after checking the username.
+pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<user::ActiveModel> {
+    let username = new.username.trim();
+    if username.is_empty() || username.len() > 200 || username.chars().any(char::is_control) {
+        return Err(StoreError::Invalid("a username is 1 to 200 printable characters".into()));
+    }
+    Ok(user::ActiveModel {
+            id: Set(new.id.unwrap_or_else(new_id)),
             tenant_id: Set(tenant_id.to_owned()),
             username: Set(username.to_owned()),
             username_key: Set(username_key(username)),
@@ -53,10 +56,22 @@ impl Store {
             family_name: Set(new.family_name),
             phone_number: Set(None),
             password_hash: Set(new.password_hash),
+            totp_secret_sealed: Set(None),
+            totp_last_step: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
-        };
-        let m = row.insert(&self.db).await.map_err(|e| StoreError::from_db(e, format!("user '{username}'")))?;
+    })
+}
+
+pub(crate) fn conflict_name(username: &str) -> String {
+    format!("user '{}'", username.trim())
+}
+
+impl Store {
+    pub async fn create_user(&self, tenant_id: &str, new: NewUser, now: i64) -> Result<UserProfile> {
+        let name = conflict_name(&new.username);
+        let row = new_user_row(tenant_id, new, now)?;
+        let m = row.insert(&self.db).await.map_err(|e| StoreError::from_db(e, name))?;
         Ok(to_domain(&m))
     }
 

@@ -1,21 +1,23 @@
-//! The sign-in page (username and password in this first version).
+//! The sign-in page: passkey (autofill or button, see `passkey.rs`) or
+//! username and password, then TOTP when the account has it.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use minijinja::context;
 use serde::Deserialize;
-use trame_core::assurance::{self, Method};
+use trame_core::assurance::Method;
 use trame_core::authorize::RawParams;
-use trame_core::password;
+use trame_core::tenant::Registration;
+use trame_core::{password, totp};
 
-use super::authorize::proceed;
+use super::authorize::see_other;
 use crate::catalog::TenantEntry;
 use crate::error::{ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Interaction};
-use crate::routes::with_cookie;
 use crate::session;
+use crate::signin::{self, BelowRequiredLevel};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::throttle;
@@ -39,21 +41,31 @@ pub async fn client_name(state: &AppState, tenant: &TenantEntry, ia: &Interactio
     Ok(client.map(|c| c.name.unwrap_or_else(|| c.id.as_str().to_owned())).unwrap_or_default())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, status: StatusCode, error: Option<&str>, username: &str) -> ApiResult<Response> {
+/// What the sign-in page shows besides the form.
+struct PageCtx<'a> {
+    status: StatusCode,
+    error: Option<&'a str>,
+    username: &'a str,
+}
+
+async fn form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, p: PageCtx<'_>) -> ApiResult<Response> {
     let lang = lang_for(state, ia, headers);
     let client_name = client_name(state, tenant, ia).await?;
+    let t = &tenant.tenant;
     Ok(state.themes.page(
-        status,
+        p.status,
         "login.html",
         context! {
             lang => lang,
-            tenant_name => tenant.tenant.display_name.clone(),
+            tenant_name => t.display_name.clone(),
             client_name => client_name,
             interaction => id,
             csrf => ia.csrf.clone(),
-            error => error,
-            username => username,
+            error => p.error,
+            username => p.username,
+            base => t.issuer.path_prefix(),
+            step_up => ia.required_acr.is_some(),
+            signup => t.settings.registration == Registration::Open,
         },
     ))
 }
@@ -61,7 +73,7 @@ async fn form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &
 pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
     let ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
     let hint = RawParams::new(&ia.params).single("login_hint").ok().flatten().unwrap_or_default().to_owned();
-    form(&state, &tenant, &headers, &q.interaction, &ia, StatusCode::OK, None, &hint).await
+    form(&state, &tenant, &headers, &q.interaction, &ia, PageCtx { status: StatusCode::OK, error: None, username: &hint }).await
 }
 
 pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
@@ -72,10 +84,11 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     let username = get("username");
     let password = get("password");
     let t = &tenant.tenant;
+    let refuse = |status, error| PageCtx { status, error: Some(error), username: &username };
 
     if throttle::is_blocked(&state, &t.id, &username, ip).await? {
         tracing::warn!(tenant = %t.slug, "sign-in throttled");
-        return form(&state, &tenant, &headers, &id, &ia, StatusCode::TOO_MANY_REQUESTS, Some("too-many-attempts"), &username).await;
+        return form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts")).await;
     }
     let found = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()? };
     // Always run one argon2 verification, so an unknown user costs the same
@@ -87,19 +100,92 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
         _ => {
             throttle::record_failure(&state, &t.id, &username, ip).await?;
             tracing::info!(tenant = %t.slug, outcome = "failure", method = "pwd", "sign-in");
-            return form(&state, &tenant, &headers, &id, &ia, StatusCode::UNAUTHORIZED, Some("sign-in-failed"), &username).await;
+            return form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::UNAUTHORIZED, "sign-in-failed")).await;
         }
     };
     throttle::clear_account(&state, &t.id, &username).await?;
-    tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd", "sign-in");
 
-    let methods = [Method::Password];
-    let amr = methods.iter().map(|m| m.amr().to_owned()).collect();
-    let (sess, cookie) = session::start(&state, t, &headers, &user.id, amr, assurance::level_reached(&methods).to_owned()).await?;
-    ia.login_at = Some(state.now());
-    interaction::save(&state, &id, &ia).await?;
-    let binding = ia.binding.clone();
-    let params = ia.params.clone();
-    let r = proceed(&state, &tenant, Some(sess), params, Some((id, ia)), binding).await?;
-    Ok(with_cookie(r, Some(cookie)))
+    // A password account with TOTP goes on to the second step.
+    if state.store.second_factor_of(&t.id, &user.id).await.html_err()?.totp_secret.is_some() {
+        tracing::info!(tenant = %t.slug, outcome = "second-factor", method = "pwd", "sign-in");
+        ia.pending_user = Some(user.id.clone());
+        interaction::save(&state, &id, &ia).await?;
+        return Ok(see_other(&t.issuer.endpoint(&format!("/login/otp?interaction={id}"))));
+    }
+    match signin::complete(&state, &tenant, &headers, id.clone(), ia.clone(), &user.id, &[Method::Password]).await? {
+        Ok(r) => {
+            tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd", "sign-in");
+            Ok(r)
+        }
+        Err(BelowRequiredLevel) => form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "stronger-sign-in-needed")).await,
+    }
+}
+
+/// After a passkey sign-in: the page's script lands here with the new
+/// session cookie, and the sign-in continues.
+pub async fn resume(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
+    let ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
+    let session = session::current(&state, &tenant.tenant, &headers).await?;
+    match (ia.login_at, session) {
+        (Some(_), Some(s)) => signin::resume(&state, &tenant, s, q.interaction, ia).await,
+        _ => Ok(see_other(&tenant.tenant.issuer.endpoint(&format!("/login?interaction={}", q.interaction)))),
+    }
+}
+
+async fn otp_form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, status: StatusCode, error: Option<&str>) -> ApiResult<Response> {
+    Ok(state.themes.page(
+        status,
+        "otp.html",
+        context! {
+            lang => lang_for(state, ia, headers),
+            tenant_name => tenant.tenant.display_name.clone(),
+            interaction => id,
+            csrf => ia.csrf.clone(),
+            error => error,
+        },
+    ))
+}
+
+/// The second step of a password sign-in with TOTP.
+pub async fn otp_show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
+    let ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
+    if ia.pending_user.is_none() {
+        return Ok(see_other(&tenant.tenant.issuer.endpoint(&format!("/login?interaction={}", q.interaction))));
+    }
+    otp_form(&state, &tenant, &headers, &q.interaction, &ia, StatusCode::OK, None).await
+}
+
+pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
+    let id = get("interaction");
+    let ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
+    interaction::check_csrf(&ia, Some(&get("csrf")))?;
+    let t = &tenant.tenant;
+    let Some(user_id) = ia.pending_user.clone() else {
+        return Ok(see_other(&t.issuer.endpoint(&format!("/login?interaction={id}"))));
+    };
+    // Throttled per account like passwords: six digits are guessable.
+    let throttle_key = format!("otp:{user_id}");
+    if throttle::is_blocked(&state, &t.id, &throttle_key, None).await? {
+        return otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::TOO_MANY_REQUESTS, Some("too-many-attempts")).await;
+    }
+    let secret = state.store.second_factor_of(&t.id, &user_id).await.html_err()?.totp_secret;
+    let step = secret.as_ref().and_then(|s| totp::verify(s, &get("code"), state.now()));
+    let fresh = match step {
+        Some(step) => state.store.claim_totp_step(&t.id, &user_id, step).await.html_err()?,
+        None => false,
+    };
+    if !fresh {
+        throttle::record_failure(&state, &t.id, &throttle_key, None).await?;
+        tracing::info!(tenant = %t.slug, outcome = "failure", method = "otp", "sign-in");
+        return otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::UNAUTHORIZED, Some("otp-failed")).await;
+    }
+    throttle::clear_account(&state, &t.id, &throttle_key).await?;
+    match signin::complete(&state, &tenant, &headers, id.clone(), ia.clone(), &user_id, &[Method::Password, Method::Totp]).await? {
+        Ok(r) => {
+            tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd+otp", "sign-in");
+            Ok(r)
+        }
+        Err(BelowRequiredLevel) => otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, Some("stronger-sign-in-needed")).await,
+    }
 }

@@ -1,13 +1,17 @@
 //! The per-tenant routers, one module per area. Paths here are relative to
 //! the tenant's issuer; [`crate::tenancy`] has stripped the prefix.
 
+pub mod account;
 pub mod authorize;
 pub mod consent;
 pub mod health;
 pub mod introspection;
 pub mod login;
 pub mod logout;
+pub mod passkey;
+pub mod recover;
 pub mod revocation;
+pub mod signup;
 pub mod token;
 pub mod userinfo;
 pub mod wellknown;
@@ -29,6 +33,26 @@ pub fn router(state: AppState) -> Router {
         .route("/jwks", get(wellknown::jwks))
         .route("/authorize", get(authorize::authorize).post(authorize::authorize))
         .route("/login", get(login::show).post(login::submit))
+        .route("/login/continue", get(login::resume))
+        .route("/login/otp", get(login::otp_show).post(login::otp_submit))
+        .route("/passkey/options", post(passkey::options))
+        .route("/passkey/finish", post(passkey::finish))
+        .route("/signup", get(signup::show))
+        .route("/signup/options", post(signup::options))
+        .route("/signup/finish", post(signup::finish))
+        .route("/verify-email", get(signup::verify_email))
+        .route("/account", get(account::show))
+        .route("/account/passkeys/options", post(account::passkey_options))
+        .route("/account/passkeys/finish", post(account::passkey_finish))
+        .route("/account/passkeys/rename", post(account::passkey_rename))
+        .route("/account/passkeys/remove", post(account::passkey_remove))
+        .route("/account/password", post(account::password))
+        .route("/account/totp", get(account::totp_show).post(account::totp_submit))
+        .route("/account/recovery-codes", post(account::recovery_codes))
+        .route("/account/sessions/end", post(account::session_end))
+        .route("/account/email", post(account::email))
+        .route("/recover", get(recover::show).post(recover::submit))
+        .route("/recover/email", get(recover::email_link).post(recover::email_confirm))
         .route("/consent", get(consent::show).post(consent::submit))
         .route("/token", post(token::token))
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))

@@ -1,0 +1,166 @@
+//! The operator CLI, run as a real process, on the embedded defaults and on
+//! PostgreSQL.
+
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::common::{Install, secret_of};
+
+async fn installs() -> Vec<(&'static str, Install)> {
+    vec![("embedded", Install::embedded()), ("postgres", Install::scaled_out().await)]
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A refused command exits non-zero with one `error:` line on stderr.
+fn assert_refused(out: &std::process::Output, needle: &str) {
+    assert!(!out.status.success(), "expected failure, got success: {}", String::from_utf8_lossy(&out.stdout));
+    let text = stderr(out);
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors.len(), 1, "one error line expected: {}", stderr(out));
+    assert!(errors[0].contains(needle), "error {:?} should mention {needle:?}", errors[0]);
+}
+
+#[tokio::test]
+async fn first_command_initializes_storage_with_a_default_tenant() {
+    let i = Install::embedded();
+    let out = i.ok(&["tenant", "list"]);
+    let default = out.lines().find(|l| l.starts_with("default ")).expect("default tenant listed");
+    assert!(default.contains(&i.public_url), "{default}");
+    let key = i.dir.path.join("data/master.key");
+    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(i.dir.path.join("data/trame.db").exists());
+    // Idempotent: a second command neither recreates the key nor the tenant.
+    let key_before = std::fs::read(&key).unwrap();
+    assert_eq!(i.ok(&["tenant", "list"]).lines().filter(|l| l.starts_with("default ")).count(), 1);
+    assert_eq!(std::fs::read(&key).unwrap(), key_before);
+    assert!(i.ok(&["migrate"]).contains("up to date"));
+}
+
+#[tokio::test]
+async fn tenants_clients_users_and_keys() {
+    for (name, i) in installs().await {
+        let out = i.ok(&["tenant", "add", "ville", "--display-name", "Ville d'Exemple"]);
+        assert!(out.contains(&format!("{}/ville", i.public_url)), "{name}: {out}");
+        i.ok(&["tenant", "add", "metropole", "--issuer", "https://login.metropole.example"]);
+        let list = i.ok(&["tenant", "list"]);
+        assert!(list.contains("https://login.metropole.example") && list.contains("Ville d'Exemple"), "{name}: {list}");
+
+        let out = i.ok(&["client", "add", "--tenant", "ville", "--client-id", "portail", "--redirect-uri", "https://portail.example/cb", "--redirect-uri", "https://portail.example/cb2", "--scope", "openid email"]);
+        let secret = secret_of(&out);
+        assert!(secret.len() >= 43, "{name}: generated secret too short");
+        let list = i.ok(&["client", "list", "--tenant", "ville"]);
+        assert!(list.contains("portail") && list.contains("https://portail.example/cb2"), "{name}: {list}");
+        assert!(!list.contains(&secret), "{name}: the secret is shown once only");
+
+        let out = i.ok_with_input(&["client", "add", "--tenant", "ville", "--client-id", "chosen", "--redirect-uri", "https://a.example/cb", "--secret-stdin"], "s3cret-s3cret-s3cret-s3cret-s3cret\n");
+        assert!(!out.contains("client_secret:"), "{name}: a secret given on stdin is not echoed");
+        let out = i.ok(&["client", "add", "--tenant", "ville", "--client-id", "spa", "--public", "--redirect-uri", "https://spa.example/cb"]);
+        assert!(out.contains("auth_method: none") && !out.contains("client_secret"), "{name}: {out}");
+
+        i.ok(&["client", "remove", "--tenant", "ville", "--client-id", "spa"]);
+        assert_refused(&i.cli(&["client", "remove", "--tenant", "ville", "--client-id", "spa"]), "not found");
+
+        let out = i.ok_with_input(&["user", "add", "--tenant", "ville", "--username", "Camille", "--email", "camille@example.fr", "--given-name", "Camille", "--password-stdin"], "un mot de passe long\n");
+        assert!(out.contains("Camille"), "{name}: {out}");
+        assert_refused(&i.cli(&["user", "add", "--tenant", "ville", "--username", "camille"]), "already exists");
+        i.ok_with_input(&["user", "set-password", "--tenant", "ville", "--username", "camille"], "un autre mot de passe\n");
+        assert_refused(&i.cli_with_input(&["user", "set-password", "--tenant", "ville", "--username", "nobody"], "whatever-long-password\n"), "not found");
+        assert!(i.ok(&["user", "list", "--tenant", "ville"]).contains("camille@example.fr"), "{name}");
+
+        let before = i.ok(&["keys", "list", "--tenant", "ville"]);
+        assert_eq!(before.lines().filter(|l| l.contains("active")).count(), 1, "{name}: {before}");
+        let out = i.ok(&["keys", "rotate", "--tenant", "ville", "--alg", "EdDSA"]);
+        assert!(out.contains("EdDSA"), "{name}: {out}");
+        let out = i.ok(&["keys", "rotate", "--tenant", "ville", "--delay", "3600"]);
+        let kid = out.split_whitespace().nth(3).unwrap().trim_end_matches(',').to_owned();
+        let after = i.ok(&["keys", "list", "--tenant", "ville"]);
+        let row = after.lines().find(|l| l.starts_with(&kid)).unwrap_or_else(|| panic!("{name}: {kid} in {after}"));
+        assert!(row.contains("next"), "{name}: {row}");
+    }
+}
+
+#[tokio::test]
+async fn bad_arguments_are_refused_and_nothing_is_written() {
+    for (name, i) in installs().await {
+        i.ok(&["tenant", "list"]);
+        let clients_before = i.ok(&["client", "list"]);
+        let tenants_before = i.ok(&["tenant", "list"]);
+        let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+            (vec!["tenant", "add", "Bad Slug"], "", "slug"),
+            (vec!["tenant", "add", "x", "--issuer", "ftp://x.example"], "", "issuer"),
+            (vec!["tenant", "add", "default"], "", "already exists"),
+            (vec!["client", "add", "--tenant", "nope", "--client-id", "a", "--redirect-uri", "https://a.example/cb"], "", "no tenant"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "http://evil.example/cb"], "", "http is allowed only"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb#frag"], "", "fragment"),
+            (vec!["client", "add", "--client-id", "a"], "", "--redirect-uri is required"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--public", "--auth-method", "client_secret_basic"], "", "--public"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--auth-method", "private_key_jwt"], "", "jwks"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--secret-stdin"], "short\n", "at least 32"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--secret-stdin"], "", "standard input"),
+            (vec!["client", "add", "--client-id", "a", "--public", "--grant-type", "client_credentials"], "", "confidential"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--scope", "openid \"bad\""], "", "--scope"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--redirect-uri", "https://b.example/cb", "--subject-type", "pairwise"], "", "pairwise"),
+            (vec!["user", "add", "--username", "bob", "--email", "not-an-address"], "", "--email"),
+            (vec!["user", "add", "--username", "bob", "--password-stdin"], "short\n", "8"),
+            (vec!["keys", "rotate", "--delay=-5"], "", "--delay"),
+        ];
+        for (args, input, needle) in cases {
+            let out = i.cli_with_input(&args, input);
+            assert_refused(&out, needle);
+            let _ = name;
+        }
+        // clap's own refusals (unknown flag, bad enum value) also exit non-zero.
+        assert!(!i.cli(&["client", "add", "--client-id", "a", "--auth-method", "magic"]).status.success());
+        assert!(!i.cli(&["keys", "rotate", "--alg", "HS256"]).status.success());
+        assert_eq!(i.ok(&["client", "list"]), clients_before, "{name}: no client was written");
+        assert_eq!(i.ok(&["tenant", "list"]), tenants_before, "{name}: no tenant was written");
+        assert!(!i.ok(&["user", "list"]).contains("bob"), "{name}: no user was written");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_master_key_is_reported_not_used() {
+    let i = Install::embedded();
+    i.ok(&["tenant", "list"]);
+    let key = i.dir.path.join("data/master.key");
+    std::fs::remove_file(&key).unwrap();
+    let other = Install::embedded();
+    other.ok(&["tenant", "list"]);
+    std::fs::copy(other.dir.path.join("data/master.key"), &key).unwrap();
+    assert_refused(&i.cli(&["tenant", "list"]), "master key");
+}
+
+#[tokio::test]
+async fn check_config_names_the_bad_keys() {
+    let i = Install::embedded();
+    let file = i.dir.path.join("trame.toml");
+    std::fs::write(&file, "listen = \"nowhere\"\npublic_url = \"ftp://x\"\nlog_format = \"xml\"\ncolour = \"blue\"\n").unwrap();
+    let out = i.cli(&["--config", file.to_str().unwrap(), "check-config"]);
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // figment stops at the first type error; the unknown key is reported by name.
+    assert!(text.contains("colour") || text.contains("log_format"), "{text}");
+
+    // (listen and public_url come from the environment here, which wins.)
+    std::fs::write(&file, "redis_url = \"http://nowhere\"\ntrusted_proxies = [\"10.0.0.0/8\", \"proxy\"]\n").unwrap();
+    let out = i.cli(&["--config", file.to_str().unwrap(), "check-config"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success() && text.contains("redis_url:") && text.contains("trusted_proxies:"), "{text}");
+
+    std::fs::write(&file, "log_format = \"json\"\n").unwrap();
+    let out = i.cli(&["--config", file.to_str().unwrap(), "check-config"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("configuration OK"));
+
+    let out = i.cli(&["--config", "/nonexistent.toml", "check-config"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stdout).contains("--config"));
+
+    // The services a configuration names are tried.
+    let mut bad = Install::embedded();
+    bad.extra_env.insert("TRAME_DATABASE_URL".into(), "postgres://postgres@127.0.0.1:1/none".into());
+    let out = bad.cli(&["check-config"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stdout).contains("database_url"));
+}

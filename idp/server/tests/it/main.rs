@@ -1,0 +1,9 @@
+//! All of this crate's integration tests, in one binary: one link instead of
+//! one per file, and one PostgreSQL template per run.
+
+#[macro_use]
+mod common;
+mod cli;
+mod private_key_jwt;
+mod serve;
+mod two_nodes;

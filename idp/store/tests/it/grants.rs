@@ -1,0 +1,165 @@
+//! Grants, refresh-token rotation and reuse detection (also under
+//! concurrency), and consents.
+
+
+use crate::common::*;
+use trame_store::RefreshOutcome;
+
+const DAY: i64 = 24 * 3600;
+
+fn kind(o: &RefreshOutcome) -> &'static str {
+    match o {
+        RefreshOutcome::Rotated(_) => "rotated",
+        RefreshOutcome::Reused => "reused",
+        RefreshOutcome::Invalid => "invalid",
+    }
+}
+
+backend_test!(create_read_revoke(be, b) {
+    let s = &be.store;
+    let g = s.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
+    assert!(!g.id.is_empty(), "{b}");
+    let got = s.grant(&g.id).await.unwrap().expect("grant");
+    for x in [&g, &got] {
+        assert_eq!(x.id, g.id, "{b}");
+        assert_eq!((x.tenant_id.as_str(), x.client_id.as_str(), x.user_id.as_str()), ("t1", "app", "u1"), "{b}");
+        assert_eq!(x.scopes, "openid offline_access", "{b}");
+        assert_eq!(x.claims, serde_json::json!({"userinfo": {"email": null}}), "{b}");
+        assert_eq!(x.auth_time, T0 - 30, "{b}");
+        assert_eq!(x.acr, "urn:trame:loa:1", "{b}");
+        assert_eq!(x.amr, ["pwd"], "{b}");
+        assert_eq!(x.sid, "sid-1", "{b}");
+        assert_eq!(x.expires_at, T0 + DAY, "{b}");
+        assert!(!x.revoked, "{b}");
+    }
+    assert!(got.is_active(T0), "{b}");
+    assert!(got.is_active(T0 + DAY - 1), "{b}");
+    assert!(!got.is_active(T0 + DAY), "{b}: expired at expires_at");
+    assert!(s.grant("no-such-grant").await.unwrap().is_none(), "{b}");
+
+    let other = s.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
+    assert_ne!(other.id, g.id, "{b}");
+
+    s.revoke_grant(&g.id, T0 + 5).await.unwrap();
+    let revoked = s.grant(&g.id).await.unwrap().unwrap();
+    assert!(revoked.revoked, "{b}");
+    assert!(!revoked.is_active(T0 + 6), "{b}");
+    s.revoke_grant(&g.id, T0 + 7).await.unwrap();
+    assert!(s.grant(&g.id).await.unwrap().unwrap().revoked, "{b}: revoking twice is harmless");
+    assert!(s.grant(&other.id).await.unwrap().unwrap().is_active(T0 + 6), "{b}: only that grant is revoked");
+    s.revoke_grant("no-such-grant", T0).await.unwrap();
+});
+
+backend_test!(refresh_rotation_and_reuse(be, b) {
+    let s = &be.store;
+    let g = s.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
+    s.add_refresh_token(&g.id, "rt-1", T0, T0 + 3600).await.unwrap();
+    assert_eq!(s.refresh_token_grant("rt-1", T0).await.unwrap().map(|x| x.id), Some(g.id.clone()), "{b}");
+
+    match s.use_refresh_token("rt-1", T0 + 10).await.unwrap() {
+        RefreshOutcome::Rotated(x) => {
+            assert_eq!(x.id, g.id, "{b}");
+            assert_eq!(x.user_id, "u1", "{b}");
+            assert!(!x.revoked, "{b}");
+        }
+        o => panic!("{b}: first use gave {}", kind(&o)),
+    }
+    assert!(s.refresh_token_grant("rt-1", T0 + 10).await.unwrap().is_none(), "{b}: a used token is no longer usable");
+    s.add_refresh_token(&g.id, "rt-2", T0 + 10, T0 + 3600).await.unwrap();
+    let o = s.use_refresh_token("rt-2", T0 + 20).await.unwrap();
+    assert!(matches!(o, RefreshOutcome::Rotated(_)), "{b}: the successor rotates, gave {}", kind(&o));
+    s.add_refresh_token(&g.id, "rt-3", T0 + 20, T0 + 3600).await.unwrap();
+    assert!(s.grant(&g.id).await.unwrap().unwrap().is_active(T0 + 20), "{b}");
+
+    // Reuse of an old token revokes the whole family.
+    let o = s.use_refresh_token("rt-1", T0 + 30).await.unwrap();
+    assert!(matches!(o, RefreshOutcome::Reused), "{b}: second use gave {}", kind(&o));
+    let revoked = s.grant(&g.id).await.unwrap().unwrap();
+    assert!(revoked.revoked, "{b}: reuse revokes the grant");
+    assert!(s.refresh_token_grant("rt-3", T0 + 30).await.unwrap().is_none(), "{b}");
+    let o = s.use_refresh_token("rt-3", T0 + 31).await.unwrap();
+    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: the newest token of a revoked grant gave {}", kind(&o));
+    let o = s.use_refresh_token("rt-1", T0 + 32).await.unwrap();
+    assert!(matches!(o, RefreshOutcome::Reused), "{b}: still a reuse, gave {}", kind(&o));
+});
+
+backend_test!(refresh_invalid_cases(be, b) {
+    let s = &be.store;
+    let o = s.use_refresh_token("unknown", T0).await.unwrap();
+    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: unknown digest gave {}", kind(&o));
+
+    // Expired token, grant still active.
+    let g = s.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
+    s.add_refresh_token(&g.id, "rt-old", T0, T0 + 100).await.unwrap();
+    assert!(s.refresh_token_grant("rt-old", T0 + 100).await.unwrap().is_none(), "{b}");
+    let o = s.use_refresh_token("rt-old", T0 + 100).await.unwrap();
+    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: expired digest gave {}", kind(&o));
+
+    // Valid token, expired grant.
+    let short = s.create_grant(grant("t1", "app", "u1", T0 + 50), T0).await.unwrap();
+    s.add_refresh_token(&short.id, "rt-short", T0, T0 + 3600).await.unwrap();
+    assert!(s.refresh_token_grant("rt-short", T0 + 60).await.unwrap().is_none(), "{b}");
+    let o = s.use_refresh_token("rt-short", T0 + 60).await.unwrap();
+    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: token of an expired grant gave {}", kind(&o));
+
+    // Valid token, revoked grant.
+    let rev = s.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
+    s.add_refresh_token(&rev.id, "rt-rev", T0, T0 + 3600).await.unwrap();
+    s.revoke_grant(&rev.id, T0 + 1).await.unwrap();
+    let o = s.use_refresh_token("rt-rev", T0 + 2).await.unwrap();
+    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: token of a revoked grant gave {}", kind(&o));
+
+    // Digests are primary keys.
+    assert!(s.add_refresh_token(&g.id, "rt-old", T0, T0 + 100).await.is_err(), "{b}: duplicate digest");
+});
+
+backend_test!(concurrent_use_of_one_refresh_token_rotates_once(be, b) {
+    for round in 0..3 {
+        let g = be.store.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
+        let digest = format!("rt-race-{round}");
+        be.store.add_refresh_token(&g.id, &digest, T0, T0 + 3600).await.unwrap();
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, digest, start) = (be.store.clone(), digest.clone(), start.clone());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    store.use_refresh_token(&digest, T0 + 10).await
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(o) => outcomes.push(kind(&o)),
+                Err(e) => panic!("{b}: round {round}: use_refresh_token failed under concurrency: {e:?} ({:?})", std::error::Error::source(&e)),
+            }
+        }
+        let rotated = outcomes.iter().filter(|k| **k == "rotated").count();
+        assert_eq!(rotated, 1, "{b}: round {round}: exactly one winner, got {outcomes:?}");
+        assert_eq!(outcomes.iter().filter(|k| **k == "reused").count(), 7, "{b}: round {round}: the others are reuses, got {outcomes:?}");
+        // The losers count as reuse, so the grant ends up revoked.
+        assert!(be.store.grant(&g.id).await.unwrap().unwrap().revoked, "{b}");
+    }
+});
+
+backend_test!(consent_save_and_upsert(be, b) {
+    let s = &be.store;
+    assert_eq!(s.consented_scopes("t1", "u1", "app").await.unwrap(), None, "{b}");
+    s.save_consent("t1", "u1", "app", "openid", T0).await.unwrap();
+    assert_eq!(s.consented_scopes("t1", "u1", "app").await.unwrap().as_deref(), Some("openid"), "{b}");
+    s.save_consent("t1", "u1", "app", "openid email profile", T0 + 10).await.unwrap();
+    assert_eq!(s.consented_scopes("t1", "u1", "app").await.unwrap().as_deref(), Some("openid email profile"), "{b}: upsert replaces");
+
+    s.save_consent("t1", "u1", "other", "openid", T0).await.unwrap();
+    s.save_consent("t2", "u1", "app", "openid phone", T0).await.unwrap();
+    s.save_consent("t1", "u2", "app", "openid address", T0).await.unwrap();
+    assert_eq!(s.consented_scopes("t1", "u1", "app").await.unwrap().as_deref(), Some("openid email profile"), "{b}: untouched by others");
+    assert_eq!(s.consented_scopes("t2", "u1", "app").await.unwrap().as_deref(), Some("openid phone"), "{b}");
+    assert_eq!(s.consented_scopes("t1", "u2", "app").await.unwrap().as_deref(), Some("openid address"), "{b}");
+    assert_eq!(s.consented_scopes("t1", "u2", "other").await.unwrap(), None, "{b}");
+
+    let conn = raw(&be.db).await;
+    assert_eq!(query_i64(&conn, "SELECT COUNT(*) FROM consents").await, 4, "{b}: the upsert did not add a row");
+    assert_eq!(query_i64(&conn, "SELECT granted_at FROM consents WHERE tenant_id = 't1' AND user_id = 'u1' AND client_id = 'app'").await, T0 + 10, "{b}");
+});

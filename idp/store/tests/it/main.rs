@@ -1,0 +1,14 @@
+//! All of this crate's integration tests, in one binary: one link instead of
+//! one per file, and one PostgreSQL template per run.
+
+#[macro_use]
+mod common;
+mod accounts;
+mod clients;
+mod ephemeral;
+mod grants;
+mod keys;
+mod migrations;
+mod smoke;
+mod tenants;
+mod users;

@@ -1,0 +1,346 @@
+//! The account page at `<issuer>/account`, for the signed-in person: their
+//! passkeys (add, rename, remove), password, TOTP, recovery codes, e-mail
+//! address and sessions. Every change is a form post with the page's CSRF
+//! token, answered by a redirect back to the page with a notice.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+use serde::Deserialize;
+use serde_json::json;
+use trame_core::crypto::b64url;
+use trame_core::{aaguid, lifetimes, password, recovery, totp};
+use trame_store::StoreError;
+
+use super::authorize::see_other;
+use super::passkey::json_body;
+use super::signup::{send_verification, to_new_passkey};
+use crate::ceremony::{self, Purpose};
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::{FormParams, single};
+use crate::interaction::{self, Purpose as IaPurpose};
+use crate::render::lang_of;
+use crate::routes::with_cookie;
+use crate::session::{self, Session};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+use crate::webauthn::{self, UserEntity};
+
+/// Notices the page can show after a change (a fixed list: the query
+/// string never puts arbitrary text on the page).
+const NOTICES: &[&str] = &[
+    "passkey-added",
+    "passkey-renamed",
+    "passkey-removed",
+    "passkey-last-confirm",
+    "password-set",
+    "password-removed",
+    "password-too-short",
+    "password-last",
+    "totp-enabled",
+    "totp-disabled",
+    "session-ended",
+    "email-sent",
+    "email-invalid",
+    "recovered",
+];
+
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+fn back(tenant: &TenantCtx, notice: &str) -> Response {
+    see_other(&tenant.tenant.issuer.endpoint(&format!("/account?notice={notice}")))
+}
+
+/// The session, or a redirect to sign in first (then back here).
+async fn signed_in(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap) -> ApiResult<Result<Session, Response>> {
+    if let Some(s) = session::current(state, &tenant.tenant, headers).await? {
+        return Ok(Ok(s));
+    }
+    let (binding, cookie) = session::binding(state, &tenant.tenant, headers);
+    let id = interaction::create_for(state, &tenant.tenant, Vec::new(), binding, IaPurpose::Account, None).await?;
+    Ok(Err(with_cookie(see_other(&tenant.tenant.issuer.endpoint(&format!("/login?interaction={id}"))), cookie)))
+}
+
+/// For form posts: the session and a valid CSRF token, or a refusal.
+async fn form_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, f: &[(String, String)]) -> ApiResult<Session> {
+    let csrf = single(f, "csrf").ok().flatten().unwrap_or_default();
+    if !session::check_page_csrf(&tenant.tenant, headers, csrf) {
+        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
+    }
+    session::current(state, &tenant.tenant, headers).await?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))
+}
+
+fn date(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts).map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).unwrap_or_default()
+}
+
+pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<AccountQuery>) -> ApiResult<Response> {
+    let s = match signed_in(&state, &tenant, &headers).await? {
+        Ok(s) => s,
+        Err(redirect) => return Ok(redirect),
+    };
+    let t = &tenant.tenant;
+    let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
+    let passkeys = state.store.passkeys_of(&t.id, &s.user_id).await.html_err()?;
+    let has_password = state.store.password_hash_of(&t.id, &s.user_id).await.html_err()?.is_some();
+    let has_totp = state.store.second_factor_of(&t.id, &s.user_id).await.html_err()?.totp_secret.is_some();
+    let codes_left = state.store.recovery_codes_left(&t.id, &s.user_id).await.html_err()?;
+    let sessions = state.store.account_sessions(&t.id, &s.user_id, state.now()).await.html_err()?;
+    let only_way = passkeys.len() == 1 && !has_password;
+    let passkeys: Vec<_> = passkeys
+        .iter()
+        .map(|p| {
+            context! {
+                id => p.id.clone(),
+                name => p.name.clone(),
+                created => date(p.created_at),
+                last_used => p.last_used_at.map(date),
+                model => aaguid::model_name(&p.aaguid),
+                synced => p.backup_eligible,
+            }
+        })
+        .collect();
+    let sessions: Vec<_> = sessions
+        .iter()
+        .map(|x| context! { sid => x.sid.clone(), label => x.label.clone(), created => date(x.created_at), current => x.sid == s.sid })
+        .collect();
+    let (binding, cookie) = session::binding(&state, t, &headers);
+    let notice = q.notice.filter(|n| NOTICES.contains(&n.as_str()));
+    let page = state.themes.page(
+        StatusCode::OK,
+        "account.html",
+        context! {
+            lang => lang_of(&state.themes, &headers),
+            tenant_name => t.display_name.clone(),
+            csrf => session::page_csrf(&binding),
+            base => t.issuer.path_prefix(),
+            username => user.username,
+            email => user.email,
+            email_verified => user.email_verified,
+            mail_enabled => state.mailer.is_enabled(),
+            passkeys => passkeys,
+            only_way => only_way,
+            has_password => has_password,
+            has_totp => has_totp,
+            codes_left => codes_left,
+            sessions => sessions,
+            notice => notice,
+        },
+    );
+    Ok(with_cookie(page, cookie))
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    csrf: String,
+}
+
+/// JSON endpoints' check: page CSRF token and session.
+async fn json_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, csrf: &str) -> ApiResult<Session> {
+    if !session::check_page_csrf(&tenant.tenant, headers, csrf) {
+        return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
+    }
+    session::current(state, &tenant.tenant, headers).await?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))
+}
+
+pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    let req: CsrfOnly = json_body(&body)?;
+    let s = json_session(&state, &tenant, &headers, &req.csrf).await?;
+    let t = &tenant.tenant;
+    let user = state.store.user_by_id(&t.id, &s.user_id).await.json_err()?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))?;
+    let handle = ceremony::user_handle(&user.id).ok_or_else(|| ApiError::oauth(StatusCode::BAD_REQUEST, "passkeys_unavailable", "this account cannot hold passkeys"))?;
+    // The authenticator refuses to make a second passkey for this account.
+    let exclude: Vec<Vec<u8>> = state.store.passkeys_of(&t.id, &user.id).await.json_err()?.into_iter().map(|p| p.credential_id).collect();
+    let rp = ceremony::relying_party(t)?;
+    let name: String = user.username.chars().filter(|c| !c.is_whitespace()).collect();
+    let entity = UserEntity { handle, name: &name, display_name: &user.username };
+    let started = webauthn::start_registration(&rp, &entity, &exclude).map_err(|e| ceremony::refused(t, "passkey registration", &e))?;
+    let options = ceremony::begin(&state, t, &headers, started, Purpose::AddPasskey { user_id: user.id }).await?;
+    Ok(Json(options).into_response())
+}
+
+#[derive(Deserialize)]
+struct FinishRequest {
+    csrf: String,
+    credential: serde_json::Value,
+}
+
+pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    let req: FinishRequest = json_body(&body)?;
+    let s = json_session(&state, &tenant, &headers, &req.csrf).await?;
+    let t = &tenant.tenant;
+    let raw = serde_json::to_vec(&req.credential).expect("a JSON value serializes");
+    let challenge = webauthn::registration_challenge(&raw).map_err(|e| ceremony::refused(t, "passkey registration", &e))?;
+    let c = ceremony::take(&state, t, &headers, &challenge).await?;
+    let Purpose::AddPasskey { user_id } = &c.purpose else {
+        return Err(ceremony::refused(t, "passkey registration", &webauthn::CeremonyError::WrongCeremony));
+    };
+    if *user_id != s.user_id {
+        return Err(ceremony::refused(t, "passkey registration", &webauthn::CeremonyError::WrongCeremony));
+    }
+    let rp = ceremony::relying_party(t)?;
+    let key = webauthn::finish_registration(&rp, &c.state(), &raw).map_err(|e| ceremony::refused(t, "passkey registration", &e))?;
+    match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey(key), state.now()).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "conflict", "this passkey is already registered")),
+        Err(e) => return Err(e).json_err(),
+    }
+    tracing::info!(tenant = %t.slug, outcome = "success", "passkey added");
+    Ok(Json(json!({ "location": t.issuer.endpoint("/account?notice=passkey-added") })).into_response())
+}
+
+pub async fn passkey_rename(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let s = form_session(&state, &tenant, &headers, &f).await?;
+    let id = single(&f, "id").ok().flatten().unwrap_or_default();
+    let name = single(&f, "name").ok().flatten().unwrap_or_default().trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
+    }
+    match state.store.rename_passkey(&tenant.tenant.id, &s.user_id, id, name).await {
+        Ok(()) => Ok(back(&tenant, "passkey-renamed")),
+        Err(StoreError::NotFound(_)) => Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found")),
+        Err(e) => Err(e).html_err(),
+    }
+}
+
+pub async fn passkey_remove(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let s = form_session(&state, &tenant, &headers, &f).await?;
+    let id = single(&f, "id").ok().flatten().unwrap_or_default();
+    let confirmed = single(&f, "confirm_last").ok().flatten() == Some("yes");
+    match state.store.remove_passkey(&tenant.tenant.id, &s.user_id, id, confirmed).await {
+        Ok(()) => {
+            tracing::info!(tenant = %tenant.tenant.slug, "passkey removed");
+            Ok(back(&tenant, "passkey-removed"))
+        }
+        Err(StoreError::Invalid(_)) => Ok(back(&tenant, "passkey-last-confirm")),
+        Err(StoreError::NotFound(_)) => Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found")),
+        Err(e) => Err(e).html_err(),
+    }
+}
+
+pub async fn password(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let s = form_session(&state, &tenant, &headers, &f).await?;
+    let t = &tenant.tenant;
+    if single(&f, "action").ok().flatten() == Some("remove") {
+        return match state.store.set_password_of(&t.id, &s.user_id, None, state.now()).await {
+            Ok(()) => Ok(back(&tenant, "password-removed")),
+            Err(StoreError::Invalid(_)) => Ok(back(&tenant, "password-last")),
+            Err(e) => Err(e).html_err(),
+        };
+    }
+    let new = single(&f, "password").ok().flatten().unwrap_or_default().to_owned();
+    // ANSSI and NIST: length matters, composition rules do not.
+    if new.chars().count() < 12 || new.len() > 1024 {
+        return Ok(back(&tenant, "password-too-short"));
+    }
+    let rng = state.rng.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&new, rng.as_ref())).await.map_err(|_| ApiError::page(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
+    let hash = hash.map_err(|_| ApiError::page(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
+    state.store.set_password_of(&t.id, &s.user_id, Some(&hash), state.now()).await.html_err()?;
+    Ok(back(&tenant, "password-set"))
+}
+
+/// The TOTP set-up page: a new secret, kept in the ephemeral store until
+/// the person proves their app has it by entering a code.
+pub async fn totp_show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap) -> ApiResult<Response> {
+    let s = match signed_in(&state, &tenant, &headers).await? {
+        Ok(s) => s,
+        Err(redirect) => return Ok(redirect),
+    };
+    let t = &tenant.tenant;
+    let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
+    let secret = totp::new_secret(state.rng.as_ref());
+    state.ephemeral.put(&format!("totp-setup:{}", s.sid), &b64url(&secret), 15 * 60).await.html_err()?;
+    totp_page(&state, &tenant, &headers, &secret, &user.username, StatusCode::OK, None)
+}
+
+fn totp_page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, secret: &[u8], username: &str, status: StatusCode, error: Option<&str>) -> ApiResult<Response> {
+    let t = &tenant.tenant;
+    let uri = totp::otpauth_uri(secret, &t.display_name, username);
+    let (binding, cookie) = session::binding(state, t, headers);
+    let page = state.themes.page(
+        status,
+        "totp.html",
+        context! {
+            lang => lang_of(&state.themes, headers),
+            tenant_name => t.display_name.clone(),
+            csrf => session::page_csrf(&binding),
+            secret => totp::secret_base32(secret),
+            qr => minijinja::Value::from_safe_string(totp::qr_svg(&uri).unwrap_or_default()),
+            uri => uri,
+            error => error,
+        },
+    );
+    Ok(with_cookie(page, cookie))
+}
+
+pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let s = form_session(&state, &tenant, &headers, &f).await?;
+    let t = &tenant.tenant;
+    if single(&f, "action").ok().flatten() == Some("disable") {
+        state.store.set_totp_secret(&t.id, &s.user_id, None, state.now()).await.html_err()?;
+        return Ok(back(&tenant, "totp-disabled"));
+    }
+    if state.store.password_hash_of(&t.id, &s.user_id).await.html_err()?.is_none() {
+        // A second factor belongs to password accounts; passkeys already
+        // are two factors.
+        return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
+    }
+    let key = format!("totp-setup:{}", s.sid);
+    let secret = state.ephemeral.get(&key).await.html_err()?.and_then(|v| trame_core::crypto::b64url_decode(&v)).ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
+    let code = single(&f, "code").ok().flatten().unwrap_or_default();
+    match totp::verify(&secret, code, state.now()) {
+        Some(step) => {
+            state.ephemeral.delete(&key).await.html_err()?;
+            state.store.set_totp_secret(&t.id, &s.user_id, Some(&secret), state.now()).await.html_err()?;
+            state.store.claim_totp_step(&t.id, &s.user_id, step).await.html_err()?;
+            Ok(back(&tenant, "totp-enabled"))
+        }
+        None => {
+            let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.map(|u| u.username).unwrap_or_default();
+            totp_page(&state, &tenant, &headers, &secret, &user, StatusCode::BAD_REQUEST, Some("otp-failed"))
+        }
+    }
+}
+
+/// New recovery codes, shown once on the page that answers this post.
+pub async fn recovery_codes(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let s = form_session(&state, &tenant, &headers, &f).await?;
+    let t = &tenant.tenant;
+    let codes = recovery::generate(state.rng.as_ref(), lifetimes::RECOVERY_CODES);
+    let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
+    state.store.replace_recovery_codes(&t.id, &s.user_id, &digests, state.now()).await.html_err()?;
+    Ok(state.themes.page(
+        StatusCode::OK,
+        "recovery_codes.html",
+        context! { lang => lang_of(&state.themes, &headers), tenant_name => t.display_name.clone(), codes => codes, next => t.issuer.endpoint("/account") },
+    ))
+}
+
+pub async fn session_end(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let s = form_session(&state, &tenant, &headers, &f).await?;
+    let sid = single(&f, "sid").ok().flatten().unwrap_or_default();
+    if !session::end_by_sid(&state, &tenant.tenant, &s.user_id, sid).await? {
+        return Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found"));
+    }
+    Ok(back(&tenant, "session-ended"))
+}
+
+pub async fn email(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let s = form_session(&state, &tenant, &headers, &f).await?;
+    let t = &tenant.tenant;
+    let addr = single(&f, "email").ok().flatten().unwrap_or_default().trim().to_owned();
+    if addr.len() > 254 || addr.parse::<lettre::Address>().is_err() {
+        return Ok(back(&tenant, "email-invalid"));
+    }
+    state.store.set_email(&t.id, &s.user_id, Some(&addr), false, state.now()).await.html_err()?;
+    send_verification(&state, t, &s.user_id, &addr).await;
+    Ok(back(&tenant, "email-sent"))
+}

@@ -1,0 +1,133 @@
+//! Signing in with a passkey, from the sign-in page's script: `options`
+//! starts a ceremony (discoverable for autofill and the passkey button, or
+//! with an allow list once a username is known), `finish` verifies the
+//! browser's answer, starts the session and tells the page where to go.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use trame_core::assurance::Method;
+use trame_core::crypto::secret_digest;
+use trame_core::tenant::CounterPolicy;
+
+use crate::ceremony::{self, Purpose};
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::interaction::{self, Interaction};
+use crate::routes::with_cookie;
+use crate::signin::{self, BelowRequiredLevel};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+use crate::webauthn::{self, StoredPasskey};
+
+/// Reads a JSON request body into `T`, with an OAuth-style error.
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
+    serde_json::from_slice(body).map_err(|_| ApiError::invalid_request("the body is not the expected JSON"))
+}
+
+#[derive(Deserialize)]
+struct OptionsRequest {
+    interaction: String,
+    csrf: String,
+    #[serde(default)]
+    username: Option<String>,
+}
+
+/// Loads the interaction a script request belongs to (JSON errors).
+async fn interaction_for(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, id: &str, csrf: &str) -> ApiResult<Interaction> {
+    let ia = interaction::load(state, &tenant.tenant, headers, id)
+        .await
+        .map_err(|_| ApiError::oauth(StatusCode::BAD_REQUEST, "interaction_expired", "the sign-in page has expired: reload it"))?;
+    interaction::check_csrf(&ia, Some(csrf)).map_err(|_| ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token"))?;
+    Ok(ia)
+}
+
+pub async fn options(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    let req: OptionsRequest = json_body(&body)?;
+    interaction_for(&state, &tenant, &headers, &req.interaction, &req.csrf).await?;
+    let t = &tenant.tenant;
+    let rp = ceremony::relying_party(t)?;
+    let username = req.username.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let (started, user_id) = match username {
+        None => (webauthn::start_sign_in(&rp, None).map_err(|e| ceremony::refused(t, "passkey sign-in", &e))?, None),
+        Some(name) => {
+            // Username first: the allow list names the user's passkeys. An
+            // unknown user gets a stable made-up credential id, so the
+            // answer does not tell whether the account exists.
+            let user = if name.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, name).await.json_err()?.map(|(u, _)| u) };
+            let mut allow = Vec::new();
+            if let Some(u) = &user {
+                for p in state.store.passkeys_of(&t.id, &u.id).await.json_err()? {
+                    allow.push((p.credential_id, p.transports));
+                }
+            }
+            if allow.is_empty() {
+                let fake = secret_digest(&format!("{}:{}", t.id, name.to_lowercase()));
+                allow.push((fake.as_bytes()[..16].to_vec(), vec!["internal".to_owned(), "hybrid".to_owned()]));
+            }
+            let started = webauthn::start_sign_in(&rp, Some(&allow)).map_err(|e| ceremony::refused(t, "passkey sign-in", &e))?;
+            (started, Some(user.map(|u| u.id).unwrap_or_default()))
+        }
+    };
+    let options = ceremony::begin(&state, t, &headers, started, Purpose::SignIn { interaction: req.interaction, user_id }).await?;
+    Ok(Json(options).into_response())
+}
+
+#[derive(Deserialize)]
+struct FinishRequest {
+    interaction: String,
+    csrf: String,
+    credential: Value,
+}
+
+pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    let req: FinishRequest = json_body(&body)?;
+    let mut ia = interaction_for(&state, &tenant, &headers, &req.interaction, &req.csrf).await?;
+    let t = &tenant.tenant;
+    let rp = ceremony::relying_party(t)?;
+    let raw = serde_json::to_vec(&req.credential).expect("a JSON value serializes");
+    let assertion = webauthn::parse_assertion(&raw).map_err(|e| ceremony::refused(t, "passkey sign-in", &e))?;
+    let c = ceremony::take(&state, t, &headers, assertion.challenge()).await?;
+    let Purpose::SignIn { interaction: for_ia, user_id: expected } = c.purpose.clone() else {
+        return Err(ceremony::refused(t, "passkey sign-in", &webauthn::CeremonyError::WrongCeremony));
+    };
+    if for_ia != req.interaction {
+        return Err(ceremony::refused(t, "passkey sign-in", &webauthn::CeremonyError::WrongCeremony));
+    }
+    let unknown = || {
+        tracing::info!(tenant = %t.slug, outcome = "failure", method = "passkey", reason = "unknown_credential", "passkey sign-in");
+        ApiError::oauth(StatusCode::BAD_REQUEST, "unknown_credential", "this passkey is not registered here")
+    };
+    let passkey = state.store.passkey_by_credential(&t.id, assertion.credential_id()).await.json_err()?.ok_or_else(unknown)?;
+    if expected.is_some_and(|u| u != passkey.user_id) {
+        return Err(unknown());
+    }
+    let handle = ceremony::user_handle(&passkey.user_id).ok_or_else(unknown)?;
+    let stored = StoredPasskey { credential_id: &passkey.credential_id, user_handle: handle, public_key: &passkey.public_key, dynamic: &passkey.dynamic_state };
+    let policy = match t.settings.counter_policy {
+        CounterPolicy::Refuse => webauthn::CounterPolicy::Refuse,
+        CounterPolicy::Allow => webauthn::CounterPolicy::Allow,
+    };
+    let done = webauthn::finish_sign_in(&rp, &c.state(), &assertion, &stored, policy).map_err(|e| {
+        if matches!(e, webauthn::CeremonyError::CounterRegression) {
+            tracing::warn!(tenant = %t.slug, passkey = %passkey.id, "signature counter went backwards: possible cloned authenticator; sign-in refused");
+        }
+        ceremony::refused(t, "passkey sign-in", &e)
+    })?;
+    if done.counter_regressed {
+        tracing::warn!(tenant = %t.slug, passkey = %passkey.id, "signature counter went backwards: possible cloned authenticator; allowed by tenant policy");
+    }
+    state.store.record_passkey_use(&t.id, &passkey.id, &done.dynamic, done.sign_count, done.backup_state, state.now()).await.json_err()?;
+    let method = Method::Passkey { device_bound: !passkey.backup_eligible, user_verified: done.user_verified };
+    match signin::establish(&state, &tenant, &headers, &req.interaction, &mut ia, &passkey.user_id, &[method]).await? {
+        Err(BelowRequiredLevel) => Err(ApiError::oauth(StatusCode::FORBIDDEN, "below_required_level", "this service asks for a stronger sign-in")),
+        Ok((_, cookie)) => {
+            tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-in");
+            let next = t.issuer.endpoint(&format!("/login/continue?interaction={}", req.interaction));
+            Ok(with_cookie(Json(json!({ "location": next })).into_response(), Some(cookie)))
+        }
+    }
+}

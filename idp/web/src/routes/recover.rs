@@ -1,0 +1,155 @@
+//! Getting back into an account without its passkey: a single-use
+//! recovery code, or a link mailed to the account's verified address. Both
+//! sign the person in at the lowest level and open the account page, where
+//! they add a new passkey. Neither tells whether an account exists.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use minijinja::context;
+use serde::Deserialize;
+use serde_json::json;
+use trame_core::assurance::{self, Method};
+use trame_core::crypto::{random_token, secret_digest};
+use trame_core::{lifetimes, recovery};
+
+use super::authorize::see_other;
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::{ClientIp, FormParams, single};
+use crate::render::lang_of;
+use crate::routes::with_cookie;
+use crate::session;
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+use crate::throttle;
+
+fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, status: StatusCode, notice: Option<&str>, error: Option<&str>) -> Response {
+    let t = &tenant.tenant;
+    let (binding, cookie) = session::binding(state, t, headers);
+    let page = state.themes.page(
+        status,
+        "recover.html",
+        context! {
+            lang => lang_of(&state.themes, headers),
+            tenant_name => t.display_name.clone(),
+            csrf => session::page_csrf(&binding),
+            mail_enabled => state.mailer.is_enabled(),
+            notice => notice,
+            error => error,
+        },
+    );
+    with_cookie(page, cookie)
+}
+
+pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap) -> Response {
+    page(&state, &tenant, &headers, StatusCode::OK, None, None)
+}
+
+/// Signs the person in by recovery and opens the account page.
+async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, user_id: &str) -> ApiResult<Response> {
+    let t = &tenant.tenant;
+    let amr = assurance::amr(&[Method::Recovery]);
+    let acr = t.settings.acr_policy.level_reached(&amr);
+    let (_, cookie) = session::start(state, t, headers, user_id, amr, acr.to_owned()).await?;
+    tracing::info!(tenant = %t.slug, outcome = "success", method = "recovery", "sign-in");
+    Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
+}
+
+pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().trim().to_owned();
+    let t = &tenant.tenant;
+    if !session::check_page_csrf(t, &headers, &get("csrf")) {
+        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
+    }
+    match get("method").as_str() {
+        "code" => {
+            let username = get("username");
+            if throttle::is_blocked(&state, &t.id, &username, ip).await? {
+                return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
+            }
+            let user = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()?.map(|(u, _)| u) };
+            let code = recovery::normalize(&get("code"));
+            let ok = match (&user, &code) {
+                (Some(u), Some(c)) => state.store.use_recovery_code(&t.id, &u.id, &recovery::digest(c), state.now()).await.html_err()?,
+                _ => false,
+            };
+            match (ok, user) {
+                (true, Some(u)) => {
+                    throttle::clear_account(&state, &t.id, &username).await?;
+                    recovered(&state, &tenant, &headers, &u.id).await
+                }
+                _ => {
+                    throttle::record_failure(&state, &t.id, &username, ip).await?;
+                    tracing::info!(tenant = %t.slug, outcome = "failure", method = "recovery", "sign-in");
+                    Ok(page(&state, &tenant, &headers, StatusCode::UNAUTHORIZED, None, Some("recovery-failed")))
+                }
+            }
+        }
+        "email" if state.mailer.is_enabled() => {
+            let addr = get("email");
+            // Counted per address too: mail is not free, and not for spam.
+            if throttle::is_blocked(&state, &t.id, &format!("mail:{addr}"), ip).await? {
+                return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
+            }
+            throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await?;
+            if let Some(user) = state.store.user_by_verified_email(&t.id, &addr).await.html_err()? {
+                let token = random_token(state.rng.as_ref());
+                let record = json!({ "tenant": t.id, "user": user.id }).to_string();
+                state.ephemeral.put(&format!("rec:{}", secret_digest(&token)), &record, lifetimes::RECOVERY_LINK).await.html_err()?;
+                let link = t.issuer.endpoint(&format!("/recover/email?token={token}"));
+                let body = format!(
+                    "Bonjour,\n\nPour retrouver l'accès à votre compte {name}, ouvrez ce lien dans les 30 minutes :\n{link}\n\nTo recover your {name} account, open this link within 30 minutes:\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre compte reste protégé.\n",
+                    name = t.display_name
+                );
+                if let Err(e) = state.mailer.send(&addr, &format!("{} : récupération de compte / account recovery", t.display_name), &body).await {
+                    tracing::warn!(error = %e, tenant = %t.slug, "recovery mail not sent");
+                }
+            }
+            // The same answer whether or not an account matched.
+            Ok(page(&state, &tenant, &headers, StatusCode::OK, Some("recovery-mail-sent"), None))
+        }
+        _ => Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: String,
+}
+
+/// The mailed link opens a page with a button, and only the button's post
+/// uses the token: mail scanners that follow links must not consume it.
+pub async fn email_link(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<TokenQuery>) -> Response {
+    let t = &tenant.tenant;
+    let (binding, cookie) = session::binding(&state, t, &headers);
+    let page = state.themes.page(
+        StatusCode::OK,
+        "recover_email.html",
+        context! {
+            lang => lang_of(&state.themes, &headers),
+            tenant_name => t.display_name.clone(),
+            csrf => session::page_csrf(&binding),
+            token => q.token,
+        },
+    );
+    with_cookie(page, cookie)
+}
+
+pub async fn email_confirm(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
+    let t = &tenant.tenant;
+    if !session::check_page_csrf(t, &headers, &get("csrf")) {
+        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
+    }
+    let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
+    let token = get("token");
+    if token.len() != 43 {
+        return Err(invalid());
+    }
+    let raw = state.ephemeral.take(&format!("rec:{}", secret_digest(&token))).await.html_err()?.ok_or_else(invalid)?;
+    let v: serde_json::Value = serde_json::from_str(&raw).map_err(|_| invalid())?;
+    match (v["tenant"].as_str(), v["user"].as_str()) {
+        (Some(tid), Some(uid)) if tid == t.id => recovered(&state, &tenant, &headers, uid).await,
+        _ => Err(invalid()),
+    }
+}

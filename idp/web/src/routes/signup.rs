@@ -1,0 +1,263 @@
+//! Creating an account with a passkey at `<issuer>/signup`, when the tenant
+//! allows it (open, or with an invitation). The account has a discoverable
+//! passkey and no password; the recovery codes are shown once, in the
+//! answer that completes the sign-up, and stored only as digests.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+use serde::Deserialize;
+use serde_json::json;
+use trame_core::assurance::{self, Method};
+use trame_core::crypto::{random_token, secret_digest};
+use trame_core::tenant::{Registration, Tenant};
+use trame_core::{aaguid, lifetimes, recovery};
+use trame_store::{NewPasskey, NewUser, StoreError};
+
+use super::passkey::json_body;
+use crate::ceremony::{self, Purpose};
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::interaction;
+use crate::render::lang_of;
+use crate::routes::with_cookie;
+use crate::session;
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+use crate::webauthn::{self, UserEntity};
+
+#[derive(Deserialize)]
+pub struct SignupQuery {
+    #[serde(default)]
+    interaction: Option<String>,
+    #[serde(default)]
+    invitation: Option<String>,
+}
+
+/// Whether this tenant lets this request sign up; the invitation digest
+/// when one is needed and valid.
+async fn allowed(state: &AppState, t: &Tenant, invitation: Option<&str>) -> ApiResult<Result<Option<String>, &'static str>> {
+    match t.settings.registration {
+        Registration::Closed => Ok(Err("signup-closed")),
+        Registration::Open => Ok(Ok(None)),
+        Registration::Invite => {
+            let Some(token) = invitation.filter(|i| i.len() == 43) else { return Ok(Err("signup-invitation-needed")) };
+            let digest = secret_digest(token);
+            match state.store.invitation(&t.id, &digest, state.now()).await.html_err()? {
+                Some(_) => Ok(Ok(Some(digest))),
+                None => Ok(Err("signup-invitation-invalid")),
+            }
+        }
+    }
+}
+
+pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<SignupQuery>) -> ApiResult<Response> {
+    let t = &tenant.tenant;
+    if let Err(msg) = allowed(&state, t, q.invitation.as_deref()).await? {
+        return Err(ApiError::page(StatusCode::FORBIDDEN, msg));
+    }
+    let (binding, cookie) = session::binding(&state, t, &headers);
+    let email = match q.invitation.as_deref() {
+        Some(i) => state.store.invitation(&t.id, &secret_digest(i), state.now()).await.html_err()?.and_then(|i| i.email),
+        None => None,
+    };
+    let page = state.themes.page(
+        StatusCode::OK,
+        "signup.html",
+        context! {
+            lang => lang_of(&state.themes, &headers),
+            tenant_name => t.display_name.clone(),
+            csrf => session::page_csrf(&binding),
+            base => t.issuer.path_prefix(),
+            interaction => q.interaction.unwrap_or_default(),
+            invitation => q.invitation.unwrap_or_default(),
+            email => email.unwrap_or_default(),
+            mail_enabled => state.mailer.is_enabled(),
+        },
+    );
+    Ok(with_cookie(page, cookie))
+}
+
+#[derive(Deserialize)]
+struct OptionsRequest {
+    csrf: String,
+    username: String,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    interaction: Option<String>,
+    #[serde(default)]
+    invitation: Option<String>,
+}
+
+fn refused(error: &'static str, description: &str) -> ApiError {
+    ApiError::oauth(StatusCode::BAD_REQUEST, error, description)
+}
+
+/// Usernames made at sign-up go to authenticators, which want them without
+/// spaces (PRECIS); operators may still create others with the CLI.
+fn valid_username(u: &str) -> bool {
+    (2..=64).contains(&u.chars().count()) && !u.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn valid_email(e: &str) -> bool {
+    e.len() <= 254 && e.parse::<lettre::Address>().is_ok()
+}
+
+pub async fn options(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    let req: OptionsRequest = json_body(&body)?;
+    let t = &tenant.tenant;
+    if !session::check_page_csrf(t, &headers, &req.csrf) {
+        return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
+    }
+    let invitation = match allowed(&state, t, req.invitation.as_deref()).await.map_err(|_| refused("server_error", "try again"))? {
+        Ok(i) => i,
+        Err(_) => return Err(ApiError::oauth(StatusCode::FORBIDDEN, "signup_not_allowed", "this service does not accept new accounts here")),
+    };
+    let username = req.username.trim().to_owned();
+    if !valid_username(&username) {
+        return Err(refused("invalid_username", "a username has 2 to 64 characters and no spaces"));
+    }
+    let email = req.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+    if email.as_deref().is_some_and(|e| !valid_email(e)) {
+        return Err(refused("invalid_email", "this e-mail address is not valid"));
+    }
+    // Asking for a username is the one place a sign-up must say it is taken.
+    if state.store.user_for_sign_in(&t.id, &username).await.json_err()?.is_some() {
+        return Err(refused("username_taken", "this username is taken"));
+    }
+    let user_id = uuid::Uuid::now_v7();
+    let rp = ceremony::relying_party(t)?;
+    let user = UserEntity { handle: *user_id.as_bytes(), name: &username, display_name: &username };
+    let started = webauthn::start_registration(&rp, &user, &[]).map_err(|e| ceremony::refused(t, "passkey sign-up", &e))?;
+    let purpose = Purpose::SignUp { interaction: req.interaction.filter(|i| !i.is_empty()), user_id: user_id.to_string(), username, email, invitation };
+    let options = ceremony::begin(&state, t, &headers, started, purpose).await?;
+    Ok(Json(options).into_response())
+}
+
+#[derive(Deserialize)]
+struct FinishRequest {
+    csrf: String,
+    credential: serde_json::Value,
+}
+
+/// What the stored passkey is called until the person renames it.
+pub fn default_name(aaguid_bytes: &[u8; 16]) -> String {
+    aaguid::model_name(aaguid_bytes).unwrap_or("Passkey").to_owned()
+}
+
+pub fn to_new_passkey(p: webauthn::NewPasskey) -> NewPasskey {
+    NewPasskey {
+        name: default_name(&p.aaguid),
+        credential_id: p.credential_id,
+        public_key: p.public_key,
+        dynamic_state: p.dynamic,
+        sign_count: p.sign_count,
+        backup_eligible: p.backup_eligible,
+        backup_state: p.backup_state,
+        aaguid: p.aaguid,
+        transports: p.transports,
+    }
+}
+
+pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    let req: FinishRequest = json_body(&body)?;
+    let t = &tenant.tenant;
+    if !session::check_page_csrf(t, &headers, &req.csrf) {
+        return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
+    }
+    let raw = serde_json::to_vec(&req.credential).expect("a JSON value serializes");
+    let challenge = webauthn::registration_challenge(&raw).map_err(|e| ceremony::refused(t, "passkey sign-up", &e))?;
+    let c = ceremony::take(&state, t, &headers, &challenge).await?;
+    let Purpose::SignUp { interaction: ia_id, user_id, username, email, invitation } = c.purpose.clone() else {
+        return Err(ceremony::refused(t, "passkey sign-up", &webauthn::CeremonyError::WrongCeremony));
+    };
+    let rp = ceremony::relying_party(t)?;
+    let key = webauthn::finish_registration(&rp, &c.state(), &raw).map_err(|e| ceremony::refused(t, "passkey sign-up", &e))?;
+    let method = Method::Passkey { device_bound: !key.backup_eligible, user_verified: key.user_verified };
+    let codes = recovery::generate(state.rng.as_ref(), lifetimes::RECOVERY_CODES);
+    let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
+    let new_user = NewUser { id: Some(user_id.clone()), username, email: email.clone(), ..NewUser::default() };
+    let now = state.now();
+    let user = match state.store.create_user_with_passkey(&t.id, new_user, to_new_passkey(key), &digests, invitation.as_deref(), now).await {
+        Ok(u) => u,
+        Err(StoreError::Conflict(what)) => {
+            // The username was taken meanwhile, or the same registration was
+            // replayed (the credential id is unique).
+            tracing::info!(tenant = %t.slug, outcome = "failure", reason = "conflict", "passkey sign-up");
+            return Err(refused("conflict", &format!("{what} already exists")));
+        }
+        Err(StoreError::Invalid(why)) => return Err(refused("signup_not_allowed", &why)),
+        Err(e) => return Err(e).json_err(),
+    };
+    tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-up");
+    if let Some(addr) = &email {
+        send_verification(&state, t, &user.id, addr).await;
+    }
+
+    // Signed in at once, with the passkey just made.
+    let amr = assurance::amr(&[method]);
+    let acr = t.settings.acr_policy.level_reached(&amr);
+    let (_, cookie) = session::start(&state, t, &headers, &user.id, amr, acr.to_owned()).await.map_err(|_| refused("server_error", "the account exists: sign in"))?;
+    let mut location = t.issuer.endpoint("/account");
+    if let Some(id) = ia_id {
+        if let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await {
+            ia.login_at = Some(now);
+            interaction::save(&state, &id, &ia).await?;
+            location = t.issuer.endpoint(&format!("/login/continue?interaction={id}"));
+        }
+    }
+    Ok(with_cookie(Json(json!({ "recovery_codes": codes, "location": location })).into_response(), Some(cookie)))
+}
+
+/// Mails a verification link; a failure is logged, not fatal: the address
+/// can be verified later from the account page.
+pub async fn send_verification(state: &AppState, t: &Tenant, user_id: &str, addr: &str) {
+    let token = random_token(state.rng.as_ref());
+    let record = json!({ "tenant": t.id, "user": user_id, "email": addr }).to_string();
+    if let Err(e) = state.ephemeral.put(&format!("ev:{}", secret_digest(&token)), &record, lifetimes::EMAIL_VERIFICATION).await {
+        tracing::warn!(error = %e, "e-mail verification not stored");
+        return;
+    }
+    let link = t.issuer.endpoint(&format!("/verify-email?token={token}"));
+    let body = format!(
+        "Bonjour,\n\nPour confirmer votre adresse pour {name}, ouvrez ce lien :\n{link}\n\nTo confirm your address for {name}, open this link:\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
+        name = t.display_name
+    );
+    if let Err(e) = state.mailer.send(addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
+        tracing::warn!(error = %e, tenant = %t.slug, "verification mail not sent");
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: String,
+}
+
+pub async fn verify_email(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
+    let t = &tenant.tenant;
+    let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
+    if q.token.len() != 43 {
+        return Err(invalid());
+    }
+    // Verification only proves control of the mailbox: taking the token
+    // on GET is fine here (unlike recovery links, it signs nobody in).
+    let raw = state.ephemeral.take(&format!("ev:{}", secret_digest(&q.token))).await.html_err()?.ok_or_else(invalid)?;
+    let v: serde_json::Value = serde_json::from_str(&raw).map_err(|_| invalid())?;
+    let (Some(tid), Some(uid), Some(addr)) = (v["tenant"].as_str(), v["user"].as_str(), v["email"].as_str()) else { return Err(invalid()) };
+    if tid != t.id {
+        return Err(invalid());
+    }
+    let user = state.store.user_by_id(&t.id, uid).await.html_err()?.ok_or_else(invalid)?;
+    if user.email.as_deref() != Some(addr) {
+        return Err(invalid());
+    }
+    state.store.set_email(&t.id, uid, Some(addr), true, state.now()).await.html_err()?;
+    Ok(state.themes.page(
+        StatusCode::OK,
+        "message.html",
+        context! { lang => lang_of(&state.themes, &headers), tenant_name => t.display_name.clone(), title => "email-verified-title", message => "email-verified" },
+    ))
+}

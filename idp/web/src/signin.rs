@@ -1,0 +1,79 @@
+//! What every way of signing in ends with: the methods used become `amr` and
+//! a level through the tenant's policy; a level below what the client asked
+//! for is refused (step-up, never a silent downgrade); otherwise a new
+//! session starts and the pending sign-in continues where it was going.
+
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
+use trame_core::assurance::{self, Method};
+
+use crate::catalog::TenantEntry;
+use crate::error::ApiResult;
+use crate::interaction::{self, Interaction, Purpose};
+use crate::routes::authorize::{proceed, see_other};
+use crate::routes::with_cookie;
+use crate::session::{self, Session};
+use crate::state::AppState;
+
+/// The methods did not reach the level the pending sign-in requires.
+#[derive(Debug)]
+pub struct BelowRequiredLevel;
+
+/// Starts a session for `user_id`, authenticated by `methods`, and marks the
+/// interaction as freshly signed in. Returns the session and its cookie.
+pub async fn establish(
+    state: &AppState,
+    tenant: &TenantEntry,
+    headers: &HeaderMap,
+    id: &str,
+    ia: &mut Interaction,
+    user_id: &str,
+    methods: &[Method],
+) -> ApiResult<Result<(Session, HeaderValue), BelowRequiredLevel>> {
+    let t = &tenant.tenant;
+    let amr = assurance::amr(methods);
+    let acr = t.settings.acr_policy.level_reached(&amr);
+    if let Some(required) = &ia.required_acr {
+        if !assurance::satisfies(acr, std::slice::from_ref(required)) {
+            return Ok(Err(BelowRequiredLevel));
+        }
+    }
+    let (sess, cookie) = session::start(state, t, headers, user_id, amr, acr.to_owned()).await?;
+    ia.login_at = Some(state.now());
+    ia.pending_user = None;
+    interaction::save(state, id, ia).await?;
+    Ok(Ok((sess, cookie)))
+}
+
+/// Where the browser goes once signed in: the authorization continues, or
+/// the account page opens.
+pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id: String, ia: Interaction) -> ApiResult<Response> {
+    match ia.purpose {
+        Purpose::Authorize => {
+            let binding = ia.binding.clone();
+            let params = ia.params.clone();
+            proceed(state, tenant, Some(session), params, Some((id, ia)), binding).await
+        }
+        Purpose::Account => {
+            interaction::delete(state, &id).await?;
+            Ok(see_other(&tenant.tenant.issuer.endpoint("/account")))
+        }
+    }
+}
+
+/// `establish` then `resume`, for the form posts that can answer with a
+/// redirect directly.
+pub async fn complete(
+    state: &AppState,
+    tenant: &TenantEntry,
+    headers: &HeaderMap,
+    id: String,
+    mut ia: Interaction,
+    user_id: &str,
+    methods: &[Method],
+) -> ApiResult<Result<Response, BelowRequiredLevel>> {
+    match establish(state, tenant, headers, &id, &mut ia, user_id, methods).await? {
+        Err(e) => Ok(Err(e)),
+        Ok((sess, cookie)) => Ok(Ok(with_cookie(resume(state, tenant, sess, id, ia).await?, Some(cookie)))),
+    }
+}

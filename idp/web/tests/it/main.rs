@@ -1,0 +1,15 @@
+//! All of this crate's integration tests, in one binary: one link instead of
+//! one per file, and one PostgreSQL template per run.
+
+#[macro_use]
+mod common;
+mod authorize;
+mod discovery;
+mod login_consent;
+mod logout;
+mod oidc_flow;
+mod pages;
+mod passkeys;
+mod revoke_introspect;
+mod token;
+mod userinfo;

@@ -1,0 +1,120 @@
+//! Revocation (RFC 7009) and introspection (RFC 7662).
+
+
+use axum::http::StatusCode;
+use crate::common::*;
+
+/// Tokens for the post client (skip_consent) with offline access.
+async fn post_client_tokens(env: &Env) -> serde_json::Value {
+    let p = vec![
+        ("client_id", POST_ID),
+        ("redirect_uri", POST_REDIRECT),
+        ("response_type", "code"),
+        ("scope", "openid offline_access"),
+        ("state", "s"),
+    ];
+    let (code, _) = env.code_for(&p).await;
+    let f = [("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", POST_REDIRECT), ("client_id", POST_ID), ("client_secret", POST_SECRET)];
+    let r = env.post_form("/token", &f, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+backend_test!(
+    async fn revoke(env) {
+        let auth = Some((BASIC_ID, BASIC_SECRET));
+        // Unknown token: 200.
+        let r = env.post_form("/revoke", &[("token", "not-a-token")], auth).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = env.post_form("/revoke", &[("token", "not-a-token"), ("token_type_hint", "refresh_token")], auth).await;
+        assert_eq!(r.status, StatusCode::OK);
+        // An unknown hint is ignored (RFC 7009 §2.1), not an error.
+        let r = env.post_form("/revoke", &[("token", "not-a-token"), ("token_type_hint", "id_token")], auth).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // Missing token.
+        env.post_form("/revoke", &[], auth).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_request");
+        // Wrong client authentication: 401.
+        let t = env.tokens_basic("openid offline_access").await;
+        let at = t["access_token"].as_str().unwrap();
+        let rt = t["refresh_token"].as_str().unwrap();
+        let r = env.post_form("/revoke", &[("token", at)], Some((BASIC_ID, "wrong"))).await;
+        r.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+        env.post_form("/revoke", &[("token", at)], None).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+        assert_eq!(env.userinfo(at).await.status, StatusCode::OK, "a refused revocation does nothing");
+
+        // Another client revoking these tokens: 200, no effect.
+        for tok in [at, rt] {
+            let r = env.post_form("/revoke", &[("token", tok), ("client_id", POST_ID), ("client_secret", POST_SECRET)], None).await;
+            assert_eq!(r.status, StatusCode::OK);
+        }
+        assert_eq!(env.userinfo(at).await.status, StatusCode::OK);
+        assert_eq!(env.introspect(rt).await["active"], true);
+
+        // A wrong hint does not stop the revocation of an access token.
+        let t2 = env.tokens_basic("openid").await;
+        let at2 = t2["access_token"].as_str().unwrap();
+        let r = env.post_form("/revoke", &[("token", at2), ("token_type_hint", "refresh_token")], auth).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(env.userinfo(at2).await.status, StatusCode::UNAUTHORIZED);
+        let t3 = env.tokens_basic("openid").await;
+        let at3 = t3["access_token"].as_str().unwrap();
+        let r = env.post_form("/revoke", &[("token", at3), ("token_type_hint", "something_else")], auth).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(env.userinfo(at3).await.status, StatusCode::UNAUTHORIZED);
+        // The owner revokes the refresh token: the grant goes, access tokens too.
+        let r = env.post_form("/revoke", &[("token", rt), ("token_type_hint", "refresh_token")], auth).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(env.introspect(rt).await["active"], false);
+        assert_eq!(env.userinfo(at).await.status, StatusCode::UNAUTHORIZED);
+        env.token_basic(&[("grant_type", "refresh_token"), ("refresh_token", rt)]).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_grant");
+        // Revoking again: still 200.
+        assert_eq!(env.post_form("/revoke", &[("token", rt)], auth).await.status, StatusCode::OK);
+
+        // A public client can revoke its own tokens (client_id only).
+        let mut b = env.browser();
+        let loc = b.sign_in(&public_params(), USERNAME, PASSWORD).await;
+        let code = query_param(&loc, "code").unwrap();
+        let f = [("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", PUBLIC_REDIRECT), ("client_id", PUBLIC_ID), ("code_verifier", VERIFIER)];
+        let t = env.post_form("/token", &f, None).await.json();
+        let at = t["access_token"].as_str().unwrap();
+        let r = env.post_form("/revoke", &[("token", at), ("client_id", PUBLIC_ID)], None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(env.userinfo(at).await.status, StatusCode::UNAUTHORIZED);
+    }
+);
+
+backend_test!(
+    async fn introspect(env) {
+        let auth = Some((BASIC_ID, BASIC_SECRET));
+        let t = env.tokens_basic("openid offline_access").await;
+        let at = t["access_token"].as_str().unwrap();
+        let rt = t["refresh_token"].as_str().unwrap();
+        let v = env.introspect(at).await;
+        assert_eq!(v["active"], true, "{v}");
+        assert_eq!(v["client_id"], BASIC_ID);
+        assert_eq!(v["iss"], ISSUER);
+        assert!(v["exp"].as_i64().is_some());
+        assert!(v["sub"].as_str().is_some());
+        assert_eq!(env.introspect(rt).await["active"], true);
+        // Inactive: unknown, ID token.
+        let v = env.introspect("garbage").await;
+        assert_eq!(v, serde_json::json!({"active": false}));
+        assert_eq!(env.introspect(t["id_token"].as_str().unwrap()).await["active"], false);
+        // Requires client authentication.
+        env.post_form("/introspect", &[("token", at)], None).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+        env.post_form("/introspect", &[("token", at)], Some((BASIC_ID, "wrong"))).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+        // Public clients cannot introspect.
+        env.post_form("/introspect", &[("token", at), ("client_id", PUBLIC_ID)], None).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+        env.post_form("/introspect", &[], auth).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_request");
+
+        // Another client's tokens: active false for the basic client.
+        let other = post_client_tokens(&env).await;
+        for tok in [other["access_token"].as_str().unwrap(), other["refresh_token"].as_str().unwrap()] {
+            let v = env.introspect(tok).await;
+            assert_eq!(v, serde_json::json!({"active": false}), "another client's token must not be introspectable");
+        }
+        // Its owner sees them active.
+        let r = env.post_form("/introspect", &[("token", other["access_token"].as_str().unwrap()), ("client_id", POST_ID), ("client_secret", POST_SECRET)], None).await;
+        assert_eq!(r.json()["active"], true);
+    }
+);

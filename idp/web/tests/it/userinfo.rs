@@ -1,0 +1,126 @@
+//! The UserInfo endpoint (OIDC Core §5.3, RFC 6750): token transport,
+//! Bearer challenges, expiry and revocation, claims per scope.
+
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use crate::common::*;
+
+fn req(method: &str, auth: Option<&str>, form: Option<&str>) -> Request<Body> {
+    let mut b = Request::builder().method(method).uri("/userinfo").header(header::HOST, HOST);
+    if let Some(a) = auth {
+        b = b.header(header::AUTHORIZATION, a);
+    }
+    match form {
+        Some(f) => b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(f.to_owned())).unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    }
+}
+
+backend_test!(
+    async fn transports(env) {
+        let t = env.tokens_basic("openid").await;
+        let at = t["access_token"].as_str().unwrap();
+        let bearer = format!("Bearer {at}");
+        let get = env.send(req("GET", Some(&bearer), None)).await;
+        assert_eq!(get.status, StatusCode::OK, "{}", get.body);
+        assert!(get.json()["sub"].as_str().is_some_and(|s| !s.is_empty()));
+        assert_eq!(get.header("cache-control").as_deref(), Some("no-store"));
+        let post = env.send(req("POST", Some(&bearer), None)).await;
+        assert_eq!(post.status, StatusCode::OK);
+        let body = env.send(req("POST", None, Some(&encode(&[("access_token", at)])))).await;
+        assert_eq!(body.status, StatusCode::OK, "{}", body.body);
+        assert_eq!(get.json(), body.json());
+        // The scheme is case-insensitive.
+        assert_eq!(env.send(req("GET", Some(&format!("bearer {at}")), None)).await.status, StatusCode::OK);
+    }
+);
+
+backend_test!(
+    async fn errors(env) {
+        let t = env.tokens_basic("openid").await;
+        let at = t["access_token"].as_str().unwrap();
+        // No token: 401 with a bare Bearer challenge (RFC 6750 §3.1).
+        for r in [env.send(req("GET", None, None)).await, env.send(req("POST", None, None)).await] {
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+            let ch = r.header("www-authenticate").unwrap();
+            assert!(ch.starts_with("Bearer"), "{ch}");
+            assert!(!ch.contains("error="), "no error code without a token: {ch}");
+            assert!(r.json().get("error").is_none(), "no error code without a token: {}", r.body);
+        }
+        // Malformed tokens.
+        for bad in ["Bearer abc", "Bearer a.b.c", &format!("Bearer {at}x")] {
+            let r = env.send(req("GET", Some(bad), None)).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{bad}");
+            assert!(r.header("www-authenticate").unwrap().contains("error=\"invalid_token\""), "{bad}");
+        }
+        // An ID token is not an access token.
+        let r = env.send(req("GET", Some(&format!("Bearer {}", t["id_token"].as_str().unwrap())), None)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.header("www-authenticate").unwrap().contains("invalid_token"));
+        // Token in the header and in the body: 400 invalid_request.
+        let r = env.send(req("POST", Some(&format!("Bearer {at}")), Some(&encode(&[("access_token", at)])))).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert!(r.header("www-authenticate").unwrap().contains("error=\"invalid_request\""));
+        // A token in the query string is not accepted.
+        let r = env.send(Request::get(format!("/userinfo?access_token={at}")).header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        // A non-Bearer scheme carries no bearer credential: 401 with a bare
+        // challenge (RFC 6750 §3.1).
+        let r = env.send(req("GET", Some("Basic dXNlcjpwYXNz"), None)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        let challenge = r.header("www-authenticate").unwrap();
+        assert!(challenge.starts_with("Bearer") && !challenge.contains("error="), "{challenge}");
+    }
+);
+
+backend_test!(
+    async fn expired_and_revoked(env) {
+        let t = env.tokens_basic("openid").await;
+        let at = t["access_token"].as_str().unwrap().to_owned();
+        let t2 = env.tokens_basic("openid").await;
+        let at2 = t2["access_token"].as_str().unwrap().to_owned();
+        // Revoked by its client.
+        let r = env.post_form("/revoke", &[("token", &at2)], Some((BASIC_ID, BASIC_SECRET))).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let r = env.userinfo(&at2).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.header("www-authenticate").unwrap().contains("error=\"invalid_token\""));
+        // Expired.
+        assert_eq!(env.userinfo(&at).await.status, StatusCode::OK);
+        env.clock.advance(trame_core::lifetimes::ACCESS_TOKEN + 1);
+        let r = env.userinfo(&at).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.header("www-authenticate").unwrap().contains("error=\"invalid_token\""));
+        assert_eq!(env.introspect(&at).await["active"], false);
+    }
+);
+
+backend_test!(
+    async fn claims_follow_scopes(env) {
+        let t = env.tokens_basic("openid").await;
+        let c = env.userinfo(t["access_token"].as_str().unwrap()).await.json();
+        assert!(c.get("email").is_none(), "{c}");
+        assert!(c.get("given_name").is_none(), "{c}");
+        assert!(c.get("preferred_username").is_none(), "{c}");
+
+        let t = env.tokens_basic("openid email").await;
+        let c = env.userinfo(t["access_token"].as_str().unwrap()).await.json();
+        assert_eq!(c["email"], "alice@example.fr", "{c}");
+        assert!(c.get("given_name").is_none(), "{c}");
+
+        let t = env.tokens_basic("openid profile").await;
+        let c = env.userinfo(t["access_token"].as_str().unwrap()).await.json();
+        assert_eq!(c["given_name"], "Alice", "{c}");
+        assert_eq!(c["family_name"], "Martin", "{c}");
+        assert!(c.get("email").is_none(), "{c}");
+
+        let t = env.tokens_basic("openid profile email").await;
+        let c = env.userinfo(t["access_token"].as_str().unwrap()).await.json();
+        assert_eq!(c["email"], "alice@example.fr");
+        assert_eq!(c["given_name"], "Alice");
+        // sub in userinfo equals sub in the ID token.
+        let id_claims = jwt_claims(t["id_token"].as_str().unwrap());
+        assert_eq!(c["sub"], id_claims["sub"]);
+    }
+);

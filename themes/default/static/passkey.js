@@ -1,0 +1,173 @@
+// Passkeys on Trame's pages: sign-in (autofill and button), sign-up, and
+// adding a passkey on the account page. The server sends WebAuthn options as
+// JSON ({ publicKey: ... }, binary values in base64url) and takes back
+// PublicKeyCredential.toJSON(); the ceremony state stays on the server.
+"use strict";
+(function () {
+  const supported = typeof window.PublicKeyCredential === "function";
+
+  function b64urlToBuf(s) {
+    const b64 = s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4);
+    const bin = atob(b64);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out.buffer;
+  }
+  function bufToB64url(buf) {
+    const bytes = new Uint8Array(buf);
+    let bin = "";
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  // Older browsers lack parse*OptionsFromJSON and toJSON: convert by hand.
+  function creationOptions(pk) {
+    if (PublicKeyCredential.parseCreationOptionsFromJSON) return PublicKeyCredential.parseCreationOptionsFromJSON(pk);
+    const o = Object.assign({}, pk);
+    o.challenge = b64urlToBuf(pk.challenge);
+    o.user = Object.assign({}, pk.user, { id: b64urlToBuf(pk.user.id) });
+    o.excludeCredentials = (pk.excludeCredentials || []).map((c) => Object.assign({}, c, { id: b64urlToBuf(c.id) }));
+    return o;
+  }
+  function requestOptions(pk) {
+    if (PublicKeyCredential.parseRequestOptionsFromJSON) return PublicKeyCredential.parseRequestOptionsFromJSON(pk);
+    const o = Object.assign({}, pk);
+    o.challenge = b64urlToBuf(pk.challenge);
+    o.allowCredentials = (pk.allowCredentials || []).map((c) => Object.assign({}, c, { id: b64urlToBuf(c.id) }));
+    return o;
+  }
+  function credentialJSON(cred) {
+    if (typeof cred.toJSON === "function") return cred.toJSON();
+    const r = cred.response;
+    const response = { clientDataJSON: bufToB64url(r.clientDataJSON) };
+    if (r.attestationObject) {
+      response.attestationObject = bufToB64url(r.attestationObject);
+      response.transports = r.getTransports ? r.getTransports() : [];
+      if (r.getAuthenticatorData) response.authenticatorData = bufToB64url(r.getAuthenticatorData());
+      if (r.getPublicKey && r.getPublicKey()) response.publicKey = bufToB64url(r.getPublicKey());
+      if (r.getPublicKeyAlgorithm) response.publicKeyAlgorithm = r.getPublicKeyAlgorithm();
+    } else {
+      response.authenticatorData = bufToB64url(r.authenticatorData);
+      response.signature = bufToB64url(r.signature);
+      response.userHandle = r.userHandle ? bufToB64url(r.userHandle) : null;
+    }
+    return {
+      id: cred.id, rawId: bufToB64url(cred.rawId), type: cred.type, response,
+      authenticatorAttachment: cred.authenticatorAttachment || null,
+      clientExtensionResults: cred.getClientExtensionResults ? cred.getClientExtensionResults() : {},
+    };
+  }
+
+  async function post(url, body) {
+    const r = await fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body),
+    });
+    let data = {};
+    try { data = await r.json(); } catch (e) { /* not JSON */ }
+    if (!r.ok) throw Object.assign(new Error(data.error_description || "request failed"), { code: data.error });
+    return data;
+  }
+
+  function status(el, message) {
+    const s = document.getElementById("passkey-status");
+    if (!s) return;
+    s.textContent = message;
+    s.hidden = !message;
+    s.dataset.code = el || "";
+  }
+  function failure(holder, err) {
+    // A dismissed browser dialog is the person's choice, not an error.
+    if (err && (err.name === "AbortError")) return;
+    const generic = holder.dataset.msgFailed;
+    status(err && err.code ? err.code : "error", err && err.code && err.message ? generic + " (" + err.message + ")" : generic);
+  }
+
+  // --- Sign-in page -------------------------------------------------------
+  const login = document.getElementById("login");
+  if (login) {
+    const fields = () => ({ interaction: login.interaction.value, csrf: login.csrf.value });
+    let pending = null;
+
+    async function signIn(conditional) {
+      const body = fields();
+      const username = login.username.value.trim();
+      if (!conditional && username) body.username = username;
+      const options = await post(login.dataset.options, body);
+      const publicKey = requestOptions(options.publicKey);
+      const req = { publicKey };
+      if (conditional) {
+        pending = new AbortController();
+        req.mediation = "conditional";
+        req.signal = pending.signal;
+      }
+      const cred = await navigator.credentials.get(req);
+      if (!cred) return;
+      const done = await post(login.dataset.finish, Object.assign(fields(), { credential: credentialJSON(cred) }));
+      window.location.assign(done.location);
+    }
+
+    const button = document.getElementById("passkey-button");
+    if (!supported) {
+      button.hidden = true;
+    } else {
+      button.addEventListener("click", async () => {
+        if (pending) { pending.abort(); pending = null; }
+        status("", "");
+        try { await signIn(false); } catch (e) { failure(login, e); }
+      });
+      if (PublicKeyCredential.isConditionalMediationAvailable) {
+        PublicKeyCredential.isConditionalMediationAvailable().then((ok) => {
+          if (ok) signIn(true).catch((e) => { if (e.name !== "AbortError") failure(login, e); });
+        });
+      }
+    }
+  }
+
+  // --- Sign-up page -------------------------------------------------------
+  const signup = document.getElementById("signup");
+  if (signup) {
+    signup.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      status("", "");
+      if (!supported) { status("unsupported", signup.dataset.msgUnsupported); return; }
+      try {
+        const base = { csrf: signup.csrf.value };
+        const options = await post(signup.dataset.options, Object.assign({}, base, {
+          username: signup.username.value, email: signup.email.value,
+          interaction: signup.interaction.value, invitation: signup.invitation.value,
+        }));
+        const cred = await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) });
+        const done = await post(signup.dataset.finish, Object.assign({}, base, { credential: credentialJSON(cred) }));
+        const list = document.getElementById("code-list");
+        for (const c of done.recovery_codes) {
+          const li = document.createElement("li");
+          const code = document.createElement("code");
+          code.textContent = c;
+          li.appendChild(code);
+          list.appendChild(li);
+        }
+        document.getElementById("codes-continue").href = done.location;
+        document.getElementById("signup-step").hidden = true;
+        document.getElementById("codes").hidden = false;
+        document.getElementById("codes-title").focus();
+      } catch (e) { failure(signup, e); }
+    });
+  }
+
+  // --- Account page: add a passkey ------------------------------------------
+  const add = document.getElementById("add-passkey");
+  if (add) {
+    document.getElementById("add-passkey-button").addEventListener("click", async () => {
+      status("", "");
+      if (!supported) { status("unsupported", add.dataset.msgUnsupported); return; }
+      try {
+        const options = await post(add.dataset.options, { csrf: add.dataset.csrf });
+        const cred = await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) });
+        const done = await post(add.dataset.finish, { csrf: add.dataset.csrf, credential: credentialJSON(cred) });
+        window.location.assign(done.location);
+      } catch (e) { failure(add, e); }
+    });
+  }
+})();
