@@ -85,6 +85,13 @@ pub fn verify(secret: &[u8], code: &str, now: i64) -> Option<i64> {
     totp.check(&code, now).and_then(|step| i64::try_from(step).ok())
 }
 
+/// The code an authenticator app shows at `now`: what tests and tools need
+/// to play the app's part.
+pub fn code_at(secret: &[u8], now: i64) -> Option<String> {
+    let now = u64::try_from(now).ok()?;
+    Some(totp(secret)?.generate(now).to_string())
+}
+
 /// The SVG of a QR code for `uri`, to inline in a page next to the
 /// base32 secret. `None` only when the text is too long for a QR code
 /// (about 2,900 bytes; an `otpauth` URI is a few hundred).

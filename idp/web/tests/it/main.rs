@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod common;
+mod account;
 mod authorize;
 mod discovery;
 mod login_consent;

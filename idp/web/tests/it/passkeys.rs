@@ -10,28 +10,28 @@ use trame_testkit::authenticator::{SoftAuthenticator, rewrite_client_data, tampe
 use crate::common::*;
 
 /// The origin of the test issuer (`http://localhost:8080`).
-const ORIGIN: &str = "http://localhost:8080";
+pub const ORIGIN: &str = "http://localhost:8080";
 
-async fn set_settings(env: &Env, f: impl FnOnce(&mut TenantSettings)) {
+pub async fn set_settings(env: &Env, f: impl FnOnce(&mut TenantSettings)) {
     let mut s = env.tenant.settings.clone();
     f(&mut s);
     env.state.store.set_tenant_settings(env.tenant.slug.as_str(), &s).await.unwrap();
     env.refresh_catalog().await;
 }
 
-async fn open_signup(env: &Env) {
+pub async fn open_signup(env: &Env) {
     set_settings(env, |s| s.registration = Registration::Open).await;
 }
 
 /// The sign-up page's CSRF token (and the browser cookie it sets).
-async fn signup_csrf(b: &mut Browser) -> String {
+pub async fn signup_csrf(b: &mut Browser) -> String {
     let page = b.get("/signup").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page.input("csrf").unwrap()
 }
 
 /// Signs up `username` with `auth`; returns the finish response.
-async fn sign_up(b: &mut Browser, auth: &mut SoftAuthenticator, username: &str) -> Resp {
+pub async fn sign_up(b: &mut Browser, auth: &mut SoftAuthenticator, username: &str) -> Resp {
     let csrf = signup_csrf(b).await;
     let options = b.post_json("/signup/options", &json!({ "csrf": csrf, "username": username })).await;
     assert_eq!(options.status, StatusCode::OK, "{}", options.body);
@@ -39,19 +39,19 @@ async fn sign_up(b: &mut Browser, auth: &mut SoftAuthenticator, username: &str) 
     b.post_json("/signup/finish", &json!({ "csrf": csrf, "credential": credential })).await
 }
 
-async fn count_users(env: &Env) -> usize {
+pub async fn count_users(env: &Env) -> usize {
     env.state.store.list_users(&env.tenant.id).await.unwrap().len()
 }
 
 /// Starts an authorization for the basic client and returns the login
 /// page's interaction and CSRF token.
-async fn login_fields(b: &mut Browser, params: &[(&str, &str)]) -> (String, String) {
+pub async fn login_fields(b: &mut Browser, params: &[(&str, &str)]) -> (String, String) {
     let (_, page) = b.login_page(params).await;
     (page.input("interaction").unwrap(), page.input("csrf").unwrap())
 }
 
 /// A passkey sign-in from the login page: options, authenticator, finish.
-async fn passkey_sign_in(b: &mut Browser, auth: &mut SoftAuthenticator, ia: &str, csrf: &str, username: Option<&str>) -> Resp {
+pub async fn passkey_sign_in(b: &mut Browser, auth: &mut SoftAuthenticator, ia: &str, csrf: &str, username: Option<&str>) -> Resp {
     let mut req = json!({ "interaction": ia, "csrf": csrf });
     if let Some(u) = username {
         req["username"] = json!(u);
@@ -64,7 +64,7 @@ async fn passkey_sign_in(b: &mut Browser, auth: &mut SoftAuthenticator, ia: &str
 
 /// Follows a successful passkey finish to the client; returns the ID token
 /// claims.
-async fn finish_to_tokens(env: &Env, b: &mut Browser, done: &Resp) -> Value {
+pub async fn finish_to_tokens(env: &Env, b: &mut Browser, done: &Resp) -> Value {
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     let next = done.json()["location"].as_str().unwrap().to_owned();
     let r = b.get(&next).await;
