@@ -164,3 +164,35 @@ async fn check_config_names_the_bad_keys() {
     let out = bad.cli(&["check-config"]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stdout).contains("database_url"));
 }
+
+#[tokio::test]
+async fn sign_up_settings_and_invitations() {
+    for (name, i) in installs().await {
+        let list = i.ok(&["tenant", "list"]);
+        assert!(list.lines().any(|l| l.starts_with("default ") && l.contains("closed")), "{name}: sign-up closed by default: {list}");
+        let out = i.ok(&["tenant", "set", "default", "--registration", "invite", "--counter-policy", "allow", "--acr-rule", "eidas3=hwk+user"]);
+        assert!(out.contains("registration invite") && out.contains("counter policy allow") && out.contains("eidas3=hwk+user"), "{name}: {out}");
+        // Only what is given changes.
+        let out = i.ok(&["tenant", "set", "default", "--registration", "open"]);
+        assert!(out.contains("registration open") && out.contains("counter policy allow") && out.contains("eidas3=hwk+user"), "{name}: {out}");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--registration", "sometimes"]), "--registration");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--counter-policy", "maybe"]), "--counter-policy");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--acr-rule", "eidas9=pwd"]), "--acr-rule");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--acr-rule", "eidas2=pin"]), "--acr-rule");
+        assert_refused(&i.cli(&["tenant", "set", "nowhere", "--registration", "open"]), "nowhere");
+        assert!(i.ok(&["tenant", "list"]).contains("open"), "{name}: refusals changed nothing");
+
+        let out = i.cli(&["user", "invite", "--email", "camille@example.fr"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let link = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        assert!(link.starts_with(&format!("{}/signup?invitation=", i.public_url)), "{name}: {link}");
+        assert!(stderr(&out).contains("registration 'open'"), "{name}: a note when the tenant does not use invitations");
+        let token = link.split("invitation=").nth(1).unwrap();
+        assert_eq!(token.len(), 43, "{name}: 256-bit token");
+        let other = i.ok(&["user", "invite"]);
+        assert_ne!(other.trim(), link, "{name}: each invitation is new");
+        assert_refused(&i.cli(&["user", "invite", "--email", "not-an-address"]), "--email");
+        assert_refused(&i.cli(&["user", "invite", "--days", "0"]), "--days");
+        assert_refused(&i.cli(&["user", "invite", "--tenant", "nowhere"]), "nowhere");
+    }
+}
