@@ -4,6 +4,8 @@
 //! and the browser, and taken atomically on first use, because webauthn_rp
 //! would verify the same state twice for authenticators without a counter.
 
+use std::net::IpAddr;
+
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use trame_core::crypto::{b64url, b64url_decode, constant_time_eq, secret_digest};
@@ -12,6 +14,7 @@ use trame_core::tenant::Tenant;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::session;
 use crate::state::AppState;
+use crate::throttle;
 use crate::webauthn::{self, RelyingParty, Started};
 
 /// What the ceremony is for, and what its finish needs to know.
@@ -54,7 +57,11 @@ pub fn relying_party(tenant: &Tenant) -> ApiResult<RelyingParty> {
 }
 
 /// Stores a started ceremony for this browser and returns its options.
-pub async fn begin(state: &AppState, tenant: &Tenant, headers: &HeaderMap, started: Started, purpose: Purpose) -> ApiResult<serde_json::Value> {
+pub async fn begin(state: &AppState, tenant: &Tenant, headers: &HeaderMap, ip: Option<IpAddr>, started: Started, purpose: Purpose) -> ApiResult<serde_json::Value> {
+    if !throttle::allow_ceremony(state, &tenant.id, ip).await? {
+        tracing::warn!(tenant = %tenant.slug, "passkey ceremonies throttled for one address");
+        return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "slow_down", "too many passkey requests: try again in a few minutes"));
+    }
     let binding = session::binding_of(tenant, headers).ok_or_else(|| ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "this browser has no binding cookie: reload the page"))?;
     let c = Ceremony { tenant_id: tenant.id.clone(), binding, purpose, state: b64url(&started.state), expires_at: state.now() + started.timeout_secs };
     let json = serde_json::to_string(&c).expect("a ceremony serializes");

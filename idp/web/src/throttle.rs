@@ -49,3 +49,18 @@ pub async fn clear_account(state: &AppState, tenant_id: &str, username: &str) ->
     let (account, _) = keys(tenant_id, username, None);
     state.ephemeral.delete(&account).await.html_err()
 }
+
+/// Passkey ceremonies a client address may start in a window: each one
+/// costs an entry in the ephemeral store, so an unauthenticated flood must
+/// not be able to fill it. Generous, because a town hall's whole staff may
+/// share one address.
+pub const CEREMONIES_PER_ADDRESS: i64 = 600;
+
+/// Counts a ceremony start from `ip`; false once the address is over its
+/// allowance for the window.
+pub async fn allow_ceremony(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    let Some(ip) = ip else { return Ok(true) };
+    let key = format!("thr:c:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
+    Ok(n <= CEREMONIES_PER_ADDRESS)
+}

@@ -20,7 +20,7 @@ use super::passkey::json_body;
 use super::signup::{send_verification, to_new_passkey};
 use crate::ceremony::{self, Purpose};
 use crate::error::{ApiError, ApiResult, OrApi};
-use crate::extract::{FormParams, single};
+use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Purpose as IaPurpose};
 use crate::render::lang_of;
 use crate::routes::with_cookie;
@@ -150,7 +150,7 @@ async fn json_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap,
     session::current(state, &tenant.tenant, headers).await?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))
 }
 
-pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: CsrfOnly = json_body(&body)?;
     let s = json_session(&state, &tenant, &headers, &req.csrf).await?;
     let t = &tenant.tenant;
@@ -162,7 +162,7 @@ pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, h
     let name: String = user.username.chars().filter(|c| !c.is_whitespace()).collect();
     let entity = UserEntity { handle, name: &name, display_name: &user.username };
     let started = webauthn::start_registration(&rp, &entity, &exclude).map_err(|e| ceremony::refused(t, "passkey registration", &e))?;
-    let options = ceremony::begin(&state, t, &headers, started, Purpose::AddPasskey { user_id: user.id }).await?;
+    let options = ceremony::begin(&state, t, &headers, ip, started, Purpose::AddPasskey { user_id: user.id }).await?;
     Ok(Json(options).into_response())
 }
 

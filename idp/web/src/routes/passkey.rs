@@ -15,6 +15,7 @@ use trame_core::crypto::secret_digest;
 use trame_core::tenant::CounterPolicy;
 
 use crate::ceremony::{self, Purpose};
+use crate::extract::ClientIp;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::interaction::{self, Interaction};
 use crate::routes::with_cookie;
@@ -45,7 +46,7 @@ async fn interaction_for(state: &AppState, tenant: &TenantCtx, headers: &HeaderM
     Ok(ia)
 }
 
-pub async fn options(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: OptionsRequest = json_body(&body)?;
     interaction_for(&state, &tenant, &headers, &req.interaction, &req.csrf).await?;
     let t = &tenant.tenant;
@@ -72,7 +73,7 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, headers: 
             (started, Some(user.map(|u| u.id).unwrap_or_default()))
         }
     };
-    let options = ceremony::begin(&state, t, &headers, started, Purpose::SignIn { interaction: req.interaction, user_id }).await?;
+    let options = ceremony::begin(&state, t, &headers, ip, started, Purpose::SignIn { interaction: req.interaction, user_id }).await?;
     Ok(Json(options).into_response())
 }
 

@@ -19,6 +19,7 @@ use trame_store::{NewPasskey, NewUser, StoreError};
 
 use super::passkey::json_body;
 use crate::ceremony::{self, Purpose};
+use crate::extract::ClientIp;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::interaction;
 use crate::render::lang_of;
@@ -106,7 +107,7 @@ fn valid_email(e: &str) -> bool {
     e.len() <= 254 && e.parse::<lettre::Address>().is_ok()
 }
 
-pub async fn options(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: OptionsRequest = json_body(&body)?;
     let t = &tenant.tenant;
     if !session::check_page_csrf(t, &headers, &req.csrf) {
@@ -133,7 +134,7 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, headers: 
     let user = UserEntity { handle: *user_id.as_bytes(), name: &username, display_name: &username };
     let started = webauthn::start_registration(&rp, &user, &[]).map_err(|e| ceremony::refused(t, "passkey sign-up", &e))?;
     let purpose = Purpose::SignUp { interaction: req.interaction.filter(|i| !i.is_empty()), user_id: user_id.to_string(), username, email, invitation };
-    let options = ceremony::begin(&state, t, &headers, started, purpose).await?;
+    let options = ceremony::begin(&state, t, &headers, ip, started, purpose).await?;
     Ok(Json(options).into_response())
 }
 

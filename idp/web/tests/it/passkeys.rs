@@ -351,3 +351,17 @@ backend_test!(async fn step_up_asks_a_password_session_for_a_passkey(env) {
     let high = with_param(basic_params("openid"), "claims", Some(r#"{"id_token":{"acr":{"essential":true,"value":"eidas3"}}}"#));
     b.authorize(&high).await.assert_redirect_error(BASIC_REDIRECT, "unmet_authentication_requirements", Some("st-123"));
 });
+
+backend_test!(async fn ceremony_starts_are_throttled_per_address(env) {
+    let mut b = env.browser();
+    let (ia, csrf) = login_fields(&mut b, &basic_params("openid")).await;
+    let body = json!({ "interaction": ia, "csrf": csrf });
+    for i in 0..600 {
+        let r = b.post_json("/passkey/options", &body).await;
+        assert_eq!(r.status, StatusCode::OK, "request {i}: {}", r.body);
+    }
+    b.post_json("/passkey/options", &body).await.assert_oauth(StatusCode::TOO_MANY_REQUESTS, "slow_down");
+    // Another address is not affected.
+    b.peer = std::net::SocketAddr::from(([198, 51, 100, 2], 50000));
+    assert_eq!(b.post_json("/passkey/options", &body).await.status, StatusCode::OK);
+});
