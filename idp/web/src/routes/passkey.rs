@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use trame_core::assurance::Method;
-use trame_core::crypto::secret_digest;
+use trame_core::crypto::{b64url, b64url_decode, secret_digest};
 use trame_core::tenant::CounterPolicy;
 
 use crate::ceremony::{self, Purpose};
@@ -66,8 +66,11 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
                 }
             }
             if allow.is_empty() {
-                let fake = secret_digest(&format!("{}:{}", t.id, name.to_lowercase()));
-                allow.push((fake.as_bytes()[..16].to_vec(), vec!["internal".to_owned(), "hybrid".to_owned()]));
+                // Keyed by the tenant's secret pairwise salt, so nobody can
+                // compute it to tell made-up ids from real ones.
+                let fake = secret_digest(&format!("{}:{}", b64url(&t.pairwise_salt), name.to_lowercase()));
+                let bytes = b64url_decode(&fake).unwrap_or_default();
+                allow.push((bytes.get(..16).unwrap_or(&bytes).to_vec(), vec!["internal".to_owned(), "hybrid".to_owned()]));
             }
             let started = webauthn::start_sign_in(&rp, Some(&allow)).map_err(|e| ceremony::refused(t, "passkey sign-in", &e))?;
             (started, Some(user.map(|u| u.id).unwrap_or_default()))
