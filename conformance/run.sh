@@ -164,6 +164,9 @@ export TRAME_E2E_FAMILY_NAME=Liddell
 
 log "setting up tenant, clients and user with the CLI"
 trame tenant list >/dev/null
+# Open sign-up: the passkey suite (browser/passkeys.test.mjs) creates its
+# accounts at <issuer>/signup.
+trame tenant set default --registration open >/dev/null
 printf '%s\n' "$TRAME_E2E_PASSWORD" | trame user add --tenant default \
   --username "$TRAME_E2E_USERNAME" --email "$TRAME_E2E_EMAIL" \
   --given-name "$TRAME_E2E_GIVEN_NAME" --family-name "$TRAME_E2E_FAMILY_NAME" \

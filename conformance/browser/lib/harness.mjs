@@ -9,7 +9,9 @@
 // relying party (the redirect URIs on port 9, where nothing listens) are
 // intercepted and answered with a small page; what arrived there is kept.
 // `shot` saves a PNG of the current page under
-// conformance/report/screenshots/<mode>/.
+// conformance/report/screenshots/<mode>/. Passkeys: `addAuthenticator`
+// attaches a DevTools virtual authenticator to a page, and contexts opened
+// with `webauthn: true` record the pages' navigator.credentials calls.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, existsSync } from 'node:fs';
@@ -53,13 +55,15 @@ function rpPage(title) {
 
 /**
  * A fresh browser context (own cookies) with recording. `name` prefixes the
- * screenshots (one test = one name).
+ * screenshots (one test = one name). `webauthn: true` also records the
+ * pages' WebAuthn calls (see `recordWebAuthn`).
  */
-export async function openContext(browser, name, { locale = 'fr-FR', ...options } = {}) {
+export async function openContext(browser, name, { locale = 'fr-FR', webauthn = false, ...options } = {}) {
   const context = await browser.newContext({ locale, ...options });
   context.setDefaultTimeout(STEP_TIMEOUT);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT);
   const s = new Recorder(context, name);
+  if (webauthn) await recordWebAuthn(s);
   await context.exposeBinding('__trameCspViolation', ({ page }, v) => {
     s.violations.push({ page: page?.url(), ...v });
   });
@@ -97,6 +101,35 @@ export async function openContext(browser, name, { locale = 'fr-FR', ...options 
   return s;
 }
 
+/**
+ * A promise of the first entry of `list` from index `from` on that matches
+ * `pred`, now or once it is pushed (whoever pushes calls every function of
+ * `waiters`); rejected with `message()` after `timeout` ms.
+ */
+function nextEntry(list, waiters, from, pred, timeout, message) {
+  const promise = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message())), timeout);
+    timer.unref();
+    const check = () => {
+      const hit = list.slice(from).find(pred);
+      if (hit) {
+        clearTimeout(timer);
+        resolve(hit);
+        return true;
+      }
+      return false;
+    };
+    if (check()) return;
+    const wait = () => {
+      if (!check()) waiters.push(wait);
+    };
+    waiters.push(wait);
+  });
+  // Not awaited when the action before it fails: no unhandled rejection.
+  promise.catch(() => {});
+  return promise;
+}
+
 class Recorder {
   constructor(context, name) {
     this.context = context;
@@ -114,6 +147,14 @@ class Recorder {
     this.step = 0;
     /** Every screenshot saved. */
     this.shots = [];
+    /**
+     * The pages' calls to navigator.credentials.get / create (with
+     * `webauthn: true`): { op, mediation, phase: 'start'|'ok'|'fail', error, page }.
+     */
+    this.webauthnCalls = [];
+    this.webauthnWaiters = [];
+    /** One DevTools session per page for the WebAuthn domain. */
+    this.webauthnSessions = new WeakMap();
   }
 
   /** A new page whose requests to the relying party are answered by the test. */
@@ -150,28 +191,43 @@ class Recorder {
    * triggers the request.
    */
   nextRpHit(prefix, timeout = STEP_TIMEOUT) {
-    const start = this.rpHits.length;
-    const promise = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no request to ${prefix} within ${timeout} ms; requests:\n${this.trace()}`)), timeout);
-      timer.unref();
-      const check = () => {
-        const hit = this.rpHits.slice(start).find((h) => h.url.startsWith(prefix));
-        if (hit) {
-          clearTimeout(timer);
-          resolve(hit);
-          return true;
-        }
-        return false;
-      };
-      if (check()) return;
-      const wait = () => {
-        if (!check()) this.waiters.push(wait);
-      };
-      this.waiters.push(wait);
-    });
-    // Not awaited when the action before it fails: no unhandled rejection.
-    promise.catch(() => {});
-    return promise;
+    return nextEntry(this.rpHits, this.waiters, this.rpHits.length, (h) => h.url.startsWith(prefix), timeout, () => `no request to ${prefix} within ${timeout} ms; requests:\n${this.trace()}`);
+  }
+
+  /**
+   * A promise of the first recorded WebAuthn call (from index `from` on)
+   * matching `pred` (with `webauthn: true`).
+   */
+  nextWebAuthnCall(pred, { from = 0, timeout = STEP_TIMEOUT } = {}) {
+    return nextEntry(this.webauthnCalls, this.webauthnWaiters, from, pred, timeout, () => `no matching WebAuthn call within ${timeout} ms; calls: ${JSON.stringify(this.webauthnCalls)}`);
+  }
+
+  /**
+   * Adds a DevTools virtual authenticator to `page` (WebAuthn.enable on the
+   * page's first call). It belongs to the page's tab: it survives
+   * navigations and goes away with the page. Options override
+   * PLATFORM_AUTHENTICATOR.
+   */
+  async addAuthenticator(page, options = {}) {
+    let cdp = this.webauthnSessions.get(page);
+    if (!cdp) {
+      cdp = await this.context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable', { enableUI: false });
+      this.webauthnSessions.set(page, cdp);
+    }
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { ...PLATFORM_AUTHENTICATOR, ...options } });
+    return new VirtualAuthenticator(cdp, authenticatorId);
+  }
+
+  /**
+   * Removes the console entries matching `re` (expected errors, e.g. the
+   * 400 answer to a refused passkey) and returns them; fails when none did.
+   */
+  expectConsole(re) {
+    const matched = this.console.filter((c) => re.test(c.text));
+    assert.ok(matched.length > 0, `${this.name}: expected a console entry matching ${re}; console: ${JSON.stringify(this.console)}`);
+    this.console = this.console.filter((c) => !re.test(c.text));
+    return matched;
   }
 
   /** Saves a PNG of the page as <name>-<nn>-<step>.png. */
@@ -218,6 +274,86 @@ class Recorder {
   }
 }
 
+/**
+ * Options of the DevTools virtual authenticators: a platform authenticator
+ * (CTAP2, internal transport) with resident keys and user verification
+ * that succeeds, and user presence simulated (no touch needed).
+ */
+export const PLATFORM_AUTHENTICATOR = Object.freeze({
+  protocol: 'ctap2',
+  transport: 'internal',
+  hasResidentKey: true,
+  hasUserVerification: true,
+  isUserVerified: true,
+  automaticPresenceSimulation: true,
+});
+
+/**
+ * Records every navigator.credentials.get / create call of the context's
+ * pages (wrapped by an init script) in `s.webauthnCalls`: when it starts
+ * (with its `mediation`), and how it ends (`ok`, or `fail` with the
+ * DOMException name). The calls still go to the browser unchanged.
+ */
+async function recordWebAuthn(s) {
+  await s.context.exposeBinding('__trameWebAuthn', ({ page }, call) => {
+    s.webauthnCalls.push({ page: page?.url(), ...call });
+    for (const w of s.webauthnWaiters.splice(0)) w();
+  });
+  await s.context.addInitScript(() => {
+    const creds = navigator.credentials;
+    if (!creds) return;
+    for (const op of ['get', 'create']) {
+      const original = creds[op].bind(creds);
+      creds[op] = (options) => {
+        const mediation = options?.mediation ?? null;
+        window.__trameWebAuthn({ op, mediation, phase: 'start' });
+        return original(options).then(
+          (cred) => {
+            window.__trameWebAuthn({ op, mediation, phase: 'ok' });
+            return cred;
+          },
+          (err) => {
+            window.__trameWebAuthn({ op, mediation, phase: 'fail', error: err?.name ?? String(err) });
+            throw err;
+          },
+        );
+      };
+    }
+  });
+}
+
+/** A DevTools virtual authenticator (see Recorder.addAuthenticator). */
+export class VirtualAuthenticator {
+  constructor(cdp, id) {
+    this.cdp = cdp;
+    this.id = id;
+  }
+
+  /** Its credentials (WebAuthn.Credential: credentialId, rpId, userHandle, privateKey, signCount, ...). */
+  async credentials() {
+    return (await this.cdp.send('WebAuthn.getCredentials', { authenticatorId: this.id })).credentials;
+  }
+
+  /** Puts a credential (e.g. from another authenticator's `credentials()`) on this one. */
+  async addCredential(credential) {
+    await this.cdp.send('WebAuthn.addCredential', { authenticatorId: this.id, credential });
+  }
+
+  /** Whether the authenticator answers without waiting for a touch. */
+  async setPresence(enabled) {
+    await this.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: this.id, enabled });
+  }
+
+  /** Whether user verification (PIN, biometrics) succeeds. */
+  async setUserVerified(isUserVerified) {
+    await this.cdp.send('WebAuthn.setUserVerified', { authenticatorId: this.id, isUserVerified });
+  }
+
+  async remove() {
+    await this.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: this.id });
+  }
+}
+
 /** Fills the sign-in form by accessible names and submits it (French or English page). */
 export async function signInWith(page, { username, password, lang = 'fr' }) {
   const L = LABELS[lang];
@@ -233,8 +369,14 @@ export async function signInWith(page, { username, password, lang = 'fr' }) {
 
 /** The texts the tests look for, from themes/default/locales. */
 export const LABELS = {
-  fr: { title: 'Connexion', username: 'Identifiant', password: 'Mot de passe', signIn: 'Se connecter', approve: 'Autoriser', deny: 'Refuser', consentTitle: 'Autorisation', logoutTitle: 'Déconnexion', logoutButton: 'Se déconnecter', signedOut: 'Déconnecté', failed: 'Identifiant ou mot de passe incorrect.' },
-  en: { title: 'Sign in', username: 'Username', password: 'Password', signIn: 'Sign in', approve: 'Allow', deny: 'Deny', consentTitle: 'Authorization', logoutTitle: 'Sign out', logoutButton: 'Sign out', signedOut: 'Signed out', failed: 'Incorrect username or password.' },
+  fr: {
+    title: 'Connexion', username: 'Identifiant', password: 'Mot de passe', signIn: 'Se connecter', approve: 'Autoriser', deny: 'Refuser', consentTitle: 'Autorisation', logoutTitle: 'Déconnexion', logoutButton: 'Se déconnecter', signedOut: 'Déconnecté', failed: 'Identifiant ou mot de passe incorrect.',
+    passkeySignIn: "Se connecter avec une clé d'accès", passkeyFailed: "La clé d'accès n'a pas pu être utilisée. Réessayez.", signupLink: 'Créer un compte', signupTitle: 'Créer un compte', signupButton: "Créer mon compte avec une clé d'accès", email: 'Adresse électronique', codesContinue: "J'ai noté mes codes, continuer",
+  },
+  en: {
+    title: 'Sign in', username: 'Username', password: 'Password', signIn: 'Sign in', approve: 'Allow', deny: 'Deny', consentTitle: 'Authorization', logoutTitle: 'Sign out', logoutButton: 'Sign out', signedOut: 'Signed out', failed: 'Incorrect username or password.',
+    passkeySignIn: 'Sign in with a passkey', passkeyFailed: 'The passkey could not be used. Try again.', signupLink: 'Create an account', signupTitle: 'Create an account', signupButton: 'Create my account with a passkey', email: 'E-mail address', codesContinue: 'I have saved my codes, continue',
+  },
 };
 
 /** Waits until the sign-in page is shown (its password field) and returns its URL. */

@@ -66,7 +66,7 @@
     });
     let data = {};
     try { data = await r.json(); } catch (e) { /* not JSON */ }
-    if (!r.ok) throw Object.assign(new Error(data.error_description || "request failed"), { code: data.error });
+    if (!r.ok) throw Object.assign(new Error(data.error_description || "request failed"), { serverError: data.error || "request_failed" });
     return data;
   }
 
@@ -80,8 +80,14 @@
   function failure(holder, err) {
     // A dismissed browser dialog is the person's choice, not an error.
     if (err && (err.name === "AbortError")) return;
-    const generic = holder.dataset.msgFailed;
-    status(err && err.code ? err.code : "error", err && err.code && err.message ? generic + " (" + err.message + ")" : generic);
+    // Only the server's answers carry an error code (a DOMException's `code`
+    // is its legacy number, 11 for InvalidStateError). The page has a
+    // message in its own language for the codes a person can act on
+    // (data-msg-<code>, e.g. data-msg-username-taken); the server's
+    // error_description is English and is not shown.
+    const server = err && err.serverError;
+    const key = server ? "msg" + server.replace(/(?:^|_)([a-z])/g, (_, c) => c.toUpperCase()) : "";
+    status(server || "error", (key && holder.dataset[key]) || holder.dataset.msgFailed);
   }
 
   // --- Sign-in page -------------------------------------------------------
@@ -91,16 +97,19 @@
     let pending = null;
 
     async function signIn(conditional) {
+      // The autofill request can be cancelled (by the button) from the
+      // start, also while its options are still on their way.
+      const controller = conditional ? (pending = new AbortController()) : null;
       const body = fields();
       const username = login.username.value.trim();
       if (!conditional && username) body.username = username;
       const options = await post(login.dataset.options, body);
+      if (controller && controller.signal.aborted) return;
       const publicKey = requestOptions(options.publicKey);
       const req = { publicKey };
-      if (conditional) {
-        pending = new AbortController();
+      if (controller) {
         req.mediation = "conditional";
-        req.signal = pending.signal;
+        req.signal = controller.signal;
       }
       const cred = await navigator.credentials.get(req);
       if (!cred) return;

@@ -13,7 +13,7 @@ use crate::common::*;
 pub const ORIGIN: &str = "http://localhost:8080";
 
 pub async fn set_settings(env: &Env, f: impl FnOnce(&mut TenantSettings)) {
-    let mut s = env.tenant.settings.clone();
+    let mut s = env.state.store.tenant_by_slug(env.tenant.slug.as_str()).await.unwrap().unwrap().settings;
     f(&mut s);
     env.state.store.set_tenant_settings(env.tenant.slug.as_str(), &s).await.unwrap();
     env.refresh_catalog().await;
@@ -364,4 +364,24 @@ backend_test!(async fn ceremony_starts_are_throttled_per_address(env) {
     // Another address is not affected.
     b.peer = std::net::SocketAddr::from(([198, 51, 100, 2], 50000));
     assert_eq!(b.post_json("/passkey/options", &body).await.status, StatusCode::OK);
+});
+
+backend_test!(async fn sign_up_below_the_required_level_goes_back_to_the_sign_in_page(env) {
+    open_signup(&env).await;
+    set_settings(&env, |s| s.acr_policy = trame_core::assurance::AcrPolicy::parse(&["eidas3=hwk+user".into()]).unwrap()).await;
+    let mut b = env.browser();
+    let params = with_param(basic_params("openid"), "acr_values", Some("eidas3"));
+    let (ia, _) = login_fields(&mut b, &params).await;
+    let page = b.get(&format!("/signup?interaction={ia}")).await;
+    let csrf = page.input("csrf").unwrap();
+    let mut auth = SoftAuthenticator::new(); // synced: swk, below eidas3
+    let options = b.post_json("/signup/options", &json!({ "csrf": csrf, "username": "lina", "interaction": ia })).await;
+    let credential = auth.register(&options.json(), ORIGIN).await.unwrap();
+    let done = b.post_json("/signup/finish", &json!({ "csrf": csrf, "credential": credential })).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let location = done.json()["location"].as_str().unwrap().to_owned();
+    assert!(location.ends_with(&format!("/login?interaction={ia}")), "{location}");
+    // The client is not answered with a lower level.
+    let r = b.get(&format!("/login/continue?interaction={ia}")).await;
+    assert!(r.location().is_some_and(|l| l.contains("/login?interaction=")), "no code: {} {}", r.status, r.body);
 });
