@@ -31,3 +31,6 @@ pub const RECOVERY_LINK: i64 = 30 * 60;
 pub const INVITATION: i64 = 7 * 24 * 3600;
 /// Recovery codes given at sign-up or on request.
 pub const RECOVERY_CODES: usize = 10;
+/// How recent a sign-in must be to change an account (passkeys, password,
+/// TOTP, recovery codes, e-mail, sessions).
+pub const ACCOUNT_CHANGES: i64 = 15 * 60;

@@ -58,9 +58,18 @@ fn back(tenant: &TenantCtx, notice: &str) -> Response {
     see_other(&tenant.tenant.issuer.endpoint(&format!("/account?notice={notice}")))
 }
 
+/// A session recent enough to change the account: a browser left signed in
+/// for hours must not let someone passing by add their own passkey or
+/// remove the owner's (OWASP ASVS V3.7: re-authentication before sensitive
+/// changes). Sign-ins at services keep using the whole session.
+async fn recent_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap) -> ApiResult<Option<Session>> {
+    let s = session::current(state, &tenant.tenant, headers).await?;
+    Ok(s.filter(|s| state.now() - s.auth_time <= lifetimes::ACCOUNT_CHANGES))
+}
+
 /// The session, or a redirect to sign in first (then back here).
 async fn signed_in(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap) -> ApiResult<Result<Session, Response>> {
-    if let Some(s) = session::current(state, &tenant.tenant, headers).await? {
+    if let Some(s) = recent_session(state, tenant, headers).await? {
         return Ok(Ok(s));
     }
     let (binding, cookie) = session::binding(state, &tenant.tenant, headers);
@@ -74,7 +83,7 @@ async fn form_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap,
     if !session::check_page_csrf(&tenant.tenant, headers, csrf) {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
-    session::current(state, &tenant.tenant, headers).await?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))
+    recent_session(state, tenant, headers).await?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-sign-in-again"))
 }
 
 fn date(ts: i64) -> String {
@@ -147,7 +156,7 @@ async fn json_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap,
     if !session::check_page_csrf(&tenant.tenant, headers, csrf) {
         return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
     }
-    session::current(state, &tenant.tenant, headers).await?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))
+    recent_session(state, tenant, headers).await?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))
 }
 
 pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {

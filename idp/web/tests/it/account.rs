@@ -285,3 +285,18 @@ backend_test!(async fn step_up_with_a_passkey_reaches_the_level(env) {
     let claims = finish_to_tokens(&env, &mut b2, &done).await;
     assert_eq!(claims["acr"], "eidas2");
 });
+
+backend_test!(async fn account_changes_need_a_recent_sign_in(env) {
+    let (mut b, _auth, _) = passkey_account(&env, "hana").await;
+    let (_, csrf) = account(&mut b).await;
+    env.clock.advance(16 * 60);
+    // The session still signs in at services, but the account page asks
+    // for a new sign-in, and changes are refused.
+    let r = b.get("/account").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().unwrap().contains("/login?interaction="));
+    b.post("/account/password", &[("csrf", &csrf), ("password", "une phrase assez longue")]).await.assert_page(StatusCode::UNAUTHORIZED);
+    b.post_json("/account/passkeys/options", &json!({ "csrf": csrf })).await.assert_oauth(StatusCode::UNAUTHORIZED, "signed_out");
+    let redirect = b.sign_in(&basic_params("openid"), "", "").await;
+    assert!(redirect.contains("code="), "SSO still works: {redirect}");
+});

@@ -38,6 +38,7 @@ error-interaction-expired = This sign-in request has expired. Go back to the ser
 error-csrf = The form's security check failed. Go back to the service and start again.
 error-logout-redirect = The return address after sign-out is not registered for this service.
 error-logout-hint = The token given for sign-out is invalid.
+error-sign-in-again = For your security, sign in again to change your account.
 error-signed-out = You are signed out. Sign in again.
 error-stronger-sign-in = This service asks for a stronger sign-in.
 or = or

@@ -38,6 +38,7 @@ error-interaction-expired = Cette demande de connexion a expiré. Retournez sur 
 error-csrf = La vérification de sécurité du formulaire a échoué. Retournez sur le service et recommencez.
 error-logout-redirect = L'adresse de retour après déconnexion n'est pas enregistrée pour ce service.
 error-logout-hint = Le jeton fourni pour la déconnexion est invalide.
+error-sign-in-again = Par sécurité, reconnectez-vous pour modifier votre compte.
 error-signed-out = Vous êtes déconnecté. Connectez-vous à nouveau.
 error-stronger-sign-in = Ce service demande une connexion plus sûre.
 or = ou
