@@ -289,6 +289,7 @@ mod tests {
             pkce,
             skip_consent: false,
             id_token_alg: Alg::ES256,
+            userinfo_alg: None,
             jwks_uri: None,
             jwks: None,
         }

@@ -96,6 +96,9 @@ pub struct Client {
     pub pkce: PkcePolicy,
     pub skip_consent: bool,
     pub id_token_alg: Alg,
+    /// When set, UserInfo answers with a JWT signed with this algorithm
+    /// (`userinfo_signed_response_alg`) instead of plain JSON.
+    pub userinfo_alg: Option<Alg>,
     pub jwks_uri: Option<String>,
     pub jwks: Option<serde_json::Value>,
 }

@@ -168,6 +168,10 @@ pub struct ClientAdd {
     /// ID token signature algorithm.
     #[arg(long, value_enum, default_value = "ES256")]
     pub id_token_alg: AlgArg,
+    /// Signs UserInfo responses (a JWT, `application/jwt`) with this
+    /// algorithm; plain JSON without it.
+    #[arg(long, value_enum)]
+    pub userinfo_alg: Option<AlgArg>,
 }
 
 #[derive(Debug, Subcommand)]

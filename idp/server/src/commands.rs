@@ -234,6 +234,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
         pkce,
         skip_consent: a.skip_consent,
         id_token_alg: alg(a.id_token_alg),
+        userinfo_alg: a.userinfo_alg.map(alg),
         jwks_uri: a.jwks_uri,
         jwks,
     };

@@ -9,7 +9,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_passkeys::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_passkeys::Migration), Box::new(m0003_client_metadata::Migration)]
     }
 }
 
@@ -277,4 +277,29 @@ fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique:
         idx.unique();
     }
     idx.to_owned()
+}
+
+/// Client metadata of the OpenID Connect registration spec beyond the
+/// foundation's: signed UserInfo.
+mod m0003_client_metadata {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0003_client_metadata"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("clients").add_column(string_null("userinfo_alg")).to_owned()).await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("clients").drop_column("userinfo_alg").to_owned()).await
+        }
+    }
 }

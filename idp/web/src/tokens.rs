@@ -105,6 +105,11 @@ pub fn id_token(
     signer(keys, alg).and_then(|s| s.sign("JWT", c)).json_err()
 }
 
+/// A JWT of this tenant signed with `alg` (`typ: JWT`): signed responses.
+pub fn sign_jwt(keys: &TenantKeys, alg: Alg, claims: Map<String, Value>) -> ApiResult<String> {
+    signer(keys, alg).and_then(|s| s.sign("JWT", claims)).json_err()
+}
+
 /// A verified access token of this tenant.
 pub struct VerifiedAccess {
     pub claims: Map<String, Value>,

@@ -57,6 +57,8 @@ async fn tenants_clients_users_and_keys() {
 
         let out = i.ok_with_input(&["client", "add", "--tenant", "ville", "--client-id", "chosen", "--redirect-uri", "https://a.example/cb", "--secret-stdin"], "s3cret-s3cret-s3cret-s3cret-s3cret\n");
         assert!(!out.contains("client_secret:"), "{name}: a secret given on stdin is not echoed");
+        i.ok(&["client", "add", "--tenant", "ville", "--client-id", "signed-userinfo", "--redirect-uri", "https://s.example/cb", "--userinfo-alg", "ES256"]);
+        assert!(!i.cli(&["client", "add", "--tenant", "ville", "--client-id", "unsigned", "--redirect-uri", "https://u.example/cb", "--userinfo-alg", "none"]).status.success(), "{name}: alg none refused");
         let out = i.ok(&["client", "add", "--tenant", "ville", "--client-id", "spa", "--public", "--redirect-uri", "https://spa.example/cb"]);
         assert!(out.contains("auth_method: none") && !out.contains("client_secret"), "{name}: {out}");
 

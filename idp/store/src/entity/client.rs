@@ -22,6 +22,7 @@ pub struct Model {
     pub pkce: String,
     pub skip_consent: bool,
     pub id_token_alg: String,
+    pub userinfo_alg: Option<String>,
     pub jwks_uri: Option<String>,
     /// JSON object (a JWKS), when the client registered its keys by value.
     pub jwks: Option<String>,

@@ -25,6 +25,7 @@ pub struct NewClient {
     pub pkce: PkcePolicy,
     pub skip_consent: bool,
     pub id_token_alg: Alg,
+    pub userinfo_alg: Option<Alg>,
     pub jwks_uri: Option<String>,
     pub jwks: Option<serde_json::Value>,
 }
@@ -55,6 +56,7 @@ fn to_domain(m: client::Model) -> Result<Client> {
         pkce: PkcePolicy::parse(&m.pkce).ok_or_else(|| corrupt("pkce"))?,
         skip_consent: m.skip_consent,
         id_token_alg: Alg::parse(&m.id_token_alg).ok_or_else(|| corrupt("id_token_alg"))?,
+        userinfo_alg: m.userinfo_alg.as_deref().map(|a| Alg::parse(a).ok_or_else(|| corrupt("userinfo_alg"))).transpose()?,
         jwks_uri: m.jwks_uri,
         jwks: m.jwks.map(|j| serde_json::from_str(&j).map_err(|_| corrupt("jwks"))).transpose()?,
     })
@@ -82,12 +84,16 @@ impl Store {
             pkce: Set(new.pkce.as_str().to_owned()),
             skip_consent: Set(new.skip_consent),
             id_token_alg: Set(new.id_token_alg.as_str().to_owned()),
+            userinfo_alg: Set(new.userinfo_alg.map(|a| a.as_str().to_owned())),
             jwks_uri: Set(new.jwks_uri),
             jwks: Set(new.jwks.map(|j| j.to_string())),
             created_at: Set(now),
         };
         let m = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("client '{}'", new.client_id)))?;
         keys::ensure_key(&txn, self, tenant_id, new.id_token_alg, now).await?;
+        if let Some(alg) = new.userinfo_alg {
+            keys::ensure_key(&txn, self, tenant_id, alg, now).await?;
+        }
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         to_domain(m)

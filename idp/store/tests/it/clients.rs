@@ -26,6 +26,7 @@ fn full_client() -> NewClient {
         pkce: PkcePolicy::Optional,
         skip_consent: true,
         id_token_alg: Alg::EdDSA,
+        userinfo_alg: Some(Alg::RS256),
         jwks_uri: Some("https://rp.example/jwks.json".into()),
         jwks: Some(serde_json::json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", "kid": "k1", "use": "sig", "n": 1.5, "nested": {"a": [true, null]}}]})),
     }
@@ -53,6 +54,7 @@ backend_test!(create_round_trips_every_field(be, b) {
         assert_eq!(c.pkce, new.pkce, "{b}");
         assert_eq!(c.skip_consent, new.skip_consent, "{b}");
         assert_eq!(c.id_token_alg, new.id_token_alg, "{b}");
+        assert_eq!(c.userinfo_alg, new.userinfo_alg, "{b}");
         assert_eq!(c.jwks_uri, new.jwks_uri, "{b}");
         assert_eq!(c.jwks, new.jwks, "{b}: jwks JSON round-trips");
     }

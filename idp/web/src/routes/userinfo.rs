@@ -65,7 +65,21 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
     let claims_req = ClaimsRequest::from_json(&grant.claims).unwrap_or_default();
     let mut body = userinfo_claims(&user, &scopes, &claims_req);
     body.insert("sub".into(), json!(v.sub));
-    let mut r = Json(body).into_response();
+    // A client registered for signed responses gets a JWT (OIDC Core
+    // §5.3.2: with `iss` and `aud`), signed with the tenant's key of its
+    // algorithm.
+    let client = state.store.client(&tenant.tenant.id, &v.client_id).await.json_err()?;
+    let mut r = match client.and_then(|c| c.userinfo_alg) {
+        Some(alg) => {
+            body.insert("iss".into(), json!(tenant.tenant.issuer.as_str()));
+            body.insert("aud".into(), json!(v.client_id));
+            let jwt = tokens::sign_jwt(&keys, alg, body)?;
+            let mut r = jwt.into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/jwt"));
+            r
+        }
+        None => Json(body).into_response(),
+    };
     r.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(r)
 }

@@ -124,3 +124,55 @@ backend_test!(
         assert_eq!(c["sub"], id_claims["sub"]);
     }
 );
+
+backend_test!(
+    async fn signed_responses_for_clients_that_registered_them(env) {
+        use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
+        use trame_core::ids::{ClientId, RedirectUri};
+        use trame_core::keys::Alg;
+        let now = env.clock.now();
+        let mut new = trame_store::NewClient {
+            client_id: ClientId::parse("rp-signed").unwrap(),
+            name: None,
+            secret_digest: Some(trame_core::crypto::secret_digest(BASIC_SECRET)),
+            auth_method: AuthMethod::ClientSecretBasic,
+            redirect_uris: vec![RedirectUri::parse(BASIC_REDIRECT).unwrap()],
+            post_logout_redirect_uris: vec![],
+            grant_types: vec![GrantType::AuthorizationCode],
+            scopes: trame_core::scope::Scopes::parse("openid email").unwrap(),
+            subject_type: trame_core::subject::SubjectType::Public,
+            sector_identifier: None,
+            pkce: PkcePolicy::Optional,
+            skip_consent: true,
+            id_token_alg: Alg::ES256,
+            userinfo_alg: Some(Alg::RS256),
+            jwks_uri: None,
+            jwks: None,
+        };
+        env.state.store.create_client(&env.tenant.id, new.clone(), now).await.unwrap();
+        env.refresh_catalog().await;
+        let params = [("response_type", "code"), ("client_id", "rp-signed"), ("redirect_uri", BASIC_REDIRECT), ("scope", "openid email"), ("state", "s")];
+        let (code, _) = env.code_for(&params).await;
+        let t = env.post_form("/token", &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", BASIC_REDIRECT)], Some(("rp-signed", BASIC_SECRET))).await;
+        assert_eq!(t.status, StatusCode::OK, "{}", t.body);
+        let at = t.json()["access_token"].as_str().unwrap().to_owned();
+        let r = env.send(req("GET", Some(&format!("Bearer {at}")), None)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.header("content-type").as_deref(), Some("application/jwt"));
+        let jwks = env.get("/jwks").await.json();
+        let jwks = jwks["keys"].as_array().unwrap().clone();
+        let v = trame_core::keys::verify(&r.body, &jwks, &["RS256"]).expect("signed with the tenant's RS256 key");
+        assert_eq!(v.claims["iss"], ISSUER);
+        assert_eq!(v.claims["aud"], "rp-signed");
+        assert_eq!(v.claims["email"], "alice@example.fr");
+        assert!(v.claims["sub"].as_str().is_some());
+        // Other clients keep plain JSON.
+        let t = env.tokens_basic("openid").await;
+        let r = env.send(req("GET", Some(&format!("Bearer {}", t["access_token"].as_str().unwrap())), None)).await;
+        assert!(r.header("content-type").unwrap().starts_with("application/json"));
+        new.client_id = ClientId::parse("rp-signed-2").unwrap();
+        new.userinfo_alg = Some(Alg::EdDSA);
+        env.state.store.create_client(&env.tenant.id, new, now).await.unwrap();
+        assert!(env.state.store.list_keys(&env.tenant.id, now).await.unwrap().iter().any(|k| k.alg == Alg::EdDSA), "a key for the UserInfo algorithm");
+    }
+);

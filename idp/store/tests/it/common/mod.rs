@@ -89,6 +89,7 @@ pub fn client(id: &str) -> NewClient {
         pkce: PkcePolicy::Required,
         skip_consent: false,
         id_token_alg: Alg::ES256,
+        userinfo_alg: None,
         jwks_uri: None,
         jwks: None,
     }

@@ -154,6 +154,7 @@ pub async fn add_client(store: &Store, tenant_id: &str, c: ClientSpec<'_>, now: 
                 pkce: c.pkce,
                 skip_consent: c.skip_consent,
                 id_token_alg: Alg::ES256,
+                userinfo_alg: None,
                 jwks_uri: None,
                 jwks: None,
             },
