@@ -304,9 +304,18 @@ async function recordWebAuthn(s) {
     if (!creds) return;
     for (const op of ['get', 'create']) {
       const original = creds[op].bind(creds);
+      // Binary ids as base64url, so tests can compare them with the server's.
+      const b64url = (buf) => {
+        const bytes = ArrayBuffer.isView(buf) ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(buf);
+        let bin = '';
+        for (const b of bytes) bin += String.fromCharCode(b);
+        return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      };
       creds[op] = (options) => {
         const mediation = options?.mediation ?? null;
-        window.__trameWebAuthn({ op, mediation, phase: 'start' });
+        const pk = options?.publicKey;
+        const allow = pk?.allowCredentials ? pk.allowCredentials.map((c) => b64url(c.id)) : null;
+        window.__trameWebAuthn({ op, mediation, phase: 'start', allow, userVerification: pk?.userVerification ?? null });
         return original(options).then(
           (cred) => {
             window.__trameWebAuthn({ op, mediation, phase: 'ok' });
