@@ -201,6 +201,24 @@ TRAME_E2E_PAIRWISE_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_PAIRWISE_C
   --redirect-uri "$PAIRWISE_REDIRECT_URI" --subject-type pairwise --scope "$ALL_SCOPES")
 export TRAME_E2E_PAIRWISE_CLIENT_SECRET
 
+# The static clients of the OIDF plan mirrors (oidf/): PKCE optional, as the
+# certification suite sends none outside its PKCE module; consent shown.
+add_oidf_client() {
+  add_client --client-id "$1" --redirect-uri "$REDIRECT_URI" --scope "$ALL_SCOPES" --pkce optional "${@:2}"
+}
+export TRAME_E2E_OIDF_CLIENT_ID=oidf-client
+TRAME_E2E_OIDF_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF_CLIENT_ID" --auth-method client_secret_basic)
+export TRAME_E2E_OIDF_CLIENT_SECRET
+export TRAME_E2E_OIDF2_CLIENT_ID=oidf-client2
+TRAME_E2E_OIDF2_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF2_CLIENT_ID" --auth-method client_secret_basic)
+export TRAME_E2E_OIDF2_CLIENT_SECRET
+export TRAME_E2E_OIDF_POST_CLIENT_ID=oidf-post
+TRAME_E2E_OIDF_POST_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF_POST_CLIENT_ID" --auth-method client_secret_post)
+export TRAME_E2E_OIDF_POST_CLIENT_SECRET
+export TRAME_E2E_OIDF_RS256_CLIENT_ID=oidf-rs256
+TRAME_E2E_OIDF_RS256_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF_RS256_CLIENT_ID" --auth-method client_secret_basic --id-token-alg RS256)
+export TRAME_E2E_OIDF_RS256_CLIENT_SECRET
+
 # --- Server ------------------------------------------------------------------
 log "starting trame serve"
 "$BIN" serve >"$SERVER_LOG" 2>&1 &
@@ -220,8 +238,21 @@ cd "$HERE"
 if [ $# -gt 0 ]; then
   FILES=("$@")
 else
-  FILES=(unit/*.test.mjs tests/*.test.mjs browser/*.test.mjs)
+  FILES=(unit/*.test.mjs tests/*.test.mjs oidf/*.test.mjs browser/*.test.mjs)
 fi
+# The OIDF plan mirrors (oidf/) also write report/modules-<mode>.md, one line
+# per module (lib/module-report.mjs), besides the usual output on stdout.
+REPORTERS=()
+for f in "${FILES[@]}"; do
+  case "$f" in
+  oidf/* | */oidf/*)
+    mkdir -p "$HERE/report"
+    REPORTERS=(--test-reporter=spec --test-reporter-destination=stdout
+      --test-reporter=./lib/module-report.mjs --test-reporter-destination="$HERE/report/modules-$MODE.md")
+    break
+    ;;
+  esac
+done
 # The browser suite (browser/) needs Chromium; it saves screenshots under
 # report/screenshots/<mode>/ (emptied first).
 export TRAME_E2E_MODE=$MODE
@@ -229,9 +260,10 @@ rm -rf "$HERE/report/screenshots/$MODE"
 # localhost must reach the IPv4 listener.
 export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--dns-result-order=ipv4first"
 set +e
-node --test --test-concurrency=1 --test-timeout=120000 "${FILES[@]}"
+node --test --test-concurrency=1 --test-timeout=120000 ${REPORTERS[@]+"${REPORTERS[@]}"} "${FILES[@]}"
 STATUS=$?
 set -e
+[ ${#REPORTERS[@]} -eq 0 ] || log "OIDF module report: $HERE/report/modules-$MODE.md"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
   log "the server died during the tests"
   STATUS=1

@@ -232,9 +232,14 @@ function sameEndpoint(a, b) {
 
 /** A browser without JavaScript: keeps cookies, never follows redirects itself. */
 export class Browser {
-  /** @param {CookieJar} [jar] start with these cookies (e.g. a clone) */
-  constructor(jar = new CookieJar()) {
+  /**
+   * @param {CookieJar} [jar] start with these cookies (e.g. a clone)
+   * @param {{headers?: Record<string, string>}} [options] headers sent with
+   *   every request (e.g. Accept-Language), unless a request sets its own
+   */
+  constructor(jar = new CookieJar(), { headers = {} } = {}) {
     this.jar = jar;
+    this.headers = headers;
     /** Every response seen, for debugging failures. */
     this.history = [];
   }
@@ -244,7 +249,8 @@ export class Browser {
    * Location header (if any) is resolved against the request URL.
    */
   async request(url, { method = 'GET', form, headers = {} } = {}) {
-    const h = new Headers(headers);
+    const h = new Headers(this.headers);
+    for (const [k, v] of new Headers(headers)) h.set(k, v);
     const cookie = this.jar.header(url);
     if (cookie) h.set('cookie', cookie);
     if (!h.has('accept')) h.set('accept', 'text/html,application/xhtml+xml');
@@ -324,6 +330,7 @@ export function isRedirect(res) {
  *   formPostPage?: string,      // the HTML of the form_post page
  *   signInShown: boolean,
  *   consentShown: boolean,
+ *   signInPage?: object,        // the first sign-in page shown (a request() result)
  *   redirectStatus?: number,    // the status of the final redirect
  * }>}
  */
@@ -332,6 +339,7 @@ export async function authorize(browser, authUrl, { username, password, redirect
   let signInShown = false;
   let consentShown = false;
   let signInPosts = 0;
+  let signInPage;
   for (let step = 0; step < MAX_STEPS; step++) {
     res = await browser.follow(res, redirectUri);
     if (isRedirect(res)) {
@@ -341,7 +349,7 @@ export async function authorize(browser, authUrl, { username, password, redirect
       if (callbackUrl.hash.length > 1) {
         for (const [k, v] of new URLSearchParams(callbackUrl.hash.slice(1))) params.append(k, v);
       }
-      return { callbackUrl, params, formPost: false, signInShown, consentShown, redirectStatus: res.status };
+      return { callbackUrl, params, formPost: false, signInShown, consentShown, signInPage, redirectStatus: res.status };
     }
     if (res.status !== 200 && res.status !== 401) {
       throw new Error(`unexpected ${res.status} page at ${res.url}:\n${res.body.slice(0, 800)}\ntrace:\n${browser.trace()}`);
@@ -351,7 +359,7 @@ export async function authorize(browser, authUrl, { username, password, redirect
     if (formPost) {
       const params = new URLSearchParams(hiddenFields(formPost));
       const callbackUrl = new URL(formPost.action);
-      return { callbackUrl, params, formPost: true, formPostForm: formPost, formPostPage: res.body, formPostPageUrl: res.url, signInShown, consentShown };
+      return { callbackUrl, params, formPost: true, formPostForm: formPost, formPostPage: res.body, formPostPageUrl: res.url, signInShown, consentShown, signInPage };
     }
     const signIn = forms.find(isSignInForm);
     if (signIn) {
@@ -359,6 +367,7 @@ export async function authorize(browser, authUrl, { username, password, redirect
         throw new Error(`sign-in page shown again after posting credentials (status ${res.status}):\n${res.body.slice(0, 800)}`);
       }
       signInShown = true;
+      signInPage = res;
       signInPosts++;
       res = await browser.submit(signIn, [
         ['username', username],

@@ -42,6 +42,16 @@ export const CLIENTS = {
   m2m: { id: required('TRAME_E2E_M2M_CLIENT_ID'), secret: required('TRAME_E2E_M2M_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI },
   // --subject-type pairwise, redirect URI on 127.0.0.1 instead of localhost
   pairwise: { id: required('TRAME_E2E_PAIRWISE_CLIENT_ID'), secret: required('TRAME_E2E_PAIRWISE_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: PAIRWISE_REDIRECT_URI },
+  // The static clients of the OIDF plans (oidf/): --pkce optional, as the
+  // certification suite sends no PKCE outside the PKCE module.
+  // client_secret_basic, consent page shown: the suite's "client"
+  oidf: { id: required('TRAME_E2E_OIDF_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI },
+  // the same set-up: the suite's "client2" (refresh-token binding)
+  oidf2: { id: required('TRAME_E2E_OIDF2_CLIENT_ID'), secret: required('TRAME_E2E_OIDF2_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI },
+  // client_secret_post (oidcc-server-client-secret-post)
+  oidfPost: { id: required('TRAME_E2E_OIDF_POST_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_POST_CLIENT_SECRET'), auth: 'client_secret_post', redirectUri: REDIRECT_URI },
+  // --id-token-alg RS256 (oidcc-idtoken-rs256)
+  oidfRs256: { id: required('TRAME_E2E_OIDF_RS256_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_RS256_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI, idTokenAlg: 'RS256' },
 };
 
 function clientAuth(c, secret) {
@@ -71,8 +81,9 @@ export async function rp(name, { secret } = {}) {
     {
       redirect_uris: [c.redirectUri],
       token_endpoint_auth_method: c.auth,
-      // Trame signs ID tokens with ES256 unless told otherwise.
-      id_token_signed_response_alg: 'ES256',
+      // Trame signs ID tokens with ES256 unless the client was registered
+      // with --id-token-alg.
+      id_token_signed_response_alg: c.idTokenAlg ?? 'ES256',
     },
     clientAuth(c, secret ?? c.secret),
     { execute: [client.allowInsecureRequests, client.enableNonRepudiationChecks] },

@@ -142,7 +142,9 @@ pub async fn proceed(
     let mut needs_login = match &session {
         None => true,
         Some(s) => {
-            let too_old = req.max_age.is_some_and(|m| now - s.auth_time > m);
+            // max_age=0 is prompt=login (OIDC Core §3.1.2.1), even within the
+            // second of the last sign-in.
+            let too_old = req.max_age.is_some_and(|m| m == 0 || now - s.auth_time > m);
             (!fresh_login && (req.prompt.login || too_old)) || below(s)
         }
     };

@@ -263,6 +263,14 @@ backend_test!(
         // max_age=600 is satisfied.
         let r = b.authorize(&with_param(basic_params("openid"), "max_age", Some("600"))).await;
         assert!(query_param(&r.location().unwrap(), "code").is_some());
+        // max_age=0 is prompt=login, even in the second of a sign-in.
+        let mut fresh = env.browser();
+        fresh.sign_in(&basic_params("openid"), USERNAME, PASSWORD).await;
+        let r = fresh.authorize(&with_param(basic_params("openid"), "max_age", Some("0"))).await;
+        assert!(r.location().unwrap().contains("/login?interaction="), "{:?}", r.location());
+        // Signing in there satisfies it.
+        let redirect = fresh.follow(r, USERNAME, PASSWORD).await;
+        assert!(query_param(&redirect, "code").is_some(), "{redirect}");
     }
 );
 

@@ -1,0 +1,184 @@
+// The OpenID Foundation's Config OP plan (oidcc-config-certification-test-plan,
+// discovery, static client), and the two modules of the config profile this
+// file also covers: oidcc-discovery-issuer-not-matching-config and
+// oidcc-idtoken-rs256. One test per module, named after it; helpers in
+// lib/suite.mjs.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { ISSUER, DISCOVERY_URL, CLIENTS, client, jwtHeader, relyingParty, server, checkServerJwks, codeFlow, warn, note } from './lib/suite.mjs';
+
+/** The test issuer runs on http://localhost: the suite's https rule, with that one exception. */
+function httpsOrTestIssuer(url, what) {
+  const u = new URL(url);
+  const issuer = new URL(ISSUER);
+  const ok = u.protocol === 'https:' || (u.protocol === 'http:' && u.origin === issuer.origin && issuer.hostname === 'localhost');
+  assert.ok(ok, `${what} is https (or the test issuer's own http://localhost origin): ${url}`);
+}
+
+/** GET http://127.0.0.1:<port><path> with the given Host header. */
+function getWithHost(port, path, host) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// BCP 47 language tags, the syntax CheckDiscEndpointLocalesSyntax checks
+// (the registry lookup is reduced to the shape: language[-script][-region]).
+const BCP47 = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/;
+// RFC 6749 §3.3 scope-token.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+// oidcc-discovery-endpoint-verification (OP-Discovery-*). The suite fetches
+// <issuer>/.well-known/openid-configuration and checks: 200 and JSON; the
+// discovery URL is https and ends with /.well-known/openid-configuration;
+// issuer equals the URL it was fetched from minus that suffix, and is a
+// valid https URL without query or fragment; response_types_supported has
+// at least one OIDC response type; subject_types_supported has public or
+// pairwise; id_token_signing_alg_values_supported contains RS256;
+// userinfo_signing_alg_values_supported, if present, is an array;
+// authorization, token (and, a warning if missing, userinfo) endpoints are
+// https URLs; jwks_uri is https and serves valid public keys without
+// private or symmetric ones; request / request_uri / claims parameter
+// support is reported (info); claims_supported is an array (warning);
+// grant_types_supported, if present, a non-empty array; scopes_supported
+// contains openid and only valid scope tokens; the locales are BCP 47;
+// every *_endpoint is https; code_challenge_methods_supported, if present,
+// is an array. Mirrored member by member (https: see httpsOrTestIssuer).
+test('oidcc-discovery-endpoint-verification', async (t) => {
+  const res = await fetch(DISCOVERY_URL);
+  assert.equal(res.status, 200, 'discovery answers 200 (OIDCD-4)');
+  assert.match(res.headers.get('content-type') ?? '', /^application\/json\b/, 'discovery is JSON (OIDCD-4)');
+  const d = await res.json();
+
+  assert.ok(DISCOVERY_URL.endsWith('/.well-known/openid-configuration'));
+  httpsOrTestIssuer(DISCOVERY_URL, 'the discovery URL');
+  // CheckDiscEndpointIssuer, CheckDiscEndpointIssuerIsValidUrl
+  assert.equal(d.issuer.replace(/\/$/, ''), DISCOVERY_URL.slice(0, -'/.well-known/openid-configuration'.length).replace(/\/$/, ''), 'issuer is where the document was fetched from (OIDCD-4.3)');
+  const iss = new URL(d.issuer);
+  assert.equal(iss.search, '', 'issuer has no query');
+  assert.equal(iss.hash, '', 'issuer has no fragment');
+  httpsOrTestIssuer(d.issuer, 'issuer');
+
+  // OIDCCCheckDiscEndpointResponseTypesSupported
+  const oidcResponseTypes = ['code', 'code id_token', 'id_token', 'token id_token', 'id_token token', 'code id_token token', 'code token'];
+  assert.ok(Array.isArray(d.response_types_supported), 'response_types_supported is an array');
+  assert.ok(d.response_types_supported.some((r) => oidcResponseTypes.includes(r)), 'at least one OIDC response type');
+  // CheckDiscEndpointSubjectTypesSupported
+  assert.ok(Array.isArray(d.subject_types_supported) && d.subject_types_supported.some((s) => ['public', 'pairwise'].includes(s)), 'subject_types_supported has public or pairwise');
+  // OIDCCCheckDiscEndpointIdTokenSigningAlgValuesSupported
+  assert.ok(Array.isArray(d.id_token_signing_alg_values_supported) && d.id_token_signing_alg_values_supported.includes('RS256'), 'RS256 in id_token_signing_alg_values_supported');
+  // OIDCCCheckDiscEndpointUserinfoSigningAlgValuesSupported (if present)
+  if ('userinfo_signing_alg_values_supported' in d) assert.ok(Array.isArray(d.userinfo_signing_alg_values_supported), 'userinfo_signing_alg_values_supported is an array');
+  // CheckDiscEndpointAuthorizationEndpoint / TokenEndpoint / UserinfoEndpoint
+  httpsOrTestIssuer(d.authorization_endpoint, 'authorization_endpoint');
+  httpsOrTestIssuer(d.token_endpoint, 'token_endpoint');
+  if (warn(t, typeof d.userinfo_endpoint === 'string', 'no userinfo_endpoint (recommended)')) httpsOrTestIssuer(d.userinfo_endpoint, 'userinfo_endpoint');
+  if ('registration_endpoint' in d) httpsOrTestIssuer(d.registration_endpoint, 'registration_endpoint');
+  // CheckJwksUri, FetchServerKeys, ValidateServerJWKs,
+  // EnsureServerJwksDoesNotContainPrivateOrSymmetricKeys
+  httpsOrTestIssuer(d.jwks_uri, 'jwks_uri');
+  const jres = await fetch(d.jwks_uri);
+  assert.equal(jres.status, 200, 'jwks_uri answers 200');
+  checkServerJwks(await jres.json());
+  // CheckDiscEndpointRequestParameterSupported, ...RequestUriParameterSupported,
+  // ...ClaimsParameterSupported: informational in the suite.
+  note(t, `request_parameter_supported=${d.request_parameter_supported}, request_uri_parameter_supported=${d.request_uri_parameter_supported}, claims_parameter_supported=${d.claims_parameter_supported}`);
+  if ('request_object_signing_alg_values_supported' in d) {
+    warn(t, d.request_object_signing_alg_values_supported.includes('RS256'), 'request_object_signing_alg_values_supported lacks RS256');
+  }
+  // OIDCCCheckDiscEndpointClaimsSupported (WARNING)
+  warn(t, Array.isArray(d.claims_supported), 'claims_supported missing or not an array');
+  // OIDCCCheckDiscEndpointGrantTypesSupported (static client)
+  if ('grant_types_supported' in d) assert.ok(Array.isArray(d.grant_types_supported) && d.grant_types_supported.length > 0, 'grant_types_supported is a non-empty array');
+  // CheckDiscEndpointScopesSupportedContainsOpenId, ...ScopesSupportedSyntax
+  if (warn(t, Array.isArray(d.scopes_supported), 'no scopes_supported')) {
+    assert.ok(d.scopes_supported.includes('openid'), 'scopes_supported contains openid');
+    for (const s of d.scopes_supported) assert.match(s, SCOPE_TOKEN, `scope ${s} is an RFC 6749 scope-token`);
+  }
+  // CheckDiscEndpointLocalesSyntax
+  for (const k of ['ui_locales_supported', 'claims_locales_supported']) {
+    if (k in d) {
+      assert.ok(Array.isArray(d[k]), `${k} is an array`);
+      for (const l of d[k]) assert.match(l, BCP47, `${k}: ${l} is a BCP 47 tag`);
+    }
+  }
+  // CheckDiscEndpointAllEndpointsAreHttps
+  for (const [k, v] of Object.entries(d)) if (k.endsWith('_endpoint')) httpsOrTestIssuer(v, k);
+  // EnsureServerConfigurationCodeChallengeMethodsSupportedIsAnArray
+  if ('code_challenge_methods_supported' in d) assert.ok(Array.isArray(d.code_challenge_methods_supported), 'code_challenge_methods_supported is an array');
+});
+
+// oidcc-discovery-issuer-not-matching-config. Not a module of the OIDF OP
+// suite: the name is the config profile's relying-party test
+// (rp-discovery-issuer-not-matching-config, OIDCCClientTestDiscoveryIssuerMismatch
+// in the RP suite): a relying party must refuse a provider whose discovery
+// issuer differs from the URL it used (OIDC Discovery §4.3). Its OP side is
+// CheckDiscEndpointIssuer of oidcc-discovery-endpoint-verification plus
+// ValidateIdToken's iss check. Mirrored from both sides: the issuer is the
+// configured one whatever the Host header (an OP that echoed the Host
+// would let a mismatched configuration look right); openid-client, a
+// certified RP, refuses Trame's document when it expected another issuer
+// (reached at 127.0.0.1), and accepts it at the real one; ID tokens carry
+// exactly that issuer.
+test('oidcc-discovery-issuer-not-matching-config', async () => {
+  const { discovery } = await server();
+  assert.equal(discovery.issuer, ISSUER, 'the discovery issuer is the configured issuer');
+
+  const port = new URL(ISSUER).port;
+  const viaIp = `http://127.0.0.1:${port}`;
+  // Other Host headers (fetch cannot set Host: node:http can).
+  for (const host of [`127.0.0.1:${port}`, 'evil.example', `evil.example:${port}`]) {
+    const { status, body } = await getWithHost(port, '/.well-known/openid-configuration', host);
+    if (status === 200) {
+      assert.equal(JSON.parse(body).issuer, ISSUER, `Host: ${host}: the document still names the configured issuer`);
+    } else {
+      assert.equal(status, 404, `Host: ${host}: the configured issuer's document or 404 (got ${status})`);
+    }
+  }
+  // A relying party that expected http://127.0.0.1:<port> must stop.
+  let thrown;
+  try {
+    await client.discovery(new URL(viaIp), CLIENTS.oidf.id, undefined, client.ClientSecretBasic(CLIENTS.oidf.secret), { execute: [client.allowInsecureRequests] });
+  } catch (err) {
+    thrown = err;
+  }
+  assert.ok(thrown, 'openid-client refuses a configuration whose issuer does not match the URL it was fetched from');
+  const ipStatus = (await getWithHost(port, '/.well-known/openid-configuration', `127.0.0.1:${port}`)).status;
+  if (ipStatus === 200) {
+    assert.equal(thrown.code, 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED', `refused for the issuer mismatch: ${thrown.message}`);
+  }
+
+  const party = await relyingParty('oidf');
+  assert.equal(party.config.serverMetadata().issuer, ISSUER, 'openid-client accepts the real issuer');
+  const { claims } = await codeFlow(party);
+  assert.equal(claims.iss, ISSUER, 'the ID token iss matches the discovered issuer');
+});
+
+// oidcc-idtoken-rs256 (OP-IDToken-RS256, OP-IDToken-kid). The suite
+// registers a client with id_token_signed_response_alg=RS256 (dynamic
+// registration only: with a static client the suite marks the module not
+// applicable) and runs the normal flow, requiring a kid in the ID token
+// header (EnsureIdTokenContainsKid) and the RS256 algorithm
+// (CheckIdTokenSignatureAlgorithm), signature verified against the JWKS.
+// Mirrored with oidf-rs256, registered by the CLI with --id-token-alg
+// RS256, which is what the module's registration request asks for.
+test('oidcc-idtoken-rs256', async () => {
+  const { discovery, jwks } = await server();
+  assert.ok(discovery.id_token_signing_alg_values_supported.includes('RS256'), 'RS256 is advertised');
+  const party = await relyingParty('oidfRs256');
+  const { tokens } = await codeFlow(party);
+  const header = jwtHeader(tokens.id_token);
+  assert.equal(header.alg, 'RS256', 'the ID token is RS256');
+  assert.equal(typeof header.kid, 'string', 'the ID token header has a kid');
+  const key = jwks.keys.find((k) => k.kid === header.kid);
+  assert.ok(key, 'the kid names a published key');
+  assert.equal(key.kty, 'RSA', 'an RSA key');
+});
