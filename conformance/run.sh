@@ -218,6 +218,9 @@ export TRAME_E2E_OIDF_POST_CLIENT_SECRET
 export TRAME_E2E_OIDF_RS256_CLIENT_ID=oidf-rs256
 TRAME_E2E_OIDF_RS256_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF_RS256_CLIENT_ID" --auth-method client_secret_basic --id-token-alg RS256)
 export TRAME_E2E_OIDF_RS256_CLIENT_SECRET
+export TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_ID=oidf-userinfo-rs256
+TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_ID" --auth-method client_secret_basic --userinfo-alg RS256)
+export TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_SECRET
 
 # --- Server ------------------------------------------------------------------
 log "starting trame serve"

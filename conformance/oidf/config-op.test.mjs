@@ -6,6 +6,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import * as jose from 'jose';
 import { ISSUER, DISCOVERY_URL, CLIENTS, client, jwtHeader, relyingParty, server, checkServerJwks, codeFlow, warn, note } from './lib/suite.mjs';
 
 /** The test issuer runs on http://localhost: the suite's https rule, with that one exception. */
@@ -181,4 +182,29 @@ test('oidcc-idtoken-rs256', async () => {
   const key = jwks.keys.find((k) => k.kid === header.kid);
   assert.ok(key, 'the kid names a published key');
   assert.equal(key.kty, 'RSA', 'an RSA key');
+});
+
+// oidcc-userinfo-rs256 (OP-UserInfo-RS256). The suite registers a client
+// with userinfo_signed_response_alg=RS256, runs the code flow and calls the
+// UserInfo endpoint: the answer must be a JWT (application/jwt) signed RS256
+// with a key of the server's JWKS, whose sub is the ID token's (and, per
+// OIDC Core 5.3.2, with iss and aud). Mirrored with oidf-userinfo-rs256,
+// registered by the CLI with --userinfo-alg RS256; openid-client then reads
+// the signed answer itself.
+test('oidcc-userinfo-rs256', async () => {
+  const { discovery } = await server();
+  assert.ok((discovery.userinfo_signing_alg_values_supported ?? []).includes('RS256'), 'RS256 is advertised for UserInfo');
+  const party = await relyingParty('oidfUserinfoRs256');
+  const { tokens, claims } = await codeFlow(party, { userinfo: false });
+  const res = await fetch(discovery.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/jwt\b/, 'a signed UserInfo response');
+  const jwt = await res.text();
+  const jwks = jose.createRemoteJWKSet(new URL(discovery.jwks_uri));
+  const { payload, protectedHeader } = await jose.jwtVerify(jwt, jwks, { algorithms: ['RS256'], issuer: ISSUER, audience: CLIENTS.oidfUserinfoRs256.id });
+  assert.equal(protectedHeader.alg, 'RS256');
+  assert.equal(payload.sub, claims.sub, 'the same subject as the ID token');
+  // And the certified client library accepts it.
+  const info = await client.fetchUserInfo(party.config, tokens.access_token, claims.sub);
+  assert.equal(info.sub, claims.sub);
 });

@@ -52,6 +52,8 @@ export const CLIENTS = {
   oidfPost: { id: required('TRAME_E2E_OIDF_POST_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_POST_CLIENT_SECRET'), auth: 'client_secret_post', redirectUri: REDIRECT_URI },
   // --id-token-alg RS256 (oidcc-idtoken-rs256)
   oidfRs256: { id: required('TRAME_E2E_OIDF_RS256_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_RS256_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI, idTokenAlg: 'RS256' },
+  // --userinfo-alg RS256 (oidcc-userinfo-rs256)
+  oidfUserinfoRs256: { id: required('TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI, userinfoAlg: 'RS256' },
 };
 
 function clientAuth(c, secret) {
@@ -84,6 +86,7 @@ export async function rp(name, { secret } = {}) {
       // Trame signs ID tokens with ES256 unless the client was registered
       // with --id-token-alg.
       id_token_signed_response_alg: c.idTokenAlg ?? 'ES256',
+      ...(c.userinfoAlg ? { userinfo_signed_response_alg: c.userinfoAlg } : {}),
     },
     clientAuth(c, secret ?? c.secret),
     { execute: [client.allowInsecureRequests, client.enableNonRepudiationChecks] },
