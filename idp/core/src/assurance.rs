@@ -150,11 +150,10 @@ impl AcrPolicy {
     pub fn level_reached(&self, amr: &[String]) -> &'static str {
         let mut best = LEVELS[0];
         for level in &LEVELS[1..] {
-            if let Some(need) = self.rules.get(*level) {
-                if need.iter().all(|n| amr.contains(n)) {
+            if let Some(need) = self.rules.get(*level)
+                && need.iter().all(|n| amr.contains(n)) {
                     best = level;
                 }
-            }
         }
         best
     }

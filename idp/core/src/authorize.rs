@@ -173,11 +173,10 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
     }
     let get = |n: &str| params.single(n).ok().flatten();
 
-    if let Some(m) = mode {
-        if ResponseMode::parse(m).is_none() {
+    if let Some(m) = mode
+        && ResponseMode::parse(m).is_none() {
             return Err(RedirectError::invalid(format!("response_mode '{m}' is not supported; use query or form_post")));
         }
-    }
     match get("response_type") {
         None => return Err(RedirectError::invalid("response_type is missing")),
         Some("code") => {}
@@ -223,11 +222,10 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
         None => ClaimsRequest::default(),
         Some(c) => ClaimsRequest::parse(c).map_err(|e| RedirectError::invalid(e.to_string()))?,
     };
-    if let Some(d) = get("display") {
-        if !matches!(d, "page" | "popup" | "touch" | "wap") {
+    if let Some(d) = get("display")
+        && !matches!(d, "page" | "popup" | "touch" | "wap") {
             return Err(RedirectError::invalid("display must be page, popup, touch or wap"));
         }
-    }
     let words = |n: &str| get(n).map(|v| v.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()).unwrap_or_default();
 
     Ok(AuthorizationRequest {

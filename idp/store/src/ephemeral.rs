@@ -203,7 +203,7 @@ impl MemoryInner {
     /// is live rather than by what was ever written.
     fn maintain(&mut self, now: Instant) {
         self.ops += 1;
-        if self.ops % 1024 == 0 {
+        if self.ops.is_multiple_of(1024) {
             self.entries.retain(|_, (_, exp)| *exp > now);
         }
     }

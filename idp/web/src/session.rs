@@ -90,11 +90,10 @@ pub async fn end(state: &AppState, tenant: &Tenant, headers: &HeaderMap) -> ApiR
 /// Deletes the session behind a cookie, in both stores.
 async fn forget(state: &AppState, tenant: &Tenant, cookie: &str) -> ApiResult<()> {
     let k = key(cookie);
-    if let Some(raw) = state.ephemeral.take(&k).await.html_err()? {
-        if let Ok(s) = serde_json::from_str::<Session>(&raw) {
+    if let Some(raw) = state.ephemeral.take(&k).await.html_err()?
+        && let Ok(s) = serde_json::from_str::<Session>(&raw) {
             state.store.remove_account_session(&tenant.id, None, &s.sid).await.html_err()?;
         }
-    }
     Ok(())
 }
 

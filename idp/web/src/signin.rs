@@ -33,11 +33,10 @@ pub async fn establish(
     let t = &tenant.tenant;
     let amr = assurance::amr(methods);
     let acr = t.settings.acr_policy.level_reached(&amr);
-    if let Some(required) = &ia.required_acr {
-        if !assurance::satisfies(acr, std::slice::from_ref(required)) {
+    if let Some(required) = &ia.required_acr
+        && !assurance::satisfies(acr, std::slice::from_ref(required)) {
             return Ok(Err(BelowRequiredLevel));
         }
-    }
     let (sess, cookie) = session::start(state, t, headers, user_id, amr, acr.to_owned()).await?;
     ia.login_at = Some(state.now());
     ia.pending_user = None;

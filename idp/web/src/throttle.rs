@@ -28,11 +28,10 @@ pub async fn is_blocked(state: &AppState, tenant_id: &str, username: &str, ip: O
     if state.ephemeral.count(&account).await.html_err()? >= PER_ACCOUNT {
         return Ok(true);
     }
-    if let Some(a) = addr {
-        if state.ephemeral.count(&a).await.html_err()? >= PER_ADDRESS {
+    if let Some(a) = addr
+        && state.ephemeral.count(&a).await.html_err()? >= PER_ADDRESS {
             return Ok(true);
         }
-    }
     Ok(false)
 }
 

@@ -35,8 +35,8 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
                 body.insert(k.into(), val.clone());
             }
         }
-    } else if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()? {
-        if g.tenant_id == tenant.tenant.id && g.client_id == client.id.as_str() {
+    } else if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()?
+        && g.tenant_id == tenant.tenant.id && g.client_id == client.id.as_str() {
             let owner = state.store.client(&tenant.tenant.id, &g.client_id).await.json_err()?;
             if let Some(owner) = owner {
                 body.insert("active".into(), json!(true));
@@ -48,7 +48,6 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
                 body.insert("iss".into(), json!(tenant.tenant.issuer.as_str()));
             }
         }
-    }
     if body.is_empty() {
         body.insert("active".into(), Value::Bool(false));
     }

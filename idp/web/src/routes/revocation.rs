@@ -29,11 +29,10 @@ pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: H
         return Ok(StatusCode::OK.into_response());
     }
     let keys = tenant.keys(&state.store, now).await.json_err()?;
-    if let Ok(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await {
-        if v.client_id == client.id.as_str() {
+    if let Ok(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await
+        && v.client_id == client.id.as_str() {
             tokens::revoke_access(&state, &v.jti, v.exp).await?;
             tracing::info!(client_id = %client.id, "access token revoked");
         }
-    }
     Ok(StatusCode::OK.into_response())
 }

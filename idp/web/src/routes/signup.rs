@@ -203,8 +203,8 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let acr = t.settings.acr_policy.level_reached(&amr);
     let (_, cookie) = session::start(&state, t, &headers, &user.id, amr, acr.to_owned()).await.map_err(|_| refused("server_error", "the account exists: sign in"))?;
     let mut location = t.issuer.endpoint("/account");
-    if let Some(id) = ia_id {
-        if let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await {
+    if let Some(id) = ia_id
+        && let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await {
             // Below the level the service asked for (a tenant rule the new
             // passkey does not meet): back to the sign-in page, which says
             // why, rather than an error sent to the service.
@@ -217,7 +217,6 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
                 location = t.issuer.endpoint(&format!("/login?interaction={id}"));
             }
         }
-    }
     Ok(with_cookie(Json(json!({ "recovery_codes": codes, "location": location })).into_response(), Some(cookie)))
 }
 

@@ -177,7 +177,7 @@ async fn client_credentials(state: &AppState, tenant: &TenantEntry, client: &Cli
         return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unauthorized_client", "public clients cannot use client_credentials"));
     }
     // User-related scopes mean nothing without a user.
-    let allowed = Scopes::from_iter(client.scopes.iter().filter(|s| !matches!(*s, "openid" | "offline_access" | "profile" | "email" | "phone" | "address")));
+    let allowed = Scopes::from_tokens(client.scopes.iter().filter(|s| !matches!(*s, "openid" | "offline_access" | "profile" | "email" | "phone" | "address")));
     let scopes = match single(p, "scope")? {
         Some(s) => {
             let asked = Scopes::parse(s).map_err(|e| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string()))?;

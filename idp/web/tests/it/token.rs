@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use crate::common::*;
 
-fn code_form<'a>(code: &'a str) -> Vec<(&'a str, &'a str)> {
+fn code_form(code: &str) -> Vec<(&str, &str)> {
     vec![("grant_type", "authorization_code"), ("code", code), ("redirect_uri", BASIC_REDIRECT), ("code_verifier", VERIFIER)]
 }
 
