@@ -221,6 +221,13 @@ export TRAME_E2E_OIDF_RS256_CLIENT_SECRET
 export TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_ID=oidf-userinfo-rs256
 TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_ID" --auth-method client_secret_basic --userinfo-alg RS256)
 export TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_SECRET
+# The static client of the RP-Initiated Logout plan mirror
+# (oidf/rp-initiated-logout.test.mjs): oidf-client's set-up plus a
+# registered post_logout_redirect_uri.
+export TRAME_E2E_OIDF_LOGOUT_CLIENT_ID=oidf-logout
+TRAME_E2E_OIDF_LOGOUT_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF_LOGOUT_CLIENT_ID" --auth-method client_secret_basic \
+  --post-logout-redirect-uri "$POST_LOGOUT_REDIRECT_URI")
+export TRAME_E2E_OIDF_LOGOUT_CLIENT_SECRET
 
 # --- Server ------------------------------------------------------------------
 log "starting trame serve"

@@ -25,6 +25,9 @@ export const PLANS = {
   'basic-op.test.mjs': 'Basic OP plan (oidcc-basic-certification-test-plan, response_type=code, client_secret_basic)',
   'config-op.test.mjs': 'Config OP plan (oidcc-config-certification-test-plan)',
   'pkce.test.mjs': 'PKCE checks of the OAuth 2.1 profile',
+  'formpost-basic-op.test.mjs': 'Form post OP plan (oidcc-formpost-basic-certification-test-plan, response_mode=form_post)',
+  'rp-initiated-logout.test.mjs': 'RP-Initiated Logout OP plan (oidcc-rp-initiated-logout-certification-test-plan)',
+  'rfc9700.test.mjs': 'OAuth 2.0 Security Best Current Practice (RFC 9700): the items that apply to an authorization server',
 };
 
 const NOT_APPLICABLE = /^not applicable:\s*/i;

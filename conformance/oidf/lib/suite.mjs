@@ -18,9 +18,9 @@
 
 import assert from 'node:assert/strict';
 import { ISSUER, USER, CLIENTS, client, jose, rp, jwtHeader, jwtPayload, atHash, oauthError } from '../../tests/lib/setup.mjs';
-import { Browser, authorize, isRedirect } from '../../tests/lib/browser.mjs';
+import { Browser, authorize, isRedirect, parseForms, hiddenFields } from '../../tests/lib/browser.mjs';
 
-export { ISSUER, USER, CLIENTS, client, jose, jwtHeader, jwtPayload, oauthError, Browser, authorize, isRedirect };
+export { ISSUER, USER, CLIENTS, client, jose, jwtHeader, jwtPayload, oauthError, Browser, authorize, isRedirect, parseForms, hiddenFields };
 
 export const DISCOVERY_URL = `${ISSUER}/.well-known/openid-configuration`;
 
@@ -535,4 +535,60 @@ export function noneUnsupportedReason(discovery) {
     return "not applicable: 'none' is not listed in request_object_signing_alg_values_supported, so the suite assumes unsigned request objects are unsupported and skips the module";
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// response_mode=form_post (OAuth 2.0 Form Post Response Mode): the suite's
+// form-post plans run the basic modules with response_mode=form_post and
+// receive the response as a POST to the redirect URI. Here the stand-in
+// browser stops at the page that would make that POST (an auto-submitting
+// form whose action is the redirect URI) and reads its hidden inputs.
+
+const FORM_POST_PARAMS = new Set(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state']);
+
+/**
+ * Checks that `res` (a browser response) is a form_post page for
+ * `redirectUri`: 200, HTML, exactly one POST form whose action is the
+ * redirect URI (no query added), submitted by the page itself. Unexpected
+ * fields are a warning. Returns {params, form}.
+ */
+export function readFormPost(t, res, redirectUri) {
+  assert.equal(res.status, 200, `the form_post page answers 200 (got ${res.status} at ${res.url})`);
+  assert.equal(res.location, null, 'the form_post response is a page, not a redirect');
+  assert.match(res.headers.get('content-type') ?? '', /^text\/html\b/, 'the form_post page is HTML');
+  const forms = parseForms(res.body, res.url).filter((f) => f.method === 'post' && f.action.split('?')[0] === redirectUri);
+  assert.equal(forms.length, 1, `one POST form targets the redirect URI:\n${res.body.slice(0, 800)}`);
+  const form = forms[0];
+  assert.equal(form.action, redirectUri, 'the form action is the redirect URI itself (nothing added to it)');
+  const params = new URLSearchParams(hiddenFields(form));
+  const cacheControl = res.headers.get('cache-control') ?? '';
+  warn(t, /no-store/.test(cacheControl), `the form_post page carrying the response is not marked Cache-Control: no-store (${cacheControl || 'absent'})`);
+  const unexpected = [...params.keys()].filter((k) => !FORM_POST_PARAMS.has(k));
+  warn(t, unexpected.length === 0, `unexpected fields in the form_post response: ${unexpected.join(', ')}`);
+  const autoSubmit = /<script\b[^>]*\bsrc=["'][^"']*form_post[^"']*["']/i.test(res.body) || /\bonload=["'][^"']*submit/i.test(res.body);
+  assert.ok(autoSubmit, 'the page submits the form by itself (form_post script or onload)');
+  return { params, form };
+}
+
+/** The callback a relying party receives from a form_post page: a POST Request openid-client accepts. */
+export function formPostCallback(redirectUri, params) {
+  return new Request(redirectUri, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: params.toString(),
+  });
+}
+
+/**
+ * Sends `req` from `browser` expecting the form_post page with no page
+ * before it (prompt=none, an existing session; or an error answered at
+ * once). Returns readFormPost()'s result.
+ */
+export async function silentFormPost(t, browser, req) {
+  const from = browser.history.length;
+  const res = await browser.follow(await browser.get(req.url.href), req.redirectUri);
+  assert.ok(!isRedirect(res), `no redirect to the client with response_mode=form_post (got ${res.status} ${res.location})`);
+  const before = browser.history.slice(from, -1).filter((r) => !isRedirect(r));
+  assert.equal(before.length, 0, `no other page before the form_post page:\n${browser.trace()}`);
+  return readFormPost(t, res, req.redirectUri);
 }

@@ -54,6 +54,9 @@ export const CLIENTS = {
   oidfRs256: { id: required('TRAME_E2E_OIDF_RS256_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_RS256_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI, idTokenAlg: 'RS256' },
   // --userinfo-alg RS256 (oidcc-userinfo-rs256)
   oidfUserinfoRs256: { id: required('TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_USERINFO_RS256_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI, userinfoAlg: 'RS256' },
+  // oidf-client's set-up plus a registered post-logout redirect URI (the
+  // RP-Initiated Logout plan's static client)
+  oidfLogout: { id: required('TRAME_E2E_OIDF_LOGOUT_CLIENT_ID'), secret: required('TRAME_E2E_OIDF_LOGOUT_CLIENT_SECRET'), auth: 'client_secret_basic', redirectUri: REDIRECT_URI, postLogoutRedirectUri: POST_LOGOUT_REDIRECT_URI },
 };
 
 function clientAuth(c, secret) {
