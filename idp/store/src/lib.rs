@@ -22,7 +22,7 @@ pub use repo::grants::{Grant, NewGrant, RefreshOutcome};
 pub use repo::keys::{KeyInfo, KeyStatus, TenantKeys};
 pub use repo::account::{AccountSession, Invitation, SecondFactor};
 pub use repo::passkeys::{NewPasskey, Passkey};
-pub use repo::users::NewUser;
+pub use repo::users::{Account, NewUser};
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use sea_orm_migration::MigratorTrait;

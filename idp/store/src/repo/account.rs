@@ -3,11 +3,11 @@
 //! browser sessions the person can see and end, and invitations.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 use trame_core::user::UserProfile;
 use zeroize::Zeroizing;
 
-use super::users::to_domain as user_to_domain;
+use super::users::{to_domain as user_to_domain, user_row};
 use super::{json_list, parse_list};
 use crate::entity::{account_session, invitation, recovery_code, user};
 use crate::{Result, Store, StoreError};
@@ -41,24 +41,46 @@ fn totp_aad(user_id: &str) -> Vec<u8> {
     format!("totp:{user_id}").into_bytes()
 }
 
+/// Records recovery codes (their digests) for a user, inside the caller's
+/// transaction.
+pub(crate) async fn insert_recovery_codes(db: &impl ConnectionTrait, tenant_id: &str, user_id: &str, digests: &[String], now: i64) -> Result<()> {
+    for d in digests {
+        recovery_code::ActiveModel {
+            digest: Set(d.clone()),
+            tenant_id: Set(tenant_id.to_owned()),
+            user_id: Set(user_id.to_owned()),
+            created_at: Set(now),
+            used_at: Set(None),
+        }
+        .insert(db)
+        .await
+        .map_err(StoreError::Db)?;
+    }
+    Ok(())
+}
+
+/// Uses an invitation if it is unused and unexpired (a conditional update:
+/// one account per invitation), on the caller's connection or transaction.
+pub(crate) async fn use_invitation_in(db: &impl ConnectionTrait, tenant_id: &str, digest: &str, now: i64) -> Result<bool> {
+    let r = invitation::Entity::update_many()
+        .col_expr(invitation::Column::UsedAt, Expr::value(now))
+        .filter(invitation::Column::TenantId.eq(tenant_id))
+        .filter(invitation::Column::Digest.eq(digest))
+        .filter(invitation::Column::UsedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await
+        .map_err(StoreError::Db)?;
+    Ok(r.rows_affected == 1)
+}
+
 impl Store {
     async fn update_user(&self, tenant_id: &str, user_id: &str, f: impl FnOnce(&mut user::ActiveModel)) -> Result<()> {
-        let row = user::Entity::find_by_id(user_id.to_owned())
-            .filter(user::Column::TenantId.eq(tenant_id))
-            .one(&self.db)
-            .await
-            .map_err(StoreError::Db)?
-            .ok_or_else(|| StoreError::NotFound("user".into()))?;
+        let row = user_row(&self.db, tenant_id, user_id).await?.ok_or_else(|| StoreError::NotFound("user".into()))?;
         let mut am: user::ActiveModel = row.into();
         f(&mut am);
         am.update(&self.db).await.map_err(StoreError::Db)?;
         Ok(())
-    }
-
-    /// The user's password hash (`None`: a passwordless account).
-    pub async fn password_hash_of(&self, tenant_id: &str, user_id: &str) -> Result<Option<String>> {
-        let row = user::Entity::find_by_id(user_id.to_owned()).filter(user::Column::TenantId.eq(tenant_id)).one(&self.db).await.map_err(StoreError::Db)?;
-        Ok(row.and_then(|u| u.password_hash))
     }
 
     /// Sets (`Some`) or removes (`None`) the password. Removing it is
@@ -114,12 +136,7 @@ impl Store {
     }
 
     pub async fn second_factor_of(&self, tenant_id: &str, user_id: &str) -> Result<SecondFactor> {
-        let row = user::Entity::find_by_id(user_id.to_owned())
-            .filter(user::Column::TenantId.eq(tenant_id))
-            .one(&self.db)
-            .await
-            .map_err(StoreError::Db)?
-            .ok_or_else(|| StoreError::NotFound("user".into()))?;
+        let row = user_row(&self.db, tenant_id, user_id).await?.ok_or_else(|| StoreError::NotFound("user".into()))?;
         let totp_secret = match row.totp_secret_sealed {
             Some(s) => Some(self.master_key.open(&s, &totp_aad(user_id))?),
             None => None,
@@ -153,18 +170,7 @@ impl Store {
             .exec(&txn)
             .await
             .map_err(StoreError::Db)?;
-        for d in digests {
-            recovery_code::ActiveModel {
-                digest: Set(d.clone()),
-                tenant_id: Set(tenant_id.to_owned()),
-                user_id: Set(user_id.to_owned()),
-                created_at: Set(now),
-                used_at: Set(None),
-            }
-            .insert(&txn)
-            .await
-            .map_err(StoreError::Db)?;
-        }
+        insert_recovery_codes(&txn, tenant_id, user_id, digests, now).await?;
         txn.commit().await.map_err(StoreError::Db)
     }
 
@@ -281,15 +287,6 @@ impl Store {
     /// Marks an invitation used; false when it was already used or expired
     /// (a conditional update: one account per invitation).
     pub async fn use_invitation(&self, tenant_id: &str, digest: &str, now: i64) -> Result<bool> {
-        let r = invitation::Entity::update_many()
-            .col_expr(invitation::Column::UsedAt, Expr::value(now))
-            .filter(invitation::Column::TenantId.eq(tenant_id))
-            .filter(invitation::Column::Digest.eq(digest))
-            .filter(invitation::Column::UsedAt.is_null())
-            .filter(invitation::Column::ExpiresAt.gt(now))
-            .exec(&self.db)
-            .await
-            .map_err(StoreError::Db)?;
-        Ok(r.rows_affected == 1)
+        use_invitation_in(&self.db, tenant_id, digest, now).await
     }
 }

@@ -8,9 +8,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use trame_core::crypto::{b64url, b64url_decode};
 use trame_core::user::UserProfile;
 
-use super::users::{conflict_name, new_user_row, to_domain as user_to_domain};
+use super::account::{insert_recovery_codes, use_invitation_in};
+use super::users::{conflict_name, new_user_row, to_domain as user_to_domain, user_row};
 use super::{json_list, new_id, parse_list};
-use crate::entity::{invitation, passkey, recovery_code, user};
+use crate::entity::passkey;
 use crate::repo::NewUser;
 use crate::{Result, Store, StoreError};
 
@@ -119,33 +120,13 @@ impl Store {
         let user_row = new_user_row(tenant_id, new, now)?;
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         if let Some(digest) = invitation {
-            let r = invitation::Entity::update_many()
-                .col_expr(invitation::Column::UsedAt, Expr::value(now))
-                .filter(invitation::Column::TenantId.eq(tenant_id))
-                .filter(invitation::Column::Digest.eq(digest))
-                .filter(invitation::Column::UsedAt.is_null())
-                .filter(invitation::Column::ExpiresAt.gt(now))
-                .exec(&txn)
-                .await
-                .map_err(StoreError::Db)?;
-            if r.rows_affected != 1 {
+            if !use_invitation_in(&txn, tenant_id, digest, now).await? {
                 return Err(StoreError::Invalid("the invitation is used or expired".into()));
             }
         }
         let u = user_row.insert(&txn).await.map_err(|e| StoreError::from_db(e, name))?;
         row(tenant_id, &u.id, key, now).insert(&txn).await.map_err(|e| StoreError::from_db(e, PASSKEY_CONFLICT))?;
-        for d in recovery_digests {
-            recovery_code::ActiveModel {
-                digest: Set(d.clone()),
-                tenant_id: Set(tenant_id.to_owned()),
-                user_id: Set(u.id.clone()),
-                created_at: Set(now),
-                used_at: Set(None),
-            }
-            .insert(&txn)
-            .await
-            .map_err(StoreError::Db)?;
-        }
+        insert_recovery_codes(&txn, tenant_id, &u.id, recovery_digests, now).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         Ok(user_to_domain(&u))
     }
@@ -221,12 +202,7 @@ impl Store {
             .count(&txn)
             .await
             .map_err(StoreError::Db)?;
-        let has_password = user::Entity::find_by_id(user_id.to_owned())
-            .filter(user::Column::TenantId.eq(tenant_id))
-            .one(&txn)
-            .await
-            .map_err(StoreError::Db)?
-            .is_some_and(|u| u.password_hash.is_some());
+        let has_password = user_row(&txn, tenant_id, user_id).await?.is_some_and(|u| u.password_hash.is_some());
         if count <= 1 && !has_password && !allow_last {
             return Err(StoreError::Invalid("this passkey is the last way to sign in".into()));
         }

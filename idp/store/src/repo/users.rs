@@ -1,4 +1,4 @@
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use trame_core::user::UserProfile;
 
 use super::new_id;
@@ -32,6 +32,27 @@ pub(crate) fn to_domain(m: &user::Model) -> UserProfile {
         locale: None,
         updated_at: m.updated_at,
     }
+}
+
+/// A user with what signing in needs to know besides the profile.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub profile: UserProfile,
+    /// An argon2id PHC string; `None` for a passwordless account.
+    pub password_hash: Option<String>,
+    /// Whether a TOTP second factor is set (the secret stays sealed).
+    pub has_totp: bool,
+}
+
+impl Account {
+    fn of(m: user::Model) -> Self {
+        Self { profile: to_domain(&m), has_totp: m.totp_secret_sealed.is_some(), password_hash: m.password_hash }
+    }
+}
+
+/// The user row with this id in this tenant.
+pub(crate) async fn user_row(db: &impl ConnectionTrait, tenant_id: &str, id: &str) -> Result<Option<user::Model>> {
+    user::Entity::find_by_id(id.to_owned()).filter(user::Column::TenantId.eq(tenant_id)).one(db).await.map_err(StoreError::Db)
 }
 
 /// Usernames are unique without regard to case.
@@ -85,24 +106,25 @@ impl Store {
         Ok(rows.iter().map(to_domain).collect())
     }
 
-    /// The user and their password hash, for sign-in.
-    pub async fn user_for_sign_in(&self, tenant_id: &str, username: &str) -> Result<Option<(UserProfile, Option<String>)>> {
+    /// The account behind a username, for sign-in: one read gives what
+    /// the password step and the decision about a second step need.
+    pub async fn user_for_sign_in(&self, tenant_id: &str, username: &str) -> Result<Option<Account>> {
         let row = user::Entity::find()
             .filter(user::Column::TenantId.eq(tenant_id))
             .filter(user::Column::UsernameKey.eq(username_key(username)))
             .one(&self.db)
             .await
             .map_err(StoreError::Db)?;
-        Ok(row.map(|m| (to_domain(&m), m.password_hash)))
+        Ok(row.map(Account::of))
+    }
+
+    /// The account behind a user id (the account page's one read).
+    pub async fn account(&self, tenant_id: &str, id: &str) -> Result<Option<Account>> {
+        Ok(user_row(&self.db, tenant_id, id).await?.map(Account::of))
     }
 
     pub async fn user_by_id(&self, tenant_id: &str, id: &str) -> Result<Option<UserProfile>> {
-        let row = user::Entity::find_by_id(id.to_owned())
-            .filter(user::Column::TenantId.eq(tenant_id))
-            .one(&self.db)
-            .await
-            .map_err(StoreError::Db)?;
-        Ok(row.as_ref().map(to_domain))
+        Ok(user_row(&self.db, tenant_id, id).await?.as_ref().map(to_domain))
     }
 
     pub async fn set_password_hash(&self, tenant_id: &str, username: &str, hash: &str, now: i64) -> Result<()> {

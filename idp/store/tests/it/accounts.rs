@@ -33,7 +33,7 @@ backend_test!(sign_up_is_all_or_nothing(be, b) {
     assert_eq!(keys[0].credential_id, b"cred-1", "{b}");
     assert_eq!(keys[0].aaguid, [7; 16], "{b}");
     assert_eq!(s.recovery_codes_left(&t.id, &u.id).await.unwrap(), 2, "{b}");
-    assert!(s.password_hash_of(&t.id, &u.id).await.unwrap().is_none(), "{b}: passwordless");
+    assert!(s.account(&t.id, &u.id).await.unwrap().unwrap().password_hash.is_none(), "{b}: passwordless");
 
     // A replayed registration (same credential id) creates nothing.
     let users = s.list_users(&t.id).await.unwrap().len();
@@ -112,6 +112,7 @@ backend_test!(totp_secret_is_sealed_and_steps_used_once(be, b) {
     let u = s.create_user(&t.id, new_user("hugo"), T0).await.unwrap();
     assert!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_secret.is_none(), "{b}");
     s.set_totp_secret(&t.id, &u.id, Some(b"0123456789abcdefghij"), T0).await.unwrap();
+    assert!(s.account(&t.id, &u.id).await.unwrap().unwrap().has_totp, "{b}");
     let conn = raw(&be.db).await;
     let stored = query_strings(&conn, "SELECT totp_secret_sealed FROM users WHERE username = 'hugo'", 1).await;
     assert!(!stored[0][0].contains("0123456789"), "{b}: sealed at rest");
@@ -121,6 +122,7 @@ backend_test!(totp_secret_is_sealed_and_steps_used_once(be, b) {
     assert!(!s.claim_totp_step(&t.id, &u.id, 99).await.unwrap(), "{b}: an earlier step");
     assert!(s.claim_totp_step(&t.id, &u.id, 101).await.unwrap(), "{b}");
     s.set_totp_secret(&t.id, &u.id, None, T0).await.unwrap();
+    assert!(!s.account(&t.id, &u.id).await.unwrap().unwrap().has_totp, "{b}");
     assert!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_secret.is_none(), "{b}");
 });
 

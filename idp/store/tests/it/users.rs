@@ -3,7 +3,7 @@
 
 
 use crate::common::*;
-use trame_store::{NewUser, StoreError};
+use trame_store::{Account, NewUser, StoreError};
 
 fn user(name: &str) -> NewUser {
     NewUser {
@@ -32,7 +32,7 @@ backend_test!(create_and_read(be, b) {
 
     // Sign-in finds the user whatever the case, with the hash.
     for name in ["Alice", "alice", "ALICE", " alice "] {
-        let (p, hash) = s.user_for_sign_in(&t.id, name).await.unwrap().unwrap_or_else(|| panic!("{b}: sign-in as {name:?}"));
+        let Account { profile: p, password_hash: hash, .. } = s.user_for_sign_in(&t.id, name).await.unwrap().unwrap_or_else(|| panic!("{b}: sign-in as {name:?}"));
         assert_eq!(p.id, u.id, "{b}");
         assert_eq!(hash.as_deref(), Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"), "{b}");
     }
@@ -40,7 +40,7 @@ backend_test!(create_and_read(be, b) {
 
     // A user without a password.
     let bob = s.create_user(&t.id, NewUser { username: "bob".into(), ..Default::default() }, T0).await.unwrap();
-    let (p, hash) = s.user_for_sign_in(&t.id, "bob").await.unwrap().unwrap();
+    let Account { profile: p, password_hash: hash, .. } = s.user_for_sign_in(&t.id, "bob").await.unwrap().unwrap();
     assert_eq!(p.id, bob.id, "{b}");
     assert_eq!(hash, None, "{b}");
     assert_eq!(p.email, None, "{b}");
@@ -75,7 +75,7 @@ backend_test!(set_password_hash(be, b) {
     let z = tenant(s, "ville-z").await;
     s.create_user(&t.id, user("Alice"), T0).await.unwrap();
     s.set_password_hash(&t.id, "ALICE", "$argon2id$new", T0 + 60).await.unwrap();
-    let (p, hash) = s.user_for_sign_in(&t.id, "alice").await.unwrap().unwrap();
+    let Account { profile: p, password_hash: hash, .. } = s.user_for_sign_in(&t.id, "alice").await.unwrap().unwrap();
     assert_eq!(hash.as_deref(), Some("$argon2id$new"), "{b}");
     assert_eq!(p.updated_at, T0 + 60, "{b}");
 
@@ -83,7 +83,7 @@ backend_test!(set_password_hash(be, b) {
     assert!(matches!(e, StoreError::NotFound(_)), "{b}: unknown user gave {e:?}");
     let e = s.set_password_hash(&z.id, "alice", "x", T0).await.unwrap_err();
     assert!(matches!(e, StoreError::NotFound(_)), "{b}: another tenant's user gave {e:?}");
-    assert_eq!(s.user_for_sign_in(&t.id, "alice").await.unwrap().unwrap().1.as_deref(), Some("$argon2id$new"), "{b}");
+    assert_eq!(s.user_for_sign_in(&t.id, "alice").await.unwrap().unwrap().password_hash.as_deref(), Some("$argon2id$new"), "{b}");
 });
 
 backend_test!(users_are_scoped_to_their_tenant(be, b) {

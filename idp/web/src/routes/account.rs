@@ -96,10 +96,9 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
         Err(redirect) => return Ok(redirect),
     };
     let t = &tenant.tenant;
-    let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
+    let account = state.store.account(&t.id, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
+    let (user, has_password, has_totp) = (account.profile, account.password_hash.is_some(), account.has_totp);
     let passkeys = state.store.passkeys_of(&t.id, &s.user_id).await.html_err()?;
-    let has_password = state.store.password_hash_of(&t.id, &s.user_id).await.html_err()?.is_some();
-    let has_totp = state.store.second_factor_of(&t.id, &s.user_id).await.html_err()?.totp_secret.is_some();
     let codes_left = state.store.recovery_codes_left(&t.id, &s.user_id).await.html_err()?;
     let sessions = state.store.account_sessions(&t.id, &s.user_id, state.now()).await.html_err()?;
     let only_way = passkeys.len() == 1 && !has_password;
@@ -297,7 +296,7 @@ pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, heade
         state.store.set_totp_secret(&t.id, &s.user_id, None, state.now()).await.html_err()?;
         return Ok(back(&tenant, "totp-disabled"));
     }
-    if state.store.password_hash_of(&t.id, &s.user_id).await.html_err()?.is_none() {
+    if state.store.account(&t.id, &s.user_id).await.html_err()?.is_none_or(|a| a.password_hash.is_none()) {
         // A second factor belongs to password accounts; passkeys already
         // are two factors.
         return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));

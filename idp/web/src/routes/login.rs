@@ -93,10 +93,10 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     let found = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()? };
     // Always run one argon2 verification, so an unknown user costs the same
     // time as a wrong password. It is CPU-bound: keep it off the reactor.
-    let stored = found.as_ref().and_then(|(_, h)| h.clone());
+    let stored = found.as_ref().and_then(|a| a.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || password::verify(&password, stored.as_deref())).await.unwrap_or(false);
     let user = match (ok, found) {
-        (true, Some((user, _))) => user,
+        (true, Some(account)) => account,
         _ => {
             throttle::record_failure(&state, &t.id, &username, ip).await?;
             tracing::info!(tenant = %t.slug, outcome = "failure", method = "pwd", "sign-in");
@@ -106,7 +106,9 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     throttle::clear_account(&state, &t.id, &username).await?;
 
     // A password account with TOTP goes on to the second step.
-    if state.store.second_factor_of(&t.id, &user.id).await.html_err()?.totp_secret.is_some() {
+    let has_totp = user.has_totp;
+    let user = user.profile;
+    if has_totp {
         tracing::info!(tenant = %t.slug, outcome = "second-factor", method = "pwd", "sign-in");
         ia.pending_user = Some(user.id.clone());
         interaction::save(&state, &id, &ia).await?;

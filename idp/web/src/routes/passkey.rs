@@ -58,7 +58,7 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
             // Username first: the allow list names the user's passkeys. An
             // unknown user gets a stable made-up credential id, so the
             // answer does not tell whether the account exists.
-            let user = if name.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, name).await.json_err()?.map(|(u, _)| u) };
+            let user = if name.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, name).await.json_err()?.map(|a| a.profile) };
             let mut allow = Vec::new();
             if let Some(u) = &user {
                 for p in state.store.passkeys_of(&t.id, &u.id).await.json_err()? {

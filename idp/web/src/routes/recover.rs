@@ -67,7 +67,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
             if throttle::is_blocked(&state, &t.id, &username, ip).await? {
                 return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
             }
-            let user = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()?.map(|(u, _)| u) };
+            let user = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()?.map(|a| a.profile) };
             let code = recovery::normalize(&get("code"));
             let ok = match (&user, &code) {
                 (Some(u), Some(c)) => state.store.use_recovery_code(&t.id, &u.id, &recovery::digest(c), state.now()).await.html_err()?,

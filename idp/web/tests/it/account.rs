@@ -218,7 +218,7 @@ backend_test!(async fn e_mail_verification_and_recovery_by_link(env) {
     assert_eq!(b.post_json("/signup/finish", &json!({ "csrf": csrf, "credential": credential })).await.status, StatusCode::OK);
     let links = mailed_links(&outbox.path, "/verify-email?token=");
     assert_eq!(links.len(), 1, "one verification mail");
-    let user = || async { env.state.store.user_for_sign_in(&env.tenant.id, "fanny").await.unwrap().unwrap().0 };
+    let user = || async { env.state.store.user_for_sign_in(&env.tenant.id, "fanny").await.unwrap().unwrap().profile };
     assert!(!user().await.email_verified);
     let r = b.get(&links[0]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

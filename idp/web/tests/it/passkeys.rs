@@ -101,7 +101,7 @@ backend_test!(async fn sign_up_then_sign_in_with_the_passkey_alone(env) {
     let amr: Vec<&str> = claims["amr"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(amr, ["swk", "user", "mfa"]);
     assert_eq!(claims["acr"], "eidas2");
-    let passkeys = env.state.store.passkeys_of(&env.tenant.id, &env.state.store.user_for_sign_in(&env.tenant.id, "camille").await.unwrap().unwrap().0.id).await.unwrap();
+    let passkeys = env.state.store.passkeys_of(&env.tenant.id, &env.state.store.user_for_sign_in(&env.tenant.id, "camille").await.unwrap().unwrap().profile.id).await.unwrap();
     assert!(passkeys[0].last_used_at.is_some());
 });
 
@@ -144,7 +144,7 @@ async fn refused_sign_in_with(env: &Env, error: &str, answer: impl AsyncFnOnce(&
     let mut auth = SoftAuthenticator::new();
     let mut b = env.browser();
     assert_eq!(sign_up(&mut b, &mut auth, "eli").await.status, StatusCode::OK);
-    let user = env.state.store.user_for_sign_in(&env.tenant.id, "eli").await.unwrap().unwrap().0;
+    let user = env.state.store.user_for_sign_in(&env.tenant.id, "eli").await.unwrap().unwrap().profile;
     let before = env.state.store.passkeys_of(&env.tenant.id, &user.id).await.unwrap();
     let mut b2 = env.browser();
     let (ia, csrf) = login_fields(&mut b2, &basic_params("openid")).await;
