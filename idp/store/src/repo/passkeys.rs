@@ -119,10 +119,10 @@ impl Store {
         let name = conflict_name(&new.username);
         let user_row = new_user_row(tenant_id, new, now)?;
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
-        if let Some(digest) = invitation {
-            if !use_invitation_in(&txn, tenant_id, digest, now).await? {
-                return Err(StoreError::Invalid("the invitation is used or expired".into()));
-            }
+        if let Some(digest) = invitation
+            && !use_invitation_in(&txn, tenant_id, digest, now).await?
+        {
+            return Err(StoreError::Invalid("the invitation is used or expired".into()));
         }
         let u = user_row.insert(&txn).await.map_err(|e| StoreError::from_db(e, name))?;
         row(tenant_id, &u.id, key, now).insert(&txn).await.map_err(|e| StoreError::from_db(e, PASSKEY_CONFLICT))?;
