@@ -85,6 +85,29 @@ pub async fn take(state: &AppState, tenant: &Tenant, headers: &HeaderMap, challe
     Ok(c)
 }
 
+/// Finishes a registration ceremony (sign-up or a passkey added to an
+/// account): takes the state the browser's answer belongs to, checks that
+/// the ceremony was started for what `accept` expects, and verifies the
+/// answer. `what` names the ceremony in the logs.
+pub async fn finish_registration(
+    state: &AppState,
+    tenant: &Tenant,
+    headers: &HeaderMap,
+    credential: &serde_json::Value,
+    what: &'static str,
+    accept: impl FnOnce(&Purpose) -> bool,
+) -> ApiResult<(Purpose, webauthn::NewPasskey)> {
+    let raw = serde_json::to_vec(credential).expect("a JSON value serializes");
+    let challenge = webauthn::registration_challenge(&raw).map_err(|e| refused(tenant, what, &e))?;
+    let c = take(state, tenant, headers, &challenge).await?;
+    if !accept(&c.purpose) {
+        return Err(refused(tenant, what, &webauthn::CeremonyError::WrongCeremony));
+    }
+    let rp = relying_party(tenant)?;
+    let key = webauthn::finish_registration(&rp, &c.state(), &raw).map_err(|e| refused(tenant, what, &e))?;
+    Ok((c.purpose, key))
+}
+
 /// A refused ceremony, logged with its reason (never the payload).
 pub fn refused(tenant: &Tenant, what: &'static str, e: &webauthn::CeremonyError) -> ApiError {
     tracing::info!(tenant = %tenant.slug, outcome = "failure", method = "passkey", reason = e.code(), "{what}");

@@ -16,6 +16,7 @@ mod headers;
 mod i18n;
 mod interaction;
 pub mod mail;
+mod mail_link;
 mod render;
 mod routes;
 mod session;

@@ -17,7 +17,7 @@ use trame_store::StoreError;
 
 use super::authorize::see_other;
 use super::passkey::json_body;
-use super::signup::{send_verification, to_new_passkey};
+use super::signup::{send_verification, to_new_passkey, valid_email};
 use crate::ceremony::{self, Purpose};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
@@ -184,17 +184,8 @@ pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, he
     let req: FinishRequest = json_body(&body)?;
     let s = json_session(&state, &tenant, &headers, &req.csrf).await?;
     let t = &tenant.tenant;
-    let raw = serde_json::to_vec(&req.credential).expect("a JSON value serializes");
-    let challenge = webauthn::registration_challenge(&raw).map_err(|e| ceremony::refused(t, "passkey registration", &e))?;
-    let c = ceremony::take(&state, t, &headers, &challenge).await?;
-    let Purpose::AddPasskey { user_id } = &c.purpose else {
-        return Err(ceremony::refused(t, "passkey registration", &webauthn::CeremonyError::WrongCeremony));
-    };
-    if *user_id != s.user_id {
-        return Err(ceremony::refused(t, "passkey registration", &webauthn::CeremonyError::WrongCeremony));
-    }
-    let rp = ceremony::relying_party(t)?;
-    let key = webauthn::finish_registration(&rp, &c.state(), &raw).map_err(|e| ceremony::refused(t, "passkey registration", &e))?;
+    let for_this_user = |p: &Purpose| matches!(p, Purpose::AddPasskey { user_id } if *user_id == s.user_id);
+    let (_, key) = ceremony::finish_registration(&state, t, &headers, &req.credential, "passkey registration", for_this_user).await?;
     match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey(key), state.now()).await {
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "conflict", "this passkey is already registered")),
@@ -345,7 +336,7 @@ pub async fn email(State(state): State<AppState>, tenant: TenantCtx, headers: He
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let t = &tenant.tenant;
     let addr = single(&f, "email").ok().flatten().unwrap_or_default().trim().to_owned();
-    if addr.len() > 254 || addr.parse::<lettre::Address>().is_err() {
+    if !valid_email(&addr) {
         return Ok(back(&tenant, "email-invalid"));
     }
     state.store.set_email(&t.id, &s.user_id, Some(&addr), false, state.now()).await.html_err()?;

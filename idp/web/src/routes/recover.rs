@@ -10,11 +10,11 @@ use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
 use trame_core::assurance::{self, Method};
-use trame_core::crypto::{random_token, secret_digest};
 use trame_core::{lifetimes, recovery};
 
 use super::authorize::see_other;
 use crate::error::{ApiError, ApiResult, OrApi};
+use crate::mail_link;
 use crate::extract::{ClientIp, FormParams, single};
 use crate::render::lang_of;
 use crate::routes::with_cookie;
@@ -93,9 +93,8 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
             }
             throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await?;
             if let Some(user) = state.store.user_by_verified_email(&t.id, &addr).await.html_err()? {
-                let token = random_token(state.rng.as_ref());
-                let record = json!({ "tenant": t.id, "user": user.id }).to_string();
-                state.ephemeral.put(&format!("rec:{}", secret_digest(&token)), &record, lifetimes::RECOVERY_LINK).await.html_err()?;
+                let record = json!({ "user": user.id });
+                let token = mail_link::issue(&state, t, "rec", record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await.html_err()?;
                 let link = t.issuer.endpoint(&format!("/recover/email?token={token}"));
                 let body = format!(
                     "Bonjour,\n\nPour retrouver l'accès à votre compte {name}, ouvrez ce lien dans les 30 minutes :\n{link}\n\nTo recover your {name} account, open this link within 30 minutes:\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre compte reste protégé.\n",
@@ -142,14 +141,9 @@ pub async fn email_confirm(State(state): State<AppState>, tenant: TenantCtx, hea
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
-    let token = get("token");
-    if token.len() != 43 {
-        return Err(invalid());
-    }
-    let raw = state.ephemeral.take(&format!("rec:{}", secret_digest(&token))).await.html_err()?.ok_or_else(invalid)?;
-    let v: serde_json::Value = serde_json::from_str(&raw).map_err(|_| invalid())?;
-    match (v["tenant"].as_str(), v["user"].as_str()) {
-        (Some(tid), Some(uid)) if tid == t.id => recovered(&state, &tenant, &headers, uid).await,
-        _ => Err(invalid()),
+    let v = mail_link::redeem(&state, t, "rec", &get("token")).await?.ok_or_else(invalid)?;
+    match v.get("user").and_then(|u| u.as_str()) {
+        Some(uid) => recovered(&state, &tenant, &headers, uid).await,
+        None => Err(invalid()),
     }
 }

@@ -12,7 +12,7 @@ use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
 use trame_core::assurance::{self, Method};
-use trame_core::crypto::{random_token, secret_digest};
+use trame_core::crypto::secret_digest;
 use trame_core::tenant::{Registration, Tenant};
 use trame_core::{aaguid, lifetimes, recovery};
 use trame_store::{NewPasskey, NewUser, StoreError};
@@ -22,6 +22,7 @@ use crate::ceremony::{self, Purpose};
 use crate::extract::ClientIp;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::interaction;
+use crate::mail_link;
 use crate::render::lang_of;
 use crate::routes::with_cookie;
 use crate::session;
@@ -103,7 +104,7 @@ fn valid_username(u: &str) -> bool {
     (2..=64).contains(&u.chars().count()) && !u.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-fn valid_email(e: &str) -> bool {
+pub fn valid_email(e: &str) -> bool {
     e.len() <= 254 && e.parse::<lettre::Address>().is_ok()
 }
 
@@ -169,14 +170,10 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     if !session::check_page_csrf(t, &headers, &req.csrf) {
         return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
     }
-    let raw = serde_json::to_vec(&req.credential).expect("a JSON value serializes");
-    let challenge = webauthn::registration_challenge(&raw).map_err(|e| ceremony::refused(t, "passkey sign-up", &e))?;
-    let c = ceremony::take(&state, t, &headers, &challenge).await?;
-    let Purpose::SignUp { interaction: ia_id, user_id, username, email, invitation } = c.purpose.clone() else {
+    let (purpose, key) = ceremony::finish_registration(&state, t, &headers, &req.credential, "passkey sign-up", |p| matches!(p, Purpose::SignUp { .. })).await?;
+    let Purpose::SignUp { interaction: ia_id, user_id, username, email, invitation } = purpose else {
         return Err(ceremony::refused(t, "passkey sign-up", &webauthn::CeremonyError::WrongCeremony));
     };
-    let rp = ceremony::relying_party(t)?;
-    let key = webauthn::finish_registration(&rp, &c.state(), &raw).map_err(|e| ceremony::refused(t, "passkey sign-up", &e))?;
     let method = Method::Passkey { device_bound: !key.backup_eligible, user_verified: key.user_verified };
     let codes = recovery::generate(state.rng.as_ref(), lifetimes::RECOVERY_CODES);
     let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
@@ -204,31 +201,34 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let (_, cookie) = session::start(&state, t, &headers, &user.id, amr, acr.to_owned()).await.map_err(|_| refused("server_error", "the account exists: sign in"))?;
     let mut location = t.issuer.endpoint("/account");
     if let Some(id) = ia_id
-        && let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await {
-            // Below the level the service asked for (a tenant rule the new
-            // passkey does not meet): back to the sign-in page, which says
-            // why, rather than an error sent to the service.
-            let enough = ia.required_acr.as_ref().is_none_or(|r| assurance::satisfies(acr, std::slice::from_ref(r)));
-            if enough {
-                ia.login_at = Some(now);
-                interaction::save(&state, &id, &ia).await?;
-                location = t.issuer.endpoint(&format!("/login/continue?interaction={id}"));
-            } else {
-                location = t.issuer.endpoint(&format!("/login?interaction={id}"));
-            }
+        && let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await
+    {
+        // Below the level the service asked for (a tenant rule the new
+        // passkey does not meet): back to the sign-in page, which says
+        // why, rather than an error sent to the service.
+        let enough = ia.required_acr.as_ref().is_none_or(|r| assurance::satisfies(acr, std::slice::from_ref(r)));
+        if enough {
+            ia.login_at = Some(now);
+            interaction::save(&state, &id, &ia).await?;
+            location = t.issuer.endpoint(&format!("/login/continue?interaction={id}"));
+        } else {
+            location = t.issuer.endpoint(&format!("/login?interaction={id}"));
         }
+    }
     Ok(with_cookie(Json(json!({ "recovery_codes": codes, "location": location })).into_response(), Some(cookie)))
 }
 
 /// Mails a verification link; a failure is logged, not fatal: the address
 /// can be verified later from the account page.
 pub async fn send_verification(state: &AppState, t: &Tenant, user_id: &str, addr: &str) {
-    let token = random_token(state.rng.as_ref());
-    let record = json!({ "tenant": t.id, "user": user_id, "email": addr }).to_string();
-    if let Err(e) = state.ephemeral.put(&format!("ev:{}", secret_digest(&token)), &record, lifetimes::EMAIL_VERIFICATION).await {
-        tracing::warn!(error = %e, "e-mail verification not stored");
-        return;
-    }
+    let record = json!({ "user": user_id, "email": addr });
+    let token = match mail_link::issue(state, t, "ev", record.as_object().cloned().unwrap_or_default(), lifetimes::EMAIL_VERIFICATION).await {
+        Ok(token) => token,
+        Err(e) => {
+            tracing::warn!(error = %e, "e-mail verification not stored");
+            return;
+        }
+    };
     let link = t.issuer.endpoint(&format!("/verify-email?token={token}"));
     let body = format!(
         "Bonjour,\n\nPour confirmer votre adresse pour {name}, ouvrez ce lien :\n{link}\n\nTo confirm your address for {name}, open this link:\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
@@ -247,17 +247,10 @@ pub struct TokenQuery {
 pub async fn verify_email(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
     let t = &tenant.tenant;
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
-    if q.token.len() != 43 {
-        return Err(invalid());
-    }
     // Verification only proves control of the mailbox: taking the token
     // on GET is fine here (unlike recovery links, it signs nobody in).
-    let raw = state.ephemeral.take(&format!("ev:{}", secret_digest(&q.token))).await.html_err()?.ok_or_else(invalid)?;
-    let v: serde_json::Value = serde_json::from_str(&raw).map_err(|_| invalid())?;
-    let (Some(tid), Some(uid), Some(addr)) = (v["tenant"].as_str(), v["user"].as_str(), v["email"].as_str()) else { return Err(invalid()) };
-    if tid != t.id {
-        return Err(invalid());
-    }
+    let v = mail_link::redeem(&state, t, "ev", &q.token).await?.ok_or_else(invalid)?;
+    let (Some(uid), Some(addr)) = (v.get("user").and_then(|x| x.as_str()), v.get("email").and_then(|x| x.as_str())) else { return Err(invalid()) };
     let user = state.store.user_by_id(&t.id, uid).await.html_err()?.ok_or_else(invalid)?;
     if user.email.as_deref() != Some(addr) {
         return Err(invalid());

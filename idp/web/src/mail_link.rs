@@ -1,0 +1,35 @@
+//! One-time links sent by mail (e-mail verification, account recovery): a
+//! 256-bit token in the link; its record in the ephemeral store under the
+//! token's digest, with a TTL, bound to the tenant, taken on use.
+
+use serde_json::{Map, Value};
+use trame_core::crypto::{random_token, secret_digest};
+use trame_core::tenant::Tenant;
+use trame_store::EphemeralError;
+
+use crate::error::{ApiResult, OrApi};
+use crate::state::AppState;
+
+fn key(kind: &str, token: &str) -> String {
+    format!("{kind}:{}", secret_digest(token))
+}
+
+/// Stores `record` for a new link of this `kind` and tenant; returns the
+/// token to put in the link.
+pub async fn issue(state: &AppState, tenant: &Tenant, kind: &str, mut record: Map<String, Value>, ttl: i64) -> Result<String, EphemeralError> {
+    let token = random_token(state.rng.as_ref());
+    record.insert("tenant".into(), Value::String(tenant.id.clone()));
+    state.ephemeral.put(&key(kind, &token), &Value::Object(record).to_string(), ttl).await?;
+    Ok(token)
+}
+
+/// Takes the record of a link: `None` when the token is malformed, unknown,
+/// used, expired, or of another tenant.
+pub async fn redeem(state: &AppState, tenant: &Tenant, kind: &str, token: &str) -> ApiResult<Option<Map<String, Value>>> {
+    if token.len() != 43 {
+        return Ok(None);
+    }
+    let Some(raw) = state.ephemeral.take(&key(kind, token)).await.html_err()? else { return Ok(None) };
+    let record = serde_json::from_str::<Map<String, Value>>(&raw).ok();
+    Ok(record.filter(|r| r.get("tenant").and_then(Value::as_str) == Some(tenant.id.as_str())))
+}
