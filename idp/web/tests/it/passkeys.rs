@@ -385,3 +385,27 @@ backend_test!(async fn sign_up_below_the_required_level_goes_back_to_the_sign_in
     let r = b.get(&format!("/login/continue?interaction={ia}")).await;
     assert!(r.location().is_some_and(|l| l.contains("/login?interaction=")), "no code: {} {}", r.status, r.body);
 });
+
+backend_test!(async fn a_ceremony_is_finished_only_where_it_was_started(env) {
+    open_signup(&env).await;
+    let mut auth = SoftAuthenticator::new();
+    let mut b = env.browser();
+    assert_eq!(sign_up(&mut b, &mut auth, "nour").await.status, StatusCode::OK);
+    // A passkey being added to an account cannot create a new account.
+    let csrf = b.get("/account").await.input("csrf").unwrap();
+    let options = b.post_json("/account/passkeys/options", &json!({ "csrf": csrf })).await;
+    let mut other = SoftAuthenticator::new();
+    let credential = other.register(&options.json(), ORIGIN).await.unwrap();
+    let users = count_users(&env).await;
+    b.post_json("/signup/finish", &json!({ "csrf": csrf, "credential": credential })).await.assert_oauth(StatusCode::BAD_REQUEST, "wrong_ceremony");
+    assert_eq!(count_users(&env).await, users);
+    // A sign-in started for one pending sign-in cannot finish another.
+    let mut b2 = env.browser();
+    let (ia1, csrf1) = login_fields(&mut b2, &basic_params("openid")).await;
+    let options = b2.post_json("/passkey/options", &json!({ "interaction": ia1, "csrf": csrf1 })).await;
+    let credential = auth.sign_in(&options.json(), ORIGIN).await.unwrap();
+    let (ia2, csrf2) = login_fields(&mut b2, &basic_params("openid")).await;
+    let r = b2.post_json("/passkey/finish", &json!({ "interaction": ia2, "csrf": csrf2, "credential": credential })).await;
+    r.assert_oauth(StatusCode::BAD_REQUEST, "wrong_ceremony");
+    assert!(b2.cookie("trame_session").is_none());
+});
