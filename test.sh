@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: Rust unit and integration tests (SQLite and
 # PostgreSQL + Redis), then the end-to-end suite in conformance/ against the
-# release binary, on the embedded defaults and on PostgreSQL + Redis.
+# release binary, on the embedded defaults and on PostgreSQL + Redis; then
+# the deployment files under ops/ (ops/validate.sh).
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), Redis on
 # 127.0.0.1:6379, Node.js 20+ and npm; `.ci/run` installs and starts them on a
@@ -33,6 +34,7 @@ fi
 step "cargo test" cargo test --release --workspace
 step "conformance (embedded)" conformance/run.sh target/release/trame embedded
 step "conformance (postgres + redis)" conformance/run.sh target/release/trame postgres
+step "ops validation" ops/validate.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}" >&2
