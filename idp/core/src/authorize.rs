@@ -217,7 +217,9 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
     let max_age = match get("max_age") {
         None => None,
         Some(s) => Some(s.parse::<i64>().ok().filter(|v| *v >= 0).ok_or_else(|| RedirectError::invalid("max_age must be a non-negative integer"))?),
-    };
+    }
+    // OIDC Registration §2: the registered defaults stand in for absent values.
+    .or(client.default_max_age.map(i64::from));
     let claims = match get("claims") {
         None => ClaimsRequest::default(),
         Some(c) => ClaimsRequest::parse(c).map_err(|e| RedirectError::invalid(e.to_string()))?,
@@ -238,7 +240,10 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
         max_age,
         login_hint: get("login_hint").map(str::to_owned),
         ui_locales: words("ui_locales"),
-        acr_values: words("acr_values"),
+        acr_values: match words("acr_values") {
+            v if v.is_empty() => client.default_acr_values.clone(),
+            v => v,
+        },
         claims,
         id_token_hint: get("id_token_hint").map(str::to_owned),
     })
@@ -266,31 +271,22 @@ mod tests {
     use super::*;
     use crate::client::{AuthMethod, PkcePolicy};
     use crate::ids::ClientId;
-    use crate::keys::Alg;
-    use crate::subject::SubjectType;
 
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     fn client(method: AuthMethod, pkce: PkcePolicy) -> Client {
-        Client {
-            id: ClientId::parse("rp").unwrap(),
-            tenant_id: "t".into(),
-            name: None,
-            secret_digest: None,
-            auth_method: method,
-            redirect_uris: vec![RedirectUri::parse("https://rp.example/cb").unwrap()],
-            post_logout_redirect_uris: vec![],
-            grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-            scopes: Scopes::parse("openid profile email offline_access").unwrap(),
-            subject_type: SubjectType::Public,
-            sector_identifier: None,
-            pkce,
-            skip_consent: false,
-            id_token_alg: Alg::ES256,
-            userinfo_alg: None,
-            jwks_uri: None,
-            jwks: None,
-        }
+        let req = crate::registration::ClientRequest {
+            redirect_uris: vec!["https://rp.example/cb".into()],
+            grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
+            scope: Some("openid profile email offline_access".into()),
+            token_endpoint_auth_method: Some(method.as_str().into()),
+            subject_type: Some("public".into()),
+            id_token_signed_response_alg: Some("ES256".into()),
+            pkce: Some(pkce),
+            ..Default::default()
+        };
+        let settings = crate::registration::validate(req, &crate::registration::Rules::dynamic(pkce)).unwrap();
+        Client { id: ClientId::parse("rp").unwrap(), tenant_id: "t".into(), secret_digest: None, registration_token_digest: None, settings }
     }
 
     fn params(extra: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -340,6 +336,17 @@ mod tests {
         assert_eq!(r.max_age, Some(0));
         assert_eq!(r.ui_locales, vec!["en", "fr"]);
         assert_eq!(r.reply.response_mode, ResponseMode::Query);
+    }
+
+    #[test]
+    fn registered_defaults_stand_in_for_absent_max_age_and_acr_values() {
+        let mut c = client(AuthMethod::ClientSecretBasic, PkcePolicy::Required);
+        c.settings.default_max_age = Some(600);
+        c.settings.default_acr_values = vec!["eidas2".into()];
+        let r = run(&params(&[]), &c).unwrap();
+        assert_eq!((r.max_age, r.acr_values.clone()), (Some(600), vec!["eidas2".to_owned()]));
+        let r = run(&params(&[("max_age", "5"), ("acr_values", "eidas1")]), &c).unwrap();
+        assert_eq!((r.max_age, r.acr_values), (Some(5), vec!["eidas1".to_owned()]), "the request wins");
     }
 
     #[test]

@@ -54,13 +54,27 @@ impl GrantType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum PkcePolicy {
     /// Every authorization request must carry an S256 challenge.
+    #[default]
     Required,
     /// A confidential client may omit PKCE (legacy services); if it sends a
     /// challenge it is still enforced.
     Optional,
+}
+
+impl std::str::FromStr for PkcePolicy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::parse(s).ok_or_else(|| format!("'{s}' is not a PKCE policy (required optional)"))
+    }
+}
+
+impl std::fmt::Display for PkcePolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl PkcePolicy {
@@ -79,19 +93,44 @@ impl PkcePolicy {
     }
 }
 
+/// A registered client: its identity and credentials, and its settings
+/// (everything a registration request or the operator's command chose).
 #[derive(Debug, Clone)]
 pub struct Client {
     pub id: ClientId,
     pub tenant_id: String,
-    pub name: Option<String>,
     /// SHA-256 of the secret for `client_secret_*`; never the secret itself.
     pub secret_digest: Option<String>,
+    /// SHA-256 of the registration access token (RFC 7592), for clients that
+    /// registered themselves; operator-made clients have none.
+    pub registration_token_digest: Option<String>,
+    pub settings: ClientSettings,
+}
+
+/// `client.redirect_uris` rather than `client.settings.redirect_uris`: the
+/// settings are most of what a client is.
+impl std::ops::Deref for Client {
+    type Target = ClientSettings;
+    fn deref(&self) -> &ClientSettings {
+        &self.settings
+    }
+}
+
+/// What a client registered, validated ([`crate::registration`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientSettings {
+    pub name: Option<String>,
     pub auth_method: AuthMethod,
+    /// `token_endpoint_auth_signing_alg`: the one algorithm accepted for
+    /// `private_key_jwt` assertions when set.
+    pub token_auth_alg: Option<String>,
     pub redirect_uris: Vec<RedirectUri>,
     pub post_logout_redirect_uris: Vec<RedirectUri>,
     pub grant_types: Vec<GrantType>,
     pub scopes: Scopes,
     pub subject_type: SubjectType,
+    /// The pairwise sector: the host of `sector_identifier_uri` when one was
+    /// registered, otherwise derived from the redirect URIs.
     pub sector_identifier: Option<String>,
     pub pkce: PkcePolicy,
     pub skip_consent: bool,
@@ -101,6 +140,93 @@ pub struct Client {
     pub userinfo_alg: Option<Alg>,
     pub jwks_uri: Option<String>,
     pub jwks: Option<serde_json::Value>,
+    /// Applied when an authorization request has no `max_age`.
+    pub default_max_age: Option<u32>,
+    /// Applied when an authorization request has no `acr_values`.
+    pub default_acr_values: Vec<String>,
+    pub logout: LogoutChannels,
+    pub info: ClientInfo,
+}
+
+impl ClientSettings {
+    /// A client that may do nothing yet: no redirect URI, the
+    /// authorization code grant, scope `openid`, public subjects, ES256,
+    /// PKCE required. For building settings field by field (tests, fixtures);
+    /// registrations go through [`crate::registration::validate`].
+    pub fn new(auth_method: AuthMethod) -> Self {
+        Self {
+            name: None,
+            auth_method,
+            token_auth_alg: None,
+            redirect_uris: Vec::new(),
+            post_logout_redirect_uris: Vec::new(),
+            grant_types: vec![GrantType::AuthorizationCode],
+            scopes: Scopes::from_tokens(["openid"]),
+            subject_type: SubjectType::Public,
+            sector_identifier: None,
+            pkce: PkcePolicy::Required,
+            skip_consent: false,
+            id_token_alg: Alg::ES256,
+            userinfo_alg: None,
+            jwks_uri: None,
+            jwks: None,
+            default_max_age: None,
+            default_acr_values: Vec::new(),
+            logout: LogoutChannels::default(),
+            info: ClientInfo::default(),
+        }
+    }
+}
+
+/// Where the client wants to hear that a session ended (OpenID Connect
+/// Back-Channel and Front-Channel Logout 1.0).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogoutChannels {
+    pub backchannel_uri: Option<String>,
+    pub backchannel_session_required: bool,
+    pub frontchannel_uri: Option<String>,
+    pub frontchannel_session_required: bool,
+}
+
+/// Registered metadata Trame keeps and shows but does not act on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    pub application_type: ApplicationType,
+    pub client_uri: Option<String>,
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
+    pub contacts: Vec<String>,
+    pub sector_identifier_uri: Option<String>,
+    pub initiate_login_uri: Option<String>,
+    pub software_id: Option<String>,
+    pub software_version: Option<String>,
+    /// Trame always sends `auth_time`; kept to echo the registration.
+    pub require_auth_time: bool,
+}
+
+/// OIDC Registration §2 `application_type`: which redirect URIs make sense.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ApplicationType {
+    #[default]
+    Web,
+    Native,
+}
+
+impl ApplicationType {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "web" => Some(Self::Web),
+            "native" => Some(Self::Native),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Native => "native",
+        }
+    }
 }
 
 impl Client {

@@ -113,7 +113,7 @@ impl fmt::Display for RedirectUri {
     }
 }
 
-fn is_loopback_or_localhost(url: &Url) -> bool {
+pub(crate) fn is_loopback_or_localhost(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

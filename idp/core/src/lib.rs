@@ -18,6 +18,7 @@ pub mod lifetimes;
 pub mod password;
 pub mod pkce;
 pub mod recovery;
+pub mod registration;
 pub mod scope;
 pub mod subject;
 pub mod tenant;

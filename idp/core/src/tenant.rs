@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::assurance::AcrPolicy;
+use crate::client::PkcePolicy;
 use crate::ids::{Issuer, TenantSlug};
 
 #[derive(Debug, Clone)]
@@ -23,6 +24,23 @@ pub struct TenantSettings {
     pub registration: Registration,
     pub counter_policy: CounterPolicy,
     pub acr_policy: AcrPolicy,
+    /// Who may register a client at `<issuer>/register` (RFC 7591).
+    pub dynamic_registration: DynamicRegistration,
+    /// PKCE for confidential clients that register themselves (public
+    /// clients always need it).
+    pub dynamic_client_pkce: PkcePolicy,
+}
+
+/// Dynamic client registration (RFC 7591) of a tenant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DynamicRegistration {
+    /// No registration endpoint: clients are made by the operator.
+    #[default]
+    Closed,
+    /// Anyone may register a client (throttled per address).
+    Open,
+    /// Only holders of an initial access token (`trame client token`).
+    Token,
 }
 
 /// Who may create an account at `<issuer>/signup`.
@@ -72,3 +90,4 @@ macro_rules! keyword_enum {
 
 keyword_enum!(Registration, "registration mode", Open => "open", Invite => "invite", Closed => "closed");
 keyword_enum!(CounterPolicy, "counter policy", Refuse => "refuse", Allow => "allow");
+keyword_enum!(DynamicRegistration, "dynamic registration mode", Closed => "closed", Open => "open", Token => "token");

@@ -71,6 +71,15 @@ pub enum TenantCommand {
         /// replaces the rules given before; default: eidas2=mfa).
         #[arg(long = "acr-rule", value_name = "RULE")]
         acr_rules: Vec<String>,
+        /// Who may register clients at <issuer>/register (RFC 7591): closed
+        /// (the default), open (anyone, throttled) or token (holders of an
+        /// initial access token from `trame client token`).
+        #[arg(long, value_name = "closed|open|token")]
+        dynamic_registration: Option<String>,
+        /// PKCE for confidential clients that register themselves: required
+        /// (the default) or optional (public clients always need it).
+        #[arg(long, value_name = "required|optional")]
+        dynamic_client_pkce: Option<String>,
     },
 }
 
@@ -172,6 +181,31 @@ pub struct ClientAdd {
     /// algorithm; plain JSON without it.
     #[arg(long, value_enum)]
     pub userinfo_alg: Option<AlgArg>,
+    /// For pairwise subjects with redirect URIs on several hosts: an https
+    /// URL listing them (JSON array); it is fetched now, and its host is the
+    /// sector.
+    #[arg(long, value_name = "URL")]
+    pub sector_identifier_uri: Option<String>,
+    /// Where Trame posts a logout token when a session of this client ends
+    /// (OpenID Connect Back-Channel Logout).
+    #[arg(long, value_name = "URL")]
+    pub backchannel_logout_uri: Option<String>,
+    /// Logout tokens carry the session id (`sid`).
+    #[arg(long)]
+    pub backchannel_logout_session_required: bool,
+    /// Page Trame loads in a hidden frame when a session ends (OpenID
+    /// Connect Front-Channel Logout); same origin as a redirect URI.
+    #[arg(long, value_name = "URL")]
+    pub frontchannel_logout_uri: Option<String>,
+    /// The front-channel logout page receives `iss` and `sid`.
+    #[arg(long)]
+    pub frontchannel_logout_session_required: bool,
+    /// The service's privacy policy, linked from the consent page.
+    #[arg(long, value_name = "URL")]
+    pub policy_uri: Option<String>,
+    /// The service's terms of use, linked from the consent page.
+    #[arg(long, value_name = "URL")]
+    pub tos_uri: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -180,6 +214,18 @@ pub enum ClientCommand {
     Add(Box<ClientAdd>),
     /// Lists a tenant's clients.
     List(TenantArg),
+    /// Prints an initial access token for dynamic client registration (for
+    /// tenants with `--dynamic-registration token`); shown once.
+    Token {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// Days the token stays valid.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Registrations it allows (default: any number until it expires).
+        #[arg(long)]
+        uses: Option<u32>,
+    },
     /// Removes a client; its tokens stop working.
     Remove {
         #[command(flatten)]

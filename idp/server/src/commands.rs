@@ -9,13 +9,13 @@ use std::io::BufRead;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
+use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
 use trame_core::keys::Alg;
-use trame_core::scope::Scopes;
-use trame_core::subject::{SubjectType, sector_of_redirect};
+use trame_core::subject::SubjectType;
 use trame_core::assurance::AcrPolicy;
-use trame_core::tenant::{Registration, Tenant};
+use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::{Clock, Randomness, password};
 use trame_store::{NewClient, NewUser, Store};
 
@@ -79,7 +79,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 println!("{:<24} {:<48} {:<12} {}", t.slug, t.issuer, t.settings.registration, t.display_name);
             }
         }
-        TenantCommand::Set { slug, registration, counter_policy, acr_rules } => {
+        TenantCommand::Set { slug, registration, counter_policy, acr_rules, dynamic_registration, dynamic_client_pkce } => {
             let t = cx.tenant(&slug).await?;
             let mut settings = t.settings.clone();
             if let Some(r) = registration {
@@ -91,13 +91,21 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             if !acr_rules.is_empty() {
                 settings.acr_policy = AcrPolicy::parse(&acr_rules).map_err(|e| anyhow::anyhow!("--acr-rule: {e}"))?;
             }
+            if let Some(d) = dynamic_registration {
+                settings.dynamic_registration = d.parse().map_err(|e: String| anyhow::anyhow!("--dynamic-registration: {e}"))?;
+            }
+            if let Some(p) = dynamic_client_pkce {
+                settings.dynamic_client_pkce = p.parse().map_err(|e: String| anyhow::anyhow!("--dynamic-client-pkce: {e}"))?;
+            }
             let t = cx.store.set_tenant_settings(&slug, &settings).await?;
             println!(
-                "tenant {}: registration {}, counter policy {}, acr rules {}",
+                "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {})",
                 t.slug,
                 t.settings.registration,
                 t.settings.counter_policy,
-                t.settings.acr_policy.to_rules().join(" ")
+                t.settings.acr_policy.to_rules().join(" "),
+                t.settings.dynamic_registration,
+                t.settings.dynamic_client_pkce,
             );
         }
     }
@@ -115,6 +123,25 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
                 let uris: Vec<&str> = c.redirect_uris.iter().map(RedirectUri::as_str).collect();
                 println!("{:<32} {:<20} {:<45} {}", c.id, c.auth_method.as_str(), grants.join(","), uris.join(" "));
             }
+            Ok(())
+        }
+        ClientCommand::Token { tenant, days, uses } => {
+            let tenant = cx.tenant(&tenant.tenant).await?;
+            if days == 0 || days > 366 {
+                bail!("--days must be 1 to 366");
+            }
+            if uses == Some(0) {
+                bail!("--uses must be at least 1");
+            }
+            let token = random_token(cx.rng);
+            let expires = cx.now() + i64::from(days) * 86_400;
+            cx.store.create_initial_access_token(&tenant.id, &secret_digest(&token), expires, uses.map(i64::from), cx.now()).await?;
+            if tenant.settings.dynamic_registration != DynamicRegistration::Token {
+                eprintln!("note: tenant {} does not take initial access tokens yet (dynamic registration is {}); see `trame tenant set --dynamic-registration token`", tenant.slug, tenant.settings.dynamic_registration);
+            }
+            println!("initial_access_token: {token}");
+            println!("registration_endpoint: {}", tenant.issuer.endpoint("/register"));
+            eprintln!("The token is shown only this once; Trame keeps only a digest of it.");
             Ok(())
         }
         ClientCommand::Remove { tenant, client_id } => {
@@ -137,74 +164,56 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
         (Some(AuthMethodArg::ClientSecretPost), false) => AuthMethod::ClientSecretPost,
         (Some(AuthMethodArg::PrivateKeyJwt), false) => AuthMethod::PrivateKeyJwt,
     };
-    let grant_types: Vec<GrantType> = if a.grant_types.is_empty() {
-        vec![GrantType::AuthorizationCode, GrantType::RefreshToken]
+    let grant_types: Vec<&str> = if a.grant_types.is_empty() {
+        vec!["authorization_code", "refresh_token"]
     } else {
-        let mut g: Vec<GrantType> = Vec::new();
-        for t in a.grant_types.iter().map(|t| grant_type(*t)) {
-            if !g.contains(&t) {
-                g.push(t);
-            }
-        }
-        g
-    };
-    if auth_method == AuthMethod::None && grant_types.contains(&GrantType::ClientCredentials) {
-        bail!("--grant-type client_credentials needs a confidential client (it would let anyone obtain tokens)");
-    }
-    let redirect_uris = parse_uris(&a.redirect_uris, "--redirect-uri")?;
-    if grant_types.contains(&GrantType::AuthorizationCode) && redirect_uris.is_empty() {
-        bail!("--redirect-uri is required for the authorization_code grant");
-    }
-    let post_logout_redirect_uris = parse_uris(&a.post_logout_redirect_uris, "--post-logout-redirect-uri")?;
-    let scope_text = if a.scopes.is_empty() { "openid profile email offline_access".to_owned() } else { a.scopes.join(" ") };
-    let scopes = Scopes::parse(&scope_text).map_err(|e| anyhow!("--scope: {e}"))?;
-    let subject_type = match a.subject_type {
-        SubjectTypeArg::Public => SubjectType::Public,
-        SubjectTypeArg::Pairwise => SubjectType::Pairwise,
-    };
-    // OpenID Connect Core §8.1: with several redirect hosts the sector must
-    // be declared; one host is its own sector.
-    if subject_type == SubjectType::Pairwise {
-        let mut sectors: Vec<String> = redirect_uris.iter().map(|u| sector_of_redirect(u.as_str())).collect();
-        sectors.dedup();
-        if sectors.len() > 1 {
-            bail!("--subject-type pairwise needs all redirect URIs on one host (sector identifier URIs are not supported yet)");
-        }
-    }
-    let pkce = match (auth_method, a.pkce) {
-        (AuthMethod::None, _) | (_, PkceArg::Required) => PkcePolicy::Required,
-        (_, PkceArg::Optional) => PkcePolicy::Optional,
+        a.grant_types.iter().map(|t| grant_type(*t).as_str()).collect()
     };
     let jwks = match &a.jwks_file {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("--jwks-file: cannot read {}", path.display()))?;
-            let v: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("--jwks-file: {} is not JSON", path.display()))?;
-            let Some(keys) = v.get("keys").and_then(serde_json::Value::as_array) else {
-                bail!("--jwks-file: {} is not a JWK set (no \"keys\" array)", path.display());
-            };
-            // Private members of EC/OKP/RSA ("d", "p", "q"…) and symmetric keys ("k").
-            const PRIVATE: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
-            if keys.iter().any(|k| PRIVATE.iter().any(|m| k.get(m).is_some())) {
-                bail!("--jwks-file: {} contains a private key; give the public keys only", path.display());
-            }
-            Some(v)
+            Some(serde_json::from_str::<serde_json::Value>(&text).with_context(|| format!("--jwks-file: {} is not JSON", path.display()))?)
         }
         None => None,
     };
-    if let Some(uri) = &a.jwks_uri {
-        let url = url::Url::parse(uri).map_err(|_| anyhow!("--jwks-uri: '{uri}' is not an absolute URL"))?;
-        let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-        if url.scheme() != "https" && !(url.scheme() == "http" && local) {
-            bail!("--jwks-uri must be an https URL");
-        }
+    let req = ClientRequest {
+        redirect_uris: a.redirect_uris,
+        post_logout_redirect_uris: a.post_logout_redirect_uris,
+        grant_types: Some(grant_types.into_iter().map(str::to_owned).collect()),
+        client_name: a.name,
+        policy_uri: a.policy_uri,
+        tos_uri: a.tos_uri,
+        jwks_uri: a.jwks_uri,
+        jwks,
+        sector_identifier_uri: a.sector_identifier_uri,
+        subject_type: Some(match a.subject_type {
+            SubjectTypeArg::Public => "public".into(),
+            SubjectTypeArg::Pairwise => "pairwise".into(),
+        }),
+        id_token_signed_response_alg: Some(alg(a.id_token_alg).as_str().into()),
+        userinfo_signed_response_alg: a.userinfo_alg.map(|x| alg(x).as_str().into()),
+        token_endpoint_auth_method: Some(auth_method.as_str().into()),
+        scope: Some(if a.scopes.is_empty() { "openid profile email offline_access".to_owned() } else { a.scopes.join(" ") }),
+        backchannel_logout_uri: a.backchannel_logout_uri,
+        backchannel_logout_session_required: Some(a.backchannel_logout_session_required),
+        frontchannel_logout_uri: a.frontchannel_logout_uri,
+        frontchannel_logout_session_required: Some(a.frontchannel_logout_session_required),
+        pkce: Some(match a.pkce {
+            PkceArg::Required => PkcePolicy::Required,
+            PkceArg::Optional => PkcePolicy::Optional,
+        }),
+        skip_consent: a.skip_consent,
+        ..Default::default()
+    };
+    // The same rules as a registration request over HTTP, with the
+    // operator's defaults; errors name the metadata field.
+    let flag = |e: MetadataError| anyhow!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1));
+    let mut rules = Rules { default_id_token_alg: Alg::ES256, default_subject_type: SubjectType::Public, ..Rules::dynamic(PkcePolicy::Required) };
+    if let Some(url) = sector_identifier_url(&req).map_err(flag)? {
+        rules.sector_redirect_uris = Some(trame_web::registration::fetch_sector_document(&trame_web::outbound_client(), &url).await.map_err(flag)?);
     }
-    if a.jwks_uri.is_some() && jwks.is_some() {
-        bail!("give --jwks-uri or --jwks-file, not both");
-    }
-    if auth_method == AuthMethod::PrivateKeyJwt && a.jwks_uri.is_none() && jwks.is_none() {
-        bail!("--auth-method private_key_jwt needs --jwks-uri or --jwks-file");
-    }
-    let secret = if auth_method.uses_secret() {
+    let settings = validate(req, &rules).map_err(flag)?;
+    let secret = if settings.auth_method.uses_secret() {
         if a.secret_stdin {
             let s = cx.read_line("client secret")?;
             if s.chars().count() < MIN_SECRET_LEN {
@@ -220,24 +229,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
         }
         None
     };
-    let new = NewClient {
-        client_id,
-        name: a.name,
-        secret_digest: secret.as_ref().map(|(s, _)| secret_digest(s)),
-        auth_method,
-        redirect_uris,
-        post_logout_redirect_uris,
-        grant_types,
-        scopes,
-        subject_type,
-        sector_identifier: None,
-        pkce,
-        skip_consent: a.skip_consent,
-        id_token_alg: alg(a.id_token_alg),
-        userinfo_alg: a.userinfo_alg.map(alg),
-        jwks_uri: a.jwks_uri,
-        jwks,
-    };
+    let new = NewClient { client_id, secret_digest: secret.as_ref().map(|(s, _)| secret_digest(s)), registration_token_digest: None, settings };
     let c = cx.store.create_client(&tenant.id, new, cx.now()).await?;
     println!("client_id: {}", c.id);
     println!("auth_method: {}", c.auth_method.as_str());
@@ -248,15 +240,21 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
     Ok(())
 }
 
-fn parse_uris(uris: &[String], flag: &str) -> Result<Vec<RedirectUri>> {
-    let mut out: Vec<RedirectUri> = Vec::new();
-    for u in uris {
-        let uri = RedirectUri::parse(u).map_err(|e| anyhow!("{flag}: {e}"))?;
-        if !out.contains(&uri) {
-            out.push(uri);
-        }
-    }
-    Ok(out)
+/// The `trame client add` flag that sets a registration metadata field,
+/// so a refusal names what the operator typed.
+fn flag_of(field: &str) -> String {
+    let flag = match field {
+        "redirect_uris" => "redirect-uri",
+        "post_logout_redirect_uris" => "post-logout-redirect-uri",
+        "grant_types" => "grant-type",
+        "jwks" => "jwks-file",
+        "token_endpoint_auth_method" => "auth-method",
+        "id_token_signed_response_alg" => "id-token-alg",
+        "userinfo_signed_response_alg" => "userinfo-alg",
+        "client_name" => "name",
+        other => return format!("--{}", other.replace('_', "-")),
+    };
+    format!("--{flag}")
 }
 
 fn grant_type(g: GrantTypeArg) -> GrantType {

@@ -9,7 +9,12 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_passkeys::Migration), Box::new(m0003_client_metadata::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_passkeys::Migration),
+            Box::new(m0003_client_metadata::Migration),
+            Box::new(m0004_dynamic_clients::Migration),
+        ]
     }
 }
 
@@ -300,6 +305,89 @@ mod m0003_client_metadata {
 
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             m.alter_table(Table::alter().table("clients").drop_column("userinfo_alg").to_owned()).await
+        }
+    }
+}
+
+/// Dynamic client registration (RFC 7591/7592): the rest of the registration
+/// metadata, the registration access token, initial access tokens, the
+/// tenant's registration settings; and the queue of back-channel logout
+/// notifications.
+mod m0004_dynamic_clients {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0004_dynamic_clients"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            // SQLite adds one column per ALTER TABLE.
+            for col in [
+                string_null("registration_token_digest").to_owned(),
+                string_null("token_auth_alg").to_owned(),
+                big_integer_null("default_max_age").to_owned(),
+                text("default_acr_values").default("[]").to_owned(),
+                text_null("backchannel_logout_uri").to_owned(),
+                boolean("backchannel_logout_session_required").default(false).to_owned(),
+                text_null("frontchannel_logout_uri").to_owned(),
+                boolean("frontchannel_logout_session_required").default(false).to_owned(),
+                string("application_type").default("web").to_owned(),
+                text_null("client_uri").to_owned(),
+                text_null("logo_uri").to_owned(),
+                text_null("policy_uri").to_owned(),
+                text_null("tos_uri").to_owned(),
+                text("contacts").default("[]").to_owned(),
+                text_null("sector_identifier_uri").to_owned(),
+                text_null("initiate_login_uri").to_owned(),
+                string_null("software_id").to_owned(),
+                string_null("software_version").to_owned(),
+                boolean("require_auth_time").default(false).to_owned(),
+            ] {
+                m.alter_table(Table::alter().table("clients").add_column(col).to_owned()).await?;
+            }
+            for col in [string("dynamic_registration").default("closed").to_owned(), string("dynamic_client_pkce").default("required").to_owned()] {
+                m.alter_table(Table::alter().table("tenants").add_column(col).to_owned()).await?;
+            }
+            m.create_table(
+                Table::create()
+                    .table("initial_access_tokens")
+                    .col(string("digest").primary_key())
+                    .col(string("tenant_id"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer("expires_at"))
+                    .col(big_integer_null("uses_left"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_table(
+                Table::create()
+                    .table("logout_deliveries")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("client_id"))
+                    .col(text("uri"))
+                    .col(text("logout_token"))
+                    .col(integer("attempts"))
+                    .col(big_integer("next_attempt_at"))
+                    .col(big_integer("created_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("logout_deliveries", "logout_deliveries_due", &["next_attempt_at"], false)).await?;
+            Ok(())
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            for t in ["logout_deliveries", "initial_access_tokens"] {
+                m.drop_table(Table::drop().table(t).to_owned()).await?;
+            }
+            Ok(())
         }
     }
 }

@@ -121,14 +121,7 @@ async fn client_jwks(state: &AppState, client: &Client) -> ApiResult<Vec<Value>>
         tracing::warn!(client_id = %client.id, reason = why, "cannot fetch the client's jwks_uri");
         ApiError::invalid_client("the client's keys cannot be fetched", false)
     };
-    let res = state.http().get(uri).send().await.map_err(|_| fail("request failed"))?;
-    if !res.status().is_success() {
-        return Err(fail("non-success status"));
-    }
-    let body = res.bytes().await.map_err(|_| fail("body unreadable"))?;
-    if body.len() > 64 * 1024 {
-        return Err(fail("document too large"));
-    }
+    let body = crate::outbound::get_document(state.http(), uri).await.map_err(|e| fail(&e.to_string()))?;
     let v: Value = serde_json::from_slice(&body).map_err(|_| fail("not JSON"))?;
     Ok(keys_of(&v))
 }
@@ -136,7 +129,12 @@ async fn client_jwks(state: &AppState, client: &Client) -> ApiResult<Vec<Value>>
 async fn verify_assertion(state: &AppState, tenant: &Tenant, client: &Client, assertion: &str, endpoint: &str) -> ApiResult<()> {
     let failed = || ApiError::invalid_client("client assertion is invalid", false);
     let jwks = client_jwks(state, client).await?;
-    let v = keys::verify(assertion, &jwks, keys::ACCEPTED_INBOUND).map_err(|_| failed())?;
+    // A registered `token_endpoint_auth_signing_alg` is the only one accepted.
+    let algs: Vec<&str> = match &client.token_auth_alg {
+        Some(a) => vec![a.as_str()],
+        None => keys::ACCEPTED_INBOUND.to_vec(),
+    };
+    let v = keys::verify(assertion, &jwks, &algs).map_err(|_| failed())?;
     let c = &v.claims;
     let s = |n: &str| c.get(n).and_then(Value::as_str);
     let id = client.id.as_str();

@@ -133,6 +133,22 @@ pub fn effective_host(req: &Request, proxies: &[IpNet]) -> String {
         .unwrap_or_default()
 }
 
+/// The token of an `Authorization: Bearer` header (RFC 6750 §2.1); `None`
+/// without the header or with another scheme (RFC 6750 §3.1 answers both
+/// with a bare challenge).
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(h) = headers.get(axum::http::header::AUTHORIZATION) else { return Ok(None) };
+    let h = h.to_str().map_err(|_| ApiError::invalid_token("malformed Authorization header"))?;
+    let (scheme, token) = h.split_once(' ').unwrap_or((h, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(None);
+    }
+    if token.trim().is_empty() {
+        return Err(ApiError::Bearer { status: axum::http::StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "the Bearer scheme needs a token".into() });
+    }
+    Ok(Some(token.trim().to_owned()))
+}
+
 /// The client address as an extractor (None in tests without a socket).
 pub struct ClientIp(pub Option<IpAddr>);
 

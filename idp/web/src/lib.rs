@@ -17,6 +17,8 @@ mod i18n;
 mod interaction;
 pub mod mail;
 mod mail_link;
+pub mod outbound;
+pub mod registration;
 mod render;
 mod routes;
 mod session;
@@ -30,6 +32,7 @@ pub mod webauthn;
 pub use catalog::Catalog;
 pub use error::ApiError;
 pub use render::Themes;
+pub use outbound::client as outbound_client;
 pub use state::{AppState, WebConfig};
 
 use axum::Router;

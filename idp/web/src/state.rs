@@ -56,15 +56,9 @@ impl AppState {
         self
     }
 
-    /// The outbound HTTP client: short timeout, no redirects.
+    /// The outbound HTTP client ([`crate::outbound`]).
     pub fn http(&self) -> &reqwest::Client {
-        self.http.get_or_init(|| {
-            reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(5))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("an HTTP client with default TLS settings builds")
-        })
+        self.http.get_or_init(crate::outbound::client)
     }
 
     pub fn now(&self) -> i64 {

@@ -63,3 +63,16 @@ pub async fn allow_ceremony(state: &AppState, tenant_id: &str, ip: Option<IpAddr
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
     Ok(n <= CEREMONIES_PER_ADDRESS)
 }
+
+/// Client registrations one address may make per window on a tenant with
+/// open registration: enough for a developer, not for filling the database.
+pub const REGISTRATIONS_PER_ADDRESS: i64 = 30;
+
+/// Counts a registration from `ip`; false once the address is over its
+/// allowance for the window.
+pub async fn allow_registration(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    let Some(ip) = ip else { return Ok(true) };
+    let key = format!("thr:r:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
+    Ok(n <= REGISTRATIONS_PER_ADDRESS)
+}

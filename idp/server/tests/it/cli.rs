@@ -97,7 +97,17 @@ async fn bad_arguments_are_refused_and_nothing_is_written() {
             (vec!["client", "add", "--tenant", "nope", "--client-id", "a", "--redirect-uri", "https://a.example/cb"], "", "no tenant"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "http://evil.example/cb"], "", "http is allowed only"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb#frag"], "", "fragment"),
-            (vec!["client", "add", "--client-id", "a"], "", "--redirect-uri is required"),
+            (vec!["client", "add", "--client-id", "a"], "", "--redirect-uri: at least one redirect URI is required"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--sector-identifier-uri", "http://a.example/s.json"], "", "--sector-identifier-uri"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--sector-identifier-uri", "https://127.0.0.1:9/s.json"], "", "could not be fetched"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--backchannel-logout-uri", "http://a.example/bc"], "", "--backchannel-logout-uri"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--frontchannel-logout-uri", "https://b.example/fc"], "", "--frontchannel-logout-uri"),
+            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--policy-uri", "javascript:alert(1)"], "", "--policy-uri"),
+            (vec!["client", "token", "--days", "0"], "", "--days"),
+            (vec!["client", "token", "--uses", "0"], "", "--uses"),
+            (vec!["client", "token", "--tenant", "nowhere"], "", "nowhere"),
+            (vec!["tenant", "set", "default", "--dynamic-registration", "sometimes"], "", "--dynamic-registration"),
+            (vec!["tenant", "set", "default", "--dynamic-client-pkce", "maybe"], "", "--dynamic-client-pkce"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--public", "--auth-method", "client_secret_basic"], "", "--public"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--auth-method", "private_key_jwt"], "", "jwks"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--secret-stdin"], "short\n", "at least 32"),
@@ -196,5 +206,23 @@ async fn sign_up_settings_and_invitations() {
         assert_refused(&i.cli(&["user", "invite", "--email", "not-an-address"]), "--email");
         assert_refused(&i.cli(&["user", "invite", "--days", "0"]), "--days");
         assert_refused(&i.cli(&["user", "invite", "--tenant", "nowhere"]), "nowhere");
+    }
+}
+
+#[tokio::test]
+async fn dynamic_registration_settings_and_initial_access_tokens() {
+    for (name, i) in installs().await {
+        let out = i.cli(&["client", "token", "--days", "2", "--uses", "3"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+        let token = printed.lines().find_map(|l| l.strip_prefix("initial_access_token: ")).unwrap_or_else(|| panic!("{name}: {printed}"));
+        assert_eq!(token.len(), 43, "{name}: 256-bit token");
+        let endpoint = printed.lines().find_map(|l| l.strip_prefix("registration_endpoint: ")).unwrap_or_else(|| panic!("{name}: {printed}"));
+        assert!(endpoint.starts_with(&i.public_url) && endpoint.ends_with("/register"), "{name}: {endpoint}");
+        assert!(stderr(&out).contains("dynamic registration is closed"), "{name}: a note when the tenant does not take tokens");
+        let out = i.ok(&["tenant", "set", "default", "--dynamic-registration", "token", "--dynamic-client-pkce", "optional"]);
+        assert!(out.contains("dynamic registration token (pkce optional)"), "{name}: {out}");
+        let out = i.cli(&["client", "token"]);
+        assert!(out.status.success() && !stderr(&out).contains("note:"), "{name}: {}", stderr(&out));
     }
 }

@@ -27,6 +27,27 @@ pub struct Model {
     /// JSON object (a JWKS), when the client registered its keys by value.
     pub jwks: Option<String>,
     pub created_at: i64,
+    pub registration_token_digest: Option<String>,
+    pub token_auth_alg: Option<String>,
+    pub default_max_age: Option<i64>,
+    /// JSON array of strings.
+    pub default_acr_values: String,
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: bool,
+    pub frontchannel_logout_uri: Option<String>,
+    pub frontchannel_logout_session_required: bool,
+    pub application_type: String,
+    pub client_uri: Option<String>,
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
+    /// JSON array of strings.
+    pub contacts: String,
+    pub sector_identifier_uri: Option<String>,
+    pub initiate_login_uri: Option<String>,
+    pub software_id: Option<String>,
+    pub software_version: Option<String>,
+    pub require_auth_time: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub struct Model {
     pub counter_policy: String,
     /// JSON list of `LEVEL=AMR+AMR` rules.
     pub acr_policy: String,
+    pub dynamic_registration: String,
+    pub dynamic_client_pkce: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

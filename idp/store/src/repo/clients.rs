@@ -1,5 +1,5 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
-use trame_core::client::{AuthMethod, Client, GrantType, PkcePolicy};
+use trame_core::client::{ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, GrantType, LogoutChannels, PkcePolicy};
 use trame_core::ids::{ClientId, RedirectUri};
 use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
@@ -9,25 +9,14 @@ use super::{catalog, json_list, keys, new_id, parse_list};
 use crate::entity::client;
 use crate::{Result, Store, StoreError};
 
-/// A client to register; the caller has validated each field's syntax.
+/// A client to register; its settings come from
+/// `trame_core::registration::validate`.
 #[derive(Debug, Clone)]
 pub struct NewClient {
     pub client_id: ClientId,
-    pub name: Option<String>,
     pub secret_digest: Option<String>,
-    pub auth_method: AuthMethod,
-    pub redirect_uris: Vec<RedirectUri>,
-    pub post_logout_redirect_uris: Vec<RedirectUri>,
-    pub grant_types: Vec<GrantType>,
-    pub scopes: Scopes,
-    pub subject_type: SubjectType,
-    pub sector_identifier: Option<String>,
-    pub pkce: PkcePolicy,
-    pub skip_consent: bool,
-    pub id_token_alg: Alg,
-    pub userinfo_alg: Option<Alg>,
-    pub jwks_uri: Option<String>,
-    pub jwks: Option<serde_json::Value>,
+    pub registration_token_digest: Option<String>,
+    pub settings: ClientSettings,
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -38,12 +27,11 @@ fn to_domain(m: client::Model) -> Result<Client> {
     let uris = |s: &str, what: &str| -> Result<Vec<RedirectUri>> {
         parse_list(s, what)?.iter().map(|u| RedirectUri::parse(u).map_err(|_| corrupt(what))).collect()
     };
-    Ok(Client {
-        id: ClientId::parse(&m.client_id).map_err(|_| corrupt("client_id"))?,
-        tenant_id: m.tenant_id,
+    let alg = |v: Option<&str>, what: &str| v.map(|a| Alg::parse(a).ok_or_else(|| corrupt(what))).transpose();
+    let settings = ClientSettings {
         name: m.name,
-        secret_digest: m.secret_digest,
         auth_method: AuthMethod::parse(&m.auth_method).ok_or_else(|| corrupt("auth_method"))?,
+        token_auth_alg: m.token_auth_alg,
         redirect_uris: uris(&m.redirect_uris, "redirect_uris")?,
         post_logout_redirect_uris: uris(&m.post_logout_redirect_uris, "post_logout_redirect_uris")?,
         grant_types: parse_list(&m.grant_types, "grant_types")?
@@ -56,44 +44,126 @@ fn to_domain(m: client::Model) -> Result<Client> {
         pkce: PkcePolicy::parse(&m.pkce).ok_or_else(|| corrupt("pkce"))?,
         skip_consent: m.skip_consent,
         id_token_alg: Alg::parse(&m.id_token_alg).ok_or_else(|| corrupt("id_token_alg"))?,
-        userinfo_alg: m.userinfo_alg.as_deref().map(|a| Alg::parse(a).ok_or_else(|| corrupt("userinfo_alg"))).transpose()?,
+        userinfo_alg: alg(m.userinfo_alg.as_deref(), "userinfo_alg")?,
         jwks_uri: m.jwks_uri,
         jwks: m.jwks.map(|j| serde_json::from_str(&j).map_err(|_| corrupt("jwks"))).transpose()?,
+        default_max_age: m.default_max_age.map(|a| u32::try_from(a).map_err(|_| corrupt("default_max_age"))).transpose()?,
+        default_acr_values: parse_list(&m.default_acr_values, "default_acr_values")?,
+        logout: LogoutChannels {
+            backchannel_uri: m.backchannel_logout_uri,
+            backchannel_session_required: m.backchannel_logout_session_required,
+            frontchannel_uri: m.frontchannel_logout_uri,
+            frontchannel_session_required: m.frontchannel_logout_session_required,
+        },
+        info: ClientInfo {
+            application_type: ApplicationType::parse(&m.application_type).ok_or_else(|| corrupt("application_type"))?,
+            client_uri: m.client_uri,
+            logo_uri: m.logo_uri,
+            policy_uri: m.policy_uri,
+            tos_uri: m.tos_uri,
+            contacts: parse_list(&m.contacts, "contacts")?,
+            sector_identifier_uri: m.sector_identifier_uri,
+            initiate_login_uri: m.initiate_login_uri,
+            software_id: m.software_id,
+            software_version: m.software_version,
+            require_auth_time: m.require_auth_time,
+        },
+    };
+    Ok(Client {
+        id: ClientId::parse(&m.client_id).map_err(|_| corrupt("client_id"))?,
+        tenant_id: m.tenant_id,
+        secret_digest: m.secret_digest,
+        registration_token_digest: m.registration_token_digest,
+        settings,
     })
 }
 
+/// Writes every settings column, for creation and replacement alike.
+fn set_settings(am: &mut client::ActiveModel, s: &ClientSettings) {
+    let strings = |v: &[RedirectUri]| json_list(&v.iter().map(|u| u.as_str().to_owned()).collect::<Vec<_>>());
+    am.name = Set(s.name.clone());
+    am.auth_method = Set(s.auth_method.as_str().to_owned());
+    am.token_auth_alg = Set(s.token_auth_alg.clone());
+    am.redirect_uris = Set(strings(&s.redirect_uris));
+    am.post_logout_redirect_uris = Set(strings(&s.post_logout_redirect_uris));
+    am.grant_types = Set(json_list(&s.grant_types.iter().map(|g| g.as_str().to_owned()).collect::<Vec<_>>()));
+    am.scopes = Set(s.scopes.to_string_sorted());
+    am.subject_type = Set(s.subject_type.as_str().to_owned());
+    am.sector_identifier = Set(s.sector_identifier.clone());
+    am.pkce = Set(s.pkce.as_str().to_owned());
+    am.skip_consent = Set(s.skip_consent);
+    am.id_token_alg = Set(s.id_token_alg.as_str().to_owned());
+    am.userinfo_alg = Set(s.userinfo_alg.map(|a| a.as_str().to_owned()));
+    am.jwks_uri = Set(s.jwks_uri.clone());
+    am.jwks = Set(s.jwks.as_ref().map(|j| j.to_string()));
+    am.default_max_age = Set(s.default_max_age.map(i64::from));
+    am.default_acr_values = Set(json_list(&s.default_acr_values));
+    am.backchannel_logout_uri = Set(s.logout.backchannel_uri.clone());
+    am.backchannel_logout_session_required = Set(s.logout.backchannel_session_required);
+    am.frontchannel_logout_uri = Set(s.logout.frontchannel_uri.clone());
+    am.frontchannel_logout_session_required = Set(s.logout.frontchannel_session_required);
+    am.application_type = Set(s.info.application_type.as_str().to_owned());
+    am.client_uri = Set(s.info.client_uri.clone());
+    am.logo_uri = Set(s.info.logo_uri.clone());
+    am.policy_uri = Set(s.info.policy_uri.clone());
+    am.tos_uri = Set(s.info.tos_uri.clone());
+    am.contacts = Set(json_list(&s.info.contacts));
+    am.sector_identifier_uri = Set(s.info.sector_identifier_uri.clone());
+    am.initiate_login_uri = Set(s.info.initiate_login_uri.clone());
+    am.software_id = Set(s.info.software_id.clone());
+    am.software_version = Set(s.info.software_version.clone());
+    am.require_auth_time = Set(s.info.require_auth_time);
+}
+
+/// The signing keys a client's settings need: one per algorithm it asked for.
+async fn ensure_keys<C: sea_orm::ConnectionTrait>(txn: &C, store: &Store, tenant_id: &str, s: &ClientSettings, now: i64) -> Result<()> {
+    keys::ensure_key(txn, store, tenant_id, s.id_token_alg, now).await?;
+    if let Some(alg) = s.userinfo_alg {
+        keys::ensure_key(txn, store, tenant_id, alg, now).await?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// Registers a client; makes sure the tenant has a key for the client's
-    /// ID-token algorithm, in the same transaction.
+    /// Registers a client; makes sure the tenant has a key for each
+    /// algorithm the client asked for, in the same transaction.
     pub async fn create_client(&self, tenant_id: &str, new: NewClient, now: i64) -> Result<Client> {
-        let strings = |v: &[RedirectUri]| json_list(&v.iter().map(|u| u.as_str().to_owned()).collect::<Vec<_>>());
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
-        let row = client::ActiveModel {
+        let mut row = client::ActiveModel {
             id: Set(new_id()),
             tenant_id: Set(tenant_id.to_owned()),
             client_id: Set(new.client_id.as_str().to_owned()),
-            name: Set(new.name),
             secret_digest: Set(new.secret_digest),
-            auth_method: Set(new.auth_method.as_str().to_owned()),
-            redirect_uris: Set(strings(&new.redirect_uris)),
-            post_logout_redirect_uris: Set(strings(&new.post_logout_redirect_uris)),
-            grant_types: Set(json_list(&new.grant_types.iter().map(|g| g.as_str().to_owned()).collect::<Vec<_>>())),
-            scopes: Set(new.scopes.to_string_sorted()),
-            subject_type: Set(new.subject_type.as_str().to_owned()),
-            sector_identifier: Set(new.sector_identifier),
-            pkce: Set(new.pkce.as_str().to_owned()),
-            skip_consent: Set(new.skip_consent),
-            id_token_alg: Set(new.id_token_alg.as_str().to_owned()),
-            userinfo_alg: Set(new.userinfo_alg.map(|a| a.as_str().to_owned())),
-            jwks_uri: Set(new.jwks_uri),
-            jwks: Set(new.jwks.map(|j| j.to_string())),
+            registration_token_digest: Set(new.registration_token_digest),
             created_at: Set(now),
+            ..Default::default()
         };
+        set_settings(&mut row, &new.settings);
         let m = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("client '{}'", new.client_id)))?;
-        keys::ensure_key(&txn, self, tenant_id, new.id_token_alg, now).await?;
-        if let Some(alg) = new.userinfo_alg {
-            keys::ensure_key(&txn, self, tenant_id, alg, now).await?;
+        ensure_keys(&txn, self, tenant_id, &new.settings, now).await?;
+        catalog::bump(&txn).await?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        to_domain(m)
+    }
+
+    /// Replaces a client's settings (RFC 7592 update) and, when given, its
+    /// secret digest (`Some(None)` removes the secret).
+    pub async fn update_client(&self, tenant_id: &str, client_id: &str, settings: &ClientSettings, secret_digest: Option<Option<String>>, now: i64) -> Result<Client> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let row = client::Entity::find()
+            .filter(client::Column::TenantId.eq(tenant_id))
+            .filter(client::Column::ClientId.eq(client_id))
+            .one(&txn)
+            .await
+            .map_err(StoreError::Db)?
+            .ok_or_else(|| StoreError::NotFound(format!("client '{client_id}'")))?;
+        let mut am: client::ActiveModel = row.into();
+        set_settings(&mut am, settings);
+        if let Some(d) = secret_digest {
+            am.secret_digest = Set(d);
         }
+        let m = am.update(&txn).await.map_err(StoreError::Db)?;
+        ensure_keys(&txn, self, tenant_id, settings, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         to_domain(m)

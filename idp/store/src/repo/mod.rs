@@ -6,7 +6,9 @@ pub mod catalog;
 pub mod clients;
 pub mod grants;
 pub mod keys;
+pub mod logout_queue;
 pub mod passkeys;
+pub mod registration;
 pub mod tenants;
 pub mod users;
 

@@ -15,6 +15,8 @@ fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
         registration: m.registration.parse().map_err(StoreError::Corrupt)?,
         counter_policy: m.counter_policy.parse().map_err(StoreError::Corrupt)?,
         acr_policy: AcrPolicy::parse(&rules).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        dynamic_registration: m.dynamic_registration.parse().map_err(StoreError::Corrupt)?,
+        dynamic_client_pkce: m.dynamic_client_pkce.parse().map_err(StoreError::Corrupt)?,
     })
 }
 
@@ -47,6 +49,8 @@ impl Store {
             registration: Set(TenantSettings::default().registration.as_str().to_owned()),
             counter_policy: Set(TenantSettings::default().counter_policy.as_str().to_owned()),
             acr_policy: Set("[]".to_owned()),
+            dynamic_registration: Set(TenantSettings::default().dynamic_registration.as_str().to_owned()),
+            dynamic_client_pkce: Set(TenantSettings::default().dynamic_client_pkce.as_str().to_owned()),
         };
         let model = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("a tenant with slug '{slug}' or issuer '{issuer}'")))?;
         keys::insert_new_key(&txn, self, &id, Alg::ES256, now, now).await?;
@@ -81,6 +85,8 @@ impl Store {
         am.registration = Set(settings.registration.as_str().to_owned());
         am.counter_policy = Set(settings.counter_policy.as_str().to_owned());
         am.acr_policy = Set(super::json_list(&settings.acr_policy.to_rules()));
+        am.dynamic_registration = Set(settings.dynamic_registration.as_str().to_owned());
+        am.dynamic_client_pkce = Set(settings.dynamic_client_pkce.as_str().to_owned());
         let m = am.update(&txn).await.map_err(StoreError::Db)?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;

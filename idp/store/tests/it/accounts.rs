@@ -164,12 +164,16 @@ backend_test!(account_sessions_are_listed_and_ended_by_their_owner(be, b) {
 
 backend_test!(tenant_settings_round_trip(be, b) {
     use trame_core::assurance::AcrPolicy;
-    use trame_core::tenant::{CounterPolicy, Registration, TenantSettings};
+    use trame_core::client::PkcePolicy;
+    use trame_core::tenant::{CounterPolicy, DynamicRegistration, Registration, TenantSettings};
     let s = &be.store;
     let t = tenant(s, "ville-a").await;
     assert_eq!(t.settings, TenantSettings::default(), "{b}");
     let v = s.catalog_version().await.unwrap();
-    let want = TenantSettings { registration: Registration::Invite, counter_policy: CounterPolicy::Allow, acr_policy: AcrPolicy::parse(&["eidas3=hwk+user".into()]).unwrap() };
+    let want = TenantSettings { registration: Registration::Invite, counter_policy: CounterPolicy::Allow, acr_policy: AcrPolicy::parse(&["eidas3=hwk+user".into()]).unwrap(),
+        dynamic_registration: DynamicRegistration::Token,
+        dynamic_client_pkce: PkcePolicy::Optional,
+    };
     let got = s.set_tenant_settings("ville-a", &want).await.unwrap();
     assert_eq!(got.settings, want, "{b}");
     assert_eq!(s.tenant_by_slug("ville-a").await.unwrap().unwrap().settings, want, "{b}");

@@ -3,7 +3,8 @@
 
 
 use crate::common::*;
-use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
+use trame_core::client::{ApplicationType, AuthMethod, ClientInfo, ClientSettings, GrantType, LogoutChannels, PkcePolicy};
+use trame_store::NewLogoutDelivery;
 use trame_core::ids::ClientId;
 use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
@@ -13,9 +14,12 @@ use trame_store::{NewClient, StoreError};
 fn full_client() -> NewClient {
     NewClient {
         client_id: ClientId::parse("portail-citoyen").unwrap(),
-        name: Some("Portail « citoyen » été".into()),
         secret_digest: Some("q1w2e3-digest".into()),
+        registration_token_digest: Some("rat-digest".into()),
+        settings: ClientSettings {
+        name: Some("Portail « citoyen » été".into()),
         auth_method: AuthMethod::PrivateKeyJwt,
+        token_auth_alg: Some("PS256".into()),
         // Deliberately not sorted: order must be kept.
         redirect_uris: vec![uri("https://z.example/cb"), uri("fr.ville.app:/cb"), uri("http://127.0.0.1:8080/cb?x=1"), uri("https://a.example/cb")],
         post_logout_redirect_uris: vec![uri("https://z.example/bye"), uri("https://a.example/bye")],
@@ -29,6 +33,28 @@ fn full_client() -> NewClient {
         userinfo_alg: Some(Alg::RS256),
         jwks_uri: Some("https://rp.example/jwks.json".into()),
         jwks: Some(serde_json::json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", "kid": "k1", "use": "sig", "n": 1.5, "nested": {"a": [true, null]}}]})),
+        default_max_age: Some(3600),
+        default_acr_values: vec!["eidas2".into(), "eidas1".into()],
+        logout: LogoutChannels {
+            backchannel_uri: Some("https://z.example/bc?x=1".into()),
+            backchannel_session_required: true,
+            frontchannel_uri: Some("https://z.example/fc".into()),
+            frontchannel_session_required: true,
+        },
+        info: ClientInfo {
+            application_type: ApplicationType::Native,
+            client_uri: Some("https://z.example/".into()),
+            logo_uri: Some("https://z.example/logo.png".into()),
+            policy_uri: Some("https://z.example/privacy".into()),
+            tos_uri: Some("https://z.example/tos".into()),
+            contacts: vec!["dpo@z.example".into(), "ops@z.example".into()],
+            sector_identifier_uri: Some("https://sector.example/uris.json".into()),
+            initiate_login_uri: Some("https://z.example/login".into()),
+            software_id: Some("portail".into()),
+            software_version: Some("2.1".into()),
+            require_auth_time: true,
+        },
+        },
     }
 }
 
@@ -41,22 +67,11 @@ backend_test!(create_round_trips_every_field(be, b) {
     for c in [&created, &fetched] {
         assert_eq!(c.id, new.client_id, "{b}");
         assert_eq!(c.tenant_id, t.id, "{b}");
-        assert_eq!(c.name, new.name, "{b}");
         assert_eq!(c.secret_digest, new.secret_digest, "{b}");
-        assert_eq!(c.auth_method, new.auth_method, "{b}");
-        assert_eq!(c.redirect_uris, new.redirect_uris, "{b}: redirect URIs in order");
-        assert_eq!(c.post_logout_redirect_uris, new.post_logout_redirect_uris, "{b}");
-        assert_eq!(c.grant_types, new.grant_types, "{b}: grant types in order");
-        assert_eq!(c.scopes, new.scopes, "{b}");
+        assert_eq!(c.registration_token_digest, new.registration_token_digest, "{b}");
+        // Every setting, lists in their order, the JWK set as JSON.
+        assert_eq!(c.settings, new.settings, "{b}");
         assert_eq!(c.scopes.to_string_sorted(), "email offline_access openid profile", "{b}");
-        assert_eq!(c.subject_type, new.subject_type, "{b}");
-        assert_eq!(c.sector_identifier, new.sector_identifier, "{b}");
-        assert_eq!(c.pkce, new.pkce, "{b}");
-        assert_eq!(c.skip_consent, new.skip_consent, "{b}");
-        assert_eq!(c.id_token_alg, new.id_token_alg, "{b}");
-        assert_eq!(c.userinfo_alg, new.userinfo_alg, "{b}");
-        assert_eq!(c.jwks_uri, new.jwks_uri, "{b}");
-        assert_eq!(c.jwks, new.jwks, "{b}: jwks JSON round-trips");
     }
 
     // The minimal shape round-trips too (empty lists, no options).
@@ -86,7 +101,7 @@ backend_test!(client_id_is_unique_per_tenant(be, b) {
     let v = s.catalog_version().await.unwrap();
 
     let mut again = client("app");
-    again.name = Some("second".into());
+    again.settings.name = Some("second".into());
     let e = s.create_client(&a.id, again, T0).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{b}: duplicate client_id gave {e:?}");
     assert_eq!(s.catalog_version().await.unwrap(), v, "{b}: a failed creation does not bump");
@@ -96,7 +111,7 @@ backend_test!(client_id_is_unique_per_tenant(be, b) {
 
     // Same client_id in another tenant is a different client.
     let mut other = client("app");
-    other.name = Some("Z's app".into());
+    other.settings.name = Some("Z's app".into());
     s.create_client(&z.id, other, T0).await.unwrap();
     assert_eq!(s.client(&z.id, "app").await.unwrap().unwrap().name.as_deref(), Some("Z's app"), "{b}");
     assert_eq!(s.client(&a.id, "app").await.unwrap().unwrap().name, None, "{b}");
@@ -142,7 +157,7 @@ backend_test!(id_token_alg_ensures_a_key(be, b) {
     assert_eq!(s.catalog_version().await.unwrap(), v + 1, "{b}");
 
     let mut rs = client("rs");
-    rs.id_token_alg = Alg::RS256;
+    rs.settings.id_token_alg = Alg::RS256;
     s.create_client(&t.id, rs.clone(), T0).await.unwrap();
     assert_eq!(algs(s.list_keys(&t.id, T0).await.unwrap()), ["ES256", "RS256"], "{b}: RS256 key created");
     let tk = s.tenant_keys(&t.id, T0).await.unwrap();
@@ -155,7 +170,84 @@ backend_test!(id_token_alg_ensures_a_key(be, b) {
 
     // A failed creation does not leave a key behind.
     let mut dup = client("es");
-    dup.id_token_alg = Alg::EdDSA;
+    dup.settings.id_token_alg = Alg::EdDSA;
     assert!(matches!(s.create_client(&t.id, dup, T0).await, Err(StoreError::Conflict(_))), "{b}");
     assert_eq!(algs(s.list_keys(&t.id, T0).await.unwrap()), ["ES256", "RS256"], "{b}: no EdDSA key from a failed creation");
+});
+
+backend_test!(update_replaces_settings_and_optionally_the_secret(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let z = tenant(s, "ville-z").await;
+    s.create_client(&t.id, full_client(), T0).await.unwrap();
+    let v = s.catalog_version().await.unwrap();
+
+    let replaced = ClientSettings { redirect_uris: vec![uri("https://new.example/cb")], ..ClientSettings::new(AuthMethod::ClientSecretBasic) };
+    let c = s.update_client(&t.id, "portail-citoyen", &replaced, None, T0 + 1).await.unwrap();
+    assert_eq!(c.settings, replaced, "{b}");
+    assert_eq!(c.secret_digest.as_deref(), Some("q1w2e3-digest"), "{b}: secret kept when not given");
+    assert_eq!(s.client(&t.id, "portail-citoyen").await.unwrap().unwrap().settings, replaced, "{b}");
+    assert!(s.catalog_version().await.unwrap() > v, "{b}: an update bumps the catalog");
+
+    let c = s.update_client(&t.id, "portail-citoyen", &replaced, Some(None), T0 + 2).await.unwrap();
+    assert_eq!(c.secret_digest, None, "{b}: secret removed");
+    let e = s.update_client(&z.id, "portail-citoyen", &replaced, None, T0).await.unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{b}: other tenant's client: {e:?}");
+
+    s.set_registration_token(&t.id, "portail-citoyen", "rotated").await.unwrap();
+    assert_eq!(s.client(&t.id, "portail-citoyen").await.unwrap().unwrap().registration_token_digest.as_deref(), Some("rotated"), "{b}");
+    assert!(matches!(s.set_registration_token(&z.id, "portail-citoyen", "x").await, Err(StoreError::NotFound(_))), "{b}");
+});
+
+backend_test!(initial_access_tokens_are_spent_atomically(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let z = tenant(s, "ville-z").await;
+    s.create_initial_access_token(&t.id, "twice", T0 + 100, Some(2), T0).await.unwrap();
+    s.create_initial_access_token(&t.id, "unlimited", T0 + 100, None, T0).await.unwrap();
+    assert!(!s.use_initial_access_token(&z.id, "twice", T0).await.unwrap(), "{b}: another tenant's token");
+    assert!(s.use_initial_access_token(&t.id, "twice", T0).await.unwrap(), "{b}");
+    assert!(s.use_initial_access_token(&t.id, "twice", T0).await.unwrap(), "{b}");
+    assert!(!s.use_initial_access_token(&t.id, "twice", T0).await.unwrap(), "{b}: used up");
+    for _ in 0..5 {
+        assert!(s.use_initial_access_token(&t.id, "unlimited", T0 + 99).await.unwrap(), "{b}");
+    }
+    assert!(!s.use_initial_access_token(&t.id, "unlimited", T0 + 100).await.unwrap(), "{b}: expired");
+    assert!(!s.use_initial_access_token(&t.id, "unknown", T0).await.unwrap(), "{b}");
+
+    // Concurrent spending of a single use: exactly one wins.
+    s.create_initial_access_token(&t.id, "once", T0 + 100, Some(1), T0).await.unwrap();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (s, id) = (s.clone(), t.id.clone());
+            tokio::spawn(async move { s.use_initial_access_token(&id, "once", T0).await.unwrap() })
+        })
+        .collect();
+    let mut wins = 0;
+    for task in tasks {
+        wins += usize::from(task.await.unwrap());
+    }
+    assert_eq!(wins, 1, "{b}");
+});
+
+backend_test!(logout_queue_claims_each_delivery_once(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let item = |c: &str| NewLogoutDelivery { tenant_id: t.id.clone(), client_id: c.into(), uri: format!("https://{c}.example/bc"), logout_token: format!("token-{c}") };
+    s.queue_logout_deliveries(vec![item("a"), item("b")], T0).await.unwrap();
+    assert!(s.due_logout_deliveries(T0 - 1, 10).await.unwrap().is_empty(), "{b}: not due before now");
+    let due = s.due_logout_deliveries(T0, 10).await.unwrap();
+    assert_eq!(due.len(), 2, "{b}");
+    let d = due.iter().find(|d| d.client_id == "a").unwrap();
+    assert_eq!((d.attempts, d.logout_token.as_str()), (0, "token-a"), "{b}");
+
+    assert!(s.claim_logout_delivery(d, T0 + 30).await.unwrap(), "{b}");
+    assert!(!s.claim_logout_delivery(d, T0 + 30).await.unwrap(), "{b}: a second claim of the same read fails");
+    assert_eq!(s.due_logout_deliveries(T0, 10).await.unwrap().len(), 1, "{b}: leased while in flight");
+    s.retry_logout_delivery(&d.id, T0 + 60).await.unwrap();
+    let again = s.due_logout_deliveries(T0 + 60, 10).await.unwrap();
+    let d2 = again.iter().find(|x| x.id == d.id).unwrap();
+    assert_eq!(d2.attempts, 1, "{b}");
+    s.remove_logout_delivery(&d.id).await.unwrap();
+    assert!(s.due_logout_deliveries(T0 + 1000, 10).await.unwrap().iter().all(|x| x.id != d.id), "{b}");
 });

@@ -38,7 +38,7 @@ pub async fn client_name(state: &AppState, tenant: &TenantEntry, ia: &Interactio
     let raw = RawParams::new(&ia.params);
     let id = raw.single("client_id").ok().flatten().unwrap_or_default();
     let client = state.store.client(&tenant.tenant.id, id).await.html_err()?;
-    Ok(client.map(|c| c.name.unwrap_or_else(|| c.id.as_str().to_owned())).unwrap_or_default())
+    Ok(client.map(|c| c.name.clone().unwrap_or_else(|| c.id.as_str().to_owned())).unwrap_or_default())
 }
 
 /// What the sign-in page shows besides the form.

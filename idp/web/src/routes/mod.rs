@@ -10,6 +10,7 @@ pub mod login;
 pub mod logout;
 pub mod passkey;
 pub mod recover;
+pub mod register;
 pub mod revocation;
 pub mod signup;
 pub mod token;
@@ -59,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .route("/revoke", post(revocation::revoke))
         .route("/introspect", post(introspection::introspect))
         .route("/logout", get(logout::start).post(logout::confirm))
+        .route("/register", post(register::register))
+        .route("/register/{client_id}", get(register::read).put(register::update).delete(register::delete))
         .fallback(not_found)
         .with_state(state)
 }

@@ -15,23 +15,8 @@ use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::tokens;
 
-fn bearer_from_header(req: &Request) -> Result<Option<String>, ApiError> {
-    let Some(h) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
-    let h = h.to_str().map_err(|_| ApiError::invalid_token("malformed Authorization header"))?;
-    let (scheme, token) = h.split_once(' ').unwrap_or((h, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        // Another scheme (Basic…) is no bearer credential at all: RFC 6750
-        // §3.1 answers that with a bare challenge, no error code.
-        return Ok(None);
-    }
-    if token.trim().is_empty() {
-        return Err(ApiError::Bearer { status: StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "the Bearer scheme needs a token".into() });
-    }
-    Ok(Some(token.trim().to_owned()))
-}
-
 pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Request) -> ApiResult<Response> {
-    let from_header = bearer_from_header(&req)?;
+    let from_header = crate::extract::bearer_token(req.headers())?;
     let has_form = req.method() == Method::POST
         && req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
     let from_body = if has_form {

@@ -50,6 +50,10 @@ pub async fn discovery(State(_state): State<AppState>, tenant: TenantCtx) -> Res
         "frontchannel_logout_supported": false,
         "backchannel_logout_supported": false,
     });
+    let mut doc = doc;
+    if tenant.tenant.settings.dynamic_registration != trame_core::tenant::DynamicRegistration::Closed {
+        doc["registration_endpoint"] = json!(iss.endpoint("/register"));
+    }
     let mut r = Json(doc).into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));

@@ -10,6 +10,7 @@ mod login_consent;
 mod logout;
 mod oidc_flow;
 mod pages;
+mod register;
 mod passkeys;
 mod revoke_introspect;
 mod token;

@@ -127,27 +127,22 @@ backend_test!(
 
 backend_test!(
     async fn signed_responses_for_clients_that_registered_them(env) {
-        use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
+        use trame_core::client::{AuthMethod, ClientSettings, PkcePolicy};
         use trame_core::ids::{ClientId, RedirectUri};
         use trame_core::keys::Alg;
         let now = env.clock.now();
         let mut new = trame_store::NewClient {
             client_id: ClientId::parse("rp-signed").unwrap(),
-            name: None,
             secret_digest: Some(trame_core::crypto::secret_digest(BASIC_SECRET)),
-            auth_method: AuthMethod::ClientSecretBasic,
-            redirect_uris: vec![RedirectUri::parse(BASIC_REDIRECT).unwrap()],
-            post_logout_redirect_uris: vec![],
-            grant_types: vec![GrantType::AuthorizationCode],
-            scopes: trame_core::scope::Scopes::parse("openid email").unwrap(),
-            subject_type: trame_core::subject::SubjectType::Public,
-            sector_identifier: None,
-            pkce: PkcePolicy::Optional,
-            skip_consent: true,
-            id_token_alg: Alg::ES256,
-            userinfo_alg: Some(Alg::RS256),
-            jwks_uri: None,
-            jwks: None,
+            registration_token_digest: None,
+            settings: ClientSettings {
+                redirect_uris: vec![RedirectUri::parse(BASIC_REDIRECT).unwrap()],
+                scopes: trame_core::scope::Scopes::parse("openid email").unwrap(),
+                pkce: PkcePolicy::Optional,
+                skip_consent: true,
+                userinfo_alg: Some(Alg::RS256),
+                ..ClientSettings::new(AuthMethod::ClientSecretBasic)
+            },
         };
         env.state.store.create_client(&env.tenant.id, new.clone(), now).await.unwrap();
         env.refresh_catalog().await;
@@ -171,7 +166,7 @@ backend_test!(
         let r = env.send(req("GET", Some(&format!("Bearer {}", t["access_token"].as_str().unwrap())), None)).await;
         assert!(r.header("content-type").unwrap().starts_with("application/json"));
         new.client_id = ClientId::parse("rp-signed-2").unwrap();
-        new.userinfo_alg = Some(Alg::EdDSA);
+        new.settings.userinfo_alg = Some(Alg::EdDSA);
         env.state.store.create_client(&env.tenant.id, new, now).await.unwrap();
         assert!(env.state.store.list_keys(&env.tenant.id, now).await.unwrap().iter().any(|k| k.alg == Alg::EdDSA), "a key for the UserInfo algorithm");
     }

@@ -8,11 +8,8 @@
 #![allow(dead_code)]
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
-use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
+use trame_core::client::{AuthMethod, ClientSettings};
 use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
-use trame_core::keys::Alg;
-use trame_core::scope::Scopes;
-use trame_core::subject::SubjectType;
 use trame_core::tenant::Tenant;
 use trame_store::{NewClient, NewGrant, Store};
 use trame_testkit::{Backend, TestDb};
@@ -77,21 +74,9 @@ pub fn uri(s: &str) -> RedirectUri {
 pub fn client(id: &str) -> NewClient {
     NewClient {
         client_id: ClientId::parse(id).unwrap(),
-        name: None,
         secret_digest: None,
-        auth_method: AuthMethod::None,
-        redirect_uris: vec![uri("https://rp.example/cb")],
-        post_logout_redirect_uris: vec![],
-        grant_types: vec![GrantType::AuthorizationCode],
-        scopes: Scopes::parse("openid").unwrap(),
-        subject_type: SubjectType::Public,
-        sector_identifier: None,
-        pkce: PkcePolicy::Required,
-        skip_consent: false,
-        id_token_alg: Alg::ES256,
-        userinfo_alg: None,
-        jwks_uri: None,
-        jwks: None,
+        registration_token_digest: None,
+        settings: ClientSettings { redirect_uris: vec![uri("https://rp.example/cb")], ..ClientSettings::new(AuthMethod::None) },
     }
 }
 

@@ -15,12 +15,10 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use base64::Engine as _;
 use serde_json::Value;
 use tower::ServiceExt;
-use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
+use trame_core::client::{AuthMethod, ClientSettings, GrantType, PkcePolicy};
 use trame_core::crypto::secret_digest;
 use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
-use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
-use trame_core::subject::SubjectType;
 use trame_core::tenant::Tenant;
 use trame_core::{Clock, OsRandom};
 use trame_store::{NewClient, NewUser, Store};
@@ -142,21 +140,18 @@ pub async fn add_client(store: &Store, tenant_id: &str, c: ClientSpec<'_>, now: 
             tenant_id,
             NewClient {
                 client_id: ClientId::parse(c.id).unwrap(),
-                name: Some(format!("Service {}", c.id)),
                 secret_digest: c.secret.map(secret_digest),
-                auth_method: c.method,
-                redirect_uris: c.redirects.iter().map(|u| RedirectUri::parse(u).unwrap()).collect(),
-                post_logout_redirect_uris: c.post_logout.iter().map(|u| RedirectUri::parse(u).unwrap()).collect(),
-                grant_types: c.grants.to_vec(),
-                scopes: Scopes::parse(c.scopes).unwrap(),
-                subject_type: SubjectType::Public,
-                sector_identifier: None,
-                pkce: c.pkce,
-                skip_consent: c.skip_consent,
-                id_token_alg: Alg::ES256,
-                userinfo_alg: None,
-                jwks_uri: None,
-                jwks: None,
+                registration_token_digest: None,
+                settings: ClientSettings {
+                    name: Some(format!("Service {}", c.id)),
+                    redirect_uris: c.redirects.iter().map(|u| RedirectUri::parse(u).unwrap()).collect(),
+                    post_logout_redirect_uris: c.post_logout.iter().map(|u| RedirectUri::parse(u).unwrap()).collect(),
+                    grant_types: c.grants.to_vec(),
+                    scopes: Scopes::parse(c.scopes).unwrap(),
+                    pkce: c.pkce,
+                    skip_consent: c.skip_consent,
+                    ..ClientSettings::new(c.method)
+                },
             },
             now,
         )
@@ -593,6 +588,12 @@ impl Browser {
     pub fn cookie(&self, base: &str) -> Option<&String> {
         self.cookies.get(&format!("{base}_ville"))
     }
+}
+
+/// The header of a JWT, unverified.
+pub fn jwt_header(jwt: &str) -> Value {
+    let part = jwt.split('.').next().unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
 }
 
 /// The payload of a JWT, unverified.

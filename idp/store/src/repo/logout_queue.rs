@@ -1,0 +1,110 @@
+//! The back-channel logout queue: notifications to relying parties, kept
+//! durably until delivered or given up, so a node stopping or a relying
+//! party being down does not lose them.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+
+use super::new_id;
+use crate::entity::logout_delivery as ld;
+use crate::{Result, Store, StoreError};
+
+/// A notification to deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutDelivery {
+    pub id: String,
+    pub tenant_id: String,
+    pub client_id: String,
+    pub uri: String,
+    pub logout_token: String,
+    pub attempts: i32,
+    pub next_attempt_at: i64,
+}
+
+/// A notification to queue.
+#[derive(Debug, Clone)]
+pub struct NewLogoutDelivery {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub uri: String,
+    pub logout_token: String,
+}
+
+impl From<ld::Model> for LogoutDelivery {
+    fn from(m: ld::Model) -> Self {
+        Self { id: m.id, tenant_id: m.tenant_id, client_id: m.client_id, uri: m.uri, logout_token: m.logout_token, attempts: m.attempts, next_attempt_at: m.next_attempt_at }
+    }
+}
+
+impl Store {
+    /// Queues notifications, due now, in one transaction.
+    pub async fn queue_logout_deliveries(&self, items: Vec<NewLogoutDelivery>, now: i64) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        for i in items {
+            ld::ActiveModel {
+                id: Set(new_id()),
+                tenant_id: Set(i.tenant_id),
+                client_id: Set(i.client_id),
+                uri: Set(i.uri),
+                logout_token: Set(i.logout_token),
+                attempts: Set(0),
+                next_attempt_at: Set(now),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        }
+        txn.commit().await.map_err(StoreError::Db)?;
+        Ok(())
+    }
+
+    /// Notifications due at `now`, oldest first.
+    pub async fn due_logout_deliveries(&self, now: i64, limit: u64) -> Result<Vec<LogoutDelivery>> {
+        let rows = ld::Entity::find()
+            .filter(ld::Column::NextAttemptAt.lte(now))
+            .order_by_asc(ld::Column::NextAttemptAt)
+            .limit(limit)
+            .all(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// Takes a due notification for one attempt: moves its next attempt to
+    /// `lease_until` if nobody else did since it was read (compare and
+    /// set), so two nodes do not deliver the same notification at once.
+    /// A node that dies mid-attempt leaves it to be retried after the lease.
+    pub async fn claim_logout_delivery(&self, d: &LogoutDelivery, lease_until: i64) -> Result<bool> {
+        let res = ld::Entity::update_many()
+            .col_expr(ld::Column::NextAttemptAt, Expr::value(lease_until))
+            .col_expr(ld::Column::Attempts, Expr::value(d.attempts + 1))
+            .filter(ld::Column::Id.eq(&d.id))
+            .filter(ld::Column::NextAttemptAt.eq(d.next_attempt_at))
+            .filter(ld::Column::Attempts.eq(d.attempts))
+            .exec(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(res.rows_affected == 1)
+    }
+
+    /// Delivered, or given up: the notification leaves the queue.
+    pub async fn remove_logout_delivery(&self, id: &str) -> Result<()> {
+        ld::Entity::delete_by_id(id.to_owned()).exec(&self.db).await.map_err(StoreError::Db)?;
+        Ok(())
+    }
+
+    /// Schedules the next attempt of a claimed notification.
+    pub async fn retry_logout_delivery(&self, id: &str, next_attempt_at: i64) -> Result<()> {
+        ld::Entity::update_many()
+            .col_expr(ld::Column::NextAttemptAt, Expr::value(next_attempt_at))
+            .filter(ld::Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(())
+    }
+}

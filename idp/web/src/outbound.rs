@@ -1,0 +1,52 @@
+//! Requests Trame makes to other servers: a client's `jwks_uri`, a
+//! `sector_identifier_uri`, back-channel logout notifications. One client
+//! with a short timeout and no redirects (a redirect could lead a request
+//! somewhere the registration did not name), and bodies read with a size
+//! limit, chunk by chunk, so a hostile server cannot exhaust memory.
+
+use std::time::Duration;
+
+/// Largest document Trame reads from another server.
+pub const MAX_DOCUMENT: usize = 64 * 1024;
+
+/// The outbound HTTP client.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(3))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("trame/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("an HTTP client with default TLS settings builds")
+}
+
+/// Why a fetch failed, for logs and error descriptions (never the body).
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("the request failed")]
+    Request(#[source] reqwest::Error),
+    #[error("the server answered with status {0}")]
+    Status(u16),
+    #[error("the document is larger than {MAX_DOCUMENT} bytes")]
+    TooLarge,
+}
+
+/// GETs `url` and returns its body, refusing non-2xx answers and bodies
+/// over [`MAX_DOCUMENT`].
+pub async fn get_document(http: &reqwest::Client, url: &str) -> Result<Vec<u8>, FetchError> {
+    let mut res = http.get(url).header(reqwest::header::ACCEPT, "application/json").send().await.map_err(FetchError::Request)?;
+    if !res.status().is_success() {
+        return Err(FetchError::Status(res.status().as_u16()));
+    }
+    if res.content_length().is_some_and(|n| n > MAX_DOCUMENT as u64) {
+        return Err(FetchError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(FetchError::Request)? {
+        if body.len() + chunk.len() > MAX_DOCUMENT {
+            return Err(FetchError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
