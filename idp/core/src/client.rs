@@ -188,6 +188,26 @@ pub struct LogoutChannels {
     pub frontchannel_session_required: bool,
 }
 
+impl LogoutChannels {
+    /// The address the browser loads, in a hidden frame, to sign the person
+    /// out of this client: the registered URI, with `iss` and the client's
+    /// `sid` added when the client asked for them (Front-Channel Logout §2),
+    /// after its own query if it has one.
+    pub fn frontchannel_url(&self, issuer: &str, client_sid: &str) -> Option<String> {
+        let uri = self.frontchannel_uri.as_deref()?;
+        if !self.frontchannel_session_required {
+            return Some(uri.to_owned());
+        }
+        let sep = match uri.split_once('?') {
+            None => "?",
+            Some((_, q)) if q.is_empty() || q.ends_with('&') => "",
+            Some(_) => "&",
+        };
+        let params = url::form_urlencoded::Serializer::new(String::new()).append_pair("iss", issuer).append_pair("sid", client_sid).finish();
+        Some(format!("{uri}{sep}{params}"))
+    }
+}
+
 /// Registered metadata Trame keeps and shows but does not act on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientInfo {
@@ -261,5 +281,21 @@ impl Client {
                 .map(|r| crate::subject::sector_of_redirect(r.as_str()))
                 .unwrap_or_else(|| self.id.as_str().to_owned()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frontchannel_url_adds_iss_and_sid_only_when_required() {
+        let channels = |uri: &str, required: bool| LogoutChannels { frontchannel_uri: Some(uri.into()), frontchannel_session_required: required, ..LogoutChannels::default() };
+        let iss = "https://login.ville.fr/t?x";
+        assert_eq!(channels("https://rp.fr/fc", false).frontchannel_url(iss, "s1").as_deref(), Some("https://rp.fr/fc"));
+        assert_eq!(channels("https://rp.fr/fc", true).frontchannel_url(iss, "s1").as_deref(), Some("https://rp.fr/fc?iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1"));
+        assert_eq!(channels("https://rp.fr/fc?app=2", true).frontchannel_url(iss, "s1").as_deref(), Some("https://rp.fr/fc?app=2&iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1"));
+        assert_eq!(channels("https://rp.fr/fc?", true).frontchannel_url(iss, "s1").as_deref(), Some("https://rp.fr/fc?iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1"));
+        assert_eq!(LogoutChannels { frontchannel_session_required: true, ..LogoutChannels::default() }.frontchannel_url(iss, "s1"), None);
     }
 }

@@ -9,6 +9,12 @@ pub const ACCESS_TOKEN: i64 = 5 * 60;
 pub const ID_TOKEN: i64 = 5 * 60;
 /// Refresh tokens: sliding, each rotation gives a new one with this lifetime.
 pub const REFRESH_TOKEN: i64 = 14 * 24 * 3600;
+/// A back-channel logout token (Back-Channel Logout §2.4): a notification
+/// delivered late is signed again, so this only bounds a replay.
+pub const LOGOUT_TOKEN: i64 = 2 * 60;
+/// Waits between attempts to deliver a back-channel logout notification
+/// that failed; after the last one it is given up.
+pub const LOGOUT_RETRIES: [i64; 5] = [10, 60, 5 * 60, 30 * 60, 2 * 3600];
 /// Browser SSO session.
 pub const SESSION: i64 = 12 * 3600;
 /// Remember that a code was redeemed, to detect replays, well past its expiry.

@@ -44,6 +44,18 @@ pub fn subject_for(kind: SubjectType, user_id: &str, sector: &str, tenant_salt: 
     }
 }
 
+/// The session id (`sid`) a client sees: SHA-256(session sid ‖ 0 ‖ client
+/// id). Each client gets its own, so two services given the same session
+/// cannot link the person through it despite pairwise subjects; Trame
+/// recomputes it from the session to recognise it in `id_token_hint`.
+pub fn client_sid(session_sid: &str, client_id: &str) -> String {
+    let mut input = Vec::with_capacity(session_sid.len() + client_id.len() + 1);
+    input.extend_from_slice(session_sid.as_bytes());
+    input.push(0);
+    input.extend_from_slice(client_id.as_bytes());
+    b64url(&sha256(&input))
+}
+
 /// The sector of a client without a `sector_identifier_uri`: the host of its
 /// redirect URIs (OIDC Core §8.1). Callers ensure all redirect URIs share it.
 pub fn sector_of_redirect(uri: &str) -> String {
@@ -65,6 +77,18 @@ mod tests {
         assert_ne!(a1, other_user);
         assert_ne!(a1, "user-1");
         assert_eq!(subject_for(SubjectType::Public, "user-1", "rp-a.fr", b"salt"), "user-1");
+    }
+
+    #[test]
+    fn client_sid_differs_per_client_and_per_session() {
+        let a = client_sid("session-1", "rp-a");
+        assert_eq!(a, client_sid("session-1", "rp-a"));
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, client_sid("session-1", "rp-b"));
+        assert_ne!(a, client_sid("session-2", "rp-a"));
+        assert_ne!(a, "session-1");
+        // The separator keeps ("ab", "c") and ("a", "bc") apart.
+        assert_ne!(client_sid("ab", "c"), client_sid("a", "bc"));
     }
 
     #[test]

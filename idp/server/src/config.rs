@@ -13,6 +13,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use trame_core::ids::Issuer;
 use trame_web::mail::{MailConfig, MailError};
+use trame_web::outbound::Reach;
 
 /// The keys a `TRAME_` variable may set. Other `TRAME_*` variables (for
 /// instance a test harness's own) are not ours and are left alone.
@@ -32,6 +33,7 @@ const KEYS: &[&str] = &[
     "smtp_url",
     "mail_from",
     "mail_outbox_dir",
+    "outbound_reach",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +64,9 @@ struct Raw {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     mail_outbox_dir: Option<PathBuf>,
+    /// `public` or `any`: which addresses Trame's own requests (a client's
+    /// jwks_uri, sector identifier, logout URIs) may reach.
+    outbound_reach: Option<String>,
 }
 
 impl Default for Raw {
@@ -82,6 +87,7 @@ impl Default for Raw {
             smtp_url: None,
             mail_from: None,
             mail_outbox_dir: None,
+            outbound_reach: None,
         }
     }
 }
@@ -110,6 +116,9 @@ pub struct Config {
     pub master_key_file: PathBuf,
     /// Outgoing mail. Its `Debug` hides `smtp_url`.
     pub mail: MailConfig,
+    /// Which addresses outbound requests may reach: public only, unless set
+    /// to `any` or the public URL is on localhost (development).
+    pub outbound_reach: Reach,
 }
 
 /// One problem in the settings, named by its key.
@@ -219,6 +228,15 @@ impl Config {
         if raw.redis_prefix.is_empty() {
             problems.push(problem("redis_prefix", "must not be empty"));
         }
+        let reach_setting = match raw.outbound_reach.as_deref() {
+            None => None,
+            Some("public") => Some(Reach::PublicOnly),
+            Some("any") => Some(Reach::Anywhere),
+            Some(other) => {
+                problems.push(problem("outbound_reach", format!("'{other}' is not public or any")));
+                None
+            }
+        };
         let (listen, public_url) = match (listen, public_url) {
             (Ok(l), Ok(p)) if problems.is_empty() => (l, p),
             (l, p) => {
@@ -227,7 +245,17 @@ impl Config {
                 return Err(ConfigError(problems));
             }
         };
+        // A development install on localhost talks to relying parties on
+        // localhost; anything else reaches public addresses only.
+        let local = match public_url.url().host() {
+            Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        let outbound_reach = reach_setting.unwrap_or(if local { Reach::Anywhere } else { Reach::PublicOnly });
         Ok(Self {
+            outbound_reach,
             listen,
             public_url,
             master_key_file: raw.master_key_file.unwrap_or_else(|| raw.data_dir.join("master.key")),
@@ -362,6 +390,17 @@ mod tests {
         assert_eq!(c.master_key_file, PathBuf::from("trame-data/master.key"));
         assert!(c.redis_url.is_none());
         assert!(c.tls.is_none());
+        assert_eq!(c.outbound_reach, Reach::Anywhere, "development on localhost reaches its local relying parties");
+    }
+
+    #[test]
+    fn outbound_requests_reach_public_addresses_only_in_production() {
+        let c = load_str("public_url = \"https://login.ville.fr\"\n", &[]).unwrap();
+        assert_eq!(c.outbound_reach, Reach::PublicOnly);
+        let c = load_str("public_url = \"https://login.ville.fr\"\n", &[("TRAME_OUTBOUND_REACH", "any")]).unwrap();
+        assert_eq!(c.outbound_reach, Reach::Anywhere, "an operator with relying parties on a private network says so");
+        let c = load_str("outbound_reach = \"public\"\n", &[]).unwrap();
+        assert_eq!(c.outbound_reach, Reach::PublicOnly, "localhost can be held to the production rule");
     }
 
     #[test]
@@ -389,6 +428,7 @@ mod tests {
         assert_eq!(keys(load_str("lisen = \"x\"\n", &[]).unwrap_err()), ["lisen"]);
         assert_eq!(keys(load_str("log_format = \"xml\"\n", &[]).unwrap_err()), ["log_format"]);
         assert_eq!(keys(load_str("trusted_proxies = [\"not-an-ip\"]\n", &[]).unwrap_err()), ["trusted_proxies"]);
+        assert_eq!(keys(load_str("outbound_reach = \"intranet\"\n", &[]).unwrap_err()), ["outbound_reach"]);
         assert_eq!(keys(load_str("this is not toml", &[]).unwrap_err()).len(), 1);
     }
 

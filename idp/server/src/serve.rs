@@ -1,5 +1,5 @@
-//! `trame serve`: the HTTP(S) listener, the catalog poller, graceful
-//! shutdown and certificate reloading.
+//! `trame serve`: the HTTP(S) listener, the catalog poller, the logout
+//! notification retries, graceful shutdown and certificate reloading.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,6 +20,10 @@ use crate::storage;
 /// How often a node checks whether the CLI or another node changed tenants,
 /// clients or keys. One indexed read of one row per second per node.
 const CATALOG_POLL: Duration = Duration::from_secs(1);
+/// How often a node looks for back-channel logout notifications due for a
+/// retry (first attempts are made at once, by the request that ends the
+/// session).
+const LOGOUT_DELIVERY_POLL: Duration = Duration::from_secs(2);
 /// How often certificate files are checked for changes.
 const TLS_POLL: Duration = Duration::from_secs(10);
 /// In-flight requests get this long to finish on SIGTERM.
@@ -27,7 +31,7 @@ const DRAIN: Duration = Duration::from_secs(20);
 
 pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     let ephemeral = storage::ephemeral(&config).await?;
-    let web_config = WebConfig { public_authority: config.public_url.authority(), trusted_proxies: config.trusted_proxies.clone() };
+    let web_config = WebConfig { public_authority: config.public_url.authority(), trusted_proxies: config.trusted_proxies.clone(), outbound_reach: config.outbound_reach };
     let mailer = Mailer::from_config(&config.mail).context("cannot set up mail (smtp_url, mail_from, mail_outbox_dir)")?;
     match mailer.outbox_dir() {
         Some(dir) => tracing::info!(outbox = %dir.display(), "mail is written to files, not sent"),
@@ -38,6 +42,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let poller = tokio::spawn(poll_catalog(state.clone(), stop_rx.clone()));
+    let deliverer = tokio::spawn(deliver_logout_notifications(state.clone(), stop_rx.clone()));
     let handle: Handle<SocketAddr> = Handle::new();
     tokio::spawn(shutdown_on_signal(handle.clone(), stop_tx));
 
@@ -64,6 +69,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     };
     announce.abort();
     poller.abort();
+    deliverer.abort();
     served.with_context(|| format!("cannot listen on {} (listen)", config.listen))?;
     tracing::info!("stopped");
     Ok(())
@@ -94,6 +100,34 @@ async fn poll_catalog(state: AppState, mut stop: watch::Receiver<bool>) {
             Err(e) => {
                 if !failing {
                     tracing::warn!(error = %e, "catalog refresh failed; serving the last known tenants");
+                }
+                failing = true;
+            }
+        }
+    }
+}
+
+/// Retries back-channel logout notifications that failed. Several nodes
+/// may run this at once: each notification is claimed before an attempt.
+/// A store error is logged once and retried at the next tick.
+async fn deliver_logout_notifications(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(LOGOUT_DELIVERY_POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        match trame_web::logout_delivery::deliver_due(&state).await {
+            Ok(_) if failing => {
+                tracing::info!("the logout notification queue is readable again");
+                failing = false;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                if !failing {
+                    tracing::warn!(error = %e, "cannot read the logout notification queue; will retry");
                 }
                 failing = true;
             }

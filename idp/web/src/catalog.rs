@@ -30,6 +30,9 @@ struct Snapshot {
     reload_at: Option<i64>,
     /// authority (lowercase host[:port]) → tenants on it, longest path prefix first.
     by_authority: HashMap<String, Vec<Arc<TenantEntry>>>,
+    /// The same entries by tenant id, for work done outside a request
+    /// (logout notifications signed again for a late retry).
+    by_id: HashMap<String, Arc<TenantEntry>>,
 }
 
 #[derive(Default)]
@@ -53,14 +56,17 @@ impl Catalog {
         }
         let tenants = store.list_tenants().await?;
         let mut by_authority: HashMap<String, Vec<Arc<TenantEntry>>> = HashMap::new();
+        let mut by_id = HashMap::new();
         for t in tenants {
-            by_authority.entry(t.issuer.authority()).or_default().push(Arc::new(TenantEntry { tenant: t, keys: OnceCell::new() }));
+            let entry = Arc::new(TenantEntry { tenant: t, keys: OnceCell::new() });
+            by_id.insert(entry.tenant.id.clone(), entry.clone());
+            by_authority.entry(entry.tenant.issuer.authority()).or_default().push(entry);
         }
         for list in by_authority.values_mut() {
             list.sort_by_key(|e| std::cmp::Reverse(e.tenant.issuer.path_prefix().len()));
         }
         let reload_at = store.next_key_event(now).await?;
-        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, by_authority });
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, by_authority, by_id });
         Ok(true)
     }
 
@@ -83,6 +89,11 @@ impl Catalog {
                 None
             }
         })
+    }
+
+    /// A tenant by its id.
+    pub fn by_id(&self, tenant_id: &str) -> Option<Arc<TenantEntry>> {
+        self.current().by_id.get(tenant_id).cloned()
     }
 
     pub fn tenant_count(&self) -> usize {

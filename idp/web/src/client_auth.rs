@@ -121,7 +121,7 @@ async fn client_jwks(state: &AppState, client: &Client) -> ApiResult<Vec<Value>>
         tracing::warn!(client_id = %client.id, reason = why, "cannot fetch the client's jwks_uri");
         ApiError::invalid_client("the client's keys cannot be fetched", false)
     };
-    let body = crate::outbound::get_document(state.http(), uri).await.map_err(|e| fail(&e.to_string()))?;
+    let body = crate::outbound::get_document(state.http(), state.outbound_reach(), uri).await.map_err(|e| fail(&e.to_string()))?;
     let v: Value = serde_json::from_slice(&body).map_err(|_| fail("not JSON"))?;
     Ok(keys_of(&v))
 }

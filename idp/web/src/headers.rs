@@ -10,13 +10,41 @@ use axum::response::Response;
 /// the client, and browsers apply `form-action` to that redirect.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Origins a page may load in frames (`frame-src`), put in the response's
+/// extensions by the one page that needs it: the front-channel logout page.
+/// Every other page may frame nothing but itself (`default-src 'self'`).
+#[derive(Debug, Clone)]
+pub struct FrameSources(pub Vec<String>);
+
+impl FrameSources {
+    /// Whether an origin (`scheme://host[:port]`) can be written into the
+    /// policy as it is: nothing that could end the directive or add a
+    /// source.
+    pub fn is_safe(origin: &str) -> bool {
+        (origin.starts_with("https://") || origin.starts_with("http://")) && origin.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:/[]".contains(&b))
+    }
+
+    fn policy(&self) -> Option<HeaderValue> {
+        if self.0.is_empty() || !self.0.iter().all(|o| Self::is_safe(o)) {
+            return None;
+        }
+        HeaderValue::from_str(&format!("{CSP}; frame-src {}", self.0.join(" "))).ok()
+    }
+}
+
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
+    let frames = res.extensions_mut().remove::<FrameSources>().and_then(|f| f.policy());
     let h = res.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, k: HeaderName, v: &'static str| {
         h.entry(k).or_insert(HeaderValue::from_static(v));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    match frames {
+        Some(csp) => {
+            h.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
+        None => set(h, header::CONTENT_SECURITY_POLICY, CSP),
+    }
     set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "no-referrer");
@@ -30,4 +58,20 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 pub fn make_span(req: &Request) -> tracing::Span {
     let id = uuid::Uuid::new_v4();
     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_sources_extend_the_policy_only_with_plain_origins() {
+        let p = FrameSources(vec!["https://rp.example.fr".into(), "http://127.0.0.1:8081".into(), "http://[::1]:3000".into()]).policy().unwrap();
+        assert_eq!(p.to_str().unwrap(), format!("{CSP}; frame-src https://rp.example.fr http://127.0.0.1:8081 http://[::1]:3000"));
+        for bad in ["https://a;script-src *", "https://a b", "null", "javascript:x", "https://a,b", "https://a'b"] {
+            assert!(!FrameSources::is_safe(bad), "{bad}");
+            assert!(FrameSources(vec!["https://ok.fr".into(), bad.into()]).policy().is_none(), "{bad}");
+        }
+        assert!(FrameSources(vec![]).policy().is_none());
+    }
 }

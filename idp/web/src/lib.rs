@@ -15,6 +15,8 @@ mod extract;
 mod headers;
 mod i18n;
 mod interaction;
+mod logout_channels;
+pub mod logout_delivery;
 pub mod mail;
 mod mail_link;
 pub mod outbound;
@@ -32,7 +34,6 @@ pub mod webauthn;
 pub use catalog::Catalog;
 pub use error::ApiError;
 pub use render::Themes;
-pub use outbound::client as outbound_client;
 pub use state::{AppState, WebConfig};
 
 use axum::Router;

@@ -6,13 +6,25 @@
 
 use std::time::Duration;
 
+mod reach;
+
+pub use reach::{NotPublic, Reach, check_url, is_public};
+
 /// Largest document Trame reads from another server.
 pub const MAX_DOCUMENT: usize = 64 * 1024;
 
-/// The outbound HTTP client.
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
+/// The longest any outbound request takes, connection included.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The outbound HTTP client; with [`Reach::PublicOnly`] names resolve to
+/// public addresses only (address literals: [`check_url`]).
+pub fn client(reach: Reach) -> reqwest::Client {
+    let builder = match reach {
+        Reach::PublicOnly => reqwest::Client::builder().dns_resolver(reach::PublicResolver),
+        Reach::Anywhere => reqwest::Client::builder(),
+    };
+    builder
+        .timeout(TIMEOUT)
         .connect_timeout(Duration::from_secs(3))
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("trame/", env!("CARGO_PKG_VERSION")))
@@ -25,6 +37,8 @@ pub fn client() -> reqwest::Client {
 pub enum FetchError {
     #[error("the request failed")]
     Request(#[source] reqwest::Error),
+    #[error("the destination is not a public address")]
+    NotPublic,
     #[error("the server answered with status {0}")]
     Status(u16),
     #[error("the document is larger than {MAX_DOCUMENT} bytes")]
@@ -33,7 +47,8 @@ pub enum FetchError {
 
 /// GETs `url` and returns its body, refusing non-2xx answers and bodies
 /// over [`MAX_DOCUMENT`].
-pub async fn get_document(http: &reqwest::Client, url: &str) -> Result<Vec<u8>, FetchError> {
+pub async fn get_document(http: &reqwest::Client, reach: Reach, url: &str) -> Result<Vec<u8>, FetchError> {
+    check_url(url, reach).map_err(|_| FetchError::NotPublic)?;
     let mut res = http.get(url).header(reqwest::header::ACCEPT, "application/json").send().await.map_err(FetchError::Request)?;
     if !res.status().is_success() {
         return Err(FetchError::Status(res.status().as_u16()));

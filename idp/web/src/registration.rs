@@ -13,8 +13,8 @@ use crate::outbound;
 
 /// Fetches the redirect URIs listed at a `sector_identifier_uri` (already
 /// checked by `trame_core::registration::sector_identifier_url`).
-pub async fn fetch_sector_document(http: &reqwest::Client, url: &Url) -> Result<Vec<String>, MetadataError> {
-    let body = outbound::get_document(http, url.as_str())
+pub async fn fetch_sector_document(http: &reqwest::Client, reach: outbound::Reach, url: &Url) -> Result<Vec<String>, MetadataError> {
+    let body = outbound::get_document(http, reach, url.as_str())
         .await
         .map_err(|e| MetadataError::Metadata { field: "sector_identifier_uri", reason: format!("the document could not be fetched: {e}") })?;
     parse_sector_document(&body)

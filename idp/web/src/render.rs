@@ -27,6 +27,7 @@ mod default_theme {
         ("logout.html", include_str!("../../../themes/default/templates/logout.html")),
         ("message.html", include_str!("../../../themes/default/templates/message.html")),
         ("form_post.html", include_str!("../../../themes/default/templates/form_post.html")),
+        ("frontchannel_logout.html", include_str!("../../../themes/default/templates/frontchannel_logout.html")),
         ("otp.html", include_str!("../../../themes/default/templates/otp.html")),
         ("signup.html", include_str!("../../../themes/default/templates/signup.html")),
         ("account.html", include_str!("../../../themes/default/templates/account.html")),
@@ -39,6 +40,7 @@ mod default_theme {
         ("trame.css", "text/css; charset=utf-8", include_str!("../../../themes/default/static/trame.css")),
         ("form_post.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/form_post.js")),
         ("passkey.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/passkey.js")),
+        ("frontchannel_logout.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/frontchannel_logout.js")),
     ];
     pub const FR: &[&str] = &[include_str!("../../../themes/default/locales/fr/main.ftl")];
     pub const EN: &[&str] = &[include_str!("../../../themes/default/locales/en/main.ftl")];

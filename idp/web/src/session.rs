@@ -3,7 +3,10 @@
 //! The session cookie holds a random 256-bit value; the ephemeral store
 //! keeps the session under that value's SHA-256, so a store dump does not
 //! yield usable cookies. A new cookie is issued at every sign-in (session
-//! fixation), and the old session is deleted.
+//! fixation), and the old one is deleted.
+//!
+//! Every way a session ends goes through this module, which tells the
+//! clients of the session ([`crate::logout_channels`]).
 
 use axum::http::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
@@ -13,9 +16,10 @@ use trame_core::tenant::Tenant;
 
 use trame_store::AccountSession;
 
-use crate::cookies;
+use crate::catalog::TenantEntry;
 use crate::error::{ApiResult, OrApi};
 use crate::state::AppState;
+use crate::{cookies, logout_channels};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
@@ -24,7 +28,8 @@ pub struct Session {
     pub auth_time: i64,
     pub amr: Vec<String>,
     pub acr: String,
-    /// Session id as shown to clients (`sid` claim), not the cookie.
+    /// Session id, not the cookie. Each client sees its own digest of it
+    /// as `sid` ([`trame_core::subject::client_sid`]).
     pub sid: String,
 }
 
@@ -41,25 +46,37 @@ pub async fn current(state: &AppState, tenant: &Tenant, headers: &HeaderMap) -> 
 
 /// Starts a session for a user who just authenticated; returns the
 /// Set-Cookie header.
+///
+/// A browser that already had a session: the same person signing in again
+/// (step-up, `prompt=login`) keeps its `sid`, so the clients it signed in to
+/// stay part of it and hear when it ends; another person's session ends.
 pub async fn start(
     state: &AppState,
-    tenant: &Tenant,
+    tenant: &TenantEntry,
     headers: &HeaderMap,
     user_id: &str,
     amr: Vec<String>,
     acr: String,
 ) -> ApiResult<(Session, HeaderValue)> {
-    if let Some(old) = cookies::read(headers, &cookies::name(cookies::SESSION, tenant)) {
-        forget(state, tenant, &old).await?;
+    let t = &tenant.tenant;
+    let mut kept_sid = None;
+    if let Some(old_cookie) = cookies::read(headers, &cookies::name(cookies::SESSION, t))
+        && let Some(old) = take(state, t, &old_cookie).await?
+    {
+        if old.user_id == user_id {
+            kept_sid = Some(old.sid);
+        } else {
+            logout_channels::session_ended(state, tenant, &old.user_id, &old.sid).await;
+        }
     }
     let cookie = random_token(state.rng.as_ref());
     let session = Session {
-        tenant_id: tenant.id.clone(),
+        tenant_id: t.id.clone(),
         user_id: user_id.to_owned(),
         auth_time: state.now(),
         amr,
         acr,
-        sid: random_id(state.rng.as_ref()),
+        sid: kept_sid.unwrap_or_else(|| random_id(state.rng.as_ref())),
     };
     let json = serde_json::to_string(&session).expect("a session serializes");
     state.ephemeral.put(&key(&cookie), &json, lifetimes::SESSION).await.html_err()?;
@@ -74,35 +91,46 @@ pub async fn start(
         created_at: session.auth_time,
         expires_at: session.auth_time + lifetimes::SESSION,
     };
-    state.store.record_account_session(&tenant.id, &record).await.html_err()?;
-    Ok((session, cookies::set(tenant, &cookies::name(cookies::SESSION, tenant), &cookie, lifetimes::SESSION)))
+    state.store.record_account_session(&t.id, &record).await.html_err()?;
+    Ok((session, cookies::set(t, &cookies::name(cookies::SESSION, t), &cookie, lifetimes::SESSION)))
 }
 
-/// Ends the browser's session; returns the header that clears the cookie.
-pub async fn end(state: &AppState, tenant: &Tenant, headers: &HeaderMap) -> ApiResult<HeaderValue> {
-    let name = cookies::name(cookies::SESSION, tenant);
-    if let Some(cookie) = cookies::read(headers, &name) {
-        forget(state, tenant, &cookie).await?;
+/// A session ended by the browser that held it.
+pub struct Ended {
+    /// Clears the session cookie.
+    pub clear_cookie: HeaderValue,
+    /// The front-channel logout addresses of the session's clients, for the
+    /// browser to load (empty when there was no session).
+    pub frontchannel: Vec<String>,
+}
+
+/// Ends the browser's session and tells its clients.
+pub async fn end(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap) -> ApiResult<Ended> {
+    let name = cookies::name(cookies::SESSION, &tenant.tenant);
+    let mut frontchannel = Vec::new();
+    if let Some(cookie) = cookies::read(headers, &name)
+        && let Some(s) = take(state, &tenant.tenant, &cookie).await?
+    {
+        frontchannel = logout_channels::session_ended(state, tenant, &s.user_id, &s.sid).await;
     }
-    Ok(cookies::clear(tenant, &name))
+    Ok(Ended { clear_cookie: cookies::clear(&tenant.tenant, &name), frontchannel })
 }
 
-/// Deletes the session behind a cookie, in both stores.
-async fn forget(state: &AppState, tenant: &Tenant, cookie: &str) -> ApiResult<()> {
-    let k = key(cookie);
-    if let Some(raw) = state.ephemeral.take(&k).await.html_err()?
-        && let Ok(s) = serde_json::from_str::<Session>(&raw) {
-            state.store.remove_account_session(&tenant.id, None, &s.sid).await.html_err()?;
-        }
-    Ok(())
+/// Deletes the session behind a cookie, in both stores; returns it.
+async fn take(state: &AppState, tenant: &Tenant, cookie: &str) -> ApiResult<Option<Session>> {
+    let Some(raw) = state.ephemeral.take(&key(cookie)).await.html_err()? else { return Ok(None) };
+    let Some(s) = serde_json::from_str::<Session>(&raw).ok().filter(|s| s.tenant_id == tenant.id) else { return Ok(None) };
+    state.store.remove_account_session(&tenant.id, None, &s.sid).await.html_err()?;
+    Ok(Some(s))
 }
 
-/// Ends one of the user's sessions from the account page (another device).
-/// False when the user has no such session.
-pub async fn end_by_sid(state: &AppState, tenant: &Tenant, user_id: &str, sid: &str) -> ApiResult<bool> {
-    match state.store.remove_account_session(&tenant.id, Some(user_id), sid).await.html_err()? {
+/// Ends one of the user's sessions from the account page (another device)
+/// and tells its clients. False when the user has no such session.
+pub async fn end_by_sid(state: &AppState, tenant: &TenantEntry, user_id: &str, sid: &str) -> ApiResult<bool> {
+    match state.store.remove_account_session(&tenant.tenant.id, Some(user_id), sid).await.html_err()? {
         Some(store_key) => {
             state.ephemeral.delete(&store_key).await.html_err()?;
+            logout_channels::session_ended(state, tenant, user_id, sid).await;
             Ok(true)
         }
         None => Ok(false),

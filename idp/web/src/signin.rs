@@ -37,7 +37,7 @@ pub async fn establish(
         && !assurance::satisfies(acr, std::slice::from_ref(required)) {
             return Ok(Err(BelowRequiredLevel));
         }
-    let (sess, cookie) = session::start(state, t, headers, user_id, amr, acr.to_owned()).await?;
+    let (sess, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     ia.login_at = Some(state.now());
     ia.pending_user = None;
     interaction::save(state, id, ia).await?;

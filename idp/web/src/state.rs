@@ -16,6 +16,8 @@ pub struct WebConfig {
     pub public_authority: String,
     /// Peers whose `X-Forwarded-For`/`X-Forwarded-Host` headers are believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// Which addresses Trame's own requests may reach ([`crate::outbound`]).
+    pub outbound_reach: crate::outbound::Reach,
 }
 
 /// The one application state, cloned into every handler.
@@ -58,7 +60,11 @@ impl AppState {
 
     /// The outbound HTTP client ([`crate::outbound`]).
     pub fn http(&self) -> &reqwest::Client {
-        self.http.get_or_init(crate::outbound::client)
+        self.http.get_or_init(|| crate::outbound::client(self.config.outbound_reach))
+    }
+
+    pub fn outbound_reach(&self) -> crate::outbound::Reach {
+        self.config.outbound_reach
     }
 
     pub fn now(&self) -> i64 {

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 use trame_core::crypto::random_id;
 use trame_core::keys::{self, Alg, KeyError};
 use trame_core::lifetimes;
+use trame_core::subject::client_sid;
 use trame_core::tenant::Tenant;
 use trame_store::{Grant, TenantKeys};
 
@@ -97,12 +98,40 @@ pub fn id_token(
     c.insert("auth_time".into(), json!(auth.auth_time));
     c.insert("acr".into(), json!(auth.acr));
     c.insert("amr".into(), json!(auth.amr));
-    c.insert("sid".into(), json!(auth.sid));
+    c.insert("sid".into(), json!(client_sid(auth.sid, client_id)));
     c.insert("at_hash".into(), json!(alg.half_hash(access_token)));
     if let Some(n) = nonce {
         c.insert("nonce".into(), json!(n));
     }
     signer(keys, alg).and_then(|s| s.sign("JWT", c)).json_err()
+}
+
+/// The event a logout token announces (Back-Channel Logout §2.4).
+pub const BACKCHANNEL_LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
+
+/// A logout token (Back-Channel Logout §2.4) for a client, about the
+/// session `session_sid` of the user it knows as `sub`. Both `sub` and the
+/// client's `sid` are always there, whatever the client registered; never a
+/// `nonce`, so it cannot pass for an ID token.
+pub fn logout_token(state: &AppState, issuer: &str, keys: &TenantKeys, alg: Alg, client_id: &str, sub: &str, session_sid: &str) -> Result<String, KeyError> {
+    let mut c = Map::new();
+    c.insert("iss".into(), json!(issuer));
+    c.insert("sub".into(), json!(sub));
+    c.insert("aud".into(), json!(client_id));
+    c.insert("sid".into(), json!(client_sid(session_sid, client_id)));
+    c.insert("events".into(), json!({ BACKCHANNEL_LOGOUT_EVENT: {} }));
+    resign_logout_token(state, keys, alg, c)
+}
+
+/// Signs logout token claims with a new `iat`, `exp` and `jti`: for a first
+/// delivery, and again for a retry that comes after the previous copy
+/// expired.
+pub fn resign_logout_token(state: &AppState, keys: &TenantKeys, alg: Alg, mut claims: Map<String, Value>) -> Result<String, KeyError> {
+    let now = state.now();
+    claims.insert("iat".into(), json!(now));
+    claims.insert("exp".into(), json!(now + lifetimes::LOGOUT_TOKEN));
+    claims.insert("jti".into(), json!(random_id(state.rng.as_ref())));
+    signer(keys, alg)?.sign("logout+jwt", claims)
 }
 
 /// A JWT of this tenant signed with `alg` (`typ: JWT`): signed responses.

@@ -5,7 +5,7 @@
 //! token revokes the whole grant (RFC 9700 §4.14.2).
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 
 use super::{json_list, new_id, parse_list};
 use crate::entity::{consent, grant, refresh_token};
@@ -179,6 +179,25 @@ impl Store {
             return Ok(None);
         }
         Ok(self.grant(&row.grant_id).await?.filter(|g| g.is_active(now)))
+    }
+
+    /// The clients a browser session signed a user in to (each grant
+    /// records its session's `sid`), for the logout notifications. Revoked
+    /// and expired grants count: the client may still hold its own session.
+    pub async fn session_client_ids(&self, tenant_id: &str, user_id: &str, sid: &str) -> Result<Vec<String>> {
+        let rows: Vec<String> = grant::Entity::find()
+            .select_only()
+            .column(grant::Column::ClientId)
+            .distinct()
+            .filter(grant::Column::TenantId.eq(tenant_id))
+            .filter(grant::Column::UserId.eq(user_id))
+            .filter(grant::Column::Sid.eq(sid))
+            .order_by_asc(grant::Column::ClientId)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(rows)
     }
 
     /// The scopes a user already consented to for a client.

@@ -37,14 +37,16 @@ impl From<ld::Model> for LogoutDelivery {
 }
 
 impl Store {
-    /// Queues notifications, due now, in one transaction.
-    pub async fn queue_logout_deliveries(&self, items: Vec<NewLogoutDelivery>, now: i64) -> Result<()> {
+    /// Queues notifications, due now, in one transaction; returns them as
+    /// queued, so the caller can attempt them at once.
+    pub async fn queue_logout_deliveries(&self, items: Vec<NewLogoutDelivery>, now: i64) -> Result<Vec<LogoutDelivery>> {
         if items.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
+        let mut queued = Vec::with_capacity(items.len());
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         for i in items {
-            ld::ActiveModel {
+            let m = ld::ActiveModel {
                 id: Set(new_id()),
                 tenant_id: Set(i.tenant_id),
                 client_id: Set(i.client_id),
@@ -57,9 +59,10 @@ impl Store {
             .insert(&txn)
             .await
             .map_err(StoreError::Db)?;
+            queued.push(m.into());
         }
         txn.commit().await.map_err(StoreError::Db)?;
-        Ok(())
+        Ok(queued)
     }
 
     /// Notifications due at `now`, oldest first.

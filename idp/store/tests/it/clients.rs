@@ -234,11 +234,14 @@ backend_test!(logout_queue_claims_each_delivery_once(be, b) {
     let s = &be.store;
     let t = tenant(s, "ville-a").await;
     let item = |c: &str| NewLogoutDelivery { tenant_id: t.id.clone(), client_id: c.into(), uri: format!("https://{c}.example/bc"), logout_token: format!("token-{c}") };
-    s.queue_logout_deliveries(vec![item("a"), item("b")], T0).await.unwrap();
+    let queued = s.queue_logout_deliveries(vec![item("a"), item("b")], T0).await.unwrap();
+    assert_eq!(queued.iter().map(|q| (q.client_id.as_str(), q.attempts, q.next_attempt_at)).collect::<Vec<_>>(), [("a", 0, T0), ("b", 0, T0)], "{b}");
+    assert!(s.queue_logout_deliveries(vec![], T0).await.unwrap().is_empty(), "{b}");
     assert!(s.due_logout_deliveries(T0 - 1, 10).await.unwrap().is_empty(), "{b}: not due before now");
     let due = s.due_logout_deliveries(T0, 10).await.unwrap();
     assert_eq!(due.len(), 2, "{b}");
     let d = due.iter().find(|d| d.client_id == "a").unwrap();
+    assert_eq!(d, &queued[0], "{b}: what was queued is what is due");
     assert_eq!((d.attempts, d.logout_token.as_str()), (0, "token-a"), "{b}");
 
     assert!(s.claim_logout_delivery(d, T0 + 30).await.unwrap(), "{b}");

@@ -3,7 +3,7 @@
 
 
 use crate::common::*;
-use trame_store::RefreshOutcome;
+use trame_store::{NewGrant, RefreshOutcome};
 
 const DAY: i64 = 24 * 3600;
 
@@ -162,4 +162,25 @@ backend_test!(consent_save_and_upsert(be, b) {
     let conn = raw(&be.db).await;
     assert_eq!(query_i64(&conn, "SELECT COUNT(*) FROM consents").await, 4, "{b}: the upsert did not add a row");
     assert_eq!(query_i64(&conn, "SELECT granted_at FROM consents WHERE tenant_id = 't1' AND user_id = 'u1' AND client_id = 'app'").await, T0 + 10, "{b}");
+});
+
+backend_test!(clients_of_a_session(be, b) {
+    let s = &be.store;
+    let with = |client: &str, user: &str, sid: &str, tenant: &str| NewGrant { sid: sid.into(), ..grant(tenant, client, user, T0 + DAY) };
+    s.create_grant(with("app-b", "u1", "sid-1", "t1"), T0).await.unwrap();
+    s.create_grant(with("app-a", "u1", "sid-1", "t1"), T0).await.unwrap();
+    // A second authorization of the same client in the same session.
+    let again = s.create_grant(with("app-a", "u1", "sid-1", "t1"), T0).await.unwrap();
+    // Another session of the same user, another user, another tenant.
+    s.create_grant(with("app-c", "u1", "sid-2", "t1"), T0).await.unwrap();
+    s.create_grant(with("app-d", "u2", "sid-1", "t1"), T0).await.unwrap();
+    s.create_grant(with("app-e", "u1", "sid-1", "t2"), T0).await.unwrap();
+    // A revoked grant still names a client that took part.
+    let revoked = s.create_grant(with("app-f", "u1", "sid-1", "t1"), T0).await.unwrap();
+    s.revoke_grant(&revoked.id, T0 + 1).await.unwrap();
+    s.revoke_grant(&again.id, T0 + 1).await.unwrap();
+
+    assert_eq!(s.session_client_ids("t1", "u1", "sid-1").await.unwrap(), ["app-a", "app-b", "app-f"], "{b}");
+    assert_eq!(s.session_client_ids("t1", "u1", "sid-2").await.unwrap(), ["app-c"], "{b}");
+    assert!(s.session_client_ids("t1", "u1", "sid-3").await.unwrap().is_empty(), "{b}");
 });

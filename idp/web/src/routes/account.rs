@@ -326,7 +326,7 @@ pub async fn recovery_codes(State(state): State<AppState>, tenant: TenantCtx, he
 pub async fn session_end(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let sid = single(&f, "sid").ok().flatten().unwrap_or_default();
-    if !session::end_by_sid(&state, &tenant.tenant, &s.user_id, sid).await? {
+    if !session::end_by_sid(&state, &tenant, &s.user_id, sid).await? {
         return Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found"));
     }
     Ok(back(&tenant, "session-ended"))

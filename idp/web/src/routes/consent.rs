@@ -7,7 +7,7 @@ use axum::response::Response;
 use minijinja::context;
 
 use super::authorize::{proceed, redirect_error, validated};
-use super::login::{InteractionQuery, client_name, lang_for};
+use super::login::{InteractionQuery, lang_for};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
 use crate::interaction;
@@ -18,7 +18,7 @@ use crate::tenancy::TenantCtx;
 pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
     let ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
     let session = session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
-    let (_, req) = validated(&state, &tenant, &ia.params).await?;
+    let (client, req) = validated(&state, &tenant, &ia.params).await?;
     let user = state.store.user_by_id(&tenant.tenant.id, &session.user_id).await.html_err()?;
     let scopes: Vec<String> = req.scopes.iter().map(str::to_owned).collect();
     Ok(state.themes.page(
@@ -27,7 +27,11 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
         context! {
             lang => lang_for(&state, &ia, &headers),
             tenant_name => tenant.tenant.display_name.clone(),
-            client_name => client_name(&state, &tenant, &ia).await?,
+            client_name => client.name.clone().unwrap_or_else(|| client.id.as_str().to_owned()),
+            // Links only: the service's logo is not loaded, so the page
+            // fetches nothing from a third party.
+            policy_uri => client.info.policy_uri.clone(),
+            tos_uri => client.info.tos_uri.clone(),
             username => user.map(|u| u.username).unwrap_or_default(),
             scopes => scopes,
             interaction => q.interaction,

@@ -3,6 +3,11 @@
 //! With a valid `id_token_hint` for the browser's current session, the
 //! person is signed out at once; otherwise Trame asks for confirmation, so
 //! a third-party page cannot sign people out by linking here.
+//!
+//! Ending the session notifies its clients' back channels
+//! ([`crate::logout_channels`]). When some of them registered a
+//! front-channel logout URI, the answer is a page that loads those in hidden
+//! frames before going on (Front-Channel Logout 1.0 §3).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -12,13 +17,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use trame_core::crypto::{constant_time_eq, random_token};
 use trame_core::keys;
+use trame_core::subject::client_sid;
 
 use super::authorize::see_other;
 use crate::catalog::TenantEntry;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{Params, single};
+use crate::headers::FrameSources;
 use crate::routes::with_cookie;
-use crate::session;
+use crate::session::{self, Ended};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
@@ -102,20 +109,18 @@ async fn begin(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, p: &
     };
 
     let current = session::current(state, &tenant.tenant, headers).await?;
-    let hint_is_current = match (&current, facts.as_ref().and_then(|f| f.sid.as_deref())) {
-        (Some(s), Some(sid)) => constant_time_eq(s.sid.as_bytes(), sid.as_bytes()),
+    // The hint carries the sid its client was given, derived from the
+    // session's own.
+    let hint_is_current = match (&current, facts.as_ref().and_then(|f| Some((f.sid.as_deref()?, f.client_id.as_deref()?)))) {
+        (Some(s), Some((sid, aud))) => constant_time_eq(client_sid(&s.sid, aud).as_bytes(), sid.as_bytes()),
         _ => false,
     };
     if hint_is_current || current.is_none() {
         // Nothing to protect when there is no session; with a matching hint
         // the relying party proved it knows this session.
-        let clear = session::end(state, &tenant.tenant, headers).await?;
+        let ended = session::end(state, tenant, headers).await?;
         tracing::info!(tenant = %tenant.tenant.slug, "signed out");
-        let r = match target {
-            Some(t) => see_other(&t),
-            None => signed_out_page(state, tenant, headers),
-        };
-        return Ok(with_cookie(r, Some(clear)));
+        return Ok(signed_out(state, tenant, headers, target, ended));
     }
 
     let (binding, new_cookie) = session::binding(state, &tenant.tenant, headers);
@@ -146,11 +151,50 @@ pub async fn confirm(State(state): State<AppState>, tenant: TenantCtx, req: Requ
     if pending.tenant_id != tenant.tenant.id || !bound || !csrf_ok {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
-    let clear = session::end(&state, &tenant.tenant, &headers).await?;
+    let ended = session::end(&state, &tenant, &headers).await?;
     tracing::info!(tenant = %tenant.tenant.slug, "signed out");
-    let r = match pending.target {
-        Some(t) => see_other(&t),
-        None => signed_out_page(&state, &tenant, &headers),
+    Ok(signed_out(&state, &tenant, &headers, pending.target, ended))
+}
+
+/// The answer once the session is over: to the client's post-logout page
+/// (or the signed-out page), through the front-channel page when clients of
+/// the session registered a front-channel logout URI. Always clears the
+/// session cookie.
+fn signed_out(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, ended: Ended) -> Response {
+    let r = if ended.frontchannel.is_empty() {
+        match target {
+            Some(t) => see_other(&t),
+            None => signed_out_page(state, tenant, headers),
+        }
+    } else {
+        frontchannel_page(state, tenant, headers, target, &ended.frontchannel)
     };
-    Ok(with_cookie(r, Some(clear)))
+    with_cookie(r, Some(ended.clear_cookie))
+}
+
+/// A page with one hidden frame per front-channel logout URI; its script
+/// goes on to `target` once every frame has loaded (or after 3 s), and a
+/// visible link does the same without JavaScript. Without a target, the page
+/// itself says the person is signed out. Its CSP allows frames from exactly
+/// these origins.
+fn frontchannel_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, uris: &[String]) -> Response {
+    let mut frames = Vec::new();
+    let mut origins = Vec::new();
+    for uri in uris {
+        // A frame whose origin cannot be written into the CSP would be
+        // blocked anyway: leave it out rather than loosen the policy.
+        let Some(origin) = url::Url::parse(uri).ok().map(|u| u.origin().ascii_serialization()).filter(|o| FrameSources::is_safe(o)) else { continue };
+        frames.push(uri.clone());
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    let mut r = state.themes.page(
+        StatusCode::OK,
+        "frontchannel_logout.html",
+        context! { lang => crate::render::lang_of(&state.themes, headers), tenant_name => tenant.tenant.display_name.clone(), frames => frames, next => target },
+    );
+    r.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    r.extensions_mut().insert(FrameSources(origins));
+    r
 }

@@ -50,7 +50,7 @@ async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, us
     let t = &tenant.tenant;
     let amr = assurance::amr(&[Method::Recovery]);
     let acr = t.settings.acr_policy.level_reached(&amr);
-    let (_, cookie) = session::start(state, t, headers, user_id, amr, acr.to_owned()).await?;
+    let (_, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     tracing::info!(tenant = %t.slug, outcome = "success", method = "recovery", "sign-in");
     Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
 }

@@ -198,7 +198,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     // Signed in at once, with the passkey just made.
     let amr = assurance::amr(&[method]);
     let acr = t.settings.acr_policy.level_reached(&amr);
-    let (_, cookie) = session::start(&state, t, &headers, &user.id, amr, acr.to_owned()).await.map_err(|_| refused("server_error", "the account exists: sign in"))?;
+    let (_, cookie) = session::start(&state, &tenant, &headers, &user.id, amr, acr.to_owned()).await.map_err(|_| refused("server_error", "the account exists: sign in"))?;
     let mut location = t.issuer.endpoint("/account");
     if let Some(id) = ia_id
         && let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await

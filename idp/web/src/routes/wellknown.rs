@@ -47,8 +47,10 @@ pub async fn discovery(State(_state): State<AppState>, tenant: TenantCtx) -> Res
         "ui_locales_supported": ["fr", "en"],
         "claim_types_supported": ["normal"],
         "authorization_response_iss_parameter_supported": true,
-        "frontchannel_logout_supported": false,
-        "backchannel_logout_supported": false,
+        "frontchannel_logout_supported": true,
+        "frontchannel_logout_session_supported": true,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
     });
     let mut doc = doc;
     if tenant.tenant.settings.dynamic_registration != trame_core::tenant::DynamicRegistration::Closed {

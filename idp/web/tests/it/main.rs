@@ -8,6 +8,7 @@ mod authorize;
 mod discovery;
 mod login_consent;
 mod logout;
+mod logout_channels;
 mod oidc_flow;
 mod pages;
 mod register;

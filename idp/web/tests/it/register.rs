@@ -287,3 +287,31 @@ backend_test!(
         assert_eq!(client_count(&env).await, before);
     }
 );
+
+backend_test!(
+    async fn production_reach_refuses_private_destinations(env) {
+        set_mode(&env, DynamicRegistration::Open).await;
+        let state = trame_web::AppState::new(
+            env.backends.store.clone(),
+            env.backends.ephemeral.clone(),
+            trame_web::WebConfig { public_authority: HOST.into(), trusted_proxies: vec![], outbound_reach: trame_web::outbound::Reach::PublicOnly },
+            std::sync::Arc::new(trame_core::OsRandom),
+            env.clock.clone(),
+        );
+        state.catalog.refresh(&state.store, env.clock.now()).await.unwrap();
+        let app = trame_web::app(state);
+        let good = serve_document(StatusCode::OK, json!([BASIC_REDIRECT]).to_string()).await;
+        let by_name = good.replace("127.0.0.1", "localhost");
+        for sector in [good.as_str(), by_name.as_str(), "http://[::1]:9/s.json"] {
+            let body = json!({ "redirect_uris": [BASIC_REDIRECT], "subject_type": "pairwise", "sector_identifier_uri": sector });
+            let req = Request::post("/register").header(header::HOST, HOST).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap();
+            let r = send(&app, req).await;
+            r.assert_oauth(StatusCode::BAD_REQUEST, "invalid_client_metadata");
+            let d = r.json()["error_description"].as_str().unwrap().to_owned();
+            assert!(d.contains("could not be fetched"), "{sector}: {d}");
+        }
+        // The same document is fetched when the installation may reach it.
+        let r = register(&env, &json!({ "redirect_uris": [BASIC_REDIRECT], "subject_type": "pairwise", "sector_identifier_uri": good })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+);

@@ -253,7 +253,7 @@ impl Env {
         let state = AppState::new(
             backends.store.clone(),
             backends.ephemeral.clone(),
-            WebConfig { public_authority: public_authority.into(), trusted_proxies },
+            WebConfig { public_authority: public_authority.into(), trusted_proxies, outbound_reach: trame_web::outbound::Reach::Anywhere },
             Arc::new(OsRandom),
             clock.clone(),
         );

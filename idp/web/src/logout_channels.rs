@@ -1,0 +1,80 @@
+//! Telling relying parties that a session ended (OpenID Connect Back-Channel
+//! and Front-Channel Logout 1.0).
+//!
+//! The clients of a session are those it signed the person in to: each
+//! grant records its session's `sid`. Back-channel notifications are queued
+//! durably, then attempted at once by a spawned task so the relying party
+//! hears within milliseconds; [`crate::logout_delivery`] retries what
+//! failed. Front-channel addresses go back to the caller, which has the
+//! browser load them.
+//!
+//! Nothing here fails the sign-out: a person who asked to leave is signed
+//! out even when a relying party cannot be told. Problems are logged.
+
+use trame_core::client::Client;
+use trame_core::subject::client_sid;
+use trame_store::NewLogoutDelivery;
+
+use crate::catalog::TenantEntry;
+use crate::routes::authorize::subject;
+use crate::state::AppState;
+use crate::{logout_delivery, tokens};
+
+/// Notifies the back channels of the clients of a session that just ended,
+/// and returns the front-channel logout addresses the browser should load
+/// (empty when no client of the session registered one).
+pub async fn session_ended(state: &AppState, tenant: &TenantEntry, user_id: &str, sid: &str) -> Vec<String> {
+    let clients = match participants(state, &tenant.tenant.id, user_id, sid).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(tenant = %tenant.tenant.slug, error = %e, "cannot list the clients of an ended session; they are not told");
+            return Vec::new();
+        }
+    };
+    notify_back_channels(state, tenant, user_id, sid, &clients).await;
+    let issuer = tenant.tenant.issuer.as_str();
+    clients.iter().filter_map(|c| c.logout.frontchannel_url(issuer, &client_sid(sid, c.id.as_str()))).collect()
+}
+
+/// The clients (still registered) that a session signed its user in to.
+async fn participants(state: &AppState, tenant_id: &str, user_id: &str, sid: &str) -> Result<Vec<Client>, trame_store::StoreError> {
+    let mut clients = Vec::new();
+    for id in state.store.session_client_ids(tenant_id, user_id, sid).await? {
+        if let Some(c) = state.store.client(tenant_id, &id).await? {
+            clients.push(c);
+        }
+    }
+    Ok(clients)
+}
+
+/// Queues one logout token per client with a back-channel URI, then starts
+/// delivering them without waiting.
+async fn notify_back_channels(state: &AppState, tenant: &TenantEntry, user_id: &str, sid: &str, clients: &[Client]) {
+    let targets: Vec<(&Client, &str)> = clients.iter().filter_map(|c| c.logout.backchannel_uri.as_deref().map(|u| (c, u))).collect();
+    if targets.is_empty() {
+        return;
+    }
+    let slug = &tenant.tenant.slug;
+    let keys = match tenant.keys(&state.store, state.now()).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::warn!(tenant = %slug, error = %e, "cannot load the signing keys; back-channel logout notifications are not sent");
+            return;
+        }
+    };
+    let mut items = Vec::with_capacity(targets.len());
+    for (client, uri) in targets {
+        let sub = subject(tenant, client, user_id);
+        match tokens::logout_token(state, tenant.tenant.issuer.as_str(), &keys, client.id_token_alg, client.id.as_str(), &sub, sid) {
+            Ok(token) => items.push(NewLogoutDelivery { tenant_id: tenant.tenant.id.clone(), client_id: client.id.as_str().to_owned(), uri: uri.to_owned(), logout_token: token }),
+            Err(e) => tracing::warn!(tenant = %slug, client_id = %client.id.as_str(), error = %e, "cannot sign a logout token; this client is not told"),
+        }
+    }
+    match state.store.queue_logout_deliveries(items, state.now()).await {
+        Ok(queued) => {
+            let state = state.clone();
+            tokio::spawn(async move { logout_delivery::attempt_all(&state, queued).await });
+        }
+        Err(e) => tracing::warn!(tenant = %slug, error = %e, "cannot queue back-channel logout notifications; they are not sent"),
+    }
+}

@@ -1,0 +1,172 @@
+//! Delivering queued back-channel logout notifications (Back-Channel Logout
+//! §2.5): `POST` of `logout_token` to the client's URI; a 2xx answer
+//! delivers it, anything else is retried after the waits of
+//! [`lifetimes::LOGOUT_RETRIES`], then given up.
+//!
+//! Every node runs [`deliver_due`] in a loop; a notification is claimed
+//! (compare and set in the store) before each attempt, so two nodes never
+//! deliver it at the same time. The claim is a lease: a node that dies
+//! mid-attempt leaves the notification to be retried when it runs out.
+
+use tokio::task::JoinSet;
+use trame_core::keys::peek_claims;
+use trame_core::lifetimes;
+use trame_store::{LogoutDelivery, StoreError};
+
+use crate::outbound;
+use crate::state::AppState;
+use crate::tokens;
+
+/// Notifications attempted per round.
+const BATCH: u64 = 100;
+/// How long a claim holds a notification, in seconds.
+const LEASE: i64 = 30;
+// A lease shorter than an attempt would let another node start a second
+// delivery while the first is still in flight.
+const _: () = assert!(LEASE as u64 > outbound::TIMEOUT.as_secs());
+/// A stored token with less life left than this is signed again before
+/// being sent: the relying party must not receive an expired one.
+const MIN_TOKEN_LIFE: i64 = 30;
+
+/// What a round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// Accepted by the relying party, and removed.
+    pub delivered: usize,
+    /// Failed, scheduled again.
+    pub retried: usize,
+    /// Failed for the last time, or its client is gone: removed.
+    pub given_up: usize,
+    /// Claimed by another node (or another round) first.
+    pub skipped: usize,
+}
+
+enum Outcome {
+    Delivered,
+    Retried,
+    GivenUp,
+    Skipped,
+}
+
+/// Attempts every notification due now. Errors only when the queue cannot
+/// be read; a failure on one notification is logged and counted.
+pub async fn deliver_due(state: &AppState) -> Result<DeliveryReport, StoreError> {
+    let due = state.store.due_logout_deliveries(state.now(), BATCH).await?;
+    Ok(attempt_all(state, due).await)
+}
+
+/// Attempts the given notifications concurrently, so one slow relying
+/// party does not hold back the others.
+pub(crate) async fn attempt_all(state: &AppState, items: Vec<LogoutDelivery>) -> DeliveryReport {
+    let mut tasks = JoinSet::new();
+    for d in items {
+        let state = state.clone();
+        tasks.spawn(async move { attempt(&state, d).await });
+    }
+    let mut report = DeliveryReport::default();
+    while let Some(done) = tasks.join_next().await {
+        match done {
+            Ok(Outcome::Delivered) => report.delivered += 1,
+            Ok(Outcome::Retried) => report.retried += 1,
+            Ok(Outcome::GivenUp) => report.given_up += 1,
+            Ok(Outcome::Skipped) => report.skipped += 1,
+            Err(e) => tracing::error!(error = %e, "a back-channel logout delivery task failed"),
+        }
+    }
+    report
+}
+
+/// Why an attempt failed, for the logs: never the token or the answer's body.
+#[derive(Debug, thiserror::Error)]
+enum AttemptError {
+    #[error("the request failed: {0}")]
+    Request(#[source] reqwest::Error),
+    #[error("the relying party answered with status {0}")]
+    Status(u16),
+    #[error("the logout URI is not a public address")]
+    NotPublic,
+    #[error("the token cannot be signed again: {0}")]
+    Sign(String),
+}
+
+async fn attempt(state: &AppState, d: LogoutDelivery) -> Outcome {
+    match state.store.claim_logout_delivery(&d, state.now() + LEASE).await {
+        Ok(true) => {}
+        Ok(false) => return Outcome::Skipped,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot claim a back-channel logout notification; it stays queued");
+            return Outcome::Skipped;
+        }
+    }
+    let tenant = tenant_name(state, &d.tenant_id);
+    let attempts = d.attempts + 1;
+    let sent = match current_token(state, &d).await {
+        Ok(Some(token)) => send(state, &d.uri, &token).await,
+        Ok(None) => {
+            tracing::info!(%tenant, client_id = %d.client_id, "back-channel logout notification dropped: its tenant or client no longer exists");
+            return remove(state, &d, Outcome::GivenUp).await;
+        }
+        Err(e) => Err(e),
+    };
+    let Err(e) = sent else {
+        tracing::debug!(%tenant, client_id = %d.client_id, attempts, "back-channel logout notification delivered");
+        return remove(state, &d, Outcome::Delivered).await;
+    };
+    let wait = usize::try_from(d.attempts).ok().and_then(|i| lifetimes::LOGOUT_RETRIES.get(i));
+    match wait {
+        Some(wait) => {
+            tracing::info!(%tenant, client_id = %d.client_id, attempts, retry_in_seconds = wait, error = %e, "back-channel logout notification failed; will retry");
+            if let Err(e) = state.store.retry_logout_delivery(&d.id, state.now() + wait).await {
+                // The lease runs out and the notification is attempted again.
+                tracing::warn!(error = %e, "cannot schedule the retry of a back-channel logout notification");
+            }
+            Outcome::Retried
+        }
+        None => {
+            tracing::warn!(%tenant, client_id = %d.client_id, attempts, error = %e, "back-channel logout notification given up after its last attempt");
+            remove(state, &d, Outcome::GivenUp).await
+        }
+    }
+}
+
+async fn remove(state: &AppState, d: &LogoutDelivery, outcome: Outcome) -> Outcome {
+    if let Err(e) = state.store.remove_logout_delivery(&d.id).await {
+        // It comes back when the lease runs out: delivered twice rather
+        // than lost; relying parties treat a logout as idempotent.
+        tracing::warn!(error = %e, "cannot remove a back-channel logout notification from the queue");
+    }
+    outcome
+}
+
+/// The tenant's slug for logs, or its id when it is gone.
+fn tenant_name(state: &AppState, tenant_id: &str) -> String {
+    state.catalog.by_id(tenant_id).map_or_else(|| tenant_id.to_owned(), |t| t.tenant.slug.as_str().to_owned())
+}
+
+/// The token to send: the stored one while it has life left, otherwise the
+/// same claims signed again now, with the client's current algorithm and
+/// the tenant's current key. `None` when the tenant or client is gone.
+async fn current_token(state: &AppState, d: &LogoutDelivery) -> Result<Option<String>, AttemptError> {
+    // The stored token is Trame's own, read back from its own database: its
+    // claims need no verification to be signed again.
+    let claims = peek_claims(&d.logout_token).ok_or_else(|| AttemptError::Sign("the stored token is unreadable".into()))?;
+    let exp = claims.get("exp").and_then(serde_json::Value::as_i64).unwrap_or(0);
+    if exp - state.now() >= MIN_TOKEN_LIFE {
+        return Ok(Some(d.logout_token.clone()));
+    }
+    let Some(tenant) = state.catalog.by_id(&d.tenant_id) else { return Ok(None) };
+    let client = state.store.client(&d.tenant_id, &d.client_id).await.map_err(|e| AttemptError::Sign(e.to_string()))?;
+    let Some(client) = client else { return Ok(None) };
+    let keys = tenant.keys(&state.store, state.now()).await.map_err(|e| AttemptError::Sign(e.to_string()))?;
+    tokens::resign_logout_token(state, &keys, client.id_token_alg, claims).map(Some).map_err(|e| AttemptError::Sign(e.to_string()))
+}
+
+async fn send(state: &AppState, uri: &str, token: &str) -> Result<(), AttemptError> {
+    crate::outbound::check_url(uri, state.outbound_reach()).map_err(|_| AttemptError::NotPublic)?;
+    let res = state.http().post(uri).form(&[("logout_token", token)]).send().await.map_err(|e| AttemptError::Request(e.without_url()))?;
+    if res.status().is_success() {
+        Ok(())
+    } else {
+        Err(AttemptError::Status(res.status().as_u16()))
+    }
+}
