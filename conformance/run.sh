@@ -229,6 +229,27 @@ TRAME_E2E_OIDF_LOGOUT_CLIENT_SECRET=$(add_oidf_client "$TRAME_E2E_OIDF_LOGOUT_CL
   --post-logout-redirect-uri "$POST_LOGOUT_REDIRECT_URI")
 export TRAME_E2E_OIDF_LOGOUT_CLIENT_SECRET
 
+# The Dynamic OP plan mirror (oidf/dynamic-op.test.mjs) runs on tenants of
+# its own, so that rotating their keys does not disturb the other suites:
+# "dyn" takes registrations from anyone (PKCE optional for confidential
+# clients, as the certification suite sends none), "dyn-token" only with an
+# initial access token.
+trame tenant add dyn --display-name "Dynamic OP" >/dev/null
+trame tenant set dyn --dynamic-registration open --dynamic-client-pkce optional >/dev/null
+printf '%s\n' "$TRAME_E2E_PASSWORD" | trame user add --tenant dyn \
+  --username "$TRAME_E2E_USERNAME" --email "$TRAME_E2E_EMAIL" \
+  --given-name "$TRAME_E2E_GIVEN_NAME" --family-name "$TRAME_E2E_FAMILY_NAME" \
+  --password-stdin >/dev/null
+trame tenant add dyn-token --display-name "Dynamic OP (token)" >/dev/null
+trame tenant set dyn-token --dynamic-registration token >/dev/null
+TRAME_E2E_INITIAL_ACCESS_TOKEN=$(trame client token --tenant dyn-token --uses 1 | sed -n 's/^initial_access_token: //p')
+[ -n "$TRAME_E2E_INITIAL_ACCESS_TOKEN" ] || die "client token did not print an initial access token"
+export TRAME_E2E_INITIAL_ACCESS_TOKEN
+export TRAME_E2E_DYN_ISSUER=$TRAME_PUBLIC_URL/dyn
+export TRAME_E2E_DYN_TOKEN_ISSUER=$TRAME_PUBLIC_URL/dyn-token
+# oidcc-server-rotate-keys runs `trame keys rotate` against the running server.
+export TRAME_E2E_BIN=$BIN
+
 # --- Server ------------------------------------------------------------------
 log "starting trame serve"
 "$BIN" serve >"$SERVER_LOG" 2>&1 &

@@ -27,6 +27,8 @@ export const PLANS = {
   'pkce.test.mjs': 'PKCE checks of the OAuth 2.1 profile',
   'formpost-basic-op.test.mjs': 'Form post OP plan (oidcc-formpost-basic-certification-test-plan, response_mode=form_post)',
   'rp-initiated-logout.test.mjs': 'RP-Initiated Logout OP plan (oidcc-rp-initiated-logout-certification-test-plan)',
+  'dynamic-op.test.mjs': 'Dynamic OP plan (oidcc-dynamic-certification-test-plan, response_type=code, private_key_jwt, dynamic client), and RFC 7591/7592',
+  'logout-channels.test.mjs': 'Back-Channel and Front-Channel RP-Initiated Logout OP plans (oidcc-backchannel-/oidcc-frontchannel-rp-initiated-logout-certification-test-plan, dynamic client)',
   'rfc9700.test.mjs': 'OAuth 2.0 Security Best Current Practice (RFC 9700): the items that apply to an authorization server',
 };
 
