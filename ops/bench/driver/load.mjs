@@ -1,0 +1,293 @@
+// Load driver for the stateful scenarios that wrk cannot chain, and the
+// one-off token fetch the wrk scenarios need. The same code drives Trame
+// and oidc-provider: only the issuer URL differs.
+//
+//   node driver/load.mjs tokens   --issuer URL                 # prints {access_token, refresh_token}
+//   node driver/load.mjs refresh  --issuer URL -c 32 -d 10     # refresh-token rotation
+//   node driver/load.mjs authcode --issuer URL -c 32 -d 10     # authorize → sign-in → code → token → userinfo
+//   node driver/load.mjs passkey  --issuer URL -c 32 -d 10     # same, signing in with a passkey (Trame only)
+//
+// Load runs print one JSON line: ops (refreshes or complete flows),
+// requests (HTTP requests), errors, ops_per_s, req_per_s, p50_ms, p99_ms
+// (latency of one op). Each of the `-c` loops runs ops back to back.
+//
+// Environment: BENCH_SECRET (secret of bench-web), BENCH_PASSWORD,
+// BENCH_USERS (accounts bench0..N-1, one per loop, round robin),
+// BENCH_REDIRECT_URI, BENCH_PASSKEYS (file of software passkeys, passkey mode).
+import { readFileSync } from 'node:fs';
+import * as crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Agent, request } from 'undici';
+import { CookieJar, parseForms, hiddenFields, isSignInForm, isConsentForm } from '../../../conformance/tests/lib/browser.mjs';
+import { Authenticator } from './authenticator.mjs';
+
+const { values: opt, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    issuer: { type: 'string' },
+    connections: { type: 'string', short: 'c', default: '32' },
+    duration: { type: 'string', short: 'd', default: '10' },
+    warmup: { type: 'string', default: '1' },
+  },
+});
+const mode = positionals[0];
+const ISSUER = opt.issuer;
+if (!mode || !ISSUER) {
+  console.error('usage: load.mjs <tokens|refresh|authcode|passkey> --issuer URL [-c N] [-d SECONDS]');
+  process.exit(2);
+}
+const CONNS = Number(opt.connections);
+const SECRET = process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret';
+const PASSWORD = process.env.BENCH_PASSWORD ?? 'bench password';
+const USERS = Number(process.env.BENCH_USERS ?? 64);
+const REDIRECT_URI = process.env.BENCH_REDIRECT_URI ?? 'http://localhost:9/cb';
+const CLIENT_ID = 'bench-web';
+const BASIC = 'Basic ' + Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64');
+
+// localhost must reach the IPv4 listener; the Host header stays the issuer's.
+const dispatcher = new Agent({ connections: CONNS * 2, pipelining: 1, keepAliveTimeout: 30_000, connect: { lookup: (h, o, cb) => cb(null, o?.all ? [{ address: '127.0.0.1', family: 4 }] : '127.0.0.1', 4) } });
+let requests = 0;
+
+async function http(url, { method = 'GET', headers = {}, body, jar } = {}) {
+  const h = { ...headers };
+  const cookie = jar?.header(url);
+  if (cookie) h.cookie = cookie;
+  if (body !== undefined) h['content-type'] = 'application/x-www-form-urlencoded';
+  requests++;
+  const res = await request(url, { method, headers: h, body: body === undefined ? undefined : new URLSearchParams(body).toString(), dispatcher });
+  const text = await res.body.text();
+  const setCookie = res.headers['set-cookie'];
+  if (jar && setCookie) jar.store(url, Array.isArray(setCookie) ? setCookie : [setCookie]);
+  const loc = res.headers.location;
+  return { status: res.statusCode, url, headers: res.headers, body: text, location: loc ? new URL(loc, url).href : null };
+}
+
+function sameEndpoint(a, b) {
+  const x = new URL(a);
+  const y = new URL(b);
+  return x.origin === y.origin && x.pathname === y.pathname;
+}
+
+function b64url(buf) {
+  return Buffer.from(buf).toString('base64url');
+}
+
+let discovery;
+async function meta() {
+  if (!discovery) {
+    const r = await http(`${ISSUER}/.well-known/openid-configuration`);
+    if (r.status !== 200) throw new Error(`discovery: ${r.status}`);
+    discovery = JSON.parse(r.body);
+  }
+  return discovery;
+}
+
+function authUrl(m, extra = {}) {
+  const verifier = b64url(crypto.randomBytes(32));
+  const challenge = b64url(crypto.createHash('sha256').update(verifier).digest());
+  const u = new URL(m.authorization_endpoint);
+  const p = {
+    response_type: 'code',
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid profile email offline_access',
+    state: b64url(crypto.randomBytes(12)),
+    nonce: b64url(crypto.randomBytes(12)),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  };
+  for (const [k, v] of Object.entries(p)) u.searchParams.set(k, v);
+  return { url: u.href, verifier };
+}
+
+/** Follows redirects and forms until the redirect URI; returns the code. */
+async function browse(jar, startUrl, signIn) {
+  let res = await http(startUrl, { jar, headers: { accept: 'text/html' } });
+  for (let step = 0; step < 16; step++) {
+    if (res.status >= 300 && res.status < 400 && res.location) {
+      if (sameEndpoint(res.location, REDIRECT_URI)) {
+        const params = new URL(res.location).searchParams;
+        if (!params.get('code')) throw new Error(`no code: ${res.location}`);
+        return params.get('code');
+      }
+      res = await http(res.location, { jar, headers: { accept: 'text/html' } });
+      continue;
+    }
+    if (res.status !== 200 && res.status !== 401) throw new Error(`unexpected ${res.status} at ${res.url}: ${res.body.slice(0, 300)}`);
+    const forms = parseForms(res.body, res.url);
+    const consent = forms.find(isConsentForm);
+    if (consent) {
+      res = await http(consent.action, { method: 'POST', jar, body: [...hiddenFields(consent), ['decision', 'approve']] });
+      continue;
+    }
+    res = await signIn(jar, res, forms);
+  }
+  throw new Error('flow did not reach the redirect URI');
+}
+
+async function passwordSignIn(user) {
+  return async (jar, res, forms) => {
+    const form = forms.find(isSignInForm);
+    if (!form) throw new Error(`no sign-in form at ${res.url}: ${res.body.slice(0, 300)}`);
+    return http(form.action, { method: 'POST', jar, body: [...hiddenFields(form), ['username', user], ['password', PASSWORD]] });
+  };
+}
+
+async function exchange(code, verifier) {
+  const m = await meta();
+  const r = await http(m.token_endpoint, {
+    method: 'POST',
+    headers: { authorization: BASIC, accept: 'application/json' },
+    body: { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
+  });
+  if (r.status !== 200) throw new Error(`token: ${r.status} ${r.body}`);
+  return JSON.parse(r.body);
+}
+
+async function userinfo(accessToken) {
+  const m = await meta();
+  const r = await http(m.userinfo_endpoint, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+  if (r.status !== 200) throw new Error(`userinfo: ${r.status} ${r.body}`);
+  return JSON.parse(r.body);
+}
+
+let userCounter = 0;
+function nextUser() {
+  return `bench${userCounter++ % USERS}`;
+}
+
+async function passwordFlow() {
+  const m = await meta();
+  const { url, verifier } = authUrl(m);
+  const code = await browse(new CookieJar(), url, await passwordSignIn(nextUser()));
+  const tokens = await exchange(code, verifier);
+  await userinfo(tokens.access_token);
+  return tokens;
+}
+
+// --- passkey flow (Trame's JSON endpoints, see authenticator.mjs) ---------
+let passkeys;
+async function passkeyFlow(slot) {
+  const m = await meta();
+  const { url, verifier } = authUrl(m);
+  const auth = passkeys[slot % passkeys.length];
+  // Each ceremony is counted per client address; a fresh documentation-range
+  // address per flow keeps the per-address allowance out of the way
+  // (trusted_proxies = 127.0.0.1 in the bench set-up).
+  const xff = `198.18.${(slot * 7) % 250}.${(Math.random() * 250) | 0}`;
+  const signIn = async (jar, res) => {
+    const origin = new URL(ISSUER).origin;
+    const opts = await http(`${ISSUER}/passkey/options`, { method: 'POST', jar, headers: { 'x-forwarded-for': xff, 'content-type': 'application/json', accept: 'application/json', origin }, body: undefined });
+    if (opts.status !== 200) throw new Error(`passkey/options: ${opts.status} ${opts.body.slice(0, 300)}`);
+    const options = JSON.parse(opts.body);
+    const assertion = auth.assert(options, origin);
+    requests++;
+    const fin = await request(`${ISSUER}/passkey/finish`, {
+      method: 'POST',
+      dispatcher,
+      headers: { cookie: jar.header(`${ISSUER}/passkey/finish`) ?? '', 'content-type': 'application/json', accept: 'application/json', origin, 'x-forwarded-for': xff },
+      body: JSON.stringify(assertion.body(options)),
+    });
+    const text = await fin.body.text();
+    const sc = fin.headers['set-cookie'];
+    if (sc) jar.store(`${ISSUER}/passkey/finish`, Array.isArray(sc) ? sc : [sc]);
+    if (fin.statusCode !== 200) throw new Error(`passkey/finish: ${fin.statusCode} ${text.slice(0, 300)}`);
+    const next = JSON.parse(text).redirect ?? JSON.parse(text).location;
+    if (!next) throw new Error(`passkey/finish gave no redirect: ${text.slice(0, 300)}`);
+    return http(new URL(next, ISSUER).href, { jar, headers: { accept: 'text/html' } });
+  };
+  const code = await browse(new CookieJar(), url, signIn);
+  const tokens = await exchange(code, verifier);
+  await userinfo(tokens.access_token);
+  return tokens;
+}
+
+// --- load loop --------------------------------------------------------------
+async function run(opFactory) {
+  const warmupMs = Number(opt.warmup) * 1000;
+  const durationMs = Number(opt.duration) * 1000;
+  const ops = await Promise.all(Array.from({ length: CONNS }, (_, i) => opFactory(i)));
+  const latencies = [];
+  let errors = 0;
+  let lastError;
+  let measuring = false;
+  let done = false;
+  const loops = ops.map(async (op) => {
+    while (!done) {
+      const t0 = performance.now();
+      try {
+        await op();
+        if (measuring) latencies.push(performance.now() - t0);
+      } catch (err) {
+        if (measuring) errors++;
+        lastError = err;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  });
+  await new Promise((r) => setTimeout(r, warmupMs));
+  // The measured window starts here; run.sh reads the server's CPU time at
+  // the "start" line and at the end.
+  const requestsBefore = requests;
+  measuring = true;
+  process.stderr.write('start\n');
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, durationMs));
+  measuring = false;
+  const elapsed = (performance.now() - t0) / 1000;
+  const req = requests - requestsBefore;
+  process.stderr.write('stop\n');
+  done = true;
+  await Promise.allSettled(loops);
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : null);
+  const out = {
+    ops: latencies.length,
+    requests: req,
+    errors,
+    duration_s: elapsed,
+    ops_per_s: latencies.length / elapsed,
+    req_per_s: req / elapsed,
+    p50_ms: pct(50),
+    p99_ms: pct(99),
+  };
+  if (lastError) out.last_error = String(lastError.message ?? lastError).slice(0, 300);
+  console.log(JSON.stringify(out));
+}
+
+switch (mode) {
+  case 'tokens': {
+    const t = await passwordFlow();
+    console.log(JSON.stringify({ access_token: t.access_token, refresh_token: t.refresh_token }));
+    break;
+  }
+  case 'authcode':
+    await run(async () => passwordFlow);
+    break;
+  case 'passkey': {
+    passkeys = JSON.parse(readFileSync(process.env.BENCH_PASSKEYS, 'utf8')).map((p) => Authenticator.load(p));
+    await run(async (i) => () => passkeyFlow(i));
+    break;
+  }
+  case 'refresh':
+    await run(async () => {
+      let rt = (await passwordFlow()).refresh_token;
+      if (!rt) throw new Error('no refresh token issued');
+      const m = await meta();
+      return async () => {
+        const r = await http(m.token_endpoint, {
+          method: 'POST',
+          headers: { authorization: BASIC, accept: 'application/json' },
+          body: { grant_type: 'refresh_token', refresh_token: rt },
+        });
+        if (r.status !== 200) throw new Error(`refresh: ${r.status} ${r.body}`);
+        rt = JSON.parse(r.body).refresh_token;
+      };
+    });
+    break;
+  default:
+    console.error(`unknown mode ${mode}`);
+    process.exit(2);
+}
+await dispatcher.close();

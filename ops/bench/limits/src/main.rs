@@ -1,0 +1,80 @@
+//! Prints one JSON object: operations per second on one thread for
+//!
+//! - `es256_sign`: an ES256 access token signed as Trame does
+//!   (josekit `jwt::encode_with_signer`, a signer built once);
+//! - `es256_verify`: the same token verified with a verifier built once;
+//! - `es256_verify_from_jwk`: verified with a verifier built from the JWK
+//!   for each token, as `trame_core::keys::verify` does;
+//! - `argon2id`: one password hash/verification at Trame's parameters
+//!   (m = 19456 KiB, t = 2, p = 1; `idp/core/src/password.rs`).
+//!
+//! Usage: trame-bench-limits [SECONDS per measurement, default 3]
+use std::time::{Duration, Instant};
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use josekit::jwk::Jwk;
+use josekit::jws::{ES256, JwsHeader};
+use josekit::jwt::{self, JwtPayload};
+
+fn rate(secs: f64, mut f: impl FnMut()) -> f64 {
+    f(); // warm-up
+    let budget = Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < budget {
+        f();
+        n += 1;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let secs: f64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(3.0);
+
+    let kp = ES256.generate_key_pair().expect("key pair");
+    let signer = ES256.signer_from_pem(kp.to_pem_private_key()).expect("signer");
+    let jwk: Jwk = kp.to_jwk_public_key();
+    let verifier = ES256.verifier_from_jwk(&jwk).expect("verifier");
+    let claims = serde_json::json!({
+        "iss": "http://localhost:8080", "sub": "bench-m2m", "aud": "http://localhost:8080",
+        "client_id": "bench-m2m", "iat": 1_700_000_000, "exp": 1_700_000_300,
+        "jti": "0123456789abcdef0123456789abcdef", "scope": "openid profile email"
+    });
+    let sign_once = || {
+        let mut header = JwsHeader::new();
+        header.set_token_type("at+jwt");
+        header.set_key_id("kid-0123456789");
+        let payload = JwtPayload::from_map(claims.as_object().unwrap().clone()).unwrap();
+        jwt::encode_with_signer(&payload, &header, &signer).unwrap()
+    };
+    let token = sign_once();
+    let es256_sign = rate(secs, || {
+        std::hint::black_box(sign_once());
+    });
+    let es256_verify = rate(secs, || {
+        std::hint::black_box(jwt::decode_with_verifier(&token, &verifier).unwrap());
+    });
+    let es256_verify_from_jwk = rate(secs, || {
+        let v = ES256.verifier_from_jwk(&jwk).unwrap();
+        std::hint::black_box(jwt::decode_with_verifier(&token, &v).unwrap());
+    });
+
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap();
+    let a2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    let mut out = [0u8; 32];
+    let argon2id = rate(secs.max(2.0), || {
+        a2.hash_password_into(b"un long mot de passe", b"somesaltsomesalt", &mut out).unwrap();
+        std::hint::black_box(&out);
+    });
+
+    println!(
+        "{}",
+        serde_json::json!({
+            "seconds_per_measure": secs,
+            "es256_sign_per_s": es256_sign,
+            "es256_verify_per_s": es256_verify,
+            "es256_verify_from_jwk_per_s": es256_verify_from_jwk,
+            "argon2id_per_s": argon2id,
+        })
+    );
+}

@@ -1,0 +1,180 @@
+// Turns run.sh's raw results into report.md (printed on stdout).
+//   node report.mjs header.json results.jsonl [limits.json]
+import { existsSync, readFileSync } from 'node:fs';
+
+const [headerFile, resultsFile, limitsFile] = process.argv.slice(2);
+const h = JSON.parse(readFileSync(headerFile, 'utf8'));
+const rows = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const limits = limitsFile && existsSync(limitsFile) ? JSON.parse(readFileSync(limitsFile, 'utf8')) : null;
+
+const f = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(d));
+const rps = (r) => (r ? (r.ops_per_s ?? r.req_per_s) : null);
+const find = (server, mode, scenario) => rows.find((r) => r.server === server && r.mode === mode && r.scenario === scenario);
+
+// The unavoidable work of one request of each scenario, as a single-core
+// rate (ops/bench/limits): what the endpoint could at best reach on one core.
+const unavoidable = limits && {
+  discovery: [null, 'none (a cached JSON document)'],
+  jwks: [null, 'none (a cached JSON document)'],
+  client_credentials: [limits.es256_sign_per_s, '1 ES256 signature'],
+  userinfo: [limits.es256_verify_per_s, '1 ES256 verification'],
+  introspection: [limits.es256_verify_per_s, '1 ES256 verification'],
+  refresh_rotation: [1 / (1 / limits.es256_sign_per_s + 1 / limits.es256_sign_per_s), '2 ES256 signatures (access + ID token)'],
+  authcode_password: [
+    1 / (1 / limits.argon2id_per_s + 2 / limits.es256_sign_per_s + 1 / limits.es256_verify_per_s),
+    'argon2id + 2 ES256 signatures + 1 verification',
+  ],
+  authcode_passkey: [
+    1 / (3 / limits.es256_verify_per_s + 2 / limits.es256_sign_per_s),
+    '1 ECDSA P-256 assertion check + 2 ES256 signatures + 1 verification',
+  ],
+};
+
+const SCENARIOS = ['discovery', 'jwks', 'client_credentials', 'userinfo', 'introspection', 'refresh_rotation', 'authcode_password', 'authcode_passkey'];
+const LABEL = {
+  discovery: 'discovery',
+  jwks: 'JWKS',
+  client_credentials: 'client_credentials',
+  userinfo: 'userinfo',
+  introspection: 'introspection',
+  refresh_rotation: 'refresh-token rotation',
+  authcode_password: 'code flow, password (flows/s)',
+  authcode_passkey: 'code flow, passkey (flows/s)',
+};
+
+const out = [];
+const p = (s = '') => out.push(s);
+p('# Trame benchmark report');
+p();
+p(`Written by \`ops/bench/run.sh${h.quick ? ' --quick' : ''}\` on ${h.date}. Numbers from one run on one machine: compare within this file, not across machines.`);
+p();
+p(`- Machine: ${h.cpu}, ${h.nproc} CPUs (\`nproc\`), ${h.mem_mb} MB; load average at start: **${h.loadavg}** (other builds may have been running: the machine was shared).`);
+p(`- Servers pinned to CPUs \`${h.server_cpus}\`, load generators to \`${h.client_cpus}\` (${h.pinned ? 'taskset' : 'not pinned: no taskset'}).`);
+p(`- ${h.trame} (\`${h.binary}\`); oidc-provider ${h.oidc_provider} on Node ${h.node}; ${h.wrk}.`);
+p(`- Each scenario: ${h.duration_s} s measured after a 1 s warm-up, ${h.connections} connections (wrk: ${h.threads} threads; Node driver: ${h.connections} concurrent loops).`);
+p('- CPU s/1k: server CPU time (user + system, /proc/<pid>/stat) per 1,000 operations; in PostgreSQL mode the database and Redis are not counted. Peak RSS: highest VmRSS sampled every 50 ms during the scenario.');
+p('- Code-flow rows count complete flows (authorize → sign-in → code → token → userinfo, 5–7 HTTP requests each); latency is that of a whole flow.');
+p();
+
+for (const mode of ['embedded', 'postgres']) {
+  if (!rows.some((r) => r.server === 'trame' && r.mode === mode && !r.scenario.startsWith('_'))) continue;
+  const start = find('trame', mode, '_start');
+  const end = find('trame', mode, '_end');
+  p(`## Trame ${mode === 'embedded' ? 'embedded (SQLite, in-process store)' : 'PostgreSQL + Redis'} vs oidc-provider (in-memory adapter)`);
+  p();
+  p('| Scenario | Trame ops/s | p50 ms | p99 ms | CPU s/1k | peak RSS MB | errors | oidc-provider ops/s | p50 ms | p99 ms | CPU s/1k | peak RSS MB | Trame / peer (ops/s) | Trame CPU / peer CPU per op | single-core limit ops/s (work) | Trame % of limit per core |');
+  p('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const s of SCENARIOS) {
+    const t = find('trame', mode, s);
+    const o = find('oidc-provider', 'memory', s);
+    if (!t && !o) continue;
+    const ratio = t && o ? rps(t) / rps(o) : null;
+    const cpuRatio = t && o && o.cpu_s_per_1k ? t.cpu_s_per_1k / o.cpu_s_per_1k : null;
+    const [lim, work] = unavoidable?.[s] ?? [null, '–'];
+    // per CPU-second of the server: how many ops one core would do, vs the limit
+    const perCore = t && t.cpu_s_per_1k ? 1000 / t.cpu_s_per_1k : null;
+    const pct = lim && perCore ? (100 * perCore) / lim : null;
+    p(
+      `| ${LABEL[s]} | ${f(rps(t))} | ${f(t?.p50_ms, 2)} | ${f(t?.p99_ms, 2)} | ${f(t?.cpu_s_per_1k, 3)} | ${f(t?.peak_rss_mb, 1)} | ${t ? t.errors : '–'} | ` +
+        `${o ? f(rps(o)) : 'n/a'} | ${f(o?.p50_ms, 2)} | ${f(o?.p99_ms, 2)} | ${f(o?.cpu_s_per_1k, 3)} | ${f(o?.peak_rss_mb, 1)} | ` +
+        `${ratio ? f(ratio, 2) + '×' : s === 'authcode_passkey' ? 'n/a (no passkeys in oidc-provider)' : '–'} | ${cpuRatio ? f(cpuRatio, 2) : '–'} | ${lim ? f(lim) : '–'} (${work}) | ${pct ? f(pct, 1) + ' %' : '–'} |`,
+    );
+  }
+  p();
+  const ps = find('oidc-provider', 'memory', '_start');
+  const pe = find('oidc-provider', 'memory', '_end');
+  p(`Start-up to ready: Trame ${f(start?.startup_ms)} ms (fresh database, migrations included), oidc-provider ${f(ps?.startup_ms)} ms. Idle RSS after start: Trame ${f(start?.idle_rss_mb)} MB, oidc-provider ${f(ps?.idle_rss_mb)} MB. High-water RSS (VmHWM) at the end: Trame ${f(end?.hwm_mb)} MB, oidc-provider ${f(pe?.hwm_mb)} MB.`);
+  p();
+}
+
+if (limits) {
+  p('## Physical limits (one core, `ops/bench/limits`)');
+  p();
+  p('| Work | ops/s on one core |');
+  p('|---|---|');
+  p(`| ES256 signature (josekit, as Trame signs tokens) | ${f(limits.es256_sign_per_s)} |`);
+  p(`| ES256 verification, verifier built once | ${f(limits.es256_verify_per_s)} |`);
+  p(`| ES256 verification, verifier built from the JWK each time (as \`trame_core::keys::verify\`) | ${f(limits.es256_verify_from_jwk_per_s)} |`);
+  p(`| argon2id, m=19456 KiB, t=2, p=1 | ${f(limits.argon2id_per_s, 1)} |`);
+  p();
+  p('"Trame % of limit per core" divides the operations Trame does per CPU-second (1000 / CPU s/1k) by the single-core rate of the unavoidable work of that operation: 100 % would mean the endpoint does nothing but that work.');
+  p();
+}
+
+const scaleRows = rows.filter((r) => r.mode.startsWith('scale:'));
+if (scaleRows.length) {
+  const labels = [...new Set(scaleRows.map((r) => r.mode.slice(6)))];
+  p(`## Scale (PostgreSQL + Redis, ${h.scale_connections} connections)`);
+  p();
+  p('| Set-up | ready after start ms | idle RSS MB | discovery p50 / p99 ms | client_credentials p50 / p99 ms | sign-in flow p50 / p99 ms | discovery ops/s | client_credentials ops/s | sign-in flows/s |');
+  p('|---|---|---|---|---|---|---|---|---|');
+  for (const l of labels) {
+    const st = rows.find((r) => r.mode === 'scale' && r.scenario === '_start' && r.label === l);
+    const d = find('trame', `scale:${l}`, 'discovery');
+    const c = find('trame', `scale:${l}`, 'client_credentials');
+    const s = find('trame', `scale:${l}`, 'signin');
+    p(`| ${l} | ${f(st?.startup_ms)} | ${f(st?.idle_rss_mb)} | ${f(d?.p50_ms, 2)} / ${f(d?.p99_ms, 2)} | ${f(c?.p50_ms, 2)} / ${f(c?.p99_ms, 2)} | ${f(s?.p50_ms, 1)} / ${f(s?.p99_ms, 1)} | ${f(rps(d))} | ${f(rps(c))} | ${f(rps(s), 1)} |`);
+  }
+  p();
+  const base = labels[0];
+  const users = labels[1];
+  const tenants = labels[2];
+  const r = (a, b, s, k = 'p50_ms') => {
+    const x = find('trame', `scale:${a}`, s);
+    const y = find('trame', `scale:${b}`, s);
+    return x && y ? y[k] / x[k] : null;
+  };
+  const st = (l) => rows.find((x) => x.mode === 'scale' && x.scenario === '_start' && x.label === l);
+  if (users) p(`- Users (${base} → ${users}): sign-in p50 ×${f(r(base, users, 'signin'), 2)}, p99 ×${f(r(base, users, 'signin', 'p99_ms'), 2)}.`);
+  if (tenants) {
+    p(`- Tenants (${users} → ${tenants}): discovery p50 ×${f(r(users, tenants, 'discovery'), 2)}, client_credentials p50 ×${f(r(users, tenants, 'client_credentials'), 2)}, sign-in p50 ×${f(r(users, tenants, 'signin'), 2)}; start-up ×${f(st(tenants)?.startup_ms / st(users)?.startup_ms, 2)}.`);
+    p(`- Everything (${base} → ${tenants}): discovery p50 ×${f(r(base, tenants, 'discovery'), 2)}, client_credentials p50 ×${f(r(base, tenants, 'client_credentials'), 2)}, sign-in p50 ×${f(r(base, tenants, 'signin'), 2)}.`);
+  }
+  const su = rows.find((x) => x.scenario === '_setup' && x.label === 'users');
+  const stn = rows.find((x) => x.scenario === '_setup' && x.label === 'tenants');
+  const one = rows.find((x) => x.scenario === '_setup' && x.label === 'one tenant add');
+  p(`- Set-up time: users by SQL ${f(su?.ms / 1000, 1)} s; tenants ${f(stn?.ms / 1000, 1)} s (one \`trame tenant add\`: ${f(one?.ms)} ms, the others by SQL, driver/seed-tenants.mjs).`);
+  p();
+}
+
+// --- goals -------------------------------------------------------------------
+p('## Goals (issue 6)');
+p();
+p('| Goal | Measured | Reached |');
+p('|---|---|---|');
+const yes = (b) => (b === null || b === undefined ? 'not measured' : b ? 'yes' : '**no**');
+for (const mode of ['embedded', 'postgres']) {
+  for (const s of ['client_credentials', 'discovery', 'jwks']) {
+    const t = find('trame', mode, s);
+    const o = find('oidc-provider', 'memory', s);
+    if (!t || !o) continue;
+    const ratio = rps(t) / rps(o);
+    p(`| ${s} ≥ 3× oidc-provider (${mode}) | ${f(ratio, 2)}× | ${yes(ratio >= 3)} |`);
+  }
+  const st = find('trame', mode, '_start');
+  if (st) p(`| idle RSS < 30 MB (${mode}) | ${f(st.idle_rss_mb)} MB | ${yes(st.idle_rss_mb < 30)} |`);
+  const peaks = rows.filter((r) => r.server === 'trame' && r.mode === mode && r.peak_rss_mb).map((r) => r.peak_rss_mb);
+  const end = find('trame', mode, '_end');
+  if (peaks.length) {
+    const peak = Math.max(...peaks, end?.hwm_mb ?? 0);
+    p(`| peak RSS < 100 MB (${mode}) | ${f(peak, 1)} MB | ${yes(peak < 100)} |`);
+  }
+}
+if (scaleRows.length) {
+  const labels = [...new Set(scaleRows.map((r) => r.mode.slice(6)))];
+  const last = labels[labels.length - 1];
+  const first = labels[0];
+  const st = rows.find((x) => x.mode === 'scale' && x.scenario === '_start' && x.label === last);
+  if (st) p(`| ready < 200 ms (${last}) | ${f(st.startup_ms)} ms | ${yes(st.startup_ms < 200)} |`);
+  for (const s of ['discovery', 'client_credentials', 'signin']) {
+    const a = find('trame', `scale:${first}`, s);
+    const b = find('trame', `scale:${last}`, s);
+    if (a && b) {
+      const inc = 100 * (b.p50_ms / a.p50_ms - 1);
+      p(`| ${s} latency +<20 % (${first} → ${last}), p50 | ${inc >= 0 ? '+' : ''}${f(inc, 1)} % | ${yes(inc < 20)} |`);
+    }
+  }
+}
+if (h.tenants < 10000 || h.users_big < 1000000) p(`\nScale run with ${h.tenants} tenants and ${h.users_big} users (not the goal's 10,000 and 1,000,000): a --quick or reduced run.`);
+p();
+console.log(out.join('\n'));
