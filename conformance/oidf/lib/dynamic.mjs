@@ -10,6 +10,7 @@ import http from 'node:http';
 import * as client from 'openid-client';
 import * as jose from 'jose';
 import { REDIRECT_URI } from '../../tests/lib/setup.mjs';
+import { recordExchanges } from './suite.mjs';
 
 export const DYN_ISSUER = process.env.TRAME_E2E_DYN_ISSUER;
 export const DYN_TOKEN_ISSUER = process.env.TRAME_E2E_DYN_TOKEN_ISSUER;
@@ -142,7 +143,7 @@ export function checkRegistered(res, sent) {
 /**
  * An openid-client Configuration for a registered client, authenticating
  * with private_key_jwt under `key` (or the secret the OP issued), recording
- * its HTTP exchanges like oidf/lib/suite.mjs relyingParty().
+ * its HTTP exchanges (suite.mjs recordExchanges).
  */
 export async function dynamicParty(registered, key, issuer = DYN_ISSUER) {
   const discovery = await dynServer(issuer);
@@ -150,24 +151,11 @@ export async function dynamicParty(registered, key, issuer = DYN_ISSUER) {
   const config = new client.Configuration(discovery, registered.client_id, registered, auth);
   client.allowInsecureRequests(config);
   client.enableNonRepudiationChecks(config);
-  const exchanges = [];
-  config[client.customFetch] = async (url, init = {}) => {
-    const res = await fetch(url, init);
-    exchanges.push({ url: String(url), method: init.method ?? 'GET', requestBody: typeof init.body === 'string' ? init.body : String(init.body ?? ''), status: res.status, headers: res.headers });
-    return res;
-  };
-  const last = (endpoint) => {
-    const url = config.serverMetadata()[endpoint];
-    const found = exchanges.filter((x) => x.url.split('?')[0] === url).at(-1);
-    assert.ok(found, `a request was made to ${endpoint}`);
-    return found;
-  };
   const party = {
     name: registered.client_name,
     client: { id: registered.client_id, redirectUri: registered.redirect_uris[0], idTokenAlg: registered.id_token_signed_response_alg, auth: registered.token_endpoint_auth_method },
     config,
-    exchanges,
-    last,
+    ...recordExchanges(config),
     issuer,
     key,
   };

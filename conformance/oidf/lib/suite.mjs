@@ -110,6 +110,14 @@ export async function server() {
  */
 export async function relyingParty(name, options) {
   const config = await rp(name, options);
+  return { name, client: CLIENTS[name], config, ...recordExchanges(config) };
+}
+
+/**
+ * Records the HTTP exchanges of an openid-client Configuration; `last(endpoint)`
+ * is the latest one with the server metadata's `endpoint` URL.
+ */
+export function recordExchanges(config) {
   const exchanges = [];
   config[client.customFetch] = async (url, init = {}) => {
     const res = await fetch(url, init);
@@ -129,7 +137,7 @@ export async function relyingParty(name, options) {
     assert.ok(found, `a request was made to ${endpoint}`);
     return found;
   };
-  return { name, client: CLIENTS[name], config, exchanges, last };
+  return { exchanges, last };
 }
 
 // ---------------------------------------------------------------------------
