@@ -107,7 +107,7 @@ impl TrustMark {
         Ok(key.sign(TRUST_MARK_TYP, &m, &Map::new())?)
     }
 
-    fn from_claims(c: &Map<String, Value>) -> Result<Self, TrustMarkError> {
+    pub fn from_claims(c: &Map<String, Value>) -> Result<Self, TrustMarkError> {
         Ok(Self {
             iss: string(c, "iss")?,
             sub: string(c, "sub")?,

@@ -12,6 +12,7 @@ pub mod authorize;
 pub mod claims;
 pub mod client;
 pub mod crypto;
+pub mod federation;
 pub mod ids;
 pub mod keys;
 pub mod lifetimes;

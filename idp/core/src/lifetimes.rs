@@ -27,6 +27,13 @@ pub const CLOCK_SKEW: i64 = 60;
 /// After a rotation, a key stays published for this long past the moment it
 /// stopped signing: longer than any token it signed can live.
 pub const KEY_RETENTION: i64 = if ID_TOKEN > ACCESS_TOKEN { ID_TOKEN } else { ACCESS_TOKEN } + 3600;
+/// Federation statements Trame signs (Entity Configuration, Subordinate
+/// Statements, Trust Mark status answers): a day, so a chain built from
+/// them is re-fetched daily (OpenID Federation §3.1.1 leaves it to us).
+pub const FEDERATION_STATEMENT: i64 = 24 * 3600;
+/// A federation key stays published this long after it stopped signing:
+/// longer than any statement it signed can live.
+pub const FEDERATION_KEY_RETENTION: i64 = FEDERATION_STATEMENT + 3600;
 /// Sign-in failures counted over this window for throttling.
 pub const THROTTLE_WINDOW: i64 = 15 * 60;
 /// An e-mail verification link.

@@ -16,6 +16,8 @@ pub struct Tenant {
     /// Secret salt for pairwise subject identifiers; never leaves the server.
     pub pairwise_salt: Vec<u8>,
     pub settings: TenantSettings,
+    /// Its part in an OpenID Federation.
+    pub federation: crate::federation::FederationSettings,
 }
 
 /// What a tenant's operator decides about accounts and sign-in.

@@ -38,6 +38,10 @@ pub enum Command {
     /// Token-signing keys of a tenant.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// OpenID Federation: superiors, trust anchors, subordinates, trust
+    /// marks and federation keys of a tenant; resolving any entity.
+    #[command(subcommand)]
+    Federation(FederationCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -291,5 +295,193 @@ pub enum KeysCommand {
         /// Seconds before the new key signs (0 = at once).
         #[arg(long, default_value_t = 0)]
         delay: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FederationCommand {
+    /// Shows a tenant's federation settings, subordinates and keys.
+    Show(TenantArg),
+    /// Changes a tenant's federation settings (only the ones given).
+    Set {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// Acts as a Trust Anchor or Intermediate: serves the fetch and
+        /// list endpoints for its enrolled subordinates.
+        #[arg(long, value_name = "true|false")]
+        authority: Option<bool>,
+        /// Immediate superior's Entity ID (repeatable; replaces the list).
+        #[arg(long = "authority-hint", value_name = "ENTITY_ID")]
+        authority_hints: Vec<String>,
+        /// Removes every authority hint (the tenant is then a Trust Anchor).
+        #[arg(long, conflicts_with = "authority_hints")]
+        no_authority_hints: bool,
+        /// federation_entity metadata NAME=VALUE (organization_name,
+        /// contacts (comma-separated), logo_uri, policy_uri, ...); repeatable.
+        #[arg(long = "metadata", value_name = "NAME=VALUE")]
+        metadata: Vec<String>,
+        /// Removes a federation_entity metadata member (repeatable).
+        #[arg(long = "unset-metadata", value_name = "NAME")]
+        unset_metadata: Vec<String>,
+    },
+    /// Trust Anchors the tenant accepts chains to.
+    #[command(subcommand)]
+    TrustAnchor(TrustAnchorCommand),
+    /// Entities enrolled under the tenant (as Trust Anchor or Intermediate).
+    #[command(subcommand)]
+    Subordinate(SubordinateCommand),
+    /// Trust Marks: issued by the tenant, or held and shown by it.
+    #[command(subcommand)]
+    TrustMark(TrustMarkCommand),
+    /// Federation signing keys (separate from token-signing keys).
+    #[command(subcommand)]
+    Keys(FederationKeysCommand),
+    /// Resolves an entity's metadata through a trust chain and prints it
+    /// with the chain.
+    Resolve {
+        entity_id: String,
+        #[arg(long, value_name = "ENTITY_ID")]
+        trust_anchor: String,
+        /// Use this tenant's configured keys for the anchor (when it has
+        /// it); without, --trust-anchor-jwks or, failing that, the anchor's
+        /// own published keys (printed, to compare out of band).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// The anchor's JWK Set (JSON file).
+        #[arg(long, value_name = "FILE")]
+        trust_anchor_jwks: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustAnchorCommand {
+    /// Trusts an anchor. Its keys come from --jwks-file (out of band, the
+    /// safe way) or, without it, from its Entity Configuration, fetched
+    /// now: compare the printed thumbprints with what the anchor's operator
+    /// publishes.
+    Add {
+        #[command(flatten)]
+        tenant: TenantArg,
+        entity_id: String,
+        #[arg(long, value_name = "FILE")]
+        jwks_file: Option<PathBuf>,
+    },
+    Remove {
+        #[command(flatten)]
+        tenant: TenantArg,
+        entity_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubordinateCommand {
+    /// Enrolls an entity (or replaces what is stated about it). Without
+    /// --jwks-file its keys, entity types and role are read from its Entity
+    /// Configuration, fetched now.
+    Add {
+        #[command(flatten)]
+        tenant: TenantArg,
+        entity_id: String,
+        #[arg(long, value_name = "FILE")]
+        jwks_file: Option<PathBuf>,
+        /// metadata_policy (JSON file), checked before it is stored.
+        #[arg(long, value_name = "FILE")]
+        policy_file: Option<PathBuf>,
+        /// Policy operators beyond the standard ones that the entity's
+        /// resolvers must understand (metadata_policy_crit; repeatable).
+        #[arg(long = "policy-crit", value_name = "OPERATOR")]
+        policy_crit: Vec<String>,
+        /// constraints (JSON file: max_path_length, naming_constraints,
+        /// allowed_entity_types).
+        #[arg(long, value_name = "FILE")]
+        constraints_file: Option<PathBuf>,
+        /// metadata the superior asserts about the entity (JSON file).
+        #[arg(long, value_name = "FILE")]
+        metadata_file: Option<PathBuf>,
+        /// Entity types (repeatable; default: those in its Entity Configuration).
+        #[arg(long = "entity-type", value_name = "TYPE")]
+        entity_types: Vec<String>,
+        /// It is an Intermediate (default: whether it publishes a fetch endpoint).
+        #[arg(long, value_name = "true|false")]
+        intermediate: Option<bool>,
+    },
+    Remove {
+        #[command(flatten)]
+        tenant: TenantArg,
+        entity_id: String,
+    },
+    List(TenantArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustMarkCommand {
+    /// Issues a Trust Mark to an entity (served at the trust mark endpoint).
+    Issue {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// The Trust Mark type (a URL).
+        #[arg(long = "type", value_name = "TYPE")]
+        trust_mark_type: String,
+        #[arg(long, value_name = "ENTITY_ID")]
+        sub: String,
+        /// Days until it expires (default: no expiry).
+        #[arg(long)]
+        days: Option<i64>,
+    },
+    Revoke {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long = "type", value_name = "TYPE")]
+        trust_mark_type: String,
+        #[arg(long, value_name = "ENTITY_ID")]
+        sub: String,
+    },
+    /// Lists the Trust Marks the tenant issued.
+    List(TenantArg),
+    /// Shows a Trust Mark the tenant received in its Entity Configuration
+    /// (the JWT on standard input).
+    Hold(TenantArg),
+    /// Stops showing a held Trust Mark.
+    Drop {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long = "type", value_name = "TYPE")]
+        trust_mark_type: String,
+    },
+    /// For a Trust Anchor: who may issue a Trust Mark type
+    /// (trust_mark_issuers). No --issuer: anyone.
+    Issuers {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long = "type", value_name = "TYPE")]
+        trust_mark_type: String,
+        #[arg(long = "issuer", value_name = "ENTITY_ID")]
+        issuers: Vec<String>,
+        /// Removes the type from trust_mark_issuers.
+        #[arg(long, conflicts_with = "issuers")]
+        remove: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FederationKeysCommand {
+    List(TenantArg),
+    /// Adds a federation key; superiors copy keys into their statements,
+    /// so give them time (--delay) before it signs.
+    Rotate {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// Seconds before the new key signs (0 = at once).
+        #[arg(long, default_value_t = 0)]
+        delay: i64,
+    },
+    /// Revokes a key: unpublished at once, listed by the historical keys
+    /// endpoint with the reason.
+    Revoke {
+        #[command(flatten)]
+        tenant: TenantArg,
+        kid: String,
+        #[arg(long, value_name = "unspecified|compromised|superseded", default_value = "unspecified")]
+        reason: String,
     },
 }

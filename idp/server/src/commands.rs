@@ -41,12 +41,12 @@ impl Context<'_> {
         self.clock.now()
     }
 
-    async fn tenant(&self, slug: &str) -> Result<Tenant> {
+    pub(crate) async fn tenant(&self, slug: &str) -> Result<Tenant> {
         self.store.tenant_by_slug(slug).await?.ok_or_else(|| anyhow!("no tenant '{slug}' (see `trame tenant list`)"))
     }
 
     /// One line of standard input, without its line ending.
-    fn read_line(&mut self, what: &str) -> Result<String> {
+    pub(crate) fn read_line(&mut self, what: &str) -> Result<String> {
         let mut line = String::new();
         self.stdin.read_line(&mut line).with_context(|| format!("cannot read the {what} from standard input"))?;
         let line = line.strip_suffix('\n').unwrap_or(&line);
@@ -375,7 +375,7 @@ pub async fn keys(cx: &mut Context<'_>, cmd: KeysCommand) -> Result<()> {
     Ok(())
 }
 
-fn rfc3339(t: i64) -> String {
+pub(crate) fn rfc3339(t: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(t)
         .ok()
         .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod config;
+mod federation;
 mod serve;
 mod storage;
 
@@ -77,6 +78,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Client(c) => commands::client(&mut cx, c).await,
         Command::User(c) => commands::user(&mut cx, c).await,
         Command::Keys(c) => commands::keys(&mut cx, c).await,
+        Command::Federation(c) => federation::run(&mut cx, c, rng.clone(), clock.clone()).await,
     }
 }
 

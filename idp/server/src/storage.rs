@@ -32,6 +32,11 @@ pub async fn open(config: &Config, rng: Arc<dyn Randomness>, clock: &dyn Clock) 
     if let Some(tenant) = ensure_default_tenant(config, &store, clock.now()).await? {
         check_master_key(&store, &tenant, clock.now()).await?;
     }
+    // Tenants made before federation support get their federation key here.
+    let made = store.ensure_federation_keys(clock.now()).await.context("cannot create federation keys")?;
+    if made > 0 {
+        tracing::info!(tenants = made, "federation keys created for tenants that had none");
+    }
     Ok((store, applied))
 }
 

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_passkeys::Migration),
             Box::new(m0003_client_metadata::Migration),
             Box::new(m0004_dynamic_clients::Migration),
+            Box::new(m0005_federation::Migration),
         ]
     }
 }
@@ -385,6 +386,82 @@ mod m0004_dynamic_clients {
 
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             for t in ["logout_deliveries", "initial_access_tokens"] {
+                m.drop_table(Table::drop().table(t).to_owned()).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+mod m0005_federation {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0005_federation"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("tenants").add_column(text("federation").default("{}").to_owned()).to_owned()).await?;
+            m.create_table(
+                Table::create()
+                    .table("federation_keys")
+                    .col(string("kid").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("alg"))
+                    .col(text("private_key_sealed"))
+                    .col(text("public_jwk"))
+                    .col(big_integer("activates_at"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer_null("revoked_at"))
+                    .col(string_null("revoked_reason"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("federation_keys", "federation_keys_tenant", &["tenant_id"], false)).await?;
+            m.create_table(
+                Table::create()
+                    .table("federation_subordinates")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(text("entity_id"))
+                    .col(text("jwks"))
+                    .col(text("entity_types"))
+                    .col(boolean("intermediate"))
+                    .col(text_null("metadata_policy"))
+                    .col(text_null("metadata_policy_crit"))
+                    .col(text_null("constraints"))
+                    .col(text_null("metadata"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer("updated_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("federation_subordinates", "federation_subordinates_entity", &["tenant_id", "entity_id"], true)).await?;
+            m.create_table(
+                Table::create()
+                    .table("trust_marks")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(text("trust_mark_type"))
+                    .col(text("subject"))
+                    .col(big_integer("issued_at"))
+                    .col(big_integer_null("expires_at"))
+                    .col(big_integer_null("revoked_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("trust_marks", "trust_marks_type_subject", &["tenant_id", "trust_mark_type", "subject"], false)).await?;
+            Ok(())
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            for t in ["trust_marks", "federation_subordinates", "federation_keys"] {
                 m.drop_table(Table::drop().table(t).to_owned()).await?;
             }
             Ok(())

@@ -11,16 +11,27 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
 use trame_core::tenant::Tenant;
-use trame_store::{Store, StoreError, TenantKeys};
+use trame_store::{FederationKeys, Store, StoreError, TenantKeys};
 
 pub struct TenantEntry {
     pub tenant: Tenant,
     keys: OnceCell<Arc<TenantKeys>>,
+    federation_keys: OnceCell<Arc<FederationKeys>>,
 }
 
 impl TenantEntry {
+    fn new(tenant: Tenant) -> Self {
+        Self { tenant, keys: OnceCell::new(), federation_keys: OnceCell::new() }
+    }
+
     pub async fn keys(&self, store: &Store, now: i64) -> Result<Arc<TenantKeys>, StoreError> {
         self.keys.get_or_try_init(|| async { store.tenant_keys(&self.tenant.id, now).await.map(Arc::new) }).await.cloned()
+    }
+
+    /// The tenant's federation keys (statements it signs as a federation
+    /// entity), unsealed on first use like [`TenantEntry::keys`].
+    pub async fn federation_keys(&self, store: &Store, now: i64) -> Result<Arc<FederationKeys>, StoreError> {
+        self.federation_keys.get_or_try_init(|| async { store.federation_keys(&self.tenant.id, now).await.map(Arc::new) }).await.cloned()
     }
 }
 
@@ -58,7 +69,7 @@ impl Catalog {
         let mut by_authority: HashMap<String, Vec<Arc<TenantEntry>>> = HashMap::new();
         let mut by_id = HashMap::new();
         for t in tenants {
-            let entry = Arc::new(TenantEntry { tenant: t, keys: OnceCell::new() });
+            let entry = Arc::new(TenantEntry::new(t));
             by_id.insert(entry.tenant.id.clone(), entry.clone());
             by_authority.entry(entry.tenant.issuer.authority()).or_default().push(entry);
         }
@@ -89,6 +100,19 @@ impl Catalog {
                 None
             }
         })
+    }
+
+    /// The tenant whose issuer is exactly `entity_id` (a federation Entity
+    /// Identifier: compared code point by code point, §1.2).
+    pub fn by_entity_id(&self, entity_id: &str) -> Option<Arc<TenantEntry>> {
+        let url = url::Url::parse(entity_id).ok()?;
+        let authority = match url.port() {
+            Some(p) => format!("{}:{p}", url.host_str()?),
+            None => url.host_str()?.to_owned(),
+        };
+        let authority = authority.to_ascii_lowercase();
+        let (entry, _) = self.resolve(&authority, &authority, url.path())?;
+        (entry.tenant.issuer.as_str() == entity_id).then_some(entry)
     }
 
     /// A tenant by its id.

@@ -12,6 +12,7 @@ mod client_auth;
 mod cookies;
 mod error;
 mod extract;
+pub mod federation;
 mod headers;
 mod i18n;
 mod interaction;

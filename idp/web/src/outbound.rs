@@ -48,14 +48,25 @@ pub enum FetchError {
 /// GETs `url` and returns its body, refusing non-2xx answers and bodies
 /// over [`MAX_DOCUMENT`].
 pub async fn get_document(http: &reqwest::Client, reach: Reach, url: &str) -> Result<Vec<u8>, FetchError> {
+    get_typed(http, reach, url, "application/json").await.map(|(_, body)| body)
+}
+
+/// Like [`get_document`], asking for `accept` and returning the media type
+/// of the answer (without parameters, lowercase) beside the body.
+pub async fn get_typed(http: &reqwest::Client, reach: Reach, url: &str, accept: &str) -> Result<(Option<String>, Vec<u8>), FetchError> {
     check_url(url, reach).map_err(|_| FetchError::NotPublic)?;
-    let mut res = http.get(url).header(reqwest::header::ACCEPT, "application/json").send().await.map_err(FetchError::Request)?;
+    let mut res = http.get(url).header(reqwest::header::ACCEPT, accept).send().await.map_err(FetchError::Request)?;
     if !res.status().is_success() {
         return Err(FetchError::Status(res.status().as_u16()));
     }
     if res.content_length().is_some_and(|n| n > MAX_DOCUMENT as u64) {
         return Err(FetchError::TooLarge);
     }
+    let media_type = res
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
     let mut body = Vec::new();
     while let Some(chunk) = res.chunk().await.map_err(FetchError::Request)? {
         if body.len() + chunk.len() > MAX_DOCUMENT {
@@ -63,5 +74,5 @@ pub async fn get_document(http: &reqwest::Client, reach: Reach, url: &str) -> Re
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok((media_type, body))
 }

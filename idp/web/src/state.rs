@@ -32,6 +32,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Outgoing mail; disabled unless [`AppState::with_mailer`] sets one.
     pub mailer: Arc<Mailer>,
+    /// Federation trust chains resolved by this node, until they expire.
+    pub chains: Arc<crate::federation::ChainResolver>,
     /// For fetching client `jwks_uri` documents; built on first use, because
     /// loading the system's trust store costs more than the rest of start-up.
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
@@ -48,6 +50,7 @@ impl AppState {
             rng,
             clock,
             mailer: Arc::new(Mailer::disabled()),
+            chains: Arc::default(),
             http: Arc::default(),
         }
     }

@@ -76,3 +76,16 @@ pub async fn allow_registration(state: &AppState, tenant_id: &str, ip: Option<Ip
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
     Ok(n <= REGISTRATIONS_PER_ADDRESS)
 }
+
+/// Federation resolve requests one address may make per window: each may
+/// make Trame fetch many statements from other servers.
+pub const RESOLVES_PER_ADDRESS: i64 = 60;
+
+/// Counts a federation resolve request from `ip`; false once the address
+/// is over its allowance for the window.
+pub async fn allow_federation_resolve(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    let Some(ip) = ip else { return Ok(true) };
+    let key = format!("thr:fr:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
+    Ok(n <= RESOLVES_PER_ADDRESS)
+}

@@ -18,6 +18,8 @@ pub struct Model {
     pub acr_policy: String,
     pub dynamic_registration: String,
     pub dynamic_client_pkce: String,
+    /// `FederationSettings` as JSON text.
+    pub federation: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

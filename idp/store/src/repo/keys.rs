@@ -57,8 +57,18 @@ pub struct TenantKeys {
     pub jwks: Vec<Value>,
 }
 
-fn statuses(rows: &[signing_key::Model], now: i64) -> Vec<KeyStatus> {
-    // For each algorithm: the active key is the newest with activates_at <= now.
+/// What the life of a key is computed from: the token-signing keys here and
+/// the federation keys ([`super::federation`]) follow the same rules.
+pub(crate) struct KeyTimes<'a> {
+    pub alg: &'a str,
+    pub kid: &'a str,
+    pub activates_at: i64,
+}
+
+/// For each algorithm: the active key is the newest with `activates_at <=
+/// now`; an older one stays published `retention` seconds after its
+/// successor activated.
+pub(crate) fn statuses_of(rows: &[KeyTimes<'_>], now: i64, retention: i64) -> Vec<KeyStatus> {
     rows.iter()
         .map(|k| {
             if k.activates_at > now {
@@ -66,16 +76,21 @@ fn statuses(rows: &[signing_key::Model], now: i64) -> Vec<KeyStatus> {
             }
             let successor = rows
                 .iter()
-                .filter(|o| o.alg == k.alg && o.activates_at <= now && (o.activates_at, &o.kid) > (k.activates_at, &k.kid))
+                .filter(|o| o.alg == k.alg && o.activates_at <= now && (o.activates_at, o.kid) > (k.activates_at, k.kid))
                 .map(|o| o.activates_at)
                 .min();
             match successor {
                 None => KeyStatus::Active,
-                Some(t) if t + KEY_RETENTION > now => KeyStatus::Retiring,
+                Some(t) if t + retention > now => KeyStatus::Retiring,
                 Some(_) => KeyStatus::Retired,
             }
         })
         .collect()
+}
+
+fn statuses(rows: &[signing_key::Model], now: i64) -> Vec<KeyStatus> {
+    let times: Vec<KeyTimes<'_>> = rows.iter().map(|k| KeyTimes { alg: &k.alg, kid: &k.kid, activates_at: k.activates_at }).collect();
+    statuses_of(&times, now, KEY_RETENTION)
 }
 
 pub(crate) async fn insert_new_key<C: ConnectionTrait>(db: &C, store: &Store, tenant_id: &str, alg: Alg, activates_at: i64, now: i64) -> Result<String> {
@@ -178,8 +193,9 @@ impl Store {
         Ok(out)
     }
 
-    /// When the next scheduled key change happens (a key activating or
-    /// leaving publication), so caches can reload then.
+    /// When the next scheduled key change happens (a token-signing or
+    /// federation key activating or leaving publication), so caches can
+    /// reload then.
     pub async fn next_key_event(&self, now: i64) -> Result<Option<i64>> {
         let rows = signing_key::Entity::find().all(&self.db).await.map_err(StoreError::Db)?;
         let next = rows
@@ -187,7 +203,8 @@ impl Store {
             .flat_map(|k| [k.activates_at, k.activates_at + KEY_RETENTION])
             .filter(|t| *t > now)
             .min();
-        Ok(next)
+        let federation = self.next_federation_key_event(now).await?;
+        Ok(next.into_iter().chain(federation).min())
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalog;
 pub mod clients;
+pub mod federation;
 pub mod grants;
 pub mod keys;
 pub mod logout_queue;

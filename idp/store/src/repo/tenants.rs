@@ -3,7 +3,9 @@ use trame_core::crypto::{b64url, b64url_decode};
 use trame_core::ids::{Issuer, TenantSlug};
 use trame_core::keys::Alg;
 use trame_core::assurance::AcrPolicy;
+use trame_core::federation::FederationSettings;
 use trame_core::tenant::{Tenant, TenantSettings};
+use trame_federation::jws::SigningAlg;
 
 use super::{catalog, keys, new_id};
 use crate::entity::tenant;
@@ -20,9 +22,10 @@ fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
     })
 }
 
-fn to_domain(m: tenant::Model) -> Result<Tenant> {
+pub(crate) fn to_domain(m: tenant::Model) -> Result<Tenant> {
     Ok(Tenant {
         settings: settings_of(&m)?,
+        federation: FederationSettings::from_json(&m.federation).map_err(StoreError::Corrupt)?,
         slug: TenantSlug::parse(&m.slug).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         issuer: Issuer::parse(&m.issuer).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         pairwise_salt: b64url_decode(&m.pairwise_salt).ok_or_else(|| StoreError::Corrupt("pairwise salt".into()))?,
@@ -32,8 +35,8 @@ fn to_domain(m: tenant::Model) -> Result<Tenant> {
 }
 
 impl Store {
-    /// Creates a tenant with its first signing key (ES256), in one
-    /// transaction: either both exist afterwards or neither does.
+    /// Creates a tenant with its first signing key and its first federation
+    /// key (both ES256), in one transaction: all exist afterwards or none.
     pub async fn create_tenant(&self, slug: &TenantSlug, issuer: &Issuer, display_name: &str, now: i64) -> Result<Tenant> {
         let mut salt = [0u8; 32];
         self.rng().fill(&mut salt);
@@ -51,9 +54,11 @@ impl Store {
             acr_policy: Set("[]".to_owned()),
             dynamic_registration: Set(TenantSettings::default().dynamic_registration.as_str().to_owned()),
             dynamic_client_pkce: Set(TenantSettings::default().dynamic_client_pkce.as_str().to_owned()),
+            federation: Set(FederationSettings::default().to_json()),
         };
         let model = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("a tenant with slug '{slug}' or issuer '{issuer}'")))?;
         keys::insert_new_key(&txn, self, &id, Alg::ES256, now, now).await?;
+        super::federation::insert_federation_key(&txn, self, &id, SigningAlg::ES256, now, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         to_domain(model)

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod authorize;
 pub mod consent;
+pub mod federation;
 pub mod health;
 pub mod introspection;
 pub mod login;
@@ -32,6 +33,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/.well-known/openid-configuration", get(wellknown::discovery))
         .route("/jwks", get(wellknown::jwks))
+        .route("/.well-known/openid-federation", get(federation::entity_configuration))
+        .route("/federation/fetch", get(federation::fetch))
+        .route("/federation/list", get(federation::list))
+        .route("/federation/resolve", get(federation::resolve))
+        .route("/federation/trust_mark", get(federation::trust_mark))
+        .route("/federation/trust_mark_list", get(federation::trust_mark_list))
+        .route("/federation/trust_mark_status", post(federation::trust_mark_status))
+        .route("/federation/historical_keys", get(federation::historical_keys))
         .route("/authorize", get(authorize::authorize).post(authorize::authorize))
         .route("/login", get(login::show).post(login::submit))
         .route("/login/continue", get(login::resume))

@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Value, json};
+use trame_core::tenant::Tenant;
 use trame_core::keys::Alg;
 
 use crate::error::{ApiResult, OrApi};
@@ -12,7 +13,20 @@ use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
 pub async fn discovery(State(_state): State<AppState>, tenant: TenantCtx) -> Response {
-    let iss = &tenant.tenant.issuer;
+    let mut r = Json(provider_metadata(&tenant.tenant, false)).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    r
+}
+
+/// How relying parties of a federation may register with a tenant
+/// (OpenID Federation §5.1.3).
+pub const FEDERATION_REGISTRATION_TYPES: [&str; 0] = [];
+
+/// The provider metadata: the discovery document, and in a federation
+/// Entity Configuration (`federation`) the federation members too.
+pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
+    let iss = &tenant.issuer;
     let algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
     let doc = json!({
         "issuer": iss.as_str(),
@@ -53,13 +67,13 @@ pub async fn discovery(State(_state): State<AppState>, tenant: TenantCtx) -> Res
         "backchannel_logout_session_supported": true,
     });
     let mut doc = doc;
-    if tenant.tenant.settings.dynamic_registration != trame_core::tenant::DynamicRegistration::Closed {
+    if tenant.settings.dynamic_registration != trame_core::tenant::DynamicRegistration::Closed {
         doc["registration_endpoint"] = json!(iss.endpoint("/register"));
     }
-    let mut r = Json(doc).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    r
+    if federation {
+        doc["client_registration_types_supported"] = json!(FEDERATION_REGISTRATION_TYPES);
+    }
+    doc
 }
 
 pub async fn jwks(State(state): State<AppState>, tenant: TenantCtx) -> ApiResult<Response> {

@@ -6,6 +6,7 @@ mod common;
 mod account;
 mod authorize;
 mod discovery;
+mod federation;
 mod login_consent;
 mod logout;
 mod logout_channels;

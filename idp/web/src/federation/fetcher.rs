@@ -1,0 +1,122 @@
+//! How a tenant reads other entities' statements while building a chain:
+//! tenants of this instance in-process ([`super::local`]), everyone else
+//! over HTTP through [`crate::outbound`] (size limit, timeout, no
+//! redirects, public addresses only where configured), checking the media
+//! type of the answer. [`ChainResolver`] keeps resolved chains until they
+//! expire, per tenant: two tenants may configure different keys for the
+//! same Trust Anchor, so one's chains are never the other's.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use trame_core::federation::FederationSettings;
+use trame_federation::chain::{self, ChainCache, ChainError, FetchError, Fetcher, ResolveOptions, TrustAnchor, TrustChain};
+use trame_federation::entity_id::entity_configuration_url;
+use trame_federation::jws::Jwks;
+
+use super::local::{self, LocalError};
+use super::statements::{media, paths};
+use crate::outbound;
+use crate::state::AppState;
+
+pub struct FederationFetcher<'a> {
+    state: &'a AppState,
+}
+
+impl<'a> FederationFetcher<'a> {
+    pub fn new(state: &'a AppState) -> Self {
+        Self { state }
+    }
+
+    async fn get(&self, url: &str) -> Result<String, FetchError> {
+        let (media_type, body) = outbound::get_typed(self.state.http(), self.state.outbound_reach(), url, media::ENTITY_STATEMENT)
+            .await
+            .map_err(|e| match e {
+                outbound::FetchError::Status(404) => FetchError::NotFound,
+                other => FetchError::Other(other.to_string()),
+            })?;
+        if media_type.as_deref() != Some(media::ENTITY_STATEMENT) {
+            return Err(FetchError::Other(format!("the answer is {}, not {}", media_type.as_deref().unwrap_or("untyped"), media::ENTITY_STATEMENT)));
+        }
+        String::from_utf8(body).map(|s| s.trim().to_owned()).map_err(|_| FetchError::Other("the answer is not text".into()))
+    }
+}
+
+fn local_error(e: LocalError) -> FetchError {
+    match e {
+        LocalError::NotFound => FetchError::NotFound,
+        other => FetchError::Other(other.to_string()),
+    }
+}
+
+impl Fetcher for FederationFetcher<'_> {
+    async fn fetch_entity_configuration(&self, entity_id: &str) -> Result<String, FetchError> {
+        if let Some(entry) = self.state.catalog.by_entity_id(entity_id) {
+            return local::entity_configuration(self.state, &entry).await.map_err(local_error);
+        }
+        self.get(&entity_configuration_url(entity_id)).await
+    }
+
+    async fn fetch_subordinate_statement(&self, fetch_endpoint: &str, sub: &str) -> Result<String, FetchError> {
+        if let Some(issuer) = fetch_endpoint.strip_suffix(paths::FETCH)
+            && let Some(entry) = self.state.catalog.by_entity_id(issuer)
+            && entry.tenant.issuer.endpoint(paths::FETCH) == fetch_endpoint
+        {
+            return local::subordinate_statement(self.state, &entry, sub).await.map_err(local_error);
+        }
+        let mut url = url::Url::parse(fetch_endpoint).map_err(|_| FetchError::Other("the fetch endpoint is not a URL".into()))?;
+        url.query_pairs_mut().append_pair("sub", sub);
+        self.get(url.as_str()).await
+    }
+}
+
+/// The Trust Anchors a tenant accepts, with their configured keys. An
+/// anchor whose stored keys no longer parse is left out (and logged), not
+/// trusted with no keys.
+pub fn trust_anchors(settings: &FederationSettings) -> Vec<TrustAnchor> {
+    settings
+        .trust_anchors
+        .iter()
+        .filter_map(|a| match Jwks::parse(&a.jwks) {
+            Ok(jwks) => Some(TrustAnchor { entity_id: a.entity_id.clone(), jwks }),
+            Err(e) => {
+                tracing::warn!(trust_anchor = %a.entity_id, error = %e, "configured trust anchor keys are unusable; anchor ignored");
+                None
+            }
+        })
+        .collect()
+}
+
+/// Resolved chains until they expire, per set of trusted anchors (their
+/// identifiers and keys).
+#[derive(Default)]
+pub struct ChainResolver {
+    caches: Mutex<HashMap<String, ChainCache>>,
+}
+
+fn cache_key(anchors: &[TrustAnchor]) -> String {
+    anchors.iter().map(|a| format!("{}\n{}\n", a.entity_id, a.jwks.to_json())).collect()
+}
+
+impl ChainResolver {
+    /// A chain from `subject` to one of `anchors`, from the cache or
+    /// resolved now.
+    pub async fn resolve(&self, state: &AppState, subject: &str, anchors: &[TrustAnchor]) -> Result<TrustChain, ChainError> {
+        let now = state.now();
+        let key = cache_key(anchors);
+        {
+            let mut caches = self.caches.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(cache) = caches.get_mut(&key) {
+                for a in anchors {
+                    if let Some(c) = cache.get(subject, Some(&a.entity_id), now) {
+                        return Ok(c.clone());
+                    }
+                }
+            }
+        }
+        let fetcher = FederationFetcher::new(state);
+        let chain = chain::resolve(&fetcher, subject, anchors, &ResolveOptions::at(now)).await?;
+        self.caches.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_default().insert(chain.clone());
+        Ok(chain)
+    }
+}

@@ -1,0 +1,214 @@
+//! What a tenant signs as a federation entity. Each function takes what it
+//! needs (the tenant, its federation keys, the time) and returns the compact
+//! JWS; nothing here reads the store or the network.
+
+use serde_json::{Map, Value, json};
+use trame_core::federation::FederationSettings;
+use trame_core::lifetimes::FEDERATION_STATEMENT;
+use trame_core::tenant::Tenant;
+use trame_federation::chain::TrustChain;
+use trame_federation::jws::{Jwks, SigningKey};
+use trame_federation::statement::{EntityStatement, TrustMarkEntry};
+use trame_federation::trust_mark::TrustMark;
+use trame_store::{FederationKeys, IssuedTrustMark, Subordinate};
+
+/// Media types (and so JWT `typ` values, §15) of the federation answers.
+pub mod media {
+    pub const ENTITY_STATEMENT: &str = "application/entity-statement+jwt";
+    pub const RESOLVE_RESPONSE: &str = "application/resolve-response+jwt";
+    pub const TRUST_MARK: &str = "application/trust-mark+jwt";
+    pub const TRUST_MARK_STATUS: &str = "application/trust-mark-status-response+jwt";
+    pub const JWK_SET: &str = "application/jwk-set+jwt";
+}
+
+/// Why a statement could not be signed: no usable key (a tenant created
+/// before federation existed, until start-up gives it one) or a signing
+/// failure.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    #[error("the tenant has no federation key that signs")]
+    NoKey,
+    #[error("signing failed: {0}")]
+    Sign(String),
+    #[error("stored federation keys are not a valid key set")]
+    BadKeys,
+}
+
+/// The federation endpoints a tenant serves, relative to its issuer.
+pub mod paths {
+    pub const FETCH: &str = "/federation/fetch";
+    pub const LIST: &str = "/federation/list";
+    pub const RESOLVE: &str = "/federation/resolve";
+    pub const TRUST_MARK: &str = "/federation/trust_mark";
+    pub const TRUST_MARK_STATUS: &str = "/federation/trust_mark_status";
+    pub const TRUST_MARK_LIST: &str = "/federation/trust_mark_list";
+    pub const HISTORICAL_KEYS: &str = "/federation/historical_keys";
+    pub const REGISTRATION: &str = "/federation/register";
+}
+
+fn signer(keys: &FederationKeys) -> Result<&SigningKey, SignError> {
+    keys.signing.as_ref().ok_or(SignError::NoKey)
+}
+
+fn jwks_of(keys: &FederationKeys) -> Result<Jwks, SignError> {
+    Jwks::from_keys(&keys.jwks).map_err(|_| SignError::BadKeys)
+}
+
+/// The `federation_entity` metadata: the operator's descriptive members,
+/// the tenant's name by default, and the endpoints this tenant serves.
+fn federation_entity_metadata(tenant: &Tenant) -> Value {
+    let fed = &tenant.federation;
+    let iss = &tenant.issuer;
+    let mut m: Map<String, Value> = fed.entity_metadata.clone();
+    m.entry("organization_name").or_insert_with(|| json!(tenant.display_name));
+    if fed.authority {
+        m.insert("federation_fetch_endpoint".into(), json!(iss.endpoint(paths::FETCH)));
+        m.insert("federation_list_endpoint".into(), json!(iss.endpoint(paths::LIST)));
+    }
+    if !fed.trust_anchors.is_empty() {
+        m.insert("federation_resolve_endpoint".into(), json!(iss.endpoint(paths::RESOLVE)));
+    }
+    m.insert("federation_trust_mark_endpoint".into(), json!(iss.endpoint(paths::TRUST_MARK)));
+    m.insert("federation_trust_mark_status_endpoint".into(), json!(iss.endpoint(paths::TRUST_MARK_STATUS)));
+    m.insert("federation_trust_mark_list_endpoint".into(), json!(iss.endpoint(paths::TRUST_MARK_LIST)));
+    m.insert("federation_historical_keys_endpoint".into(), json!(iss.endpoint(paths::HISTORICAL_KEYS)));
+    Value::Object(m)
+}
+
+/// The tenant's Entity Configuration (§3, §9): `iss` = `sub` = its issuer,
+/// its federation keys, `openid_provider` metadata (the discovery document
+/// plus the federation members) and `federation_entity` metadata.
+pub fn entity_configuration(tenant: &Tenant, keys: &FederationKeys, provider_metadata: Value, now: i64) -> Result<String, SignError> {
+    let id = tenant.issuer.as_str();
+    let fed: &FederationSettings = &tenant.federation;
+    let mut st = EntityStatement::new(id, id, now, now + FEDERATION_STATEMENT, jwks_of(keys)?);
+    if !fed.authority_hints.is_empty() {
+        st.authority_hints = Some(fed.authority_hints.clone());
+    }
+    let mut metadata = Map::new();
+    metadata.insert("openid_provider".into(), provider_metadata);
+    metadata.insert("federation_entity".into(), federation_entity_metadata(tenant));
+    st.metadata = Some(metadata);
+    if !fed.trust_marks.is_empty() {
+        st.trust_marks = Some(
+            fed.trust_marks.iter().map(|m| TrustMarkEntry { trust_mark_type: m.trust_mark_type.clone(), trust_mark: m.trust_mark.clone() }).collect(),
+        );
+    }
+    if !fed.trust_mark_issuers.is_empty() {
+        st.trust_mark_issuers = Some(fed.trust_mark_issuers.clone());
+    }
+    if !fed.trust_mark_owners.is_empty() {
+        st.trust_mark_owners = Some(fed.trust_mark_owners.clone());
+    }
+    st.sign(signer(keys)?).map_err(|e| SignError::Sign(e.to_string()))
+}
+
+/// A Subordinate Statement about an enrolled entity (§3, §8.1.2).
+pub fn subordinate_statement(tenant: &Tenant, keys: &FederationKeys, sub: &Subordinate, now: i64) -> Result<String, SignError> {
+    let id = tenant.issuer.as_str();
+    let sub_jwks = Jwks::parse(&sub.jwks).map_err(|_| SignError::BadKeys)?;
+    let mut st = EntityStatement::new(id, &sub.entity_id, now, now + FEDERATION_STATEMENT, sub_jwks);
+    st.metadata_policy = sub.metadata_policy.clone();
+    st.metadata_policy_crit = sub.metadata_policy_crit.clone();
+    st.metadata = sub.metadata.as_ref().and_then(|m| m.as_object().cloned());
+    st.constraints = match &sub.constraints {
+        Some(c) => Some(trame_federation::constraints::Constraints::parse(c).map_err(|e| SignError::Sign(format!("stored constraints: {e}")))?),
+        None => None,
+    };
+    st.source_endpoint = Some(tenant.issuer.endpoint(paths::FETCH));
+    st.sign(signer(keys)?).map_err(|e| SignError::Sign(e.to_string()))
+}
+
+/// A Trust Mark the tenant issued (§7.1). Signed on request from the
+/// record, with the record's times, so the same mark is the same JWT
+/// claims each time and the status endpoint can find it by `iat`.
+pub fn trust_mark(tenant: &Tenant, keys: &FederationKeys, mark: &IssuedTrustMark) -> Result<String, SignError> {
+    let mut m = TrustMark::new(tenant.issuer.as_str(), &mark.subject, &mark.trust_mark_type, mark.issued_at);
+    m.exp = mark.expires_at;
+    m.sign(signer(keys)?).map_err(|e| SignError::Sign(e.to_string()))
+}
+
+/// Status of a Trust Mark (§8.4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkStatus {
+    Active,
+    Expired,
+    Revoked,
+    Invalid,
+}
+
+impl MarkStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkStatus::Active => "active",
+            MarkStatus::Expired => "expired",
+            MarkStatus::Revoked => "revoked",
+            MarkStatus::Invalid => "invalid",
+        }
+    }
+}
+
+pub fn trust_mark_status(tenant: &Tenant, keys: &FederationKeys, trust_mark: &str, status: MarkStatus, now: i64) -> Result<String, SignError> {
+    let mut claims = Map::new();
+    claims.insert("iss".into(), json!(tenant.issuer.as_str()));
+    claims.insert("iat".into(), json!(now));
+    claims.insert("trust_mark".into(), json!(trust_mark));
+    claims.insert("status".into(), json!(status.as_str()));
+    signer(keys)?.sign("trust-mark-status-response+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
+}
+
+/// Every federation key the tenant published, current or historical, for
+/// checking a signature it made earlier.
+pub fn all_keys(keys: &FederationKeys) -> Result<Jwks, SignError> {
+    let all: Vec<Value> = keys.jwks.iter().cloned().chain(keys.historical.iter().map(|h| h.jwk.clone())).collect();
+    Jwks::from_keys(&all).map_err(|_| SignError::BadKeys)
+}
+
+/// The historical keys answer (§8.7): keys no longer published, with when
+/// they stopped being valid and, for revoked ones, why.
+pub fn historical_keys(tenant: &Tenant, keys: &FederationKeys, now: i64) -> Result<String, SignError> {
+    let list: Vec<Value> = keys
+        .historical
+        .iter()
+        .map(|h| {
+            let mut k = h.jwk.as_object().cloned().unwrap_or_default();
+            k.insert("iat".into(), json!(h.iat));
+            k.insert("exp".into(), json!(h.exp));
+            if let Some((at, reason)) = &h.revoked {
+                k.insert("revoked".into(), json!({"revoked_at": at, "reason": reason}));
+            }
+            Value::Object(k)
+        })
+        .collect();
+    let mut claims = Map::new();
+    claims.insert("iss".into(), json!(tenant.issuer.as_str()));
+    claims.insert("iat".into(), json!(now));
+    claims.insert("keys".into(), Value::Array(list));
+    signer(keys)?.sign("jwk-set+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
+}
+
+/// The resolve answer (§8.3.2): the subject's resolved metadata (only the
+/// asked entity types, when some were asked), the chain, the verified
+/// Trust Marks; it expires with the first of them.
+pub fn resolve_response(tenant: &Tenant, keys: &FederationKeys, chain: &TrustChain, entity_types: &[String], marks: &[(TrustMarkEntry, Option<i64>)], now: i64) -> Result<String, SignError> {
+    let metadata: Map<String, Value> = if entity_types.is_empty() {
+        chain.metadata.clone()
+    } else {
+        chain.metadata.iter().filter(|(k, _)| entity_types.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    let exp = marks.iter().filter_map(|(_, exp)| *exp).fold(chain.expires_at, i64::min);
+    let mut claims = Map::new();
+    claims.insert("iss".into(), json!(tenant.issuer.as_str()));
+    claims.insert("sub".into(), json!(chain.subject));
+    claims.insert("iat".into(), json!(now));
+    claims.insert("exp".into(), json!(exp));
+    claims.insert("metadata".into(), Value::Object(metadata));
+    claims.insert("trust_chain".into(), json!(chain.statements));
+    if !marks.is_empty() {
+        claims.insert(
+            "trust_marks".into(),
+            Value::Array(marks.iter().map(|(m, _)| json!({"trust_mark_type": m.trust_mark_type, "trust_mark": m.trust_mark})).collect()),
+        );
+    }
+    signer(keys)?.sign("resolve-response+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
+}

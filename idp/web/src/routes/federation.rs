@@ -1,0 +1,269 @@
+//! The federation endpoints of a tenant (OpenID Federation 1.0 §8, §9):
+//! its Entity Configuration, and as an authority the fetch and list
+//! endpoints; resolve, Trust Mark, Trust Mark status and list, historical
+//! keys. Errors are the JSON of §8.9 (`error`, `error_description`).
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use trame_federation::chain::{ChainError, TrustAnchor, TrustChain};
+use trame_federation::jws::{self, SigningAlg};
+use trame_federation::statement::{TrustMarkEntry, ValidationOptions};
+use trame_federation::trust_mark::{self as tm, TRUST_MARK_TYP, TrustMark};
+
+use crate::error::{ApiError, ApiResult, OrApi, Surface};
+use crate::extract::{ClientIp, FormParams, Params, single};
+use crate::federation::fetcher::trust_anchors;
+use crate::federation::local::{self, LocalError};
+use crate::federation::statements::{self, MarkStatus, SignError, media};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+
+fn not_found(description: impl Into<String>) -> ApiError {
+    ApiError::oauth(StatusCode::NOT_FOUND, "not_found", description)
+}
+
+fn sign_error(e: SignError) -> ApiError {
+    tracing::error!(error = %e, "federation statement not signed");
+    ApiError::oauth(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the statement could not be signed")
+}
+
+fn local_error(e: LocalError) -> ApiError {
+    match e {
+        LocalError::NotFound => not_found("no such subordinate"),
+        LocalError::Store(source) => ApiError::Store { surface: Surface::Json, source },
+        LocalError::Sign(e) => sign_error(e),
+    }
+}
+
+/// A signed answer with its media type; statements may be cached by
+/// anyone for a while (they carry their own expiry), answers about a
+/// particular request may not.
+fn jwt(media_type: &'static str, body: String, cacheable: bool) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    let cache = if cacheable { "public, max-age=300" } else { "no-store" };
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    r
+}
+
+fn json_list(items: Vec<String>) -> Response {
+    let mut r = Json(items).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    r
+}
+
+/// Refuses parameters an endpoint does not know: §8 asks for
+/// `unsupported_parameter` rather than silently ignoring a filter.
+fn only_known(params: &[(String, String)], known: &[&str]) -> ApiResult<()> {
+    match params.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        Some((k, _)) => Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unsupported_parameter", format!("the parameter {k} is not supported here"))),
+        None => Ok(()),
+    }
+}
+
+fn all<'a>(params: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    params.iter().filter(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.as_str()).collect()
+}
+
+fn boolean(params: &[(String, String)], name: &str) -> ApiResult<Option<bool>> {
+    match single(params, name)? {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(ApiError::invalid_request(format!("{name} must be true or false"))),
+    }
+}
+
+/// `GET /.well-known/openid-federation` (§9).
+pub async fn entity_configuration(State(state): State<AppState>, tenant: TenantCtx) -> ApiResult<Response> {
+    let ec = local::entity_configuration(&state, &tenant).await.map_err(local_error)?;
+    Ok(jwt(media::ENTITY_STATEMENT, ec, true))
+}
+
+fn authority(tenant: &TenantCtx) -> ApiResult<()> {
+    if tenant.tenant.federation.authority {
+        Ok(())
+    } else {
+        Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found"))
+    }
+}
+
+/// `GET /federation/fetch?sub=` (§8.1).
+pub async fn fetch(State(state): State<AppState>, tenant: TenantCtx, Params(params): Params) -> ApiResult<Response> {
+    authority(&tenant)?;
+    only_known(&params, &["sub"])?;
+    let sub = single(&params, "sub")?.ok_or_else(|| ApiError::invalid_request("sub is required"))?;
+    if sub == tenant.tenant.issuer.as_str() {
+        return Err(ApiError::invalid_request("sub is this entity itself: its Entity Configuration is at /.well-known/openid-federation"));
+    }
+    let st = local::subordinate_statement(&state, &tenant, sub).await.map_err(local_error)?;
+    Ok(jwt(media::ENTITY_STATEMENT, st, true))
+}
+
+/// `GET /federation/list` (§8.2), with the `entity_type` and `intermediate`
+/// filters, and `trust_marked` / `trust_mark_type` answered from the Trust
+/// Marks this tenant issued itself.
+pub async fn list(State(state): State<AppState>, tenant: TenantCtx, Params(params): Params) -> ApiResult<Response> {
+    authority(&tenant)?;
+    only_known(&params, &["entity_type", "intermediate", "trust_marked", "trust_mark_type"])?;
+    let types = all(&params, "entity_type");
+    let intermediate = boolean(&params, "intermediate")?;
+    let trust_marked = boolean(&params, "trust_marked")?;
+    let mark_type = single(&params, "trust_mark_type")?;
+    let now = state.now();
+    let marked: Option<Vec<String>> = if trust_marked == Some(true) || mark_type.is_some() {
+        let marks = state.store.issued_trust_marks(&tenant.tenant.id, mark_type, None).await.json_err()?;
+        Some(marks.into_iter().filter(|m| m.is_active(now)).map(|m| m.subject).collect())
+    } else {
+        None
+    };
+    let subs = state.store.list_subordinates(&tenant.tenant.id).await.json_err()?;
+    let ids = subs
+        .into_iter()
+        .filter(|s| types.is_empty() || types.iter().any(|t| s.entity_types.iter().any(|e| e == t)))
+        .filter(|s| intermediate.is_none_or(|i| s.intermediate == i))
+        .filter(|s| marked.as_ref().is_none_or(|m| m.contains(&s.entity_id)))
+        .map(|s| s.entity_id)
+        .collect();
+    Ok(json_list(ids))
+}
+
+/// `GET /federation/resolve?sub=&trust_anchor=[&entity_type=]` (§8.3):
+/// the subject's metadata resolved through a chain to one of the given
+/// anchors this tenant trusts, and its verified Trust Marks.
+pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, Params(params): Params) -> ApiResult<Response> {
+    only_known(&params, &["sub", "trust_anchor", "entity_type"])?;
+    let sub = single(&params, "sub")?.ok_or_else(|| ApiError::invalid_request("sub is required"))?;
+    let asked = all(&params, "trust_anchor");
+    if asked.is_empty() {
+        return Err(ApiError::invalid_request("trust_anchor is required"));
+    }
+    let entity_types: Vec<String> = all(&params, "entity_type").into_iter().map(str::to_owned).collect();
+    let anchors: Vec<_> = trust_anchors(&tenant.tenant.federation).into_iter().filter(|a| asked.contains(&a.entity_id.as_str())).collect();
+    if anchors.is_empty() {
+        return Err(ApiError::oauth(StatusCode::NOT_FOUND, "invalid_trust_anchor", "none of the given trust anchors is one this entity trusts"));
+    }
+    // Each resolution may fetch dozens of statements from other servers:
+    // counted per address like registrations, so the endpoint is no amplifier.
+    if !crate::throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await? {
+        return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "temporarily_unavailable", "too many resolve requests from this address; try again later"));
+    }
+    let chain = state.chains.resolve(&state, sub, &anchors).await.map_err(|e| {
+        tracing::info!(subject = %sub, error = %e, "federation resolve failed");
+        match e {
+            // The subject itself could not be read.
+            ChainError::Fetch { .. } | ChainError::EntityConfiguration { .. } => {
+                ApiError::oauth(StatusCode::NOT_FOUND, "invalid_subject", format!("the Entity Configuration of {sub} could not be obtained or is invalid"))
+            }
+            other => {
+                let status = if other.error_code() == "invalid_trust_anchor" { StatusCode::NOT_FOUND } else { StatusCode::BAD_REQUEST };
+                ApiError::oauth(status, other.error_code(), other.to_string())
+            }
+        }
+    })?;
+    let marks = verified_trust_marks(&state, &chain, &anchors).await;
+    let now = state.now();
+    let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
+    let body = statements::resolve_response(&tenant.tenant, &keys, &chain, &entity_types, &marks, now).map_err(sign_error)?;
+    Ok(jwt(media::RESOLVE_RESPONSE, body, false))
+}
+
+/// The subject's Trust Marks that check out (§7.3): issuer allowed by the
+/// anchor, issuer's keys from its own chain to the same anchor, signature,
+/// times, delegation. The others are left out of the answer (§8.3.2).
+async fn verified_trust_marks(state: &AppState, chain: &TrustChain, anchors: &[TrustAnchor]) -> Vec<(TrustMarkEntry, Option<i64>)> {
+    let Some(entries) = chain.subject_configuration.trust_marks.clone() else { return Vec::new() };
+    let Some(ta_statement) = chain.statements.last().and_then(|s| trame_federation::statement::ParsedStatement::parse(s, &ValidationOptions::at(state.now())).ok()) else {
+        return Vec::new();
+    };
+    if ta_statement.statement.iss != chain.trust_anchor || !ta_statement.statement.is_entity_configuration() {
+        return Vec::new();
+    }
+    let ta_anchor: Vec<_> = anchors.iter().filter(|a| a.entity_id == chain.trust_anchor).cloned().collect();
+    let opts = ValidationOptions::at(state.now());
+    let mut out = Vec::new();
+    // A bounded number: each may need a chain of its own.
+    for entry in entries.into_iter().take(8) {
+        let Ok(decoded) = jws::decode(&entry.trust_mark) else { continue };
+        let Some(issuer) = decoded.claims.get("iss").and_then(|v| v.as_str()).map(str::to_owned) else { continue };
+        let issuer_jwks = if issuer == chain.trust_anchor {
+            ta_statement.statement.jwks.clone()
+        } else {
+            match state.chains.resolve(state, &issuer, &ta_anchor).await {
+                Ok(c) => c.subject_configuration.jwks.clone(),
+                Err(_) => continue,
+            }
+        };
+        if let Ok(mark) = tm::validate_entry(&entry, &chain.subject, &issuer_jwks, &ta_statement.statement, &opts) {
+            out.push((entry, mark.exp));
+        }
+    }
+    out
+}
+
+/// `GET /federation/trust_mark?trust_mark_type=&sub=` (§8.6).
+pub async fn trust_mark(State(state): State<AppState>, tenant: TenantCtx, Params(params): Params) -> ApiResult<Response> {
+    only_known(&params, &["trust_mark_type", "sub"])?;
+    let mark_type = single(&params, "trust_mark_type")?.ok_or_else(|| ApiError::invalid_request("trust_mark_type is required"))?;
+    let sub = single(&params, "sub")?.ok_or_else(|| ApiError::invalid_request("sub is required"))?;
+    let now = state.now();
+    let marks = state.store.issued_trust_marks(&tenant.tenant.id, Some(mark_type), Some(sub)).await.json_err()?;
+    let mark = marks.into_iter().rev().find(|m| m.is_active(now)).ok_or_else(|| not_found("this entity holds no such trust mark from this issuer"))?;
+    let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
+    let body = statements::trust_mark(&tenant.tenant, &keys, &mark).map_err(sign_error)?;
+    Ok(jwt(media::TRUST_MARK, body, false))
+}
+
+/// `GET /federation/trust_mark_list?trust_mark_type=[&sub=]` (§8.5).
+pub async fn trust_mark_list(State(state): State<AppState>, tenant: TenantCtx, Params(params): Params) -> ApiResult<Response> {
+    only_known(&params, &["trust_mark_type", "sub"])?;
+    let mark_type = single(&params, "trust_mark_type")?.ok_or_else(|| ApiError::invalid_request("trust_mark_type is required"))?;
+    let sub = single(&params, "sub")?;
+    let now = state.now();
+    let marks = state.store.issued_trust_marks(&tenant.tenant.id, Some(mark_type), sub).await.json_err()?;
+    let mut subjects: Vec<String> = marks.into_iter().filter(|m| m.is_active(now)).map(|m| m.subject).collect();
+    subjects.dedup();
+    Ok(json_list(subjects))
+}
+
+/// `POST /federation/trust_mark_status` with `trust_mark=<JWT>` (§8.4).
+pub async fn trust_mark_status(State(state): State<AppState>, tenant: TenantCtx, FormParams(params): FormParams) -> ApiResult<Response> {
+    only_known(&params, &["trust_mark"])?;
+    let raw = single(&params, "trust_mark")?.ok_or_else(|| ApiError::invalid_request("trust_mark is required"))?;
+    let decoded = jws::decode(raw).map_err(|e| ApiError::invalid_request(format!("trust_mark is not a JWT: {e}")))?;
+    let mark = TrustMark::from_claims(&decoded.claims).map_err(|e| ApiError::invalid_request(format!("trust_mark: {e}")))?;
+    if mark.iss != tenant.tenant.issuer.as_str() {
+        return Err(not_found("this entity did not issue the trust mark"));
+    }
+    let now = state.now();
+    let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
+    let ours = statements::all_keys(&keys).map_err(sign_error)?;
+    let signed_by_us = decoded.check_header(TRUST_MARK_TYP, &SigningAlg::ALL).is_ok() && decoded.verify_signature(&ours, &SigningAlg::ALL).is_ok();
+    let status = if !signed_by_us {
+        MarkStatus::Invalid
+    } else {
+        let records = state.store.issued_trust_marks(&tenant.tenant.id, Some(&mark.trust_mark_type), Some(&mark.sub)).await.json_err()?;
+        let record = records.into_iter().rev().find(|r| r.issued_at == mark.iat).ok_or_else(|| not_found("no such trust mark was issued"))?;
+        if record.revoked_at.is_some() {
+            MarkStatus::Revoked
+        } else if record.expires_at.is_some_and(|e| e <= now) {
+            MarkStatus::Expired
+        } else {
+            MarkStatus::Active
+        }
+    };
+    let body = statements::trust_mark_status(&tenant.tenant, &keys, raw, status, now).map_err(sign_error)?;
+    Ok(jwt(media::TRUST_MARK_STATUS, body, false))
+}
+
+/// `GET /federation/historical_keys` (§8.7).
+pub async fn historical_keys(State(state): State<AppState>, tenant: TenantCtx) -> ApiResult<Response> {
+    let now = state.now();
+    let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
+    let body = statements::historical_keys(&tenant.tenant, &keys, now).map_err(sign_error)?;
+    Ok(jwt(media::JWK_SET, body, true))
+}
