@@ -2,7 +2,8 @@
 # The whole test suite: Rust unit and integration tests (SQLite and
 # PostgreSQL + Redis), then the end-to-end suite in conformance/ against the
 # release binary, on the embedded defaults and on PostgreSQL + Redis; then
-# the deployment files under ops/ (ops/validate.sh).
+# the deployment files under ops/ (ops/validate.sh). After the Rust tests,
+# every fuzz target runs for a bounded time (fuzz/run.sh; needs cargo-fuzz).
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), Redis on
 # 127.0.0.1:6379, Node.js 20+ and npm; `.ci/run` installs and starts them on a
@@ -32,6 +33,9 @@ if ! cargo test --release --workspace --no-run; then
   exit 1
 fi
 step "cargo test" cargo test --release --workspace
+# 5 s per target: the cold build of the twelve targets is most of this step
+# (fuzz/README.md runs them longer).
+step "fuzz (bounded)" fuzz/run.sh 5
 step "conformance (embedded)" conformance/run.sh target/release/trame embedded
 step "conformance (postgres + redis)" conformance/run.sh target/release/trame postgres
 step "ops validation" ops/validate.sh

@@ -165,6 +165,18 @@ impl Config {
         if let Some(path) = file.or(implicit.exists().then_some(implicit)) {
             figment = figment.merge(Toml::file_exact(path));
         }
+        Self::extract(figment, env)
+    }
+
+    /// The settings from TOML text instead of a file, otherwise as
+    /// [`Config::load`] reads them. The binary does not call it: the fuzz
+    /// target `config_toml` compiles this file and feeds it.
+    #[allow(dead_code)]
+    pub fn from_toml(text: &str, env: &[(String, String)]) -> Result<Self, ConfigError> {
+        Self::extract(Figment::from(Serialized::defaults(Raw::default())).merge(Toml::string(text)), env)
+    }
+
+    fn extract(mut figment: Figment, env: &[(String, String)]) -> Result<Self, ConfigError> {
         // The environment is passed in rather than read here so that tests
         // do not depend on the process environment.
         let vars: Vec<(String, String)> = env

@@ -4,8 +4,6 @@
 //! A client must use the one method it registered.
 
 use axum::http::{HeaderMap, header};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 use trame_core::client::{AuthMethod, Client};
 use trame_core::crypto::{constant_time_eq, secret_digest};
@@ -16,6 +14,7 @@ use trame_core::tenant::Tenant;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::single;
 use crate::state::AppState;
+use crate::urlencoded::basic_credentials;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -30,13 +29,8 @@ fn parse_basic(headers: &HeaderMap) -> ApiResult<Option<(String, String)>> {
     let Some(h) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
     let h = h.to_str().map_err(|_| ApiError::invalid_client("malformed Authorization header", true))?;
     let Some(b64) = h.strip_prefix("Basic ").or_else(|| h.strip_prefix("basic ")) else { return Ok(None) };
-    let bad = || ApiError::invalid_client("malformed Basic credentials", true);
-    let decoded = STANDARD.decode(b64.trim()).map_err(|_| bad())?;
-    let text = String::from_utf8(decoded).map_err(|_| bad())?;
-    let (id, secret) = text.split_once(':').ok_or_else(bad)?;
-    // RFC 6749 §2.3.1: both parts are form-urlencoded before joining.
-    let dec = |s: &str| serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={s}")).ok().and_then(|v| v.into_iter().next()).map(|(_, v)| v);
-    Ok(Some((dec(id).ok_or_else(bad)?, dec(secret).ok_or_else(bad)?)))
+    let credentials = basic_credentials(b64).ok_or_else(|| ApiError::invalid_client("malformed Basic credentials", true))?;
+    Ok(Some(credentials))
 }
 
 fn presented(headers: &HeaderMap, params: &[(String, String)]) -> ApiResult<Presented> {

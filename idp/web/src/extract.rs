@@ -9,6 +9,7 @@ use axum::http::{Method, header};
 use ipnet::IpNet;
 
 use crate::error::ApiError;
+use crate::urlencoded::parse_urlencoded;
 
 /// Request parameters as an ordered list, duplicates kept (OAuth refuses
 /// duplicates, so they must be visible). From the query for GET, from the
@@ -45,43 +46,6 @@ async fn form_body<S: Send + Sync>(req: Request, state: &S) -> Result<Vec<(Strin
     }
     let body = axum::body::Bytes::from_request(req, state).await.map_err(|_| ApiError::invalid_request("the body is too large or unreadable"))?;
     parse_urlencoded(&body).ok_or_else(|| ApiError::invalid_request("the form body is malformed"))
-}
-
-/// Strict `application/x-www-form-urlencoded` parsing: invalid UTF-8, raw
-/// or percent-encoded, is refused instead of being silently replaced by
-/// U+FFFD (which would alter codes, secrets and tokens).
-fn parse_urlencoded(input: &[u8]) -> Option<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for part in input.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
-        let (k, v) = match part.iter().position(|b| *b == b'=') {
-            Some(i) => (&part[..i], &part[i + 1..]),
-            None => (part, &[][..]),
-        };
-        out.push((percent_decode(k)?, percent_decode(v)?));
-    }
-    Some(out)
-}
-
-fn percent_decode(s: &[u8]) -> Option<String> {
-    let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (hex(s.get(i + 1)), hex(s.get(i + 2))) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The only-once lookup used by JSON endpoints: duplicated parameters are

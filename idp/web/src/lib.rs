@@ -30,6 +30,7 @@ mod state;
 mod tenancy;
 mod throttle;
 mod tokens;
+mod urlencoded;
 pub mod webauthn;
 
 pub use catalog::Catalog;
