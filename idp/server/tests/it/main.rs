@@ -4,6 +4,7 @@
 #[macro_use]
 mod common;
 mod cli;
+mod federation;
 mod private_key_jwt;
 mod serve;
 mod two_nodes;

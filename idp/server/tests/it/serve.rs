@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Install, secret_of};
+use crate::common::{Install, TestCa, secret_of};
 use serde_json::Value;
 
 async fn get_json(url: &str, host: Option<&str>) -> (u16, Value) {
@@ -87,34 +87,6 @@ async fn cli_changes_reach_running_servers() {
         within(Duration::from_secs(5), || async { get_json(&url, Some("login.metropole.example")).await.1["issuer"] == "https://login.metropole.example" }).await;
         // The default tenant still answers on the public host.
         assert_eq!(get_json(&url, None).await.1["issuer"], i.public_url.as_str());
-    }
-}
-
-/// A throw-away certificate authority, trusted by the test's client.
-struct TestCa {
-    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
-    pem: String,
-}
-
-impl TestCa {
-    fn new() -> Self {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        // rcgen's default subject is the same for every certificate; a leaf
-        // whose issuer equals its subject would look self-signed.
-        params.distinguished_name.push(rcgen::DnType::CommonName, "Trame test CA");
-        let cert = params.self_signed(&key).unwrap();
-        Self { pem: cert.pem(), issuer: rcgen::Issuer::new(params, key) }
-    }
-
-    /// A server certificate for `name`: (certificate PEM, key PEM, DER).
-    fn leaf(&self, name: &str) -> (String, String, Vec<u8>) {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let mut params = rcgen::CertificateParams::new(vec![name.to_owned()]).unwrap();
-        params.distinguished_name.push(rcgen::DnType::CommonName, name);
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        (cert.pem(), key.serialize_pem(), cert.der().to_vec())
     }
 }
 

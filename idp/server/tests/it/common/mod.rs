@@ -260,3 +260,54 @@ impl Install {
         server
     }
 }
+
+/// A throw-away certificate authority, trusted by the test's client.
+pub struct TestCa {
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+    pub pem: String,
+}
+
+impl TestCa {
+    pub fn new() -> Self {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        // rcgen's default subject is the same for every certificate; a leaf
+        // whose issuer equals its subject would look self-signed.
+        params.distinguished_name.push(rcgen::DnType::CommonName, "Trame test CA");
+        let cert = params.self_signed(&key).unwrap();
+        Self { pem: cert.pem(), issuer: rcgen::Issuer::new(params, key) }
+    }
+
+    /// A server certificate for `name`: (certificate PEM, key PEM, DER).
+    pub fn leaf(&self, name: &str) -> (String, String, Vec<u8>) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec![name.to_owned()]).unwrap();
+        params.distinguished_name.push(rcgen::DnType::CommonName, name);
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        (cert.pem(), key.serialize_pem(), cert.der().to_vec())
+    }
+}
+
+
+impl Install {
+    /// Serves HTTPS on `https://localhost:<port>` with a certificate from
+    /// `ca`; every command and server of this install trusts `ca` for its
+    /// own outbound requests (OpenSSL reads SSL_CERT_FILE).
+    pub fn use_tls(&mut self, ca: &TestCa) {
+        self.public_url = format!("https://localhost:{}", self.port);
+        let (cert, key, _) = ca.leaf("localhost");
+        let (cert_file, key_file, ca_file) = (self.dir.path.join("cert.pem"), self.dir.path.join("key.pem"), self.dir.path.join("ca.pem"));
+        std::fs::write(&cert_file, cert).unwrap();
+        std::fs::write(&key_file, key).unwrap();
+        std::fs::write(&ca_file, &ca.pem).unwrap();
+        self.extra_env.insert("TRAME_TLS_CERT_FILE".into(), cert_file.display().to_string());
+        self.extra_env.insert("TRAME_TLS_KEY_FILE".into(), key_file.display().to_string());
+        self.extra_env.insert("SSL_CERT_FILE".into(), ca_file.display().to_string());
+    }
+}
+
+/// An HTTP client that trusts `ca`.
+pub fn http_trusting(ca: &TestCa) -> reqwest::Client {
+    reqwest::Client::builder().add_root_certificate(reqwest::Certificate::from_pem(ca.pem.as_bytes()).unwrap()).build().unwrap()
+}
