@@ -6,12 +6,16 @@
 //! (activation, end of publication) comes due. Keys are unsealed lazily, on
 //! a tenant's first request, so start-up does not grow with the tenant count.
 
+mod tenant_index;
+
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
 use trame_core::tenant::Tenant;
 use trame_store::{Store, StoreError, TenantKeys};
+
+use tenant_index::TenantIndex;
 
 pub struct TenantEntry {
     pub tenant: Tenant,
@@ -28,8 +32,8 @@ impl TenantEntry {
 struct Snapshot {
     version: i64,
     reload_at: Option<i64>,
-    /// authority (lowercase host[:port]) → tenants on it, longest path prefix first.
-    by_authority: HashMap<String, Vec<Arc<TenantEntry>>>,
+    /// By authority and issuer path prefix, for requests.
+    routes: TenantIndex<Arc<TenantEntry>>,
     /// The same entries by tenant id, for work done outside a request
     /// (logout notifications signed again for a late retry).
     by_id: HashMap<String, Arc<TenantEntry>>,
@@ -55,18 +59,15 @@ impl Catalog {
             return Ok(false);
         }
         let tenants = store.list_tenants().await?;
-        let mut by_authority: HashMap<String, Vec<Arc<TenantEntry>>> = HashMap::new();
+        let mut routes = TenantIndex::default();
         let mut by_id = HashMap::new();
         for t in tenants {
             let entry = Arc::new(TenantEntry { tenant: t, keys: OnceCell::new() });
             by_id.insert(entry.tenant.id.clone(), entry.clone());
-            by_authority.entry(entry.tenant.issuer.authority()).or_default().push(entry);
-        }
-        for list in by_authority.values_mut() {
-            list.sort_by_key(|e| std::cmp::Reverse(e.tenant.issuer.path_prefix().len()));
+            routes.insert(entry.tenant.issuer.authority(), entry.tenant.issuer.path_prefix(), entry);
         }
         let reload_at = store.next_key_event(now).await?;
-        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, by_authority, by_id });
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, routes, by_id });
         Ok(true)
     }
 
@@ -75,20 +76,7 @@ impl Catalog {
     /// longest issuer path that prefixes the request path at a segment
     /// boundary. Returns the tenant and the path left after its prefix.
     pub fn resolve(&self, authority: &str, public_authority: &str, path: &str) -> Option<(Arc<TenantEntry>, String)> {
-        let snap = self.current();
-        let authority = authority.to_ascii_lowercase();
-        let list = snap.by_authority.get(&authority).or_else(|| snap.by_authority.get(public_authority))?;
-        list.iter().find_map(|e| {
-            let prefix = e.tenant.issuer.path_prefix();
-            let rest = path.strip_prefix(prefix.as_str())?;
-            if rest.is_empty() {
-                Some((e.clone(), "/".to_owned()))
-            } else if rest.starts_with('/') {
-                Some((e.clone(), rest.to_owned()))
-            } else {
-                None
-            }
-        })
+        self.current().routes.resolve(authority, public_authority, path).map(|(e, rest)| (e.clone(), rest))
     }
 
     /// A tenant by its id.
@@ -97,6 +85,6 @@ impl Catalog {
     }
 
     pub fn tenant_count(&self) -> usize {
-        self.current().by_authority.values().map(Vec::len).sum()
+        self.current().routes.len()
     }
 }
