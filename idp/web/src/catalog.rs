@@ -4,27 +4,43 @@
 //! The catalog reloads when the store's catalog version moves (any node or
 //! the CLI changed a tenant, client or key) or when a scheduled key event
 //! (activation, end of publication) comes due. Keys are unsealed lazily, on
-//! a tenant's first request, so start-up does not grow with the tenant count.
+//! a tenant's first request, so start-up does not grow with the tenant count;
+//! clients are cached the same way, on first use, per snapshot.
 
+mod client_cache;
 mod tenant_index;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
+use trame_core::client::Client;
 use trame_core::tenant::Tenant;
 use trame_store::{Store, StoreError, TenantKeys};
 
+use client_cache::ClientCache;
 use tenant_index::TenantIndex;
 
 pub struct TenantEntry {
     pub tenant: Tenant,
     keys: OnceCell<Arc<TenantKeys>>,
+    clients: ClientCache,
 }
 
 impl TenantEntry {
     pub async fn keys(&self, store: &Store, now: i64) -> Result<Arc<TenantKeys>, StoreError> {
         self.keys.get_or_try_init(|| async { store.tenant_keys(&self.tenant.id, now).await.map(Arc::new) }).await.cloned()
+    }
+
+    /// One of the tenant's clients, from this snapshot's cache or the store.
+    pub async fn client(&self, store: &Store, client_id: &str) -> Result<Option<Arc<Client>>, StoreError> {
+        self.clients.get(store, &self.tenant.id, client_id).await
+    }
+
+    /// After this node changed or removed a client: the next read goes to
+    /// the store. (Other nodes see the change at their next catalog poll.)
+    pub fn forget_client(&self, client_id: &str) {
+        self.clients.forget(client_id);
     }
 }
 
@@ -62,7 +78,7 @@ impl Catalog {
         let mut routes = TenantIndex::default();
         let mut by_id = HashMap::new();
         for t in tenants {
-            let entry = Arc::new(TenantEntry { tenant: t, keys: OnceCell::new() });
+            let entry = Arc::new(TenantEntry { tenant: t, keys: OnceCell::new(), clients: ClientCache::default() });
             by_id.insert(entry.tenant.id.clone(), entry.clone());
             routes.insert(entry.tenant.issuer.authority(), entry.tenant.issuer.path_prefix(), entry);
         }

@@ -17,7 +17,7 @@ use crate::tokens;
 
 pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/introspect");
-    let client = client_auth::authenticate(&state, &tenant.tenant, &headers, &p, &endpoint).await?;
+    let client = client_auth::authenticate(&state, &tenant, &headers, &p, &endpoint).await?;
     if client.is_public() {
         return Err(ApiError::oauth(StatusCode::UNAUTHORIZED, "invalid_client", "public clients cannot introspect tokens"));
     }
@@ -37,7 +37,7 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
         }
     } else if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()?
         && g.tenant_id == tenant.tenant.id && g.client_id == client.id.as_str() {
-            let owner = state.store.client(&tenant.tenant.id, &g.client_id).await.json_err()?;
+            let owner = tenant.client(&state.store, &g.client_id).await.json_err()?;
             if let Some(owner) = owner {
                 body.insert("active".into(), json!(true));
                 body.insert("token_type".into(), json!("refresh_token"));

@@ -15,7 +15,7 @@ use crate::tokens;
 
 pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/revoke");
-    let client = client_auth::authenticate(&state, &tenant.tenant, &headers, &p, &endpoint).await?;
+    let client = client_auth::authenticate(&state, &tenant, &headers, &p, &endpoint).await?;
     let token = single(&p, "token")?.ok_or_else(|| ApiError::invalid_request("token is missing"))?;
     // The hint is only a hint: an unknown value is ignored (RFC 7009 §2.1).
     let _hint = single(&p, "token_type_hint")?;
