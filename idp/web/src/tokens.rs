@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 use trame_core::crypto::random_id;
-use trame_core::keys::{self, Alg, KeyError};
+use trame_core::keys::{Alg, KeyError};
 use trame_core::lifetimes;
 use trame_core::subject::client_sid;
 use trame_core::tenant::Tenant;
@@ -165,7 +165,7 @@ pub async fn revoke_access(state: &AppState, jti: &str, exp: i64) -> ApiResult<(
 pub async fn verify_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str) -> ApiResult<VerifiedAccess> {
     let invalid = || ApiError::invalid_token("the access token is invalid or expired");
     let algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
-    let v = keys::verify(token, &keys.jwks, &algs).map_err(|_| invalid())?;
+    let v = keys.verifiers.verify(token, &algs).map_err(|_| invalid())?;
     if v.typ.as_deref().map(str::to_ascii_lowercase).as_deref() != Some("at+jwt") {
         return Err(invalid());
     }

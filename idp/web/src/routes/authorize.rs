@@ -103,7 +103,7 @@ async fn hint_matches(state: &AppState, tenant: &TenantEntry, client: &Client, h
     let keys = tenant.keys(&state.store, state.now()).await.html_err()?;
     let algs: Vec<&str> = keys::Alg::ALL.iter().map(|a| a.as_str()).collect();
     // An expired hint is still a valid hint (OIDC Core §3.1.2.1).
-    let Ok(v) = keys::verify(hint, &keys.jwks, &algs) else { return Ok(Err(())) };
+    let Ok(v) = keys.verifiers.verify(hint, &algs) else { return Ok(Err(())) };
     let iss_ok = v.claims.get("iss").and_then(Value::as_str) == Some(tenant.tenant.issuer.as_str());
     let aud_ok = match v.claims.get("aud") {
         Some(Value::String(a)) => a == client.id.as_str(),
