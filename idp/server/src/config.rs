@@ -34,6 +34,7 @@ const KEYS: &[&str] = &[
     "mail_from",
     "mail_outbox_dir",
     "outbound_reach",
+    "password_hash_concurrency",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +68,8 @@ struct Raw {
     /// `public` or `any`: which addresses Trame's own requests (a client's
     /// jwks_uri, sector identifier, logout URIs) may reach.
     outbound_reach: Option<String>,
+    /// Argon2 runs at once (sign-ins, password changes); default one per core.
+    password_hash_concurrency: Option<usize>,
 }
 
 impl Default for Raw {
@@ -88,6 +91,7 @@ impl Default for Raw {
             mail_from: None,
             mail_outbox_dir: None,
             outbound_reach: None,
+            password_hash_concurrency: None,
         }
     }
 }
@@ -119,6 +123,8 @@ pub struct Config {
     /// Which addresses outbound requests may reach: public only, unless set
     /// to `any` or the public URL is on localhost (development).
     pub outbound_reach: Reach,
+    /// Argon2 runs at once; more wait (each holds 19 MiB and a core).
+    pub password_hash_concurrency: usize,
 }
 
 /// One problem in the settings, named by its key.
@@ -237,6 +243,9 @@ impl Config {
                 None
             }
         };
+        if raw.password_hash_concurrency == Some(0) {
+            problems.push(problem("password_hash_concurrency", "must be at least 1"));
+        }
         let (listen, public_url) = match (listen, public_url) {
             (Ok(l), Ok(p)) if problems.is_empty() => (l, p),
             (l, p) => {
@@ -256,6 +265,7 @@ impl Config {
         let outbound_reach = reach_setting.unwrap_or(if local { Reach::Anywhere } else { Reach::PublicOnly });
         Ok(Self {
             outbound_reach,
+            password_hash_concurrency: raw.password_hash_concurrency.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
             listen,
             public_url,
             master_key_file: raw.master_key_file.unwrap_or_else(|| raw.data_dir.join("master.key")),
@@ -329,10 +339,13 @@ fn default_mail_from(public_url: &str) -> String {
     format!("noreply@{}", host.as_deref().unwrap_or("localhost"))
 }
 
-/// A variable's value: lists (`trusted_proxies`) are comma-separated, the
-/// rest are plain strings.
+/// A variable's value: lists (`trusted_proxies`) are comma-separated,
+/// numbers are numbers when they parse (else the string, which the type
+/// check then reports by key), the rest are plain strings.
 fn env_value(key: &str, value: &str) -> figment::value::Value {
-    if key == "trusted_proxies" {
+    if key == "password_hash_concurrency" {
+        value.trim().parse::<u64>().map_or_else(|_| figment::value::Value::from(value.to_owned()), figment::value::Value::from)
+    } else if key == "trusted_proxies" {
         let items: Vec<String> = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
         figment::value::Value::from(items)
     } else {
@@ -430,6 +443,16 @@ mod tests {
         assert_eq!(keys(load_str("trusted_proxies = [\"not-an-ip\"]\n", &[]).unwrap_err()), ["trusted_proxies"]);
         assert_eq!(keys(load_str("outbound_reach = \"intranet\"\n", &[]).unwrap_err()), ["outbound_reach"]);
         assert_eq!(keys(load_str("this is not toml", &[]).unwrap_err()).len(), 1);
+    }
+
+    #[test]
+    fn password_hash_concurrency() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(load_str("", &[]).unwrap().password_hash_concurrency, cores, "one per core by default");
+        assert_eq!(load_str("password_hash_concurrency = 3\n", &[]).unwrap().password_hash_concurrency, 3);
+        assert_eq!(load_str("", &[("TRAME_PASSWORD_HASH_CONCURRENCY", "5")]).unwrap().password_hash_concurrency, 5);
+        assert_eq!(keys(load_str("password_hash_concurrency = 0\n", &[]).unwrap_err()), ["password_hash_concurrency"]);
+        assert_eq!(keys(load_str("", &[("TRAME_PASSWORD_HASH_CONCURRENCY", "many")]).unwrap_err()), ["password_hash_concurrency"]);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use trame_core::{Clock, Randomness};
 use trame_store::Store;
 use trame_web::mail::Mailer;
+use trame_web::password_work::{self, PasswordWork};
 use trame_web::{AppState, WebConfig};
 
 use crate::config::{Config, Tls};
@@ -37,7 +38,8 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
         Some(dir) => tracing::info!(outbox = %dir.display(), "mail is written to files, not sent"),
         None => tracing::info!(transport = mailer.kind(), "mail"),
     }
-    let state = AppState::new(store.clone(), ephemeral, web_config, rng, clock.clone()).with_mailer(mailer);
+    let password_work = PasswordWork::new(config.password_hash_concurrency, password_work::DEFAULT_MAX_WAIT);
+    let state = AppState::new(store.clone(), ephemeral, web_config, rng, clock.clone()).with_mailer(mailer).with_password_work(password_work);
     state.catalog.refresh(&store, clock.now()).await.context("cannot load tenants")?;
 
     let (stop_tx, stop_rx) = watch::channel(false);

@@ -6,6 +6,7 @@ use trame_store::{Ephemeral, Store};
 
 use crate::catalog::Catalog;
 use crate::mail::Mailer;
+use crate::password_work::PasswordWork;
 use crate::render::Themes;
 
 /// What the web layer needs from the configuration.
@@ -32,6 +33,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Outgoing mail; disabled unless [`AppState::with_mailer`] sets one.
     pub mailer: Arc<Mailer>,
+    /// The bound on argon2 runs at once; one per core unless
+    /// [`AppState::with_password_work`] sets another.
+    pub password_work: Arc<PasswordWork>,
     /// For fetching client `jwks_uri` documents; built on first use, because
     /// loading the system's trust store costs more than the rest of start-up.
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
@@ -48,6 +52,7 @@ impl AppState {
             rng,
             clock,
             mailer: Arc::new(Mailer::disabled()),
+            password_work: Arc::new(PasswordWork::per_core()),
             http: Arc::default(),
         }
     }
@@ -55,6 +60,13 @@ impl AppState {
     /// Replaces the (disabled) mailer.
     pub fn with_mailer(mut self, mailer: Mailer) -> Self {
         self.mailer = Arc::new(mailer);
+        self
+    }
+
+    /// Replaces the bound on argon2 work (the `password_hash_concurrency`
+    /// setting).
+    pub fn with_password_work(mut self, work: PasswordWork) -> Self {
+        self.password_work = Arc::new(work);
         self
     }
 
