@@ -26,8 +26,11 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
     let keys = tenant.keys(&state.store, now).await.json_err()?;
     let mut body = Map::new();
     // Only the client a token was issued to learns about it: another client
-    // gets `active: false`, as for an unknown token.
-    if let Some(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await.ok().filter(|v| v.client_id == client.id.as_str()) {
+    // gets `active: false`, as for an unknown token. A check that cannot be
+    // made (Redis down: is it revoked?) is a 503, never `active: false`,
+    // which a resource server may cache as final.
+    let access = tokens::inspect_access(&state, &tenant.tenant, &keys, token).await?;
+    if let Some(v) = access.filter(|v| v.client_id == client.id.as_str()) {
         body.insert("active".into(), json!(true));
         body.insert("token_type".into(), json!("Bearer"));
         for k in ["scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "auth_time", "acr"] {

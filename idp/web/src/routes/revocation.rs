@@ -29,7 +29,8 @@ pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: H
         return Ok(StatusCode::OK.into_response());
     }
     let keys = tenant.keys(&state.store, now).await.json_err()?;
-    if let Ok(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await
+    // An unreachable store is a 503, not a 200 for a token left valid.
+    if let Some(v) = tokens::inspect_access(&state, &tenant.tenant, &keys, token).await?
         && v.client_id == client.id.as_str() {
             tokens::revoke_access(&state, &v.jti, v.exp).await?;
             tracing::info!(client_id = %client.id, "access token revoked");
