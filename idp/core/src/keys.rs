@@ -193,9 +193,9 @@ impl Verifiers {
         let mut keys = Vec::new();
         for jwk in jwks {
             let kid = jwk.get("kid").and_then(Value::as_str).map(str::to_owned);
-            for alg in ACCEPTED_INBOUND {
+            for &alg in ACCEPTED_INBOUND {
                 if let Some(verifier) = verifier_for(alg, jwk) {
-                    keys.push(PublicKey { kid: kid.clone(), alg: *alg, verifier });
+                    keys.push(PublicKey { kid: kid.clone(), alg, verifier });
                 }
             }
         }
