@@ -457,10 +457,13 @@ def check_compose() -> None:
         for n in names:
             check_env_name(sw, n)
         hc = s.get("healthcheck") or {}
-        for part in hc.get("test") or []:
-            m = re.search(r"https?://[^/]+(/\S*)", str(part))
+        test = [str(p) for p in hc.get("test") or []]
+        for part in test:
+            m = re.search(r"https?://[^/]+(/\S*)", part)
             if m:
                 check_probe_path(f"{sw} healthcheck", m.group(1))
+        if name == "trame" and test and not any("trame" in p for p in test[1:2]):
+            fail(sw, f"the healthcheck does not run `trame probe` ({test[1:2]}): the image has no other HTTP client")
     trame = services.get("trame") or {}
     for dep in ("postgres", "redis"):
         if ((trame.get("depends_on") or {}).get(dep) or {}).get("condition") != "service_healthy":
@@ -521,12 +524,16 @@ def check_containerfile() -> None:
         fail(where, "no HEALTHCHECK")
     else:
         m = re.search(r"https?://[^/\"]+(/[^\"\s]*)", hc[-1])
-        if not m:
-            fail(where, "HEALTHCHECK requests no URL")
-        else:
+        # `trame probe` without --url asks /_trame/ready on listen's port.
+        probe = re.search(r'CMD \["(?:[^"]*/)?trame",\s*"probe"', hc[-1])
+        if m:
             check_probe_path(f"{where} HEALTHCHECK", m.group(1))
+        elif probe:
+            check_probe_path(f"{where} HEALTHCHECK", "/_trame/ready")
+        else:
+            fail(where, "HEALTHCHECK requests no URL")
         tool = re.search(r'CMD \["([^"]+)"', hc[-1])
-        runs = " ".join(a for i, a in final if i == "RUN")
+        runs = " ".join(a for i, a in final if i in ("RUN", "COPY"))
         if tool and tool.group(1) not in runs:
             fail(where, f"HEALTHCHECK uses {tool.group(1)}, which the runtime stage does not install")
     entry = [a for i, a in final if i == "ENTRYPOINT"]

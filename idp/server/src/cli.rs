@@ -1,4 +1,4 @@
-//! The command line: `trame serve`, `trame migrate`, `trame check-config` and
+//! The command line: `trame serve`, `trame migrate`, `trame check-config`, `trame probe` and
 //! the operator commands. Names and flags are part of the operator contract
 //! documented in the README; change both together.
 
@@ -26,6 +26,14 @@ pub enum Command {
     Migrate,
     /// Checks the settings and reports each problem by key name.
     CheckConfig,
+    /// Asks the running server whether it is ready (GET /_trame/ready):
+    /// exits 0 if it is, 1 if not. For container health checks.
+    Probe {
+        /// Readiness URL (default: http://127.0.0.1:<port of listen>/_trame/ready,
+        /// https with the built-in TLS).
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Tenants: one per collectivité, each with its own issuer.
     #[command(subcommand)]
     Tenant(TenantCommand),

@@ -22,7 +22,9 @@ const KEYS: &[&str] = &[
     "public_url",
     "data_dir",
     "database_url",
+    "database_url_file",
     "redis_url",
+    "redis_url_file",
     "redis_prefix",
     "log_format",
     "log_level",
@@ -31,9 +33,11 @@ const KEYS: &[&str] = &[
     "tls_key_file",
     "master_key_file",
     "smtp_url",
+    "smtp_url_file",
     "mail_from",
     "mail_outbox_dir",
     "outbound_reach",
+    "password_hash_concurrency",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +57,11 @@ struct Raw {
     data_dir: PathBuf,
     database_url: Option<String>,
     redis_url: Option<String>,
+    /// `<secret>_file`: a file holding the secret setting (container and
+    /// systemd credentials), instead of the value in the environment.
+    database_url_file: Option<PathBuf>,
+    redis_url_file: Option<PathBuf>,
+    smtp_url_file: Option<PathBuf>,
     redis_prefix: String,
     log_format: LogFormat,
     log_level: String,
@@ -67,6 +76,8 @@ struct Raw {
     /// `public` or `any`: which addresses Trame's own requests (a client's
     /// jwks_uri, sector identifier, logout URIs) may reach.
     outbound_reach: Option<String>,
+    /// Argon2 runs at once (sign-ins, password changes); default one per core.
+    password_hash_concurrency: Option<usize>,
 }
 
 impl Default for Raw {
@@ -77,6 +88,9 @@ impl Default for Raw {
             data_dir: PathBuf::from("trame-data"),
             database_url: None,
             redis_url: None,
+            database_url_file: None,
+            redis_url_file: None,
+            smtp_url_file: None,
             redis_prefix: "trame:".into(),
             log_format: LogFormat::Text,
             log_level: "info".into(),
@@ -88,6 +102,7 @@ impl Default for Raw {
             mail_from: None,
             mail_outbox_dir: None,
             outbound_reach: None,
+            password_hash_concurrency: None,
         }
     }
 }
@@ -119,6 +134,8 @@ pub struct Config {
     /// Which addresses outbound requests may reach: public only, unless set
     /// to `any` or the public URL is on localhost (development).
     pub outbound_reach: Reach,
+    /// Argon2 runs at once; more wait (each holds 19 MiB and a core).
+    pub password_hash_concurrency: usize,
 }
 
 /// One problem in the settings, named by its key.
@@ -193,8 +210,11 @@ impl Config {
         Self::validate(raw)
     }
 
-    fn validate(raw: Raw) -> Result<Self, ConfigError> {
+    fn validate(mut raw: Raw) -> Result<Self, ConfigError> {
         let mut problems = Vec::new();
+        raw.database_url = secret_setting("database_url", raw.database_url.take(), raw.database_url_file.as_deref(), &mut problems);
+        raw.redis_url = secret_setting("redis_url", raw.redis_url.take(), raw.redis_url_file.as_deref(), &mut problems);
+        raw.smtp_url = secret_setting("smtp_url", raw.smtp_url.take(), raw.smtp_url_file.as_deref(), &mut problems);
         let listen = raw.listen.parse::<SocketAddr>().map_err(|_| problem("listen", format!("'{}' is not an address such as 127.0.0.1:8080", raw.listen)));
         let public_url = Issuer::parse(raw.public_url.trim_end_matches('/'))
             .map_err(|e| problem("public_url", format!("'{}' is not usable as an issuer: {e}", raw.public_url)));
@@ -249,6 +269,9 @@ impl Config {
                 None
             }
         };
+        if raw.password_hash_concurrency == Some(0) {
+            problems.push(problem("password_hash_concurrency", "must be at least 1"));
+        }
         let (listen, public_url) = match (listen, public_url) {
             (Ok(l), Ok(p)) if problems.is_empty() => (l, p),
             (l, p) => {
@@ -268,6 +291,7 @@ impl Config {
         let outbound_reach = reach_setting.unwrap_or(if local { Reach::Anywhere } else { Reach::PublicOnly });
         Ok(Self {
             outbound_reach,
+            password_hash_concurrency: raw.password_hash_concurrency.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
             listen,
             public_url,
             master_key_file: raw.master_key_file.unwrap_or_else(|| raw.data_dir.join("master.key")),
@@ -287,6 +311,27 @@ impl Config {
     /// `data_dir`, created on first use).
     pub fn embedded_database(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+}
+
+/// A secret setting given as its value or as `<key>_file`, a file whose
+/// content, trimmed, is the value (Docker and Kubernetes secrets, systemd
+/// credentials): not both. Problems never quote the content.
+fn secret_setting(key: &str, value: Option<String>, file: Option<&Path>, problems: &mut Vec<Problem>) -> Option<String> {
+    let file_key = format!("{key}_file");
+    match (value, file) {
+        (value, None) => value,
+        (Some(_), Some(_)) => {
+            problems.push(problem(&file_key, format!("cannot be set together with {key}: set one or the other")));
+            None
+        }
+        (None, Some(path)) => match std::fs::read_to_string(path) {
+            Ok(content) => Some(content.trim().to_owned()),
+            Err(e) => {
+                problems.push(problem(&file_key, format!("cannot read {}: {}", path.display(), e.kind())));
+                None
+            }
+        },
     }
 }
 
@@ -341,10 +386,13 @@ fn default_mail_from(public_url: &str) -> String {
     format!("noreply@{}", host.as_deref().unwrap_or("localhost"))
 }
 
-/// A variable's value: lists (`trusted_proxies`) are comma-separated, the
-/// rest are plain strings.
+/// A variable's value: lists (`trusted_proxies`) are comma-separated,
+/// numbers are numbers when they parse (else the string, which the type
+/// check then reports by key), the rest are plain strings.
 fn env_value(key: &str, value: &str) -> figment::value::Value {
-    if key == "trusted_proxies" {
+    if key == "password_hash_concurrency" {
+        value.trim().parse::<u64>().map_or_else(|_| figment::value::Value::from(value.to_owned()), figment::value::Value::from)
+    } else if key == "trusted_proxies" {
         let items: Vec<String> = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
         figment::value::Value::from(items)
     } else {
@@ -442,6 +490,49 @@ mod tests {
         assert_eq!(keys(load_str("trusted_proxies = [\"not-an-ip\"]\n", &[]).unwrap_err()), ["trusted_proxies"]);
         assert_eq!(keys(load_str("outbound_reach = \"intranet\"\n", &[]).unwrap_err()), ["outbound_reach"]);
         assert_eq!(keys(load_str("this is not toml", &[]).unwrap_err()).len(), 1);
+    }
+
+    #[test]
+    fn password_hash_concurrency() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(load_str("", &[]).unwrap().password_hash_concurrency, cores, "one per core by default");
+        assert_eq!(load_str("password_hash_concurrency = 3\n", &[]).unwrap().password_hash_concurrency, 3);
+        assert_eq!(load_str("", &[("TRAME_PASSWORD_HASH_CONCURRENCY", "5")]).unwrap().password_hash_concurrency, 5);
+        assert_eq!(keys(load_str("password_hash_concurrency = 0\n", &[]).unwrap_err()), ["password_hash_concurrency"]);
+        assert_eq!(keys(load_str("", &[("TRAME_PASSWORD_HASH_CONCURRENCY", "many")]).unwrap_err()), ["password_hash_concurrency"]);
+    }
+
+    #[test]
+    fn secrets_from_files() {
+        let dir = std::env::temp_dir().join(format!("trame-config-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, content: &str| {
+            let p = dir.join(name);
+            std::fs::write(&p, content).unwrap();
+            p.display().to_string()
+        };
+        let db = write("db", "postgres://trame:s3cret@db.internal/trame\n");
+        let redis = write("redis", "  redis://:s3cret@redis.internal:6379/\n");
+        let smtp = write("smtp", "smtps://trame:s3cret@mail.example.com\n");
+        let c = load_str(&format!("database_url_file = \"{db}\"\n"), &[("TRAME_REDIS_URL_FILE", &redis), ("TRAME_SMTP_URL_FILE", &smtp)]).unwrap();
+        assert_eq!(c.database_url, "postgres://trame:s3cret@db.internal/trame", "trimmed");
+        assert_eq!(c.redis_url.as_deref(), Some("redis://:s3cret@redis.internal:6379/"));
+        assert_eq!(c.mail.smtp_url.as_deref(), Some("smtps://trame:s3cret@mail.example.com"));
+
+        // Both the value and the file: refused, by the file's key.
+        let e = load_str(&format!("database_url_file = \"{db}\"\n"), &[("TRAME_DATABASE_URL", "postgres://other/db")]).unwrap_err();
+        assert_eq!(keys(e), ["database_url_file"]);
+        // A file that cannot be read: named, its content never quoted.
+        let e = load_str("smtp_url_file = \"/nonexistent/smtp\"\n", &[]).unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].key, "smtp_url_file");
+        assert!(e.0[0].message.contains("/nonexistent/smtp"), "{e}");
+        // A bad value from a file is reported under the setting, without the secret.
+        let bad = write("bad-smtp", "http://trame:s3cret@mail.example.com");
+        let e = load_str("", &[("TRAME_SMTP_URL_FILE", &bad)]).unwrap_err();
+        assert!(!e.to_string().contains("s3cret"), "{e}");
+        assert_eq!(keys(e), ["smtp_url"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

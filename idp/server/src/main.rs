@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod config;
 mod federation;
+mod probe;
 mod serve;
 mod storage;
 
@@ -53,8 +54,11 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let rng: Arc<dyn Randomness> = Arc::new(OsRandom);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    if let Command::CheckConfig = command {
-        return check_config(&config).await;
+    match &command {
+        Command::CheckConfig => return check_config(&config).await,
+        // No storage: the probe only asks the server.
+        Command::Probe { url } => return probe::run(&config, url.as_deref()).await,
+        _ => {}
     }
     let (store, applied) = storage::open(&config, rng.clone(), clock.as_ref()).await?;
     let stdin = std::io::stdin();
@@ -73,7 +77,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::CheckConfig => unreachable!("handled above"),
+        Command::CheckConfig | Command::Probe { .. } => unreachable!("handled above"),
         Command::Tenant(c) => commands::tenant(&mut cx, c).await,
         Command::Client(c) => commands::client(&mut cx, c).await,
         Command::User(c) => commands::user(&mut cx, c).await,

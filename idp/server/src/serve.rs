@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use trame_core::{Clock, Randomness};
 use trame_store::Store;
 use trame_web::mail::Mailer;
+use trame_web::password_work::{self, PasswordWork};
 use trame_web::{AppState, WebConfig};
 
 use crate::config::{Config, Tls};
@@ -37,14 +38,15 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
         Some(dir) => tracing::info!(outbox = %dir.display(), "mail is written to files, not sent"),
         None => tracing::info!(transport = mailer.kind(), "mail"),
     }
-    let state = AppState::new(store.clone(), ephemeral, web_config, rng, clock.clone()).with_mailer(mailer);
+    let password_work = PasswordWork::new(config.password_hash_concurrency, password_work::DEFAULT_MAX_WAIT);
+    let state = AppState::new(store.clone(), ephemeral, web_config, rng, clock.clone()).with_mailer(mailer).with_password_work(password_work);
     state.catalog.refresh(&store, clock.now()).await.context("cannot load tenants")?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let poller = tokio::spawn(poll_catalog(state.clone(), stop_rx.clone()));
     let deliverer = tokio::spawn(deliver_logout_notifications(state.clone(), stop_rx.clone()));
     let handle: Handle<SocketAddr> = Handle::new();
-    tokio::spawn(shutdown_on_signal(handle.clone(), stop_tx));
+    tokio::spawn(shutdown_on_signal(state.clone(), handle.clone(), stop_tx));
 
     let app = trame_web::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let scheme = if config.tls.is_some() { "https" } else { "http" };
@@ -135,8 +137,9 @@ async fn deliver_logout_notifications(state: AppState, mut stop: watch::Receiver
     }
 }
 
-/// SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish.
-async fn shutdown_on_signal(handle: Handle<SocketAddr>, stop: watch::Sender<bool>) {
+/// SIGTERM or Ctrl-C: readiness turns 503, the listener stops accepting,
+/// in-flight requests finish.
+async fn shutdown_on_signal(state: AppState, handle: Handle<SocketAddr>, stop: watch::Sender<bool>) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -153,6 +156,8 @@ async fn shutdown_on_signal(handle: Handle<SocketAddr>, stop: watch::Sender<bool
         () = term => {}
     }
     tracing::info!(drain_seconds = DRAIN.as_secs(), "shutting down: finishing in-flight requests");
+    // First, so a probe on a kept-alive connection already sees it.
+    state.start_draining();
     let _ = stop.send(true);
     handle.graceful_shutdown(Some(DRAIN));
 }

@@ -13,6 +13,7 @@
 //! service fails the test loudly: nothing is skipped.
 
 pub mod authenticator;
+pub mod relay;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -4,24 +4,33 @@
 //! The catalog reloads when the store's catalog version moves (any node or
 //! the CLI changed a tenant, client or key) or when a scheduled key event
 //! (activation, end of publication) comes due. Keys are unsealed lazily, on
-//! a tenant's first request, so start-up does not grow with the tenant count.
+//! a tenant's first request, so start-up does not grow with the tenant count;
+//! clients are cached the same way, on first use, per snapshot.
+
+mod client_cache;
+mod tenant_index;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
+use trame_core::client::Client;
 use trame_core::tenant::Tenant;
 use trame_store::{FederationKeys, Store, StoreError, TenantKeys};
+
+use client_cache::ClientCache;
+use tenant_index::TenantIndex;
 
 pub struct TenantEntry {
     pub tenant: Tenant,
     keys: OnceCell<Arc<TenantKeys>>,
     federation_keys: OnceCell<Arc<FederationKeys>>,
+    clients: ClientCache,
 }
 
 impl TenantEntry {
     fn new(tenant: Tenant) -> Self {
-        Self { tenant, keys: OnceCell::new(), federation_keys: OnceCell::new() }
+        Self { tenant, keys: OnceCell::new(), federation_keys: OnceCell::new(), clients: ClientCache::default() }
     }
 
     pub async fn keys(&self, store: &Store, now: i64) -> Result<Arc<TenantKeys>, StoreError> {
@@ -33,14 +42,25 @@ impl TenantEntry {
     pub async fn federation_keys(&self, store: &Store, now: i64) -> Result<Arc<FederationKeys>, StoreError> {
         self.federation_keys.get_or_try_init(|| async { store.federation_keys(&self.tenant.id, now).await.map(Arc::new) }).await.cloned()
     }
+
+    /// One of the tenant's clients, from this snapshot's cache or the store.
+    pub async fn client(&self, store: &Store, client_id: &str) -> Result<Option<Arc<Client>>, StoreError> {
+        self.clients.get(store, &self.tenant.id, client_id).await
+    }
+
+    /// After this node changed or removed a client: the next read goes to
+    /// the store. (Other nodes see the change at their next catalog poll.)
+    pub fn forget_client(&self, client_id: &str) {
+        self.clients.forget(client_id);
+    }
 }
 
 #[derive(Default)]
 struct Snapshot {
     version: i64,
     reload_at: Option<i64>,
-    /// authority (lowercase host[:port]) → tenants on it, longest path prefix first.
-    by_authority: HashMap<String, Vec<Arc<TenantEntry>>>,
+    /// By authority and issuer path prefix, for requests.
+    routes: TenantIndex<Arc<TenantEntry>>,
     /// The same entries by tenant id, for work done outside a request
     /// (logout notifications signed again for a late retry).
     by_id: HashMap<String, Arc<TenantEntry>>,
@@ -66,18 +86,15 @@ impl Catalog {
             return Ok(false);
         }
         let tenants = store.list_tenants().await?;
-        let mut by_authority: HashMap<String, Vec<Arc<TenantEntry>>> = HashMap::new();
+        let mut routes = TenantIndex::default();
         let mut by_id = HashMap::new();
         for t in tenants {
             let entry = Arc::new(TenantEntry::new(t));
             by_id.insert(entry.tenant.id.clone(), entry.clone());
-            by_authority.entry(entry.tenant.issuer.authority()).or_default().push(entry);
-        }
-        for list in by_authority.values_mut() {
-            list.sort_by_key(|e| std::cmp::Reverse(e.tenant.issuer.path_prefix().len()));
+            routes.insert(entry.tenant.issuer.authority(), entry.tenant.issuer.path_prefix(), entry);
         }
         let reload_at = store.next_key_event(now).await?;
-        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, by_authority, by_id });
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, routes, by_id });
         Ok(true)
     }
 
@@ -86,20 +103,7 @@ impl Catalog {
     /// longest issuer path that prefixes the request path at a segment
     /// boundary. Returns the tenant and the path left after its prefix.
     pub fn resolve(&self, authority: &str, public_authority: &str, path: &str) -> Option<(Arc<TenantEntry>, String)> {
-        let snap = self.current();
-        let authority = authority.to_ascii_lowercase();
-        let list = snap.by_authority.get(&authority).or_else(|| snap.by_authority.get(public_authority))?;
-        list.iter().find_map(|e| {
-            let prefix = e.tenant.issuer.path_prefix();
-            let rest = path.strip_prefix(prefix.as_str())?;
-            if rest.is_empty() {
-                Some((e.clone(), "/".to_owned()))
-            } else if rest.starts_with('/') {
-                Some((e.clone(), rest.to_owned()))
-            } else {
-                None
-            }
-        })
+        self.current().routes.resolve(authority, public_authority, path).map(|(e, rest)| (e.clone(), rest))
     }
 
     /// The tenant whose issuer is exactly `entity_id` (a federation Entity
@@ -121,6 +125,6 @@ impl Catalog {
     }
 
     pub fn tenant_count(&self) -> usize {
-        self.current().by_authority.values().map(Vec::len).sum()
+        self.current().routes.len()
     }
 }

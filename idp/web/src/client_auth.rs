@@ -3,6 +3,8 @@
 //! `client_secret_post`, `private_key_jwt`, and `none` for public clients.
 //! A client must use the one method it registered.
 
+use std::sync::Arc;
+
 use axum::http::{HeaderMap, header};
 use serde_json::Value;
 use trame_core::client::{AuthMethod, Client};
@@ -11,6 +13,7 @@ use trame_core::keys;
 use trame_core::lifetimes::{CLIENT_ASSERTION_MAX, CLOCK_SKEW};
 use trame_core::tenant::Tenant;
 
+use crate::catalog::TenantEntry;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::single;
 use crate::state::AppState;
@@ -67,7 +70,7 @@ fn presented(headers: &HeaderMap, params: &[(String, String)]) -> ApiResult<Pres
 
 /// Authenticates the calling client; `endpoint` is this endpoint's URL, an
 /// acceptable audience for client assertions.
-pub async fn authenticate(state: &AppState, tenant: &Tenant, headers: &HeaderMap, params: &[(String, String)], endpoint: &str) -> ApiResult<Client> {
+pub async fn authenticate(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, params: &[(String, String)], endpoint: &str) -> ApiResult<Arc<Client>> {
     let p = presented(headers, params)?;
     let (id, method) = match &p {
         Presented::Basic { id, .. } => (id.clone(), AuthMethod::ClientSecretBasic),
@@ -81,7 +84,7 @@ pub async fn authenticate(state: &AppState, tenant: &Tenant, headers: &HeaderMap
     };
     let basic = method == AuthMethod::ClientSecretBasic;
     let failed = || ApiError::invalid_client("client authentication failed", basic);
-    let client = match state.store.client(&tenant.id, &id).await.json_err()? {
+    let client = match tenant.client(&state.store, &id).await.json_err()? {
         Some(c) => c,
         None => {
             // Spend the same comparison as for a known client.
@@ -100,7 +103,7 @@ pub async fn authenticate(state: &AppState, tenant: &Tenant, headers: &HeaderMap
             }
         }
         Presented::None { .. } => {}
-        Presented::Assertion { assertion } => verify_assertion(state, tenant, &client, &assertion, endpoint).await?,
+        Presented::Assertion { assertion } => verify_assertion(state, &tenant.tenant, &client, &assertion, endpoint).await?,
     }
     Ok(client)
 }

@@ -162,6 +162,23 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<crate::password_work::WorkError> for ApiError {
+    /// Password work happens behind pages (sign-in, account).
+    fn from(e: crate::password_work::WorkError) -> Self {
+        use crate::password_work::WorkError;
+        match e {
+            WorkError::Busy => {
+                tracing::warn!("password check refused: too many in progress");
+                ApiError::page(StatusCode::SERVICE_UNAVAILABLE, "error-unavailable")
+            }
+            WorkError::Crashed => {
+                tracing::error!(error = %e, "internal failure");
+                ApiError::page(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+            }
+        }
+    }
+}
+
 /// A lost or refused database connection is an outage (503), not a bug (500).
 fn is_connection_error(e: &impl std::fmt::Display) -> bool {
     let s = e.to_string().to_ascii_lowercase();

@@ -21,6 +21,7 @@ pub mod logout_delivery;
 pub mod mail;
 mod mail_link;
 pub mod outbound;
+pub mod password_work;
 pub mod registration;
 mod render;
 mod routes;

@@ -1,4 +1,5 @@
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ipnet::IpNet;
 use trame_core::{Clock, Randomness};
@@ -6,6 +7,7 @@ use trame_store::{Ephemeral, Store};
 
 use crate::catalog::Catalog;
 use crate::mail::Mailer;
+use crate::password_work::PasswordWork;
 use crate::render::Themes;
 
 /// What the web layer needs from the configuration.
@@ -34,6 +36,12 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Federation trust chains resolved by this node, until they expire.
     pub chains: Arc<crate::federation::ChainResolver>,
+    /// The bound on argon2 runs at once; one per core unless
+    /// [`AppState::with_password_work`] sets another.
+    pub password_work: Arc<PasswordWork>,
+    /// Set when the server stops (SIGTERM): readiness answers 503 from
+    /// then on, so load balancers stop sending while requests drain.
+    draining: Arc<AtomicBool>,
     /// For fetching client `jwks_uri` documents; built on first use, because
     /// loading the system's trust store costs more than the rest of start-up.
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
@@ -51,6 +59,8 @@ impl AppState {
             clock,
             mailer: Arc::new(Mailer::disabled()),
             chains: Arc::default(),
+            password_work: Arc::new(PasswordWork::per_core()),
+            draining: Arc::default(),
             http: Arc::default(),
         }
     }
@@ -59,6 +69,22 @@ impl AppState {
     pub fn with_mailer(mut self, mailer: Mailer) -> Self {
         self.mailer = Arc::new(mailer);
         self
+    }
+
+    /// Replaces the bound on argon2 work (the `password_hash_concurrency`
+    /// setting).
+    pub fn with_password_work(mut self, work: PasswordWork) -> Self {
+        self.password_work = Arc::new(work);
+        self
+    }
+
+    /// The server is stopping: not ready any more.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
     }
 
     /// The outbound HTTP client ([`crate::outbound`]).

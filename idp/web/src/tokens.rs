@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 use trame_core::crypto::random_id;
-use trame_core::keys::{self, Alg, KeyError};
+use trame_core::keys::{Alg, KeyError};
 use trame_core::lifetimes;
 use trame_core::subject::client_sid;
 use trame_core::tenant::Tenant;
@@ -163,36 +163,44 @@ pub async fn revoke_access(state: &AppState, jti: &str, exp: i64) -> ApiResult<(
 /// Checks signature, type, issuer, expiry, revocation and the grant. Any
 /// failure is `invalid_token`: the caller does not learn which check failed.
 pub async fn verify_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str) -> ApiResult<VerifiedAccess> {
-    let invalid = || ApiError::invalid_token("the access token is invalid or expired");
+    inspect_access(state, tenant, keys, token).await?.ok_or_else(|| ApiError::invalid_token("the access token is invalid or expired"))
+}
+
+/// The same checks, for the endpoints that answer an invalid token
+/// normally (introspection: `active: false`; revocation: 200): `None` when
+/// the token is not valid, an error only when a check could not be made
+/// (the ephemeral store or the database is unreachable), which must not
+/// pass for "not valid".
+pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str) -> ApiResult<Option<VerifiedAccess>> {
     let algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
-    let v = keys::verify(token, &keys.jwks, &algs).map_err(|_| invalid())?;
+    let Ok(v) = keys.verifiers.verify(token, &algs) else { return Ok(None) };
     if v.typ.as_deref().map(str::to_ascii_lowercase).as_deref() != Some("at+jwt") {
-        return Err(invalid());
+        return Ok(None);
     }
     let c = v.claims;
     let str_claim = |n: &str| c.get(n).and_then(Value::as_str).map(str::to_owned);
     if str_claim("iss").as_deref() != Some(tenant.issuer.as_str()) {
-        return Err(invalid());
+        return Ok(None);
     }
-    let exp = c.get("exp").and_then(Value::as_i64).ok_or_else(invalid)?;
+    let Some(exp) = c.get("exp").and_then(Value::as_i64) else { return Ok(None) };
     if exp <= state.now() {
-        return Err(invalid());
+        return Ok(None);
     }
     let (Some(sub), Some(client_id), Some(jti)) = (str_claim("sub"), str_claim("client_id"), str_claim("jti")) else {
-        return Err(invalid());
+        return Ok(None);
     };
     if state.ephemeral.get(&revoked_key(&jti)).await.json_err()?.is_some() {
-        return Err(invalid());
+        return Ok(None);
     }
     let grant = match str_claim("gid") {
         Some(gid) => {
-            let g = state.store.grant(&gid).await.json_err()?.ok_or_else(invalid)?;
+            let Some(g) = state.store.grant(&gid).await.json_err()? else { return Ok(None) };
             if !g.is_active(state.now()) || g.tenant_id != tenant.id {
-                return Err(invalid());
+                return Ok(None);
             }
             Some(g)
         }
         None => None,
     };
-    Ok(VerifiedAccess { scope: str_claim("scope").unwrap_or_default(), sub, client_id, jti, exp, grant, claims: c })
+    Ok(Some(VerifiedAccess { scope: str_claim("scope").unwrap_or_default(), sub, client_id, jti, exp, grant, claims: c }))
 }

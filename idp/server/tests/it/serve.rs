@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Install, TestCa, secret_of};
+use crate::common::{self, Install, TestCa, secret_of};
 use serde_json::Value;
 
 async fn get_json(url: &str, host: Option<&str>) -> (u16, Value) {
@@ -47,9 +47,19 @@ async fn zero_configuration_server_and_sigterm() {
     assert_eq!(doc["token_endpoint"], format!("{}/token", i.public_url));
     let (status, ready) = get_json(&format!("{}/_trame/ready", server.base()), None).await;
     assert_eq!(status, 200, "{ready}");
+    assert_eq!(ready["draining"], false);
+    // The container health check: the same settings find the server.
+    let probe = i.cli(&["probe"]);
+    assert!(probe.status.success(), "{}", String::from_utf8_lossy(&probe.stderr));
+    assert!(String::from_utf8_lossy(&probe.stdout).starts_with("ready"));
     let status = server.terminate();
     assert!(status.success(), "SIGTERM ends the server cleanly: {status:?}\n{}", server.log_text());
     assert!(server.log_text().contains("shutting down"));
+    let probe = i.cli(&["probe"]);
+    assert_eq!(probe.status.code(), Some(1), "no server, not ready");
+    let other = i.cli(&["probe", "--url", &format!("http://127.0.0.1:{}/_trame/ready", common::free_port())]);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("no answer from"));
 }
 
 #[tokio::test]

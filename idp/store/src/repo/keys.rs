@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde_json::Value;
-use trame_core::keys::{self as corekeys, Alg, SigningKey};
+use trame_core::keys::{self as corekeys, Alg, SigningKey, Verifiers};
 use trame_core::lifetimes::KEY_RETENTION;
 
 use super::catalog;
@@ -55,6 +55,10 @@ pub struct TenantKeys {
     pub signing: HashMap<Alg, SigningKey>,
     /// Public JWKs to publish, the signing keys included.
     pub jwks: Vec<Value>,
+    /// Verifiers of the published keys, built once here: for the tokens
+    /// this tenant issued and comes back to check (userinfo, introspection,
+    /// `id_token_hint`).
+    pub verifiers: Verifiers,
 }
 
 /// What the life of a key is computed from: the token-signing keys here and
@@ -190,6 +194,7 @@ impl Store {
                 out.signing.insert(alg, signer);
             }
         }
+        out.verifiers = Verifiers::from_jwks(&out.jwks);
         Ok(out)
     }
 

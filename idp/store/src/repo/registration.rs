@@ -1,7 +1,7 @@
 //! Dynamic client registration (RFC 7591): initial access tokens.
 
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use crate::entity::initial_access_token as iat;
 use crate::{Result, Store, StoreError};
@@ -41,18 +41,22 @@ impl Store {
 
     /// Sets the digest of a client's registration access token (RFC 7592:
     /// issued at registration, rotated on update).
+    /// Like every client write, it moves the catalog version: nodes cache
+    /// clients until it moves.
     pub async fn set_registration_token(&self, tenant_id: &str, client_id: &str, digest: &str) -> Result<()> {
         use crate::entity::client;
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
         let res = client::Entity::update_many()
             .col_expr(client::Column::RegistrationTokenDigest, Expr::value(digest.to_owned()))
             .filter(client::Column::TenantId.eq(tenant_id))
             .filter(client::Column::ClientId.eq(client_id))
-            .exec(&self.db)
+            .exec(&txn)
             .await
             .map_err(StoreError::Db)?;
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound(format!("client '{client_id}'")));
         }
-        Ok(())
+        crate::repo::catalog::bump(&txn).await?;
+        txn.commit().await.map_err(StoreError::Db)
     }
 }

@@ -194,9 +194,12 @@ backend_test!(update_replaces_settings_and_optionally_the_secret(be, b) {
     let e = s.update_client(&z.id, "portail-citoyen", &replaced, None, T0).await.unwrap_err();
     assert!(matches!(e, StoreError::NotFound(_)), "{b}: other tenant's client: {e:?}");
 
+    let v = s.catalog_version().await.unwrap();
     s.set_registration_token(&t.id, "portail-citoyen", "rotated").await.unwrap();
     assert_eq!(s.client(&t.id, "portail-citoyen").await.unwrap().unwrap().registration_token_digest.as_deref(), Some("rotated"), "{b}");
+    assert_eq!(s.catalog_version().await.unwrap(), v + 1, "{b}: nodes cache clients until the version moves");
     assert!(matches!(s.set_registration_token(&z.id, "portail-citoyen", "x").await, Err(StoreError::NotFound(_))), "{b}");
+    assert_eq!(s.catalog_version().await.unwrap(), v + 1, "{b}: a failed write does not bump");
 });
 
 backend_test!(initial_access_tokens_are_spent_atomically(be, b) {

@@ -3,6 +3,8 @@
 //! the session and the interaction, and either asks the person for
 //! something (sign in, consent) or answers the client.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -75,10 +77,10 @@ fn page_error(e: PageError) -> ApiError {
 }
 
 /// Validates the request against its client, as it is registered now.
-pub async fn validated(state: &AppState, tenant: &TenantEntry, params: &[(String, String)]) -> ApiResult<(Client, AuthorizationRequest)> {
+pub async fn validated(state: &AppState, tenant: &TenantEntry, params: &[(String, String)]) -> ApiResult<(Arc<Client>, AuthorizationRequest)> {
     let raw = RawParams::new(params);
     let client_id = rules::client_id(&raw).map_err(page_error)?;
-    let client = state.store.client(&tenant.tenant.id, client_id).await.html_err()?.ok_or_else(|| page_error(PageError::UnknownClient))?;
+    let client = tenant.client(&state.store, client_id).await.html_err()?.ok_or_else(|| page_error(PageError::UnknownClient))?;
     match rules::validate(&raw, &client) {
         Ok(req) => Ok((client, req)),
         Err(AuthorizeError::Page(e)) => Err(page_error(e)),
@@ -101,7 +103,7 @@ async fn hint_matches(state: &AppState, tenant: &TenantEntry, client: &Client, h
     let keys = tenant.keys(&state.store, state.now()).await.html_err()?;
     let algs: Vec<&str> = keys::Alg::ALL.iter().map(|a| a.as_str()).collect();
     // An expired hint is still a valid hint (OIDC Core §3.1.2.1).
-    let Ok(v) = keys::verify(hint, &keys.jwks, &algs) else { return Ok(Err(())) };
+    let Ok(v) = keys.verifiers.verify(hint, &algs) else { return Ok(Err(())) };
     let iss_ok = v.claims.get("iss").and_then(Value::as_str) == Some(tenant.tenant.issuer.as_str());
     let aud_ok = match v.claims.get("aud") {
         Some(Value::String(a)) => a == client.id.as_str(),

@@ -17,7 +17,7 @@ use crate::tokens;
 
 pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/introspect");
-    let client = client_auth::authenticate(&state, &tenant.tenant, &headers, &p, &endpoint).await?;
+    let client = client_auth::authenticate(&state, &tenant, &headers, &p, &endpoint).await?;
     if client.is_public() {
         return Err(ApiError::oauth(StatusCode::UNAUTHORIZED, "invalid_client", "public clients cannot introspect tokens"));
     }
@@ -26,8 +26,11 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
     let keys = tenant.keys(&state.store, now).await.json_err()?;
     let mut body = Map::new();
     // Only the client a token was issued to learns about it: another client
-    // gets `active: false`, as for an unknown token.
-    if let Some(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await.ok().filter(|v| v.client_id == client.id.as_str()) {
+    // gets `active: false`, as for an unknown token. A check that cannot be
+    // made (Redis down: is it revoked?) is a 503, never `active: false`,
+    // which a resource server may cache as final.
+    let access = tokens::inspect_access(&state, &tenant.tenant, &keys, token).await?;
+    if let Some(v) = access.filter(|v| v.client_id == client.id.as_str()) {
         body.insert("active".into(), json!(true));
         body.insert("token_type".into(), json!("Bearer"));
         for k in ["scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "auth_time", "acr"] {
@@ -37,7 +40,7 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
         }
     } else if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()?
         && g.tenant_id == tenant.tenant.id && g.client_id == client.id.as_str() {
-            let owner = state.store.client(&tenant.tenant.id, &g.client_id).await.json_err()?;
+            let owner = tenant.client(&state.store, &g.client_id).await.json_err()?;
             if let Some(owner) = owner {
                 body.insert("active".into(), json!(true));
                 body.insert("token_type".into(), json!("refresh_token"));

@@ -52,7 +52,7 @@ async fn read_hint(state: &AppState, tenant: &TenantEntry, hint: &str) -> ApiRes
     let ks = tenant.keys(&state.store, state.now()).await.html_err()?;
     let algs: Vec<&str> = keys::Alg::ALL.iter().map(|a| a.as_str()).collect();
     // Expired ID tokens are accepted as hints: logout often comes late.
-    let v = keys::verify(hint, &ks.jwks, &algs).map_err(|_| bad())?;
+    let v = ks.verifiers.verify(hint, &algs).map_err(|_| bad())?;
     if v.claims.get("iss").and_then(Value::as_str) != Some(tenant.tenant.issuer.as_str()) || v.typ.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("at+jwt")) {
         return Err(bad());
     }
@@ -97,7 +97,7 @@ async fn begin(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, p: &
         Some(uri) => {
             let bad = || ApiError::page(StatusCode::BAD_REQUEST, "error-logout-redirect");
             let cid = client_id.as_deref().ok_or_else(bad)?;
-            let client = state.store.client(&tenant.tenant.id, cid).await.html_err()?.ok_or_else(bad)?;
+            let client = tenant.client(&state.store, cid).await.html_err()?.ok_or_else(bad)?;
             let registered = client.post_logout_redirect_uri(uri).ok_or_else(bad)?;
             let mut t = registered.as_str().to_owned();
             if let Some(s) = logout_state {

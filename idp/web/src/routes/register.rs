@@ -124,6 +124,8 @@ async fn managed_client(state: &AppState, tenant: &TenantCtx, client_id: &str, h
     let Some(token) = bearer_token(headers)? else {
         return Err(ApiError::Bearer { status: StatusCode::UNAUTHORIZED, error: None, description: "a registration access token is required".into() });
     };
+    // From the store, not the catalog's cache: registration management is
+    // rare, and must see an update made a moment ago on another node.
     let client = state.store.client(&tenant.tenant.id, client_id).await.json_err()?;
     let presented = secret_digest(&token);
     match client {
@@ -179,6 +181,7 @@ pub async fn update(State(state): State<AppState>, tenant: TenantCtx, Path(clien
         (_, false) => (None, Some(None)),
     };
     let updated = state.store.update_client(&tenant.tenant.id, client.id.as_str(), &settings, digest_change, state.now()).await.json_err()?;
+    tenant.forget_client(client.id.as_str());
     tracing::info!(tenant = %tenant.tenant.slug, client_id = %updated.id, "client registration updated");
     let mut body = read_response(&tenant, &updated);
     if let Some(s) = new_secret {
@@ -194,6 +197,7 @@ pub async fn delete(State(state): State<AppState>, tenant: TenantCtx, Path(clien
         Ok(()) | Err(StoreError::NotFound(_)) => {}
         Err(e) => return Err(e).json_err(),
     }
+    tenant.forget_client(client.id.as_str());
     tracing::info!(tenant = %tenant.tenant.slug, client_id = %client.id, "client registration deleted");
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

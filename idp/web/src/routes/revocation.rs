@@ -15,7 +15,7 @@ use crate::tokens;
 
 pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/revoke");
-    let client = client_auth::authenticate(&state, &tenant.tenant, &headers, &p, &endpoint).await?;
+    let client = client_auth::authenticate(&state, &tenant, &headers, &p, &endpoint).await?;
     let token = single(&p, "token")?.ok_or_else(|| ApiError::invalid_request("token is missing"))?;
     // The hint is only a hint: an unknown value is ignored (RFC 7009 §2.1).
     let _hint = single(&p, "token_type_hint")?;
@@ -29,7 +29,8 @@ pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: H
         return Ok(StatusCode::OK.into_response());
     }
     let keys = tenant.keys(&state.store, now).await.json_err()?;
-    if let Ok(v) = tokens::verify_access(&state, &tenant.tenant, &keys, token).await
+    // An unreachable store is a 503, not a 200 for a token left valid.
+    if let Some(v) = tokens::inspect_access(&state, &tenant.tenant, &keys, token).await?
         && v.client_id == client.id.as_str() {
             tokens::revoke_access(&state, &v.jti, v.exp).await?;
             tracing::info!(client_id = %client.id, "access token revoked");

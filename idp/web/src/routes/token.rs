@@ -24,7 +24,7 @@ use crate::tokens::{self, AuthFacts};
 
 pub async fn token(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/token");
-    let client = client_auth::authenticate(&state, &tenant.tenant, &headers, &p, &endpoint).await?;
+    let client = client_auth::authenticate(&state, &tenant, &headers, &p, &endpoint).await?;
     let grant_type = single(&p, "grant_type")?.ok_or_else(|| ApiError::invalid_request("grant_type is missing"))?;
     let Some(grant_type) = GrantType::parse(grant_type) else {
         return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unsupported_grant_type", "this grant type is not supported"));

@@ -198,3 +198,22 @@ backend_test_raw!(
         assert_eq!(addr_count("198.51.100.2").await, 1);
     }
 );
+
+backend_test!(
+    async fn not_ready_while_draining_or_without_the_database(env) {
+        env.state.start_draining();
+        let r = env.get("/_trame/ready").await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.json()["draining"], true);
+        assert_eq!(r.json()["database"], true);
+        // Alive, and still serving the requests that reach it.
+        assert_eq!(env.get("/_trame/health").await.status, StatusCode::OK);
+        assert_eq!(env.get("/.well-known/openid-configuration").await.status, StatusCode::OK);
+
+        let env = Env::new(env.backend).await;
+        env.state.store.clone().close().await;
+        let r = env.get("/_trame/ready").await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!((r.json()["database"].as_bool(), r.json()["draining"].as_bool()), (Some(false), Some(false)));
+    }
+);

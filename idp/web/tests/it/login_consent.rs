@@ -187,3 +187,33 @@ backend_test!(
         assert!(r.location().unwrap().contains("/login?interaction="));
     }
 );
+
+backend_test!(
+    async fn password_checks_wait_for_a_permit_then_give_up(env) {
+        use std::time::Duration;
+        use trame_web::password_work::PasswordWork;
+        // One argon2 run at a time, and a short wait for it.
+        let state = env.state.clone().with_password_work(PasswordWork::new(1, Duration::from_millis(50)));
+        let env = Env { app: trame_web::app(state.clone()), state, ..env };
+        let mut b = env.browser();
+        let (_, page) = b.login_page(&basic_params("openid")).await;
+
+        // Another sign-in holds the only permit.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let work = env.state.password_work.clone();
+        let busy = tokio::spawn(async move { work.run(move || held.recv()).await });
+        while env.state.password_work.run(|| ()).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
+        let r = b.submit_login(&page, USERNAME, PASSWORD).await;
+        r.assert_page(StatusCode::SERVICE_UNAVAILABLE);
+        assert!(b.cookie("trame_session").is_none());
+
+        // Once it is done, the same form signs in.
+        release.send(()).unwrap();
+        busy.await.unwrap().unwrap().unwrap();
+        let r = b.submit_login(&page, USERNAME, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(b.cookie("trame_session").is_some());
+    }
+);

@@ -195,6 +195,11 @@ backend_test!(
         send_json(&env, "DELETE", &format!("/register/{BASIC_ID}"), None, Some("")).await;
         assert!(env.state.store.client(&env.tenant.id, BASIC_ID).await.unwrap().is_some());
 
+        // The client authenticates at the token endpoint (this node now
+        // holds it in its catalog's cache): invalid_grant, not invalid_client.
+        let bogus_code = [("grant_type", "authorization_code"), ("code", "nope"), ("redirect_uri", BASIC_REDIRECT)];
+        env.post_form("/token", &bogus_code, Some((&client_id, &secret))).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_grant");
+
         // Update: refusals first, nothing changed by them.
         let mut upd = json!({ "client_id": client_id, "redirect_uris": [POST_REDIRECT], "client_name": "Cantine" });
         let r = send_json(&env, "PUT", &path, Some(&json!({ "redirect_uris": [POST_REDIRECT] })), Some(&token)).await;
@@ -231,12 +236,17 @@ backend_test!(
         assert_ne!(new_secret, secret);
         let stored = env.state.store.client(&env.tenant.id, &client_id).await.unwrap().unwrap();
         assert_eq!(stored.secret_digest.as_deref(), Some(secret_digest(&new_secret).as_str()));
+        // This node sees its own updates at once, before any catalog reload.
+        env.post_form("/token", &bogus_code, Some((&client_id, &secret))).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+        let form = [bogus_code[0], bogus_code[1], bogus_code[2], ("client_id", client_id.as_str()), ("client_secret", new_secret.as_str())];
+        env.post_form("/token", &form, None).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_grant");
 
         // Delete, then the token and the client are gone.
         let r = send_json(&env, "DELETE", &path, None, Some(&token)).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert!(env.state.store.client(&env.tenant.id, &client_id).await.unwrap().is_none());
         send_json(&env, "GET", &path, None, Some(&token)).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_token");
+        env.post_form("/token", &form, None).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
     }
 );
 

@@ -118,3 +118,32 @@ backend_test!(
         assert_eq!(r.json()["active"], true);
     }
 );
+
+/// Redis going away after start-up: introspection and revocation cannot
+/// tell whether a token was revoked, and say so (503) rather than
+/// `active: false` or a 200 for a token left valid. PostgreSQL + Redis only:
+/// the in-process store cannot be unreachable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_unreachable_is_temporarily_unavailable() {
+    use trame_testkit::relay::Relay;
+    let env = Env::new(trame_testkit::Backend::Postgres).await;
+    let redis = env.backends.redis.as_ref().expect("Redis in this mode");
+    let target = url::Url::parse(&redis.url).unwrap();
+    let relay = Relay::start(&format!("{}:{}", target.host_str().unwrap(), target.port().unwrap_or(6379))).await;
+    let ephemeral = trame_store::Ephemeral::redis(&format!("redis://{}/", relay.addr), &redis.prefix).await.unwrap();
+    let t = env.tokens_basic("openid").await;
+    let at = t["access_token"].as_str().unwrap().to_owned();
+    let state = trame_web::AppState::new(env.state.store.clone(), ephemeral, (*env.state.config).clone(), env.state.rng.clone(), env.state.clock.clone());
+    state.catalog.refresh(&state.store, env.clock.now()).await.unwrap();
+    let env = Env { app: trame_web::app(state.clone()), state, ..env };
+    assert_eq!(env.introspect(&at).await["active"], true, "through the relay while it is up");
+
+    relay.cut();
+    let auth = Some((BASIC_ID, BASIC_SECRET));
+    env.post_form("/introspect", &[("token", &at)], auth).await.assert_oauth(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable");
+    env.post_form("/revoke", &[("token", &at)], auth).await.assert_oauth(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable");
+    let r = env.get("/_trame/ready").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.json()["ephemeral"], false);
+    assert_eq!(r.json()["database"], true);
+}

@@ -300,3 +300,26 @@ backend_test!(
         env.post_form("/token", &f, None).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_scope");
     }
 );
+
+backend_test!(
+    async fn clients_changed_elsewhere_follow_the_catalog(env) {
+        let cc = |secret: &'static str| [("grant_type", "client_credentials"), ("client_id", POST_ID), ("client_secret", secret)];
+        assert_eq!(env.post_form("/token", &cc(POST_SECRET), None).await.status, StatusCode::OK);
+
+        // A new secret set by the CLI or another node: this node answers
+        // from its catalog's copy of the client until the catalog reloads
+        // (every second in `trame serve`), the same promise as for tenants.
+        let c = env.state.store.client(&env.tenant.id, POST_ID).await.unwrap().unwrap();
+        let new_digest = trame_core::crypto::secret_digest("post-secret-rotated-0123");
+        env.state.store.update_client(&env.tenant.id, POST_ID, &c.settings, Some(Some(new_digest)), env.clock.now()).await.unwrap();
+        assert_eq!(env.post_form("/token", &cc(POST_SECRET), None).await.status, StatusCode::OK, "cached until the catalog reloads");
+        env.refresh_catalog().await;
+        env.post_form("/token", &cc(POST_SECRET), None).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+        assert_eq!(env.post_form("/token", &cc("post-secret-rotated-0123"), None).await.status, StatusCode::OK);
+
+        // Removed elsewhere: refused once the catalog reloads.
+        env.state.store.remove_client(&env.tenant.id, POST_ID).await.unwrap();
+        env.refresh_catalog().await;
+        env.post_form("/token", &cc("post-secret-rotated-0123"), None).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+    }
+);
