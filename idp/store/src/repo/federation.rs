@@ -228,7 +228,12 @@ impl Store {
     /// The next moment a federation key activates or leaves publication.
     pub(crate) async fn next_federation_key_event(&self, now: i64) -> Result<Option<i64>> {
         let rows = federation_key::Entity::find().filter(federation_key::Column::RevokedAt.is_null()).all(&self.db).await.map_err(StoreError::Db)?;
-        Ok(rows.iter().flat_map(|k| [k.activates_at, k.activates_at + FEDERATION_KEY_RETENTION]).filter(|t| *t > now).min())
+        // A key's events: its activation, and the end of its publication
+        // once a newer key of its algorithm took over.
+        let retirement = |k: &federation_key::Model| {
+            rows.iter().filter(|o| o.alg == k.alg && (o.activates_at, &o.kid) > (k.activates_at, &k.kid)).map(|o| o.activates_at + FEDERATION_KEY_RETENTION).min()
+        };
+        Ok(rows.iter().flat_map(|k| [Some(k.activates_at), retirement(k)]).flatten().filter(|t| *t > now).min())
     }
 
     /// Replaces a tenant's federation settings; every node sees them within
