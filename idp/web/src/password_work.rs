@@ -1,15 +1,24 @@
-//! Argon2 work (hashing and checking passwords), a bounded number at once.
+//! Argon2 work (hashing and checking passwords), a bounded number at once,
+//! on threads of its own.
 //!
 //! Each argon2id run holds 19 MiB for about 20 ms of one core. Unbounded,
 //! 32 sign-ins at once took the process to 3 GB (ops/bench/report.md)
 //! without finishing any sooner: past one run per core they only queue for
 //! the CPU. A run waits for a permit at most `max_wait`; past that the
 //! request is answered 503 rather than left hanging.
+//!
+//! The runs go to `concurrency` dedicated threads rather than Tokio's
+//! blocking pool: once a 19 MiB block has been freed, glibc serves the next
+//! ones from the running thread's malloc arena and keeps them there, so runs
+//! spread over many pool threads kept 19 MiB per arena (280 MB with two
+//! runs at a time); a fixed set of threads keeps about one block each.
 
-use std::sync::Arc;
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
 
 /// How long a request waits for a permit by default: enough for a burst
 /// of sign-ins to drain, short of a load balancer's or a person's patience.
@@ -25,15 +34,39 @@ pub enum WorkError {
     Crashed,
 }
 
+type Job = Box<dyn FnOnce() + Send>;
+
 pub struct PasswordWork {
     permits: Arc<Semaphore>,
     max_wait: Duration,
+    /// To the worker threads; they end when this is dropped.
+    jobs: mpsc::Sender<Job>,
 }
 
 impl PasswordWork {
-    /// `concurrency` runs at once (0 is taken as 1).
+    /// `concurrency` runs at once (0 is taken as 1), on as many threads.
     pub fn new(concurrency: usize, max_wait: Duration) -> Self {
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), max_wait }
+        let concurrency = concurrency.max(1);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..concurrency {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new().name(format!("trame-argon2-{i}")).spawn(move || {
+                loop {
+                    // The lock is held only while waiting for the next job.
+                    let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+            if let Err(e) = spawned {
+                // Fewer threads: runs wait a little longer, nothing breaks.
+                tracing::error!(error = %e, "cannot start a password worker thread");
+            }
+        }
+        Self { permits: Arc::new(Semaphore::new(concurrency)), max_wait, jobs }
     }
 
     /// One run per available core.
@@ -41,7 +74,7 @@ impl PasswordWork {
         Self::new(std::thread::available_parallelism().map_or(1, usize::from), DEFAULT_MAX_WAIT)
     }
 
-    /// Runs `work` on the blocking pool once a permit is free. The permit
+    /// Runs `work` on a worker thread once a permit is free. The permit
     /// goes with the work, so a request given up half-way (the browser
     /// went away) still counts until its argon2 run ends.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, WorkError> {
@@ -49,13 +82,18 @@ impl PasswordWork {
             .await
             .map_err(|_| WorkError::Busy)?
             .map_err(|_| WorkError::Busy)?;
-        tokio::task::spawn_blocking(move || {
-            let out = work();
+        let (done, result) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            // A panic stays in its job: the thread serves the next one.
+            let out = std::panic::catch_unwind(AssertUnwindSafe(work));
             drop(permit);
-            out
-        })
-        .await
-        .map_err(|_| WorkError::Crashed)
+            let _ = done.send(out);
+        });
+        self.jobs.send(job).map_err(|_| WorkError::Crashed)?;
+        match result.await {
+            Ok(Ok(out)) => Ok(out),
+            Ok(Err(_)) | Err(_) => Err(WorkError::Crashed),
+        }
     }
 }
 
@@ -65,19 +103,25 @@ mod tests {
 
     #[tokio::test]
     async fn waits_for_a_permit_then_gives_up() {
-        let work = PasswordWork::new(1, Duration::from_millis(50));
+        let work = Arc::new(PasswordWork::new(1, Duration::from_millis(50)));
         let (release, held) = std::sync::mpsc::channel::<()>();
         let first = {
-            let permits = work.permits.clone();
-            let p = permits.acquire_owned().await.unwrap();
-            tokio::task::spawn_blocking(move || {
-                let _ = held.recv();
-                drop(p);
-            })
+            let work = work.clone();
+            tokio::spawn(async move { work.run(move || held.recv()).await })
         };
+        while work.run(|| ()).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
         assert!(matches!(work.run(|| 1).await, Err(WorkError::Busy)), "no permit within the wait");
         release.send(()).unwrap();
-        first.await.unwrap();
+        first.await.unwrap().unwrap().unwrap();
         assert_eq!(work.run(|| 2).await.unwrap(), 2, "a permit again once the work is done");
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_an_error_and_the_thread_goes_on() {
+        let work = PasswordWork::new(1, Duration::from_secs(5));
+        assert!(matches!(work.run(|| panic!("bug")).await, Err(WorkError::Crashed)));
+        assert_eq!(work.run(|| 3).await.unwrap(), 3);
     }
 }
