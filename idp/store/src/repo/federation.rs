@@ -239,19 +239,7 @@ impl Store {
     /// Replaces a tenant's federation settings; every node sees them within
     /// a catalog poll.
     pub async fn set_federation_settings(&self, slug: &str, settings: &FederationSettings) -> Result<Tenant> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
-        let row = tenant::Entity::find()
-            .filter(tenant::Column::Slug.eq(slug))
-            .one(&txn)
-            .await
-            .map_err(StoreError::Db)?
-            .ok_or_else(|| StoreError::NotFound(format!("tenant '{slug}'")))?;
-        let mut am: tenant::ActiveModel = row.into();
-        am.federation = Set(settings.to_json());
-        let m = am.update(&txn).await.map_err(StoreError::Db)?;
-        catalog::bump(&txn).await?;
-        txn.commit().await.map_err(StoreError::Db)?;
-        super::tenants::to_domain(m)
+        self.update_tenant(slug, |am| am.federation = Set(settings.to_json())).await
     }
 }
 
@@ -346,6 +334,20 @@ impl Store {
     }
 }
 
+/// Revokes the unrevoked marks of a (type, subject) pair; returns how many.
+async fn revoke_current<C: ConnectionTrait>(db: &C, tenant_id: &str, trust_mark_type: &str, subject: &str, now: i64) -> Result<u64> {
+    let r = trust_mark::Entity::update_many()
+        .col_expr(trust_mark::Column::RevokedAt, Expr::value(now))
+        .filter(trust_mark::Column::TenantId.eq(tenant_id))
+        .filter(trust_mark::Column::TrustMarkType.eq(trust_mark_type))
+        .filter(trust_mark::Column::Subject.eq(subject))
+        .filter(trust_mark::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(StoreError::Db)?;
+    Ok(r.rows_affected)
+}
+
 fn trust_mark_of(m: trust_mark::Model) -> IssuedTrustMark {
     IssuedTrustMark { trust_mark_type: m.trust_mark_type, subject: m.subject, issued_at: m.issued_at, expires_at: m.expires_at, revoked_at: m.revoked_at }
 }
@@ -356,15 +358,7 @@ impl Store {
     /// one mark per pair is current, the others answer `revoked`.
     pub async fn issue_trust_mark(&self, tenant_id: &str, trust_mark_type: &str, subject: &str, expires_at: Option<i64>, now: i64) -> Result<IssuedTrustMark> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
-        trust_mark::Entity::update_many()
-            .col_expr(trust_mark::Column::RevokedAt, Expr::value(now))
-            .filter(trust_mark::Column::TenantId.eq(tenant_id))
-            .filter(trust_mark::Column::TrustMarkType.eq(trust_mark_type))
-            .filter(trust_mark::Column::Subject.eq(subject))
-            .filter(trust_mark::Column::RevokedAt.is_null())
-            .exec(&txn)
-            .await
-            .map_err(StoreError::Db)?;
+        revoke_current(&txn, tenant_id, trust_mark_type, subject, now).await?;
         let m = trust_mark::ActiveModel {
             id: Set(new_id()),
             tenant_id: Set(tenant_id.to_owned()),
@@ -383,16 +377,7 @@ impl Store {
 
     /// Revokes the current Trust Mark of a pair; returns whether there was one.
     pub async fn revoke_trust_mark(&self, tenant_id: &str, trust_mark_type: &str, subject: &str, now: i64) -> Result<bool> {
-        let r = trust_mark::Entity::update_many()
-            .col_expr(trust_mark::Column::RevokedAt, Expr::value(now))
-            .filter(trust_mark::Column::TenantId.eq(tenant_id))
-            .filter(trust_mark::Column::TrustMarkType.eq(trust_mark_type))
-            .filter(trust_mark::Column::Subject.eq(subject))
-            .filter(trust_mark::Column::RevokedAt.is_null())
-            .exec(&self.db)
-            .await
-            .map_err(StoreError::Db)?;
-        Ok(r.rows_affected > 0)
+        Ok(revoke_current(&self.db, tenant_id, trust_mark_type, subject, now).await? > 0)
     }
 
     /// Trust Marks a tenant issued, optionally of one type and one subject,

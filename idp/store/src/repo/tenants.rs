@@ -79,6 +79,19 @@ impl Store {
     /// Replaces a tenant's sign-in settings; every node sees them within
     /// a catalog poll.
     pub async fn set_tenant_settings(&self, slug: &str, settings: &TenantSettings) -> Result<Tenant> {
+        self.update_tenant(slug, |am| {
+            am.registration = Set(settings.registration.as_str().to_owned());
+            am.counter_policy = Set(settings.counter_policy.as_str().to_owned());
+            am.acr_policy = Set(super::json_list(&settings.acr_policy.to_rules()));
+            am.dynamic_registration = Set(settings.dynamic_registration.as_str().to_owned());
+            am.dynamic_client_pkce = Set(settings.dynamic_client_pkce.as_str().to_owned());
+        })
+        .await
+    }
+
+    /// Changes the tenant row named by `slug` and bumps the catalog version,
+    /// in one transaction.
+    pub(crate) async fn update_tenant(&self, slug: &str, change: impl FnOnce(&mut tenant::ActiveModel)) -> Result<Tenant> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         let row = tenant::Entity::find()
             .filter(tenant::Column::Slug.eq(slug))
@@ -87,11 +100,7 @@ impl Store {
             .map_err(StoreError::Db)?
             .ok_or_else(|| StoreError::NotFound(format!("tenant '{slug}'")))?;
         let mut am: tenant::ActiveModel = row.into();
-        am.registration = Set(settings.registration.as_str().to_owned());
-        am.counter_policy = Set(settings.counter_policy.as_str().to_owned());
-        am.acr_policy = Set(super::json_list(&settings.acr_policy.to_rules()));
-        am.dynamic_registration = Set(settings.dynamic_registration.as_str().to_owned());
-        am.dynamic_client_pkce = Set(settings.dynamic_client_pkce.as_str().to_owned());
+        change(&mut am);
         let m = am.update(&txn).await.map_err(StoreError::Db)?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
