@@ -500,26 +500,23 @@ test('oidcc-server-client-secret-post', async () => {
 // sends the request as an unsigned request object by value (state and
 // nonce only inside it; response_type, client_id, scope, redirect_uri
 // repeated outside). The OP must either process it (the flow completes,
-// state from the object comes back) or answer request_not_supported, on
-// which the suite skips the module ("request objects cannot be tested").
-// Mirrored: Trame advertises request_parameter_supported=false and answers
-// request_not_supported at the redirect URI; that answer is checked, then
-// the module is reported not applicable, as the suite does.
+// state from the object comes back) or answer request_not_supported.
+// Mirrored: Trame accepts signed Request Objects only and does not list
+// "none", so the suite skips the module; beyond it, the unsigned object is
+// sent anyway and must be refused (invalid_request_object at the query's
+// registered redirect URI), never processed.
 test('oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported', async (t) => {
   const { discovery } = await server();
-  const skip = noneUnsupportedReason(discovery);
-  if (skip) return t.skip(skip);
   const party = await oidf();
   const req = await authorizationRequest(party);
   const { url } = requestObjectUrl(party, req);
   const browser = new Browser();
   const res = await browser.follow(await browser.get(url.href), req.redirectUri);
-  if (isRedirect(res) && responseParams(new URL(res.location)).get('error') === 'request_not_supported') {
-    checkErrorResponse(t, new URL(res.location), req, ['request_not_supported'], { checkState: false });
-    assert.equal(discovery.request_parameter_supported, false, 'discovery says request objects are unsupported');
-    return t.skip(
-      'not applicable: request objects are not supported (request_parameter_supported: false); Trame answers request_not_supported at the redirect URI, on which the suite skips the module',
-    );
+  const skip = noneUnsupportedReason(discovery);
+  if (skip) {
+    assert.ok(isRedirect(res), `an error at the redirect URI (got ${res.status})`);
+    checkErrorResponse(t, new URL(res.location), req, ['invalid_request_object'], { checkState: false });
+    return t.skip(skip);
   }
   // Supported: the object must have been processed.
   const flow = await runAuthorization(browser, { ...req, url });
@@ -556,29 +553,29 @@ test('oidcc-claims-essential', async () => {
 // shows an invalid-redirect_uri error page (screenshot review). Failed: a
 // redirect anywhere with request_not_supported
 // (EnsureOPDoesNotUseDefaultRedirectUriInCaseOfInvalidRedirectUri), or to
-// the invalid URI. Mirrored. Trame does not support request objects, so
-// the object's redirect_uri is never read: it refuses the invalid outer
-// redirect_uri with its error page, the outcome the suite accepts (it
-// does not skip this module: no request_not_supported can reach a
-// redirect URI here).
+// the invalid URI. Mirrored: Trame accepts signed Request Objects only and
+// does not list "none", so the suite skips the module; beyond it, the
+// unsigned object is sent anyway: it is refused, and since the outer
+// redirect_uri is not registered the refusal is the error page, never a
+// redirect (the signed variant is in oidf/dynamic-op.test.mjs).
 test('oidcc-ensure-request-object-with-redirect-uri', async (t) => {
   const { discovery } = await server();
   const skip = noneUnsupportedReason(discovery);
-  if (skip) return t.skip(skip);
   const party = await oidf();
   const req = await authorizationRequest(party);
   const invalid = `${req.redirectUri}_invalid`;
   const { url } = requestObjectUrl(party, req, { outside: { redirect_uri: invalid } });
   const browser = new Browser();
   const res = await browser.get(url.href);
+  if (skip) {
+    assert.equal(res.status, 400, `an error page, not a redirect (got ${res.status})`);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/, 'an HTML page');
+    return t.skip(skip);
+  }
   if (!isRedirect(res)) {
     assert.equal(res.status, 400, `an error page for the invalid redirect_uri (got ${res.status})`);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/, 'an HTML page');
-    note(
-      t,
-      `request objects are unsupported (request_parameter_supported: ${discovery.request_parameter_supported}): the object's redirect_uri is never read; ` +
-        'the invalid outer redirect_uri gets the error page, which the suite accepts after a screenshot review',
-    );
+    note(t, 'the invalid outer redirect_uri gets the error page, which the suite accepts after a screenshot review');
     return;
   }
   const target = new URL(res.location);

@@ -350,20 +350,60 @@ test('oidcc-ensure-client-assertion-with-iss-aud-succeeds', async () => {
   await unregister(reg);
 });
 
-// oidcc-request-uri-unsigned, oidcc-request-uri-signed-rs256 and this
-// plan's oidcc-ensure-request-object-with-redirect-uri: request objects
-// (by value or by reference) are not supported yet; discovery says so
-// (request_parameter_supported and request_uri_parameter_supported false),
-// on which the suite skips these modules. They come with signed request
-// objects for OpenID Federation automatic registration.
-for (const module of ['oidcc-request-uri-unsigned', 'oidcc-request-uri-signed-rs256', 'oidcc-ensure-request-object-with-redirect-uri']) {
+// oidcc-request-uri-unsigned and oidcc-request-uri-signed-rs256: request
+// objects by reference at a URL of the client's. Trame never fetches a
+// request from a client's server (only pushed requests are accepted by
+// reference, RFC 9126); discovery says so
+// (request_uri_parameter_supported: false), on which the suite skips these
+// modules.
+for (const module of ['oidcc-request-uri-unsigned', 'oidcc-request-uri-signed-rs256']) {
   test(module, async (t) => {
     const d = await dynServer();
     assert.equal(d.request_uri_parameter_supported, false);
-    assert.equal(d.request_parameter_supported, false);
-    t.skip('not applicable: request objects are not supported (request_parameter_supported and request_uri_parameter_supported are false), on which the suite skips the module');
+    t.skip('not applicable: request_uri_parameter_supported is false (requests by reference only as pushed requests), on which the suite skips the module');
   });
 }
+
+// oidcc-ensure-request-object-with-redirect-uri: a signed Request Object
+// (RS256, the registered key) carries the whole request, redirect_uri
+// included; only client_id and request are in the query (openid-client's
+// JAR, RFC 9101). The flow must complete at the object's redirect URI with
+// the object's state and nonce.
+test('oidcc-ensure-request-object-with-redirect-uri', async () => {
+  const d = await dynServer();
+  assert.equal(d.request_parameter_supported, true);
+  assert.ok(d.request_object_signing_alg_values_supported.includes('RS256'));
+  assert.ok(!d.request_object_signing_alg_values_supported.includes('none'));
+  const key = await rs256Key();
+  const { reg, party } = await registered(key);
+  const req = await authorizationRequest(party);
+  const url = await client.buildAuthorizationUrlWithJAR(party.config, req.params, { key: key.privateKey, kid: key.kid });
+  assert.deepEqual([...url.searchParams.keys()].sort(), ['client_id', 'request'], 'everything else is inside the object');
+  const flow = await runAuthorization(new Browser(), { ...req, url });
+  assert.equal(responseParams(flow.callbackUrl).get('state'), req.state);
+  const tokens = await client.authorizationCodeGrant(party.config, flow.callbackUrl, { expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+  assert.equal(typeof tokens.id_token, 'string');
+  await unregister(reg);
+});
+
+// Beyond the plan: a pushed authorization request (RFC 9126) made by
+// openid-client, authenticated with private_key_jwt, then the flow with the
+// request_uri it was given; that request_uri is single use.
+test('pushed authorization request (RFC 9126)', async () => {
+  const d = await dynServer();
+  assert.equal(d.pushed_authorization_request_endpoint, `${DYN_ISSUER}/par`);
+  const key = await rs256Key();
+  const { reg, party } = await registered(key);
+  const req = await authorizationRequest(party);
+  const url = await client.buildAuthorizationUrlWithPAR(party.config, req.params);
+  assert.match(url.searchParams.get('request_uri'), /^urn:ietf:params:oauth:request_uri:/);
+  const flow = await runAuthorization(new Browser(), { ...req, url });
+  const tokens = await client.authorizationCodeGrant(party.config, flow.callbackUrl, { expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+  assert.equal(typeof tokens.access_token, 'string');
+  const again = await new Browser().get(url.href);
+  assert.equal(again.status, 400, 'a used request_uri is refused (no redirect URI in the query: a page)');
+  await unregister(reg);
+});
 
 // oidcc-refresh-token, in this plan: the Basic plan's module
 // (oidf/basic-op.test.mjs) with a registered private_key_jwt client:

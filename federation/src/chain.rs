@@ -187,11 +187,12 @@ pub fn validate_chain(
     let at = |index: usize| move |source: StatementError| ChainError::Statement { index, source };
     let first = statements.first().ok_or(ChainError::Empty)?;
     let subject = verify_entity_configuration(first, None, opts).map_err(at(0))?;
+    let above = opts.above_subject();
     let parsed: Vec<ParsedStatement> = statements
         .iter()
         .enumerate()
         .skip(1)
-        .map(|(i, s)| ParsedStatement::parse(s, opts).map_err(at(i)))
+        .map(|(i, s)| ParsedStatement::parse(s, &above).map_err(at(i)))
         .collect::<Result<_, _>>()?;
 
     // The top: the Trust Anchor's EC (checked with the configured keys) or,
@@ -473,7 +474,7 @@ impl<'a, F: Fetcher> Collector<'a, F> {
                 what: format!("the Entity Configuration of {id}"),
                 source,
             })?;
-        verify_entity_configuration(&jwt, Some(id), &self.opts.validation).map_err(|source| {
+        verify_entity_configuration(&jwt, Some(id), &self.opts.validation.above_subject()).map_err(|source| {
             ChainError::EntityConfiguration {
                 entity_id: id.to_owned(),
                 source,

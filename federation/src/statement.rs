@@ -108,6 +108,12 @@ pub struct ValidationOptions {
     pub algorithms: Vec<SigningAlg>,
     /// Claim names the caller understands when a statement lists them in `crit`.
     pub understood_crit: Vec<String>,
+    /// Accept the `trust_chain` and `peer_trust_chain` headers on the
+    /// subject's Entity Configuration: only a relying party's explicit
+    /// registration request carries them (§12.2.1); everywhere else a
+    /// chain travels in the header of other JWTs (§4.3). Never applied to
+    /// the statements above the subject.
+    pub allow_chain_headers: bool,
 }
 
 impl ValidationOptions {
@@ -118,7 +124,13 @@ impl ValidationOptions {
             leeway: 60,
             algorithms: SigningAlg::ALL.to_vec(),
             understood_crit: Vec::new(),
+            allow_chain_headers: false,
         }
+    }
+
+    /// The same, for a statement above the subject.
+    pub fn above_subject(&self) -> Self {
+        Self { allow_chain_headers: false, ..self.clone() }
     }
 }
 
@@ -408,7 +420,7 @@ impl ParsedStatement {
         jwt.check_header(ENTITY_STATEMENT_TYP, &opts.algorithms)?;
         // A chain travels in the header of other JWTs only (§4.3).
         for h in ["trust_chain", "peer_trust_chain"] {
-            if jwt.header.contains_key(h) {
+            if jwt.header.contains_key(h) && !opts.allow_chain_headers {
                 return Err(StatementError::ForbiddenHeader(h));
             }
         }

@@ -378,6 +378,14 @@ fn claim_placement() {
         assert!(
             matches!(ParsedStatement::parse(&jwt, &opts()), Err(StatementError::ForbiddenHeader(x)) if x == h)
         );
+        // …except on an explicit registration request (§12.2.1), and never
+        // above the subject.
+        let registration = ValidationOptions { allow_chain_headers: true, ..opts() };
+        ParsedStatement::parse(&jwt, &registration).expect("allowed on a registration request");
+        assert!(matches!(
+            ParsedStatement::parse(&jwt, &registration.above_subject()),
+            Err(StatementError::ForbiddenHeader(x)) if x == h
+        ));
     }
 }
 

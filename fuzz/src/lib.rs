@@ -91,7 +91,7 @@ pub fn clients() -> &'static [Client; 2] {
                 ..Default::default()
             };
             let settings = registration::validate(req, &Rules::dynamic(pkce)).expect("fixture client is valid");
-            Client { id: ClientId::parse(id).expect("client id"), tenant_id: "t".into(), secret_digest: None, registration_token_digest: None, settings }
+            Client { id: ClientId::parse(id).expect("client id"), tenant_id: "t".into(), secret_digest: None, registration_token_digest: None, federation: None, settings }
         };
         [make("rp", "client_secret_basic", PkcePolicy::Optional), make("app", "none", PkcePolicy::Optional)]
     })

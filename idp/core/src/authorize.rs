@@ -17,6 +17,14 @@ use crate::scope::Scopes;
 /// truncated.
 pub const MAX_PARAM_LEN: usize = 4096;
 
+/// Longest Request Object (`request`): a federation relying party's carries
+/// its whole trust chain in its header.
+pub const MAX_REQUEST_OBJECT_LEN: usize = 48 * 1024;
+
+fn max_len(name: &str) -> usize {
+    if name == "request" { MAX_REQUEST_OBJECT_LEN } else { MAX_PARAM_LEN }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResponseMode {
     Query,
@@ -124,7 +132,7 @@ impl<'a> RawParams<'a> {
     pub fn single(&self, name: &str) -> Result<Option<&'a str>, PageError> {
         match self.map.get(name).map(Vec::as_slice) {
             None | Some([]) => Ok(None),
-            Some([v]) if v.len() > MAX_PARAM_LEN => Err(PageError::TooLong(name.to_owned())),
+            Some([v]) if v.len() > max_len(name) => Err(PageError::TooLong(name.to_owned())),
             Some([v]) => Ok(if v.is_empty() { None } else { Some(v) }),
             Some(_) => Err(PageError::Duplicate(name.to_owned())),
         }
@@ -148,6 +156,15 @@ pub enum AuthorizeError {
     Page(PageError),
     /// Sent back to the client's validated redirect URI.
     Redirect(ReplyTo, RedirectError),
+}
+
+/// Where an error about the request as a whole (a bad Request Object, an
+/// unknown `request_uri`) may be sent: the redirect URI of the query when
+/// the client registered it, with the query's `state`. `None`: show a page.
+pub fn outer_reply(params: &RawParams<'_>, client: &Client) -> Option<ReplyTo> {
+    let redirect_uri = client.redirect_uri(params.single("redirect_uri").ok().flatten()?)?.clone();
+    let state = params.single("state").ok()?.map(str::to_owned);
+    Some(ReplyTo { redirect_uri, state, response_mode: ResponseMode::Query })
 }
 
 /// Step two: with the client known, establish where replies go, then check
@@ -286,7 +303,7 @@ mod tests {
             ..Default::default()
         };
         let settings = crate::registration::validate(req, &crate::registration::Rules::dynamic(pkce)).unwrap();
-        Client { id: ClientId::parse("rp").unwrap(), tenant_id: "t".into(), secret_digest: None, registration_token_digest: None, settings }
+        Client { id: ClientId::parse("rp").unwrap(), tenant_id: "t".into(), secret_digest: None, registration_token_digest: None, federation: None, settings }
     }
 
     fn params(extra: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -365,6 +382,11 @@ mod tests {
         assert!(matches!(page(dup), PageError::Duplicate(_)));
         let long = "x".repeat(MAX_PARAM_LEN + 1);
         assert!(matches!(page(params(&[("state", &long)])), PageError::TooLong(_)));
+        // A Request Object may be longer (a trust chain in its header), to a bound.
+        let raw_long = [("request".to_owned(), "x".repeat(MAX_PARAM_LEN + 1))];
+        assert_eq!(RawParams::new(&raw_long).single("request").unwrap().map(str::len), Some(MAX_PARAM_LEN + 1));
+        let too_long = [("request".to_owned(), "x".repeat(MAX_REQUEST_OBJECT_LEN + 1))];
+        assert_eq!(RawParams::new(&too_long).single("request"), Err(PageError::TooLong("request".into())));
     }
 
     #[test]

@@ -104,7 +104,46 @@ pub struct Client {
     /// SHA-256 of the registration access token (RFC 7592), for clients that
     /// registered themselves; operator-made clients have none.
     pub registration_token_digest: Option<String>,
+    /// Set for a relying party registered through an OpenID Federation
+    /// trust chain; its client id is its Entity Identifier.
+    pub federation: Option<FederationRegistration>,
     pub settings: ClientSettings,
+}
+
+/// How a federation relying party registered (OpenID Federation §12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationKind {
+    /// With its first Request Object or pushed request (§12.1).
+    Automatic,
+    /// By posting its Entity Configuration (§12.2).
+    Explicit,
+}
+
+impl RegistrationKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "automatic" => Some(Self::Automatic),
+            "explicit" => Some(Self::Explicit),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Automatic => "automatic",
+            Self::Explicit => "explicit",
+        }
+    }
+}
+
+/// A federation registration: which Trust Anchor vouched for the relying
+/// party, and until when. A registration never outlives the trust chain it
+/// was made from (§12.3): past `expires_at` the client is unknown until it
+/// registers again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FederationRegistration {
+    pub kind: RegistrationKind,
+    pub trust_anchor: String,
+    pub expires_at: i64,
 }
 
 /// `client.redirect_uris` rather than `client.settings.redirect_uris`: the
@@ -250,6 +289,12 @@ impl ApplicationType {
 }
 
 impl Client {
+    /// Whether the registration has lapsed (only federation registrations
+    /// do).
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.federation.as_ref().is_some_and(|f| f.expires_at <= now)
+    }
+
     pub fn is_public(&self) -> bool {
         self.auth_method == AuthMethod::None
     }

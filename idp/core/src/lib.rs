@@ -20,6 +20,7 @@ pub mod password;
 pub mod pkce;
 pub mod recovery;
 pub mod registration;
+pub mod request_object;
 pub mod scope;
 pub mod subject;
 pub mod tenant;

@@ -24,6 +24,12 @@ pub const CODE_REPLAY_MEMORY: i64 = 3600;
 pub const CLIENT_ASSERTION_MAX: i64 = 10 * 60;
 /// Allowed clock skew when checking `iat`/`exp`/`nbf` of inbound JWTs.
 pub const CLOCK_SKEW: i64 = 60;
+/// A pushed authorization request's `request_uri` (RFC 9126 §2.2: short,
+/// single use).
+pub const PUSHED_REQUEST: i64 = 60;
+/// The longest a Request Object may live (`exp` - now): replay memory for
+/// its `jti` is kept that long.
+pub const REQUEST_OBJECT_MAX: i64 = 60 * 60;
 /// After a rotation, a key stays published for this long past the moment it
 /// stopped signing: longer than any token it signed can live.
 pub const KEY_RETENTION: i64 = if ID_TOKEN > ACCESS_TOKEN { ID_TOKEN } else { ACCESS_TOKEN } + 3600;

@@ -122,6 +122,12 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
                 let grants: Vec<&str> = c.grant_types.iter().map(|g| g.as_str()).collect();
                 let uris: Vec<&str> = c.redirect_uris.iter().map(RedirectUri::as_str).collect();
                 println!("{:<32} {:<20} {:<45} {}", c.id, c.auth_method.as_str(), grants.join(","), uris.join(" "));
+                // A federation relying party registered itself through its
+                // trust chain, and lapses with it.
+                if let Some(f) = &c.federation {
+                    let state = if c.is_expired(cx.now()) { "lapsed" } else { "until" };
+                    println!("{:<32} federation ({}) under {}, {state} {}", "", f.kind.as_str(), f.trust_anchor, rfc3339(f.expires_at));
+                }
             }
             Ok(())
         }

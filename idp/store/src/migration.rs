@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_client_metadata::Migration),
             Box::new(m0004_dynamic_clients::Migration),
             Box::new(m0005_federation::Migration),
+            Box::new(m0006_federation_clients::Migration),
         ]
     }
 }
@@ -463,6 +464,38 @@ mod m0005_federation {
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             for t in ["trust_marks", "federation_subordinates", "federation_keys"] {
                 m.drop_table(Table::drop().table(t).to_owned()).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Relying parties registered through a federation trust chain: how, under
+/// which Trust Anchor, and until when (the chain's expiry).
+mod m0006_federation_clients {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0006_federation_clients"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            // One column per statement: SQLite alters one column at a time.
+            m.alter_table(Table::alter().table("clients").add_column(string_null("federation_kind")).to_owned()).await?;
+            m.alter_table(Table::alter().table("clients").add_column(text_null("trust_anchor")).to_owned()).await?;
+            m.alter_table(Table::alter().table("clients").add_column(big_integer_null("expires_at")).to_owned()).await?;
+            Ok(())
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            for c in ["expires_at", "trust_anchor", "federation_kind"] {
+                m.alter_table(Table::alter().table("clients").drop_column(c).to_owned()).await?;
             }
             Ok(())
         }

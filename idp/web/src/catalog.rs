@@ -44,8 +44,10 @@ impl TenantEntry {
     }
 
     /// One of the tenant's clients, from this snapshot's cache or the store.
-    pub async fn client(&self, store: &Store, client_id: &str) -> Result<Option<Arc<Client>>, StoreError> {
-        self.clients.get(store, &self.tenant.id, client_id).await
+    /// A registered client; a federation registration past its expiry is
+    /// no client at all (it registers again through its trust chain).
+    pub async fn client(&self, store: &Store, client_id: &str, now: i64) -> Result<Option<Arc<Client>>, StoreError> {
+        Ok(self.clients.get(store, &self.tenant.id, client_id).await?.filter(|c| !c.is_expired(now)))
     }
 
     /// After this node changed or removed a client: the next read goes to

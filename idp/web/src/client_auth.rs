@@ -68,11 +68,9 @@ fn presented(headers: &HeaderMap, params: &[(String, String)]) -> ApiResult<Pres
     }
 }
 
-/// Authenticates the calling client; `endpoint` is this endpoint's URL, an
-/// acceptable audience for client assertions.
-pub async fn authenticate(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, params: &[(String, String)], endpoint: &str) -> ApiResult<Arc<Client>> {
-    let p = presented(headers, params)?;
-    let (id, method) = match &p {
+/// Who the caller says it is, and how it means to prove it.
+fn identify(p: &Presented) -> ApiResult<(String, AuthMethod)> {
+    Ok(match p {
         Presented::Basic { id, .. } => (id.clone(), AuthMethod::ClientSecretBasic),
         Presented::Post { id, .. } => (id.clone(), AuthMethod::ClientSecretPost),
         Presented::None { id } => (id.clone(), AuthMethod::None),
@@ -81,17 +79,47 @@ pub async fn authenticate(state: &AppState, tenant: &TenantEntry, headers: &Head
             let iss = claims.get("iss").and_then(Value::as_str).ok_or_else(|| ApiError::invalid_client("client_assertion has no iss", false))?;
             (iss.to_owned(), AuthMethod::PrivateKeyJwt)
         }
-    };
+    })
+}
+
+/// Authenticates the calling client; `endpoint` is this endpoint's URL, an
+/// acceptable audience for client assertions.
+pub async fn authenticate(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, params: &[(String, String)], endpoint: &str) -> ApiResult<Arc<Client>> {
+    let p = presented(headers, params)?;
+    let (id, method) = identify(&p)?;
     let basic = method == AuthMethod::ClientSecretBasic;
-    let failed = || ApiError::invalid_client("client authentication failed", basic);
-    let client = match tenant.client(&state.store, &id).await.json_err()? {
+    let client = match tenant.client(&state.store, &id, state.now()).await.json_err()? {
         Some(c) => c,
         None => {
             // Spend the same comparison as for a known client.
             let _ = constant_time_eq(secret_digest("").as_bytes(), secret_digest("x").as_bytes());
-            return Err(failed());
+            return Err(ApiError::invalid_client("client authentication failed", basic));
         }
     };
+    prove(state, tenant, p, method, &client, endpoint).await?;
+    Ok(client)
+}
+
+/// The client id the caller claims, before any check: the pushed
+/// authorization request endpoint needs it to register a federation
+/// relying party before authenticating it.
+pub fn claimed_client_id(headers: &HeaderMap, params: &[(String, String)]) -> ApiResult<String> {
+    Ok(identify(&presented(headers, params)?)?.0)
+}
+
+/// Authenticates the caller as `client`, a client not stored yet (a
+/// federation relying party registering with its keys).
+pub async fn authenticate_as(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, params: &[(String, String)], endpoint: &str, client: &Client) -> ApiResult<()> {
+    let p = presented(headers, params)?;
+    let (id, method) = identify(&p)?;
+    if id != client.id.as_str() {
+        return Err(ApiError::invalid_client("client authentication failed", false));
+    }
+    prove(state, tenant, p, method, client, endpoint).await
+}
+
+async fn prove(state: &AppState, tenant: &TenantEntry, p: Presented, method: AuthMethod, client: &Client, endpoint: &str) -> ApiResult<()> {
+    let failed = || ApiError::invalid_client("client authentication failed", method == AuthMethod::ClientSecretBasic);
     if client.auth_method != method {
         return Err(failed());
     }
@@ -103,12 +131,12 @@ pub async fn authenticate(state: &AppState, tenant: &TenantEntry, headers: &Head
             }
         }
         Presented::None { .. } => {}
-        Presented::Assertion { assertion } => verify_assertion(state, &tenant.tenant, &client, &assertion, endpoint).await?,
+        Presented::Assertion { assertion } => verify_assertion(state, &tenant.tenant, client, &assertion, endpoint).await?,
     }
-    Ok(client)
+    Ok(())
 }
 
-async fn client_jwks(state: &AppState, client: &Client) -> ApiResult<Vec<Value>> {
+pub(crate) async fn client_jwks(state: &AppState, client: &Client) -> ApiResult<Vec<Value>> {
     let keys_of = |v: &Value| v.get("keys").and_then(Value::as_array).cloned().unwrap_or_default();
     if let Some(j) = &client.jwks {
         return Ok(keys_of(j));

@@ -24,6 +24,7 @@ pub mod outbound;
 pub mod password_work;
 pub mod registration;
 mod render;
+mod request_object;
 mod routes;
 mod session;
 mod signin;

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use trame_federation::chain::{TrustAnchor, validate_chain};
-use trame_federation::jws;
-use trame_federation::statement::{ValidationOptions, verify_entity_configuration};
+use trame_federation::jws::{self, Jwks, SigningAlg, SigningKey};
+use trame_federation::statement::{EntityStatement, ValidationOptions, verify_entity_configuration};
 
 use crate::common::{Install, TestCa, http_trusting};
 
@@ -124,6 +124,142 @@ async fn trust_anchor_intermediate_and_two_providers_in_separate_processes() {
     // The région removes B: no chain any more (a fresh resolution by the CLI).
     fed.ok(&["federation", "subordinate", "remove", "--tenant", "region", &b]);
     refused(&op_a, &["federation", "resolve", &b, "--trust-anchor", &ta, "--tenant", "default"], "no valid trust chain");
+}
+
+/// A relying party of the federation: its Entity Configuration served
+/// over HTTPS by this test (it is not a Trame), signed with its federation
+/// key; its `openid_relying_party` keys apart.
+struct RelyingParty {
+    id: String,
+    federation_key: SigningKey,
+    key: SigningKey,
+}
+
+impl RelyingParty {
+    fn entity_configuration(&self, aud: Option<&str>, authority: &str) -> String {
+        let now = now();
+        let jwks = Jwks::from_keys(&[self.federation_key.public_jwk().clone()]).unwrap();
+        let mut ec = EntityStatement::new(&self.id, &self.id, now, now + 3600, jwks);
+        ec.authority_hints = Some(vec![authority.to_owned()]);
+        ec.metadata = Some(json!({"openid_relying_party": {
+            "client_name": "Médiathèque",
+            "redirect_uris": [format!("{}/cb", self.id)],
+            "response_types": ["code"],
+            "grant_types": ["authorization_code"],
+            "token_endpoint_auth_method": "private_key_jwt",
+            "client_registration_types": ["automatic", "explicit"],
+            "jwks": {"keys": [self.key.public_jwk()]},
+        }}).as_object().unwrap().clone());
+        let mut claims = ec.to_claims();
+        if let Some(aud) = aud {
+            claims.insert("aud".into(), json!(aud));
+        }
+        self.federation_key.sign("entity-statement+jwt", &claims, &serde_json::Map::new()).unwrap()
+    }
+
+    /// Serves its Entity Configuration at `https://localhost:<port>`.
+    async fn serve(ca: &TestCa, authority: String) -> (std::sync::Arc<Self>, axum_server::Handle) {
+        let port = crate::common::free_port();
+        let rp = std::sync::Arc::new(Self {
+            id: format!("https://localhost:{port}"),
+            federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+            key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+        });
+        let served = rp.clone();
+        let app = axum::Router::new().route(
+            "/.well-known/openid-federation",
+            axum::routing::get(move || {
+                let (rp, authority) = (served.clone(), authority.clone());
+                async move { ([("content-type", "application/entity-statement+jwt")], rp.entity_configuration(None, &authority)) }
+            }),
+        );
+        let (cert, key, _) = ca.leaf("localhost");
+        let tls = axum_server::tls_rustls::RustlsConfig::from_pem(cert.into_bytes(), key.into_bytes()).await.unwrap();
+        let handle = axum_server::Handle::new();
+        let h = handle.clone();
+        tokio::spawn(async move { axum_server::bind_rustls(([127, 0, 0, 1], port).into(), tls).handle(h).serve(app.into_make_service()).await });
+        (rp, handle)
+    }
+
+    fn request_object(&self, op: &str, jti: &str) -> String {
+        let now = now();
+        let claims = json!({
+            "iss": self.id, "aud": op, "iat": now, "exp": now + 120, "jti": jti,
+            "client_id": self.id, "response_type": "code", "scope": "openid",
+            "redirect_uri": format!("{}/cb", self.id), "state": "s", "nonce": "n",
+            "code_challenge": crate::common::PKCE_CHALLENGE, "code_challenge_method": "S256",
+        });
+        self.key.sign("oauth-authz-req+jwt", claims.as_object().unwrap(), &serde_json::Map::new()).unwrap()
+    }
+}
+
+/// A relying party registers with a provider of another installation,
+/// automatically (a Request Object with no chain: the provider resolves it
+/// over HTTPS, fetching the relying party's Entity Configuration and the
+/// anchor's statement) and then explicitly (its Entity Configuration
+/// posted, the chain resolved through its authority hints).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relying_party_registers_with_a_provider_over_https() {
+    let ca = TestCa::new();
+    let mut fed = Install::embedded();
+    fed.use_tls(&ca);
+    let mut op = Install::embedded();
+    op.use_tls(&ca);
+    let ta = format!("{}/ta", fed.public_url);
+    let a = op.public_url.clone();
+    fed.ok(&["tenant", "add", "ta"]);
+    fed.ok(&["federation", "set", "--tenant", "ta", "--authority", "true"]);
+    let _fed_server = fed.serve_tls().await;
+    let _op_server = op.serve_tls().await;
+    let (rp, rp_server) = RelyingParty::serve(&ca, ta.clone()).await;
+    let http = http_trusting(&ca);
+    wait_https(&http, &[&ta, &a, &rp.id]).await;
+
+    // The anchor enrolls the relying party from its Entity Configuration;
+    // the provider trusts the anchor.
+    let out = fed.ok(&["federation", "subordinate", "add", "--tenant", "ta", &rp.id]);
+    assert!(out.contains("openid_relying_party"), "{out}");
+    op.ok(&["federation", "trust-anchor", "add", &ta]);
+    until_configuration(&http, &a, |c| c["metadata"]["openid_provider"].get("federation_registration_endpoint").is_some()).await;
+
+    let no_redirects = reqwest::Client::builder().add_root_certificate(reqwest::Certificate::from_pem(ca.pem.as_bytes()).unwrap()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let authorize = |request: String| {
+        let url = format!("{a}/authorize?client_id={}&request={request}", urlencode(&rp.id));
+        let http = no_redirects.clone();
+        async move { http.get(url).send().await.unwrap() }
+    };
+    let r = authorize(rp.request_object(&a, "j1")).await;
+    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    assert!(location.contains("/login?interaction="), "registered, on to the sign-in: {location}");
+    let clients = op.ok(&["client", "list"]);
+    assert!(clients.contains(&rp.id) && clients.contains(&format!("federation (automatic) under {ta}")), "{clients}");
+
+    // Signed with a key that is not its relying-party key: refused, no redirect.
+    let impostor = RelyingParty { id: rp.id.clone(), federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0, key: SigningKey::generate(SigningAlg::ES256).unwrap().0 };
+    let r = authorize(impostor.request_object(&a, "j2")).await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.headers().get("location").is_none());
+
+    // Explicit registration: the Entity Configuration addressed to the provider.
+    let r = http
+        .post(format!("{a}/federation/register"))
+        .header("content-type", "application/entity-statement+jwt")
+        .body(rp.entity_configuration(Some(&a), &ta))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let body = r.text().await.unwrap();
+    assert_eq!((status, ct.as_str()), (200, "application/explicit-registration-response+jwt"), "{body}");
+    let answer = jws::decode(&body).unwrap();
+    let op_ec = verify_entity_configuration(&get(&http, &format!("{a}/.well-known/openid-federation")).await.2, None, &ValidationOptions::at(now())).unwrap();
+    answer.verify_signature(&op_ec.statement.jwks, &SigningAlg::ALL).expect("signed with the provider's federation key");
+    assert_eq!((answer.claims["sub"].as_str(), answer.claims["trust_anchor"].as_str()), (Some(rp.id.as_str()), Some(ta.as_str())));
+    let clients = op.ok(&["client", "list"]);
+    assert!(clients.contains(&format!("federation (explicit) under {ta}")), "{clients}");
+    rp_server.shutdown();
 }
 
 #[tokio::test]

@@ -48,6 +48,11 @@ pub struct Model {
     pub software_id: Option<String>,
     pub software_version: Option<String>,
     pub require_auth_time: bool,
+    /// `automatic` or `explicit` for a federation relying party.
+    pub federation_kind: Option<String>,
+    pub trust_anchor: Option<String>,
+    /// When a federation registration lapses (its trust chain's expiry).
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,5 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
-use trame_core::client::{ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, GrantType, LogoutChannels, PkcePolicy};
+use trame_core::client::{ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, FederationRegistration, GrantType, LogoutChannels, PkcePolicy, RegistrationKind};
 use trame_core::ids::{ClientId, RedirectUri};
 use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
@@ -69,8 +69,16 @@ fn to_domain(m: client::Model) -> Result<Client> {
             require_auth_time: m.require_auth_time,
         },
     };
+    let federation = match (m.federation_kind.as_deref(), m.trust_anchor, m.expires_at) {
+        (None, None, None) => None,
+        (Some(kind), Some(trust_anchor), Some(expires_at)) => {
+            Some(FederationRegistration { kind: RegistrationKind::parse(kind).ok_or_else(|| corrupt("federation_kind"))?, trust_anchor, expires_at })
+        }
+        _ => return Err(corrupt("federation registration")),
+    };
     Ok(Client {
         id: ClientId::parse(&m.client_id).map_err(|_| corrupt("client_id"))?,
+        federation,
         tenant_id: m.tenant_id,
         secret_digest: m.secret_digest,
         registration_token_digest: m.registration_token_digest,
@@ -163,6 +171,47 @@ impl Store {
             am.secret_digest = Set(d);
         }
         let m = am.update(&txn).await.map_err(StoreError::Db)?;
+        ensure_keys(&txn, self, tenant_id, settings, now).await?;
+        catalog::bump(&txn).await?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        to_domain(m)
+    }
+
+    /// Registers a federation relying party, or replaces its earlier
+    /// registration (settings, Trust Anchor, expiry: OpenID Federation
+    /// §12.2.2 step 6, and §12.5 for a renewed automatic registration).
+    /// A client the operator made with the same id is never replaced.
+    pub async fn register_federation_client(&self, tenant_id: &str, client_id: &ClientId, settings: &ClientSettings, registration: &FederationRegistration, now: i64) -> Result<Client> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let existing = client::Entity::find()
+            .filter(client::Column::TenantId.eq(tenant_id))
+            .filter(client::Column::ClientId.eq(client_id.as_str()))
+            .one(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        let (mut am, is_new) = match existing {
+            Some(row) if row.federation_kind.is_none() => return Err(StoreError::Conflict(format!("client '{client_id}' is not a federation registration"))),
+            Some(row) => (row.into(), false),
+            None => (
+                client::ActiveModel {
+                    id: Set(new_id()),
+                    tenant_id: Set(tenant_id.to_owned()),
+                    client_id: Set(client_id.as_str().to_owned()),
+                    secret_digest: Set(None),
+                    registration_token_digest: Set(None),
+                    ..Default::default()
+                },
+                true,
+            ),
+        };
+        set_settings(&mut am, settings);
+        // Registered again: a new registration, from now.
+        am.created_at = Set(now);
+        am.federation_kind = Set(Some(registration.kind.as_str().to_owned()));
+        am.trust_anchor = Set(Some(registration.trust_anchor.clone()));
+        am.expires_at = Set(Some(registration.expires_at));
+        let what = || format!("client '{client_id}'");
+        let m = if is_new { am.insert(&txn).await } else { am.update(&txn).await }.map_err(|e| StoreError::from_db(e, what()))?;
         ensure_keys(&txn, self, tenant_id, settings, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;

@@ -257,3 +257,34 @@ backend_test!(logout_queue_claims_each_delivery_once(be, b) {
     s.remove_logout_delivery(&d.id).await.unwrap();
     assert!(s.due_logout_deliveries(T0 + 1000, 10).await.unwrap().iter().all(|x| x.id != d.id), "{b}");
 });
+
+backend_test!(federation_registrations_replace_each_other_never_an_operator_client(be, b) {
+    use trame_core::client::{FederationRegistration, RegistrationKind};
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let rp = ClientId::parse("https://rp.example").unwrap();
+    let reg = |kind, expires_at| FederationRegistration { kind, trust_anchor: "https://ta.example".into(), expires_at };
+    let mut settings = full_client().settings;
+    let first = s.register_federation_client(&t.id, &rp, &settings, &reg(RegistrationKind::Automatic, T0 + 3600), T0).await.unwrap();
+    assert_eq!(first.federation, Some(reg(RegistrationKind::Automatic, T0 + 3600)), "{b}");
+    assert_eq!((first.secret_digest.as_deref(), first.registration_token_digest.as_deref()), (None, None), "{b}");
+    assert!(!first.is_expired(T0 + 3599) && first.is_expired(T0 + 3600), "{b}: lapses with the chain");
+
+    // Registering again replaces settings and registration: still one client.
+    let v = s.catalog_version().await.unwrap();
+    settings.name = Some("renamed".into());
+    s.register_federation_client(&t.id, &rp, &settings, &reg(RegistrationKind::Explicit, T0 + 7200), T0 + 10).await.unwrap();
+    let got = s.client(&t.id, rp.as_str()).await.unwrap().unwrap();
+    assert_eq!((got.name.as_deref(), got.federation), (Some("renamed"), Some(reg(RegistrationKind::Explicit, T0 + 7200))), "{b}");
+    assert_eq!(s.list_clients(&t.id).await.unwrap().len(), 1, "{b}");
+    assert!(s.catalog_version().await.unwrap() > v, "{b}: other nodes see it");
+
+    // An operator's client of the same id is never taken over.
+    let op = client("https://op-made.example");
+    s.create_client(&t.id, op, T0).await.unwrap();
+    let id = ClientId::parse("https://op-made.example").unwrap();
+    let e = s.register_federation_client(&t.id, &id, &settings, &reg(RegistrationKind::Automatic, T0 + 3600), T0).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{b}: {e:?}");
+    let kept = s.client(&t.id, id.as_str()).await.unwrap().unwrap();
+    assert_eq!((kept.federation, kept.name), (None, None), "{b}: untouched");
+});

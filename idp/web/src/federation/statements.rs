@@ -19,6 +19,8 @@ pub mod media {
     pub const TRUST_MARK: &str = "application/trust-mark+jwt";
     pub const TRUST_MARK_STATUS: &str = "application/trust-mark-status-response+jwt";
     pub const JWK_SET: &str = "application/jwk-set+jwt";
+    pub const TRUST_CHAIN: &str = "application/trust-chain+json";
+    pub const EXPLICIT_REGISTRATION_RESPONSE: &str = "application/explicit-registration-response+jwt";
 }
 
 /// Why a statement could not be signed: no usable key (a tenant created
@@ -211,4 +213,25 @@ pub fn resolve_response(tenant: &Tenant, keys: &FederationKeys, chain: &TrustCha
         );
     }
     signer(keys)?.sign("resolve-response+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
+}
+
+/// The explicit registration answer (§12.2.3): the registration as this
+/// provider stored it (`client_metadata`, with its `client_id`), under the
+/// chain's Trust Anchor, until the registration lapses with the chain.
+pub fn explicit_registration_response(tenant: &Tenant, keys: &FederationKeys, chain: &TrustChain, client_metadata: Map<String, Value>, now: i64) -> Result<String, SignError> {
+    let mut claims = Map::new();
+    claims.insert("iss".into(), json!(tenant.issuer.as_str()));
+    claims.insert("sub".into(), json!(chain.subject));
+    claims.insert("aud".into(), json!(chain.subject));
+    claims.insert("iat".into(), json!(now));
+    claims.insert("exp".into(), json!(chain.expires_at));
+    claims.insert("trust_anchor".into(), json!(chain.trust_anchor));
+    // The relying party's Immediate Superior on the chosen chain: the
+    // issuer of the statement about it.
+    let superior = chain.statements.get(1).and_then(|s| trame_federation::jws::decode(s).ok()).and_then(|d| d.claims.get("iss").cloned());
+    if let Some(superior) = superior {
+        claims.insert("authority_hints".into(), json!([superior]));
+    }
+    claims.insert("metadata".into(), json!({ "openid_relying_party": client_metadata }));
+    signer(keys)?.sign("explicit-registration-response+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
 }

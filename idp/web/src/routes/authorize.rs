@@ -21,9 +21,10 @@ use trame_core::subject::subject_for;
 
 use crate::catalog::TenantEntry;
 use crate::error::{ApiError, ApiResult, OrApi};
-use crate::extract::Params;
+use crate::extract::{ClientIp, Params};
 use crate::interaction::{self, Interaction, Purpose};
 use crate::render::Deferred;
+use crate::request_object;
 use crate::routes::with_cookie;
 use crate::session::{self, Session};
 use crate::state::AppState;
@@ -54,17 +55,20 @@ pub fn code_key(code: &str) -> String {
     format!("code:{}", secret_digest(code))
 }
 
-pub async fn authorize(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, params: Result<Params, ApiError>) -> ApiResult<Response> {
+pub async fn authorize(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, params: Result<Params, ApiError>) -> ApiResult<Response> {
     // Unreadable parameters mean the redirect URI cannot be trusted either:
     // a page, never JSON or a redirect (this endpoint talks to browsers).
     let Params(params) = params.map_err(|_| ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"))?;
+    // A Request Object or a pushed request becomes plain parameters here,
+    // once; every later step of the sign-in validates those.
+    let params = request_object::effective_params(&state, &tenant, ip, params).await?;
     let (binding, new_cookie) = session::binding(&state, &tenant.tenant, &headers);
     let current = session::current(&state, &tenant.tenant, &headers).await?;
     let r = proceed(&state, &tenant, current, params, None, binding).await?;
     Ok(with_cookie(r, new_cookie))
 }
 
-fn page_error(e: PageError) -> ApiError {
+pub(crate) fn page_error(e: PageError) -> ApiError {
     let (msg, detail) = match &e {
         PageError::MissingClientId => ("error-missing-client-id", None),
         PageError::UnknownClient => ("error-unknown-client", None),
@@ -80,7 +84,7 @@ fn page_error(e: PageError) -> ApiError {
 pub async fn validated(state: &AppState, tenant: &TenantEntry, params: &[(String, String)]) -> ApiResult<(Arc<Client>, AuthorizationRequest)> {
     let raw = RawParams::new(params);
     let client_id = rules::client_id(&raw).map_err(page_error)?;
-    let client = tenant.client(&state.store, client_id).await.html_err()?.ok_or_else(|| page_error(PageError::UnknownClient))?;
+    let client = tenant.client(&state.store, client_id, state.now()).await.html_err()?.ok_or_else(|| page_error(PageError::UnknownClient))?;
     match rules::validate(&raw, &client) {
         Ok(req) => Ok((client, req)),
         Err(AuthorizeError::Page(e)) => Err(page_error(e)),

@@ -40,7 +40,7 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
         }
     } else if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()?
         && g.tenant_id == tenant.tenant.id && g.client_id == client.id.as_str() {
-            let owner = tenant.client(&state.store, &g.client_id).await.json_err()?;
+            let owner = tenant.client(&state.store, &g.client_id, state.now()).await.json_err()?;
             if let Some(owner) = owner {
                 body.insert("active".into(), json!(true));
                 body.insert("token_type".into(), json!("refresh_token"));

@@ -37,7 +37,7 @@ pub fn lang_for(state: &AppState, ia: &Interaction, headers: &HeaderMap) -> Stri
 pub async fn client_name(state: &AppState, tenant: &TenantEntry, ia: &Interaction) -> ApiResult<String> {
     let raw = RawParams::new(&ia.params);
     let id = raw.single("client_id").ok().flatten().unwrap_or_default();
-    let client = tenant.client(&state.store, id).await.html_err()?;
+    let client = tenant.client(&state.store, id, state.now()).await.html_err()?;
     Ok(client.map(|c| c.name.clone().unwrap_or_else(|| c.id.as_str().to_owned())).unwrap_or_default())
 }
 

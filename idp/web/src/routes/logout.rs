@@ -97,7 +97,7 @@ async fn begin(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, p: &
         Some(uri) => {
             let bad = || ApiError::page(StatusCode::BAD_REQUEST, "error-logout-redirect");
             let cid = client_id.as_deref().ok_or_else(bad)?;
-            let client = tenant.client(&state.store, cid).await.html_err()?.ok_or_else(bad)?;
+            let client = tenant.client(&state.store, cid, state.now()).await.html_err()?.ok_or_else(bad)?;
             let registered = client.post_logout_redirect_uri(uri).ok_or_else(bad)?;
             let mut t = registered.as_str().to_owned();
             if let Some(s) = logout_state {

@@ -5,10 +5,12 @@ pub mod account;
 pub mod authorize;
 pub mod consent;
 pub mod federation;
+pub mod federation_registration;
 pub mod health;
 pub mod introspection;
 pub mod login;
 pub mod logout;
+pub mod par;
 pub mod passkey;
 pub mod recover;
 pub mod register;
@@ -41,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/federation/trust_mark_list", get(federation::trust_mark_list))
         .route("/federation/trust_mark_status", post(federation::trust_mark_status))
         .route("/federation/historical_keys", get(federation::historical_keys))
+        .route("/federation/register", post(federation_registration::register))
         .route("/authorize", get(authorize::authorize).post(authorize::authorize))
         .route("/login", get(login::show).post(login::submit))
         .route("/login/continue", get(login::resume))
@@ -64,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/recover", get(recover::show).post(recover::submit))
         .route("/recover/email", get(recover::email_link).post(recover::email_confirm))
         .route("/consent", get(consent::show).post(consent::submit))
+        .route("/par", post(par::par))
         .route("/token", post(token::token))
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
         .route("/revoke", post(revocation::revoke))

@@ -53,7 +53,7 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
     // A client registered for signed responses gets a JWT (OIDC Core
     // §5.3.2: with `iss` and `aud`), signed with the tenant's key of its
     // algorithm.
-    let client = tenant.client(&state.store, &v.client_id).await.json_err()?;
+    let client = tenant.client(&state.store, &v.client_id, state.now()).await.json_err()?;
     let mut r = match client.and_then(|c| c.userinfo_alg) {
         Some(alg) => {
             body.insert("iss".into(), json!(tenant.tenant.issuer.as_str()));

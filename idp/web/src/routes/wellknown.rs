@@ -19,9 +19,9 @@ pub async fn discovery(State(_state): State<AppState>, tenant: TenantCtx) -> Res
     r
 }
 
-/// How relying parties of a federation may register with a tenant
-/// (OpenID Federation §5.1.3).
-pub const FEDERATION_REGISTRATION_TYPES: [&str; 0] = [];
+/// How relying parties of a federation may register with a tenant that
+/// trusts some Trust Anchor (OpenID Federation §5.1.3, §12).
+pub const FEDERATION_REGISTRATION_TYPES: [&str; 2] = ["automatic", "explicit"];
 
 /// The provider metadata: the discovery document, and in a federation
 /// Entity Configuration (`federation`) the federation members too.
@@ -50,8 +50,13 @@ pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
         "code_challenge_methods_supported": ["S256"],
         "claims_parameter_supported": true,
-        "request_parameter_supported": false,
+        "request_parameter_supported": true,
+        "request_object_signing_alg_values_supported": trame_core::keys::ACCEPTED_INBOUND,
+        // By reference only as a pushed request's URN (RFC 9126), never a
+        // URL Trame would have to fetch.
         "request_uri_parameter_supported": false,
+        "pushed_authorization_request_endpoint": iss.endpoint("/par"),
+        "require_pushed_authorization_requests": false,
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash",
             "name", "given_name", "family_name", "preferred_username", "locale", "updated_at",
             "email", "email_verified", "phone_number", "phone_number_verified", "address"],
@@ -71,7 +76,18 @@ pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
         doc["registration_endpoint"] = json!(iss.endpoint("/register"));
     }
     if federation {
-        doc["client_registration_types_supported"] = json!(FEDERATION_REGISTRATION_TYPES);
+        // Relying parties register through a chain only to a tenant that
+        // trusts some Trust Anchor.
+        let registers = !tenant.federation.trust_anchors.is_empty();
+        let types: &[&str] = if registers { &FEDERATION_REGISTRATION_TYPES } else { &[] };
+        doc["client_registration_types_supported"] = json!(types);
+        if registers {
+            doc["federation_registration_endpoint"] = json!(iss.endpoint(crate::federation::statements::paths::REGISTRATION));
+            doc["request_authentication_methods_supported"] = json!({
+                "authorization_endpoint": ["request_object"],
+                "pushed_authorization_request_endpoint": ["request_object", "private_key_jwt"],
+            });
+        }
     }
     doc
 }

@@ -138,9 +138,10 @@ backend_test!(
         );
         b.authorize(&with_param(p.clone(), "prompt", Some("bogus"))).await.assert_redirect_error(BASIC_REDIRECT, "invalid_request", Some("st-123"));
         b.authorize(&with_param(p.clone(), "max_age", Some("-1"))).await.assert_redirect_error(BASIC_REDIRECT, "invalid_request", Some("st-123"));
+        // A client with no registered keys cannot sign a Request Object.
         b.authorize(&with_param(p.clone(), "request", Some("eyJ.x.y"))).await.assert_redirect_error(
             BASIC_REDIRECT,
-            "request_not_supported",
+            "invalid_request_object",
             Some("st-123"),
         );
         b.authorize(&with_param(p.clone(), "request_uri", Some("https://x.example/r"))).await.assert_redirect_error(

@@ -134,7 +134,10 @@ backend_test!(async fn entity_configuration_is_self_signed_with_federation_keys_
     let md = ec.metadata.as_ref().unwrap();
     assert_eq!(md["openid_provider"]["issuer"], OP);
     assert_eq!(md["openid_provider"]["token_endpoint"], format!("{OP}/token"));
-    assert!(md["openid_provider"]["client_registration_types_supported"].is_array());
+    // It trusts an anchor: relying parties of the federation register with it.
+    assert_eq!(md["openid_provider"]["client_registration_types_supported"], json!(["automatic", "explicit"]));
+    assert_eq!(md["openid_provider"]["federation_registration_endpoint"], format!("{OP}/federation/register"));
+    assert_eq!(md["openid_provider"]["request_authentication_methods_supported"]["authorization_endpoint"], json!(["request_object"]));
     let fe = &md["federation_entity"];
     assert_eq!(fe["organization_name"], "lyon");
     assert!(fe.get("federation_fetch_endpoint").is_none(), "a leaf publishes no fetch endpoint (§5.1.1)");
