@@ -158,7 +158,7 @@ impl RelyingParty {
     }
 
     /// Serves its Entity Configuration at `https://localhost:<port>`.
-    async fn serve(ca: &TestCa, authority: String) -> (std::sync::Arc<Self>, axum_server::Handle) {
+    async fn serve(ca: &TestCa, authority: String) -> (std::sync::Arc<Self>, axum_server::Handle<std::net::SocketAddr>) {
         let port = crate::common::free_port();
         let rp = std::sync::Arc::new(Self {
             id: format!("https://localhost:{port}"),

@@ -275,7 +275,7 @@ backend_test!(federation_registrations_replace_each_other_never_an_operator_clie
     settings.name = Some("renamed".into());
     s.register_federation_client(&t.id, &rp, &settings, &reg(RegistrationKind::Explicit, T0 + 7200), T0 + 10).await.unwrap();
     let got = s.client(&t.id, rp.as_str()).await.unwrap().unwrap();
-    assert_eq!((got.name.as_deref(), got.federation), (Some("renamed"), Some(reg(RegistrationKind::Explicit, T0 + 7200))), "{b}");
+    assert_eq!((got.name.as_deref(), got.federation.clone()), (Some("renamed"), Some(reg(RegistrationKind::Explicit, T0 + 7200))), "{b}");
     assert_eq!(s.list_clients(&t.id).await.unwrap().len(), 1, "{b}");
     assert!(s.catalog_version().await.unwrap() > v, "{b}: other nodes see it");
 
@@ -286,5 +286,5 @@ backend_test!(federation_registrations_replace_each_other_never_an_operator_clie
     let e = s.register_federation_client(&t.id, &id, &settings, &reg(RegistrationKind::Automatic, T0 + 3600), T0).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{b}: {e:?}");
     let kept = s.client(&t.id, id.as_str()).await.unwrap().unwrap();
-    assert_eq!((kept.federation, kept.name), (None, None), "{b}: untouched");
+    assert_eq!((kept.federation.clone(), kept.name.clone()), (None, None), "{b}: untouched");
 });
