@@ -69,7 +69,7 @@ async fn rolling_restart_under_load_fails_no_request() {
     let _heavy = HEAVY.lock().await;
     let (i, nginx, ports) = behind_nginx().await;
     let m2m_secret = create_clients_and_user(&i);
-    let mut nodes = vec![i.serve_on(ports[0]).await, i.serve_on(ports[1]).await];
+    let mut nodes = [i.serve_on(ports[0]).await, i.serve_on(ports[1]).await];
     let fixture = Arc::new(Fixture { m2m_secret, user_access_token: user_token(&i, &nginx.base()).await });
 
     let tally = Tally::new(&["steady", "restart 1", "restart 2", "after"]);
