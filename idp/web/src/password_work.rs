@@ -7,6 +7,14 @@
 //! the CPU. A run waits for a permit at most `max_wait`; past that the
 //! request is answered 503 rather than left hanging.
 //!
+//! Runs for a sign-in that is already suspect (its account or its client
+//! address failed recently: credential stuffing, a guesser) go through a
+//! narrower gate first, `concurrency - 1` permits (at least one): they can
+//! never take every permit, and no more than that many of them queue for
+//! one, so a clean sign-in waits behind at most that many suspect runs
+//! instead of behind the whole flood. Measured by the resilience test
+//! (idp/server/tests/it/resilience/stuffing.rs).
+//!
 //! The runs go to `concurrency` dedicated threads rather than Tokio's
 //! blocking pool: once a 19 MiB block has been freed, glibc serves the next
 //! ones from the running thread's malloc arena and keeps them there, so runs
@@ -36,8 +44,17 @@ pub enum WorkError {
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// Which queue a run waits in (see the module's documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Clean,
+    Suspect,
+}
+
 pub struct PasswordWork {
     permits: Arc<Semaphore>,
+    /// Taken by suspect runs before `permits`.
+    suspect_permits: Arc<Semaphore>,
     max_wait: Duration,
     /// To the worker threads; they end when this is dropped.
     jobs: mpsc::Sender<Job>,
@@ -66,7 +83,7 @@ impl PasswordWork {
                 tracing::error!(error = %e, "cannot start a password worker thread");
             }
         }
-        Self { permits: Arc::new(Semaphore::new(concurrency)), max_wait, jobs }
+        Self { permits: Arc::new(Semaphore::new(concurrency)), suspect_permits: Arc::new(Semaphore::new((concurrency - 1).max(1))), max_wait, jobs }
     }
 
     /// One run per available core.
@@ -78,10 +95,19 @@ impl PasswordWork {
     /// goes with the work, so a request given up half-way (the browser
     /// went away) still counts until its argon2 run ends.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, WorkError> {
-        let permit = tokio::time::timeout(self.max_wait, self.permits.clone().acquire_owned())
-            .await
-            .map_err(|_| WorkError::Busy)?
-            .map_err(|_| WorkError::Busy)?;
+        self.run_in(Lane::Clean, work).await
+    }
+
+    /// `run`, in the given lane; `max_wait` bounds both waits together.
+    pub async fn run_in<T: Send + 'static>(&self, lane: Lane, work: impl FnOnce() -> T + Send + 'static) -> Result<T, WorkError> {
+        let permits = async {
+            let gate = match lane {
+                Lane::Clean => None,
+                Lane::Suspect => Some(self.suspect_permits.clone().acquire_owned().await?),
+            };
+            Ok::<_, tokio::sync::AcquireError>((gate, self.permits.clone().acquire_owned().await?))
+        };
+        let permit = tokio::time::timeout(self.max_wait, permits).await.map_err(|_| WorkError::Busy)?.map_err(|_| WorkError::Busy)?;
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move || {
             // A panic stays in its job: the thread serves the next one.
@@ -116,6 +142,25 @@ mod tests {
         release.send(()).unwrap();
         first.await.unwrap().unwrap().unwrap();
         assert_eq!(work.run(|| 2).await.unwrap(), 2, "a permit again once the work is done");
+    }
+
+    #[tokio::test]
+    async fn suspect_runs_never_take_every_permit() {
+        let work = Arc::new(PasswordWork::new(2, Duration::from_millis(50)));
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let suspect = {
+            let work = work.clone();
+            tokio::spawn(async move { work.run_in(Lane::Suspect, move || held.recv()).await })
+        };
+        // Wait until the first suspect run holds its permits.
+        while work.suspect_permits.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(work.run_in(Lane::Suspect, || 1).await, Err(WorkError::Busy)), "a second suspect run waits");
+        assert_eq!(work.run_in(Lane::Clean, || 2).await.unwrap(), 2, "a clean run still finds a permit");
+        release.send(()).unwrap();
+        suspect.await.unwrap().unwrap().unwrap();
+        assert_eq!(work.run_in(Lane::Suspect, || 3).await.unwrap(), 3);
     }
 
     #[tokio::test]

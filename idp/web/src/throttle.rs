@@ -24,15 +24,35 @@ fn keys(tenant_id: &str, username: &str, ip: Option<IpAddr>) -> (String, Option<
 }
 
 pub async fn is_blocked(state: &AppState, tenant_id: &str, username: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    Ok(standing(state, tenant_id, username, ip).await? == Standing::Blocked)
+}
+
+/// Where a sign-in attempt stands before its password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// No recent failure for the account nor the address.
+    Clean,
+    /// Recent failures, under the limits: checked, in the suspect lane of
+    /// `password_work`, so a flood of guesses cannot delay clean sign-ins.
+    Suspect,
+    /// Over a limit: refused before any password check.
+    Blocked,
+}
+
+pub async fn standing(state: &AppState, tenant_id: &str, username: &str, ip: Option<IpAddr>) -> ApiResult<Standing> {
     let (account, addr) = keys(tenant_id, username, ip);
-    if state.ephemeral.count(&account).await.html_err()? >= PER_ACCOUNT {
-        return Ok(true);
-    }
-    if let Some(a) = addr
-        && state.ephemeral.count(&a).await.html_err()? >= PER_ADDRESS {
-            return Ok(true);
-        }
-    Ok(false)
+    let by_account = state.ephemeral.count(&account).await.html_err()?;
+    let by_addr = match addr {
+        Some(a) => state.ephemeral.count(&a).await.html_err()?,
+        None => 0,
+    };
+    Ok(if by_account >= PER_ACCOUNT || by_addr >= PER_ADDRESS {
+        Standing::Blocked
+    } else if by_account > 0 || by_addr > 0 {
+        Standing::Suspect
+    } else {
+        Standing::Clean
+    })
 }
 
 pub async fn record_failure(state: &AppState, tenant_id: &str, username: &str, ip: Option<IpAddr>) -> ApiResult<()> {

@@ -6,5 +6,6 @@ mod common;
 mod cli;
 mod federation;
 mod private_key_jwt;
+mod resilience;
 mod serve;
 mod two_nodes;

@@ -16,6 +16,7 @@ use crate::catalog::TenantEntry;
 use crate::error::{ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Interaction};
+use crate::password_work::Lane;
 use crate::session;
 use crate::signin::{self, BelowRequiredLevel};
 use crate::state::AppState;
@@ -86,7 +87,8 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     let t = &tenant.tenant;
     let refuse = |status, error| PageCtx { status, error: Some(error), username: &username };
 
-    if throttle::is_blocked(&state, &t.id, &username, ip).await? {
+    let standing = throttle::standing(&state, &t.id, &username, ip).await?;
+    if standing == throttle::Standing::Blocked {
         tracing::warn!(tenant = %t.slug, "sign-in throttled");
         return form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts")).await;
     }
@@ -95,7 +97,8 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     // time as a wrong password. It is CPU-bound and holds 19 MiB: off the
     // reactor, and a bounded number at once (`password_work`).
     let stored = found.as_ref().and_then(|a| a.password_hash.clone());
-    let ok = state.password_work.run(move || password::verify(&password, stored.as_deref())).await?;
+    let lane = if standing == throttle::Standing::Suspect { Lane::Suspect } else { Lane::Clean };
+    let ok = state.password_work.run_in(lane, move || password::verify(&password, stored.as_deref())).await?;
     let user = match (ok, found) {
         (true, Some(account)) => account,
         _ => {

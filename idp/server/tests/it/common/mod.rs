@@ -1,6 +1,8 @@
 //! Runs the real `trame` binary: CLI commands and servers on free ports.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod services;
+
 use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};
@@ -153,6 +155,26 @@ impl Server {
                 panic!("trame serve did not stop within 25 s of SIGTERM");
             }
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Server {
+    /// Sends SIGTERM and waits for the exit without blocking the runtime,
+    /// so that tasks sending load meanwhile keep running.
+    pub async fn sigterm(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().unwrap();
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(25);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("trame serve did not stop within 25 s of SIGTERM");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }
