@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: Rust unit and integration tests (SQLite and
 # PostgreSQL + Redis), then the end-to-end suite in conformance/ against the
-# release binary, on the embedded defaults and on PostgreSQL + Redis; then
+# release binary, on the embedded defaults and on PostgreSQL + Redis, and the
+# federation interop suite (conformance/federation/); then
 # the deployment files under ops/ (ops/validate.sh). After the Rust tests,
 # every fuzz target runs for a bounded time (fuzz/run.sh; needs cargo-fuzz).
 #
@@ -38,6 +39,9 @@ step "cargo test" cargo test --release --workspace
 step "fuzz (bounded)" fuzz/run.sh 5
 step "conformance (embedded)" conformance/run.sh target/release/trame embedded
 step "conformance (postgres + redis)" conformance/run.sh target/release/trame postgres
+# OpenID Federation interop: an independent library (npm
+# @openid-federation/core) against Trame over HTTPS (needs openssl).
+step "federation interop" conformance/federation/run.sh target/release/trame
 step "ops validation" ops/validate.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
