@@ -130,10 +130,10 @@ pub fn accept(claims: &Map<String, Value>, outer: &[(String, String)], e: &Expec
     }
 
     let outer_value = |n: &str| outer.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
-    if let (Some(o), Some(inner)) = (outer_value("response_type"), claims.get("response_type")) {
-        if inner.as_str() != Some(o) {
-            return Err(RequestObjectError::Mismatch("response_type differs between the request and the Request Object".into()));
-        }
+    if let (Some(o), Some(inner)) = (outer_value("response_type"), claims.get("response_type"))
+        && inner.as_str() != Some(o)
+    {
+        return Err(RequestObjectError::Mismatch("response_type differs between the request and the Request Object".into()));
     }
 
     let mut params: Vec<(String, String)> = claims
