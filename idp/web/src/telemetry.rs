@@ -232,3 +232,92 @@ async fn scrape(State((state, render)): State<(AppState, Render)>) -> Response {
     r
 }
 
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::routing::post;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// The shape of `app()`: an outer router whose fallback is a router of
+    /// its own (the tenant routes), both stamping, timed outside.
+    fn app() -> Router {
+        let inner = Router::new()
+            .route("/register/{client_id}", get(|| async { "client" }))
+            .route("/token", post(|| async { StatusCode::BAD_REQUEST }))
+            .route_layer(axum::middleware::from_fn(stamp_route))
+            .fallback(|| async { StatusCode::NOT_FOUND });
+        Router::new()
+            .route("/_trame/health", get(|| async { "ok" }))
+            .route_layer(axum::middleware::from_fn(stamp_route))
+            .fallback_service(inner)
+            .layer(axum::middleware::from_fn(track_http))
+    }
+
+    async fn send(app: &Router, method: &str, uri: &str) {
+        let req = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
+        app.clone().oneshot(req).await.unwrap();
+    }
+
+    #[test]
+    fn requests_are_counted_by_route_template_never_by_raw_path() {
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        // A recorder for this thread only: no global, tests stay apart. The
+        // current-thread runtime keeps every task on this thread.
+        metrics::with_local_recorder(&recorder, || {
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            rt.block_on(async {
+                let app = app();
+                send(&app, "GET", "/register/secret-client-1").await;
+                send(&app, "GET", "/register/secret-client-2").await;
+                send(&app, "POST", "/token").await;
+                send(&app, "GET", "/_trame/health").await;
+                send(&app, "GET", "/camille@example.fr").await;
+                send(&app, "BREW", "/token").await;
+            });
+        });
+        let text = handle.render();
+        for line in [
+            r#"trame_http_requests_total{route="/register/{client_id}",method="GET",status="2xx"} 2"#,
+            r#"trame_http_requests_total{route="/token",method="POST",status="4xx"} 1"#,
+            r#"trame_http_requests_total{route="/_trame/health",method="GET",status="2xx"} 1"#,
+            r#"trame_http_requests_total{route="unmatched",method="GET",status="4xx"} 1"#,
+            // A known path with an unknown method: the route matched (405).
+            r#"trame_http_requests_total{route="/token",method="other",status="4xx"} 1"#,
+            r#"trame_http_request_duration_seconds_count{route="/register/{client_id}",method="GET"} 2"#,
+        ] {
+            assert!(text.lines().any(|l| l == line), "missing {line} in:\n{text}");
+        }
+        for raw in ["secret-client", "camille", "BREW"] {
+            assert!(!text.contains(raw), "{raw} leaked into a label:\n{text}");
+        }
+    }
+
+    #[test]
+    fn sign_ins_and_store_errors_have_bounded_labels() {
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        metrics::with_local_recorder(&recorder, || {
+            sign_in(SignInMethod::Password, SignInOutcome::Failure);
+            sign_in(SignInMethod::Password, SignInOutcome::Failure);
+            sign_in(SignInMethod::RecoveryCode, SignInOutcome::Throttled);
+            durable_error(&StoreError::Corrupt("user 42".into()));
+            durable_error(&StoreError::Conflict("username camille".into()));
+            let _ = federation_fetch::<()>(Err(FetchError::Other("https://rp.example/private".into())));
+        });
+        let text = handle.render();
+        for line in [
+            r#"trame_sign_ins_total{method="password",outcome="failure"} 2"#,
+            r#"trame_sign_ins_total{method="recovery_code",outcome="throttled"} 1"#,
+            r#"trame_store_errors_total{store="durable",kind="corrupt"} 1"#,
+            r#"trame_store_errors_total{store="durable",kind="conflict"} 1"#,
+            r#"trame_federation_fetches_total{outcome="failed"} 1"#,
+        ] {
+            assert!(text.lines().any(|l| l == line), "missing {line} in:\n{text}");
+        }
+        assert!(!text.contains("42") && !text.contains("camille") && !text.contains("rp.example"), "{text}");
+    }
+}
