@@ -86,9 +86,26 @@ def code_drain_seconds() -> int | None:
     return int(m.group(1)) if m else None
 
 
+def code_metrics() -> set[str] | None:
+    """The metric names Trame exports (the `names` module of
+    idp/web/src/telemetry.rs), with the series a histogram adds."""
+    src = ROOT / "idp/web/src/telemetry.rs"
+    if not src.exists():
+        return None
+    text = src.read_text()
+    names = set(re.findall(r'pub const [A-Z_]+: &str = "(trame_[a-z0-9_]+)";', text))
+    if not names:
+        return None
+    for n in [n for n in names if n.endswith("_seconds")]:
+        names |= {f"{n}_bucket", f"{n}_sum", f"{n}_count"}
+    return names
+
+
 SETTINGS = code_settings()
 ROUTES = code_routes()
 DRAIN = code_drain_seconds()
+METRICS = code_metrics()
+OBSERVABILITY = OPS / "observability"
 
 
 def check_env_name(where: str, name: str) -> None:
@@ -564,7 +581,127 @@ def check_containerfile() -> None:
     ok(f"Containerfile structure: {len(froms)} stages, non-root user, HEALTHCHECK, entrypoint, build context filter")
 
 
-# --- 5. systemd unit settings ------------------------------------------------------
+# --- 5. alert rules and dashboard --------------------------------------------------
+
+
+def referenced_metrics(expr: str) -> set[str]:
+    return set(re.findall(r"\b(trame_[a-z0-9_]+)", expr))
+
+
+def check_metric_names(where: str, expr: str) -> set[str]:
+    used = referenced_metrics(expr)
+    if METRICS is not None:
+        for n in sorted(used - METRICS):
+            fail(where, f"{n} is not a metric of idp/web/src/telemetry.rs ({', '.join(sorted(METRICS))})")
+    return used
+
+
+def check_alerts() -> set[str]:
+    path = OBSERVABILITY / "alerts.yml"
+    doc = load_all(path)[0]
+    used: set[str] = set()
+    names = set()
+    for g in doc["groups"]:
+        for r in g["rules"]:
+            where = f"{rel(path)}: {r.get('alert', '?')}"
+            for k in ("alert", "expr", "for"):
+                if k not in r:
+                    fail(where, f"no {k}")
+            if r.get("alert") in names:
+                fail(where, "alert name used twice")
+            names.add(r.get("alert"))
+            if r.get("labels", {}).get("severity") not in ("critical", "warning", "info"):
+                fail(where, "labels.severity is not critical, warning or info")
+            if not r.get("annotations", {}).get("summary"):
+                fail(where, "no annotations.summary")
+            used |= check_metric_names(where, r.get("expr", ""))
+    # The alerts the operator guide promises.
+    for wanted in ("TrameNodeNotReady", "TrameHighErrorRate", "TrameSlowRequests", "TrameStoreErrors", "TrameSignInFailureSpike"):
+        if wanted not in names:
+            fail(rel(path), f"no alert {wanted}")
+    ok(f"{rel(path)}: {len(names)} alerts, metric names exist in the exporter")
+    return used
+
+
+def check_dashboard() -> set[str]:
+    import json
+
+    path = OBSERVABILITY / "dashboard.json"
+    try:
+        dash = json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        fail(rel(path), f"JSON: {e}")
+        return set()
+    used: set[str] = set()
+    ids = set()
+    for panel in dash.get("panels", []):
+        where = f"{rel(path)}: panel {panel.get('title', '?')!r}"
+        if panel.get("id") in ids:
+            fail(where, f"panel id {panel.get('id')} used twice")
+        ids.add(panel.get("id"))
+        if not {"x", "y", "w", "h"} <= set(panel.get("gridPos", {})):
+            fail(where, "gridPos lacks x, y, w or h")
+        targets = panel.get("targets", [])
+        if not targets:
+            fail(where, "no query")
+        for t in targets:
+            used |= check_metric_names(where, t.get("expr", ""))
+    for v in dash.get("templating", {}).get("list", []):
+        q = v.get("query")
+        used |= check_metric_names(f"{rel(path)}: variable {v.get('name')}", q.get("query", "") if isinstance(q, dict) else str(q or ""))
+    ok(f"{rel(path)}: JSON parses, {len(ids)} panels, metric names exist in the exporter")
+    return used
+
+
+def check_metrics_wiring(objs: list[tuple[Path, dict]]) -> None:
+    """The metrics port is the same in the ConfigMap, the pod's named port
+    and its scrape annotation; compose publishes the port it sets; and the
+    Service, which is public, does not carry it."""
+    env = {}
+    for _, o in objs:
+        if o.get("kind") == "ConfigMap":
+            env.update(o.get("data", {}))
+    listen = env.get("TRAME_METRICS_LISTEN")
+    if not listen:
+        fail("kubernetes/configmap.yaml", "TRAME_METRICS_LISTEN is not set")
+        return
+    port = int(listen.rsplit(":", 1)[1])
+    for p, o in objs:
+        if o.get("kind") == "Deployment":
+            tpl = o["spec"]["template"]
+            ann = tpl.get("metadata", {}).get("annotations", {})
+            if ann.get("prometheus.io/port") != str(port) or ann.get("prometheus.io/path") != "/metrics":
+                fail(rel(p), f"prometheus.io/port and /path annotations must be {port} and /metrics")
+            ports = {pp.get("name"): pp.get("containerPort") for c in tpl["spec"]["containers"] for pp in c.get("ports", [])}
+            if ports.get("metrics") != port:
+                fail(rel(p), f"no container port named metrics on {port}")
+        if o.get("kind") == "Service":
+            for sp in o["spec"].get("ports", []):
+                if sp.get("targetPort") in ("metrics", port):
+                    fail(rel(p), "the Service exposes the metrics port")
+    compose = load_all(COMPOSE)[0]["services"]["trame"]
+    c_listen = compose.get("environment", {}).get("TRAME_METRICS_LISTEN", "")
+    c_port = c_listen.rsplit(":", 1)[-1]
+    if not any(str(pp).endswith(f":{c_port}") and str(pp).startswith("127.0.0.1:") for pp in compose.get("ports", [])):
+        fail(rel(COMPOSE), f"metrics port {c_port} is not published on 127.0.0.1")
+    ok("metrics port: ConfigMap, named container port, scrape annotations, not in the Service; compose publishes it on loopback")
+
+
+def check_observability(objs: list[tuple[Path, dict]]) -> None:
+    if METRICS is None:
+        skip("metric names cross-check", "no metric names found in idp/web/src/telemetry.rs")
+    used = check_alerts() | check_dashboard()
+    if METRICS is not None:
+        # Every family is on the dashboard or in a rule: a new metric comes
+        # with a way to look at it.
+        families = {n for n in METRICS if not re.search(r"_(bucket|sum|count)$", n) or n[: n.rfind("_")] not in METRICS}
+        seen = {n if n in families else n[: n.rfind("_")] for n in used}
+        for n in sorted(families - seen):
+            fail("ops/observability", f"{n} is exported but on no panel and in no rule")
+    check_metrics_wiring(objs)
+
+
+# --- 6. systemd unit settings ------------------------------------------------------
 
 
 def check_systemd_env() -> None:
@@ -593,6 +730,7 @@ def main() -> int:
         (check_compose, ()),
         (check_containerfile, ()),
         (check_systemd_env, ()),
+        (check_observability, (objs,)),
     ):
         # A malformed file can break a check's assumptions: that is a failure
         # of the file, reported, and the other checks still run.

@@ -18,9 +18,14 @@
 #    specification, dependencies, health checks, secrets, volumes); the
 #    Containerfile and its ignore file; and all of them against the code:
 #    TRAME_* names are settings of config.rs, probe paths are routes, grace
-#    periods exceed the SIGTERM drain.
+#    periods exceed the SIGTERM drain; the alert rules and the dashboard
+#    (observability/) parse and name only metrics of telemetry.rs, every
+#    metric is on a panel or in a rule, the metrics port is wired alike in
+#    the ConfigMap, the pod, its annotations and Compose.
 # 3. systemd-analyze verify on the unit, when systemd-analyze exists.
 # 4. hadolint on the Containerfile, shellcheck (or bash -n) on the scripts.
+# 5. promtool (Debian package prometheus): check rules, and the rules' unit
+#    tests (observability/alerts_test.yml).
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 start=$SECONDS
@@ -100,6 +105,24 @@ else
   for s in "${scripts[@]}"; do
     if bash -n "$s"; then echo "ok   bash -n $s"; else failed+=("bash -n $s"); fi
   done
+fi
+
+# --- 5. Prometheus rules -------------------------------------------------------------
+if command -v promtool >/dev/null; then
+  if promtool check rules observability/alerts.yml >/dev/null; then
+    echo "ok   promtool check rules observability/alerts.yml"
+  else
+    promtool check rules observability/alerts.yml
+    failed+=("promtool check rules")
+  fi
+  if out=$(cd observability && promtool test rules alerts_test.yml 2>&1); then
+    echo "ok   promtool test rules observability/alerts_test.yml"
+  else
+    echo "$out"
+    failed+=("promtool test rules")
+  fi
+else
+  echo "SKIP promtool: not found (Debian package prometheus)"
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then

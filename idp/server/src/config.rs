@@ -38,6 +38,7 @@ const KEYS: &[&str] = &[
     "mail_outbox_dir",
     "outbound_reach",
     "password_hash_concurrency",
+    "metrics_listen",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +79,8 @@ struct Raw {
     outbound_reach: Option<String>,
     /// Argon2 runs at once (sign-ins, password changes); default one per core.
     password_hash_concurrency: Option<usize>,
+    /// Where Prometheus scrapes `/metrics`; no metrics when unset or empty.
+    metrics_listen: Option<String>,
 }
 
 impl Default for Raw {
@@ -103,6 +106,7 @@ impl Default for Raw {
             mail_outbox_dir: None,
             outbound_reach: None,
             password_hash_concurrency: None,
+            metrics_listen: None,
         }
     }
 }
@@ -136,6 +140,9 @@ pub struct Config {
     pub outbound_reach: Reach,
     /// Argon2 runs at once; more wait (each holds 19 MiB and a core).
     pub password_hash_concurrency: usize,
+    /// The metrics listener (`GET /metrics`), apart from `listen` so that
+    /// the public never reaches it; none when unset.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// One problem in the settings, named by its key.
@@ -269,10 +276,26 @@ impl Config {
                 None
             }
         };
+        // Empty counts as unset, so `TRAME_METRICS_LISTEN=` turns off one
+        // set in the file.
+        let metrics_listen = match raw.metrics_listen.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(addr) => match addr.parse::<SocketAddr>() {
+                Ok(a) => Some(a),
+                Err(_) => {
+                    problems.push(problem("metrics_listen", format!("'{addr}' is not an address such as 127.0.0.1:9464")));
+                    None
+                }
+            },
+        };
         if raw.password_hash_concurrency == Some(0) {
             problems.push(problem("password_hash_concurrency", "must be at least 1"));
         }
         let (listen, public_url) = match (listen, public_url) {
+            (Ok(l), Ok(_)) if problems.is_empty() && metrics_listen.is_some_and(|m| m.port() == l.port() && (m.ip() == l.ip() || m.ip().is_unspecified() || l.ip().is_unspecified())) => {
+                // Metrics on the public listener would publish them.
+                return Err(ConfigError(vec![problem("metrics_listen", format!("must not be the address of listen ({l})"))]));
+            }
             (Ok(l), Ok(p)) if problems.is_empty() => (l, p),
             (l, p) => {
                 problems.extend(l.err());
@@ -293,6 +316,7 @@ impl Config {
             outbound_reach,
             password_hash_concurrency: raw.password_hash_concurrency.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
             listen,
+            metrics_listen,
             public_url,
             master_key_file: raw.master_key_file.unwrap_or_else(|| raw.data_dir.join("master.key")),
             data_dir: raw.data_dir,
@@ -500,6 +524,25 @@ mod tests {
         assert_eq!(load_str("", &[("TRAME_PASSWORD_HASH_CONCURRENCY", "5")]).unwrap().password_hash_concurrency, 5);
         assert_eq!(keys(load_str("password_hash_concurrency = 0\n", &[]).unwrap_err()), ["password_hash_concurrency"]);
         assert_eq!(keys(load_str("", &[("TRAME_PASSWORD_HASH_CONCURRENCY", "many")]).unwrap_err()), ["password_hash_concurrency"]);
+    }
+
+    #[test]
+    fn metrics_listen() {
+        assert_eq!(load_str("", &[]).unwrap().metrics_listen, None, "off by default");
+        let c = load_str("metrics_listen = \"127.0.0.1:9464\"\n", &[]).unwrap();
+        assert_eq!(c.metrics_listen, Some("127.0.0.1:9464".parse().unwrap()));
+        let c = load_str("metrics_listen = \"127.0.0.1:9464\"\n", &[("TRAME_METRICS_LISTEN", "0.0.0.0:9100")]).unwrap();
+        assert_eq!(c.metrics_listen, Some("0.0.0.0:9100".parse().unwrap()));
+        let c = load_str("metrics_listen = \"127.0.0.1:9464\"\n", &[("TRAME_METRICS_LISTEN", "")]).unwrap();
+        assert_eq!(c.metrics_listen, None, "an empty variable turns it off");
+        let e = load_str("metrics_listen = \"localhost:metrics\"\n", &[]).unwrap_err();
+        assert_eq!(e.0[0].key, "metrics_listen");
+        assert!(e.0[0].message.contains("'localhost:metrics' is not an address"), "{e}");
+        // The public listener's address, or the same port on every address.
+        for same in ["127.0.0.1:8080", "0.0.0.0:8080"] {
+            assert_eq!(keys(load_str(&format!("metrics_listen = \"{same}\"\n"), &[]).unwrap_err()), ["metrics_listen"], "{same}");
+        }
+        assert!(load_str("metrics_listen = \"127.0.0.1:8081\"\n", &[]).is_ok());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod config;
+mod exporter;
 mod federation;
 mod probe;
 mod serve;

@@ -1,5 +1,6 @@
 //! `trame serve`: the HTTP(S) listener, the catalog poller, the logout
-//! notification retries, graceful shutdown and certificate reloading.
+//! notification retries, graceful shutdown, certificate reloading, and the
+//! metrics listener when `metrics_listen` is set.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use trame_web::password_work::{self, PasswordWork};
 use trame_web::{AppState, WebConfig};
 
 use crate::config::{Config, Tls};
-use crate::storage;
+use crate::{exporter, storage};
 
 /// How often a node checks whether the CLI or another node changed tenants,
 /// clients or keys. One indexed read of one row per second per node.
@@ -31,6 +32,8 @@ const TLS_POLL: Duration = Duration::from_secs(10);
 const DRAIN: Duration = Duration::from_secs(20);
 
 pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
+    // First, so that nothing recorded during start-up is lost.
+    let metrics = config.metrics_listen.map(|addr| exporter::install().map(|h| (addr, h))).transpose()?;
     let ephemeral = storage::ephemeral(&config).await?;
     let web_config = WebConfig { public_authority: config.public_url.authority(), trusted_proxies: config.trusted_proxies.clone(), outbound_reach: config.outbound_reach };
     let mailer = Mailer::from_config(&config.mail).context("cannot set up mail (smtp_url, mail_from, mail_outbox_dir)")?;
@@ -43,6 +46,10 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     state.catalog.refresh(&store, clock.now()).await.context("cannot load tenants")?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
+    let metrics_task = match metrics {
+        Some((addr, handle)) => Some(exporter::serve(addr, handle, state.clone(), stop_rx.clone()).await?),
+        None => None,
+    };
     let poller = tokio::spawn(poll_catalog(state.clone(), stop_rx.clone()));
     let deliverer = tokio::spawn(deliver_logout_notifications(state.clone(), stop_rx.clone()));
     let handle: Handle<SocketAddr> = Handle::new();
@@ -72,6 +79,9 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     announce.abort();
     poller.abort();
     deliverer.abort();
+    if let Some(t) = metrics_task {
+        t.abort();
+    }
     served.with_context(|| format!("cannot listen on {} (listen)", config.listen))?;
     tracing::info!("stopped");
     Ok(())
@@ -100,6 +110,7 @@ async fn poll_catalog(state: AppState, mut stop: watch::Receiver<bool>) {
                 }
             }
             Err(e) => {
+                trame_web::telemetry::durable_error(&e);
                 if !failing {
                     tracing::warn!(error = %e, "catalog refresh failed; serving the last known tenants");
                 }
@@ -128,6 +139,7 @@ async fn deliver_logout_notifications(state: AppState, mut stop: watch::Receiver
             }
             Ok(_) => {}
             Err(e) => {
+                trame_web::telemetry::durable_error(&e);
                 if !failing {
                     tracing::warn!(error = %e, "cannot read the logout notification queue; will retry");
                 }

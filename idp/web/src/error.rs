@@ -148,10 +148,12 @@ impl IntoResponse for ApiError {
             }
             ApiError::Store { surface, source } => {
                 log_internal(&source);
+                crate::telemetry::durable_error(&source);
                 internal(surface, matches!(source, StoreError::Db(sea_orm_conn_err) if is_connection_error(&sea_orm_conn_err)))
             }
             ApiError::Ephemeral { surface, source } => {
                 log_internal(&source);
+                crate::telemetry::ephemeral_error(&source);
                 internal(surface, true)
             }
             ApiError::Signing { surface, source } => {
@@ -180,7 +182,7 @@ impl From<crate::password_work::WorkError> for ApiError {
 }
 
 /// A lost or refused database connection is an outage (503), not a bug (500).
-fn is_connection_error(e: &impl std::fmt::Display) -> bool {
+pub(crate) fn is_connection_error(e: &impl std::fmt::Display) -> bool {
     let s = e.to_string().to_ascii_lowercase();
     ["connection", "pool timed out", "timed out", "refused", "broken pipe"].iter().any(|k| s.contains(k))
 }

@@ -29,6 +29,7 @@ mod routes;
 mod session;
 mod signin;
 mod state;
+pub mod telemetry;
 mod tenancy;
 mod throttle;
 mod tokens;
@@ -42,7 +43,8 @@ pub use state::{AppState, WebConfig};
 
 use axum::Router;
 
-/// The whole HTTP application: tenant resolution in front of the routers.
+/// The whole HTTP application: tenant resolution in front of the routers,
+/// every request counted and timed by its route template ([`telemetry`]).
 pub fn app(state: AppState) -> Router {
     let tenant_routes = routes::router(state.clone());
     let tenant_routes = tenancy::layer(state.clone(), tenant_routes);
@@ -50,10 +52,12 @@ pub fn app(state: AppState) -> Router {
         .route("/_trame/health", axum::routing::get(routes::health::live))
         .route("/_trame/ready", axum::routing::get(routes::health::ready))
         .route("/_trame/assets/{name}", axum::routing::get(routes::asset))
+        .route_layer(axum::middleware::from_fn(telemetry::stamp_route))
         .fallback_service(tenant_routes)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(state, render::render_deferred))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
+        .layer(axum::middleware::from_fn(telemetry::track_http))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(headers::make_span))
 }

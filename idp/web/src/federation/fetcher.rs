@@ -54,7 +54,7 @@ impl Fetcher for FederationFetcher<'_> {
         if let Some(entry) = self.state.catalog.by_entity_id(entity_id) {
             return local::entity_configuration(self.state, &entry).await.map_err(local_error);
         }
-        self.get(&entity_configuration_url(entity_id)).await
+        crate::telemetry::federation_fetch(self.get(&entity_configuration_url(entity_id)).await)
     }
 
     async fn fetch_subordinate_statement(&self, fetch_endpoint: &str, sub: &str) -> Result<String, FetchError> {
@@ -66,7 +66,7 @@ impl Fetcher for FederationFetcher<'_> {
         }
         let mut url = url::Url::parse(fetch_endpoint).map_err(|_| FetchError::Other("the fetch endpoint is not a URL".into()))?;
         url.query_pairs_mut().append_pair("sub", sub);
-        self.get(url.as_str()).await
+        crate::telemetry::federation_fetch(self.get(url.as_str()).await)
     }
 }
 

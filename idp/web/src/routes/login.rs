@@ -20,6 +20,7 @@ use crate::password_work::Lane;
 use crate::session;
 use crate::signin::{self, BelowRequiredLevel};
 use crate::state::AppState;
+use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
 use crate::throttle;
 
@@ -90,6 +91,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     let standing = throttle::standing(&state, &t.id, &username, ip).await?;
     if standing == throttle::Standing::Blocked {
         tracing::warn!(tenant = %t.slug, "sign-in throttled");
+        telemetry::sign_in(SignInMethod::Password, SignInOutcome::Throttled);
         return form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts")).await;
     }
     let found = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()? };
@@ -104,6 +106,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
         _ => {
             throttle::record_failure(&state, &t.id, &username, ip).await?;
             tracing::info!(tenant = %t.slug, outcome = "failure", method = "pwd", "sign-in");
+            telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
             return form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::UNAUTHORIZED, "sign-in-failed")).await;
         }
     };
@@ -114,6 +117,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     let user = user.profile;
     if has_totp {
         tracing::info!(tenant = %t.slug, outcome = "second-factor", method = "pwd", "sign-in");
+        telemetry::sign_in(SignInMethod::Password, SignInOutcome::SecondFactor);
         ia.pending_user = Some(user.id.clone());
         interaction::save(&state, &id, &ia).await?;
         return Ok(see_other(&t.issuer.endpoint(&format!("/login/otp?interaction={id}"))));
@@ -121,9 +125,13 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     match signin::complete(&state, &tenant, &headers, id.clone(), ia.clone(), &user.id, &[Method::Password]).await? {
         Ok(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd", "sign-in");
+            telemetry::sign_in(SignInMethod::Password, SignInOutcome::Success);
             Ok(r)
         }
-        Err(BelowRequiredLevel) => form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "stronger-sign-in-needed")).await,
+        Err(BelowRequiredLevel) => {
+            telemetry::sign_in(SignInMethod::Password, SignInOutcome::BelowLevel);
+            form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "stronger-sign-in-needed")).await
+        }
     }
 }
 
@@ -173,6 +181,7 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
     // Throttled per account like passwords: six digits are guessable.
     let throttle_key = format!("otp:{user_id}");
     if throttle::is_blocked(&state, &t.id, &throttle_key, None).await? {
+        telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Throttled);
         return otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::TOO_MANY_REQUESTS, Some("too-many-attempts")).await;
     }
     let secret = state.store.second_factor_of(&t.id, &user_id).await.html_err()?.totp_secret;
@@ -184,14 +193,19 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
     if !fresh {
         throttle::record_failure(&state, &t.id, &throttle_key, None).await?;
         tracing::info!(tenant = %t.slug, outcome = "failure", method = "otp", "sign-in");
+        telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Failure);
         return otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::UNAUTHORIZED, Some("otp-failed")).await;
     }
     throttle::clear_account(&state, &t.id, &throttle_key).await?;
     match signin::complete(&state, &tenant, &headers, id.clone(), ia.clone(), &user_id, &[Method::Password, Method::Totp]).await? {
         Ok(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd+otp", "sign-in");
+            telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Success);
             Ok(r)
         }
-        Err(BelowRequiredLevel) => otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, Some("stronger-sign-in-needed")).await,
+        Err(BelowRequiredLevel) => {
+            telemetry::sign_in(SignInMethod::Totp, SignInOutcome::BelowLevel);
+            otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, Some("stronger-sign-in-needed")).await
+        }
     }
 }

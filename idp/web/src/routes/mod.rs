@@ -75,6 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", get(logout::start).post(logout::confirm))
         .route("/register", post(register::register))
         .route("/register/{client_id}", get(register::read).put(register::update).delete(register::delete))
+        // Before the fallback: only matched routes carry a template.
+        .route_layer(axum::middleware::from_fn(crate::telemetry::stamp_route))
         .fallback(not_found)
         .with_state(state)
 }

@@ -21,6 +21,7 @@ use crate::interaction::{self, Interaction};
 use crate::routes::with_cookie;
 use crate::signin::{self, BelowRequiredLevel};
 use crate::state::AppState;
+use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
 use crate::webauthn::{self, StoredPasskey};
 
@@ -103,6 +104,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     }
     let unknown = || {
         tracing::info!(tenant = %t.slug, outcome = "failure", method = "passkey", reason = "unknown_credential", "passkey sign-in");
+        telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Failure);
         ApiError::oauth(StatusCode::BAD_REQUEST, "unknown_credential", "this passkey is not registered here")
     };
     let passkey = state.store.passkey_by_credential(&t.id, assertion.credential_id()).await.json_err()?.ok_or_else(unknown)?;
@@ -119,6 +121,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
         if matches!(e, webauthn::CeremonyError::CounterRegression) {
             tracing::warn!(tenant = %t.slug, passkey = %passkey.id, "signature counter went backwards: possible cloned authenticator; sign-in refused");
         }
+        telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Failure);
         ceremony::refused(t, "passkey sign-in", &e)
     })?;
     if done.counter_regressed {
@@ -127,9 +130,13 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     state.store.record_passkey_use(&t.id, &passkey.id, &done.dynamic, done.sign_count, done.backup_state, state.now()).await.json_err()?;
     let method = Method::Passkey { device_bound: !passkey.backup_eligible, user_verified: done.user_verified };
     match signin::establish(&state, &tenant, &headers, &req.interaction, &mut ia, &passkey.user_id, &[method]).await? {
-        Err(BelowRequiredLevel) => Err(ApiError::oauth(StatusCode::FORBIDDEN, "below_required_level", "this service asks for a stronger sign-in")),
+        Err(BelowRequiredLevel) => {
+            telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::BelowLevel);
+            Err(ApiError::oauth(StatusCode::FORBIDDEN, "below_required_level", "this service asks for a stronger sign-in"))
+        }
         Ok((_, cookie)) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-in");
+            telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Success);
             let next = t.issuer.endpoint(&format!("/login/continue?interaction={}", req.interaction));
             Ok(with_cookie(Json(json!({ "location": next })).into_response(), Some(cookie)))
         }

@@ -20,6 +20,7 @@ use crate::render::lang_of;
 use crate::routes::with_cookie;
 use crate::session;
 use crate::state::AppState;
+use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
 use crate::throttle;
 
@@ -46,12 +47,13 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
 }
 
 /// Signs the person in by recovery and opens the account page.
-async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, user_id: &str) -> ApiResult<Response> {
+async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, user_id: &str, method: SignInMethod) -> ApiResult<Response> {
     let t = &tenant.tenant;
     let amr = assurance::amr(&[Method::Recovery]);
     let acr = t.settings.acr_policy.level_reached(&amr);
     let (_, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     tracing::info!(tenant = %t.slug, outcome = "success", method = "recovery", "sign-in");
+    telemetry::sign_in(method, SignInOutcome::Success);
     Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
 }
 
@@ -65,6 +67,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
         "code" => {
             let username = get("username");
             if throttle::is_blocked(&state, &t.id, &username, ip).await? {
+                telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Throttled);
                 return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
             }
             let user = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()?.map(|a| a.profile) };
@@ -76,11 +79,12 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
             match (ok, user) {
                 (true, Some(u)) => {
                     throttle::clear_account(&state, &t.id, &username).await?;
-                    recovered(&state, &tenant, &headers, &u.id).await
+                    recovered(&state, &tenant, &headers, &u.id, SignInMethod::RecoveryCode).await
                 }
                 _ => {
                     throttle::record_failure(&state, &t.id, &username, ip).await?;
                     tracing::info!(tenant = %t.slug, outcome = "failure", method = "recovery", "sign-in");
+                    telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Failure);
                     Ok(page(&state, &tenant, &headers, StatusCode::UNAUTHORIZED, None, Some("recovery-failed")))
                 }
             }
@@ -143,7 +147,7 @@ pub async fn email_confirm(State(state): State<AppState>, tenant: TenantCtx, hea
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
     let v = mail_link::redeem(&state, t, "rec", &get("token")).await?.ok_or_else(invalid)?;
     match v.get("user").and_then(|u| u.as_str()) {
-        Some(uid) => recovered(&state, &tenant, &headers, uid).await,
+        Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink).await,
         None => Err(invalid()),
     }
 }
