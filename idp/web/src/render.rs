@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Kwargs;
@@ -135,11 +135,44 @@ pub async fn render_deferred(State(state): State<AppState>, req: Request, next: 
             state.themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields })
         }
     };
-    for (k, v) in res.headers() {
-        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
-            page.headers_mut().insert(k.clone(), v.clone());
-        }
-    }
+    carry_headers(res.headers(), page.headers_mut());
     page.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     page
+}
+
+/// The handler's headers onto the rendered page, all values of each (a
+/// response may set several cookies), replacing the page's own values of
+/// the same names; the body's type and length stay the page's.
+fn carry_headers(from: &HeaderMap, to: &mut HeaderMap) {
+    let carried = || from.keys().filter(|k| **k != header::CONTENT_TYPE && **k != header::CONTENT_LENGTH);
+    for k in carried() {
+        to.remove(k);
+    }
+    for k in carried() {
+        for v in from.get_all(k) {
+            to.append(k.clone(), v.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cookie_and_header_of_the_handler_reaches_the_page() {
+        let mut from = HeaderMap::new();
+        from.append(header::SET_COOKIE, HeaderValue::from_static("a=1"));
+        from.append(header::SET_COOKIE, HeaderValue::from_static("b=2"));
+        from.insert(header::LOCATION, HeaderValue::from_static("/x"));
+        from.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let mut to = HeaderMap::new();
+        to.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        to.insert(header::LOCATION, HeaderValue::from_static("/page-own"));
+        carry_headers(&from, &mut to);
+        let cookies: Vec<_> = to.get_all(header::SET_COOKIE).iter().collect();
+        assert_eq!(cookies, ["a=1", "b=2"]);
+        assert_eq!(to.get_all(header::LOCATION).iter().collect::<Vec<_>>(), ["/x"], "replaced, not added to");
+        assert_eq!(to[header::CONTENT_TYPE], "text/html", "the page's body type stays");
+    }
 }
