@@ -21,16 +21,6 @@ const INT: &str = "https://region.example";
 const OP: &str = "https://op.example/lyon";
 const MARK: &str = "https://ta.example/marks/commune";
 
-fn host_path(entity: &str, path: &str) -> (String, String) {
-    let u = url::Url::parse(entity).unwrap();
-    (u.host_str().unwrap().to_owned(), format!("{}{path}", u.path().trim_end_matches('/')))
-}
-
-async fn get_at(env: &Env, entity: &str, path_and_query: &str) -> Resp {
-    let (host, path) = host_path(entity, path_and_query);
-    env.send(Request::get(path).header(header::HOST, host).body(Body::empty()).unwrap()).await
-}
-
 async fn post_at(env: &Env, entity: &str, path: &str, form: &[(&str, &str)]) -> Resp {
     let (host, path) = host_path(entity, path);
     let req = Request::post(path).header(header::HOST, host).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(encode(form))).unwrap();

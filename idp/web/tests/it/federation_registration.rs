@@ -24,16 +24,6 @@ const TA: &str = "https://ta.example";
 const RP: &str = "https://rp.example";
 const RP_REDIRECT: &str = "https://rp.example/cb";
 
-fn host_path(entity: &str, path: &str) -> (String, String) {
-    let u = url::Url::parse(entity).unwrap();
-    (u.host_str().unwrap().to_owned(), format!("{}{path}", u.path().trim_end_matches('/')))
-}
-
-async fn get_at(env: &Env, entity: &str, path_and_query: &str) -> Resp {
-    let (host, path) = host_path(entity, path_and_query);
-    env.send(Request::get(path).header(header::HOST, host).body(Body::empty()).unwrap()).await
-}
-
 fn claims(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()
 }

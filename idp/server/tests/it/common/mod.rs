@@ -143,36 +143,44 @@ impl Server {
 
     /// Sends SIGTERM and waits for the exit status.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
-        let mut child = self.child.take().unwrap();
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(25);
+        let (mut child, deadline) = self.send_sigterm();
         loop {
-            if let Some(status) = child.try_wait().unwrap() {
+            if let Some(status) = exited(&mut child, deadline) {
                 return status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("trame serve did not stop within 25 s of SIGTERM");
             }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+
+    /// Sends SIGTERM; the child and the time by which it must have exited.
+    fn send_sigterm(&mut self) -> (Child, Instant) {
+        let child = self.child.take().unwrap();
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        (child, Instant::now() + Duration::from_secs(25))
+    }
+}
+
+/// The exit status once `child` has exited; past `deadline` it is killed
+/// and the test fails.
+fn exited(child: &mut Child, deadline: Instant) -> Option<std::process::ExitStatus> {
+    if let Some(status) = child.try_wait().unwrap() {
+        return Some(status);
+    }
+    if Instant::now() > deadline {
+        let _ = child.kill();
+        panic!("trame serve did not stop within 25 s of SIGTERM");
+    }
+    None
 }
 
 impl Server {
     /// Sends SIGTERM and waits for the exit without blocking the runtime,
     /// so that tasks sending load meanwhile keep running.
     pub async fn sigterm(&mut self) -> std::process::ExitStatus {
-        let mut child = self.child.take().unwrap();
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(25);
+        let (mut child, deadline) = self.send_sigterm();
         loop {
-            if let Some(status) = child.try_wait().unwrap() {
+            if let Some(status) = exited(&mut child, deadline) {
                 return status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("trame serve did not stop within 25 s of SIGTERM");
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

@@ -601,3 +601,15 @@ pub fn jwt_claims(jwt: &str) -> Value {
     let part = jwt.split('.').nth(1).unwrap();
     serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
 }
+
+/// The Host header and path of `path` under `entity` (a tenant's issuer).
+pub fn host_path(entity: &str, path: &str) -> (String, String) {
+    let u = url::Url::parse(entity).unwrap();
+    (u.host_str().unwrap().to_owned(), format!("{}{path}", u.path().trim_end_matches('/')))
+}
+
+/// A GET to another tenant than the test's, by its issuer.
+pub async fn get_at(env: &Env, entity: &str, path_and_query: &str) -> Resp {
+    let (host, path) = host_path(entity, path_and_query);
+    env.send(Request::get(path).header(header::HOST, host).body(Body::empty()).unwrap()).await
+}
