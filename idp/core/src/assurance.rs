@@ -176,9 +176,32 @@ pub fn required_level(requested: &[String]) -> Option<&'static str> {
     requested.iter().filter_map(|r| rank(r)).min().map(|i| LEVELS[i])
 }
 
+/// Whether an `amr` value is one Trame knows (RFC 8176 values it uses).
+pub fn is_known_amr(value: &str) -> bool {
+    KNOWN_AMR.contains(&value)
+}
+
+/// `reached`, lowered to `ceiling` when that is a lower level: a sign-in
+/// at a peer provider never counts for more than the peer asserted. A
+/// ceiling that is absent or not a known level gives the lowest level.
+pub fn at_most(reached: &'static str, ceiling: Option<&str>) -> &'static str {
+    let cap = ceiling.and_then(rank).unwrap_or(0);
+    LEVELS[rank(reached).unwrap_or(0).min(cap)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_peer_assertion_caps_the_level() {
+        assert_eq!(at_most("eidas2", Some("eidas1")), "eidas1");
+        assert_eq!(at_most("eidas1", Some("eidas3")), "eidas1", "the peer's level never raises ours");
+        assert_eq!(at_most("eidas2", Some("eidas2")), "eidas2");
+        assert_eq!(at_most("eidas2", None), "eidas1");
+        assert_eq!(at_most("eidas2", Some("urn:other:loa:high")), "eidas1", "an unknown level counts as the lowest");
+        assert!(is_known_amr("mfa") && is_known_amr("hwk") && !is_known_amr("sms") && !is_known_amr(""));
+    }
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| (*x).to_owned()).collect()

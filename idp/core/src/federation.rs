@@ -34,6 +34,23 @@ pub struct FederationSettings {
     /// Extra `federation_entity` metadata the operator sets
     /// (`organization_name`, `contacts`, `logo_uri`, `policy_uri`, …).
     pub entity_metadata: Map<String, Value>,
+    /// Citizens of peer OpenID Providers of the federation may sign in
+    /// here (this tenant is then also a relying party of those peers).
+    pub peer_sign_in: Option<PeerSignIn>,
+}
+
+/// Where the peers come from and which ones are accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerSignIn {
+    /// The Trust Anchor or Intermediate whose list endpoint names the
+    /// peers (`entity_type=openid_provider`). It must itself chain to one
+    /// of the tenant's Trust Anchors.
+    pub list_from: String,
+    /// Trust Mark types a peer must hold, each verified (§7.3), to be
+    /// offered and accepted.
+    #[serde(default)]
+    pub required_trust_marks: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,6 +135,8 @@ mod tests {
         s.trust_anchors.push(TrustAnchorConfig { entity_id: "https://ta.example".into(), jwks: json!({"keys": []}) });
         assert_eq!(FederationSettings::from_json(&s.to_json()).unwrap(), s);
         assert!(FederationSettings::from_json(r#"{"authority_hint": []}"#).is_err(), "a misspelt field is not silently dropped");
+        s.peer_sign_in = Some(PeerSignIn { list_from: "https://ta.example".into(), required_trust_marks: vec!["https://ta.example/marks/commune".into()] });
+        assert_eq!(FederationSettings::from_json(&s.to_json()).unwrap(), s);
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub const CLOCK_SKEW: i64 = 60;
 /// A pushed authorization request's `request_uri` (RFC 9126 §2.2: short,
 /// single use).
 pub const PUSHED_REQUEST: i64 = 60;
+/// A sign-in sent to a peer provider, from the choice to its callback.
+pub const PEER_SIGN_IN: i64 = 10 * 60;
+/// The choice of a peer provider, remembered by the browser.
+pub const PEER_CHOICE: i64 = 365 * 24 * 3600;
+/// The list of peer providers, kept by a node before asking again.
+pub const PEER_DIRECTORY: i64 = 5 * 60;
 /// The longest a Request Object may live (`exp` - now): replay memory for
 /// its `jti` is kept that long.
 pub const REQUEST_OBJECT_MAX: i64 = 60 * 60;

@@ -344,6 +344,22 @@ pub enum FederationCommand {
     /// Federation signing keys (separate from token-signing keys).
     #[command(subcommand)]
     Keys(FederationKeysCommand),
+    /// Citizens of peer OpenID Providers of the federation sign in here:
+    /// the peers are the providers an authority lists, with a chain to one
+    /// of the tenant's Trust Anchors and the required Trust Marks.
+    Peers {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// The Trust Anchor or Intermediate whose list endpoint names the peers.
+        #[arg(long, value_name = "ENTITY_ID")]
+        list_from: Option<String>,
+        /// A Trust Mark type every peer must hold (repeatable).
+        #[arg(long = "require-mark", value_name = "TYPE")]
+        require_marks: Vec<String>,
+        /// Stops accepting peers' citizens.
+        #[arg(long, conflicts_with_all = ["list_from", "require_marks"])]
+        off: bool,
+    },
     /// Resolves an entity's metadata through a trust chain and prints it
     /// with the chain.
     Resolve {
@@ -473,7 +489,13 @@ pub enum TrustMarkCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum FederationKeysCommand {
-    List(TenantArg),
+    List {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// The relying party keys (peer sign-in) instead.
+        #[arg(long)]
+        relying_party: bool,
+    },
     /// Adds a federation key; superiors copy keys into their statements,
     /// so give them time (--delay) before it signs.
     Rotate {
@@ -482,6 +504,10 @@ pub enum FederationKeysCommand {
         /// Seconds before the new key signs (0 = at once).
         #[arg(long, default_value_t = 0)]
         delay: i64,
+        /// A relying party key (peer sign-in): peers keep its metadata as
+        /// long as its chain, so give it a day (--delay 86400).
+        #[arg(long)]
+        relying_party: bool,
     },
     /// Revokes a key: unpublished at once, listed by the historical keys
     /// endpoint with the reason.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
-use trame_core::federation::{FederationSettings, HeldTrustMark, TrustAnchorConfig};
+use trame_core::federation::{FederationSettings, HeldTrustMark, PeerSignIn, TrustAnchorConfig};
 use trame_core::tenant::Tenant;
 use trame_core::{Clock, Randomness};
 use trame_federation::chain::{Fetcher, TrustAnchor};
@@ -19,7 +19,7 @@ use trame_federation::constraints::Constraints;
 use trame_federation::jws::{self, Jwks, SigningAlg, thumbprint};
 use trame_federation::policy::resolve_chain_policy;
 use trame_federation::statement::{EntityStatement, ValidationOptions, verify_entity_configuration};
-use trame_store::{Ephemeral, Subordinate};
+use trame_store::{Ephemeral, KeyPurpose, Subordinate};
 use trame_web::federation::FederationFetcher;
 use trame_web::{AppState, WebConfig};
 
@@ -67,6 +67,31 @@ pub async fn run(cx: &mut Context<'_>, cmd: FederationCommand, rng: Arc<dyn Rand
         FederationCommand::Subordinate(c) => subordinate(cx, c, &rng, &clock).await,
         FederationCommand::TrustMark(c) => trust_mark(cx, c).await,
         FederationCommand::Keys(c) => keys(cx, c).await,
+        FederationCommand::Peers { tenant, list_from, require_marks, off } => {
+            let t = cx.tenant(&tenant.tenant).await?;
+            let mut s = t.federation.clone();
+            if off {
+                s.peer_sign_in = None;
+            } else {
+                let current = s.peer_sign_in.clone();
+                let list_from = list_from.or(current.as_ref().map(|p| p.list_from.clone())).ok_or_else(|| anyhow!("--list-from is required to switch peer sign-in on"))?;
+                entity_id(&list_from, "--list-from")?;
+                if s.trust_anchors.is_empty() {
+                    bail!("the tenant trusts no Trust Anchor: add one first (trame federation trust-anchor add)");
+                }
+                for m in &require_marks {
+                    url::Url::parse(m).map_err(|_| anyhow!("--require-mark: '{m}' is not a Trust Mark type (a URL)"))?;
+                }
+                let required_trust_marks = if require_marks.is_empty() { current.map(|p| p.required_trust_marks).unwrap_or_default() } else { require_marks };
+                s.peer_sign_in = Some(PeerSignIn { list_from, required_trust_marks });
+                if cx.store.ensure_relying_party_key(&t.id, cx.clock.now()).await? {
+                    println!("tenant {}: relying party key created (for peer sign-in)", t.slug);
+                }
+            }
+            let t = cx.store.set_federation_settings(t.slug.as_str(), &s).await?;
+            println!("tenant {}: federation settings saved", t.slug);
+            show(cx, &t).await
+        }
         FederationCommand::Resolve { entity_id: subject, trust_anchor, tenant, trust_anchor_jwks } => {
             entity_id(&subject, "the entity")?;
             entity_id(&trust_anchor, "--trust-anchor")?;
@@ -356,23 +381,23 @@ fn mark_type(s: &str) -> Result<()> {
 
 async fn keys(cx: &mut Context<'_>, cmd: FederationKeysCommand) -> Result<()> {
     match cmd {
-        FederationKeysCommand::List(tenant) => {
+        FederationKeysCommand::List { tenant, relying_party } => {
             let t = cx.tenant(&tenant.tenant).await?;
             println!("{:<46} {:<6} {:<9} {:<22} CREATED", "KID", "ALG", "STATUS", "SIGNS FROM");
-            for k in cx.store.list_federation_keys(&t.id, cx.clock.now()).await? {
+            for k in cx.store.list_keys_for(&t.id, purpose(relying_party), cx.clock.now()).await? {
                 let status = if k.revoked_at.is_some() { "revoked" } else { k.status.as_str() };
                 println!("{:<46} {:<6} {:<9} {:<22} {}", k.kid, k.alg, status, rfc3339(k.activates_at), rfc3339(k.created_at));
             }
         }
-        FederationKeysCommand::Rotate { tenant, delay } => {
+        FederationKeysCommand::Rotate { tenant, delay, relying_party } => {
             if !(0..=30 * 24 * 3600).contains(&delay) {
                 bail!("--delay must be between 0 and 2592000 seconds");
             }
             let t = cx.tenant(&tenant.tenant).await?;
             let now = cx.clock.now();
-            let kid = cx.store.rotate_federation_key(&t.id, SigningAlg::ES256, now + delay, now).await?;
-            println!("new federation key {kid}, signing from {}", rfc3339(now + delay));
-            if !t.federation.authority_hints.is_empty() {
+            let kid = cx.store.rotate_key_for(&t.id, purpose(relying_party), SigningAlg::ES256, now + delay, now).await?;
+            println!("new {} key {kid}, signing from {}", purpose(relying_party).as_str().replace('_', " "), rfc3339(now + delay));
+            if !relying_party && !t.federation.authority_hints.is_empty() {
                 println!("tell your superiors ({}) to re-enrol this tenant so their statements carry the new key", t.federation.authority_hints.join(", "));
             }
         }
@@ -385,6 +410,10 @@ async fn keys(cx: &mut Context<'_>, cmd: FederationKeysCommand) -> Result<()> {
     Ok(())
 }
 
+fn purpose(relying_party: bool) -> KeyPurpose {
+    if relying_party { KeyPurpose::RelyingParty } else { KeyPurpose::Federation }
+}
+
 async fn show(cx: &Context<'_>, t: &Tenant) -> Result<()> {
     let f = &t.federation;
     println!("entity id:       {}", t.issuer);
@@ -393,6 +422,15 @@ async fn show(cx: &Context<'_>, t: &Tenant) -> Result<()> {
     println!("trust anchors:   {}", if f.trust_anchors.is_empty() { "(none)".into() } else { f.trust_anchors.iter().map(|a| a.entity_id.as_str()).collect::<Vec<_>>().join(", ") });
     for m in &f.trust_marks {
         println!("holds mark:      {}", m.trust_mark_type);
+    }
+    match &f.peer_sign_in {
+        None => println!("peer sign-in:    off"),
+        Some(p) => {
+            println!("peer sign-in:    peers listed by {}", p.list_from);
+            for m in &p.required_trust_marks {
+                println!("  requires mark: {m}");
+            }
+        }
     }
     for (k, v) in &f.entity_metadata {
         println!("metadata:        {k} = {v}");

@@ -18,7 +18,7 @@ pub use ephemeral::{Ephemeral, EphemeralError};
 pub use error::StoreError;
 pub use master_key::MasterKey;
 pub use repo::clients::NewClient;
-pub use repo::federation::{FederationKeyInfo, FederationKeys, HistoricalKey, IssuedTrustMark, Subordinate};
+pub use repo::federation::{FederationKeyInfo, FederationKeys, HistoricalKey, IssuedTrustMark, KeyPurpose, Subordinate};
 pub use repo::logout_queue::{LogoutDelivery, NewLogoutDelivery};
 pub use repo::grants::{Grant, NewGrant, RefreshOutcome};
 pub use repo::keys::{KeyInfo, KeyStatus, TenantKeys};

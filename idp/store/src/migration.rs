@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_dynamic_clients::Migration),
             Box::new(m0005_federation::Migration),
             Box::new(m0006_federation_clients::Migration),
+            Box::new(m0007_peer_sign_in::Migration),
         ]
     }
 }
@@ -498,6 +499,50 @@ mod m0006_federation_clients {
                 m.alter_table(Table::alter().table("clients").drop_column(c).to_owned()).await?;
             }
             Ok(())
+        }
+    }
+}
+
+/// Sign-in through peer providers: the accounts of peers' citizens (the
+/// peer's issuer and subject, linked to a local user), and the keys a
+/// tenant uses as a relying party of those peers, kept in the federation
+/// keys table under their own purpose.
+mod m0007_peer_sign_in {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0007_peer_sign_in"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.create_table(
+                Table::create()
+                    .table("federated_identities")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(text("issuer"))
+                    .col(text("subject"))
+                    .col(string("user_id"))
+                    .col(big_integer("created_at"))
+                    .col(big_integer("last_used_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("federated_identities", "federated_identities_peer", &["tenant_id", "issuer", "subject"], true)).await?;
+            m.create_index(index("federated_identities", "federated_identities_user", &["tenant_id", "user_id"], false)).await?;
+            m.alter_table(Table::alter().table("federation_keys").add_column(string("purpose").default("federation")).to_owned()).await?;
+            Ok(())
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("federation_keys").drop_column("purpose").to_owned()).await?;
+            m.drop_table(Table::drop().table("federated_identities").to_owned()).await
         }
     }
 }

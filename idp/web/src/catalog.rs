@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::OnceCell;
 use trame_core::client::Client;
 use trame_core::tenant::Tenant;
-use trame_store::{FederationKeys, Store, StoreError, TenantKeys};
+use trame_store::{FederationKeys, KeyPurpose, Store, StoreError, TenantKeys};
 
 use client_cache::ClientCache;
 use tenant_index::TenantIndex;
@@ -25,12 +25,13 @@ pub struct TenantEntry {
     pub tenant: Tenant,
     keys: OnceCell<Arc<TenantKeys>>,
     federation_keys: OnceCell<Arc<FederationKeys>>,
+    relying_party_keys: OnceCell<Arc<FederationKeys>>,
     clients: ClientCache,
 }
 
 impl TenantEntry {
     fn new(tenant: Tenant) -> Self {
-        Self { tenant, keys: OnceCell::new(), federation_keys: OnceCell::new(), clients: ClientCache::default() }
+        Self { tenant, keys: OnceCell::new(), federation_keys: OnceCell::new(), relying_party_keys: OnceCell::new(), clients: ClientCache::default() }
     }
 
     pub async fn keys(&self, store: &Store, now: i64) -> Result<Arc<TenantKeys>, StoreError> {
@@ -41,6 +42,12 @@ impl TenantEntry {
     /// entity), unsealed on first use like [`TenantEntry::keys`].
     pub async fn federation_keys(&self, store: &Store, now: i64) -> Result<Arc<FederationKeys>, StoreError> {
         self.federation_keys.get_or_try_init(|| async { store.federation_keys(&self.tenant.id, now).await.map(Arc::new) }).await.cloned()
+    }
+
+    /// The keys the tenant signs with as a relying party of peer providers
+    /// (peer sign-in), apart from both its token and federation keys.
+    pub async fn relying_party_keys(&self, store: &Store, now: i64) -> Result<Arc<FederationKeys>, StoreError> {
+        self.relying_party_keys.get_or_try_init(|| async { store.keys_for(&self.tenant.id, KeyPurpose::RelyingParty, now).await.map(Arc::new) }).await.cloned()
     }
 
     /// One of the tenant's clients, from this snapshot's cache or the store.

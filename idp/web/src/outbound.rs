@@ -59,14 +59,20 @@ pub async fn get_typed(http: &reqwest::Client, reach: Reach, url: &str, accept: 
     if !res.status().is_success() {
         return Err(FetchError::Status(res.status().as_u16()));
     }
-    if res.content_length().is_some_and(|n| n > MAX_DOCUMENT as u64) {
-        return Err(FetchError::TooLarge);
-    }
     let media_type = res
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    Ok((media_type, read_limited(&mut res).await?))
+}
+
+/// The body, refusing more than [`MAX_DOCUMENT`] bytes, read chunk by
+/// chunk so a hostile server cannot exhaust memory.
+async fn read_limited(res: &mut reqwest::Response) -> Result<Vec<u8>, FetchError> {
+    if res.content_length().is_some_and(|n| n > MAX_DOCUMENT as u64) {
+        return Err(FetchError::TooLarge);
+    }
     let mut body = Vec::new();
     while let Some(chunk) = res.chunk().await.map_err(FetchError::Request)? {
         if body.len() + chunk.len() > MAX_DOCUMENT {
@@ -74,5 +80,21 @@ pub async fn get_typed(http: &reqwest::Client, reach: Reach, url: &str, accept: 
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((media_type, body))
+    Ok(body)
+}
+
+/// Sends a request built elsewhere (by the `openidconnect` crate, for the
+/// tenant's sign-ins at peer providers) with the same client, reach rules
+/// and size limit. Any status comes back: the caller reads error bodies.
+pub async fn send(http: &reqwest::Client, reach: Reach, req: axum::http::Request<Vec<u8>>) -> Result<axum::http::Response<Vec<u8>>, FetchError> {
+    let url = req.uri().to_string();
+    check_url(&url, reach).map_err(|_| FetchError::NotPublic)?;
+    let (parts, body) = req.into_parts();
+    let mut res = http.request(parts.method, &url).headers(parts.headers).body(body).send().await.map_err(FetchError::Request)?;
+    let mut out = axum::http::Response::builder().status(res.status().as_u16());
+    for (name, value) in res.headers() {
+        out = out.header(name, value);
+    }
+    let body = read_limited(&mut res).await?;
+    out.body(body).map_err(|_| FetchError::Status(res.status().as_u16()))
 }

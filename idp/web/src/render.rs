@@ -23,6 +23,7 @@ mod default_theme {
     pub const TEMPLATES: &[(&str, &str)] = &[
         ("base.html", include_str!("../../../themes/default/templates/base.html")),
         ("login.html", include_str!("../../../themes/default/templates/login.html")),
+        ("peers.html", include_str!("../../../themes/default/templates/peers.html")),
         ("consent.html", include_str!("../../../themes/default/templates/consent.html")),
         ("logout.html", include_str!("../../../themes/default/templates/logout.html")),
         ("message.html", include_str!("../../../themes/default/templates/message.html")),

@@ -30,9 +30,25 @@ pub async fn establish(
     user_id: &str,
     methods: &[Method],
 ) -> ApiResult<Result<(Session, HeaderValue), BelowRequiredLevel>> {
-    let t = &tenant.tenant;
     let amr = assurance::amr(methods);
-    let acr = t.settings.acr_policy.level_reached(&amr);
+    let acr = tenant.tenant.settings.acr_policy.level_reached(&amr).to_owned();
+    establish_with(state, tenant, headers, id, ia, user_id, amr, acr).await
+}
+
+/// [`establish`] with the `amr` and level already known (a sign-in at a
+/// peer provider, whose answer caps the level).
+#[allow(clippy::too_many_arguments)]
+async fn establish_with(
+    state: &AppState,
+    tenant: &TenantEntry,
+    headers: &HeaderMap,
+    id: &str,
+    ia: &mut Interaction,
+    user_id: &str,
+    amr: Vec<String>,
+    acr: String,
+) -> ApiResult<Result<(Session, HeaderValue), BelowRequiredLevel>> {
+    let acr = acr.as_str();
     if let Some(required) = &ia.required_acr
         && !assurance::satisfies(acr, std::slice::from_ref(required)) {
             return Ok(Err(BelowRequiredLevel));
@@ -67,11 +83,28 @@ pub async fn complete(
     tenant: &TenantEntry,
     headers: &HeaderMap,
     id: String,
-    mut ia: Interaction,
+    ia: Interaction,
     user_id: &str,
     methods: &[Method],
 ) -> ApiResult<Result<Response, BelowRequiredLevel>> {
-    match establish(state, tenant, headers, &id, &mut ia, user_id, methods).await? {
+    let amr = assurance::amr(methods);
+    let acr = tenant.tenant.settings.acr_policy.level_reached(&amr).to_owned();
+    complete_with(state, tenant, headers, id, ia, user_id, amr, acr).await
+}
+
+/// [`complete`] with the `amr` and level already known.
+#[allow(clippy::too_many_arguments)]
+pub async fn complete_with(
+    state: &AppState,
+    tenant: &TenantEntry,
+    headers: &HeaderMap,
+    id: String,
+    mut ia: Interaction,
+    user_id: &str,
+    amr: Vec<String>,
+    acr: String,
+) -> ApiResult<Result<Response, BelowRequiredLevel>> {
+    match establish_with(state, tenant, headers, &id, &mut ia, user_id, amr, acr).await? {
         Err(e) => Ok(Err(e)),
         Ok((sess, cookie)) => Ok(Ok(with_cookie(resume(state, tenant, sess, id, ia).await?, Some(cookie)))),
     }

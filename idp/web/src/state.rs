@@ -36,6 +36,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Federation trust chains resolved by this node, until they expire.
     pub chains: Arc<crate::federation::ChainResolver>,
+    /// The peer providers of each tenant that accepts them, as last read.
+    pub peers: Arc<crate::federation::peers::PeerDirectory>,
     /// The bound on argon2 runs at once; one per core unless
     /// [`AppState::with_password_work`] sets another.
     pub password_work: Arc<PasswordWork>,
@@ -59,6 +61,7 @@ impl AppState {
             clock,
             mailer: Arc::new(Mailer::disabled()),
             chains: Arc::default(),
+            peers: Arc::default(),
             password_work: Arc::new(PasswordWork::per_core()),
             draining: Arc::default(),
             http: Arc::default(),

@@ -61,6 +61,8 @@ pub enum SignInMethod {
     Passkey,
     RecoveryCode,
     EmailLink,
+    /// At a peer provider of the federation.
+    Peer,
 }
 
 impl SignInMethod {
@@ -71,6 +73,7 @@ impl SignInMethod {
             SignInMethod::Passkey => "passkey",
             SignInMethod::RecoveryCode => "recovery_code",
             SignInMethod::EmailLink => "email_link",
+            SignInMethod::Peer => "peer",
         }
     }
 }

@@ -20,6 +20,10 @@ pub struct Model {
     /// and is listed as revoked by the historical keys endpoint).
     pub revoked_at: Option<i64>,
     pub revoked_reason: Option<String>,
+    /// `federation` (statements) or `relying_party` (what the tenant signs
+    /// as a relying party of peer providers: Request Objects, client
+    /// assertions). One key never serves both.
+    pub purpose: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub mod account_session;
 pub mod catalog_version;
 pub mod client;
 pub mod consent;
+pub mod federated_identity;
 pub mod federation_key;
 pub mod federation_subordinate;
 pub mod grant;

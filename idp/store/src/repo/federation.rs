@@ -45,6 +45,27 @@ pub struct FederationKeys {
     pub historical: Vec<HistoricalKey>,
 }
 
+/// What a key in the federation keys table signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPurpose {
+    /// Federation statements (Entity Configuration, Subordinate
+    /// Statements, Trust Marks…).
+    Federation,
+    /// What the tenant signs as a relying party of peer providers
+    /// (Request Objects, client assertions); published in its
+    /// `openid_relying_party` metadata.
+    RelyingParty,
+}
+
+impl KeyPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyPurpose::Federation => "federation",
+            KeyPurpose::RelyingParty => "relying_party",
+        }
+    }
+}
+
 /// Why a federation key is revoked (§8.7.2).
 pub const REVOCATION_REASONS: [&str; 3] = ["unspecified", "compromised", "superseded"];
 
@@ -87,6 +108,10 @@ fn live_statuses(rows: &[federation_key::Model], now: i64) -> Vec<(usize, KeySta
 }
 
 pub(crate) async fn insert_federation_key<C: ConnectionTrait>(db: &C, store: &Store, tenant_id: &str, alg: SigningAlg, activates_at: i64, now: i64) -> Result<String> {
+    insert_key(db, store, tenant_id, KeyPurpose::Federation, alg, activates_at, now).await
+}
+
+async fn insert_key<C: ConnectionTrait>(db: &C, store: &Store, tenant_id: &str, purpose: KeyPurpose, alg: SigningAlg, activates_at: i64, now: i64) -> Result<String> {
     let (key, pem) = SigningKey::generate(alg).map_err(|e| StoreError::Invalid(format!("federation key generation failed: {e}")))?;
     let sealed = store.master_key.seal(&pem, key.kid().as_bytes(), store.rng());
     federation_key::ActiveModel {
@@ -99,6 +124,7 @@ pub(crate) async fn insert_federation_key<C: ConnectionTrait>(db: &C, store: &St
         created_at: Set(now),
         revoked_at: Set(None),
         revoked_reason: Set(None),
+        purpose: Set(purpose.as_str().to_owned()),
     }
     .insert(db)
     .await
@@ -107,9 +133,10 @@ pub(crate) async fn insert_federation_key<C: ConnectionTrait>(db: &C, store: &St
 }
 
 impl Store {
-    async fn federation_key_rows(&self, tenant_id: &str) -> Result<Vec<federation_key::Model>> {
+    async fn federation_key_rows(&self, tenant_id: &str, purpose: KeyPurpose) -> Result<Vec<federation_key::Model>> {
         federation_key::Entity::find()
             .filter(federation_key::Column::TenantId.eq(tenant_id))
+            .filter(federation_key::Column::Purpose.eq(purpose.as_str()))
             .order_by_asc(federation_key::Column::ActivatesAt)
             .all(&self.db)
             .await
@@ -117,7 +144,11 @@ impl Store {
     }
 
     pub async fn list_federation_keys(&self, tenant_id: &str, now: i64) -> Result<Vec<FederationKeyInfo>> {
-        let rows = self.federation_key_rows(tenant_id).await?;
+        self.list_keys_for(tenant_id, KeyPurpose::Federation, now).await
+    }
+
+    pub async fn list_keys_for(&self, tenant_id: &str, purpose: KeyPurpose, now: i64) -> Result<Vec<FederationKeyInfo>> {
+        let rows = self.federation_key_rows(tenant_id, purpose).await?;
         let live = live_statuses(&rows, now);
         Ok(rows
             .iter()
@@ -137,8 +168,15 @@ impl Store {
     /// the keys into their Subordinate Statements, so a delayed activation
     /// gives them time to do so.
     pub async fn rotate_federation_key(&self, tenant_id: &str, alg: SigningAlg, activates_at: i64, now: i64) -> Result<String> {
+        self.rotate_key_for(tenant_id, KeyPurpose::Federation, alg, activates_at, now).await
+    }
+
+    /// [`Self::rotate_federation_key`] for keys of any purpose. Peers keep
+    /// the relying party metadata as long as its chain, so a relying party
+    /// key too is best activated a day ahead.
+    pub async fn rotate_key_for(&self, tenant_id: &str, purpose: KeyPurpose, alg: SigningAlg, activates_at: i64, now: i64) -> Result<String> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
-        let kid = insert_federation_key(&txn, self, tenant_id, alg, activates_at, now).await?;
+        let kid = insert_key(&txn, self, tenant_id, purpose, alg, activates_at, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         Ok(kid)
@@ -151,7 +189,21 @@ impl Store {
             return Err(StoreError::Invalid(format!("revocation reason must be one of {}", REVOCATION_REASONS.join(", "))));
         }
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
-        let rows = federation_key::Entity::find().filter(federation_key::Column::TenantId.eq(tenant_id)).all(&txn).await.map_err(StoreError::Db)?;
+        let purpose = federation_key::Entity::find_by_id(kid.to_owned())
+            .filter(federation_key::Column::TenantId.eq(tenant_id))
+            .one(&txn)
+            .await
+            .map_err(StoreError::Db)?
+            .map(|k| k.purpose)
+            .ok_or_else(|| StoreError::NotFound(format!("federation key '{kid}'")))?;
+        // The succession that matters is the one of the key's own purpose.
+        let rows = federation_key::Entity::find()
+            .filter(federation_key::Column::TenantId.eq(tenant_id))
+            .filter(federation_key::Column::Purpose.eq(purpose))
+            .order_by_asc(federation_key::Column::ActivatesAt)
+            .all(&txn)
+            .await
+            .map_err(StoreError::Db)?;
         let row = rows.iter().find(|k| k.kid == kid && k.revoked_at.is_none()).ok_or_else(|| StoreError::NotFound(format!("federation key '{kid}'")))?;
         let live = live_statuses(&rows, now);
         let active = live.iter().filter(|(_, s)| *s == KeyStatus::Active).count();
@@ -172,7 +224,11 @@ impl Store {
     /// become federation entities too. Returns how many keys were made.
     pub async fn ensure_federation_keys(&self, now: i64) -> Result<usize> {
         // One query however many tenants there are: start-up stays flat.
-        let with_keys = sea_orm::sea_query::Query::select().column(federation_key::Column::TenantId).from(federation_key::Entity).to_owned();
+        let with_keys = sea_orm::sea_query::Query::select()
+            .column(federation_key::Column::TenantId)
+            .from(federation_key::Entity)
+            .and_where(federation_key::Column::Purpose.eq(KeyPurpose::Federation.as_str()))
+            .to_owned();
         let missing = tenant::Entity::find().filter(tenant::Column::Id.not_in_subquery(with_keys)).all(&self.db).await.map_err(StoreError::Db)?;
         if missing.is_empty() {
             return Ok(0);
@@ -189,7 +245,23 @@ impl Store {
     /// Unseals the signing federation key and collects the published and
     /// historical ones. Called when a node loads a tenant, not per request.
     pub async fn federation_keys(&self, tenant_id: &str, now: i64) -> Result<FederationKeys> {
-        let rows = self.federation_key_rows(tenant_id).await?;
+        self.keys_for(tenant_id, KeyPurpose::Federation, now).await
+    }
+
+    /// Gives the tenant a relying party key (ES256) unless it has one that
+    /// is not revoked. Called when peer sign-in is switched on.
+    pub async fn ensure_relying_party_key(&self, tenant_id: &str, now: i64) -> Result<bool> {
+        let rows = self.federation_key_rows(tenant_id, KeyPurpose::RelyingParty).await?;
+        if rows.iter().any(|k| k.revoked_at.is_none()) {
+            return Ok(false);
+        }
+        self.rotate_key_for(tenant_id, KeyPurpose::RelyingParty, SigningAlg::ES256, now, now).await?;
+        Ok(true)
+    }
+
+    /// The keys of one purpose, as [`Self::federation_keys`] gives them.
+    pub async fn keys_for(&self, tenant_id: &str, purpose: KeyPurpose, now: i64) -> Result<FederationKeys> {
+        let rows = self.federation_key_rows(tenant_id, purpose).await?;
         let live = live_statuses(&rows, now);
         let mut out = FederationKeys::default();
         let parse = |k: &federation_key::Model| serde_json::from_str::<Value>(&k.public_jwk).map_err(|_| StoreError::Corrupt("federation public jwk".into()));
@@ -231,7 +303,7 @@ impl Store {
         // A key's events: its activation, and the end of its publication
         // once a newer key of its algorithm took over.
         let retirement = |k: &federation_key::Model| {
-            rows.iter().filter(|o| o.alg == k.alg && (o.activates_at, &o.kid) > (k.activates_at, &k.kid)).map(|o| o.activates_at + FEDERATION_KEY_RETENTION).min()
+            rows.iter().filter(|o| o.purpose == k.purpose && o.alg == k.alg && (o.activates_at, &o.kid) > (k.activates_at, &k.kid)).map(|o| o.activates_at + FEDERATION_KEY_RETENTION).min()
         };
         Ok(rows.iter().flat_map(|k| [Some(k.activates_at), retirement(k)]).flatten().filter(|t| *t > now).min())
     }

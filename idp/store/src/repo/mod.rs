@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalog;
 pub mod clients;
+pub mod federated_identities;
 pub mod federation;
 pub mod grants;
 pub mod keys;

@@ -24,7 +24,11 @@ pub enum LocalError {
 pub async fn entity_configuration(state: &AppState, entry: &TenantEntry) -> Result<String, LocalError> {
     let now = state.now();
     let keys = entry.federation_keys(&state.store, now).await?;
-    Ok(statements::entity_configuration(&entry.tenant, &keys, provider_metadata(&entry.tenant, true), now)?)
+    let relying_party = match entry.tenant.federation.peer_sign_in {
+        Some(_) => super::peer_signin::relying_party_metadata(&entry.tenant, &*entry.relying_party_keys(&state.store, now).await?),
+        None => None,
+    };
+    Ok(statements::entity_configuration(&entry.tenant, &keys, provider_metadata(&entry.tenant, true), relying_party, now)?)
 }
 
 pub async fn subordinate_statement(state: &AppState, entry: &TenantEntry, sub: &str) -> Result<String, LocalError> {
@@ -35,4 +39,14 @@ pub async fn subordinate_statement(state: &AppState, entry: &TenantEntry, sub: &
     let subordinate = state.store.subordinate(&entry.tenant.id, sub).await?.ok_or(LocalError::NotFound)?;
     let keys = entry.federation_keys(&state.store, now).await?;
     Ok(statements::subordinate_statement(&entry.tenant, &keys, &subordinate, now)?)
+}
+
+/// The subordinates of a tenant of this instance that are of `entity_type`,
+/// as its list endpoint would answer.
+pub async fn listed(state: &AppState, entry: &TenantEntry, entity_type: &str) -> Result<Vec<String>, LocalError> {
+    if !entry.tenant.federation.authority {
+        return Err(LocalError::NotFound);
+    }
+    let subs = state.store.list_subordinates(&entry.tenant.id).await?;
+    Ok(subs.into_iter().filter(|s| s.entity_types.iter().any(|t| t == entity_type)).map(|s| s.entity_id).collect())
 }

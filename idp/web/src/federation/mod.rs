@@ -8,12 +8,19 @@
 //!   instance's tenants in-process, everyone else over HTTP through
 //!   [`crate::outbound`]) and a cache of resolved chains;
 //! - [`registration`]: relying parties registering through their trust
-//!   chain (automatic and explicit registration).
+//!   chain (automatic and explicit registration);
+//! - [`marks`]: Trust Marks checked before anything relies on them;
+//! - [`peers`]: the peer providers whose citizens may sign in here (the
+//!   "Where is your account?" directory), and [`peer_signin`]: the tenant
+//!   as an automatically registered relying party of one of them.
 //!
 //! The endpoints are in [`crate::routes::federation`].
 
 pub mod fetcher;
 pub mod local;
+pub mod marks;
+pub mod peer_signin;
+pub mod peers;
 pub mod registration;
 pub mod statements;
 

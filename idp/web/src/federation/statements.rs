@@ -79,8 +79,9 @@ fn federation_entity_metadata(tenant: &Tenant) -> Value {
 
 /// The tenant's Entity Configuration (§3, §9): `iss` = `sub` = its issuer,
 /// its federation keys, `openid_provider` metadata (the discovery document
-/// plus the federation members) and `federation_entity` metadata.
-pub fn entity_configuration(tenant: &Tenant, keys: &FederationKeys, provider_metadata: Value, now: i64) -> Result<String, SignError> {
+/// plus the federation members), `federation_entity` metadata, and
+/// `openid_relying_party` metadata when it signs in citizens of peers.
+pub fn entity_configuration(tenant: &Tenant, keys: &FederationKeys, provider_metadata: Value, relying_party_metadata: Option<Value>, now: i64) -> Result<String, SignError> {
     let id = tenant.issuer.as_str();
     let fed: &FederationSettings = &tenant.federation;
     let mut st = EntityStatement::new(id, id, now, now + FEDERATION_STATEMENT, jwks_of(keys)?);
@@ -89,6 +90,9 @@ pub fn entity_configuration(tenant: &Tenant, keys: &FederationKeys, provider_met
     }
     let mut metadata = Map::new();
     metadata.insert("openid_provider".into(), provider_metadata);
+    if let Some(rp) = relying_party_metadata {
+        metadata.insert("openid_relying_party".into(), rp);
+    }
     metadata.insert("federation_entity".into(), federation_entity_metadata(tenant));
     st.metadata = Some(metadata);
     if !fed.trust_marks.is_empty() {

@@ -7,10 +7,9 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use trame_federation::chain::{ChainError, TrustAnchor, TrustChain};
+use trame_federation::chain::ChainError;
 use trame_federation::jws::{self, SigningAlg};
-use trame_federation::statement::{TrustMarkEntry, ValidationOptions};
-use trame_federation::trust_mark::{self as tm, TRUST_MARK_TYP, TrustMark};
+use trame_federation::trust_mark::{TRUST_MARK_TYP, TrustMark};
 
 use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::extract::{ClientIp, FormParams, Params, single};
@@ -165,44 +164,11 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
             }
         }
     })?;
-    let marks = verified_trust_marks(&state, &chain, &anchors).await;
+    let marks = crate::federation::marks::verified(&state, &chain, &anchors).await;
     let now = state.now();
     let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
     let body = statements::resolve_response(&tenant.tenant, &keys, &chain, &entity_types, &marks, now).map_err(sign_error)?;
     Ok(jwt(media::RESOLVE_RESPONSE, body, false))
-}
-
-/// The subject's Trust Marks that check out (§7.3): issuer allowed by the
-/// anchor, issuer's keys from its own chain to the same anchor, signature,
-/// times, delegation. The others are left out of the answer (§8.3.2).
-async fn verified_trust_marks(state: &AppState, chain: &TrustChain, anchors: &[TrustAnchor]) -> Vec<(TrustMarkEntry, Option<i64>)> {
-    let Some(entries) = chain.subject_configuration.trust_marks.clone() else { return Vec::new() };
-    let Some(ta_statement) = chain.statements.last().and_then(|s| trame_federation::statement::ParsedStatement::parse(s, &ValidationOptions::at(state.now())).ok()) else {
-        return Vec::new();
-    };
-    if ta_statement.statement.iss != chain.trust_anchor || !ta_statement.statement.is_entity_configuration() {
-        return Vec::new();
-    }
-    let ta_anchor: Vec<_> = anchors.iter().filter(|a| a.entity_id == chain.trust_anchor).cloned().collect();
-    let opts = ValidationOptions::at(state.now());
-    let mut out = Vec::new();
-    // A bounded number: each may need a chain of its own.
-    for entry in entries.into_iter().take(8) {
-        let Ok(decoded) = jws::decode(&entry.trust_mark) else { continue };
-        let Some(issuer) = decoded.claims.get("iss").and_then(|v| v.as_str()).map(str::to_owned) else { continue };
-        let issuer_jwks = if issuer == chain.trust_anchor {
-            ta_statement.statement.jwks.clone()
-        } else {
-            match state.chains.resolve(state, &issuer, &ta_anchor).await {
-                Ok(c) => c.subject_configuration.jwks.clone(),
-                Err(_) => continue,
-            }
-        };
-        if let Ok(mark) = tm::validate_entry(&entry, &chain.subject, &issuer_jwks, &ta_statement.statement, &opts) {
-            out.push((entry, mark.exp));
-        }
-    }
-    out
 }
 
 /// `GET /federation/trust_mark?trust_mark_type=&sub=` (§8.6).

@@ -44,13 +44,13 @@ pub async fn client_name(state: &AppState, tenant: &TenantEntry, ia: &Interactio
 }
 
 /// What the sign-in page shows besides the form.
-struct PageCtx<'a> {
-    status: StatusCode,
-    error: Option<&'a str>,
-    username: &'a str,
+pub(crate) struct PageCtx<'a> {
+    pub status: StatusCode,
+    pub error: Option<&'a str>,
+    pub username: &'a str,
 }
 
-async fn form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, p: PageCtx<'_>) -> ApiResult<Response> {
+pub(crate) async fn form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, p: PageCtx<'_>) -> ApiResult<Response> {
     let lang = lang_for(state, ia, headers);
     let client_name = client_name(state, tenant, ia).await?;
     let t = &tenant.tenant;
@@ -68,6 +68,7 @@ async fn form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &
             base => t.issuer.path_prefix(),
             step_up => ia.required_acr.is_some(),
             signup => t.settings.registration == Registration::Open,
+            peers => super::peers::link(tenant, id),
         },
     ))
 }

@@ -12,6 +12,7 @@ pub mod login;
 pub mod logout;
 pub mod par;
 pub mod passkey;
+pub mod peers;
 pub mod recover;
 pub mod register;
 pub mod revocation;
@@ -44,6 +45,9 @@ pub fn router(state: AppState) -> Router {
         .route("/federation/trust_mark_status", post(federation::trust_mark_status))
         .route("/federation/historical_keys", get(federation::historical_keys))
         .route("/federation/register", post(federation_registration::register))
+        .route("/federation/peers", get(peers::show).post(peers::choose))
+        .route("/federation/peers/logo", get(peers::logo))
+        .route("/federation/callback", get(peers::callback))
         .route("/authorize", get(authorize::authorize).post(authorize::authorize))
         .route("/login", get(login::show).post(login::submit))
         .route("/login/continue", get(login::resume))

@@ -146,3 +146,21 @@ session-ended = That session was ended.
 email-sent = A confirmation link was sent to this address.
 email-invalid = This e-mail address is not valid.
 recovered = You are signed in. Add a new passkey now so you do not need a recovery code next time.
+
+# Sign-in with an account of another member of the federation
+peers-link = Is your account with another local authority?
+peers-title = Where is your account?
+peers-intro = Sign in with the account you have with another local authority or trusted operator of { $tenant }'s federation.
+peers-last = Your last choice on this device:
+peers-continue = Continue with { $peer }
+peers-search-label = Search for your local authority
+peers-search-button = Search
+peers-no-match = No local authority matches “{ $q }”.
+peers-none = No other local authority is available at the moment.
+peers-back = Back to sign-in
+peer-sign-in-cancelled = The sign-in at the other local authority did not finish. Choose another way to sign in.
+peer-sign-in-failed = The sign-in at the other local authority could not be verified. Try again or choose another way to sign in.
+error-peer-unknown = This local authority is not one offered here.
+error-peer-directory = The list of the federation's local authorities could not be read. Try again in a moment.
+error-peer-sign-in = The sign-in at the other local authority could not start. Try again in a moment.
+error-peer-expired = This sign-in has expired or was already used. Go back to the service and start again.

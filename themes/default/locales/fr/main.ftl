@@ -146,3 +146,21 @@ session-ended = Cette session a été fermée.
 email-sent = Un lien de confirmation a été envoyé à cette adresse.
 email-invalid = Cette adresse électronique n'est pas valide.
 recovered = Vous êtes connecté. Ajoutez dès maintenant une nouvelle clé d'accès pour ne plus avoir besoin d'un code de secours.
+
+# Connexion avec un compte d'une autre collectivité de la fédération
+peers-link = Votre compte est dans une autre collectivité ?
+peers-title = Où est votre compte ?
+peers-intro = Connectez-vous avec le compte que vous avez auprès d'une autre collectivité ou d'un autre opérateur de confiance de { $tenant }.
+peers-last = Votre dernier choix sur cet appareil :
+peers-continue = Continuer avec { $peer }
+peers-search-label = Rechercher votre collectivité
+peers-search-button = Rechercher
+peers-no-match = Aucune collectivité ne correspond à « { $q } ».
+peers-none = Aucune autre collectivité n'est disponible pour le moment.
+peers-back = Revenir à la connexion
+peer-sign-in-cancelled = La connexion auprès de l'autre collectivité n'a pas abouti. Choisissez un autre moyen de vous connecter.
+peer-sign-in-failed = La connexion auprès de l'autre collectivité n'a pas pu être vérifiée. Réessayez ou choisissez un autre moyen de vous connecter.
+error-peer-unknown = Cette collectivité ne fait pas partie de celles proposées ici.
+error-peer-directory = La liste des collectivités de la fédération n'a pas pu être lue. Réessayez dans quelques instants.
+error-peer-sign-in = La connexion auprès de l'autre collectivité n'a pas pu commencer. Réessayez dans quelques instants.
+error-peer-expired = Cette connexion a expiré ou a déjà été utilisée. Retournez sur le service et recommencez.
