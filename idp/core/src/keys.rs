@@ -222,7 +222,9 @@ struct Header {
 
 impl Header {
     fn read(token: &str, allowed_algs: &[&str]) -> Result<Self, KeyError> {
-        if token.len() > 16 * 1024 || token.split('.').count() != 3 {
+        // The largest JWT Trame reads is a Request Object carrying a trust
+        // chain in its header (OpenID Federation §12.1.1.1.2).
+        if token.len() > crate::authorize::MAX_REQUEST_OBJECT_LEN || token.split('.').count() != 3 {
             return Err(KeyError::Malformed);
         }
         let header = jwt::decode_header(token).map_err(|_| KeyError::Malformed)?;

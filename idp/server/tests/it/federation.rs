@@ -25,7 +25,7 @@ fn refused(i: &Install, args: &[&str], needle: &str) {
     assert!(err.contains(needle), "trame {args:?}: expected '{needle}' in: {err}");
 }
 
-async fn get(http: &reqwest::Client, url: &str) -> (u16, String, String) {
+pub(crate) async fn get(http: &reqwest::Client, url: &str) -> (u16, String, String) {
     let r = http.get(url).send().await.unwrap();
     let status = r.status().as_u16();
     let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
@@ -129,10 +129,10 @@ async fn trust_anchor_intermediate_and_two_providers_in_separate_processes() {
 /// A relying party of the federation: its Entity Configuration served
 /// over HTTPS by this test (it is not a Trame), signed with its federation
 /// key; its `openid_relying_party` keys apart.
-struct RelyingParty {
-    id: String,
+pub(crate) struct RelyingParty {
+    pub id: String,
     federation_key: SigningKey,
-    key: SigningKey,
+    pub key: SigningKey,
 }
 
 impl RelyingParty {
@@ -158,7 +158,7 @@ impl RelyingParty {
     }
 
     /// Serves its Entity Configuration at `https://localhost:<port>`.
-    async fn serve(ca: &TestCa, authority: String) -> (std::sync::Arc<Self>, axum_server::Handle<std::net::SocketAddr>) {
+    pub async fn serve(ca: &TestCa, authority: String) -> (std::sync::Arc<Self>, axum_server::Handle<std::net::SocketAddr>) {
         let port = crate::common::free_port();
         let rp = std::sync::Arc::new(Self {
             id: format!("https://localhost:{port}"),
@@ -181,7 +181,7 @@ impl RelyingParty {
         (rp, handle)
     }
 
-    fn request_object(&self, op: &str, jti: &str) -> String {
+    pub fn request_object(&self, op: &str, jti: &str) -> String {
         let now = now();
         let claims = json!({
             "iss": self.id, "aud": op, "iat": now, "exp": now + 120, "jti": jti,
@@ -305,7 +305,7 @@ async fn federation_commands_refuse_bad_input_and_write_nothing() {
 }
 
 /// Waits (5 s at most) until `entity`'s Entity Configuration satisfies `check`.
-async fn until_configuration(http: &reqwest::Client, entity: &str, check: impl Fn(&serde_json::Map<String, Value>) -> bool) {
+pub(crate) async fn until_configuration(http: &reqwest::Client, entity: &str, check: impl Fn(&serde_json::Map<String, Value>) -> bool) {
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     loop {
         let ec = get(http, &format!("{entity}/.well-known/openid-federation")).await.2;
@@ -317,7 +317,7 @@ async fn until_configuration(http: &reqwest::Client, entity: &str, check: impl F
     }
 }
 
-async fn wait_https(http: &reqwest::Client, entities: &[&str]) {
+pub(crate) async fn wait_https(http: &reqwest::Client, entities: &[&str]) {
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     for e in entities {
         while !http.get(format!("{e}/.well-known/openid-federation")).send().await.is_ok_and(|r| r.status().is_success()) {
@@ -327,6 +327,6 @@ async fn wait_https(http: &reqwest::Client, entities: &[&str]) {
     }
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -5,6 +5,7 @@
 mod common;
 mod cli;
 mod federation;
+mod federation_peers;
 mod observe;
 mod private_key_jwt;
 mod resilience;

@@ -68,7 +68,7 @@ pub(crate) async fn form(state: &AppState, tenant: &TenantEntry, headers: &Heade
             base => t.issuer.path_prefix(),
             step_up => ia.required_acr.is_some(),
             signup => t.settings.registration == Registration::Open,
-            peers => super::peers::link(tenant, id),
+            peers => t.federation.peer_sign_in.is_some(),
         },
     ))
 }

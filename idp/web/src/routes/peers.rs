@@ -260,9 +260,3 @@ pub async fn logo(State(state): State<AppState>, tenant: TenantCtx, Query(q): Qu
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
     Ok(r)
 }
-
-/// The link on the sign-in page, when the tenant accepts peers.
-pub fn link(tenant: &TenantEntry, interaction: &str) -> Option<String> {
-    tenant.tenant.federation.peer_sign_in.as_ref()?;
-    Some(tenant.tenant.issuer.endpoint(&format!("/federation/peers?interaction={interaction}")))
-}
