@@ -52,6 +52,14 @@ fn peer_error(e: PeerError) -> ApiError {
     }
 }
 
+/// Every page here is 404 for a tenant that does not accept peers.
+fn enabled(tenant: &TenantEntry) -> ApiResult<()> {
+    match tenant.tenant.federation.peer_sign_in {
+        Some(_) => Ok(()),
+        None => Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found")),
+    }
+}
+
 /// The browser's remembered choice, if it still names a peer.
 fn remembered(tenant: &TenantEntry, headers: &HeaderMap) -> Option<String> {
     let raw = cookies::read(headers, &cookies::name(CHOICE, &tenant.tenant))?;
@@ -67,6 +75,7 @@ pub struct PeersQuery {
 
 /// `GET /federation/peers`.
 pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(query): Query<PeersQuery>) -> ApiResult<Response> {
+    enabled(&tenant)?;
     let ia = interaction::load(&state, &tenant.tenant, &headers, &query.interaction).await?;
     let peers = state.peers.peers(&state, &tenant).await.map_err(peer_error)?;
     let needle = query.q.trim().to_lowercase();
@@ -101,6 +110,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
 
 /// `POST /federation/peers`: `interaction`, `csrf`, `peer`.
 pub async fn choose(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    enabled(&tenant)?;
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
     let id = get("interaction");
     let ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
@@ -129,6 +139,7 @@ pub struct Callback {
 
 /// `GET /federation/callback`.
 pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(cb): Query<Callback>) -> ApiResult<Response> {
+    enabled(&tenant)?;
     let t = &tenant.tenant;
     let pending = peer_signin::take_pending(&state, t, &cb.state).await.map_err(|_| ApiError::page(StatusCode::SERVICE_UNAVAILABLE, "error-unavailable"))?;
     let Some(pending) = pending else {
@@ -244,6 +255,7 @@ const LOGO_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/gif", "image/we
 
 /// `GET /federation/peers/logo?peer=`: only a listed peer's `logo_uri`.
 pub async fn logo(State(state): State<AppState>, tenant: TenantCtx, Query(q): Query<LogoQuery>) -> ApiResult<Response> {
+    enabled(&tenant)?;
     let peer = state.peers.peer(&state, &tenant, &q.peer).await.map_err(peer_error)?;
     let not_found = || ApiError::page(StatusCode::NOT_FOUND, "error-not-found");
     let uri = peer.logo_uri.as_deref().ok_or_else(not_found)?;

@@ -16,6 +16,7 @@ mod pages;
 mod register;
 mod request_objects;
 mod passkeys;
+mod peer_signin;
 mod revoke_introspect;
 mod token;
 mod userinfo;
