@@ -14,12 +14,11 @@
 // Environment: BENCH_SECRET (secret of bench-web), BENCH_PASSWORD,
 // BENCH_USERS (accounts bench0..N-1, one per loop, round robin),
 // BENCH_REDIRECT_URI, BENCH_PASSKEYS (file of software passkeys, passkey mode).
-import { readFileSync } from 'node:fs';
 import * as crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { CookieJar, parseForms, hiddenFields, isSignInForm, isConsentForm } from '../../../conformance/tests/lib/browser.mjs';
-import { Authenticator } from './authenticator.mjs';
+import { loadAll } from './authenticator.mjs';
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -48,13 +47,24 @@ const BASIC = 'Basic ' + Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64'
 const dispatcher = new Agent({ connections: CONNS * 2, pipelining: 1, keepAliveTimeout: 30_000, connect: { lookup: (h, o, cb) => cb(null, o?.all ? [{ address: '127.0.0.1', family: 4 }] : '127.0.0.1', 4) } });
 let requests = 0;
 
-async function http(url, { method = 'GET', headers = {}, body, jar } = {}) {
+// `body`: form fields (urlencoded); `json`: a JSON body, as the pages' script
+// sends. A jar stands for one browser: its cookies, and its client address
+// when it has one (`forwardedFor`, passkey flow).
+async function http(url, { method = 'GET', headers = {}, body, json, jar } = {}) {
   const h = { ...headers };
   const cookie = jar?.header(url);
   if (cookie) h.cookie = cookie;
-  if (body !== undefined) h['content-type'] = 'application/x-www-form-urlencoded';
+  if (jar?.forwardedFor) h['x-forwarded-for'] = jar.forwardedFor;
+  let payload;
+  if (json !== undefined) {
+    h['content-type'] = 'application/json';
+    payload = JSON.stringify(json);
+  } else if (body !== undefined) {
+    h['content-type'] = 'application/x-www-form-urlencoded';
+    payload = new URLSearchParams(body).toString();
+  }
   requests++;
-  const res = await request(url, { method, headers: h, body: body === undefined ? undefined : new URLSearchParams(body).toString(), dispatcher });
+  const res = await request(url, { method, headers: h, body: payload, dispatcher });
   const text = await res.body.text();
   const setCookie = res.headers['set-cookie'];
   if (jar && setCookie) jar.store(url, Array.isArray(setCookie) ? setCookie : [setCookie]);
@@ -166,38 +176,43 @@ async function passwordFlow() {
   return tokens;
 }
 
-// --- passkey flow (Trame's JSON endpoints, see authenticator.mjs) ---------
+// --- passkey flow -----------------------------------------------------------
+// What the sign-in page's script does when the passkey button is pressed
+// with no username typed (themes/default/static/passkey.js): POST the
+// interaction id and CSRF token to the form's data-options endpoint, let
+// the authenticator answer (usernameless: no allow list, the passkey
+// returns its user handle), POST the answer to data-finish, go to the
+// `location` it gives (/login/continue, then the code as in the password
+// flow). One enrolled passkey per loop (driver/enroll.mjs).
 let passkeys;
 async function passkeyFlow(slot) {
   const m = await meta();
   const { url, verifier } = authUrl(m);
   const auth = passkeys[slot % passkeys.length];
-  // Each ceremony is counted per client address; a fresh documentation-range
-  // address per flow keeps the per-address allowance out of the way
-  // (trusted_proxies = 127.0.0.1 in the bench set-up).
-  const xff = `198.18.${(slot * 7) % 250}.${(Math.random() * 250) | 0}`;
-  const signIn = async (jar, res) => {
-    const origin = new URL(ISSUER).origin;
-    const opts = await http(`${ISSUER}/passkey/options`, { method: 'POST', jar, headers: { 'x-forwarded-for': xff, 'content-type': 'application/json', accept: 'application/json', origin }, body: undefined });
+  const origin = new URL(ISSUER).origin;
+  const jar = new CookieJar();
+  // Trame allows 600 ceremony starts per client address per 15 minutes
+  // (throttle::CEREMONIES_PER_ADDRESS); a whole run makes more. Each flow
+  // stands for another browser, so it gets another address in the
+  // benchmarking range 198.18.0.0/15 (RFC 2544), sent as X-Forwarded-For
+  // (run.sh sets trusted_proxies = 127.0.0.1).
+  jar.forwardedFor = `198.${18 + ((Math.random() * 2) | 0)}.${(Math.random() * 256) | 0}.${(Math.random() * 256) | 0}`;
+  const signIn = async (_, res, forms) => {
+    const form = forms.find((f) => f.attrs.id === 'login');
+    if (!form) throw new Error(`no sign-in form at ${res.url}: ${res.body.slice(0, 300)}`);
+    const { interaction, csrf } = Object.fromEntries(hiddenFields(form));
+    const endpoint = (attr) => new URL(form.attrs[attr], res.url).href;
+    const headers = { accept: 'application/json', origin };
+    const opts = await http(endpoint('data-options'), { method: 'POST', jar, headers, json: { interaction, csrf } });
     if (opts.status !== 200) throw new Error(`passkey/options: ${opts.status} ${opts.body.slice(0, 300)}`);
-    const options = JSON.parse(opts.body);
-    const assertion = auth.assert(options, origin);
-    requests++;
-    const fin = await request(`${ISSUER}/passkey/finish`, {
-      method: 'POST',
-      dispatcher,
-      headers: { cookie: jar.header(`${ISSUER}/passkey/finish`) ?? '', 'content-type': 'application/json', accept: 'application/json', origin, 'x-forwarded-for': xff },
-      body: JSON.stringify(assertion.body(options)),
-    });
-    const text = await fin.body.text();
-    const sc = fin.headers['set-cookie'];
-    if (sc) jar.store(`${ISSUER}/passkey/finish`, Array.isArray(sc) ? sc : [sc]);
-    if (fin.statusCode !== 200) throw new Error(`passkey/finish: ${fin.statusCode} ${text.slice(0, 300)}`);
-    const next = JSON.parse(text).redirect ?? JSON.parse(text).location;
-    if (!next) throw new Error(`passkey/finish gave no redirect: ${text.slice(0, 300)}`);
-    return http(new URL(next, ISSUER).href, { jar, headers: { accept: 'text/html' } });
+    const credential = auth.sign(JSON.parse(opts.body), origin);
+    const fin = await http(endpoint('data-finish'), { method: 'POST', jar, headers, json: { interaction, csrf, credential } });
+    if (fin.status !== 200) throw new Error(`passkey/finish: ${fin.status} ${fin.body.slice(0, 300)}`);
+    const next = JSON.parse(fin.body).location;
+    if (!next) throw new Error(`passkey/finish gave no location: ${fin.body.slice(0, 300)}`);
+    return http(new URL(next, res.url).href, { jar, headers: { accept: 'text/html' } });
   };
-  const code = await browse(new CookieJar(), url, signIn);
+  const code = await browse(jar, url, signIn);
   const tokens = await exchange(code, verifier);
   await userinfo(tokens.access_token);
   return tokens;
@@ -266,7 +281,8 @@ switch (mode) {
     await run(async () => passwordFlow);
     break;
   case 'passkey': {
-    passkeys = JSON.parse(readFileSync(process.env.BENCH_PASSKEYS, 'utf8')).map((p) => Authenticator.load(p));
+    if (!process.env.BENCH_PASSKEYS) throw new Error('passkey mode needs BENCH_PASSKEYS (a file written by driver/enroll.mjs)');
+    passkeys = loadAll(process.env.BENCH_PASSKEYS);
     await run(async (i) => () => passkeyFlow(i));
     break;
   }

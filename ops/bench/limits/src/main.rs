@@ -6,7 +6,12 @@
 //! - `es256_verify_from_jwk`: verified with a verifier built from the JWK
 //!   for each token, as `trame_core::keys::verify` does;
 //! - `argon2id`: one password hash/verification at Trame's parameters
-//!   (m = 19456 KiB, t = 2, p = 1; `idp/core/src/password.rs`).
+//!   (m = 19456 KiB, t = 2, p = 1; `idp/core/src/password.rs`);
+//! - `p256_assertion_verify`: the signature check of a passkey sign-in as
+//!   webauthn_rp makes it (the `p256` crate, RustCrypto, not OpenSSL): the
+//!   stored public key decompressed from its 33-byte form, the DER signature
+//!   parsed, ECDSA P-256 / SHA-256 verified over authenticator data (37
+//!   bytes) followed by the SHA-256 of the client data.
 //!
 //! Usage: trame-bench-limits [SECONDS per measurement, default 3]
 use std::time::{Duration, Instant};
@@ -15,6 +20,8 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use josekit::jwk::Jwk;
 use josekit::jws::{ES256, JwsHeader};
 use josekit::jwt::{self, JwtPayload};
+use p256::ecdsa::signature::{Signer as _, Verifier as _};
+use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
 
 fn rate(secs: f64, mut f: impl FnMut()) -> f64 {
     f(); // warm-up
@@ -67,6 +74,18 @@ fn main() {
         std::hint::black_box(&out);
     });
 
+    // A passkey assertion: fixed key and message (the work does not depend
+    // on their values); the key stored compressed, as webauthn_rp keeps it.
+    let passkey = SigningKey::from_slice(&[0x42; 32]).expect("P-256 scalar");
+    let stored = passkey.verifying_key().to_encoded_point(true);
+    let signed: Vec<u8> = (0u8..69).collect(); // authenticatorData ‖ SHA-256(clientDataJSON)
+    let der = { let s: Signature = passkey.sign(&signed); s.to_der() };
+    let p256_assertion_verify = rate(secs, || {
+        let key = VerifyingKey::from_sec1_bytes(stored.as_bytes()).unwrap();
+        let sig = DerSignature::from_bytes(der.as_bytes()).unwrap();
+        key.verify(&signed, &sig).unwrap();
+    });
+
     println!(
         "{}",
         serde_json::json!({
@@ -75,6 +94,7 @@ fn main() {
             "es256_verify_per_s": es256_verify,
             "es256_verify_from_jwk_per_s": es256_verify_from_jwk,
             "argon2id_per_s": argon2id,
+            "p256_assertion_verify_per_s": p256_assertion_verify,
         })
     );
 }
