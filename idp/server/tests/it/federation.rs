@@ -289,6 +289,10 @@ async fn federation_commands_refuse_bad_input_and_write_nothing() {
     refused(&i, &["federation", "keys", "revoke", "--tenant", "ta", "nokid"], "not found");
     let kid = i.ok(&["federation", "keys", "list", "--tenant", "ta"]).lines().nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
     refused(&i, &["federation", "keys", "revoke", "--tenant", "ta", &kid], "rotate");
+    refused(&i, &["federation", "peers", "--tenant", "ta"], "--list-from is required");
+    refused(&i, &["federation", "peers", "--tenant", "ta", "--list-from", "http://anchor.example"], "not an Entity Identifier");
+    refused(&i, &["federation", "peers", "--tenant", "ta", "--list-from", "https://anchor.example"], "trusts no Trust Anchor");
+    refused(&i, &["federation", "peers", "--tenant", "ta", "--off", "--list-from", "https://anchor.example"], "cannot be used with");
     // Nothing was written by the refused commands.
     let show = i.ok(&["federation", "show", "--tenant", "ta"]);
     assert!(show.contains("authority:       false") && show.contains("(none: a Trust Anchor)") && show.contains("subordinates:    0"), "{show}");
@@ -296,6 +300,16 @@ async fn federation_commands_refuse_bad_input_and_write_nothing() {
     // And the accepted ones do what they say.
     i.ok(&["federation", "subordinate", "add", "--tenant", "ta", "https://rp.example", "--jwks-file", jwks.to_str().unwrap(), "--entity-type", "openid_relying_party"]);
     assert!(i.ok(&["federation", "subordinate", "list", "--tenant", "ta"]).contains("https://rp.example"));
+    assert!(i.ok(&["federation", "show", "--tenant", "ta"]).contains("peer sign-in:    off"));
+    i.ok(&["federation", "trust-anchor", "add", "--tenant", "ta", "https://anchor.example", "--jwks-file", jwks.to_str().unwrap()]);
+    refused(&i, &["federation", "peers", "--tenant", "ta", "--list-from", "https://anchor.example", "--require-mark", "not a url"], "--require-mark");
+    assert!(i.ok(&["federation", "keys", "list", "--tenant", "ta", "--relying-party"]).lines().count() == 1, "no relying party key until peers are on");
+    let out = i.ok(&["federation", "peers", "--tenant", "ta", "--list-from", "https://anchor.example", "--require-mark", MARK]);
+    assert!(out.contains("relying party key created") && out.contains("peers listed by https://anchor.example") && out.contains(MARK), "{out}");
+    assert!(i.ok(&["federation", "keys", "list", "--tenant", "ta", "--relying-party"]).contains("active"));
+    let out = i.ok(&["federation", "peers", "--tenant", "ta", "--list-from", "https://anchor.example"]);
+    assert!(!out.contains("key created") && out.contains(MARK), "switching on again keeps the key and the marks: {out}");
+    assert!(i.ok(&["federation", "peers", "--tenant", "ta", "--off"]).contains("peer sign-in:    off"));
     // Keys are ordered by the second they start signing: a rotation in the
     // tenant's first second would tie with its first key.
     std::thread::sleep(Duration::from_millis(1100));
