@@ -115,6 +115,8 @@ pub struct Pending {
     pub peer: String,
     nonce: String,
     verifier: String,
+    /// Scopes beyond `openid` were asked: the UserInfo answer is read.
+    profile_asked: bool,
 }
 
 fn pending_key(state_param: &str) -> String {
@@ -188,10 +190,11 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
     if asked("prompt").is_some_and(|p| p.split(' ').any(|v| v == "login")) {
         claims.insert("prompt".into(), json!("login"));
     }
-    for name in ["max_age", "ui_locales"] {
-        if let Some(v) = asked(name) {
-            claims.insert(name.into(), json!(v));
-        }
+    if let Some(max_age) = asked("max_age").and_then(|v| v.parse::<u64>().ok()) {
+        claims.insert("max_age".into(), json!(max_age));
+    }
+    if let Some(locales) = asked("ui_locales") {
+        claims.insert("ui_locales".into(), json!(locales));
     }
     let mut header = Map::new();
     header.insert("trust_chain".into(), json!(own_chain.statements));
@@ -210,7 +213,7 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
         }
     }
 
-    let pending = Pending { tenant_id: t.id.clone(), interaction: interaction.to_owned(), peer: peer.entity_id.clone(), nonce, verifier };
+    let pending = Pending { tenant_id: t.id.clone(), interaction: interaction.to_owned(), peer: peer.entity_id.clone(), nonce, verifier, profile_asked: scope.len() > 1 };
     let json = serde_json::to_string(&pending).expect("a pending peer sign-in serializes");
     state.ephemeral.put(&pending_key(&state_param), &json, PEER_SIGN_IN).await.map_err(|_| PeerSignInError::Unavailable)?;
     Ok(url.into())
@@ -309,9 +312,10 @@ pub async fn finish(state: &AppState, tenant: &TenantEntry, peer: &Peer, pending
         family_name: claims.family_name().and_then(|n| n.get(None)).map(|n| n.as_str().to_owned()),
         email: claims.email().map(|e| (e.as_str().to_owned(), claims.email_verified().unwrap_or(false))),
     };
-    // Scope claims are UserInfo's (OIDC Core §5.4): asked only when a scope
-    // beyond openid was granted; a failure leaves the account with less.
-    let granted_more = tokens.scopes().is_none_or(|s| s.iter().any(|s| s.as_str() != "openid"));
+    // Scope claims are UserInfo's (OIDC Core §5.4): read only when a scope
+    // beyond openid was asked and not refused; a failure leaves the new
+    // account with less.
+    let granted_more = pending.profile_asked && tokens.scopes().is_none_or(|s| s.iter().any(|s| s.as_str() != "openid"));
     if granted_more && let Ok(request) = client.user_info(tokens.access_token().clone(), Some(claims.subject().clone())) {
         let answer: Result<CoreUserInfoClaims, _> = request.request_async(&http).await;
         match answer {

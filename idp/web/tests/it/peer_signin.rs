@@ -78,6 +78,7 @@ async fn federation(env: &Env, required: &[&str]) -> Tenant {
         s.authority_hints = vec![TA.into()];
         s.trust_anchors = vec![anchor.clone()];
         s.set_entity_metadata("organization_name", Some(json!("Ville de B"))).unwrap();
+        s.set_entity_metadata("logo_uri", Some(json!("https://b.example/logo.png"))).unwrap();
     })
     .await;
     env.state.store.ensure_relying_party_key(&env.tenant.id, now).await.unwrap();
@@ -279,8 +280,12 @@ backend_test_raw!(
             assert_eq!(r.status, status, "peer {peer:?}: {}", r.body);
             assert!(r.location().is_none());
         }
-        // Logos: only a listed peer's, and B has none.
+        // Logos: only a listed peer's, fetched by the server (B's cannot be
+        // reached from this test: not found, not an error page of B's).
         let logo = |peer: &str| format!("{A}/federation/peers/logo?peer={}", encode_component(peer));
+        let peers = browser.get(&format!("{A}/federation/peers?interaction={interaction}")).await;
+        assert!(unescape(&peers.body).contains(&logo(B).replace(A, "")), "the page shows the logo from this origin: {}", peers.body);
+        assert!(!peers.body.contains("b.example&#x2f;logo.png"), "never the peer's own URL");
         assert_eq!(browser.get(&logo("https://unknown.example")).await.status, StatusCode::BAD_REQUEST);
         assert_eq!(browser.get(&logo(B)).await.status, StatusCode::NOT_FOUND);
         assert_eq!(browser.get(&format!("{A}/federation/peers/logo")).await.status, StatusCode::BAD_REQUEST);
