@@ -32,15 +32,22 @@ pub(crate) async fn get(http: &reqwest::Client, url: &str) -> (u16, String, Stri
     (status, ct, r.text().await.unwrap())
 }
 
+/// The federation operator's installation and two members' (the second on
+/// PostgreSQL and Redis), all serving HTTPS with certificates of `ca`.
+pub(crate) async fn three_installations(ca: &TestCa) -> (Install, Install, Install) {
+    let mut fed = Install::embedded();
+    fed.use_tls(ca);
+    let mut op_a = Install::embedded();
+    op_a.use_tls(ca);
+    let mut op_b = Install::scaled_out().await;
+    op_b.use_tls(ca);
+    (fed, op_a, op_b)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trust_anchor_intermediate_and_two_providers_in_separate_processes() {
     let ca = TestCa::new();
-    let mut fed = Install::embedded();
-    fed.use_tls(&ca);
-    let mut op_a = Install::embedded();
-    op_a.use_tls(&ca);
-    let mut op_b = Install::scaled_out().await;
-    op_b.use_tls(&ca);
+    let (fed, op_a, op_b) = three_installations(&ca).await;
     let ta = format!("{}/ta", fed.public_url);
     let region = format!("{}/region", fed.public_url);
     let (a, b) = (op_a.public_url.clone(), op_b.public_url.clone());

@@ -9,8 +9,8 @@
 use serde_json::{Value, json};
 use trame_federation::jws;
 
-use crate::common::{Install, PKCE_CHALLENGE, PKCE_VERIFIER, TestCa, hidden, http_trusting};
-use crate::federation::{RelyingParty, get, until_configuration, urlencode, wait_https};
+use crate::common::{PKCE_VERIFIER, TestCa, hidden, http_trusting};
+use crate::federation::{RelyingParty, get, three_installations, until_configuration, urlencode, wait_https};
 
 const MARK: &str = "https://federation.example/marks/collectivite";
 
@@ -156,18 +156,12 @@ async fn sign_in_through_b(ca: &TestCa, rp: &RelyingParty, a: &str, b_url: &str,
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_of_commune_b_signs_in_to_a_service_of_commune_a() {
     let ca = TestCa::new();
-    let mut fed = Install::embedded();
-    fed.use_tls(&ca);
-    let mut op_a = Install::embedded();
-    op_a.use_tls(&ca);
-    let mut op_b = Install::scaled_out().await;
-    op_b.use_tls(&ca);
+    let (fed, op_a, op_b) = three_installations(&ca).await;
     let ta = format!("{}/ta", fed.public_url);
     let region = format!("{}/region", fed.public_url);
     // Two communes, each a tenant of its own installation.
     let a = format!("{}/commune-a", op_a.public_url);
     let b = format!("{}/commune-b", op_b.public_url);
-    let _ = PKCE_CHALLENGE;
 
     fed.ok(&["tenant", "add", "ta"]);
     fed.ok(&["tenant", "add", "region"]);
