@@ -6,6 +6,7 @@ mod common;
 mod accounts;
 mod clients;
 mod ephemeral;
+mod federated_identities;
 mod grants;
 mod keys;
 mod migrations;
