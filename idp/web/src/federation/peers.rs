@@ -53,10 +53,13 @@ pub enum PeerError {
     NotAPeer(String),
 }
 
-/// Directories by tenant, with when each must be read again.
+/// A directory as read, and when it must be read again.
+type Cached = (i64, Arc<Vec<Peer>>);
+
+/// Directories by tenant (and its peer settings).
 #[derive(Default)]
 pub struct PeerDirectory {
-    cached: Mutex<HashMap<String, (i64, Arc<Vec<Peer>>)>>,
+    cached: Mutex<HashMap<String, Cached>>,
 }
 
 impl PeerDirectory {
@@ -96,7 +99,7 @@ async fn read(state: &AppState, tenant: &TenantEntry, config: &PeerSignIn) -> Re
             Err(why) => tracing::info!(tenant = %tenant.tenant.slug, peer = %id, why, "listed provider not offered for sign-in"),
         }
     }
-    peers.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    peers.sort_by_key(|p| p.name.to_lowercase());
     Ok(peers)
 }
 
