@@ -11,6 +11,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 use serde_json::{Map, Value};
 use trame_core::federation::PeerSignIn;
 use trame_core::lifetimes::PEER_DIRECTORY;
@@ -24,6 +26,12 @@ use crate::state::AppState;
 
 /// Peers read from one list, at most: a directory is a page people read.
 const MAX_PEERS: usize = 200;
+
+/// Peers resolved at once when the directory is read.
+const CONCURRENT_RESOLUTIONS: usize = 8;
+
+/// The longest one peer's chain may take to resolve.
+const PEER_RESOLUTION: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A peer provider, as the directory shows it and the sign-in uses it.
 #[derive(Debug, Clone)]
@@ -92,11 +100,27 @@ async fn read(state: &AppState, tenant: &TenantEntry, config: &PeerSignIn) -> Re
         return Err(PeerError::NotConfigured);
     }
     let ids = listed_providers(state, &config.list_from, &anchors).await?;
-    let mut peers = Vec::new();
+    // Resolved a few at once, each within a bound: an unreachable peer
+    // (5 s per fetch) must not hold the page up for the others.
+    let gate = Arc::new(Semaphore::new(CONCURRENT_RESOLUTIONS));
+    let mut tasks = JoinSet::new();
     for id in ids.into_iter().filter(|id| id != tenant.tenant.issuer.as_str()).take(MAX_PEERS) {
-        match peer_of(state, &id, &anchors, &config.required_trust_marks).await {
-            Ok(peer) => peers.push(peer),
-            Err(why) => tracing::info!(tenant = %tenant.tenant.slug, peer = %id, why, "listed provider not offered for sign-in"),
+        let (state, anchors, marks, gate) = (state.clone(), anchors.clone(), config.required_trust_marks.clone(), gate.clone());
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            let peer = match tokio::time::timeout(PEER_RESOLUTION, peer_of(&state, &id, &anchors, &marks)).await {
+                Ok(r) => r,
+                Err(_) => Err("its chain took too long to resolve".to_owned()),
+            };
+            (id, peer)
+        });
+    }
+    let mut peers = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        match done {
+            Ok((_, Ok(peer))) => peers.push(peer),
+            Ok((id, Err(why))) => tracing::info!(tenant = %tenant.tenant.slug, peer = %id, why, "listed provider not offered for sign-in"),
+            Err(e) => tracing::error!(error = %e, "peer resolution task failed"),
         }
     }
     peers.sort_by_key(|p| p.name.to_lowercase());
