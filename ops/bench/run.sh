@@ -299,16 +299,19 @@ add_tenants() {
   cols=$("${psqlc[@]}" -Atc "SELECT string_agg(quote_ident(column_name), ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'tenants' AND table_schema = 'public'")
   sel=$(printf '%s' "$cols" | sed -e 's/\bid\b/s.id/; s/\bslug\b/s.slug/; s/\bissuer\b/s.issuer/; s/\bdisplay_name\b/s.slug/; s/\bpairwise_salt\b/s.pairwise_salt/')
   "${psqlc[@]}" >&2 <<SQL
-CREATE TEMP TABLE seed (id text, slug text, issuer text, pairwise_salt text, kid text, private_key_sealed text, public_jwk text);
+CREATE TEMP TABLE seed (id text, slug text, issuer text, pairwise_salt text, kid text, private_key_sealed text, public_jwk text, fkid text, fsealed text, fjwk text);
 \\copy seed FROM '$WORK/tenants.csv' WITH (FORMAT csv)
 BEGIN;
 INSERT INTO tenants ($cols) SELECT $sel FROM tenants t, seed s WHERE t.slug = 'default';
 INSERT INTO signing_keys (kid, tenant_id, alg, private_key_sealed, public_jwk, activates_at, created_at)
   SELECT s.kid, s.id, 'ES256', s.private_key_sealed, s.public_jwk, k.activates_at, k.created_at
   FROM seed s, (SELECT activates_at, created_at FROM signing_keys WHERE alg = 'ES256' LIMIT 1) k;
+INSERT INTO federation_keys (kid, tenant_id, alg, private_key_sealed, public_jwk, activates_at, created_at, purpose)
+  SELECT s.fkid, s.id, 'ES256', s.fsealed, s.fjwk, k.activates_at, k.created_at, 'federation'
+  FROM seed s, (SELECT activates_at, created_at FROM federation_keys WHERE purpose = 'federation' LIMIT 1) k;
 UPDATE catalog_version SET version = version + 1 WHERE id = 1;
 COMMIT;
-ANALYZE tenants; ANALYZE signing_keys;
+ANALYZE tenants; ANALYZE signing_keys; ANALYZE federation_keys;
 SQL
 }
 

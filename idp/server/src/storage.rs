@@ -75,7 +75,7 @@ pub async fn ephemeral(config: &Config) -> Result<Ephemeral> {
 /// the public URL. Another process doing the same at the same moment is fine.
 /// Returns a tenant of the database (none only if it cannot be read back).
 async fn ensure_default_tenant(config: &Config, store: &Store, now: i64) -> Result<Option<Tenant>> {
-    if let Some(t) = store.list_tenants().await?.into_iter().next() {
+    if let Some(t) = store.first_tenant().await? {
         return Ok(Some(t));
     }
     let slug = TenantSlug::parse(DEFAULT_TENANT).expect("the default slug is valid");
@@ -84,7 +84,7 @@ async fn ensure_default_tenant(config: &Config, store: &Store, now: i64) -> Resu
             tracing::info!(issuer = %t.issuer, "created the default tenant");
             Ok(Some(t))
         }
-        Err(StoreError::Conflict(_)) => Ok(store.list_tenants().await?.into_iter().next()),
+        Err(StoreError::Conflict(_)) => Ok(store.first_tenant().await?),
         Err(e) => Err(e).context("cannot create the default tenant"),
     }
 }

@@ -7,6 +7,7 @@ use trame_core::keys::{Alg, KeyError};
 use trame_core::lifetimes;
 use trame_core::subject::client_sid;
 use trame_core::tenant::Tenant;
+use trame_core::user::UserProfile;
 use trame_store::{Grant, TenantKeys};
 
 use crate::error::{ApiError, ApiResult, OrApi};
@@ -148,6 +149,17 @@ pub struct VerifiedAccess {
     pub jti: String,
     pub exp: i64,
     pub grant: Option<Grant>,
+    /// The grant's user, when [`Need::GrantAndUser`] was asked and it still
+    /// exists in the tenant.
+    pub user: Option<UserProfile>,
+}
+
+/// What a caller of [`inspect_access`] needs beyond the token itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Grant,
+    /// UserInfo: the user too, read with the grant in one query.
+    GrantAndUser,
 }
 
 fn revoked_key(jti: &str) -> String {
@@ -162,8 +174,8 @@ pub async fn revoke_access(state: &AppState, jti: &str, exp: i64) -> ApiResult<(
 
 /// Checks signature, type, issuer, expiry, revocation and the grant. Any
 /// failure is `invalid_token`: the caller does not learn which check failed.
-pub async fn verify_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str) -> ApiResult<VerifiedAccess> {
-    inspect_access(state, tenant, keys, token).await?.ok_or_else(|| ApiError::invalid_token("the access token is invalid or expired"))
+pub async fn verify_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str, need: Need) -> ApiResult<VerifiedAccess> {
+    inspect_access(state, tenant, keys, token, need).await?.ok_or_else(|| ApiError::invalid_token("the access token is invalid or expired"))
 }
 
 /// The same checks, for the endpoints that answer an invalid token
@@ -171,9 +183,11 @@ pub async fn verify_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys,
 /// the token is not valid, an error only when a check could not be made
 /// (the ephemeral store or the database is unreachable), which must not
 /// pass for "not valid".
-pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str) -> ApiResult<Option<VerifiedAccess>> {
+pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str, need: Need) -> ApiResult<Option<VerifiedAccess>> {
     let algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
-    let Ok(v) = keys.verifiers.verify(token, &algs) else { return Ok(None) };
+    let Ok(v) = keys.verifiers.verify(token, &algs) else {
+        return Ok(None);
+    };
     if v.typ.as_deref().map(str::to_ascii_lowercase).as_deref() != Some("at+jwt") {
         return Ok(None);
     }
@@ -182,25 +196,39 @@ pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys
     if str_claim("iss").as_deref() != Some(tenant.issuer.as_str()) {
         return Ok(None);
     }
-    let Some(exp) = c.get("exp").and_then(Value::as_i64) else { return Ok(None) };
+    let Some(exp) = c.get("exp").and_then(Value::as_i64) else {
+        return Ok(None);
+    };
     if exp <= state.now() {
         return Ok(None);
     }
     let (Some(sub), Some(client_id), Some(jti)) = (str_claim("sub"), str_claim("client_id"), str_claim("jti")) else {
         return Ok(None);
     };
-    if state.ephemeral.get(&revoked_key(&jti)).await.json_err()?.is_some() {
+    // The revocation mark (ephemeral store) and the grant (database) are
+    // read at once: two round trips in the time of the slower one.
+    let gid = str_claim("gid");
+    let read_grant = async {
+        match (&gid, need) {
+            (None, _) => Ok(None),
+            (Some(gid), Need::Grant) => state.store.grant(gid).await.map(|g| g.map(|g| (g, None))),
+            (Some(gid), Need::GrantAndUser) => state.store.grant_with_user(gid).await,
+        }
+    };
+    let revoked_key = revoked_key(&jti);
+    let (revoked, grant) = tokio::join!(state.ephemeral.get(&revoked_key), read_grant);
+    if revoked.json_err()?.is_some() {
         return Ok(None);
     }
-    let grant = match str_claim("gid") {
-        Some(gid) => {
-            let Some(g) = state.store.grant(&gid).await.json_err()? else { return Ok(None) };
+    let (grant, user) = match (gid, grant.json_err()?) {
+        (None, _) => (None, None),
+        (Some(_), None) => return Ok(None),
+        (Some(_), Some((g, user))) => {
             if !g.is_active(state.now()) || g.tenant_id != tenant.id {
                 return Ok(None);
             }
-            Some(g)
+            (Some(g), user)
         }
-        None => None,
     };
-    Ok(Some(VerifiedAccess { scope: str_claim("scope").unwrap_or_default(), sub, client_id, jti, exp, grant, claims: c }))
+    Ok(Some(VerifiedAccess { scope: str_claim("scope").unwrap_or_default(), sub, client_id, jti, exp, grant, user, claims: c }))
 }

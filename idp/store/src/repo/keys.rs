@@ -8,7 +8,8 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 use serde_json::Value;
 use trame_core::keys::{self as corekeys, Alg, SigningKey, Verifiers};
 use trame_core::lifetimes::KEY_RETENTION;
@@ -202,12 +203,19 @@ impl Store {
     /// federation key activating or leaving publication), so caches can
     /// reload then.
     pub async fn next_key_event(&self, now: i64) -> Result<Option<i64>> {
-        let rows = signing_key::Entity::find().all(&self.db).await.map_err(StoreError::Db)?;
-        let next = rows
-            .iter()
-            .flat_map(|k| [k.activates_at, k.activates_at + KEY_RETENTION])
-            .filter(|t| *t > now)
-            .min();
+        // A key's events are its activation and the end of its publication,
+        // KEY_RETENTION later. Aggregated by the database into one row:
+        // start-up used to read every tenant's keys, sealed parts included.
+        let (activation, publication): (Option<i64>, Option<i64>) = signing_key::Entity::find()
+            .select_only()
+            .column_as(Expr::cust(format!("MIN(CASE WHEN activates_at > {now} THEN activates_at END)")), "activation")
+            .column_as(Expr::cust(format!("MIN(CASE WHEN activates_at > {} THEN activates_at END)", now - KEY_RETENTION)), "publication")
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .map_err(StoreError::Db)?
+            .unwrap_or_default();
+        let next = activation.into_iter().chain(publication.map(|at| at + KEY_RETENTION)).min();
         let federation = self.next_federation_key_event(now).await?;
         Ok(next.into_iter().chain(federation).min())
     }

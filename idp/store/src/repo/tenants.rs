@@ -69,6 +69,13 @@ impl Store {
         rows.into_iter().map(to_domain).collect()
     }
 
+    /// Some tenant, the first by slug, or none when there is none yet:
+    /// start-up asks this, and must not read 10,000 tenants to learn it.
+    pub async fn first_tenant(&self) -> Result<Option<Tenant>> {
+        let row = tenant::Entity::find().order_by_asc(tenant::Column::Slug).one(&self.db).await.map_err(StoreError::Db)?;
+        row.map(to_domain).transpose()
+    }
+
     pub async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>> {
         let row = tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(&self.db).await.map_err(StoreError::Db)?;
         row.map(to_domain).transpose()

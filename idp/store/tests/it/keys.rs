@@ -2,7 +2,6 @@
 //! unseals and publishes, the next key event, the master key, and that
 //! private keys are sealed at rest.
 
-
 use crate::common::*;
 use trame_core::keys::{Alg, verify};
 use trame_core::lifetimes::KEY_RETENTION;
@@ -181,4 +180,26 @@ backend_test!(private_keys_are_sealed_at_rest(be, b) {
         assert_public(&jwk, b);
         assert!(published.contains(&jwk), "{b}: stored JWK {kid} is the published one");
     }
+});
+
+backend_test!(federation_key_events_are_scheduled_per_tenant_and_purpose(be, b) {
+    use trame_core::lifetimes::FEDERATION_KEY_RETENTION as R;
+    use trame_federation::jws::SigningAlg;
+    use trame_store::KeyPurpose;
+    let s = &be.store;
+    let a = tenant(s, "ville-a").await;
+    let late = T0 + 10 * KEY_RETENTION.max(R);
+    // Tenant b's first relying party key activates long after a's: it
+    // succeeds nothing (a key of another tenant is no predecessor).
+    s.rotate_key_for(&a.id, KeyPurpose::RelyingParty, SigningAlg::ES256, T0, T0).await.unwrap();
+    let c = tenant(s, "ville-b").await;
+    s.rotate_key_for(&c.id, KeyPurpose::RelyingParty, SigningAlg::ES256, late, late).await.unwrap();
+    assert_eq!(s.next_key_event(late).await.unwrap(), None, "{b}: a first relying party key ends no other key's publication");
+    // Tenant a's new federation key: its activation, then the end of the
+    // old key's publication R after it.
+    let at = late + 100;
+    s.rotate_federation_key(&a.id, SigningAlg::ES256, at, late).await.unwrap();
+    assert_eq!(s.next_key_event(late).await.unwrap(), Some(at), "{b}");
+    assert_eq!(s.next_key_event(at).await.unwrap(), Some(at + R), "{b}");
+    assert_eq!(s.next_key_event(at + R).await.unwrap(), None, "{b}");
 });

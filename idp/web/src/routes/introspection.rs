@@ -29,7 +29,7 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
     // gets `active: false`, as for an unknown token. A check that cannot be
     // made (Redis down: is it revoked?) is a 503, never `active: false`,
     // which a resource server may cache as final.
-    let access = tokens::inspect_access(&state, &tenant.tenant, &keys, token).await?;
+    let access = tokens::inspect_access(&state, &tenant.tenant, &keys, token, tokens::Need::Grant).await?;
     if let Some(v) = access.filter(|v| v.client_id == client.id.as_str()) {
         body.insert("active".into(), json!(true));
         body.insert("token_type".into(), json!("Bearer"));

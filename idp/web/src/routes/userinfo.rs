@@ -38,17 +38,17 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
         (None, None) => return Err(ApiError::Bearer { status: StatusCode::UNAUTHORIZED, error: None, description: "an access token is required".into() }),
     };
     let keys = tenant.keys(&state.store, state.now()).await.json_err()?;
-    let v = tokens::verify_access(&state, &tenant.tenant, &keys, &token).await?;
-    let Some(grant) = v.grant else {
+    let v = tokens::verify_access(&state, &tenant.tenant, &keys, &token, tokens::Need::GrantAndUser).await?;
+    let Some(grant) = &v.grant else {
         return Err(ApiError::invalid_token("this access token does not represent a user"));
     };
     let scopes = Scopes::parse(&v.scope).unwrap_or_default();
     if !scopes.contains("openid") {
         return Err(ApiError::Bearer { status: StatusCode::FORBIDDEN, error: Some("insufficient_scope"), description: "the openid scope is required".into() });
     }
-    let user = state.store.user_by_id(&tenant.tenant.id, &grant.user_id).await.json_err()?.ok_or_else(|| ApiError::invalid_token("the user no longer exists"))?;
+    let user = v.user.as_ref().ok_or_else(|| ApiError::invalid_token("the user no longer exists"))?;
     let claims_req = ClaimsRequest::from_json(&grant.claims).unwrap_or_default();
-    let mut body = userinfo_claims(&user, &scopes, &claims_req);
+    let mut body = userinfo_claims(user, &scopes, &claims_req);
     body.insert("sub".into(), json!(v.sub));
     // A client registered for signed responses gets a JWT (OIDC Core
     // §5.3.2: with `iss` and `aud`), signed with the tenant's key of its
