@@ -240,7 +240,7 @@ pub async fn password(State(state): State<AppState>, tenant: TenantCtx, headers:
         return Ok(back(&tenant, "password-too-short"));
     }
     let rng = state.rng.clone();
-    let hash = state.password_work.run(move || password::hash(&new, rng.as_ref())).await?;
+    let hash = state.password_work.run(move |memory| password::hash_in(memory, &new, rng.as_ref())).await?;
     let hash = hash.map_err(|_| ApiError::page(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
     state.store.set_password_of(&t.id, &s.user_id, Some(&hash), state.now()).await.html_err()?;
     Ok(back(&tenant, "password-set"))

@@ -101,7 +101,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     // reactor, and a bounded number at once (`password_work`).
     let stored = found.as_ref().and_then(|a| a.password_hash.clone());
     let lane = if standing == throttle::Standing::Suspect { Lane::Suspect } else { Lane::Clean };
-    let ok = state.password_work.run_in(lane, move || password::verify(&password, stored.as_deref())).await?;
+    let ok = state.password_work.run_in(lane, move |memory| password::verify_in(memory, &password, stored.as_deref())).await?;
     let user = match (ok, found) {
         (true, Some(account)) => account,
         _ => {

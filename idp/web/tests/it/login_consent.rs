@@ -201,8 +201,8 @@ backend_test!(
         // Another sign-in holds the only permit.
         let (release, held) = std::sync::mpsc::channel::<()>();
         let work = env.state.password_work.clone();
-        let busy = tokio::spawn(async move { work.run(move || held.recv()).await });
-        while env.state.password_work.run(|| ()).await.is_ok() {
+        let busy = tokio::spawn(async move { work.run(move |_| held.recv()).await });
+        while env.state.password_work.run(|_| ()).await.is_ok() {
             tokio::task::yield_now().await;
         }
         let r = b.submit_login(&page, USERNAME, PASSWORD).await;
