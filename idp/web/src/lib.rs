@@ -39,7 +39,7 @@ pub mod webauthn;
 pub use catalog::Catalog;
 pub use error::ApiError;
 pub use render::Themes;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, AppStateInner, WebConfig};
 
 use axum::Router;
 

@@ -123,9 +123,12 @@ pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
 }
 
 pub async fn render_deferred(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let lang = lang_of(&state.themes, req.headers());
+    // Only the header is kept (a reference count): the language is
+    // negotiated only for the few responses that are pages to render.
+    let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).cloned();
     let mut res = next.run(req).await;
     let Some(deferred) = res.extensions_mut().remove::<Deferred>() else { return res };
+    let lang = state.themes.i18n.negotiate(&[], accept_language.as_ref().and_then(|v| v.to_str().ok()));
     let mut page = match deferred {
         Deferred::ErrorPage { status, message, detail } => state.themes.page(
             status,

@@ -11,7 +11,8 @@
 //! address, a token, nor a tenant (10,000 tenants would mean 10,000 series
 //! per metric).
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Instant;
 
 use axum::Router;
@@ -168,7 +169,26 @@ pub fn build_info() {
 /// [`track_http`] (outside every router) to read: the tenant routers sit
 /// behind a fallback, so the outer request never carries a `MatchedPath`.
 #[derive(Clone, Default)]
-struct RouteSlot(Arc<OnceLock<String>>);
+struct RouteSlot(Arc<OnceLock<&'static str>>);
+
+/// A route template as a `&'static str`, so that the labels of each request
+/// are borrowed, not two `String`s made and dropped per request. Each
+/// template is leaked once: they are the routers' own (about 50), never a
+/// raw path, so the set is bounded.
+fn interned(template: &str) -> &'static str {
+    static TEMPLATES: OnceLock<RwLock<HashSet<&'static str>>> = OnceLock::new();
+    let set = TEMPLATES.get_or_init(Default::default);
+    if let Some(t) = set.read().unwrap_or_else(|p| p.into_inner()).get(template) {
+        return t;
+    }
+    let mut set = set.write().unwrap_or_else(|p| p.into_inner());
+    if let Some(t) = set.get(template) {
+        return t;
+    }
+    let t: &'static str = Box::leak(template.into());
+    set.insert(t);
+    t
+}
 
 /// Counts and times every request; the route is `unmatched` when no route
 /// template matched (unknown paths and hosts), which bounds the label.
@@ -179,9 +199,9 @@ pub async fn track_http(mut req: Request, next: Next) -> Response {
     let start = Instant::now();
     let res = next.run(req).await;
     let elapsed = start.elapsed().as_secs_f64();
-    let route = slot.0.get().cloned().unwrap_or_else(|| "unmatched".to_owned());
+    let route: &'static str = slot.0.get().copied().unwrap_or("unmatched");
     let status = status_class(res.status());
-    metrics::histogram!(names::HTTP_DURATION, "route" => route.clone(), "method" => method).record(elapsed);
+    metrics::histogram!(names::HTTP_DURATION, "route" => route, "method" => method).record(elapsed);
     metrics::counter!(names::HTTP_REQUESTS, "route" => route, "method" => method, "status" => status).increment(1);
     res
 }
@@ -189,7 +209,7 @@ pub async fn track_http(mut req: Request, next: Next) -> Response {
 /// A `route_layer` of each router: records the matched template.
 pub async fn stamp_route(req: Request, next: Next) -> Response {
     if let (Some(slot), Some(path)) = (req.extensions().get::<RouteSlot>(), req.extensions().get::<MatchedPath>()) {
-        let _ = slot.0.set(path.as_str().to_owned());
+        let _ = slot.0.set(interned(path.as_str()));
     }
     next.run(req).await
 }
