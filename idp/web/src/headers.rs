@@ -2,7 +2,6 @@
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
 /// Strict CSP: our own assets only, no framing (clickjacking), no inline
@@ -43,8 +42,9 @@ const FIXED: [(HeaderName, HeaderValue); 5] = [
 ];
 const CSP_VALUE: HeaderValue = HeaderValue::from_static(CSP);
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
+/// Adds the security headers a handler did not set itself. Called by the
+/// middleware around every request ([`crate::app`]).
+pub fn security_headers(mut res: Response) -> Response {
     let frames = res.extensions_mut().remove::<FrameSources>().and_then(|f| f.policy());
     let h = res.headers_mut();
     // Room for all six at once: a JSON answer has 1–3 headers, and adding

@@ -193,17 +193,36 @@ fn interned(template: &str) -> &'static str {
 /// Counts and times every request; the route is `unmatched` when no route
 /// template matched (unknown paths and hosts), which bounds the label.
 pub async fn track_http(mut req: Request, next: Next) -> Response {
-    let slot = RouteSlot::default();
-    req.extensions_mut().insert(slot.clone());
-    let method = method_label(req.method());
-    let start = Instant::now();
+    let tracked = Tracked::start(&mut req);
     let res = next.run(req).await;
-    let elapsed = start.elapsed().as_secs_f64();
-    let route: &'static str = slot.0.get().copied().unwrap_or("unmatched");
-    let status = status_class(res.status());
-    metrics::histogram!(names::HTTP_DURATION, "route" => route, "method" => method).record(elapsed);
-    metrics::counter!(names::HTTP_REQUESTS, "route" => route, "method" => method, "status" => status).increment(1);
+    tracked.finish(&res);
     res
+}
+
+/// One request being counted and timed ([`track_http`], or the middleware
+/// around every request in [`crate::app`]).
+pub struct Tracked {
+    slot: RouteSlot,
+    method: &'static str,
+    start: Instant,
+}
+
+impl Tracked {
+    /// Before the request goes in: the slot the matched route is written to.
+    pub fn start(req: &mut Request) -> Self {
+        let slot = RouteSlot::default();
+        req.extensions_mut().insert(slot.clone());
+        Self { slot, method: method_label(req.method()), start: Instant::now() }
+    }
+
+    /// Once the response is there.
+    pub fn finish(self, res: &Response) {
+        let elapsed = self.start.elapsed().as_secs_f64();
+        let route: &'static str = self.slot.0.get().copied().unwrap_or("unmatched");
+        let (method, status) = (self.method, status_class(res.status()));
+        metrics::histogram!(names::HTTP_DURATION, "route" => route, "method" => method).record(elapsed);
+        metrics::counter!(names::HTTP_REQUESTS, "route" => route, "method" => method, "status" => status).increment(1);
+    }
 }
 
 /// A `route_layer` of each router: records the matched template.
