@@ -56,7 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/_trame/health", axum::routing::get(routes::health::live))
         .route("/_trame/ready", axum::routing::get(routes::health::ready))
         .route("/_trame/assets/{name}", axum::routing::get(routes::asset))
-        .route_layer(axum::middleware::from_fn(telemetry::stamp_route))
+        .route_layer(telemetry::StampRoute)
         .fallback_service(tenant_routes)
         .with_state(state.clone())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))

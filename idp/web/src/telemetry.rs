@@ -225,12 +225,39 @@ impl Tracked {
     }
 }
 
-/// A `route_layer` of each router: records the matched template.
-pub async fn stamp_route(req: Request, next: Next) -> Response {
-    if let (Some(slot), Some(path)) = (req.extensions().get::<RouteSlot>(), req.extensions().get::<MatchedPath>()) {
-        let _ = slot.0.set(interned(path.as_str()));
+/// A `route_layer` of each router: records the matched template. A plain
+/// tower layer, not `from_fn`: that one boxed and cloned the route and its
+/// future once more on every request (2,000 of the 46,000 instructions of
+/// a JWKS request, callgrind).
+#[derive(Clone, Copy, Default)]
+pub struct StampRoute;
+
+impl<S> tower::Layer<S> for StampRoute {
+    type Service = Stamped<S>;
+    fn layer(&self, inner: S) -> Stamped<S> {
+        Stamped(inner)
     }
-    next.run(req).await
+}
+
+/// A route behind [`StampRoute`].
+#[derive(Clone)]
+pub struct Stamped<S>(S);
+
+impl<S: tower::Service<Request>> tower::Service<Request> for Stamped<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> S::Future {
+        if let (Some(slot), Some(path)) = (req.extensions().get::<RouteSlot>(), req.extensions().get::<MatchedPath>()) {
+            let _ = slot.0.set(interned(path.as_str()));
+        }
+        self.0.call(req)
+    }
 }
 
 /// Methods outside the standard set would be unbounded label values.
@@ -289,11 +316,11 @@ mod tests {
         let inner = Router::new()
             .route("/register/{client_id}", get(|| async { "client" }))
             .route("/token", post(|| async { StatusCode::BAD_REQUEST }))
-            .route_layer(axum::middleware::from_fn(stamp_route))
+            .route_layer(StampRoute)
             .fallback(|| async { StatusCode::NOT_FOUND });
         Router::new()
             .route("/_trame/health", get(|| async { "ok" }))
-            .route_layer(axum::middleware::from_fn(stamp_route))
+            .route_layer(StampRoute)
             .fallback_service(inner)
             .layer(axum::middleware::from_fn(track_http))
     }
