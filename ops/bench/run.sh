@@ -155,6 +155,16 @@ free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
+# Ticks of a CPU list (taskset syntax: 1, 2-3, 0,2) from /proc/stat:
+# "busy irq total n", busy = every state but idle and iowait, irq = irq +
+# softirq (the network work of loopback, charged to no process), n = CPUs.
+cpuset_ticks() {
+  awk -v list="$1" '
+    BEGIN { k = split(list, parts, ","); for (i = 1; i <= k; i++) if (split(parts[i], r, "-") == 2) { for (c = r[1]; c <= r[2]; c++) want["cpu" c] = 1 } else want["cpu" parts[i]] = 1 }
+    ($1 in want) { n++; busy += $2 + $3 + $4 + $7 + $8 + $9; irq += $7 + $8; total += $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }
+    END { print busy + 0, irq + 0, total + 0, n + 0 }' /proc/stat
+}
+
 # Samples the server's RSS every 50 ms into $WORK/rss.max until stopped.
 start_sampler() {
   local pid=$1
@@ -200,15 +210,25 @@ wrk_scenario() {
   local env=(BENCH_METHOD="$method" BENCH_BODY="$body" BENCH_AUTHORIZATION="$authz" BENCH_HOST="localhost:$port")
   # warm-up, not measured
   env "${env[@]}" "${PIN_CLIENT[@]}" wrk -t"$threads" -c"$conns" -d1s -s "$HERE/wrk/request.lua" "http://127.0.0.1:$port$path" >/dev/null
-  local t0 t1 out json rss
+  local t0 t1 out json rss s0 s1 gen
   start_sampler "$pid"
+  s0=$(cpuset_ticks "$BENCH_SERVER_CPUS")
   t0=$(cpu_ticks "$pid")
-  out=$(env "${env[@]}" "${PIN_CLIENT[@]}" wrk -t"$threads" -c"$conns" -d"${dur}s" --latency -s "$HERE/wrk/request.lua" "http://127.0.0.1:$port$path")
+  # wrk's own CPU time (bash's `time`), and how busy the servers' CPUs were
+  # and with what: whether the generator or the server is the limit, and
+  # whether other processes took part of the server's CPU (README,
+  # "Is the server the limit?").
+  out=$( { TIMEFORMAT='WRKCPU %U %S'; time env "${env[@]}" "${PIN_CLIENT[@]}" wrk -t"$threads" -c"$conns" -d"${dur}s" --latency -s "$HERE/wrk/request.lua" "http://127.0.0.1:$port$path"; } 2>&1)
   t1=$(cpu_ticks "$pid")
+  s1=$(cpuset_ticks "$BENCH_SERVER_CPUS")
   rss=$(stop_sampler)
   json=$(printf '%s\n' "$out" | sed -n 's/^JSON //p')
   [ -n "$json" ] || die "wrk gave no result for $server/$scenario: $out"
-  record "$server" "$mode" "$scenario" "$json" "$((t1 - t0))" "$rss" "{\"connections\":$conns,\"driver\":\"wrk\"}"
+  gen=$(awk -v w="$(printf '%s\n' "$out" | sed -n 's/^WRKCPU //p')" -v a="$s0" -v b="$s1" -v p="$((t1 - t0))" -v n="$(cpuset_ticks "$BENCH_CLIENT_CPUS" | cut -d' ' -f4)" -v d="$dur" 'BEGIN {
+    split(w, ww, " "); split(a, x, " "); split(b, y, " "); tot = y[3] - x[3]; if (tot <= 0) tot = 1
+    printf "\"generator_cpu_s\":%.2f,\"generator_share\":%.3f,\"server_cpus_busy\":%.3f,\"server_cpus_process\":%.3f,\"server_cpus_irq\":%.3f,\"server_cpus_other\":%.3f",
+      ww[1] + ww[2], (ww[1] + ww[2]) / (d * (n > 0 ? n : 1)), (y[1] - x[1]) / tot, p / tot, (y[2] - x[2]) / tot, (y[1] - x[1] - (y[2] - x[2]) - p) / tot }')
+  record "$server" "$mode" "$scenario" "$json" "$((t1 - t0))" "$rss" "{\"connections\":$conns,\"driver\":\"wrk\",$gen}"
 }
 
 # driver_scenario SERVER MODE SCENARIO PID ISSUER DRIVER_MODE [CONNECTIONS DURATION]

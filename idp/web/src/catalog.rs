@@ -11,8 +11,9 @@ mod client_cache;
 mod tenant_index;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
+use axum::body::Bytes;
 use tokio::sync::OnceCell;
 use trame_core::client::Client;
 use trame_core::tenant::Tenant;
@@ -24,6 +25,13 @@ use tenant_index::TenantIndex;
 pub struct TenantEntry {
     pub tenant: Tenant,
     keys: OnceCell<Arc<TenantKeys>>,
+    /// The discovery document and the JWKS as served, serialised once per
+    /// snapshot like the keys they are made of: building and serialising
+    /// the discovery document's JSON was 125,000 of the 200,000
+    /// instructions of a discovery request (callgrind), the JWKS' copy and
+    /// serialisation 15,000 of 83,000.
+    discovery: OnceLock<Bytes>,
+    jwks: OnceLock<Bytes>,
     federation_keys: OnceCell<Arc<FederationKeys>>,
     relying_party_keys: OnceCell<Arc<FederationKeys>>,
     clients: ClientCache,
@@ -31,11 +39,31 @@ pub struct TenantEntry {
 
 impl TenantEntry {
     fn new(tenant: Tenant) -> Self {
-        Self { tenant, keys: OnceCell::new(), federation_keys: OnceCell::new(), relying_party_keys: OnceCell::new(), clients: ClientCache::default() }
+        Self { tenant, keys: OnceCell::new(), discovery: OnceLock::new(), jwks: OnceLock::new(), federation_keys: OnceCell::new(), relying_party_keys: OnceCell::new(), clients: ClientCache::default() }
     }
 
     pub async fn keys(&self, store: &Store, now: i64) -> Result<Arc<TenantKeys>, StoreError> {
         self.keys.get_or_try_init(|| async { store.tenant_keys(&self.tenant.id, now).await.map(Arc::new) }).await.cloned()
+    }
+
+    /// The discovery document (OpenID Connect Discovery 1.0 §3), as JSON.
+    /// It depends on the tenant only, which a snapshot never changes.
+    pub fn discovery_json(&self) -> Bytes {
+        self.discovery
+            .get_or_init(|| Bytes::from(serde_json::to_vec(&crate::routes::wellknown::provider_metadata(&self.tenant, false)).expect("a JSON value serialises")))
+            .clone()
+    }
+
+    /// The published keys as a JWK Set, as JSON: made from the same keys as
+    /// [`TenantEntry::keys`], which a snapshot keeps until the next key
+    /// event reloads the catalog.
+    pub async fn jwks_json(&self, store: &Store, now: i64) -> Result<Bytes, StoreError> {
+        if let Some(b) = self.jwks.get() {
+            return Ok(b.clone());
+        }
+        let keys = self.keys(store, now).await?;
+        let body = Bytes::from(serde_json::to_vec(&serde_json::json!({ "keys": keys.jwks })).expect("a JSON value serialises"));
+        Ok(self.jwks.get_or_init(|| body).clone())
     }
 
     /// The tenant's federation keys (statements it signs as a federation

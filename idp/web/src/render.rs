@@ -1,15 +1,14 @@
 //! Page rendering: minijinja templates from the theme, strings from Fluent.
 //!
 //! Handlers and errors that produce a page return a [`Deferred`] marker in
-//! the response extensions; the [`render_deferred`] middleware, which knows
-//! the request's language, turns it into HTML. That keeps `ApiError`
+//! the response extensions; [`render_deferred`], run by the middleware
+//! around every request (`crate::app`), which knows the request's
+//! language, turns it into HTML. That keeps `ApiError`
 //! independent of the state and the request.
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Kwargs;
 use minijinja::{Environment, Value, context};
@@ -122,10 +121,14 @@ pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
     themes.i18n.negotiate(&[], headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }
 
-pub async fn render_deferred(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let lang = lang_of(&state.themes, req.headers());
-    let mut res = next.run(req).await;
+/// Renders the response's [`Deferred`] page, if it carries one, in the
+/// language of the request's `Accept-Language` (taken before the request
+/// went in: only the header is kept, a reference count, and the language
+/// is negotiated only for the few responses that are pages). Called by the
+/// middleware around every request ([`crate::app`]).
+pub fn render_deferred(state: &AppState, accept_language: Option<&HeaderValue>, mut res: Response) -> Response {
     let Some(deferred) = res.extensions_mut().remove::<Deferred>() else { return res };
+    let lang = state.themes.i18n.negotiate(&[], accept_language.and_then(|v| v.to_str().ok()));
     let mut page = match deferred {
         Deferred::ErrorPage { status, message, detail } => state.themes.page(
             status,

@@ -22,9 +22,24 @@ pub struct WebConfig {
     pub outbound_reach: crate::outbound::Reach,
 }
 
-/// The one application state, cloned into every handler.
+/// The one application state, cloned into every handler: one `Arc`, so a
+/// clone is one atomic increment. Each request clones it several times
+/// (every `State` extractor and stateful middleware); as a struct of 13
+/// `Arc`s each clone and drop cost about 3,500 instructions per request
+/// (callgrind, JWKS: 4 % of the request).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateInner>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Clone)]
+pub struct AppStateInner {
     pub store: Store,
     pub ephemeral: Ephemeral,
     pub catalog: Arc<Catalog>,
@@ -51,7 +66,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, ephemeral: Ephemeral, config: WebConfig, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Self {
-        Self {
+        Self(Arc::new(AppStateInner {
             store,
             ephemeral,
             catalog: Arc::new(Catalog::default()),
@@ -65,19 +80,20 @@ impl AppState {
             password_work: Arc::new(PasswordWork::per_core()),
             draining: Arc::default(),
             http: Arc::default(),
-        }
+        }))
     }
 
     /// Replaces the (disabled) mailer.
     pub fn with_mailer(mut self, mailer: Mailer) -> Self {
-        self.mailer = Arc::new(mailer);
+        // A state already shared keeps its own: this one gets a copy.
+        Arc::make_mut(&mut self.0).mailer = Arc::new(mailer);
         self
     }
 
     /// Replaces the bound on argon2 work (the `password_hash_concurrency`
     /// setting).
     pub fn with_password_work(mut self, work: PasswordWork) -> Self {
-        self.password_work = Arc::new(work);
+        Arc::make_mut(&mut self.0).password_work = Arc::new(work);
         self
     }
 

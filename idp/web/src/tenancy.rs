@@ -2,6 +2,7 @@
 //! and path, strips the tenant's path prefix, and hands the request to the
 //! tenant routers with the tenant in its extensions.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::Router;
@@ -9,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::Uri;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use tower::Layer;
+use tower::{Layer, Service};
 
 use crate::catalog::TenantEntry;
 use crate::error::ApiError;
@@ -27,26 +28,33 @@ impl std::ops::Deref for TenantCtx {
     }
 }
 
-pub fn layer(state: AppState, inner: Router) -> Router {
-    // The middleware wraps the router as a whole (not per route), so it runs
-    // before routing and its URI rewrite is what the router matches.
-    let svc = middleware::from_fn_with_state(state, resolve).layer(inner);
-    Router::new().fallback_service(svc)
+/// The tenant routers behind [`resolve`]. The middleware wraps the router
+/// as a whole (not per route), so it runs before routing and its URI
+/// rewrite is what the router matches. It is handed to the outer router as
+/// its fallback service as it is: wrapping it in a router of its own (a
+/// router with only a fallback) cost a boxed service clone and a oneshot
+/// per request for nothing.
+pub fn layer(state: AppState, inner: Router) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send + 'static> + Clone + Send + Sync + 'static {
+    middleware::from_fn_with_state(state, resolve).layer(inner)
 }
 
 async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let host = effective_host(&req, &state.config.trusted_proxies);
-    let path = req.uri().path().to_owned();
-    let Some((entry, rest)) = state.catalog.resolve(&host, &state.config.public_authority, &path) else {
+    let Some((entry, rest)) = state.catalog.resolve(&host, &state.config.public_authority, req.uri().path()) else {
         return ApiError::page(axum::http::StatusCode::NOT_FOUND, "error-not-found").into_response();
     };
-    let new_uri = match req.uri().query() {
-        Some(q) => format!("{rest}?{q}"),
-        None => rest,
-    };
-    match new_uri.parse::<Uri>() {
-        Ok(uri) => *req.uri_mut() = uri,
-        Err(_) => return ApiError::page(axum::http::StatusCode::BAD_REQUEST, "error-bad-request").into_response(),
+    // A tenant without a path prefix (one per host) leaves an origin-form
+    // URI as it is: it is rebuilt only when a prefix was taken off (or to
+    // drop the scheme and authority of an absolute-form one, as always).
+    if rest != req.uri().path() || req.uri().authority().is_some() {
+        let new_uri = match req.uri().query() {
+            Some(q) => format!("{rest}?{q}"),
+            None => rest,
+        };
+        match Uri::try_from(new_uri) {
+            Ok(uri) => *req.uri_mut() = uri,
+            Err(_) => return ApiError::page(axum::http::StatusCode::BAD_REQUEST, "error-bad-request").into_response(),
+        }
     }
     req.extensions_mut().insert(TenantCtx(entry));
     next.run(req).await

@@ -50,6 +50,33 @@ pub fn basic_credentials(b64: &str) -> Option<(String, String)> {
     let decoded = STANDARD.decode(b64.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
-    let dec = |s: &str| serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={s}")).ok().and_then(|v| v.into_iter().next()).map(|(_, v)| v);
+    // Without '%', '+' or '&' form decoding is the identity: no second
+    // parse then (it was 7,000 instructions of a client_credentials
+    // request, callgrind); otherwise the form decoder, as always.
+    let dec = |s: &str| {
+        if !s.bytes().any(|b| matches!(b, b'%' | b'+' | b'&')) {
+            return Some(s.to_owned());
+        }
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={s}")).ok().and_then(|v| v.into_iter().next()).map(|(_, v)| v)
+    };
     Some((dec(id)?, dec(secret)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    use super::basic_credentials;
+
+    /// The shortcut for plain halves gives what the form decoder gives.
+    #[test]
+    fn basic_credentials_plain_and_encoded_halves() {
+        let b = |s: &str| basic_credentials(&STANDARD.encode(s));
+        assert_eq!(b("bench-m2m:s3cr=t.~_"), Some(("bench-m2m".into(), "s3cr=t.~_".into())));
+        assert_eq!(b("a%3Ab:c+d%25"), Some(("a:b".into(), "c d%".into())));
+        assert_eq!(b("a&b:c"), Some(("a".into(), "c".into())), "as the form decoder: '&' ends the value");
+        assert_eq!(b(":"), Some((String::new(), String::new())));
+        assert_eq!(b("no-colon"), None);
+    }
 }

@@ -34,8 +34,10 @@ impl<T> TenantIndex<T> {
     /// segment boundary. Returns the entry and the path left after its
     /// prefix ("/" when nothing is left).
     pub(super) fn resolve(&self, authority: &str, public_authority: &str, path: &str) -> Option<(&T, String)> {
-        let authority = authority.to_ascii_lowercase();
-        let prefixes = self.by_authority.get(&authority).or_else(|| self.by_authority.get(public_authority))?;
+        // Hosts arrive lowercased already (`effective_host`): no copy then.
+        let authority: std::borrow::Cow<'_, str> =
+            if authority.bytes().any(|b| b.is_ascii_uppercase()) { authority.to_ascii_lowercase().into() } else { authority.into() };
+        let prefixes = self.by_authority.get(authority.as_ref()).or_else(|| self.by_authority.get(public_authority))?;
         // The whole path first, then every cut just before a '/', longest
         // first: exactly the prefixes after which the rest is empty or
         // starts with '/'.

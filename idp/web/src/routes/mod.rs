@@ -80,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/register", post(register::register))
         .route("/register/{client_id}", get(register::read).put(register::update).delete(register::delete))
         // Before the fallback: only matched routes carry a template.
-        .route_layer(axum::middleware::from_fn(crate::telemetry::stamp_route))
+        .route_layer(crate::telemetry::StampRoute)
         .fallback(not_found)
         .with_state(state)
 }

@@ -1,9 +1,9 @@
 //! Discovery (OpenID Connect Discovery 1.0 §3) and the JWKS.
 
-use axum::Json;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use serde_json::{Value, json};
 use trame_core::tenant::Tenant;
 use trame_core::keys::Alg;
@@ -12,10 +12,20 @@ use crate::error::{ApiResult, OrApi};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
-pub async fn discovery(State(_state): State<AppState>, tenant: TenantCtx) -> Response {
-    let mut r = Json(provider_metadata(&tenant.tenant, false)).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+pub async fn discovery(tenant: TenantCtx) -> Response {
+    cached_json(tenant.discovery_json(), "application/json")
+}
+
+/// A document serialised once ([`crate::catalog::TenantEntry`]), public and
+/// cacheable. The header map is made with room for these headers and the
+/// security headers (`headers.rs`), so it is not grown and rehashed twice.
+fn cached_json(body: Bytes, content_type: &'static str) -> Response {
+    let mut r = Response::new(Body::from(body));
+    let mut h = HeaderMap::with_capacity(12);
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    *r.headers_mut() = h;
     r
 }
 
@@ -93,10 +103,6 @@ pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
 }
 
 pub async fn jwks(State(state): State<AppState>, tenant: TenantCtx) -> ApiResult<Response> {
-    let keys = tenant.keys(&state.store, state.now()).await.json_err()?;
-    let mut r = Json(json!({ "keys": keys.jwks })).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/jwk-set+json"));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    Ok(r)
+    let body = tenant.jwks_json(&state.store, state.now()).await.json_err()?;
+    Ok(cached_json(body, "application/jwk-set+json"))
 }
