@@ -356,7 +356,10 @@ setup_trame() {
         die "cannot create a PostgreSQL database on $PG_HOST:$PG_PORT"
       }
     REDIS_PREFIX="trame-bench-$(rand_hex 4):"
-    export TRAME_DATABASE_URL=postgres://$PG_USER@$PG_HOST:$PG_PORT/$DB_NAME
+    # Without TLS, as a database on the same host is reached (see README:
+    # with sslmode=prefer, each new connection costs about 50 ms of TLS
+    # set-up, which start-up would measure instead of Trame).
+    export TRAME_DATABASE_URL=postgres://$PG_USER@$PG_HOST:$PG_PORT/$DB_NAME?sslmode=${BENCH_PG_SSLMODE:-disable}
     export TRAME_REDIS_URL=$REDIS_URL
     export TRAME_REDIS_PREFIX=$REDIS_PREFIX
   fi
