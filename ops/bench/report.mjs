@@ -114,7 +114,7 @@ for (const mode of ['embedded', 'postgres']) {
     p('| Scenario | Server | server CPUs busy | server process | irq + softirq | other processes | generator (wrk) | valid |');
     p('|---|---|---|---|---|---|---|---|');
     for (const r of checked) {
-      p(`| ${LABEL[r.scenario]} | ${r.server} | ${pc(r.server_cpus_busy)} | ${pc(r.server_cpus_process)} | ${pc(r.server_cpus_irq)} | ${pc(r.server_cpus_other)} | ${pc(r.generator_share)} | ${validity(r) ?? 'yes'} |`);
+      p(`| ${LABEL[r.scenario]} | ${r.server} | ${pc(r.server_cpus_busy)} | ${pc(r.server_cpus_process)} | ${pc(r.server_cpus_irq)} | ${pc(Math.max(0, r.server_cpus_other))} | ${pc(r.generator_share)} | ${validity(r) ?? 'yes'} |`);
     }
     p();
   }
