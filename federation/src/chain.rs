@@ -12,10 +12,7 @@ use serde_json::{Map, Value};
 use crate::constraints::{self, ConstraintError, Constraints};
 use crate::jws::{Jwks, JwsError};
 use crate::policy::{self, MetadataError, PolicyError};
-use crate::statement::{
-    EntityStatement, ParsedStatement, StatementError, ValidationOptions,
-    verify_entity_configuration,
-};
+use crate::statement::{EntityStatement, ParsedStatement, StatementError, ValidationOptions, verify_entity_configuration};
 
 /// What a [`Fetcher`] reports when it cannot deliver a statement.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,17 +28,10 @@ pub enum FetchError {
 pub trait Fetcher {
     /// The Entity Configuration of `entity_id` (§9), usually from
     /// [`entity_configuration_url`](crate::entity_id::entity_configuration_url).
-    fn fetch_entity_configuration(
-        &self,
-        entity_id: &str,
-    ) -> impl Future<Output = Result<String, FetchError>> + Send;
+    fn fetch_entity_configuration(&self, entity_id: &str) -> impl Future<Output = Result<String, FetchError>> + Send;
 
     /// The Subordinate Statement about `sub` from a fetch endpoint (§8.1).
-    fn fetch_subordinate_statement(
-        &self,
-        fetch_endpoint: &str,
-        sub: &str,
-    ) -> impl Future<Output = Result<String, FetchError>> + Send;
+    fn fetch_subordinate_statement(&self, fetch_endpoint: &str, sub: &str) -> impl Future<Output = Result<String, FetchError>> + Send;
 }
 
 /// A Trust Anchor known out of band: its Entity ID and federation keys.
@@ -57,34 +47,20 @@ pub enum ChainError {
     #[error("the chain is empty")]
     Empty,
     #[error("statement {index} of the chain is invalid: {source}")]
-    Statement {
-        index: usize,
-        source: StatementError,
-    },
+    Statement { index: usize, source: StatementError },
     #[error("the Entity Configuration of {entity_id} is invalid: {source}")]
-    EntityConfiguration {
-        entity_id: String,
-        source: StatementError,
-    },
+    EntityConfiguration { entity_id: String, source: StatementError },
     #[error("fetching {what} failed: {source}")]
     Fetch { what: String, source: FetchError },
     #[error("{0} is not a configured Trust Anchor")]
     UnknownTrustAnchor(String),
-    #[error(
-        "the Entity Configuration of Trust Anchor {entity_id} is not signed by its configured keys: {source}"
-    )]
+    #[error("the Entity Configuration of Trust Anchor {entity_id} is not signed by its configured keys: {source}")]
     TrustAnchorKeys { entity_id: String, source: JwsError },
     #[error("statement {index} is about {found}, expected {expected}")]
-    BrokenLink {
-        index: usize,
-        expected: String,
-        found: String,
-    },
+    BrokenLink { index: usize, expected: String, found: String },
     #[error("the chain has no Subordinate Statement between the subject and the Trust Anchor")]
     MissingSubordinateStatement,
-    #[error(
-        "the subject's Entity Configuration is not signed by a key its superior attests: {source}"
-    )]
+    #[error("the subject's Entity Configuration is not signed by a key its superior attests: {source}")]
     SubjectKeyNotBound { source: JwsError },
     #[error("{issuer} is not in the subject's authority_hints")]
     IssuerNotInAuthorityHints { issuer: String },
@@ -101,10 +77,7 @@ pub enum ChainError {
     #[error("constraint violated: {0}")]
     Constraints(#[from] ConstraintError),
     #[error("no valid Trust Chain from {subject} to a configured Trust Anchor ({} path(s) tried)", failures.len())]
-    NoTrustChain {
-        subject: String,
-        failures: Vec<PathFailure>,
-    },
+    NoTrustChain { subject: String, failures: Vec<PathFailure> },
 }
 
 impl ChainError {
@@ -164,13 +137,7 @@ pub struct ResolveOptions {
 impl ResolveOptions {
     /// Defaults: 4 Intermediates, 5 hints per entity, 50 fetches, 32 paths.
     pub fn at(now: i64) -> Self {
-        Self {
-            validation: ValidationOptions::at(now),
-            max_intermediates: 4,
-            max_authority_hints: 5,
-            max_fetches: 50,
-            max_paths: 32,
-        }
+        Self { validation: ValidationOptions::at(now), max_intermediates: 4, max_authority_hints: 5, max_fetches: 50, max_paths: 32 }
     }
 }
 
@@ -179,51 +146,42 @@ impl ResolveOptions {
 /// current, each link `ES[j].iss == ES[j+1].sub`, each statement signed by
 /// the keys the next one up attests, the top one by a configured Trust
 /// Anchor; then the constraints and the metadata policy.
-pub fn validate_chain(
-    statements: &[&str],
-    anchors: &[TrustAnchor],
-    opts: &ValidationOptions,
-) -> Result<TrustChain, ChainError> {
+pub fn validate_chain(statements: &[&str], anchors: &[TrustAnchor], opts: &ValidationOptions) -> Result<TrustChain, ChainError> {
     let at = |index: usize| move |source: StatementError| ChainError::Statement { index, source };
     let first = statements.first().ok_or(ChainError::Empty)?;
     let subject = verify_entity_configuration(first, None, opts).map_err(at(0))?;
     let above = opts.above_subject();
-    let parsed: Vec<ParsedStatement> = statements
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(i, s)| ParsedStatement::parse(s, &above).map_err(at(i)))
-        .collect::<Result<_, _>>()?;
+    let parsed: Vec<ParsedStatement> =
+        statements.iter().enumerate().skip(1).map(|(i, s)| ParsedStatement::parse(s, &above).map_err(at(i))).collect::<Result<_, _>>()?;
 
     // The top: the Trust Anchor's EC (checked with the configured keys) or,
     // when omitted, its statement about the entity below it.
-    let (top_id, mut keys, subordinates): (String, Jwks, &[ParsedStatement]) =
-        match parsed.split_last() {
-            None => {
-                // A one-statement chain: the subject is itself a Trust Anchor.
-                let anchor = find_anchor(anchors, &subject.statement.iss)?;
-                check_anchor_signature(anchor, &subject, opts, 0)?;
-                let metadata = subject.statement.metadata.clone().unwrap_or_default();
-                return Ok(TrustChain {
-                    subject: subject.statement.sub.clone(),
-                    trust_anchor: anchor.entity_id.clone(),
-                    statements: vec![subject.raw().to_owned()],
-                    expires_at: subject.statement.exp,
-                    intermediates: 0,
-                    subject_configuration: subject.statement,
-                    metadata,
-                });
-            }
-            Some((last, below)) if last.statement.is_entity_configuration() => {
-                let anchor = find_anchor(anchors, &last.statement.iss)?;
-                check_anchor_signature(anchor, last, opts, statements.len() - 1)?;
-                (anchor.entity_id.clone(), last.statement.jwks.clone(), below)
-            }
-            Some((last, _)) => {
-                let anchor = find_anchor(anchors, &last.statement.iss)?;
-                (anchor.entity_id.clone(), anchor.jwks.clone(), &parsed[..])
-            }
-        };
+    let (top_id, mut keys, subordinates): (String, Jwks, &[ParsedStatement]) = match parsed.split_last() {
+        None => {
+            // A one-statement chain: the subject is itself a Trust Anchor.
+            let anchor = find_anchor(anchors, &subject.statement.iss)?;
+            check_anchor_signature(anchor, &subject, opts, 0)?;
+            let metadata = subject.statement.metadata.clone().unwrap_or_default();
+            return Ok(TrustChain {
+                subject: subject.statement.sub.clone(),
+                trust_anchor: anchor.entity_id.clone(),
+                statements: vec![subject.raw().to_owned()],
+                expires_at: subject.statement.exp,
+                intermediates: 0,
+                subject_configuration: subject.statement,
+                metadata,
+            });
+        }
+        Some((last, below)) if last.statement.is_entity_configuration() => {
+            let anchor = find_anchor(anchors, &last.statement.iss)?;
+            check_anchor_signature(anchor, last, opts, statements.len() - 1)?;
+            (anchor.entity_id.clone(), last.statement.jwks.clone(), below)
+        }
+        Some((last, _)) => {
+            let anchor = find_anchor(anchors, &last.statement.iss)?;
+            (anchor.entity_id.clone(), anchor.jwks.clone(), &parsed[..])
+        }
+    };
     if subordinates.is_empty() {
         return Err(ChainError::MissingSubordinateStatement);
     }
@@ -235,55 +193,31 @@ pub fn validate_chain(
             return Err(at(j + 1)(StatementError::NotSubordinateStatement));
         }
         if s.statement.sub != expected_sub {
-            return Err(ChainError::BrokenLink {
-                index: j + 1,
-                expected: expected_sub,
-                found: s.statement.sub.clone(),
-            });
+            return Err(ChainError::BrokenLink { index: j + 1, expected: expected_sub, found: s.statement.sub.clone() });
         }
         expected_sub = s.statement.iss.clone();
     }
     if expected_sub != top_id {
-        return Err(ChainError::BrokenLink {
-            index: subordinates.len(),
-            expected: top_id.clone(),
-            found: expected_sub,
-        });
+        return Err(ChainError::BrokenLink { index: subordinates.len(), expected: top_id.clone(), found: expected_sub });
     }
 
     // Signatures, top down: each statement with the keys attested above it.
     for (j, s) in subordinates.iter().enumerate().rev() {
-        s.verify_signature(&keys, &opts.algorithms)
-            .map_err(at(j + 1))?;
+        s.verify_signature(&keys, &opts.algorithms).map_err(at(j + 1))?;
         keys = s.statement.jwks.clone();
     }
     // The subject's own key must be one its superior attests (§10.2 step 3).
-    subject
-        .verify_signature(&keys, &opts.algorithms)
-        .map_err(|e| match e {
-            StatementError::Jws(source) => ChainError::SubjectKeyNotBound { source },
-            other => at(0)(other),
-        })?;
+    subject.verify_signature(&keys, &opts.algorithms).map_err(|e| match e {
+        StatementError::Jws(source) => ChainError::SubjectKeyNotBound { source },
+        other => at(0)(other),
+    })?;
     let issuer = &subordinates[0].statement.iss;
-    if !subject
-        .statement
-        .authority_hints
-        .iter()
-        .flatten()
-        .any(|h| h == issuer)
-    {
-        return Err(ChainError::IssuerNotInAuthorityHints {
-            issuer: issuer.clone(),
-        });
+    if !subject.statement.authority_hints.iter().flatten().any(|h| h == issuer) {
+        return Err(ChainError::IssuerNotInAuthorityHints { issuer: issuer.clone() });
     }
 
-    let expires_at = std::iter::once(&subject)
-        .chain(parsed.iter())
-        .map(|p| p.statement.exp)
-        .min()
-        .unwrap_or(i64::MIN);
-    let subordinate_claims: Vec<&EntityStatement> =
-        subordinates.iter().map(|p| &p.statement).collect();
+    let expires_at = std::iter::once(&subject).chain(parsed.iter()).map(|p| p.statement.exp).min().unwrap_or(i64::MIN);
+    let subordinate_claims: Vec<&EntityStatement> = subordinates.iter().map(|p| &p.statement).collect();
     let metadata = resolve_metadata(&subject.statement, &subordinate_claims)?;
 
     Ok(TrustChain {
@@ -299,15 +233,9 @@ pub fn validate_chain(
 
 /// Resolved metadata (§6.1.4, §6.2): `subordinates` are the Subordinate
 /// Statements from the subject's Immediate Superior up.
-pub fn resolve_metadata(
-    subject: &EntityStatement,
-    subordinates: &[&EntityStatement],
-) -> Result<Map<String, Value>, ChainError> {
+pub fn resolve_metadata(subject: &EntityStatement, subordinates: &[&EntityStatement]) -> Result<Map<String, Value>, ChainError> {
     let ids: Vec<&str> = subordinates.iter().map(|s| s.sub.as_str()).collect();
-    let cs: Vec<Option<&Constraints>> = subordinates
-        .iter()
-        .map(|s| s.constraints.as_ref())
-        .collect();
+    let cs: Vec<Option<&Constraints>> = subordinates.iter().map(|s| s.constraints.as_ref()).collect();
     constraints::check_chain(&ids, &cs)?;
 
     let mut metadata = subject.metadata.clone().unwrap_or_default();
@@ -315,9 +243,7 @@ pub fn resolve_metadata(
     // subject has (§3.1.3); it cannot add entity types.
     if let Some(over) = subordinates.first().and_then(|s| s.metadata.as_ref()) {
         for (entity_type, params) in over {
-            if let (Some(Value::Object(target)), Value::Object(params)) =
-                (metadata.get_mut(entity_type), params)
-            {
+            if let (Some(Value::Object(target)), Value::Object(params)) = (metadata.get_mut(entity_type), params) {
                 for (k, v) in params {
                     target.insert(k.clone(), v.clone());
                 }
@@ -327,62 +253,35 @@ pub fn resolve_metadata(
     constraints::filter_entity_types(&mut metadata, &cs);
 
     let mut crit: Vec<String> = Vec::new();
-    for c in subordinates
-        .iter()
-        .filter_map(|s| s.metadata_policy_crit.as_ref())
-        .flatten()
-    {
+    for c in subordinates.iter().filter_map(|s| s.metadata_policy_crit.as_ref()).flatten() {
         if !crit.contains(c) {
             crit.push(c.clone());
         }
     }
     // Merged from the Trust Anchor's statement down (§6.1.4.1).
-    let policies = subordinates
-        .iter()
-        .rev()
-        .filter_map(|s| s.metadata_policy.as_ref());
+    let policies = subordinates.iter().rev().filter_map(|s| s.metadata_policy.as_ref());
     let merged = policy::resolve_chain_policy(policies, &crit)?;
     Ok(merged.apply(&metadata)?)
 }
 
 fn find_anchor<'a>(anchors: &'a [TrustAnchor], id: &str) -> Result<&'a TrustAnchor, ChainError> {
-    anchors
-        .iter()
-        .find(|a| a.entity_id == id)
-        .ok_or_else(|| ChainError::UnknownTrustAnchor(id.to_owned()))
+    anchors.iter().find(|a| a.entity_id == id).ok_or_else(|| ChainError::UnknownTrustAnchor(id.to_owned()))
 }
 
-fn check_anchor_signature(
-    anchor: &TrustAnchor,
-    ec: &ParsedStatement,
-    opts: &ValidationOptions,
-    index: usize,
-) -> Result<(), ChainError> {
+fn check_anchor_signature(anchor: &TrustAnchor, ec: &ParsedStatement, opts: &ValidationOptions, index: usize) -> Result<(), ChainError> {
     if ec.statement.sub != anchor.entity_id {
         return Err(ChainError::UnknownTrustAnchor(ec.statement.sub.clone()));
     }
-    ec.verify_signature(&anchor.jwks, &opts.algorithms)
-        .map_err(|e| match e {
-            StatementError::Jws(source) => ChainError::TrustAnchorKeys {
-                entity_id: anchor.entity_id.clone(),
-                source,
-            },
-            other => ChainError::Statement {
-                index,
-                source: other,
-            },
-        })
+    ec.verify_signature(&anchor.jwks, &opts.algorithms).map_err(|e| match e {
+        StatementError::Jws(source) => ChainError::TrustAnchorKeys { entity_id: anchor.entity_id.clone(), source },
+        other => ChainError::Statement { index, source: other },
+    })
 }
 
 /// Builds a Trust Chain for `subject` by fetching its Entity Configuration
 /// and following `authority_hints` (§10.1), then validates it (§10.2). The
 /// shortest valid chain wins (§10.3); paths are tried shortest first.
-pub async fn resolve<F: Fetcher>(
-    fetcher: &F,
-    subject: &str,
-    anchors: &[TrustAnchor],
-    opts: &ResolveOptions,
-) -> Result<TrustChain, ChainError> {
+pub async fn resolve<F: Fetcher>(fetcher: &F, subject: &str, anchors: &[TrustAnchor], opts: &ResolveOptions) -> Result<TrustChain, ChainError> {
     let mut c = Collector::new(fetcher, anchors, opts);
     c.entity_configuration(subject).await?;
     c.run(subject).await
@@ -396,8 +295,7 @@ pub async fn resolve_with_configuration<F: Fetcher>(
     anchors: &[TrustAnchor],
     opts: &ResolveOptions,
 ) -> Result<TrustChain, ChainError> {
-    let p = verify_entity_configuration(subject_configuration, None, &opts.validation)
-        .map_err(|source| ChainError::Statement { index: 0, source })?;
+    let p = verify_entity_configuration(subject_configuration, None, &opts.validation).map_err(|source| ChainError::Statement { index: 0, source })?;
     let subject = p.statement.sub.clone();
     let mut c = Collector::new(fetcher, anchors, opts);
     c.configurations.insert(subject.clone(), p);
@@ -418,15 +316,7 @@ struct Collector<'a, F> {
 
 impl<'a, F: Fetcher> Collector<'a, F> {
     fn new(fetcher: &'a F, anchors: &'a [TrustAnchor], opts: &'a ResolveOptions) -> Self {
-        Self {
-            fetcher,
-            anchors,
-            opts,
-            configurations: HashMap::new(),
-            failed_configurations: HashSet::new(),
-            subordinates: HashMap::new(),
-            fetches: 0,
-        }
+        Self { fetcher, anchors, opts, configurations: HashMap::new(), failed_configurations: HashSet::new(), subordinates: HashMap::new(), fetches: 0 }
     }
 
     fn is_anchor(&self, id: &str) -> bool {
@@ -470,43 +360,24 @@ impl<'a, F: Fetcher> Collector<'a, F> {
             .fetcher
             .fetch_entity_configuration(id)
             .await
-            .map_err(|source| ChainError::Fetch {
-                what: format!("the Entity Configuration of {id}"),
-                source,
-            })?;
-        verify_entity_configuration(&jwt, Some(id), &self.opts.validation.above_subject()).map_err(|source| {
-            ChainError::EntityConfiguration {
-                entity_id: id.to_owned(),
-                source,
-            }
-        })
+            .map_err(|source| ChainError::Fetch { what: format!("the Entity Configuration of {id}"), source })?;
+        verify_entity_configuration(&jwt, Some(id), &self.opts.validation.above_subject())
+            .map_err(|source| ChainError::EntityConfiguration { entity_id: id.to_owned(), source })
     }
 
-    async fn subordinate_statement(
-        &mut self,
-        issuer: &str,
-        sub: &str,
-    ) -> Result<String, ChainError> {
+    async fn subordinate_statement(&mut self, issuer: &str, sub: &str) -> Result<String, ChainError> {
         let key = (issuer.to_owned(), sub.to_owned());
         if let Some(s) = self.subordinates.get(&key) {
             return Ok(s.clone());
         }
-        let endpoint = self
-            .entity_configuration(issuer)
-            .await?
-            .statement
-            .fetch_endpoint()
-            .ok_or_else(|| ChainError::NoFetchEndpoint(issuer.to_owned()))?
-            .to_owned();
+        let endpoint =
+            self.entity_configuration(issuer).await?.statement.fetch_endpoint().ok_or_else(|| ChainError::NoFetchEndpoint(issuer.to_owned()))?.to_owned();
         self.spend()?;
         let jwt = self
             .fetcher
             .fetch_subordinate_statement(&endpoint, sub)
             .await
-            .map_err(|source| ChainError::Fetch {
-                what: format!("the statement of {issuer} about {sub}"),
-                source,
-            })?;
+            .map_err(|source| ChainError::Fetch { what: format!("the statement of {issuer} about {sub}"), source })?;
         self.subordinates.insert(key, jwt.clone());
         Ok(jwt)
     }
@@ -544,10 +415,7 @@ impl<'a, F: Fetcher> Collector<'a, F> {
                     // §17.1: a hint that loops is dropped.
                     let mut p = path.clone();
                     p.push(hint.clone());
-                    failures.push(PathFailure {
-                        path: p,
-                        error: ChainError::Loop(hint),
-                    });
+                    failures.push(PathFailure { path: p, error: ChainError::Loop(hint) });
                     continue;
                 }
                 // The path's Intermediates are all but its first entry; a
@@ -564,10 +432,7 @@ impl<'a, F: Fetcher> Collector<'a, F> {
                 queue.push_back(p);
             }
         }
-        Err(ChainError::NoTrustChain {
-            subject: subject.to_owned(),
-            failures,
-        })
+        Err(ChainError::NoTrustChain { subject: subject.to_owned(), failures })
     }
 
     /// Fetches the statements along `path` (subject … Trust Anchor) and
@@ -600,24 +465,14 @@ impl ChainCache {
 
     /// A chain for `subject` (to `trust_anchor`, or to any) that has not
     /// expired at `now`; expired entries met on the way are dropped.
-    pub fn get(
-        &mut self,
-        subject: &str,
-        trust_anchor: Option<&str>,
-        now: i64,
-    ) -> Option<&TrustChain> {
+    pub fn get(&mut self, subject: &str, trust_anchor: Option<&str>, now: i64) -> Option<&TrustChain> {
         self.entries.retain(|_, c| c.expires_at > now);
-        self.entries
-            .iter()
-            .filter(|((s, ta), _)| s == subject && trust_anchor.is_none_or(|t| t == ta))
-            .map(|(_, c)| c)
-            .min_by_key(|c| c.statements.len())
+        self.entries.iter().filter(|((s, ta), _)| s == subject && trust_anchor.is_none_or(|t| t == ta)).map(|(_, c)| c).min_by_key(|c| c.statements.len())
     }
 
     /// Keeps a chain, replacing any earlier one for the same subject and anchor.
     pub fn insert(&mut self, chain: TrustChain) {
-        self.entries
-            .insert((chain.subject.clone(), chain.trust_anchor.clone()), chain);
+        self.entries.insert((chain.subject.clone(), chain.trust_anchor.clone()), chain);
     }
 
     /// Forgets every chain of `subject` (e.g. when its registration changes).

@@ -9,21 +9,13 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConstraintError {
     #[error("constraints parameter {parameter} must be {expected}")]
-    Malformed {
-        parameter: &'static str,
-        expected: &'static str,
-    },
-    #[error(
-        "max_path_length {max} allows fewer than the {actual} Intermediates below the issuer of the constraint"
-    )]
+    Malformed { parameter: &'static str, expected: &'static str },
+    #[error("max_path_length {max} allows fewer than the {actual} Intermediates below the issuer of the constraint")]
     PathTooLong { max: u64, actual: usize },
     #[error("Entity ID {entity_id} is not within the permitted names")]
     NameNotPermitted { entity_id: String },
     #[error("Entity ID {entity_id} is excluded by naming constraint {constraint}")]
-    NameExcluded {
-        entity_id: String,
-        constraint: String,
-    },
+    NameExcluded { entity_id: String, constraint: String },
     #[error("Entity ID {entity_id} has no host to check naming constraints against")]
     NoHost { entity_id: String },
 }
@@ -56,43 +48,24 @@ impl Constraints {
     /// Parses a `constraints` claim; parameters it does not know are ignored.
     pub fn parse(v: &Value) -> Result<Self, ConstraintError> {
         let Value::Object(m) = v else {
-            return Err(ConstraintError::Malformed {
-                parameter: "constraints",
-                expected: "a JSON object",
-            });
+            return Err(ConstraintError::Malformed { parameter: "constraints", expected: "a JSON object" });
         };
         let max_path_length = match m.get("max_path_length") {
             None => None,
-            Some(v) => Some(v.as_u64().ok_or(ConstraintError::Malformed {
-                parameter: "max_path_length",
-                expected: "a non-negative integer",
-            })?),
+            Some(v) => Some(v.as_u64().ok_or(ConstraintError::Malformed { parameter: "max_path_length", expected: "a non-negative integer" })?),
         };
         let naming_constraints = match m.get("naming_constraints") {
             None => None,
-            Some(Value::Object(nc)) => Some(NamingConstraints {
-                permitted: string_list(nc, "permitted")?,
-                excluded: string_list(nc, "excluded")?,
-            }),
+            Some(Value::Object(nc)) => Some(NamingConstraints { permitted: string_list(nc, "permitted")?, excluded: string_list(nc, "excluded")? }),
             Some(_) => {
-                return Err(ConstraintError::Malformed {
-                    parameter: "naming_constraints",
-                    expected: "a JSON object",
-                });
+                return Err(ConstraintError::Malformed { parameter: "naming_constraints", expected: "a JSON object" });
             }
         };
         let allowed_entity_types = match m.get("allowed_entity_types") {
             None => None,
-            Some(v) => Some(strings(v).ok_or(ConstraintError::Malformed {
-                parameter: "allowed_entity_types",
-                expected: "an array of strings",
-            })?),
+            Some(v) => Some(strings(v).ok_or(ConstraintError::Malformed { parameter: "allowed_entity_types", expected: "an array of strings" })?),
         };
-        Ok(Self {
-            max_path_length,
-            naming_constraints,
-            allowed_entity_types,
-        })
+        Ok(Self { max_path_length, naming_constraints, allowed_entity_types })
     }
 
     /// The claim as JSON.
@@ -124,26 +97,14 @@ impl NamingConstraints {
         let host = url::Url::parse(entity_id)
             .ok()
             .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-            .ok_or_else(|| ConstraintError::NoHost {
-                entity_id: entity_id.to_owned(),
-            })?;
-        if let Some(c) = self
-            .excluded
-            .iter()
-            .flatten()
-            .find(|c| host_matches(&host, c))
-        {
-            return Err(ConstraintError::NameExcluded {
-                entity_id: entity_id.to_owned(),
-                constraint: c.clone(),
-            });
+            .ok_or_else(|| ConstraintError::NoHost { entity_id: entity_id.to_owned() })?;
+        if let Some(c) = self.excluded.iter().flatten().find(|c| host_matches(&host, c)) {
+            return Err(ConstraintError::NameExcluded { entity_id: entity_id.to_owned(), constraint: c.clone() });
         }
         if let Some(permitted) = &self.permitted
             && !permitted.iter().any(|c| host_matches(&host, c))
         {
-            return Err(ConstraintError::NameNotPermitted {
-                entity_id: entity_id.to_owned(),
-            });
+            return Err(ConstraintError::NameNotPermitted { entity_id: entity_id.to_owned() });
         }
         Ok(())
     }
@@ -164,10 +125,7 @@ fn host_matches(host: &str, constraint: &str) -> bool {
 /// bottom up: `[subject, first Intermediate, …, top Intermediate]`;
 /// `constraints[j]` is the `constraints` claim of the Subordinate Statement
 /// about `entity_ids[j]` (issued by the entity above it).
-pub fn check_chain(
-    entity_ids: &[&str],
-    constraints: &[Option<&Constraints>],
-) -> Result<(), ConstraintError> {
+pub fn check_chain(entity_ids: &[&str], constraints: &[Option<&Constraints>]) -> Result<(), ConstraintError> {
     for (j, c) in constraints.iter().enumerate() {
         let Some(c) = c else { continue };
         // Below the issuer of statement j sit entity_ids[0..=j]; all but the
@@ -188,37 +146,21 @@ pub fn check_chain(
 
 /// Removes from resolved metadata the entity types that some
 /// `allowed_entity_types` in the chain does not list (§6.2.3).
-pub fn filter_entity_types(
-    metadata: &mut Map<String, Value>,
-    constraints: &[Option<&Constraints>],
-) {
-    for allowed in constraints
-        .iter()
-        .flatten()
-        .filter_map(|c| c.allowed_entity_types.as_ref())
-    {
+pub fn filter_entity_types(metadata: &mut Map<String, Value>, constraints: &[Option<&Constraints>]) {
+    for allowed in constraints.iter().flatten().filter_map(|c| c.allowed_entity_types.as_ref()) {
         metadata.retain(|t, _| t == "federation_entity" || allowed.iter().any(|a| a == t));
     }
 }
 
-fn string_list(
-    m: &Map<String, Value>,
-    key: &'static str,
-) -> Result<Option<Vec<String>>, ConstraintError> {
+fn string_list(m: &Map<String, Value>, key: &'static str) -> Result<Option<Vec<String>>, ConstraintError> {
     match m.get(key) {
         None => Ok(None),
-        Some(v) => strings(v).map(Some).ok_or(ConstraintError::Malformed {
-            parameter: key,
-            expected: "an array of strings",
-        }),
+        Some(v) => strings(v).map(Some).ok_or(ConstraintError::Malformed { parameter: key, expected: "an array of strings" }),
     }
 }
 
 fn strings(v: &Value) -> Option<Vec<String>> {
-    v.as_array()?
-        .iter()
-        .map(|s| s.as_str().map(str::to_owned))
-        .collect()
+    v.as_array()?.iter().map(|s| s.as_str().map(str::to_owned)).collect()
 }
 
 #[cfg(test)]
@@ -228,10 +170,7 @@ mod tests {
 
     fn nc(permitted: Option<&[&str]>, excluded: Option<&[&str]>) -> NamingConstraints {
         let own = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
-        NamingConstraints {
-            permitted: permitted.map(own),
-            excluded: excluded.map(own),
-        }
+        NamingConstraints { permitted: permitted.map(own), excluded: excluded.map(own) }
     }
 
     #[test]
@@ -241,7 +180,7 @@ mod tests {
         let table: &[(&NamingConstraints, &str, bool)] = &[
             (&sub, "https://op.example.com", true),
             (&sub, "https://a.b.example.com/path", true),
-            (&sub, "https://example.com", false), // leading dot: subdomains only
+            (&sub, "https://example.com", false),    // leading dot: subdomains only
             (&sub, "https://badexample.com", false), // label boundary
             (&sub, "https://example.com.evil.org", false),
             (&sub, "https://OP.EXAMPLE.COM", true), // hosts compare case-insensitively
@@ -253,55 +192,31 @@ mod tests {
         for (c, id, ok) in table {
             assert_eq!(c.check(id).is_ok(), *ok, "{id} against {c:?}");
         }
-        assert!(matches!(
-            sub.check("https://example.com"),
-            Err(ConstraintError::NameNotPermitted { .. })
-        ));
+        assert!(matches!(sub.check("https://example.com"), Err(ConstraintError::NameNotPermitted { .. })));
     }
 
     #[test]
     fn excluded_wins() {
-        let c = nc(
-            Some(&[".example.com"]),
-            Some(&["bad.example.com", ".test.example.com"]),
-        );
+        let c = nc(Some(&[".example.com"]), Some(&["bad.example.com", ".test.example.com"]));
         assert!(c.check("https://good.example.com").is_ok());
-        assert!(
-            matches!(c.check("https://bad.example.com"), Err(ConstraintError::NameExcluded { constraint, .. }) if constraint == "bad.example.com")
-        );
-        assert!(matches!(
-            c.check("https://x.test.example.com"),
-            Err(ConstraintError::NameExcluded { .. })
-        ));
+        assert!(matches!(c.check("https://bad.example.com"), Err(ConstraintError::NameExcluded { constraint, .. }) if constraint == "bad.example.com"));
+        assert!(matches!(c.check("https://x.test.example.com"), Err(ConstraintError::NameExcluded { .. })));
         assert!(c.check("https://test.example.com").is_ok());
         // Only exclusions: everything else passes.
         let only = nc(None, Some(&[".evil.org"]));
         assert!(only.check("https://example.com").is_ok());
         assert!(only.check("https://x.evil.org").is_err());
         // An empty permitted list permits nothing.
-        assert!(matches!(
-            nc(Some(&[]), None).check("https://example.com"),
-            Err(ConstraintError::NameNotPermitted { .. })
-        ));
-        assert!(matches!(
-            nc(None, None).check("not a url"),
-            Err(ConstraintError::NoHost { .. })
-        ));
+        assert!(matches!(nc(Some(&[]), None).check("https://example.com"), Err(ConstraintError::NameNotPermitted { .. })));
+        assert!(matches!(nc(None, None).check("not a url"), Err(ConstraintError::NoHost { .. })));
     }
 
     /// §6.2.1: TA → I1 → I2 → leaf, with max_path_length set by the TA in
     /// its statement about I1 (index 2 of the subjects leaf, I2, I1).
     #[test]
     fn max_path_length_examples() {
-        let ids = [
-            "https://leaf.example",
-            "https://i2.example",
-            "https://i1.example",
-        ];
-        let with = |n: u64| Constraints {
-            max_path_length: Some(n),
-            ..Default::default()
-        };
+        let ids = ["https://leaf.example", "https://i2.example", "https://i1.example"];
+        let with = |n: u64| Constraints { max_path_length: Some(n), ..Default::default() };
         for (max, ok) in [(0, false), (1, false), (2, true), (3, true)] {
             let c = with(max);
             let r = check_chain(&ids, &[None, None, Some(&c)]);
@@ -318,14 +233,9 @@ mod tests {
     #[test]
     fn naming_constraints_bind_everything_below() {
         let ids = ["https://leaf.other.org", "https://i.example.com"];
-        let c = Constraints {
-            naming_constraints: Some(nc(Some(&[".example.com"]), None)),
-            ..Default::default()
-        };
+        let c = Constraints { naming_constraints: Some(nc(Some(&[".example.com"]), None)), ..Default::default() };
         // Set by the TA about the Intermediate: the leaf below is outside.
-        assert!(
-            matches!(check_chain(&ids, &[None, Some(&c)]), Err(ConstraintError::NameNotPermitted { entity_id }) if entity_id == "https://leaf.other.org")
-        );
+        assert!(matches!(check_chain(&ids, &[None, Some(&c)]), Err(ConstraintError::NameNotPermitted { entity_id }) if entity_id == "https://leaf.other.org"));
         // Nothing above the issuer is checked: an Intermediate's constraint
         // about the leaf does not judge the Intermediate.
         let ids = ["https://leaf.example.com", "https://i.other.org"];
@@ -334,19 +244,12 @@ mod tests {
 
     #[test]
     fn allowed_entity_types_filter() {
-        let mut md =
-            json!({"openid_provider": {}, "openid_relying_party": {}, "federation_entity": {}});
-        let c = Constraints {
-            allowed_entity_types: Some(vec!["openid_provider".into()]),
-            ..Default::default()
-        };
+        let mut md = json!({"openid_provider": {}, "openid_relying_party": {}, "federation_entity": {}});
+        let c = Constraints { allowed_entity_types: Some(vec!["openid_provider".into()]), ..Default::default() };
         let md_map = md.as_object_mut().unwrap();
         filter_entity_types(md_map, &[Some(&c)]);
         assert_eq!(md, json!({"openid_provider": {}, "federation_entity": {}}));
-        let empty = Constraints {
-            allowed_entity_types: Some(vec![]),
-            ..Default::default()
-        };
+        let empty = Constraints { allowed_entity_types: Some(vec![]), ..Default::default() };
         let md_map = md.as_object_mut().unwrap();
         filter_entity_types(md_map, &[None, Some(&empty)]);
         assert_eq!(md, json!({"federation_entity": {}}));
@@ -367,22 +270,13 @@ mod tests {
             (json!({"max_path_length": -1}), "max_path_length"),
             (json!({"max_path_length": "2"}), "max_path_length"),
             (json!({"naming_constraints": []}), "naming_constraints"),
-            (
-                json!({"naming_constraints": {"permitted": "example.com"}}),
-                "permitted",
-            ),
+            (json!({"naming_constraints": {"permitted": "example.com"}}), "permitted"),
             (json!({"naming_constraints": {"excluded": [1]}}), "excluded"),
-            (
-                json!({"allowed_entity_types": "openid_provider"}),
-                "allowed_entity_types",
-            ),
+            (json!({"allowed_entity_types": "openid_provider"}), "allowed_entity_types"),
             (json!([]), "constraints"),
         ];
         for (v, p) in bad {
-            assert!(
-                matches!(Constraints::parse(&v), Err(ConstraintError::Malformed { parameter, .. }) if parameter == p),
-                "{v}"
-            );
+            assert!(matches!(Constraints::parse(&v), Err(ConstraintError::Malformed { parameter, .. }) if parameter == p), "{v}");
         }
     }
 }

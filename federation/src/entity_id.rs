@@ -22,10 +22,7 @@ pub fn is_valid(s: &str) -> bool {
 /// The URL of an entity's Entity Configuration (§9): the Entity ID without
 /// a trailing "/", then `/.well-known/openid-federation`.
 pub fn entity_configuration_url(entity_id: &str) -> String {
-    format!(
-        "{}/.well-known/openid-federation",
-        entity_id.trim_end_matches('/')
-    )
+    format!("{}/.well-known/openid-federation", entity_id.trim_end_matches('/'))
 }
 
 #[cfg(test)]
@@ -34,12 +31,7 @@ mod tests {
 
     #[test]
     fn entity_id_rules() {
-        for ok in [
-            "https://example.com",
-            "https://example.com/",
-            "https://example.com:8443/fed/op",
-            "https://op.example.com/a/",
-        ] {
+        for ok in ["https://example.com", "https://example.com/", "https://example.com:8443/fed/op", "https://op.example.com/a/"] {
             assert!(is_valid(ok), "{ok}");
         }
         for bad in [
@@ -59,13 +51,7 @@ mod tests {
 
     #[test]
     fn well_known_location() {
-        assert_eq!(
-            entity_configuration_url("https://a.example"),
-            "https://a.example/.well-known/openid-federation"
-        );
-        assert_eq!(
-            entity_configuration_url("https://a.example/org/"),
-            "https://a.example/org/.well-known/openid-federation"
-        );
+        assert_eq!(entity_configuration_url("https://a.example"), "https://a.example/.well-known/openid-federation");
+        assert_eq!(entity_configuration_url("https://a.example/org/"), "https://a.example/org/.well-known/openid-federation");
     }
 }

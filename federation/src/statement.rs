@@ -36,20 +36,9 @@ pub const SPEC_CLAIMS: [&str; 18] = [
 ];
 
 /// Claims only an Entity Configuration may carry.
-const EC_ONLY: [&str; 5] = [
-    "authority_hints",
-    "trust_anchor_hints",
-    "trust_marks",
-    "trust_mark_issuers",
-    "trust_mark_owners",
-];
+const EC_ONLY: [&str; 5] = ["authority_hints", "trust_anchor_hints", "trust_marks", "trust_mark_issuers", "trust_mark_owners"];
 /// Claims only a Subordinate Statement may carry.
-const SS_ONLY: [&str; 4] = [
-    "constraints",
-    "metadata_policy",
-    "metadata_policy_crit",
-    "source_endpoint",
-];
+const SS_ONLY: [&str; 4] = ["constraints", "metadata_policy", "metadata_policy_crit", "source_endpoint"];
 
 /// Why an Entity Statement is rejected.
 #[derive(Debug, thiserror::Error)]
@@ -61,10 +50,7 @@ pub enum StatementError {
     #[error("required claim {0} is missing")]
     MissingClaim(&'static str),
     #[error("claim {claim} is invalid: {problem}")]
-    BadClaim {
-        claim: String,
-        problem: &'static str,
-    },
+    BadClaim { claim: String, problem: &'static str },
     #[error("claim {0} is null")]
     NullClaim(String),
     #[error("claim {0} is not allowed in an Entity Configuration")]
@@ -84,11 +70,7 @@ pub enum StatementError {
     #[error("a Subordinate Statement must have iss different from sub")]
     NotSubordinateStatement,
     #[error("{claim} is {found}, expected {expected}")]
-    Unexpected {
-        claim: &'static str,
-        expected: String,
-        found: String,
-    },
+    Unexpected { claim: &'static str, expected: String, found: String },
     #[error("the signing key {0} is not in the statement's own jwks")]
     SigningKeyNotInJwks(String),
     #[error("invalid metadata_policy: {0}")]
@@ -119,13 +101,7 @@ pub struct ValidationOptions {
 impl ValidationOptions {
     /// Every asymmetric algorithm, 60 s of skew, no extension claim understood.
     pub fn at(now: i64) -> Self {
-        Self {
-            now,
-            leeway: 60,
-            algorithms: SigningAlg::ALL.to_vec(),
-            understood_crit: Vec::new(),
-            allow_chain_headers: false,
-        }
+        Self { now, leeway: 60, algorithms: SigningAlg::ALL.to_vec(), understood_crit: Vec::new(), allow_chain_headers: false }
     }
 
     /// The same, for a statement above the subject.
@@ -197,19 +173,12 @@ impl EntityStatement {
 
     /// The `federation_fetch_endpoint` of the `federation_entity` metadata.
     pub fn fetch_endpoint(&self) -> Option<&str> {
-        self.metadata
-            .as_ref()?
-            .get("federation_entity")?
-            .get("federation_fetch_endpoint")?
-            .as_str()
+        self.metadata.as_ref()?.get("federation_entity")?.get("federation_fetch_endpoint")?.as_str()
     }
 
     /// Reads and checks the claims (everything of §3.2 except the header,
     /// the signature and the times).
-    pub fn from_claims(
-        claims: &Map<String, Value>,
-        understood_crit: &[String],
-    ) -> Result<Self, StatementError> {
+    pub fn from_claims(claims: &Map<String, Value>, understood_crit: &[String]) -> Result<Self, StatementError> {
         if let Some((name, _)) = claims.iter().find(|(_, v)| v.is_null()) {
             return Err(StatementError::NullClaim(name.clone()));
         }
@@ -225,9 +194,7 @@ impl EntityStatement {
             return Err(StatementError::NotAllowedInSubordinateStatement(c));
         }
 
-        let jwks_value = claims
-            .get("jwks")
-            .ok_or(StatementError::MissingClaim("jwks"))?;
+        let jwks_value = claims.get("jwks").ok_or(StatementError::MissingClaim("jwks"))?;
         let jwks = Jwks::parse(jwks_value)?;
         if jwks.is_empty() {
             return Err(bad("jwks", "has no key"));
@@ -241,9 +208,7 @@ impl EntityStatement {
                         return Err(bad("metadata", "an entity type is not an object"));
                     };
                     if let Some((p, _)) = params.iter().find(|(_, v)| contains_null(v)) {
-                        return Err(StatementError::NullClaim(format!(
-                            "metadata.{entity_type}.{p}"
-                        )));
+                        return Err(StatementError::NullClaim(format!("metadata.{entity_type}.{p}")));
                     }
                 }
                 Some(m.clone())
@@ -260,14 +225,8 @@ impl EntityStatement {
                 Some(v.clone())
             }
         };
-        let metadata_policy_crit = claims
-            .get("metadata_policy_crit")
-            .map(policy::parse_policy_crit)
-            .transpose()?;
-        let constraints = claims
-            .get("constraints")
-            .map(Constraints::parse)
-            .transpose()?;
+        let metadata_policy_crit = claims.get("metadata_policy_crit").map(policy::parse_policy_crit).transpose()?;
+        let constraints = claims.get("constraints").map(Constraints::parse).transpose()?;
 
         let crit = match claims.get("crit") {
             None => None,
@@ -283,14 +242,8 @@ impl EntityStatement {
                         let t = i.get("trust_mark_type").and_then(Value::as_str);
                         let m = i.get("trust_mark").and_then(Value::as_str);
                         match (t, m) {
-                            (Some(t), Some(m)) => Ok(TrustMarkEntry {
-                                trust_mark_type: t.to_owned(),
-                                trust_mark: m.to_owned(),
-                            }),
-                            _ => Err(bad(
-                                "trust_marks",
-                                "an entry lacks trust_mark_type or trust_mark",
-                            )),
+                            (Some(t), Some(m)) => Ok(TrustMarkEntry { trust_mark_type: t.to_owned(), trust_mark: m.to_owned() }),
+                            _ => Err(bad("trust_marks", "an entry lacks trust_mark_type or trust_mark")),
                         }
                     })
                     .collect::<Result<Vec<_>, _>>()?,
@@ -324,11 +277,7 @@ impl EntityStatement {
             trust_mark_issuers: object("trust_mark_issuers")?,
             trust_mark_owners: object("trust_mark_owners")?,
             source_endpoint,
-            extra: claims
-                .iter()
-                .filter(|(k, _)| !SPEC_CLAIMS.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            extra: claims.iter().filter(|(k, _)| !SPEC_CLAIMS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect(),
             iss,
             sub,
         })
@@ -347,45 +296,22 @@ impl EntityStatement {
                 m.insert(k.into(), v);
             }
         };
-        put(
-            "authority_hints",
-            self.authority_hints.clone().map(Value::from),
-        );
-        put(
-            "trust_anchor_hints",
-            self.trust_anchor_hints.clone().map(Value::from),
-        );
+        put("authority_hints", self.authority_hints.clone().map(Value::from));
+        put("trust_anchor_hints", self.trust_anchor_hints.clone().map(Value::from));
         put("metadata", self.metadata.clone().map(Value::Object));
         put("metadata_policy", self.metadata_policy.clone());
-        put(
-            "metadata_policy_crit",
-            self.metadata_policy_crit.clone().map(Value::from),
-        );
-        put(
-            "constraints",
-            self.constraints.as_ref().map(Constraints::to_json),
-        );
+        put("metadata_policy_crit", self.metadata_policy_crit.clone().map(Value::from));
+        put("constraints", self.constraints.as_ref().map(Constraints::to_json));
         put("crit", self.crit.clone().map(Value::from));
         put(
             "trust_marks",
-            self.trust_marks.as_ref().map(|t| {
-                t.iter()
-                    .map(|e| serde_json::json!({"trust_mark_type": e.trust_mark_type, "trust_mark": e.trust_mark}))
-                    .collect()
-            }),
+            self.trust_marks
+                .as_ref()
+                .map(|t| t.iter().map(|e| serde_json::json!({"trust_mark_type": e.trust_mark_type, "trust_mark": e.trust_mark})).collect()),
         );
-        put(
-            "trust_mark_issuers",
-            self.trust_mark_issuers.clone().map(Value::Object),
-        );
-        put(
-            "trust_mark_owners",
-            self.trust_mark_owners.clone().map(Value::Object),
-        );
-        put(
-            "source_endpoint",
-            self.source_endpoint.clone().map(Value::from),
-        );
+        put("trust_mark_issuers", self.trust_mark_issuers.clone().map(Value::Object));
+        put("trust_mark_owners", self.trust_mark_owners.clone().map(Value::Object));
+        put("source_endpoint", self.source_endpoint.clone().map(Value::from));
         m
     }
 
@@ -426,26 +352,16 @@ impl ParsedStatement {
         }
         let statement = EntityStatement::from_claims(&jwt.claims, &opts.understood_crit)?;
         if statement.iat > opts.now + opts.leeway {
-            return Err(StatementError::IssuedInFuture {
-                iat: statement.iat,
-                now: opts.now,
-            });
+            return Err(StatementError::IssuedInFuture { iat: statement.iat, now: opts.now });
         }
         if statement.exp <= opts.now - opts.leeway {
-            return Err(StatementError::Expired {
-                exp: statement.exp,
-                now: opts.now,
-            });
+            return Err(StatementError::Expired { exp: statement.exp, now: opts.now });
         }
         Ok(Self { statement, jwt })
     }
 
     /// Verifies the signature with the key `kid` names in `jwks`.
-    pub fn verify_signature(
-        &self,
-        jwks: &Jwks,
-        algorithms: &[SigningAlg],
-    ) -> Result<(), StatementError> {
+    pub fn verify_signature(&self, jwks: &Jwks, algorithms: &[SigningAlg]) -> Result<(), StatementError> {
         Ok(self.jwt.verify_signature(jwks, algorithms)?)
     }
 
@@ -462,11 +378,7 @@ impl ParsedStatement {
 
 /// Verifies an Entity Configuration: `iss == sub` (and equal to
 /// `entity_id` when given), signed by a key of its own `jwks`.
-pub fn verify_entity_configuration(
-    token: &str,
-    entity_id: Option<&str>,
-    opts: &ValidationOptions,
-) -> Result<ParsedStatement, StatementError> {
+pub fn verify_entity_configuration(token: &str, entity_id: Option<&str>, opts: &ValidationOptions) -> Result<ParsedStatement, StatementError> {
     let p = ParsedStatement::parse(token, opts)?;
     if !p.statement.is_entity_configuration() {
         return Err(StatementError::NotEntityConfiguration);
@@ -474,11 +386,7 @@ pub fn verify_entity_configuration(
     if let Some(id) = entity_id
         && p.statement.sub != id
     {
-        return Err(StatementError::Unexpected {
-            claim: "sub",
-            expected: id.to_owned(),
-            found: p.statement.sub.clone(),
-        });
+        return Err(StatementError::Unexpected { claim: "sub", expected: id.to_owned(), found: p.statement.sub.clone() });
     }
     p.verify_signature(&p.statement.jwks, &opts.algorithms)?;
     Ok(p)
@@ -498,28 +406,17 @@ pub fn verify_subordinate_statement(
         return Err(StatementError::NotSubordinateStatement);
     }
     if p.statement.iss != issuer {
-        return Err(StatementError::Unexpected {
-            claim: "iss",
-            expected: issuer.to_owned(),
-            found: p.statement.iss.clone(),
-        });
+        return Err(StatementError::Unexpected { claim: "iss", expected: issuer.to_owned(), found: p.statement.iss.clone() });
     }
     if p.statement.sub != subject {
-        return Err(StatementError::Unexpected {
-            claim: "sub",
-            expected: subject.to_owned(),
-            found: p.statement.sub.clone(),
-        });
+        return Err(StatementError::Unexpected { claim: "sub", expected: subject.to_owned(), found: p.statement.sub.clone() });
     }
     p.verify_signature(issuer_jwks, &opts.algorithms)?;
     Ok(p)
 }
 
 fn bad(claim: &str, problem: &'static str) -> StatementError {
-    StatementError::BadClaim {
-        claim: claim.to_owned(),
-        problem,
-    }
+    StatementError::BadClaim { claim: claim.to_owned(), problem }
 }
 
 fn contains_null(v: &Value) -> bool {
@@ -531,24 +428,15 @@ fn contains_null(v: &Value) -> bool {
     }
 }
 
-fn entity_id_claim(
-    claims: &Map<String, Value>,
-    name: &'static str,
-) -> Result<String, StatementError> {
+fn entity_id_claim(claims: &Map<String, Value>, name: &'static str) -> Result<String, StatementError> {
     let v = claims.get(name).ok_or(StatementError::MissingClaim(name))?;
     match v.as_str() {
         Some(s) if entity_id::is_valid(s) => Ok(s.to_owned()),
-        _ => Err(bad(
-            name,
-            "not an Entity Identifier (https URL without query or fragment)",
-        )),
+        _ => Err(bad(name, "not an Entity Identifier (https URL without query or fragment)")),
     }
 }
 
-fn entity_id_list(
-    claims: &Map<String, Value>,
-    name: &'static str,
-) -> Result<Option<Vec<String>>, StatementError> {
+fn entity_id_list(claims: &Map<String, Value>, name: &'static str) -> Result<Option<Vec<String>>, StatementError> {
     let Some(v) = claims.get(name) else {
         return Ok(None);
     };
@@ -578,31 +466,19 @@ fn numeric_date(claims: &Map<String, Value>, name: &'static str) -> Result<i64, 
     }
 }
 
-fn check_crit(
-    v: &Value,
-    claims: &Map<String, Value>,
-    understood: &[String],
-) -> Result<Vec<String>, StatementError> {
-    let items = v
-        .as_array()
-        .ok_or(StatementError::BadCrit("not an array"))?;
+fn check_crit(v: &Value, claims: &Map<String, Value>, understood: &[String]) -> Result<Vec<String>, StatementError> {
+    let items = v.as_array().ok_or(StatementError::BadCrit("not an array"))?;
     if items.is_empty() {
         return Err(StatementError::BadCrit("empty"));
     }
     let mut out = Vec::with_capacity(items.len());
     for i in items {
-        let name = i
-            .as_str()
-            .ok_or(StatementError::BadCrit("an entry is not a string"))?;
+        let name = i.as_str().ok_or(StatementError::BadCrit("an entry is not a string"))?;
         if SPEC_CLAIMS.contains(&name) {
-            return Err(StatementError::BadCrit(
-                "lists a claim defined by the specification",
-            ));
+            return Err(StatementError::BadCrit("lists a claim defined by the specification"));
         }
         if !claims.contains_key(name) {
-            return Err(StatementError::BadCrit(
-                "lists a claim the statement does not carry",
-            ));
+            return Err(StatementError::BadCrit("lists a claim the statement does not carry"));
         }
         if !understood.iter().any(|u| u == name) {
             return Err(StatementError::CritNotUnderstood(name.to_owned()));

@@ -31,10 +31,7 @@ pub enum TrustMarkError {
     #[error("expired at {exp} (now {now})")]
     Expired { exp: i64, now: i64 },
     #[error("{issuer} is not an issuer of {trust_mark_type} that the Trust Anchor recognises")]
-    IssuerNotAuthorized {
-        issuer: String,
-        trust_mark_type: String,
-    },
+    IssuerNotAuthorized { issuer: String, trust_mark_type: String },
     #[error("Trust Marks of type {0} need a delegation from their owner")]
     DelegationRequired(String),
     #[error("the delegation is invalid: {0}")]
@@ -91,19 +88,12 @@ impl TrustMark {
         let mut m = self.extra.clone();
         m.insert("iss".into(), self.iss.clone().into());
         m.insert("sub".into(), self.sub.clone().into());
-        m.insert(
-            "trust_mark_type".into(),
-            self.trust_mark_type.clone().into(),
-        );
+        m.insert("trust_mark_type".into(), self.trust_mark_type.clone().into());
         m.insert("iat".into(), self.iat.into());
         put(&mut m, "exp", self.exp.map(Value::from));
         put(&mut m, "logo_uri", self.logo_uri.clone().map(Value::from));
         put(&mut m, "ref", self.reference.clone().map(Value::from));
-        put(
-            &mut m,
-            "delegation",
-            self.delegation.clone().map(Value::from),
-        );
+        put(&mut m, "delegation", self.delegation.clone().map(Value::from));
         Ok(key.sign(TRUST_MARK_TYP, &m, &Map::new())?)
     }
 
@@ -119,19 +109,7 @@ impl TrustMark {
             delegation: optional_string(c, "delegation")?,
             extra: c
                 .iter()
-                .filter(|(k, _)| {
-                    ![
-                        "iss",
-                        "sub",
-                        "trust_mark_type",
-                        "iat",
-                        "exp",
-                        "logo_uri",
-                        "ref",
-                        "delegation",
-                    ]
-                    .contains(&k.as_str())
-                })
+                .filter(|(k, _)| !["iss", "sub", "trust_mark_type", "iat", "exp", "logo_uri", "ref", "delegation"].contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         })
@@ -144,10 +122,7 @@ impl Delegation {
         let mut m = Map::new();
         m.insert("iss".into(), self.iss.clone().into());
         m.insert("sub".into(), self.sub.clone().into());
-        m.insert(
-            "trust_mark_type".into(),
-            self.trust_mark_type.clone().into(),
-        );
+        m.insert("trust_mark_type".into(), self.trust_mark_type.clone().into());
         m.insert("iat".into(), self.iat.into());
         put(&mut m, "exp", self.exp.map(Value::from));
         put(&mut m, "ref", self.reference.clone().map(Value::from));
@@ -160,53 +135,28 @@ impl Delegation {
 /// federation keys from its resolved chain), and the Trust Anchor's policy:
 /// the issuer listed in `trust_mark_issuers` for that type (`[]`: anyone),
 /// and a valid delegation when the type has an owner in `trust_mark_owners`.
-pub fn validate(
-    jwt: &str,
-    subject: &str,
-    issuer_jwks: &Jwks,
-    trust_anchor: &EntityStatement,
-    opts: &ValidationOptions,
-) -> Result<TrustMark, TrustMarkError> {
+pub fn validate(jwt: &str, subject: &str, issuer_jwks: &Jwks, trust_anchor: &EntityStatement, opts: &ValidationOptions) -> Result<TrustMark, TrustMarkError> {
     let d = jws::decode(jwt)?;
     d.check_header(TRUST_MARK_TYP, &opts.algorithms)?;
     let mark = TrustMark::from_claims(&d.claims)?;
     if mark.sub != subject {
-        return Err(TrustMarkError::WrongSubject {
-            expected: subject.to_owned(),
-            found: mark.sub,
-        });
+        return Err(TrustMarkError::WrongSubject { expected: subject.to_owned(), found: mark.sub });
     }
     check_times(mark.iat, mark.exp, opts)?;
     d.verify_signature(issuer_jwks, &opts.algorithms)?;
 
-    let issuers = trust_anchor
-        .trust_mark_issuers
-        .as_ref()
-        .and_then(|m| m.get(&mark.trust_mark_type));
+    let issuers = trust_anchor.trust_mark_issuers.as_ref().and_then(|m| m.get(&mark.trust_mark_type));
     let listed = match issuers {
-        Some(Value::Array(list)) => {
-            list.is_empty() || list.iter().any(|i| i.as_str() == Some(mark.iss.as_str()))
-        }
+        Some(Value::Array(list)) => list.is_empty() || list.iter().any(|i| i.as_str() == Some(mark.iss.as_str())),
         _ => false,
     };
     if !listed {
-        return Err(TrustMarkError::IssuerNotAuthorized {
-            issuer: mark.iss.clone(),
-            trust_mark_type: mark.trust_mark_type.clone(),
-        });
+        return Err(TrustMarkError::IssuerNotAuthorized { issuer: mark.iss.clone(), trust_mark_type: mark.trust_mark_type.clone() });
     }
 
-    if let Some(owner) = trust_anchor
-        .trust_mark_owners
-        .as_ref()
-        .and_then(|m| m.get(&mark.trust_mark_type))
-    {
-        let delegation = mark
-            .delegation
-            .as_deref()
-            .ok_or_else(|| TrustMarkError::DelegationRequired(mark.trust_mark_type.clone()))?;
-        validate_delegation(delegation, &mark, owner, opts)
-            .map_err(|e| TrustMarkError::Delegation(Box::new(e)))?;
+    if let Some(owner) = trust_anchor.trust_mark_owners.as_ref().and_then(|m| m.get(&mark.trust_mark_type)) {
+        let delegation = mark.delegation.as_deref().ok_or_else(|| TrustMarkError::DelegationRequired(mark.trust_mark_type.clone()))?;
+        validate_delegation(delegation, &mark, owner, opts).map_err(|e| TrustMarkError::Delegation(Box::new(e)))?;
     }
     Ok(mark)
 }
@@ -222,31 +172,16 @@ pub fn validate_entry(
 ) -> Result<TrustMark, TrustMarkError> {
     let mark = validate(&entry.trust_mark, subject, issuer_jwks, trust_anchor, opts)?;
     if mark.trust_mark_type != entry.trust_mark_type {
-        return Err(TrustMarkError::TypeMismatch {
-            expected: entry.trust_mark_type.clone(),
-            found: mark.trust_mark_type,
-        });
+        return Err(TrustMarkError::TypeMismatch { expected: entry.trust_mark_type.clone(), found: mark.trust_mark_type });
     }
     Ok(mark)
 }
 
 /// §7.2.2: the owner (`trust_mark_owners[type]` = `{sub, jwks}`) signed a
 /// delegation to the mark's issuer, for the same type, still valid.
-fn validate_delegation(
-    jwt: &str,
-    mark: &TrustMark,
-    owner: &Value,
-    opts: &ValidationOptions,
-) -> Result<(), TrustMarkError> {
-    let owner_id = owner
-        .get("sub")
-        .and_then(Value::as_str)
-        .ok_or(TrustMarkError::BadClaim("trust_mark_owners.sub"))?;
-    let owner_jwks = Jwks::parse(
-        owner
-            .get("jwks")
-            .ok_or(TrustMarkError::BadClaim("trust_mark_owners.jwks"))?,
-    )?;
+fn validate_delegation(jwt: &str, mark: &TrustMark, owner: &Value, opts: &ValidationOptions) -> Result<(), TrustMarkError> {
+    let owner_id = owner.get("sub").and_then(Value::as_str).ok_or(TrustMarkError::BadClaim("trust_mark_owners.sub"))?;
+    let owner_jwks = Jwks::parse(owner.get("jwks").ok_or(TrustMarkError::BadClaim("trust_mark_owners.jwks"))?)?;
     let d = jws::decode(jwt)?;
     d.check_header(DELEGATION_TYP, &opts.algorithms)?;
     let c = &d.claims;
@@ -256,17 +191,11 @@ fn validate_delegation(
     }
     let sub = string(c, "sub")?;
     if sub != mark.iss {
-        return Err(TrustMarkError::WrongSubject {
-            expected: mark.iss.clone(),
-            found: sub,
-        });
+        return Err(TrustMarkError::WrongSubject { expected: mark.iss.clone(), found: sub });
     }
     let t = string(c, "trust_mark_type")?;
     if t != mark.trust_mark_type {
-        return Err(TrustMarkError::TypeMismatch {
-            expected: mark.trust_mark_type.clone(),
-            found: t,
-        });
+        return Err(TrustMarkError::TypeMismatch { expected: mark.trust_mark_type.clone(), found: t });
     }
     check_times(int(c, "iat")?, optional_int(c, "exp")?, opts)?;
     d.verify_signature(&owner_jwks, &opts.algorithms)?;
@@ -292,16 +221,10 @@ fn put(m: &mut Map<String, Value>, k: &str, v: Option<Value>) {
 }
 
 fn string(c: &Map<String, Value>, k: &'static str) -> Result<String, TrustMarkError> {
-    c.get(k)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or(TrustMarkError::MissingClaim(k))
+    c.get(k).and_then(Value::as_str).map(str::to_owned).ok_or(TrustMarkError::MissingClaim(k))
 }
 
-fn optional_string(
-    c: &Map<String, Value>,
-    k: &'static str,
-) -> Result<Option<String>, TrustMarkError> {
+fn optional_string(c: &Map<String, Value>, k: &'static str) -> Result<Option<String>, TrustMarkError> {
     match c.get(k) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -310,9 +233,7 @@ fn optional_string(
 }
 
 fn int(c: &Map<String, Value>, k: &'static str) -> Result<i64, TrustMarkError> {
-    c.get(k)
-        .and_then(Value::as_i64)
-        .ok_or(TrustMarkError::MissingClaim(k))
+    c.get(k).and_then(Value::as_i64).ok_or(TrustMarkError::MissingClaim(k))
 }
 
 fn optional_int(c: &Map<String, Value>, k: &'static str) -> Result<Option<i64>, TrustMarkError> {

@@ -10,11 +10,7 @@ use super::operators::{ParameterPolicy, TypePolicy, contains, is_subset, split_s
 
 /// Applies the policy of one entity type to that type's metadata, returning
 /// the resolved metadata. Parameters without a policy pass unchanged.
-pub fn apply_type(
-    entity_type: &str,
-    policy: &TypePolicy,
-    metadata: &Map<String, Value>,
-) -> Result<Map<String, Value>, MetadataError> {
+pub fn apply_type(entity_type: &str, policy: &TypePolicy, metadata: &Map<String, Value>) -> Result<Map<String, Value>, MetadataError> {
     let mut out = metadata.clone();
     for (parameter, p) in policy {
         let current = out.remove(parameter);
@@ -27,12 +23,7 @@ pub fn apply_type(
 
 /// Applies the operators of one parameter to its current value (`None` when
 /// absent) and returns the new value (`None` when it is removed or stays absent).
-pub fn apply_parameter(
-    entity_type: &str,
-    parameter: &str,
-    policy: &ParameterPolicy,
-    current: Option<Value>,
-) -> Result<Option<Value>, MetadataError> {
+pub fn apply_parameter(entity_type: &str, parameter: &str, policy: &ParameterPolicy, current: Option<Value>) -> Result<Option<Value>, MetadataError> {
     let fail = |operator: &'static str, problem: &'static str| MetadataError::Rejected {
         entity_type: entity_type.to_owned(),
         parameter: parameter.to_owned(),
@@ -48,11 +39,7 @@ pub fn apply_parameter(
     let mut current = current.map(tokens);
 
     if let Some(v) = &policy.value {
-        current = if v.is_null() {
-            None
-        } else {
-            Some(tokens(v.clone()))
-        };
+        current = if v.is_null() { None } else { Some(tokens(v.clone())) };
     }
     if let Some(add) = &policy.add {
         current = match current {
@@ -77,10 +64,7 @@ pub fn apply_parameter(
         && let Some(v) = &current
         && (v.is_array() || !contains(one_of, v))
     {
-        return Err(fail(
-            "one_of",
-            "the value is not one of the permitted values",
-        ));
+        return Err(fail("one_of", "the value is not one of the permitted values"));
     }
     if let Some(subset_of) = &policy.subset_of
         && let Some(v) = current.take()
@@ -89,12 +73,7 @@ pub fn apply_parameter(
             return Err(fail("subset_of", "the parameter is not an array"));
         };
         // The intersection keeps the metadata's order; it may be empty.
-        current = Some(Value::Array(
-            items
-                .into_iter()
-                .filter(|i| contains(subset_of, i))
-                .collect(),
-        ));
+        current = Some(Value::Array(items.into_iter().filter(|i| contains(subset_of, i)).collect()));
     }
     if let Some(superset_of) = &policy.superset_of
         && let Some(v) = &current
@@ -103,10 +82,7 @@ pub fn apply_parameter(
             return Err(fail("superset_of", "the parameter is not an array"));
         };
         if !is_subset(superset_of, items) {
-            return Err(fail(
-                "superset_of",
-                "the value does not contain all the required values",
-            ));
+            return Err(fail("superset_of", "the value does not contain all the required values"));
         }
     }
     if policy.essential == Some(true) && current.is_none() {
@@ -134,42 +110,14 @@ mod tests {
 
     #[test]
     fn shaping_operators() {
-        assert_eq!(
-            apply(json!({"value": null}), Some(json!(["a"]))).unwrap(),
-            None
-        );
-        assert_eq!(
-            apply(json!({"value": ["b"]}), Some(json!(["a"]))).unwrap(),
-            Some(json!(["b"]))
-        );
-        assert_eq!(
-            apply(json!({"add": ["b"]}), Some(json!(["a"]))).unwrap(),
-            Some(json!(["a", "b"]))
-        );
-        assert_eq!(
-            apply(json!({"add": ["b"]}), None).unwrap(),
-            Some(json!(["b"]))
-        );
-        assert_eq!(
-            apply(json!({"default": ["d"]}), None).unwrap(),
-            Some(json!(["d"]))
-        );
-        assert_eq!(
-            apply(json!({"default": ["d"]}), Some(json!(["a"]))).unwrap(),
-            Some(json!(["a"]))
-        );
-        assert_eq!(
-            apply(
-                json!({"subset_of": ["a", "c"]}),
-                Some(json!(["c", "b", "a"]))
-            )
-            .unwrap(),
-            Some(json!(["c", "a"]))
-        );
-        assert_eq!(
-            apply(json!({"subset_of": ["x"]}), Some(json!(["a"]))).unwrap(),
-            Some(json!([]))
-        );
+        assert_eq!(apply(json!({"value": null}), Some(json!(["a"]))).unwrap(), None);
+        assert_eq!(apply(json!({"value": ["b"]}), Some(json!(["a"]))).unwrap(), Some(json!(["b"])));
+        assert_eq!(apply(json!({"add": ["b"]}), Some(json!(["a"]))).unwrap(), Some(json!(["a", "b"])));
+        assert_eq!(apply(json!({"add": ["b"]}), None).unwrap(), Some(json!(["b"])));
+        assert_eq!(apply(json!({"default": ["d"]}), None).unwrap(), Some(json!(["d"])));
+        assert_eq!(apply(json!({"default": ["d"]}), Some(json!(["a"]))).unwrap(), Some(json!(["a"])));
+        assert_eq!(apply(json!({"subset_of": ["a", "c"]}), Some(json!(["c", "b", "a"]))).unwrap(), Some(json!(["c", "a"])));
+        assert_eq!(apply(json!({"subset_of": ["x"]}), Some(json!(["a"]))).unwrap(), Some(json!([])));
         assert_eq!(apply(json!({"subset_of": ["x"]}), None).unwrap(), None);
     }
 
@@ -180,60 +128,27 @@ mod tests {
             other => panic!("{op}: {other:?}"),
         };
         rejected(apply(json!({"one_of": ["a"]}), Some(json!("b"))), "one_of");
-        rejected(
-            apply(json!({"one_of": ["a"]}), Some(json!(["a"]))),
-            "one_of",
-        );
-        rejected(
-            apply(json!({"superset_of": ["a", "b"]}), Some(json!(["a"]))),
-            "superset_of",
-        );
+        rejected(apply(json!({"one_of": ["a"]}), Some(json!(["a"]))), "one_of");
+        rejected(apply(json!({"superset_of": ["a", "b"]}), Some(json!(["a"]))), "superset_of");
         rejected(apply(json!({"essential": true}), None), "essential");
         rejected(apply(json!({"add": ["a"]}), Some(json!("a"))), "add");
-        rejected(
-            apply(json!({"subset_of": ["a"]}), Some(json!("a"))),
-            "subset_of",
-        );
+        rejected(apply(json!({"subset_of": ["a"]}), Some(json!("a"))), "subset_of");
         // essential is checked last: after value removed the parameter.
-        rejected(
-            apply(json!({"subset_of": ["a"], "essential": true}), None),
-            "essential",
-        );
+        rejected(apply(json!({"subset_of": ["a"], "essential": true}), None), "essential");
         assert_eq!(apply(json!({"one_of": ["a"]}), None).unwrap(), None);
         assert_eq!(apply(json!({"essential": false}), None).unwrap(), None);
-        assert_eq!(
-            apply(
-                json!({"essential": true, "subset_of": ["x"]}),
-                Some(json!(["a"]))
-            )
-            .unwrap(),
-            Some(json!([]))
-        );
+        assert_eq!(apply(json!({"essential": true, "subset_of": ["x"]}), Some(json!(["a"]))).unwrap(), Some(json!([])));
     }
 
     #[test]
     fn scope_is_a_space_separated_array() {
-        let p = ParameterPolicy::parse(
-            "scope",
-            &json!({"subset_of": ["openid", "email"], "superset_of": ["openid"]}),
-            &[],
-        )
-        .unwrap();
-        let r = apply_parameter(
-            "openid_relying_party",
-            "scope",
-            &p,
-            Some(json!("openid phone email")),
-        )
-        .unwrap();
+        let p = ParameterPolicy::parse("scope", &json!({"subset_of": ["openid", "email"], "superset_of": ["openid"]}), &[]).unwrap();
+        let r = apply_parameter("openid_relying_party", "scope", &p, Some(json!("openid phone email"))).unwrap();
         assert_eq!(r, Some(json!("openid email")));
         let p = ParameterPolicy::parse("scope", &json!({"add": ["profile"]}), &[]).unwrap();
-        let r =
-            apply_parameter("openid_relying_party", "scope", &p, Some(json!("openid"))).unwrap();
+        let r = apply_parameter("openid_relying_party", "scope", &p, Some(json!("openid"))).unwrap();
         assert_eq!(r, Some(json!("openid profile")));
         let p = ParameterPolicy::parse("scope", &json!({"superset_of": ["openid"]}), &[]).unwrap();
-        assert!(
-            apply_parameter("openid_relying_party", "scope", &p, Some(json!("email"))).is_err()
-        );
+        assert!(apply_parameter("openid_relying_party", "scope", &p, Some(json!("email"))).is_err());
     }
 }

@@ -21,31 +21,13 @@ pub enum PolicyError {
     #[error("{at} is not a JSON object")]
     NotAnObject { at: String },
     #[error("operator {operator} of parameter {parameter} must be {expected}")]
-    OperatorType {
-        parameter: String,
-        operator: &'static str,
-        expected: &'static str,
-    },
+    OperatorType { parameter: String, operator: &'static str, expected: &'static str },
     #[error("operators {first} and {second} may not be combined (parameter {parameter})")]
-    ForbiddenCombination {
-        parameter: String,
-        first: &'static str,
-        second: &'static str,
-    },
+    ForbiddenCombination { parameter: String, first: &'static str, second: &'static str },
     #[error("illegal {first} / {second} combination for parameter {parameter}: {rule}")]
-    IncompatibleValues {
-        parameter: String,
-        first: &'static str,
-        second: &'static str,
-        rule: &'static str,
-    },
-    #[error(
-        "the {operator} operators of parameter {parameter} differ between a superior and a subordinate policy"
-    )]
-    MergeConflict {
-        parameter: String,
-        operator: &'static str,
-    },
+    IncompatibleValues { parameter: String, first: &'static str, second: &'static str, rule: &'static str },
+    #[error("the {operator} operators of parameter {parameter} differ between a superior and a subordinate policy")]
+    MergeConflict { parameter: String, operator: &'static str },
     #[error("the merged one_of of parameter {parameter} is empty")]
     EmptyOneOf { parameter: String },
     #[error("critical operator {operator} (parameter {parameter}) is not understood")]
@@ -58,12 +40,7 @@ pub enum PolicyError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MetadataError {
     #[error("{entity_type}.{parameter} fails the {operator} operator: {problem}")]
-    Rejected {
-        entity_type: String,
-        parameter: String,
-        operator: &'static str,
-        problem: &'static str,
-    },
+    Rejected { entity_type: String, parameter: String, operator: &'static str, problem: &'static str },
     #[error("the metadata of entity type {entity_type} is not a JSON object")]
     NotAnObject { entity_type: String },
 }
@@ -79,16 +56,11 @@ impl MetadataPolicy {
     /// `metadata_policy_crit` of the chain (§6.1.4.1 gathers them first).
     pub fn parse(policy: &Value, crit: &[String]) -> Result<Self, PolicyError> {
         let Value::Object(map) = policy else {
-            return Err(PolicyError::NotAnObject {
-                at: "metadata_policy".into(),
-            });
+            return Err(PolicyError::NotAnObject { at: "metadata_policy".into() });
         };
         let mut types = BTreeMap::new();
         for (entity_type, p) in map {
-            types.insert(
-                entity_type.clone(),
-                operators::parse_type_policy(entity_type, p, crit)?,
-            );
+            types.insert(entity_type.clone(), operators::parse_type_policy(entity_type, p, crit)?);
         }
         Ok(Self { types })
     }
@@ -108,16 +80,11 @@ impl MetadataPolicy {
 
     /// Applies the policy to metadata (entity type → parameters). Policies
     /// for entity types the metadata does not have are not used.
-    pub fn apply(
-        &self,
-        metadata: &Map<String, Value>,
-    ) -> Result<Map<String, Value>, MetadataError> {
+    pub fn apply(&self, metadata: &Map<String, Value>) -> Result<Map<String, Value>, MetadataError> {
         let mut out = Map::new();
         for (entity_type, params) in metadata {
             let Value::Object(params) = params else {
-                return Err(MetadataError::NotAnObject {
-                    entity_type: entity_type.clone(),
-                });
+                return Err(MetadataError::NotAnObject { entity_type: entity_type.clone() });
             };
             let resolved = match self.types.get(entity_type) {
                 Some(p) => apply::apply_type(entity_type, p, params)?,
@@ -130,12 +97,7 @@ impl MetadataPolicy {
 
     /// The policy as a `metadata_policy` JSON object.
     pub fn to_json(&self) -> Value {
-        Value::Object(
-            self.types
-                .iter()
-                .map(|(t, p)| (t.clone(), operators::type_policy_to_json(p)))
-                .collect(),
-        )
+        Value::Object(self.types.iter().map(|(t, p)| (t.clone(), operators::type_policy_to_json(p))).collect())
     }
 }
 
@@ -147,23 +109,13 @@ pub fn parse_policy_crit(v: &Value) -> Result<Vec<String>, PolicyError> {
     if items.is_empty() {
         return Err(PolicyError::BadPolicyCrit);
     }
-    items
-        .iter()
-        .map(|i| {
-            i.as_str()
-                .map(str::to_owned)
-                .ok_or(PolicyError::BadPolicyCrit)
-        })
-        .collect()
+    items.iter().map(|i| i.as_str().map(str::to_owned).ok_or(PolicyError::BadPolicyCrit)).collect()
 }
 
 /// Resolves the policy of a chain (§6.1.4.1): `policies` are the
 /// `metadata_policy` claims of the Subordinate Statements ordered from the
 /// Trust Anchor's down, `crit` the union of their `metadata_policy_crit`.
-pub fn resolve_chain_policy<'a>(
-    policies: impl IntoIterator<Item = &'a Value>,
-    crit: &[String],
-) -> Result<MetadataPolicy, PolicyError> {
+pub fn resolve_chain_policy<'a>(policies: impl IntoIterator<Item = &'a Value>, crit: &[String]) -> Result<MetadataPolicy, PolicyError> {
     let mut merged = MetadataPolicy::default();
     for p in policies {
         let next = MetadataPolicy::parse(p, crit)?;
@@ -195,14 +147,8 @@ mod tests {
         }});
         let merged = resolve_chain_policy([&ta, &int], &[]).unwrap();
         let rp = &merged.types["openid_relying_party"];
-        assert_eq!(
-            rp["grant_types"].subset_of,
-            Some(vec![json!("authorization_code")])
-        );
-        assert_eq!(
-            rp["token_endpoint_auth_method"].one_of,
-            Some(vec![json!("self_signed_tls_client_auth")])
-        );
+        assert_eq!(rp["grant_types"].subset_of, Some(vec![json!("authorization_code")]));
+        assert_eq!(rp["token_endpoint_auth_method"].one_of, Some(vec![json!("self_signed_tls_client_auth")]));
         let metadata = json!({"openid_relying_party": {
             "grant_types": ["authorization_code", "refresh_token"],
             "token_endpoint_auth_method": "self_signed_tls_client_auth",
@@ -220,10 +166,7 @@ mod tests {
                 "redirect_uris": ["https://rp.example.com/cb"]
             })
         );
-        assert_eq!(
-            resolved["federation_entity"],
-            json!({"organization_name": "RP"})
-        );
+        assert_eq!(resolved["federation_entity"], json!({"organization_name": "RP"}));
     }
 
     #[test]
@@ -231,31 +174,16 @@ mod tests {
         let ta = json!({"openid_provider": {"id_token_signing_alg_values_supported": {"regexp": "^ES"}}});
         assert!(resolve_chain_policy([&ta], &[]).is_ok());
         let crit = parse_policy_crit(&json!(["regexp"])).unwrap();
-        assert!(matches!(
-            resolve_chain_policy([&ta], &crit),
-            Err(PolicyError::CriticalOperatorNotUnderstood { .. })
-        ));
-        assert_eq!(
-            parse_policy_crit(&json!([])),
-            Err(PolicyError::BadPolicyCrit)
-        );
-        assert_eq!(
-            parse_policy_crit(&json!("regexp")),
-            Err(PolicyError::BadPolicyCrit)
-        );
+        assert!(matches!(resolve_chain_policy([&ta], &crit), Err(PolicyError::CriticalOperatorNotUnderstood { .. })));
+        assert_eq!(parse_policy_crit(&json!([])), Err(PolicyError::BadPolicyCrit));
+        assert_eq!(parse_policy_crit(&json!("regexp")), Err(PolicyError::BadPolicyCrit));
     }
 
     #[test]
     fn metadata_must_be_objects() {
         let p = MetadataPolicy::default();
         let m = json!({"openid_provider": "x"});
-        assert!(matches!(
-            p.apply(m.as_object().unwrap()),
-            Err(MetadataError::NotAnObject { .. })
-        ));
-        assert!(matches!(
-            MetadataPolicy::parse(&json!({"openid_provider": []}), &[]),
-            Err(PolicyError::NotAnObject { .. })
-        ));
+        assert!(matches!(p.apply(m.as_object().unwrap()), Err(MetadataError::NotAnObject { .. })));
+        assert!(matches!(MetadataPolicy::parse(&json!({"openid_provider": []}), &[]), Err(PolicyError::NotAnObject { .. })));
     }
 }

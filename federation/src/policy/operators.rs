@@ -10,15 +10,7 @@ use serde_json::{Map, Value};
 use super::PolicyError;
 
 /// Names of the standard operators, in the order they are applied (§6.1.4.2).
-pub const STANDARD_OPERATORS: [&str; 7] = [
-    "value",
-    "add",
-    "default",
-    "one_of",
-    "subset_of",
-    "superset_of",
-    "essential",
-];
+pub const STANDARD_OPERATORS: [&str; 7] = ["value", "add", "default", "one_of", "subset_of", "superset_of", "essential"];
 
 /// The policy of one metadata parameter: each standard operator at most once.
 ///
@@ -42,9 +34,7 @@ impl ParameterPolicy {
     /// policy cannot be honoured and is rejected.
     pub fn parse(parameter: &str, operators: &Value, crit: &[String]) -> Result<Self, PolicyError> {
         let Value::Object(map) = operators else {
-            return Err(PolicyError::NotAnObject {
-                at: format!("the policy of parameter {parameter}"),
-            });
+            return Err(PolicyError::NotAnObject { at: format!("the policy of parameter {parameter}") });
         };
         let mut p = ParameterPolicy::default();
         for (op, v) in map {
@@ -62,9 +52,7 @@ impl ParameterPolicy {
                 }
                 "one_of" => p.one_of = Some(array_of_scalars(parameter, "one_of", v)?),
                 "subset_of" => p.subset_of = Some(array_of_scalars(parameter, "subset_of", v)?),
-                "superset_of" => {
-                    p.superset_of = Some(array_of_scalars(parameter, "superset_of", v)?)
-                }
+                "superset_of" => p.superset_of = Some(array_of_scalars(parameter, "superset_of", v)?),
                 "essential" => {
                     let Value::Bool(b) = v else {
                         return Err(type_error(parameter, "essential", "a boolean"));
@@ -73,10 +61,7 @@ impl ParameterPolicy {
                 }
                 other => {
                     if crit.iter().any(|c| c == other) {
-                        return Err(PolicyError::CriticalOperatorNotUnderstood {
-                            parameter: parameter.to_owned(),
-                            operator: other.to_owned(),
-                        });
+                        return Err(PolicyError::CriticalOperatorNotUnderstood { parameter: parameter.to_owned(), operator: other.to_owned() });
                     }
                     // Not critical: ignored, as §6.1.3.2 requires.
                 }
@@ -121,18 +106,12 @@ impl ParameterPolicy {
     /// Checks which operators may be combined, and the relations their
     /// values must then satisfy (§6.1.3.1.1 to §6.1.3.1.7).
     pub fn check_combinations(&self, parameter: &str) -> Result<(), PolicyError> {
-        let forbidden = |a: &'static str, b: &'static str| PolicyError::ForbiddenCombination {
+        let forbidden = |a: &'static str, b: &'static str| PolicyError::ForbiddenCombination { parameter: parameter.to_owned(), first: a, second: b };
+        let broken = |a: &'static str, b: &'static str, rule: &'static str| PolicyError::IncompatibleValues {
             parameter: parameter.to_owned(),
             first: a,
             second: b,
-        };
-        let broken = |a: &'static str, b: &'static str, rule: &'static str| {
-            PolicyError::IncompatibleValues {
-                parameter: parameter.to_owned(),
-                first: a,
-                second: b,
-                rule,
-            }
+            rule,
         };
 
         // one_of works on single values, the set operators on arrays: they
@@ -155,39 +134,23 @@ impl ParameterPolicy {
                 match &values {
                     Some(vs) if is_subset(add, vs) => {}
                     _ => {
-                        return Err(broken(
-                            "value",
-                            "add",
-                            "the values of add must be a subset of value",
-                        ));
+                        return Err(broken("value", "add", "the values of add must be a subset of value"));
                     }
                 }
             }
             if self.default.is_some() && value.is_null() {
-                return Err(broken(
-                    "value",
-                    "default",
-                    "value must not be null when default is present",
-                ));
+                return Err(broken("value", "default", "value must not be null when default is present"));
             }
             if let Some(one_of) = &self.one_of
                 && (value.is_null() || value.is_array() || !contains(one_of, value))
             {
-                return Err(broken(
-                    "value",
-                    "one_of",
-                    "value must be one of the one_of values",
-                ));
+                return Err(broken("value", "one_of", "value must be one of the one_of values"));
             }
             if let Some(subset_of) = &self.subset_of {
                 match &values {
                     Some(vs) if is_subset(vs, subset_of) => {}
                     _ => {
-                        return Err(broken(
-                            "value",
-                            "subset_of",
-                            "value must be a subset of subset_of",
-                        ));
+                        return Err(broken("value", "subset_of", "value must be a subset of subset_of"));
                     }
                 }
             }
@@ -195,39 +158,23 @@ impl ParameterPolicy {
                 match &values {
                     Some(vs) if is_subset(superset_of, vs) => {}
                     _ => {
-                        return Err(broken(
-                            "value",
-                            "superset_of",
-                            "value must be a superset of superset_of",
-                        ));
+                        return Err(broken("value", "superset_of", "value must be a superset of superset_of"));
                     }
                 }
             }
             if value.is_null() && self.essential == Some(true) {
-                return Err(broken(
-                    "value",
-                    "essential",
-                    "value must not be null when essential is true",
-                ));
+                return Err(broken("value", "essential", "value must not be null when essential is true"));
             }
         }
         if let (Some(add), Some(subset_of)) = (&self.add, &self.subset_of)
             && !is_subset(add, subset_of)
         {
-            return Err(broken(
-                "add",
-                "subset_of",
-                "the values of add must be a subset of subset_of",
-            ));
+            return Err(broken("add", "subset_of", "the values of add must be a subset of subset_of"));
         }
         if let (Some(subset_of), Some(superset_of)) = (&self.subset_of, &self.superset_of)
             && !is_subset(superset_of, subset_of)
         {
-            return Err(broken(
-                "subset_of",
-                "superset_of",
-                "subset_of must be a superset of superset_of",
-            ));
+            return Err(broken("subset_of", "superset_of", "subset_of must be a superset of superset_of"));
         }
         Ok(())
     }
@@ -237,15 +184,9 @@ impl ParameterPolicy {
 pub type TypePolicy = BTreeMap<String, ParameterPolicy>;
 
 /// Parses the policy of one entity type: an object of parameter → operators.
-pub fn parse_type_policy(
-    entity_type: &str,
-    policy: &Value,
-    crit: &[String],
-) -> Result<TypePolicy, PolicyError> {
+pub fn parse_type_policy(entity_type: &str, policy: &Value, crit: &[String]) -> Result<TypePolicy, PolicyError> {
     let Value::Object(map) = policy else {
-        return Err(PolicyError::NotAnObject {
-            at: format!("the policy of entity type {entity_type}"),
-        });
+        return Err(PolicyError::NotAnObject { at: format!("the policy of entity type {entity_type}") });
     };
     let mut out = TypePolicy::new();
     for (parameter, operators) in map {
@@ -257,42 +198,22 @@ pub fn parse_type_policy(
 
 /// A type policy as JSON (parameter → operators).
 pub fn type_policy_to_json(policy: &TypePolicy) -> Value {
-    Value::Object(
-        policy
-            .iter()
-            .map(|(k, v)| (k.clone(), v.to_json()))
-            .collect(),
-    )
+    Value::Object(policy.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
 }
 
 fn type_error(parameter: &str, operator: &'static str, expected: &'static str) -> PolicyError {
-    PolicyError::OperatorType {
-        parameter: parameter.to_owned(),
-        operator,
-        expected,
-    }
+    PolicyError::OperatorType { parameter: parameter.to_owned(), operator, expected }
 }
 
 /// The operand of add, one_of, subset_of and superset_of: an array of
 /// strings, numbers or booleans (strings are the ones every implementation
 /// must support; nothing in the spec allows nested arrays, objects or null).
-fn array_of_scalars(
-    parameter: &str,
-    operator: &'static str,
-    v: &Value,
-) -> Result<Vec<Value>, PolicyError> {
+fn array_of_scalars(parameter: &str, operator: &'static str, v: &Value) -> Result<Vec<Value>, PolicyError> {
     let Value::Array(items) = v else {
         return Err(type_error(parameter, operator, "an array"));
     };
-    if items
-        .iter()
-        .any(|i| i.is_null() || i.is_array() || i.is_object())
-    {
-        return Err(type_error(
-            parameter,
-            operator,
-            "an array of strings, numbers or booleans",
-        ));
+    if items.iter().any(|i| i.is_null() || i.is_array() || i.is_object()) {
+        return Err(type_error(parameter, operator, "an array of strings, numbers or booleans"));
     }
     Ok(items.clone())
 }
@@ -310,10 +231,7 @@ fn value_as_set(parameter: &str, value: &Value) -> Option<Vec<Value>> {
 /// `scope` is a space-separated string in OAuth metadata; the policy
 /// language treats it as an array of its tokens.
 pub(crate) fn split_scope(s: &str) -> Vec<Value> {
-    s.split(' ')
-        .filter(|t| !t.is_empty())
-        .map(|t| Value::String(t.to_owned()))
-        .collect()
+    s.split(' ').filter(|t| !t.is_empty()).map(|t| Value::String(t.to_owned())).collect()
 }
 
 pub(crate) fn contains(set: &[Value], v: &Value) -> bool {
@@ -358,22 +276,12 @@ mod tests {
                 other => panic!("{policy}: {other:?}"),
             }
         }
-        assert!(matches!(
-            ParameterPolicy::parse("p", &json!(["value"]), &[]),
-            Err(PolicyError::NotAnObject { .. })
-        ));
+        assert!(matches!(ParameterPolicy::parse("p", &json!(["value"]), &[]), Err(PolicyError::NotAnObject { .. })));
     }
 
     #[test]
     fn value_may_be_anything_including_null() {
-        for v in [
-            json!(null),
-            json!(1),
-            json!(true),
-            json!("x"),
-            json!(["x"]),
-            json!({"k": 1}),
-        ] {
+        for v in [json!(null), json!(1), json!(true), json!("x"), json!(["x"]), json!({"k": 1})] {
             let p = parse(json!({ "value": v })).unwrap();
             assert_eq!(p.value, Some(v));
         }
@@ -384,16 +292,11 @@ mod tests {
         for other in ["add", "subset_of", "superset_of"] {
             let policy = json!({"one_of": ["a"], other: ["a"]});
             match parse(policy) {
-                Err(PolicyError::ForbiddenCombination {
-                    first: "one_of",
-                    second,
-                    ..
-                }) => assert_eq!(second, other),
+                Err(PolicyError::ForbiddenCombination { first: "one_of", second, .. }) => assert_eq!(second, other),
                 r => panic!("{other}: {r:?}"),
             }
         }
-        parse(json!({"one_of": ["a", "b"], "value": "a", "default": "b", "essential": true}))
-            .unwrap();
+        parse(json!({"one_of": ["a", "b"], "value": "a", "default": "b", "essential": true})).unwrap();
     }
 
     #[test]
@@ -403,23 +306,13 @@ mod tests {
             (json!({"value": null, "add": ["b"]}), "add"),
             (json!({"value": null, "default": ["b"]}), "default"),
             (json!({"value": "c", "one_of": ["a", "b"]}), "one_of"),
-            (
-                json!({"value": ["a", "c"], "subset_of": ["a", "b"]}),
-                "subset_of",
-            ),
-            (
-                json!({"value": ["a"], "superset_of": ["a", "b"]}),
-                "superset_of",
-            ),
+            (json!({"value": ["a", "c"], "subset_of": ["a", "b"]}), "subset_of"),
+            (json!({"value": ["a"], "superset_of": ["a", "b"]}), "superset_of"),
             (json!({"value": null, "essential": true}), "essential"),
         ];
         for (policy, op) in bad {
             match parse(policy.clone()) {
-                Err(PolicyError::IncompatibleValues {
-                    first: "value",
-                    second,
-                    ..
-                }) => assert_eq!(second, op),
+                Err(PolicyError::IncompatibleValues { first: "value", second, .. }) => assert_eq!(second, op),
                 r => panic!("{policy}: {r:?}"),
             }
         }
@@ -429,21 +322,10 @@ mod tests {
 
     #[test]
     fn set_operator_relations() {
-        assert!(matches!(
-            parse(json!({"add": ["x"], "subset_of": ["a"]})),
-            Err(PolicyError::IncompatibleValues {
-                first: "add",
-                second: "subset_of",
-                ..
-            })
-        ));
+        assert!(matches!(parse(json!({"add": ["x"], "subset_of": ["a"]})), Err(PolicyError::IncompatibleValues { first: "add", second: "subset_of", .. })));
         assert!(matches!(
             parse(json!({"subset_of": ["a"], "superset_of": ["a", "b"]})),
-            Err(PolicyError::IncompatibleValues {
-                first: "subset_of",
-                second: "superset_of",
-                ..
-            })
+            Err(PolicyError::IncompatibleValues { first: "subset_of", second: "superset_of", .. })
         ));
         parse(json!({"add": ["a"], "subset_of": ["a", "b"], "superset_of": ["b"]})).unwrap();
     }
@@ -461,23 +343,9 @@ mod tests {
 
     #[test]
     fn scope_value_compared_as_tokens() {
-        let p = ParameterPolicy::parse(
-            "scope",
-            &json!({"value": "openid email", "subset_of": ["openid", "email", "phone"]}),
-            &[],
-        );
+        let p = ParameterPolicy::parse("scope", &json!({"value": "openid email", "subset_of": ["openid", "email", "phone"]}), &[]);
         assert!(p.is_ok());
-        let p = ParameterPolicy::parse(
-            "scope",
-            &json!({"value": "openid address", "subset_of": ["openid", "email"]}),
-            &[],
-        );
-        assert!(matches!(
-            p,
-            Err(PolicyError::IncompatibleValues {
-                second: "subset_of",
-                ..
-            })
-        ));
+        let p = ParameterPolicy::parse("scope", &json!({"value": "openid address", "subset_of": ["openid", "email"]}), &[]);
+        assert!(matches!(p, Err(PolicyError::IncompatibleValues { second: "subset_of", .. })));
     }
 }

@@ -18,10 +18,7 @@ pub struct Entity {
 impl Entity {
     pub fn new(id: &str) -> Self {
         let (key, _) = SigningKey::generate(SigningAlg::ES256).expect("key generation");
-        Self {
-            id: id.to_owned(),
-            key,
-        }
+        Self { id: id.to_owned(), key }
     }
 
     pub fn jwks(&self) -> Jwks {

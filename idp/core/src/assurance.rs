@@ -19,7 +19,10 @@ pub enum Method {
     /// A passkey. `device_bound`: the authenticator says the key cannot
     /// leave it (not backup-eligible), so it is a hardware-secured key;
     /// `user_verified`: PIN or biometrics checked by the authenticator.
-    Passkey { device_bound: bool, user_verified: bool },
+    Passkey {
+        device_bound: bool,
+        user_verified: bool,
+    },
     /// A single-use recovery code or an e-mailed recovery link.
     Recovery,
 }
@@ -151,9 +154,10 @@ impl AcrPolicy {
         let mut best = LEVELS[0];
         for level in &LEVELS[1..] {
             if let Some(need) = self.rules.get(*level)
-                && need.iter().all(|n| amr.contains(n)) {
-                    best = level;
-                }
+                && need.iter().all(|n| amr.contains(n))
+            {
+                best = level;
+            }
         }
         best
     }

@@ -191,9 +191,10 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
     let get = |n: &str| params.single(n).ok().flatten();
 
     if let Some(m) = mode
-        && ResponseMode::parse(m).is_none() {
-            return Err(RedirectError::invalid(format!("response_mode '{m}' is not supported; use query or form_post")));
-        }
+        && ResponseMode::parse(m).is_none()
+    {
+        return Err(RedirectError::invalid(format!("response_mode '{m}' is not supported; use query or form_post")));
+    }
     match get("response_type") {
         None => return Err(RedirectError::invalid("response_type is missing")),
         Some("code") => {}
@@ -242,9 +243,10 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
         Some(c) => ClaimsRequest::parse(c).map_err(|e| RedirectError::invalid(e.to_string()))?,
     };
     if let Some(d) = get("display")
-        && !matches!(d, "page" | "popup" | "touch" | "wap") {
-            return Err(RedirectError::invalid("display must be page, popup, touch or wap"));
-        }
+        && !matches!(d, "page" | "popup" | "touch" | "wap")
+    {
+        return Err(RedirectError::invalid("display must be page, popup, touch or wap"));
+    }
     let words = |n: &str| get(n).map(|v| v.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()).unwrap_or_default();
 
     Ok(AuthorizationRequest {

@@ -131,11 +131,7 @@ pub fn id_token_claims(user: &UserProfile, request: &ClaimsRequest) -> Map<Strin
 }
 
 fn collect(user: &UserProfile, names: BTreeSet<&str>) -> Map<String, Value> {
-    names
-        .into_iter()
-        .filter(|n| !PROTOCOL_CLAIMS.contains(n))
-        .filter_map(|n| user.claim(n).map(|v| (n.to_owned(), v)))
-        .collect()
+    names.into_iter().filter(|n| !PROTOCOL_CLAIMS.contains(n)).filter_map(|n| user.claim(n).map(|v| (n.to_owned(), v))).collect()
 }
 
 #[cfg(test)]
@@ -165,7 +161,14 @@ mod tests {
 
     #[test]
     fn parse_invalid_requests() {
-        for bad in ["[", "[]", r#"{"userinfo":[]}"#, r#"{"id_token":{"x":3}}"#, r#"{"id_token":{"x":{"essential":"yes"}}}"#, r#"{"id_token":{"x":{"value":1,"values":[1]}}}"#] {
+        for bad in [
+            "[",
+            "[]",
+            r#"{"userinfo":[]}"#,
+            r#"{"id_token":{"x":3}}"#,
+            r#"{"id_token":{"x":{"essential":"yes"}}}"#,
+            r#"{"id_token":{"x":{"value":1,"values":[1]}}}"#,
+        ] {
             assert!(ClaimsRequest::parse(bad).is_err(), "{bad}");
         }
     }

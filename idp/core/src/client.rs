@@ -320,11 +320,7 @@ impl Client {
     pub fn sector(&self) -> String {
         match &self.sector_identifier {
             Some(s) => s.clone(),
-            None => self
-                .redirect_uris
-                .first()
-                .map(|r| crate::subject::sector_of_redirect(r.as_str()))
-                .unwrap_or_else(|| self.id.as_str().to_owned()),
+            None => self.redirect_uris.first().map(|r| crate::subject::sector_of_redirect(r.as_str())).unwrap_or_else(|| self.id.as_str().to_owned()),
         }
     }
 }
@@ -335,12 +331,25 @@ mod tests {
 
     #[test]
     fn frontchannel_url_adds_iss_and_sid_only_when_required() {
-        let channels = |uri: &str, required: bool| LogoutChannels { frontchannel_uri: Some(uri.into()), frontchannel_session_required: required, ..LogoutChannels::default() };
+        let channels = |uri: &str, required: bool| LogoutChannels {
+            frontchannel_uri: Some(uri.into()),
+            frontchannel_session_required: required,
+            ..LogoutChannels::default()
+        };
         let iss = "https://login.ville.fr/t?x";
         assert_eq!(channels("https://rp.fr/fc", false).frontchannel_url(iss, "s1").as_deref(), Some("https://rp.fr/fc"));
-        assert_eq!(channels("https://rp.fr/fc", true).frontchannel_url(iss, "s1").as_deref(), Some("https://rp.fr/fc?iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1"));
-        assert_eq!(channels("https://rp.fr/fc?app=2", true).frontchannel_url(iss, "s1").as_deref(), Some("https://rp.fr/fc?app=2&iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1"));
-        assert_eq!(channels("https://rp.fr/fc?", true).frontchannel_url(iss, "s1").as_deref(), Some("https://rp.fr/fc?iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1"));
+        assert_eq!(
+            channels("https://rp.fr/fc", true).frontchannel_url(iss, "s1").as_deref(),
+            Some("https://rp.fr/fc?iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1")
+        );
+        assert_eq!(
+            channels("https://rp.fr/fc?app=2", true).frontchannel_url(iss, "s1").as_deref(),
+            Some("https://rp.fr/fc?app=2&iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1")
+        );
+        assert_eq!(
+            channels("https://rp.fr/fc?", true).frontchannel_url(iss, "s1").as_deref(),
+            Some("https://rp.fr/fc?iss=https%3A%2F%2Flogin.ville.fr%2Ft%3Fx&sid=s1")
+        );
         assert_eq!(LogoutChannels { frontchannel_session_required: true, ..LogoutChannels::default() }.frontchannel_url(iss, "s1"), None);
     }
 }

@@ -70,17 +70,8 @@ pub struct HeldTrustMark {
 
 /// `federation_entity` metadata members an operator may set; the endpoint
 /// URLs are Trame's to publish, and keys may not appear there (§5.2.1).
-pub const ENTITY_METADATA_FIELDS: [&str; 9] = [
-    "organization_name",
-    "display_name",
-    "description",
-    "keywords",
-    "contacts",
-    "logo_uri",
-    "policy_uri",
-    "information_uri",
-    "organization_uri",
-];
+pub const ENTITY_METADATA_FIELDS: [&str; 9] =
+    ["organization_name", "display_name", "description", "keywords", "contacts", "logo_uri", "policy_uri", "information_uri", "organization_uri"];
 
 impl FederationSettings {
     pub fn from_json(s: &str) -> Result<Self, String> {
@@ -107,7 +98,11 @@ impl FederationSettings {
             }
             Some(v) => {
                 let list = matches!(name, "keywords" | "contacts");
-                let ok = if list { v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|s| s.as_str().is_some_and(|s| !s.is_empty()))) } else { v.as_str().is_some_and(|s| !s.is_empty()) };
+                let ok = if list {
+                    v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|s| s.as_str().is_some_and(|s| !s.is_empty())))
+                } else {
+                    v.as_str().is_some_and(|s| !s.is_empty())
+                };
                 if !ok {
                     return Err(format!("'{name}' must be {}", if list { "a non-empty list of strings" } else { "a non-empty string" }));
                 }

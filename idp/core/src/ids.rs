@@ -214,15 +214,9 @@ mod tests {
         ] {
             assert!(RedirectUri::parse(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "/cb",
-            "https://rp.example/cb#frag",
-            "http://rp.example/cb",
-            "javascript:alert(1)",
-            "myapp:/cb",
-            "https://user:pw@rp.example/cb",
-            "not a uri",
-        ] {
+        for bad in
+            ["/cb", "https://rp.example/cb#frag", "http://rp.example/cb", "javascript:alert(1)", "myapp:/cb", "https://user:pw@rp.example/cb", "not a uri"]
+        {
             assert!(RedirectUri::parse(bad).is_err(), "{bad}");
         }
     }

@@ -4,7 +4,7 @@
 
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::ed::EdCurve;
-use josekit::jws::{EdDSA, ES256, JwsHeader, JwsSigner, JwsVerifier, PS256, RS256};
+use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner, JwsVerifier, PS256, RS256};
 use josekit::jwt::{self, JwtPayload};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha512};
@@ -257,9 +257,10 @@ impl Header {
 fn verifier_for(alg: &str, jwk: &Value) -> Option<Box<dyn JwsVerifier>> {
     let map = jwk.as_object()?.clone();
     if let Some(key_alg) = map.get("alg").and_then(Value::as_str)
-        && key_alg != alg {
-            return None;
-        }
+        && key_alg != alg
+    {
+        return None;
+    }
     if map.get("use").and_then(Value::as_str).is_some_and(|u| u != "sig") {
         return None;
     }

@@ -44,8 +44,7 @@ impl CodeChallenge {
     }
 
     pub fn verify(&self, verifier: &str) -> Result<(), PkceError> {
-        let ok = (43..=128).contains(&verifier.len())
-            && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+        let ok = (43..=128).contains(&verifier.len()) && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
         if !ok {
             return Err(PkceError::BadVerifier);
         }

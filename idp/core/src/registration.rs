@@ -121,7 +121,9 @@ impl ClientRequest {
         let strings = |f: &'static str| -> Result<Option<Vec<String>>, MetadataError> {
             match o.get(f) {
                 None | Some(Value::Null) => Ok(None),
-                Some(Value::Array(a)) => a.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(|| bad(f, "must be an array of strings"))).collect::<Result<_, _>>().map(Some),
+                Some(Value::Array(a)) => {
+                    a.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(|| bad(f, "must be an array of strings"))).collect::<Result<_, _>>().map(Some)
+                }
                 Some(_) => Err(bad(f, "must be an array of strings")),
             }
         };
@@ -361,9 +363,8 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
     };
     // RFC 7591 §2.1: response type `code` goes with the authorization_code
     // grant (and is the default when that grant is asked for).
-    let response_types = req.response_types.unwrap_or_else(|| {
-        if grant_types.contains(&GrantType::AuthorizationCode) { vec!["code".to_owned()] } else { Vec::new() }
-    });
+    let response_types =
+        req.response_types.unwrap_or_else(|| if grant_types.contains(&GrantType::AuthorizationCode) { vec!["code".to_owned()] } else { Vec::new() });
     if let Some(r) = response_types.iter().find(|r| *r != "code") {
         return Err(bad("response_types", format!("'{r}' is not supported: only the authorization code flow (code)")));
     }
@@ -465,9 +466,8 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
         }
     };
 
-    let shown_url = |field: &'static str, v: Option<String>| -> Result<Option<String>, MetadataError> {
-        v.map(|u| web_url(field, &u, false).map(|_| u)).transpose()
-    };
+    let shown_url =
+        |field: &'static str, v: Option<String>| -> Result<Option<String>, MetadataError> { v.map(|u| web_url(field, &u, false).map(|_| u)).transpose() };
     list_limit("contacts", &req.contacts)?;
     if req.contacts.iter().any(|c| c.is_empty() || c.len() > 254 || c.chars().any(char::is_control)) {
         return Err(bad("contacts", "each contact is 1 to 254 printable characters"));
@@ -560,7 +560,11 @@ mod tests {
             (json!({ "redirect_uris": [rp], "response_types": ["id_token"] }), "invalid_client_metadata", "response_types"),
             (json!({ "redirect_uris": [rp], "grant_types": ["implicit"] }), "invalid_client_metadata", "grant_types"),
             (json!({ "redirect_uris": [rp], "grant_types": ["refresh_token"] }), "invalid_client_metadata", "grant_types"),
-            (json!({ "redirect_uris": [rp], "token_endpoint_auth_method": "none", "grant_types": ["authorization_code", "client_credentials"] }), "invalid_client_metadata", "grant_types"),
+            (
+                json!({ "redirect_uris": [rp], "token_endpoint_auth_method": "none", "grant_types": ["authorization_code", "client_credentials"] }),
+                "invalid_client_metadata",
+                "grant_types",
+            ),
             (json!({ "redirect_uris": [rp], "token_endpoint_auth_method": "client_secret_jwt" }), "invalid_client_metadata", "token_endpoint_auth_method"),
             (json!({ "redirect_uris": [rp], "token_endpoint_auth_method": "tls_client_auth" }), "invalid_client_metadata", "token_endpoint_auth_method"),
             (json!({ "redirect_uris": [rp], "token_endpoint_auth_method": "private_key_jwt" }), "invalid_client_metadata", "jwks_uri"),
@@ -569,7 +573,11 @@ mod tests {
             (json!({ "redirect_uris": [rp], "jwks": { "keys": [{ "kty": "oct", "k": "c2VjcmV0" }] } }), "invalid_client_metadata", "jwks"),
             (json!({ "redirect_uris": [rp], "jwks": [] }), "invalid_client_metadata", "jwks"),
             (json!({ "redirect_uris": [rp], "jwks": { "keys": [] } }), "invalid_client_metadata", "jwks"),
-            (json!({ "redirect_uris": [rp], "jwks_uri": "https://rp.example.fr/jwks", "jwks": { "keys": [{ "kty": "EC" }] } }), "invalid_client_metadata", "jwks"),
+            (
+                json!({ "redirect_uris": [rp], "jwks_uri": "https://rp.example.fr/jwks", "jwks": { "keys": [{ "kty": "EC" }] } }),
+                "invalid_client_metadata",
+                "jwks",
+            ),
             (json!({ "redirect_uris": [rp], "id_token_signed_response_alg": "none" }), "invalid_client_metadata", "id_token_signed_response_alg"),
             (json!({ "redirect_uris": [rp], "id_token_signed_response_alg": "HS256" }), "invalid_client_metadata", "id_token_signed_response_alg"),
             (json!({ "redirect_uris": [rp], "userinfo_signed_response_alg": "none" }), "invalid_client_metadata", "userinfo_signed_response_alg"),
@@ -589,7 +597,11 @@ mod tests {
             (json!({ "redirect_uris": [rp], "require_auth_time": "yes" }), "invalid_client_metadata", "require_auth_time"),
             (json!({ "redirect_uris": [rp], "scope": "profile email" }), "invalid_client_metadata", "scope"),
             (json!({ "redirect_uris": [rp], "backchannel_logout_uri": "http://rp.example.fr/bc" }), "invalid_client_metadata", "backchannel_logout_uri"),
-            (json!({ "redirect_uris": [rp], "frontchannel_logout_uri": "https://elsewhere.example.fr/fc" }), "invalid_client_metadata", "frontchannel_logout_uri"),
+            (
+                json!({ "redirect_uris": [rp], "frontchannel_logout_uri": "https://elsewhere.example.fr/fc" }),
+                "invalid_client_metadata",
+                "frontchannel_logout_uri",
+            ),
             (json!({ "redirect_uris": [rp], "initiate_login_uri": "http://rp.example.fr/login" }), "invalid_client_metadata", "initiate_login_uri"),
             (json!({ "redirect_uris": [rp], "contacts": "ops@rp.example.fr" }), "invalid_client_metadata", "contacts"),
         ];
@@ -606,13 +618,15 @@ mod tests {
 
     #[test]
     fn native_apps_may_use_custom_schemes_and_loopback() {
-        let c = register(json!({ "application_type": "native", "redirect_uris": ["fr.mairie.app:/cb", "http://127.0.0.1:4711/cb"], "subject_type": "public" })).unwrap();
+        let c = register(json!({ "application_type": "native", "redirect_uris": ["fr.mairie.app:/cb", "http://127.0.0.1:4711/cb"], "subject_type": "public" }))
+            .unwrap();
         assert_eq!(c.redirect_uris.len(), 2);
     }
 
     #[test]
     fn the_sector_identifier_document_must_list_every_redirect_uri() {
-        let body = json!({ "redirect_uris": ["https://a.example.fr/cb", "https://b.example.fr/cb"], "sector_identifier_uri": "https://sector.example.fr/uris.json" });
+        let body =
+            json!({ "redirect_uris": ["https://a.example.fr/cb", "https://b.example.fr/cb"], "sector_identifier_uri": "https://sector.example.fr/uris.json" });
         let req = || ClientRequest::from_json(&body).unwrap();
         let mut rules = Rules::dynamic(PkcePolicy::Required);
         rules.sector_redirect_uris = Some(vec!["https://a.example.fr/cb".into(), "https://b.example.fr/cb".into(), "https://c.example.fr/cb".into()]);
@@ -642,7 +656,11 @@ mod tests {
         let rules = Rules::dynamic(PkcePolicy::Optional);
         let conf = validate(ClientRequest::from_json(&json!({ "redirect_uris": ["https://rp.example.fr/cb"] })).unwrap(), &rules).unwrap();
         assert_eq!(conf.pkce, PkcePolicy::Optional);
-        let public = validate(ClientRequest::from_json(&json!({ "redirect_uris": ["https://rp.example.fr/cb"], "token_endpoint_auth_method": "none" })).unwrap(), &rules).unwrap();
+        let public = validate(
+            ClientRequest::from_json(&json!({ "redirect_uris": ["https://rp.example.fr/cb"], "token_endpoint_auth_method": "none" })).unwrap(),
+            &rules,
+        )
+        .unwrap();
         assert_eq!(public.pkce, PkcePolicy::Required);
     }
 

@@ -208,7 +208,10 @@ mod tests {
     fn outer_response_type_and_scope_fill_in_but_never_contradict() {
         let a = run(with(with(good(), "response_type", None), "scope", None), false).unwrap();
         assert!(a.params.contains(&("response_type".into(), "code".into())));
-        assert_eq!(run(with(good(), "response_type", Some(json!("token"))), false).unwrap_err(), RequestObjectError::Mismatch("response_type differs between the request and the Request Object".into()));
+        assert_eq!(
+            run(with(good(), "response_type", Some(json!("token"))), false).unwrap_err(),
+            RequestObjectError::Mismatch("response_type differs between the request and the Request Object".into())
+        );
     }
 
     #[test]

@@ -61,10 +61,7 @@ pub fn otpauth_uri(secret: &[u8], issuer_label: &str, account: &str) -> String {
     // (digits, step) or that `verify` applies (secret length), so the URI
     // exists even for a secret `verify` would refuse; `to_url` then fails
     // only on an empty or colon-bearing account name, which cannot happen.
-    let totp = base(secret.to_vec())
-        .with_issuer((!issuer.is_empty()).then_some(issuer))
-        .with_account_name(account)
-        .build_noncompliant();
+    let totp = base(secret.to_vec()).with_issuer((!issuer.is_empty()).then_some(issuer)).with_account_name(account).build_noncompliant();
     totp.to_url().unwrap_or_default()
 }
 
@@ -108,12 +105,7 @@ pub fn qr_svg(uri: &str) -> Option<String> {
 
 /// The fixed parameters, without the labels only the URI needs.
 fn base(secret: Vec<u8>) -> Builder {
-    Builder::new()
-        .with_algorithm(Algorithm::SHA1)
-        .with_digits(DIGITS as u8)
-        .with_step_duration(STEP_SECONDS)
-        .with_skew(SKEW_STEPS)
-        .with_secret(secret)
+    Builder::new().with_algorithm(Algorithm::SHA1).with_digits(DIGITS as u8).with_step_duration(STEP_SECONDS).with_skew(SKEW_STEPS).with_secret(secret)
 }
 
 /// A checker for `secret`, or `None` when `totp-rs` finds the secret too short.

@@ -8,13 +8,13 @@
 use std::io::BufRead;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use trame_core::assurance::AcrPolicy;
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
-use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
 use trame_core::keys::Alg;
+use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
 use trame_core::subject::SubjectType;
-use trame_core::assurance::AcrPolicy;
 use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::{Clock, Randomness, password};
 use trame_store::{NewClient, NewUser, Store};
@@ -143,7 +143,10 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
             let expires = cx.now() + i64::from(days) * 86_400;
             cx.store.create_initial_access_token(&tenant.id, &secret_digest(&token), expires, uses.map(i64::from), cx.now()).await?;
             if tenant.settings.dynamic_registration != DynamicRegistration::Token {
-                eprintln!("note: tenant {} does not take initial access tokens yet (dynamic registration is {}); see `trame tenant set --dynamic-registration token`", tenant.slug, tenant.settings.dynamic_registration);
+                eprintln!(
+                    "note: tenant {} does not take initial access tokens yet (dynamic registration is {}); see `trame tenant set --dynamic-registration token`",
+                    tenant.slug, tenant.settings.dynamic_registration
+                );
             }
             println!("initial_access_token: {token}");
             println!("registration_endpoint: {}", tenant.issuer.endpoint("/register"));
@@ -170,11 +173,8 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
         (Some(AuthMethodArg::ClientSecretPost), false) => AuthMethod::ClientSecretPost,
         (Some(AuthMethodArg::PrivateKeyJwt), false) => AuthMethod::PrivateKeyJwt,
     };
-    let grant_types: Vec<&str> = if a.grant_types.is_empty() {
-        vec!["authorization_code", "refresh_token"]
-    } else {
-        a.grant_types.iter().map(|t| grant_type(*t).as_str()).collect()
-    };
+    let grant_types: Vec<&str> =
+        if a.grant_types.is_empty() { vec!["authorization_code", "refresh_token"] } else { a.grant_types.iter().map(|t| grant_type(*t).as_str()).collect() };
     let jwks = match &a.jwks_file {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("--jwks-file: cannot read {}", path.display()))?;
@@ -216,7 +216,11 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
     let flag = |e: MetadataError| anyhow!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1));
     let mut rules = Rules { default_id_token_alg: Alg::ES256, default_subject_type: SubjectType::Public, ..Rules::dynamic(PkcePolicy::Required) };
     if let Some(url) = sector_identifier_url(&req).map_err(flag)? {
-        rules.sector_redirect_uris = Some(trame_web::registration::fetch_sector_document(&trame_web::outbound::client(cx.config.outbound_reach), cx.config.outbound_reach, &url).await.map_err(flag)?);
+        rules.sector_redirect_uris = Some(
+            trame_web::registration::fetch_sector_document(&trame_web::outbound::client(cx.config.outbound_reach), cx.config.outbound_reach, &url)
+                .await
+                .map_err(flag)?,
+        );
     }
     let settings = validate(req, &rules).map_err(flag)?;
     let secret = if settings.auth_method.uses_secret() {
@@ -332,7 +336,10 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
                 bail!("--days must be 1 to 90");
             }
             if tenant.settings.registration != Registration::Invite {
-                eprintln!("note: tenant {} has registration '{}'; the link works only with 'invite' (trame tenant set {} --registration invite)", tenant.slug, tenant.settings.registration, tenant.slug);
+                eprintln!(
+                    "note: tenant {} has registration '{}'; the link works only with 'invite' (trame tenant set {} --registration invite)",
+                    tenant.slug, tenant.settings.registration, tenant.slug
+                );
             }
             let token = random_token(cx.rng);
             let now = cx.now();
@@ -354,7 +361,14 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
 /// the verification mail to find out.
 fn is_plausible_email(e: &str) -> bool {
     match e.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !e.contains(char::is_whitespace),
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.contains(char::is_whitespace)
+        }
         None => false,
     }
 }

@@ -292,7 +292,10 @@ impl Config {
             problems.push(problem("password_hash_concurrency", "must be at least 1"));
         }
         let (listen, public_url) = match (listen, public_url) {
-            (Ok(l), Ok(_)) if problems.is_empty() && metrics_listen.is_some_and(|m| m.port() == l.port() && (m.ip() == l.ip() || m.ip().is_unspecified() || l.ip().is_unspecified())) => {
+            (Ok(l), Ok(_))
+                if problems.is_empty()
+                    && metrics_listen.is_some_and(|m| m.port() == l.port() && (m.ip() == l.ip() || m.ip().is_unspecified() || l.ip().is_unspecified())) =>
+            {
                 // Metrics on the public listener would publish them.
                 return Err(ConfigError(vec![problem("metrics_listen", format!("must not be the address of listen ({l})"))]));
             }
@@ -599,24 +602,13 @@ mod tests {
 
     #[test]
     fn mail_settings_from_file_and_environment() {
-        let c = load_str(
-            "smtp_url = \"smtps://trame:s3cret@mail.example.com\"\nmail_from = \"Example ID <id@example.com>\"\n",
-            &[],
-        )
-        .unwrap();
+        let c = load_str("smtp_url = \"smtps://trame:s3cret@mail.example.com\"\nmail_from = \"Example ID <id@example.com>\"\n", &[]).unwrap();
         assert_eq!(c.mail.smtp_url.as_deref(), Some("smtps://trame:s3cret@mail.example.com"));
         assert_eq!(c.mail.from, "Example ID <id@example.com>");
         assert_eq!(c.mail.outbox_dir, None, "no outbox when SMTP is configured");
         assert!(!format!("{c:?}").contains("s3cret"), "Debug must not print the SMTP password");
 
-        let c = load_str(
-            "",
-            &[
-                ("TRAME_SMTP_URL", "smtp://mail.example.com:587?tls=required"),
-                ("TRAME_MAIL_FROM", "noreply@example.org"),
-            ],
-        )
-        .unwrap();
+        let c = load_str("", &[("TRAME_SMTP_URL", "smtp://mail.example.com:587?tls=required"), ("TRAME_MAIL_FROM", "noreply@example.org")]).unwrap();
         assert_eq!(c.mail.smtp_url.as_deref(), Some("smtp://mail.example.com:587?tls=required"));
         assert_eq!(c.mail.from, "noreply@example.org");
 
@@ -635,10 +627,7 @@ mod tests {
         assert!(!e.to_string().contains("s3cret"), "{e}");
         assert_eq!(keys(load_str("smtp_url = \"http://mail.example.com\"\n", &[]).unwrap_err()), ["smtp_url"]);
         assert_eq!(keys(load_str("mail_from = \"nobody\"\n", &[]).unwrap_err()), ["mail_from"]);
-        assert_eq!(
-            keys(load_str("smtp_url = \"smtps://mail.example.com\"\nmail_outbox_dir = \"/tmp/outbox\"\n", &[]).unwrap_err()),
-            ["mail_outbox_dir"]
-        );
+        assert_eq!(keys(load_str("smtp_url = \"smtps://mail.example.com\"\nmail_outbox_dir = \"/tmp/outbox\"\n", &[]).unwrap_err()), ["mail_outbox_dir"]);
         let file = std::env::temp_dir().join(format!("trame-config-test-{}-not-a-dir", std::process::id()));
         std::fs::write(&file, "").unwrap();
         let e = load_str(&format!("mail_outbox_dir = \"{}\"\n", file.display()), &[]).unwrap_err();

@@ -74,7 +74,8 @@ pub async fn run(cx: &mut Context<'_>, cmd: FederationCommand, rng: Arc<dyn Rand
                 s.peer_sign_in = None;
             } else {
                 let current = s.peer_sign_in.clone();
-                let list_from = list_from.or(current.as_ref().map(|p| p.list_from.clone())).ok_or_else(|| anyhow!("--list-from is required to switch peer sign-in on"))?;
+                let list_from =
+                    list_from.or(current.as_ref().map(|p| p.list_from.clone())).ok_or_else(|| anyhow!("--list-from is required to switch peer sign-in on"))?;
                 entity_id(&list_from, "--list-from")?;
                 if s.trust_anchors.is_empty() {
                     bail!("the tenant trusts no Trust Anchor: add one first (trame federation trust-anchor add)");
@@ -111,7 +112,8 @@ pub async fn run(cx: &mut Context<'_>, cmd: FederationCommand, rng: Arc<dyn Rand
                 }
             };
             let anchors = [TrustAnchor { entity_id: trust_anchor.clone(), jwks }];
-            let chain = state.chains.resolve(&state, &subject, &anchors).await.map_err(|e| anyhow!("no valid trust chain from {subject} to {trust_anchor}: {e}"))?;
+            let chain =
+                state.chains.resolve(&state, &subject, &anchors).await.map_err(|e| anyhow!("no valid trust chain from {subject} to {trust_anchor}: {e}"))?;
             let out = json!({
                 "sub": chain.subject,
                 "trust_anchor": chain.trust_anchor,
@@ -164,7 +166,8 @@ fn print_thumbprints(jwks: &Jwks) {
 async fn fetch_configuration(state: &AppState, id: &str, now: i64) -> Result<EntityStatement> {
     let fetcher = FederationFetcher::new(state);
     let jwt = fetcher.fetch_entity_configuration(id).await.map_err(|e| anyhow!("cannot fetch the Entity Configuration of {id}: {e}"))?;
-    let parsed = verify_entity_configuration(&jwt, None, &ValidationOptions::at(now)).map_err(|e| anyhow!("the Entity Configuration of {id} is invalid: {e}"))?;
+    let parsed =
+        verify_entity_configuration(&jwt, None, &ValidationOptions::at(now)).map_err(|e| anyhow!("the Entity Configuration of {id} is invalid: {e}"))?;
     if parsed.statement.sub != id {
         bail!("the Entity Configuration fetched for {id} is about {}", parsed.statement.sub);
     }
@@ -244,7 +247,10 @@ async fn subordinate(cx: &Context<'_>, cmd: SubordinateCommand, rng: &Arc<dyn Ra
                 None => {
                     let ec = fetch_configuration(&web_state(cx, rng.clone(), clock.clone()).await?, &id, cx.clock.now()).await?;
                     if !ec.authority_hints.as_ref().is_some_and(|h| h.iter().any(|h| h == t.issuer.as_str())) {
-                        eprintln!("note: {id} does not list {} in its authority_hints yet; chains through this tenant will not be found until it does", t.issuer);
+                        eprintln!(
+                            "note: {id} does not list {} in its authority_hints yet; chains through this tenant will not be found until it does",
+                            t.issuer
+                        );
                     }
                     let fetch = ec.fetch_endpoint().is_some();
                     (ec.jwks.clone(), declared_types(&ec), fetch)
@@ -269,7 +275,10 @@ async fn subordinate(cx: &Context<'_>, cmd: SubordinateCommand, rng: &Arc<dyn Ra
             cx.store.put_subordinate(&t.id, &sub, cx.clock.now()).await?;
             println!("tenant {}: {id} enrolled ({}{})", t.slug, sub.entity_types.join(", "), if intermediate { ", intermediate" } else { "" });
             if !t.federation.authority {
-                eprintln!("note: tenant {} is not an authority yet: `trame federation set --tenant {} --authority true` publishes its fetch and list endpoints", t.slug, t.slug);
+                eprintln!(
+                    "note: tenant {} is not an authority yet: `trame federation set --tenant {} --authority true` publishes its fetch and list endpoints",
+                    t.slug, t.slug
+                );
             }
         }
         SubordinateCommand::Remove { tenant, entity_id: id } => {
@@ -316,8 +325,21 @@ async fn trust_mark(cx: &mut Context<'_>, cmd: TrustMarkCommand) -> Result<()> {
             let now = cx.clock.now();
             println!("{:<48} {:<48} {:<9} {:<22} EXPIRES", "TYPE", "SUBJECT", "STATUS", "ISSUED");
             for m in cx.store.issued_trust_marks(&t.id, None, None).await? {
-                let status = if m.revoked_at.is_some() { "revoked" } else if m.is_active(now) { "active" } else { "expired" };
-                println!("{:<48} {:<48} {:<9} {:<22} {}", m.trust_mark_type, m.subject, status, rfc3339(m.issued_at), m.expires_at.map(rfc3339).unwrap_or_else(|| "-".into()));
+                let status = if m.revoked_at.is_some() {
+                    "revoked"
+                } else if m.is_active(now) {
+                    "active"
+                } else {
+                    "expired"
+                };
+                println!(
+                    "{:<48} {:<48} {:<9} {:<22} {}",
+                    m.trust_mark_type,
+                    m.subject,
+                    status,
+                    rfc3339(m.issued_at),
+                    m.expires_at.map(rfc3339).unwrap_or_else(|| "-".into())
+                );
             }
         }
         TrustMarkCommand::Hold(tenant) => {
@@ -419,7 +441,10 @@ async fn show(cx: &Context<'_>, t: &Tenant) -> Result<()> {
     println!("entity id:       {}", t.issuer);
     println!("authority:       {}", f.authority);
     println!("authority hints: {}", if f.authority_hints.is_empty() { "(none: a Trust Anchor)".into() } else { f.authority_hints.join(", ") });
-    println!("trust anchors:   {}", if f.trust_anchors.is_empty() { "(none)".into() } else { f.trust_anchors.iter().map(|a| a.entity_id.as_str()).collect::<Vec<_>>().join(", ") });
+    println!(
+        "trust anchors:   {}",
+        if f.trust_anchors.is_empty() { "(none)".into() } else { f.trust_anchors.iter().map(|a| a.entity_id.as_str()).collect::<Vec<_>>().join(", ") }
+    );
     for m in &f.trust_marks {
         println!("holds mark:      {}", m.trust_mark_type);
     }

@@ -126,7 +126,12 @@ async fn check_config(config: &Config) -> anyhow::Result<()> {
         println!("{p}");
     }
     if problems.is_empty() {
-        println!("configuration OK: listen {}, public_url {}, database {}", config.listen, config.public_url, if config.embedded_database() { "embedded SQLite" } else { "PostgreSQL" });
+        println!(
+            "configuration OK: listen {}, public_url {}, database {}",
+            config.listen,
+            config.public_url,
+            if config.embedded_database() { "embedded SQLite" } else { "PostgreSQL" }
+        );
         Ok(())
     } else {
         std::process::exit(1)

@@ -121,9 +121,7 @@ impl Ephemeral {
         match self {
             Ephemeral::Memory(m) => Ok(m.incr(key, ttl)),
             Ephemeral::Redis(r) => {
-                let script = redis::Script::new(
-                    "local v = redis.call('INCR', KEYS[1]) if v == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return v",
-                );
+                let script = redis::Script::new("local v = redis.call('INCR', KEYS[1]) if v == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return v");
                 let mut c = r.conn.clone();
                 script.key(r.key(key)).arg(ttl).invoke_async(&mut c).await.map_err(EphemeralError::Unavailable)
             }

@@ -17,12 +17,12 @@ mod repo;
 pub use ephemeral::{Ephemeral, EphemeralError};
 pub use error::StoreError;
 pub use master_key::MasterKey;
+pub use repo::account::{AccountSession, Invitation, SecondFactor};
 pub use repo::clients::NewClient;
 pub use repo::federation::{FederationKeyInfo, FederationKeys, HistoricalKey, IssuedTrustMark, KeyPurpose, Subordinate};
-pub use repo::logout_queue::{LogoutDelivery, NewLogoutDelivery};
 pub use repo::grants::{Grant, NewGrant, RefreshOutcome};
 pub use repo::keys::{KeyInfo, KeyStatus, TenantKeys};
-pub use repo::account::{AccountSession, Invitation, SecondFactor};
+pub use repo::logout_queue::{LogoutDelivery, NewLogoutDelivery};
 pub use repo::passkeys::{NewPasskey, Passkey};
 pub use repo::users::{Account, NewUser};
 

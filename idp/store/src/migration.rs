@@ -152,14 +152,7 @@ mod m0001_foundation {
             )
             .await?;
             m.create_index(index("refresh_tokens", "refresh_tokens_grant", &["grant_id"], false)).await?;
-            m.create_table(
-                Table::create()
-                    .table("catalog_version")
-                    .col(integer("id").primary_key())
-                    .col(big_integer("version"))
-                    .to_owned(),
-            )
-            .await?;
+            m.create_table(Table::create().table("catalog_version").col(integer("id").primary_key()).col(big_integer("version")).to_owned()).await?;
             let insert = Query::insert().into_table("catalog_version").columns(["id", "version"]).values_panic([1.into(), 1i64.into()]).to_owned();
             m.exec_stmt(insert).await?;
             Ok(())

@@ -30,11 +30,11 @@ use passkey_authenticator::{Authenticator, CredentialStore, DiscoverabilitySuppo
 use passkey_client::{Client, DefaultClientData, DefaultClientDataWithCustomHash};
 use passkey_crypto::hash::Sha256Backend as _;
 use passkey_crypto::{AvailableBackend, AvailableSha2};
+use passkey_types::Passkey;
 use passkey_types::ctap2::make_credential::{Options, PublicKeyCredentialRpEntity, PublicKeyCredentialUserEntity};
 use passkey_types::ctap2::{Aaguid, Ctap2Error, StatusCode};
 use passkey_types::encoding::{base64url, try_from_base64url};
 use passkey_types::webauthn::{CredentialCreationOptions, CredentialRequestOptions, PublicKeyCredentialDescriptor};
-use passkey_types::Passkey;
 use serde_json::{Value, json};
 use url::Url;
 
@@ -165,7 +165,8 @@ impl SoftAuthenticator {
     /// client is built around it by each method: its type names a crate of
     /// passkey-client's we do not depend on).
     fn authenticator(&self) -> Authenticator<SoftStore, SoftUser, AvailableBackend> {
-        let mut authenticator = Authenticator::new(Aaguid::from(SOFT_AAGUID), self.store.clone(), SoftUser { verification: self.user_verification }, AvailableBackend);
+        let mut authenticator =
+            Authenticator::new(Aaguid::from(SOFT_AAGUID), self.store.clone(), SoftUser { verification: self.user_verification }, AvailableBackend);
         authenticator.set_make_credentials_with_signature_counter(self.counter);
         authenticator
     }
@@ -255,7 +256,12 @@ impl SoftStore {
 impl CredentialStore for SoftStore {
     type PasskeyItem = Passkey;
 
-    async fn find_credentials(&self, ids: Option<&[PublicKeyCredentialDescriptor]>, rp_id: &str, _user_handle: Option<&[u8]>) -> Result<Vec<Passkey>, StatusCode> {
+    async fn find_credentials(
+        &self,
+        ids: Option<&[PublicKeyCredentialDescriptor]>,
+        rp_id: &str,
+        _user_handle: Option<&[u8]>,
+    ) -> Result<Vec<Passkey>, StatusCode> {
         let store = self.lock();
         let of_rp = store.creds.iter().rev().filter(|c| store.any_rp_id || c.rp_id == rp_id);
         let found: Vec<Passkey> = match ids.filter(|ids| !ids.is_empty()) {
@@ -267,11 +273,19 @@ impl CredentialStore for SoftStore {
         if found.is_empty() { Err(Ctap2Error::NoCredentials.into()) } else { Ok(found) }
     }
 
-    async fn save_credential(&mut self, cred: Passkey, _user: PublicKeyCredentialUserEntity, _rp: PublicKeyCredentialRpEntity, _options: Options) -> Result<(), StatusCode> {
+    async fn save_credential(
+        &mut self,
+        cred: Passkey,
+        _user: PublicKeyCredentialUserEntity,
+        _rp: PublicKeyCredentialRpEntity,
+        _options: Options,
+    ) -> Result<(), StatusCode> {
         let mut store = self.lock();
         // A discoverable credential replaces the one of the same user and RP
         // ID, as CTAP2 authenticators do.
-        store.creds.retain(|c| c.credential_id != cred.credential_id && !(cred.user_handle.is_some() && c.rp_id == cred.rp_id && c.user_handle == cred.user_handle));
+        store
+            .creds
+            .retain(|c| c.credential_id != cred.credential_id && !(cred.user_handle.is_some() && c.rp_id == cred.rp_id && c.user_handle == cred.user_handle));
         store.creds.push(cred);
         Ok(())
     }
@@ -341,4 +355,3 @@ fn discourage_user_verification(options: &mut Value, at: &str) {
 fn pointer_mut<'v>(value: &'v mut Value, pointer: &str) -> anyhow::Result<&'v mut Value> {
     value.pointer_mut(pointer).with_context(|| format!("no {pointer} in the JSON"))
 }
-

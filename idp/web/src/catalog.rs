@@ -39,7 +39,15 @@ pub struct TenantEntry {
 
 impl TenantEntry {
     fn new(tenant: Tenant) -> Self {
-        Self { tenant, keys: OnceCell::new(), discovery: OnceLock::new(), jwks: OnceLock::new(), federation_keys: OnceCell::new(), relying_party_keys: OnceCell::new(), clients: ClientCache::default() }
+        Self {
+            tenant,
+            keys: OnceCell::new(),
+            discovery: OnceLock::new(),
+            jwks: OnceLock::new(),
+            federation_keys: OnceCell::new(),
+            relying_party_keys: OnceCell::new(),
+            clients: ClientCache::default(),
+        }
     }
 
     pub async fn keys(&self, store: &Store, now: i64) -> Result<Arc<TenantKeys>, StoreError> {
@@ -50,7 +58,9 @@ impl TenantEntry {
     /// It depends on the tenant only, which a snapshot never changes.
     pub fn discovery_json(&self) -> Bytes {
         self.discovery
-            .get_or_init(|| Bytes::from(serde_json::to_vec(&crate::routes::wellknown::provider_metadata(&self.tenant, false)).expect("a JSON value serialises")))
+            .get_or_init(|| {
+                Bytes::from(serde_json::to_vec(&crate::routes::wellknown::provider_metadata(&self.tenant, false)).expect("a JSON value serialises"))
+            })
             .clone()
     }
 

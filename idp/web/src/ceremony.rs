@@ -57,12 +57,20 @@ pub fn relying_party(tenant: &Tenant) -> ApiResult<RelyingParty> {
 }
 
 /// Stores a started ceremony for this browser and returns its options.
-pub async fn begin(state: &AppState, tenant: &Tenant, headers: &HeaderMap, ip: Option<IpAddr>, started: Started, purpose: Purpose) -> ApiResult<serde_json::Value> {
+pub async fn begin(
+    state: &AppState,
+    tenant: &Tenant,
+    headers: &HeaderMap,
+    ip: Option<IpAddr>,
+    started: Started,
+    purpose: Purpose,
+) -> ApiResult<serde_json::Value> {
     if !throttle::allow_ceremony(state, &tenant.id, ip).await? {
         tracing::warn!(tenant = %tenant.slug, "passkey ceremonies throttled for one address");
         return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "slow_down", "too many passkey requests: try again in a few minutes"));
     }
-    let binding = session::binding_of(tenant, headers).ok_or_else(|| ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "this browser has no binding cookie: reload the page"))?;
+    let binding = session::binding_of(tenant, headers)
+        .ok_or_else(|| ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "this browser has no binding cookie: reload the page"))?;
     let c = Ceremony { tenant_id: tenant.id.clone(), binding, purpose, state: b64url(&started.state), expires_at: state.now() + started.timeout_secs };
     let json = serde_json::to_string(&c).expect("a ceremony serializes");
     state.ephemeral.put(&key(&started.challenge), &json, started.timeout_secs.max(1)).await.json_err()?;

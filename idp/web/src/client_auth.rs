@@ -109,7 +109,14 @@ pub fn claimed_client_id(headers: &HeaderMap, params: &[(String, String)]) -> Ap
 
 /// Authenticates the caller as `client`, a client not stored yet (a
 /// federation relying party registering with its keys).
-pub async fn authenticate_as(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, params: &[(String, String)], endpoint: &str, client: &Client) -> ApiResult<()> {
+pub async fn authenticate_as(
+    state: &AppState,
+    tenant: &TenantEntry,
+    headers: &HeaderMap,
+    params: &[(String, String)],
+    endpoint: &str,
+    client: &Client,
+) -> ApiResult<()> {
     let p = presented(headers, params)?;
     let (id, method) = identify(&p)?;
     if id != client.id.as_str() {

@@ -22,16 +22,43 @@ pub enum Surface {
 #[derive(Debug)]
 pub enum ApiError {
     /// An OAuth error response body (RFC 6749 §5.2, RFC 7009, RFC 7662).
-    OAuth { status: StatusCode, error: &'static str, description: String, basic_challenge: bool },
+    OAuth {
+        status: StatusCode,
+        error: &'static str,
+        description: String,
+        basic_challenge: bool,
+    },
     /// A protected-resource error (RFC 6750 §3).
-    Bearer { status: StatusCode, error: Option<&'static str>, description: String },
+    Bearer {
+        status: StatusCode,
+        error: Option<&'static str>,
+        description: String,
+    },
     /// A page shown to the person in the browser; `message` is a translation id.
-    Page { status: StatusCode, message: &'static str, detail: Option<String> },
+    Page {
+        status: StatusCode,
+        message: &'static str,
+        detail: Option<String>,
+    },
     /// An authorization error returned to the client's validated redirect URI.
-    Redirect { issuer: String, reply: ReplyTo, error: &'static str, description: String },
-    Store { surface: Surface, source: StoreError },
-    Ephemeral { surface: Surface, source: EphemeralError },
-    Signing { surface: Surface, source: trame_core::keys::KeyError },
+    Redirect {
+        issuer: String,
+        reply: ReplyTo,
+        error: &'static str,
+        description: String,
+    },
+    Store {
+        surface: Surface,
+        source: StoreError,
+    },
+    Ephemeral {
+        surface: Surface,
+        source: EphemeralError,
+    },
+    Signing {
+        surface: Surface,
+        source: trame_core::keys::KeyError,
+    },
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

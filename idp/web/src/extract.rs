@@ -74,13 +74,8 @@ pub fn client_ip(ext: &axum::http::Extensions, headers: &axum::http::HeaderMap, 
     if !trusted(peer_ip, proxies) {
         return peer_ip;
     }
-    let chain: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
+    let chain: Vec<IpAddr> =
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).filter_map(|s| s.trim().parse().ok()).collect();
     chain.into_iter().rev().find(|ip| !trusted(Some(*ip), proxies)).or(peer_ip)
 }
 
@@ -108,7 +103,11 @@ pub fn bearer_token(headers: &axum::http::HeaderMap) -> Result<Option<String>, A
         return Ok(None);
     }
     if token.trim().is_empty() {
-        return Err(ApiError::Bearer { status: axum::http::StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "the Bearer scheme needs a token".into() });
+        return Err(ApiError::Bearer {
+            status: axum::http::StatusCode::BAD_REQUEST,
+            error: Some("invalid_request"),
+            description: "the Bearer scheme needs a token".into(),
+        });
     }
     Ok(Some(token.trim().to_owned()))
 }

@@ -66,7 +66,12 @@ async fn notify_back_channels(state: &AppState, tenant: &TenantEntry, user_id: &
     for (client, uri) in targets {
         let sub = subject(tenant, client, user_id);
         match tokens::logout_token(state, tenant.tenant.issuer.as_str(), &keys, client.id_token_alg, client.id.as_str(), &sub, sid) {
-            Ok(token) => items.push(NewLogoutDelivery { tenant_id: tenant.tenant.id.clone(), client_id: client.id.as_str().to_owned(), uri: uri.to_owned(), logout_token: token }),
+            Ok(token) => items.push(NewLogoutDelivery {
+                tenant_id: tenant.tenant.id.clone(),
+                client_id: client.id.as_str().to_owned(),
+                uri: uri.to_owned(),
+                logout_token: token,
+            }),
             Err(e) => tracing::warn!(tenant = %slug, client_id = %client.id.as_str(), error = %e, "cannot sign a logout token; this client is not told"),
         }
     }

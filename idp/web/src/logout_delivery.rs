@@ -164,9 +164,5 @@ async fn current_token(state: &AppState, d: &LogoutDelivery) -> Result<Option<St
 async fn send(state: &AppState, uri: &str, token: &str) -> Result<(), AttemptError> {
     crate::outbound::check_url(uri, state.outbound_reach()).map_err(|_| AttemptError::NotPublic)?;
     let res = state.http().post(uri).form(&[("logout_token", token)]).send().await.map_err(|e| AttemptError::Request(e.without_url()))?;
-    if res.status().is_success() {
-        Ok(())
-    } else {
-        Err(AttemptError::Status(res.status().as_u16()))
-    }
+    if res.status().is_success() { Ok(()) } else { Err(AttemptError::Status(res.status().as_u16())) }
 }

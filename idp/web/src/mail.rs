@@ -151,11 +151,7 @@ impl Mailer {
         let transport = match (&config.smtp_url, &config.outbox_dir) {
             (Some(_), Some(_)) => return Err(MailError::BothTransports),
             (Some(url), None) => Transport::Smtp { smtp: smtp_transport(url)?, from: parse_from(&config.from)? },
-            (None, Some(dir)) => Transport::Outbox {
-                dir: dir.clone(),
-                files: AsyncFileTransport::<Tokio1Executor>::new(dir),
-                from: parse_from(&config.from)?,
-            },
+            (None, Some(dir)) => Transport::Outbox { dir: dir.clone(), files: AsyncFileTransport::<Tokio1Executor>::new(dir), from: parse_from(&config.from)? },
             (None, None) => Transport::Disabled,
         };
         Ok(Self { transport })
@@ -258,7 +254,8 @@ fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailE
         ("smtp" | "smtps", Some(_)) => return Err(MailError::SmtpUrl("has an unknown tls= value (use tls=required)")),
         _ => return Err(MailError::SmtpUrl("must start with smtps:// or smtp://")),
     }
-    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|_| MailError::SmtpUrl("is not usable (check the host and the percent-encoding of the user and password)"))?;
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|_| MailError::SmtpUrl("is not usable (check the host and the percent-encoding of the user and password)"))?;
     Ok(builder.timeout(Some(SMTP_TIMEOUT)).build())
 }
 
@@ -292,7 +289,8 @@ mod tests {
     }
 
     fn eml_files(dir: &Path) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "eml")).collect();
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "eml")).collect();
         files.sort();
         files
     }
@@ -336,7 +334,16 @@ mod tests {
     async fn bad_recipients_are_refused_before_anything_is_written() {
         let tmp = TempDir::new("trame-mail");
         let mailer = Mailer::from_config(&config(None, Some(&tmp.path))).unwrap();
-        for bad in ["", "alice", "alice@", "@example.org", "alice@exa mple.org", "Alice <alice@example.org>", "alice@example.org\r\nBcc: eve@example.net", "a,b@example.org"] {
+        for bad in [
+            "",
+            "alice",
+            "alice@",
+            "@example.org",
+            "alice@exa mple.org",
+            "Alice <alice@example.org>",
+            "alice@example.org\r\nBcc: eve@example.net",
+            "a,b@example.org",
+        ] {
             let e = mailer.send(bad, "s", "b").await.unwrap_err();
             assert!(matches!(e, MailError::InvalidRecipient), "{bad:?}: {e}");
         }

@@ -130,11 +130,9 @@ pub fn render_deferred(state: &AppState, accept_language: Option<&HeaderValue>, 
     let Some(deferred) = res.extensions_mut().remove::<Deferred>() else { return res };
     let lang = state.themes.i18n.negotiate(&[], accept_language.and_then(|v| v.to_str().ok()));
     let mut page = match deferred {
-        Deferred::ErrorPage { status, message, detail } => state.themes.page(
-            status,
-            "message.html",
-            context! { lang => lang, title => "error-title", message => message, detail => detail, is_error => true },
-        ),
+        Deferred::ErrorPage { status, message, detail } => {
+            state.themes.page(status, "message.html", context! { lang => lang, title => "error-title", message => message, detail => detail, is_error => true })
+        }
         Deferred::FormPost { action, fields } => {
             state.themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields })
         }

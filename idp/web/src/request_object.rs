@@ -96,7 +96,13 @@ fn refuse(tenant: &TenantEntry, raw: &RawParams<'_>, client: &Client, error: &'s
 async fn pushed(state: &AppState, tenant: &TenantEntry, raw: &RawParams<'_>, client_id: &str, uri: &str) -> ApiResult<Vec<(String, String)>> {
     let client = known_client(state, tenant, client_id).await?;
     if !uri.starts_with(PUSHED_URN) {
-        return Err(refuse(tenant, raw, &client, "request_uri_not_supported", "only request_uri values from the pushed authorization request endpoint are accepted"));
+        return Err(refuse(
+            tenant,
+            raw,
+            &client,
+            "request_uri_not_supported",
+            "only request_uri values from the pushed authorization request endpoint are accepted",
+        ));
     }
     let stored = state.ephemeral.take(&pushed_key(uri)).await.html_err()?;
     let pushed = stored.and_then(|json| serde_json::from_str::<PushedRequest>(&json).ok());
@@ -138,7 +144,10 @@ pub async fn from_object(
     };
     let supplied = match jws::decode(jwt).ok().and_then(|d| d.header.get("trust_chain").cloned()) {
         None => None,
-        Some(v) => Some(registration::supplied_statements(&v).ok_or_else(|| trust_failure(pushed, "invalid_trust_chain", "the trust_chain header is not an array of statements"))?),
+        Some(v) => Some(
+            registration::supplied_statements(&v)
+                .ok_or_else(|| trust_failure(pushed, "invalid_trust_chain", "the trust_chain header is not an array of statements"))?,
+        ),
     };
     // Resolving fetches statements from other servers: bounded per
     // address, as for the resolve endpoint. A supplied chain costs no
@@ -165,7 +174,13 @@ pub async fn from_object(
     Ok(accepted)
 }
 
-async fn prepare(state: &AppState, tenant: &TenantEntry, client_id: &str, anchors: &[trame_federation::chain::TrustAnchor], supplied: Option<&[String]>) -> Result<Prepared, RegistrationError> {
+async fn prepare(
+    state: &AppState,
+    tenant: &TenantEntry,
+    client_id: &str,
+    anchors: &[trame_federation::chain::TrustAnchor],
+    supplied: Option<&[String]>,
+) -> Result<Prepared, RegistrationError> {
     let chain = registration::relying_party_chain(state, client_id, anchors, supplied).await?;
     registration::prepare(state, tenant, &chain, RegistrationKind::Automatic).await
 }
@@ -199,7 +214,11 @@ async fn verify(state: &AppState, tenant: &TenantEntry, client: &Client, jwt: &s
     })?;
     if let (Some(jti), Some(exp)) = (&accepted.jti, accepted.expires_at) {
         let key = format!("reqobj:{}:{}:{}", tenant.tenant.id, secret_digest(client.id.as_str()), secret_digest(jti));
-        let fresh = state.ephemeral.put_if_absent(&key, "1", (exp - now + CLOCK_SKEW).max(1)).await.map_err(|_| Refusal { code: "temporarily_unavailable", why: "the request cannot be checked now".into() })?;
+        let fresh = state
+            .ephemeral
+            .put_if_absent(&key, "1", (exp - now + CLOCK_SKEW).max(1))
+            .await
+            .map_err(|_| Refusal { code: "temporarily_unavailable", why: "the request cannot be checked now".into() })?;
         if !fresh {
             return Err(object("the Request Object was already used (jti)"));
         }

@@ -146,10 +146,11 @@ pub fn device_label(headers: &HeaderMap) -> String {
         .iter()
         .find(|(k, _)| ua.contains(k))
         .map_or("?", |(_, v)| v);
-    let os = [("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Windows", "Windows"), ("Mac OS", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
-        .iter()
-        .find(|(k, _)| ua.contains(k))
-        .map_or("?", |(_, v)| v);
+    let os =
+        [("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Windows", "Windows"), ("Mac OS", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
+            .iter()
+            .find(|(k, _)| ua.contains(k))
+            .map_or("?", |(_, v)| v);
     format!("{browser}, {os}")
 }
 

@@ -50,9 +50,10 @@ async fn establish_with(
 ) -> ApiResult<Result<(Session, HeaderValue), BelowRequiredLevel>> {
     let acr = acr.as_str();
     if let Some(required) = &ia.required_acr
-        && !assurance::satisfies(acr, std::slice::from_ref(required)) {
-            return Ok(Err(BelowRequiredLevel));
-        }
+        && !assurance::satisfies(acr, std::slice::from_ref(required))
+    {
+        return Ok(Err(BelowRequiredLevel));
+    }
     let (sess, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     ia.login_at = Some(state.now());
     ia.pending_user = None;

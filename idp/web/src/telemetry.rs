@@ -301,7 +301,6 @@ async fn scrape(State((state, render)): State<(AppState, Render)>) -> Response {
     r
 }
 
-
 #[cfg(test)]
 mod tests {
     use axum::body::Body;

@@ -34,7 +34,10 @@ impl std::ops::Deref for TenantCtx {
 /// its fallback service as it is: wrapping it in a router of its own (a
 /// router with only a fallback) cost a boxed service clone and a oneshot
 /// per request for nothing.
-pub fn layer(state: AppState, inner: Router) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send + 'static> + Clone + Send + Sync + 'static {
+pub fn layer(
+    state: AppState,
+    inner: Router,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send + 'static> + Clone + Send + Sync + 'static {
     middleware::from_fn_with_state(state, resolve).layer(inner)
 }
 

@@ -37,15 +37,21 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use webauthn_rp::bin::{Decode, Encode};
 use webauthn_rp::request::auth::{AllowedCredential, AllowedCredentials, AuthenticationVerificationOptions, SignatureCounterEnforcement};
-use webauthn_rp::request::register::{CoseAlgorithmIdentifier, CoseAlgorithmIdentifiers, CredProtect, Nickname, PublicKeyCredentialUserEntity, RegistrationVerificationOptions, UserHandle, Username};
-use webauthn_rp::request::{AsciiDomain, Credentials as _, ExtensionInfo, ExtensionReq, PublicKeyCredentialDescriptor, RpId, TimedCeremony, UserVerificationRequirement};
+use webauthn_rp::request::register::{
+    CoseAlgorithmIdentifier, CoseAlgorithmIdentifiers, CredProtect, Nickname, PublicKeyCredentialUserEntity, RegistrationVerificationOptions, UserHandle,
+    Username,
+};
+use webauthn_rp::request::{
+    AsciiDomain, Credentials as _, ExtensionInfo, ExtensionReq, PublicKeyCredentialDescriptor, RpId, TimedCeremony, UserVerificationRequirement,
+};
 use webauthn_rp::response::auth::error::{AuthCeremonyErr, AuthenticatorDataErr as AuthDataErr};
 use webauthn_rp::response::register::error::{AttestationErr, AttestationObjectErr, RegCeremonyErr};
 use webauthn_rp::response::register::{CompressedPubKey, DynamicState, StaticState};
 use webauthn_rp::response::{AuthTransports, Backup, CredentialId, SentChallenge};
 use webauthn_rp::{
-    AuthenticatedCredential, DiscoverableAuthentication16, DiscoverableAuthenticationServerState, DiscoverableCredentialRequestOptions, NonDiscoverableAuthentication16,
-    NonDiscoverableAuthenticationServerState, NonDiscoverableCredentialRequestOptions, PublicKeyCredentialCreationOptions, Registration, RegistrationServerState,
+    AuthenticatedCredential, DiscoverableAuthentication16, DiscoverableAuthenticationServerState, DiscoverableCredentialRequestOptions,
+    NonDiscoverableAuthentication16, NonDiscoverableAuthenticationServerState, NonDiscoverableCredentialRequestOptions, PublicKeyCredentialCreationOptions,
+    Registration, RegistrationServerState,
 };
 
 /// User handles are the 16 bytes of the user's UUID.
@@ -93,7 +99,11 @@ impl RelyingParty {
         match url.scheme() {
             "https" => {}
             "http" if local => {}
-            scheme => return Err(CeremonyError::InvalidRp(format!("issuer {issuer:?}: browsers offer passkeys to https pages and http://localhost only, not {scheme}"))),
+            scheme => {
+                return Err(CeremonyError::InvalidRp(format!(
+                    "issuer {issuer:?}: browsers offer passkeys to https pages and http://localhost only, not {scheme}"
+                )));
+            }
         }
         let rp = Self {
             name: if name.trim().is_empty() { host.clone() } else { name.to_owned() },
@@ -160,7 +170,8 @@ pub struct UserEntity<'a> {
 pub fn start_registration(rp: &RelyingParty, user: &UserEntity, exclude: &[Vec<u8>]) -> Result<Started, CeremonyError> {
     let rp_id = rp.checked_rp_id()?;
     let handle = decode_ok(UserHandle::<USER_HANDLE_LEN>::decode(user.handle));
-    let entity = PublicKeyCredentialUserEntity { name: authenticator_username(user.name)?, id: &handle, display_name: Nickname::try_from(user.display_name).ok() };
+    let entity =
+        PublicKeyCredentialUserEntity { name: authenticator_username(user.name)?, id: &handle, display_name: Nickname::try_from(user.display_name).ok() };
     let exclude = exclude
         .iter()
         .map(|id| Ok(PublicKeyCredentialDescriptor { id: credential_id(id.clone())?, transports: transports(&[])? }))
@@ -239,7 +250,8 @@ pub fn finish_registration(rp: &RelyingParty, state: &[u8], body: &[u8]) -> Resu
     let payload = state_payload(state, TAG_REGISTRATION)?;
     let server = RegistrationServerState::<USER_HANDLE_LEN>::decode(payload).map_err(|e| bad_state(&e))?;
     let registration = Registration::from_json_relaxed(body).map_err(malformed)?;
-    let options = RegistrationVerificationOptions::<String, String> { allowed_origins: &rp.origins, error_on_unsolicited_extensions: false, ..Default::default() };
+    let options =
+        RegistrationVerificationOptions::<String, String> { allowed_origins: &rp.origins, error_on_unsolicited_extensions: false, ..Default::default() };
     let credential = server.verify(&rp_id, &registration, &options).map_err(registration_error)?;
 
     let (id, transports, user_handle, static_state, dynamic, metadata) = credential.into_parts();
@@ -287,7 +299,8 @@ pub fn start_sign_in(rp: &RelyingParty, allow: Option<&[(Vec<u8>, Vec<String>)]>
                 // A duplicate id is simply not added twice.
                 allowed.push(AllowedCredential::from(PublicKeyCredentialDescriptor { id: credential_id(id.clone())?, transports: transports(names)? }));
             }
-            let mut options = NonDiscoverableCredentialRequestOptions::second_factor(&rp_id, allowed).map_err(|_| CeremonyError::Malformed("the allow list is empty".into()))?;
+            let mut options = NonDiscoverableCredentialRequestOptions::second_factor(&rp_id, allowed)
+                .map_err(|_| CeremonyError::Malformed("the allow list is empty".into()))?;
             // `second_factor` discourages user verification: passkeys require it.
             options.options().user_verification = UserVerificationRequirement::Required;
             options.options().timeout = TIMEOUT_MS;
@@ -387,7 +400,13 @@ pub struct SignedIn {
 /// [`Assertion::credential_id`]. The credential id and the user handle must
 /// match the stored passkey's, and for a username-first sign-in the
 /// credential must be in the allow list sent.
-pub fn finish_sign_in(rp: &RelyingParty, state: &[u8], assertion: &Assertion, stored: &StoredPasskey, policy: CounterPolicy) -> Result<SignedIn, CeremonyError> {
+pub fn finish_sign_in(
+    rp: &RelyingParty,
+    state: &[u8],
+    assertion: &Assertion,
+    stored: &StoredPasskey,
+    policy: CounterPolicy,
+) -> Result<SignedIn, CeremonyError> {
     let rp_id = rp.checked_rp_id()?;
     let (discoverable, payload) = match state.split_first() {
         Some((&TAG_DISCOVERABLE, payload)) => (true, payload),
@@ -419,7 +438,8 @@ pub fn finish_sign_in(rp: &RelyingParty, state: &[u8], assertion: &Assertion, st
         let server = DiscoverableAuthenticationServerState::decode(payload).map_err(|e| bad_state(&e))?;
         // Without a user handle the credential is not discoverable, and a
         // usernameless sign-in cannot tell whose it is.
-        let response = assertion.discoverable.as_ref().ok_or_else(|| CeremonyError::Malformed("no userHandle in the answer to a usernameless sign-in".into()))?;
+        let response =
+            assertion.discoverable.as_ref().ok_or_else(|| CeremonyError::Malformed("no userHandle in the answer to a usernameless sign-in".into()))?;
         server.verify(&rp_id, response, &mut credential, &options)
     } else {
         let server = NonDiscoverableAuthenticationServerState::decode(payload).map_err(|e| bad_state(&e))?;
@@ -516,9 +536,10 @@ fn registration_error(e: RegCeremonyErr) -> CeremonyError {
         E::UserNotVerified => CeremonyError::UserNotVerified,
         // Packed self-attestation: the signature is checked while the
         // attestation object is parsed (P-256, P-384, RSA) or after (Ed25519).
-        E::AttestationSignature | E::AttestationObject(AttestationObjectErr::Attestation(AttestationErr::PackedFormatP256 | AttestationErr::PackedFormatP384 | AttestationErr::PackedFormatRs256)) => {
-            CeremonyError::BadSignature
-        }
+        E::AttestationSignature
+        | E::AttestationObject(AttestationObjectErr::Attestation(
+            AttestationErr::PackedFormatP256 | AttestationErr::PackedFormatP384 | AttestationErr::PackedFormatRs256,
+        )) => CeremonyError::BadSignature,
         E::CollectedClientData(_) | E::CollectedClientDataRelaxed(_) | E::AttestationObject(_) | E::PubKey(_) => CeremonyError::Malformed(e.to_string()),
         E::UserNotPresent
         | E::BackupEligible
@@ -546,7 +567,9 @@ fn sign_in_error(e: AuthCeremonyErr) -> CeremonyError {
         // stored passkey that is not the one used.
         E::ChallengeMismatch | E::UserHandleMismatch | E::CredentialIdMismatch | E::NoMatchingAllowedCredential => CeremonyError::WrongCeremony,
         E::AuthenticatorData(AuthDataErr::UserNotPresent) => CeremonyError::Refused(e.to_string()),
-        E::CollectedClientData(_) | E::CollectedClientDataRelaxed(_) | E::AuthenticatorData(_) | E::MissingUserHandle => CeremonyError::Malformed(e.to_string()),
+        E::CollectedClientData(_) | E::CollectedClientDataRelaxed(_) | E::AuthenticatorData(_) | E::MissingUserHandle => {
+            CeremonyError::Malformed(e.to_string())
+        }
         E::PubKey(_)
         | E::BackupEligible
         | E::BackupNotEligible
@@ -761,7 +784,10 @@ mod tests {
         assert_eq!(assertion.user_handle(), Some(&HANDLE[..]));
         let signed = finish_sign_in(&rp(), &state, &assertion, &stored(&passkey), CounterPolicy::Refuse).expect("sign-in verifies");
         // A synced passkey has no counter: nothing to write back.
-        assert_eq!(signed, SignedIn { dynamic: passkey.dynamic.clone(), changed: false, sign_count: 0, backup_state: true, user_verified: true, counter_regressed: false });
+        assert_eq!(
+            signed,
+            SignedIn { dynamic: passkey.dynamic.clone(), changed: false, sign_count: 0, backup_state: true, user_verified: true, counter_regressed: false }
+        );
 
         let options = start_sign_in(&rp(), None).expect("start").options;
         assert_eq!(options["publicKey"]["userVerification"], "required");
@@ -1030,7 +1056,10 @@ mod tests {
         body["response"]["authenticatorData"] = json!("AAAA");
         match parse_assertion(&bytes(&body)) {
             Err(CeremonyError::Malformed(_)) => {}
-            Ok(short) => assert!(matches!(finish_sign_in(&rp(), &discoverable.state, &short, &stored(&passkey), CounterPolicy::Refuse), Err(CeremonyError::Malformed(_)))),
+            Ok(short) => assert!(matches!(
+                finish_sign_in(&rp(), &discoverable.state, &short, &stored(&passkey), CounterPolicy::Refuse),
+                Err(CeremonyError::Malformed(_))
+            )),
             Err(e) => panic!("{e:?}"),
         }
         let mut body: Value = serde_json::from_slice(&auth_body).expect("json");

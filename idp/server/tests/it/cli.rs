@@ -1,7 +1,6 @@
 //! The operator CLI, run as a real process, on the embedded defaults and on
 //! PostgreSQL.
 
-
 use std::os::unix::fs::PermissionsExt;
 
 use crate::common::{Install, secret_of};
@@ -48,24 +47,48 @@ async fn tenants_clients_users_and_keys() {
         let list = i.ok(&["tenant", "list"]);
         assert!(list.contains("https://login.metropole.example") && list.contains("Ville d'Exemple"), "{name}: {list}");
 
-        let out = i.ok(&["client", "add", "--tenant", "ville", "--client-id", "portail", "--redirect-uri", "https://portail.example/cb", "--redirect-uri", "https://portail.example/cb2", "--scope", "openid email"]);
+        let out = i.ok(&[
+            "client",
+            "add",
+            "--tenant",
+            "ville",
+            "--client-id",
+            "portail",
+            "--redirect-uri",
+            "https://portail.example/cb",
+            "--redirect-uri",
+            "https://portail.example/cb2",
+            "--scope",
+            "openid email",
+        ]);
         let secret = secret_of(&out);
         assert!(secret.len() >= 43, "{name}: generated secret too short");
         let list = i.ok(&["client", "list", "--tenant", "ville"]);
         assert!(list.contains("portail") && list.contains("https://portail.example/cb2"), "{name}: {list}");
         assert!(!list.contains(&secret), "{name}: the secret is shown once only");
 
-        let out = i.ok_with_input(&["client", "add", "--tenant", "ville", "--client-id", "chosen", "--redirect-uri", "https://a.example/cb", "--secret-stdin"], "s3cret-s3cret-s3cret-s3cret-s3cret\n");
+        let out = i.ok_with_input(
+            &["client", "add", "--tenant", "ville", "--client-id", "chosen", "--redirect-uri", "https://a.example/cb", "--secret-stdin"],
+            "s3cret-s3cret-s3cret-s3cret-s3cret\n",
+        );
         assert!(!out.contains("client_secret:"), "{name}: a secret given on stdin is not echoed");
         i.ok(&["client", "add", "--tenant", "ville", "--client-id", "signed-userinfo", "--redirect-uri", "https://s.example/cb", "--userinfo-alg", "ES256"]);
-        assert!(!i.cli(&["client", "add", "--tenant", "ville", "--client-id", "unsigned", "--redirect-uri", "https://u.example/cb", "--userinfo-alg", "none"]).status.success(), "{name}: alg none refused");
+        assert!(
+            !i.cli(&["client", "add", "--tenant", "ville", "--client-id", "unsigned", "--redirect-uri", "https://u.example/cb", "--userinfo-alg", "none"])
+                .status
+                .success(),
+            "{name}: alg none refused"
+        );
         let out = i.ok(&["client", "add", "--tenant", "ville", "--client-id", "spa", "--public", "--redirect-uri", "https://spa.example/cb"]);
         assert!(out.contains("auth_method: none") && !out.contains("client_secret"), "{name}: {out}");
 
         i.ok(&["client", "remove", "--tenant", "ville", "--client-id", "spa"]);
         assert_refused(&i.cli(&["client", "remove", "--tenant", "ville", "--client-id", "spa"]), "not found");
 
-        let out = i.ok_with_input(&["user", "add", "--tenant", "ville", "--username", "Camille", "--email", "camille@example.fr", "--given-name", "Camille", "--password-stdin"], "un mot de passe long\n");
+        let out = i.ok_with_input(
+            &["user", "add", "--tenant", "ville", "--username", "Camille", "--email", "camille@example.fr", "--given-name", "Camille", "--password-stdin"],
+            "un mot de passe long\n",
+        );
         assert!(out.contains("Camille"), "{name}: {out}");
         assert_refused(&i.cli(&["user", "add", "--tenant", "ville", "--username", "camille"]), "already exists");
         i.ok_with_input(&["user", "set-password", "--tenant", "ville", "--username", "camille"], "un autre mot de passe\n");
@@ -98,23 +121,58 @@ async fn bad_arguments_are_refused_and_nothing_is_written() {
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "http://evil.example/cb"], "", "http is allowed only"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb#frag"], "", "fragment"),
             (vec!["client", "add", "--client-id", "a"], "", "--redirect-uri: at least one redirect URI is required"),
-            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--sector-identifier-uri", "http://a.example/s.json"], "", "--sector-identifier-uri"),
-            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--sector-identifier-uri", "https://127.0.0.1:9/s.json"], "", "could not be fetched"),
-            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--backchannel-logout-uri", "http://a.example/bc"], "", "--backchannel-logout-uri"),
-            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--frontchannel-logout-uri", "https://b.example/fc"], "", "--frontchannel-logout-uri"),
+            (
+                vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--sector-identifier-uri", "http://a.example/s.json"],
+                "",
+                "--sector-identifier-uri",
+            ),
+            (
+                vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--sector-identifier-uri", "https://127.0.0.1:9/s.json"],
+                "",
+                "could not be fetched",
+            ),
+            (
+                vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--backchannel-logout-uri", "http://a.example/bc"],
+                "",
+                "--backchannel-logout-uri",
+            ),
+            (
+                vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--frontchannel-logout-uri", "https://b.example/fc"],
+                "",
+                "--frontchannel-logout-uri",
+            ),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--policy-uri", "javascript:alert(1)"], "", "--policy-uri"),
             (vec!["client", "token", "--days", "0"], "", "--days"),
             (vec!["client", "token", "--uses", "0"], "", "--uses"),
             (vec!["client", "token", "--tenant", "nowhere"], "", "nowhere"),
             (vec!["tenant", "set", "default", "--dynamic-registration", "sometimes"], "", "--dynamic-registration"),
             (vec!["tenant", "set", "default", "--dynamic-client-pkce", "maybe"], "", "--dynamic-client-pkce"),
-            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--public", "--auth-method", "client_secret_basic"], "", "--public"),
+            (
+                vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--public", "--auth-method", "client_secret_basic"],
+                "",
+                "--public",
+            ),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--auth-method", "private_key_jwt"], "", "jwks"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--secret-stdin"], "short\n", "at least 32"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--secret-stdin"], "", "standard input"),
             (vec!["client", "add", "--client-id", "a", "--public", "--grant-type", "client_credentials"], "", "confidential"),
             (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--scope", "openid \"bad\""], "", "--scope"),
-            (vec!["client", "add", "--client-id", "a", "--redirect-uri", "https://a.example/cb", "--redirect-uri", "https://b.example/cb", "--subject-type", "pairwise"], "", "pairwise"),
+            (
+                vec![
+                    "client",
+                    "add",
+                    "--client-id",
+                    "a",
+                    "--redirect-uri",
+                    "https://a.example/cb",
+                    "--redirect-uri",
+                    "https://b.example/cb",
+                    "--subject-type",
+                    "pairwise",
+                ],
+                "",
+                "pairwise",
+            ),
             (vec!["user", "add", "--username", "bob", "--email", "not-an-address"], "", "--email"),
             (vec!["user", "add", "--username", "bob", "--password-stdin"], "short\n", "8"),
             (vec!["keys", "rotate", "--delay=-5"], "", "--delay"),

@@ -55,7 +55,18 @@ async fn trust_anchor_intermediate_and_two_providers_in_separate_processes() {
     // The federation operator: a Trust Anchor and a région as Intermediate.
     fed.ok(&["tenant", "add", "ta", "--display-name", "Fédération"]);
     fed.ok(&["tenant", "add", "region"]);
-    fed.ok(&["federation", "set", "--tenant", "ta", "--authority", "true", "--metadata", "organization_name=Fédération des collectivités", "--metadata", "contacts=ops@federation.example"]);
+    fed.ok(&[
+        "federation",
+        "set",
+        "--tenant",
+        "ta",
+        "--authority",
+        "true",
+        "--metadata",
+        "organization_name=Fédération des collectivités",
+        "--metadata",
+        "contacts=ops@federation.example",
+    ]);
     fed.ok(&["federation", "set", "--tenant", "region", "--authority", "true", "--authority-hint", &ta]);
     // Same installation: read in-process, no server needed yet.
     let out = fed.ok(&["federation", "subordinate", "add", "--tenant", "ta", &region]);
@@ -74,7 +85,10 @@ async fn trust_anchor_intermediate_and_two_providers_in_separate_processes() {
         let out = op.ok(&["federation", "trust-anchor", "add", &ta]);
         assert!(out.contains("trusts"), "{out}");
         // A running server sees CLI changes within a catalog poll (~1 s).
-        until_configuration(&http, url, |c| c.get("authority_hints").is_some() && c["metadata"]["federation_entity"].get("federation_resolve_endpoint").is_some()).await;
+        until_configuration(&http, url, |c| {
+            c.get("authority_hints").is_some() && c["metadata"]["federation_entity"].get("federation_resolve_endpoint").is_some()
+        })
+        .await;
         // The région enrolls it, from its Entity Configuration over HTTPS.
         let out = fed.ok(&["federation", "subordinate", "add", "--tenant", "region", url]);
         assert!(out.contains("openid_provider"), "{out}");
@@ -148,15 +162,20 @@ impl RelyingParty {
         let jwks = Jwks::from_keys(&[self.federation_key.public_jwk().clone()]).unwrap();
         let mut ec = EntityStatement::new(&self.id, &self.id, now, now + 3600, jwks);
         ec.authority_hints = Some(vec![authority.to_owned()]);
-        ec.metadata = Some(json!({"openid_relying_party": {
-            "client_name": "Médiathèque",
-            "redirect_uris": [format!("{}/cb", self.id)],
-            "response_types": ["code"],
-            "grant_types": ["authorization_code"],
-            "token_endpoint_auth_method": "private_key_jwt",
-            "client_registration_types": ["automatic", "explicit"],
-            "jwks": {"keys": [self.key.public_jwk()]},
-        }}).as_object().unwrap().clone());
+        ec.metadata = Some(
+            json!({"openid_relying_party": {
+                "client_name": "Médiathèque",
+                "redirect_uris": [format!("{}/cb", self.id)],
+                "response_types": ["code"],
+                "grant_types": ["authorization_code"],
+                "token_endpoint_auth_method": "private_key_jwt",
+                "client_registration_types": ["automatic", "explicit"],
+                "jwks": {"keys": [self.key.public_jwk()]},
+            }})
+            .as_object()
+            .unwrap()
+            .clone(),
+        );
         let mut claims = ec.to_claims();
         if let Some(aud) = aud {
             claims.insert("aud".into(), json!(aud));
@@ -229,7 +248,11 @@ async fn a_relying_party_registers_with_a_provider_over_https() {
     op.ok(&["federation", "trust-anchor", "add", &ta]);
     until_configuration(&http, &a, |c| c["metadata"]["openid_provider"].get("federation_registration_endpoint").is_some()).await;
 
-    let no_redirects = reqwest::Client::builder().add_root_certificate(reqwest::Certificate::from_pem(ca.pem.as_bytes()).unwrap()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let no_redirects = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(ca.pem.as_bytes()).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let authorize = |request: String| {
         let url = format!("{a}/authorize?client_id={}&request={request}", urlencode(&rp.id));
         let http = no_redirects.clone();
@@ -243,7 +266,11 @@ async fn a_relying_party_registers_with_a_provider_over_https() {
     assert!(clients.contains(&rp.id) && clients.contains(&format!("federation (automatic) under {ta}")), "{clients}");
 
     // Signed with a key that is not its relying-party key: refused, no redirect.
-    let impostor = RelyingParty { id: rp.id.clone(), federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0, key: SigningKey::generate(SigningAlg::ES256).unwrap().0 };
+    let impostor = RelyingParty {
+        id: rp.id.clone(),
+        federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+        key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+    };
     let r = authorize(impostor.request_object(&a, "j2")).await;
     assert_eq!(r.status().as_u16(), 400);
     assert!(r.headers().get("location").is_none());
@@ -275,18 +302,43 @@ async fn federation_commands_refuse_bad_input_and_write_nothing() {
     i.ok(&["tenant", "add", "ta", "--issuer", "https://ta.example"]);
     refused(&i, &["federation", "set", "--tenant", "ta", "--authority-hint", "http://insecure.example"], "not an Entity Identifier");
     refused(&i, &["federation", "set", "--tenant", "ta", "--authority-hint", "https://ta.example"], "its own superior");
-    refused(&i, &["federation", "set", "--tenant", "ta", "--metadata", "federation_fetch_endpoint=https://x.example"], "not a federation entity metadata member");
+    refused(
+        &i,
+        &["federation", "set", "--tenant", "ta", "--metadata", "federation_fetch_endpoint=https://x.example"],
+        "not a federation entity metadata member",
+    );
     refused(&i, &["federation", "set", "--tenant", "ta", "--metadata", "logo_uri=http://x.example/logo.png"], "https");
     refused(&i, &["federation", "set", "--tenant", "nope", "--authority", "true"], "no tenant 'nope'");
     let bad_policy = i.dir.path.join("bad-policy.json");
     std::fs::write(&bad_policy, r#"{"openid_relying_party": {"grant_types": {"value": ["a"], "add": ["b"]}}}"#).unwrap();
     let jwks = i.dir.path.join("jwks.json");
     std::fs::write(&jwks, r#"{"keys": [{"kty": "EC", "crv": "P-256", "kid": "k1", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#).unwrap();
-    refused(&i, &["federation", "subordinate", "add", "--tenant", "ta", "https://rp.example", "--jwks-file", jwks.to_str().unwrap(), "--entity-type", "openid_relying_party", "--policy-file", bad_policy.to_str().unwrap()], "metadata policy is invalid");
+    refused(
+        &i,
+        &[
+            "federation",
+            "subordinate",
+            "add",
+            "--tenant",
+            "ta",
+            "https://rp.example",
+            "--jwks-file",
+            jwks.to_str().unwrap(),
+            "--entity-type",
+            "openid_relying_party",
+            "--policy-file",
+            bad_policy.to_str().unwrap(),
+        ],
+        "metadata policy is invalid",
+    );
     refused(&i, &["federation", "subordinate", "add", "--tenant", "ta", "https://rp.example", "--jwks-file", jwks.to_str().unwrap()], "--entity-type");
     let private = i.dir.path.join("private.json");
     std::fs::write(&private, r#"{"keys": [{"kty": "EC", "crv": "P-256", "kid": "k1", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", "d": "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}]}"#).unwrap();
-    refused(&i, &["federation", "trust-anchor", "add", "--tenant", "ta", "https://anchor.example", "--jwks-file", private.to_str().unwrap()], "private key material");
+    refused(
+        &i,
+        &["federation", "trust-anchor", "add", "--tenant", "ta", "https://anchor.example", "--jwks-file", private.to_str().unwrap()],
+        "private key material",
+    );
     refused(&i, &["federation", "trust-mark", "issue", "--tenant", "ta", "--type", "not a url", "--sub", "https://rp.example"], "Trust Mark type");
     refused(&i, &["federation", "trust-mark", "issue", "--tenant", "ta", "--type", MARK, "--sub", "https://rp.example", "--days", "0"], "--days");
     refused(&i, &["federation", "trust-mark", "revoke", "--tenant", "ta", "--type", MARK, "--sub", "https://rp.example"], "no current trust mark");
@@ -305,7 +357,18 @@ async fn federation_commands_refuse_bad_input_and_write_nothing() {
     assert!(show.contains("authority:       false") && show.contains("(none: a Trust Anchor)") && show.contains("subordinates:    0"), "{show}");
     assert!(i.ok(&["federation", "trust-mark", "list", "--tenant", "ta"]).lines().count() == 1);
     // And the accepted ones do what they say.
-    i.ok(&["federation", "subordinate", "add", "--tenant", "ta", "https://rp.example", "--jwks-file", jwks.to_str().unwrap(), "--entity-type", "openid_relying_party"]);
+    i.ok(&[
+        "federation",
+        "subordinate",
+        "add",
+        "--tenant",
+        "ta",
+        "https://rp.example",
+        "--jwks-file",
+        jwks.to_str().unwrap(),
+        "--entity-type",
+        "openid_relying_party",
+    ]);
     assert!(i.ok(&["federation", "subordinate", "list", "--tenant", "ta"]).contains("https://rp.example"));
     assert!(i.ok(&["federation", "show", "--tenant", "ta"]).contains("peer sign-in:    off"));
     i.ok(&["federation", "trust-anchor", "add", "--tenant", "ta", "https://anchor.example", "--jwks-file", jwks.to_str().unwrap()]);

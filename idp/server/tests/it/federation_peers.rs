@@ -90,7 +90,11 @@ async fn sign_in_through_b(ca: &TestCa, rp: &RelyingParty, a: &str, b_url: &str,
     let login_url = location(&r);
     assert!(login_url.contains("/login?interaction="), "{login_url}");
     let login = page(&browser, &login_url).await;
-    let peers_link = login.split("href=\"").find(|s| s.contains("/federation/peers?")).map(|s| s[..s.find('"').unwrap()].to_owned()).unwrap_or_else(|| panic!("the sign-in page offers peers: {login}"));
+    let peers_link = login
+        .split("href=\"")
+        .find(|s| s.contains("/federation/peers?"))
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .unwrap_or_else(|| panic!("the sign-in page offers peers: {login}"));
     let peers_url = format!("{}{}", op_origin(a), peers_link.replace("&#x2f;", "/").replace("&amp;", "&"));
 
     // "Where is your account?": commune B, not A itself; searchable.
@@ -132,7 +136,13 @@ async fn sign_in_through_b(ca: &TestCa, rp: &RelyingParty, a: &str, b_url: &str,
     let now = now();
     let assertion = rp
         .key
-        .sign("JWT", json!({"iss": rp.id, "sub": rp.id, "aud": format!("{a}/token"), "iat": now, "exp": now + 60, "jti": format!("{jti}-assertion")}).as_object().unwrap(), &serde_json::Map::new())
+        .sign(
+            "JWT",
+            json!({"iss": rp.id, "sub": rp.id, "aud": format!("{a}/token"), "iat": now, "exp": now + 60, "jti": format!("{jti}-assertion")})
+                .as_object()
+                .unwrap(),
+            &serde_json::Map::new(),
+        )
         .unwrap();
     let r = http
         .post(format!("{a}/token"))
@@ -188,7 +198,10 @@ async fn a_citizen_of_commune_b_signs_in_to_a_service_of_commune_a() {
     let out = op_a.ok(&["federation", "peers", "--tenant", "commune-a", "--list-from", &region, "--require-mark", MARK]);
     assert!(out.contains("relying party key created") && out.contains(&format!("peers listed by {region}")), "{out}");
     until_configuration(&http, &a, |c| c["metadata"].get("openid_relying_party").is_some() && c.get("authority_hints").is_some()).await;
-    until_configuration(&http, &b, |c| c.get("authority_hints").is_some() && c["metadata"]["openid_provider"].get("federation_registration_endpoint").is_some()).await;
+    until_configuration(&http, &b, |c| {
+        c.get("authority_hints").is_some() && c["metadata"]["openid_provider"].get("federation_registration_endpoint").is_some()
+    })
+    .await;
     for url in [&a, &b] {
         fed.ok(&["federation", "subordinate", "add", "--tenant", "region", url]);
     }

@@ -53,7 +53,13 @@ fn populate(i: &Install) -> (String, String) {
 }
 
 async fn client_credentials(base: &str, secret: &str) -> u16 {
-    let res = reqwest::Client::new().post(format!("{base}/token")).basic_auth("m2m", Some(secret)).form(&[("grant_type", "client_credentials")]).send().await.unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{base}/token"))
+        .basic_auth("m2m", Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
     res.status().as_u16()
 }
 

@@ -2,7 +2,6 @@
 //! keys were registered by the CLI: a valid assertion works once; replays,
 //! wrong audiences, expired assertions and unknown keys are refused.
 
-
 use crate::common::Install;
 use serde_json::{Map, Value, json};
 use trame_core::OsRandom;
@@ -38,13 +37,56 @@ async fn private_key_jwt_client_authentication() {
         let key = SigningKey::from_pem(Alg::ES256, &generated.kid, &generated.private_pem).unwrap();
         let jwks_file = i.dir.path.join("client-jwks.json");
         std::fs::write(&jwks_file, json!({"keys": [generated.public_jwk]}).to_string()).unwrap();
-        i.ok(&["client", "add", "--client-id", "pkjwt", "--auth-method", "private_key_jwt", "--jwks-file", jwks_file.to_str().unwrap(), "--grant-type", "client_credentials", "--scope", "api"]);
+        i.ok(&[
+            "client",
+            "add",
+            "--client-id",
+            "pkjwt",
+            "--auth-method",
+            "private_key_jwt",
+            "--jwks-file",
+            jwks_file.to_str().unwrap(),
+            "--grant-type",
+            "client_credentials",
+            "--scope",
+            "api",
+        ]);
         // A private key in the file is refused: the server must never hold it.
         let private_file = i.dir.path.join("private.json");
         std::fs::write(&private_file, r#"{"keys":[{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"secret"}]}"#).unwrap();
-        assert!(!i.cli(&["client", "add", "--client-id", "leaky", "--auth-method", "private_key_jwt", "--jwks-file", private_file.to_str().unwrap(), "--grant-type", "client_credentials"]).status.success());
+        assert!(
+            !i.cli(&[
+                "client",
+                "add",
+                "--client-id",
+                "leaky",
+                "--auth-method",
+                "private_key_jwt",
+                "--jwks-file",
+                private_file.to_str().unwrap(),
+                "--grant-type",
+                "client_credentials"
+            ])
+            .status
+            .success()
+        );
         std::fs::write(&private_file, r#"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#).unwrap();
-        assert!(!i.cli(&["client", "add", "--client-id", "leaky", "--auth-method", "private_key_jwt", "--jwks-file", private_file.to_str().unwrap(), "--grant-type", "client_credentials"]).status.success());
+        assert!(
+            !i.cli(&[
+                "client",
+                "add",
+                "--client-id",
+                "leaky",
+                "--auth-method",
+                "private_key_jwt",
+                "--jwks-file",
+                private_file.to_str().unwrap(),
+                "--grant-type",
+                "client_credentials"
+            ])
+            .status
+            .success()
+        );
         // Neither refused client was written.
         assert!(i.ok(&["client", "list"]).contains("pkjwt") && !i.ok(&["client", "list"]).contains("leaky"));
 
@@ -80,7 +122,13 @@ async fn private_key_jwt_client_authentication() {
         let (status, _) = token(&base, &assertion(&other, "pkjwt", &endpoint, "jti-6", now() + 60)).await;
         assert_eq!(status, 401, "an assertion signed by an unregistered key is refused");
         // A client_secret_basic header for this client is the wrong method.
-        let res = reqwest::Client::new().post(format!("{base}/token")).basic_auth("pkjwt", Some("guess")).form(&[("grant_type", "client_credentials")]).send().await.unwrap();
+        let res = reqwest::Client::new()
+            .post(format!("{base}/token"))
+            .basic_auth("pkjwt", Some("guess"))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 401);
     }
 }

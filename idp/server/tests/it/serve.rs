@@ -2,7 +2,6 @@
 //! reaching a running server, host-based tenants, TLS with reloading, and
 //! shutdown on SIGTERM.
 
-
 use std::time::{Duration, Instant};
 
 use crate::common::{self, Install, TestCa, secret_of};
@@ -33,7 +32,8 @@ where
 }
 
 async fn client_credentials(base: &str, id: &str, secret: &str) -> u16 {
-    let res = reqwest::Client::new().post(format!("{base}/token")).basic_auth(id, Some(secret)).form(&[("grant_type", "client_credentials")]).send().await.unwrap();
+    let res =
+        reqwest::Client::new().post(format!("{base}/token")).basic_auth(id, Some(secret)).form(&[("grant_type", "client_credentials")]).send().await.unwrap();
     res.status().as_u16()
 }
 
@@ -94,7 +94,8 @@ async fn cli_changes_reach_running_servers() {
         // A host-based tenant is chosen by the Host header.
         i.ok(&["tenant", "add", "metropole", "--issuer", "https://login.metropole.example"]);
         let url = format!("{base}/.well-known/openid-configuration");
-        within(Duration::from_secs(5), || async { get_json(&url, Some("login.metropole.example")).await.1["issuer"] == "https://login.metropole.example" }).await;
+        within(Duration::from_secs(5), || async { get_json(&url, Some("login.metropole.example")).await.1["issuer"] == "https://login.metropole.example" })
+            .await;
         // The default tenant still answers on the public host.
         assert_eq!(get_json(&url, None).await.1["issuer"], i.public_url.as_str());
     }

@@ -2,7 +2,6 @@
 //! any node finishes a flow another node started, and CLI changes reach
 //! both.
 
-
 use std::time::{Duration, Instant};
 
 use crate::common::{Install, PKCE_VERIFIER, free_port, secret_of, sign_in_across};
@@ -70,7 +69,8 @@ async fn a_flow_split_across_two_nodes() {
     let res = http.get(format!("{}/userinfo", b.base())).bearer_auth(tokens["access_token"].as_str().unwrap()).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["given_name"], "Alice");
-    let (status, rotated) = token(b.base(), vec![("grant_type", "refresh_token".into()), ("refresh_token", tokens["refresh_token"].as_str().unwrap().into())]).await;
+    let (status, rotated) =
+        token(b.base(), vec![("grant_type", "refresh_token".into()), ("refresh_token", tokens["refresh_token"].as_str().unwrap().into())]).await;
     assert_eq!(status, 200, "{rotated}");
     let (status, _) = token(a.base(), vec![("grant_type", "refresh_token".into()), ("refresh_token", rotated["refresh_token"].as_str().unwrap().into())]).await;
     assert_eq!(status, 200);

@@ -1,5 +1,7 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
-use trame_core::client::{ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, FederationRegistration, GrantType, LogoutChannels, PkcePolicy, RegistrationKind};
+use trame_core::client::{
+    ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, FederationRegistration, GrantType, LogoutChannels, PkcePolicy, RegistrationKind,
+};
 use trame_core::ids::{ClientId, RedirectUri};
 use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
@@ -24,9 +26,8 @@ fn corrupt(what: &str) -> StoreError {
 }
 
 fn to_domain(m: client::Model) -> Result<Client> {
-    let uris = |s: &str, what: &str| -> Result<Vec<RedirectUri>> {
-        parse_list(s, what)?.iter().map(|u| RedirectUri::parse(u).map_err(|_| corrupt(what))).collect()
-    };
+    let uris =
+        |s: &str, what: &str| -> Result<Vec<RedirectUri>> { parse_list(s, what)?.iter().map(|u| RedirectUri::parse(u).map_err(|_| corrupt(what))).collect() };
     let alg = |v: Option<&str>, what: &str| v.map(|a| Alg::parse(a).ok_or_else(|| corrupt(what))).transpose();
     let settings = ClientSettings {
         name: m.name,
@@ -156,7 +157,14 @@ impl Store {
 
     /// Replaces a client's settings (RFC 7592 update) and, when given, its
     /// secret digest (`Some(None)` removes the secret).
-    pub async fn update_client(&self, tenant_id: &str, client_id: &str, settings: &ClientSettings, secret_digest: Option<Option<String>>, now: i64) -> Result<Client> {
+    pub async fn update_client(
+        &self,
+        tenant_id: &str,
+        client_id: &str,
+        settings: &ClientSettings,
+        secret_digest: Option<Option<String>>,
+        now: i64,
+    ) -> Result<Client> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         let row = client::Entity::find()
             .filter(client::Column::TenantId.eq(tenant_id))
@@ -181,7 +189,14 @@ impl Store {
     /// registration (settings, Trust Anchor, expiry: OpenID Federation
     /// §12.2.2 step 6, and §12.5 for a renewed automatic registration).
     /// A client the operator made with the same id is never replaced.
-    pub async fn register_federation_client(&self, tenant_id: &str, client_id: &ClientId, settings: &ClientSettings, registration: &FederationRegistration, now: i64) -> Result<Client> {
+    pub async fn register_federation_client(
+        &self,
+        tenant_id: &str,
+        client_id: &ClientId,
+        settings: &ClientSettings,
+        registration: &FederationRegistration,
+        now: i64,
+    ) -> Result<Client> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         let existing = client::Entity::find()
             .filter(client::Column::TenantId.eq(tenant_id))

@@ -54,7 +54,9 @@ impl Store {
             }
             Err(StoreError::Conflict(_)) => {
                 txn.rollback().await.map_err(StoreError::Db)?;
-                self.federated_user(tenant_id, issuer, subject, now).await?.ok_or_else(|| StoreError::Corrupt("a federated identity link without its user".into()))
+                self.federated_user(tenant_id, issuer, subject, now)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("a federated identity link without its user".into()))
             }
             Err(e) => Err(e),
         }

@@ -32,7 +32,15 @@ pub struct NewLogoutDelivery {
 
 impl From<ld::Model> for LogoutDelivery {
     fn from(m: ld::Model) -> Self {
-        Self { id: m.id, tenant_id: m.tenant_id, client_id: m.client_id, uri: m.uri, logout_token: m.logout_token, attempts: m.attempts, next_attempt_at: m.next_attempt_at }
+        Self {
+            id: m.id,
+            tenant_id: m.tenant_id,
+            client_id: m.client_id,
+            uri: m.uri,
+            logout_token: m.logout_token,
+            attempts: m.attempts,
+            next_attempt_at: m.next_attempt_at,
+        }
     }
 }
 

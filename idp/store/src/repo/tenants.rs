@@ -1,9 +1,9 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use trame_core::assurance::AcrPolicy;
 use trame_core::crypto::{b64url, b64url_decode};
+use trame_core::federation::FederationSettings;
 use trame_core::ids::{Issuer, TenantSlug};
 use trame_core::keys::Alg;
-use trame_core::assurance::AcrPolicy;
-use trame_core::federation::FederationSettings;
 use trame_core::tenant::{Tenant, TenantSettings};
 use trame_federation::jws::SigningAlg;
 

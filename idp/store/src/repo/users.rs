@@ -67,20 +67,20 @@ pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<us
         return Err(StoreError::Invalid("a username is 1 to 200 printable characters".into()));
     }
     Ok(user::ActiveModel {
-            id: Set(new.id.unwrap_or_else(new_id)),
-            tenant_id: Set(tenant_id.to_owned()),
-            username: Set(username.to_owned()),
-            username_key: Set(username_key(username)),
-            email: Set(new.email),
-            email_verified: Set(false),
-            given_name: Set(new.given_name),
-            family_name: Set(new.family_name),
-            phone_number: Set(None),
-            password_hash: Set(new.password_hash),
-            totp_secret_sealed: Set(None),
-            totp_last_step: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
+        id: Set(new.id.unwrap_or_else(new_id)),
+        tenant_id: Set(tenant_id.to_owned()),
+        username: Set(username.to_owned()),
+        username_key: Set(username_key(username)),
+        email: Set(new.email),
+        email_verified: Set(false),
+        given_name: Set(new.given_name),
+        family_name: Set(new.family_name),
+        phone_number: Set(None),
+        password_hash: Set(new.password_hash),
+        totp_secret_sealed: Set(None),
+        totp_last_step: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
     })
 }
 

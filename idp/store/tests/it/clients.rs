@@ -1,14 +1,13 @@
 //! Clients: exact round-trip of every field, per-tenant uniqueness, removal,
 //! the key for the ID-token algorithm, and the catalog version.
 
-
 use crate::common::*;
 use trame_core::client::{ApplicationType, AuthMethod, ClientInfo, ClientSettings, GrantType, LogoutChannels, PkcePolicy};
-use trame_store::NewLogoutDelivery;
 use trame_core::ids::ClientId;
 use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
 use trame_core::subject::SubjectType;
+use trame_store::NewLogoutDelivery;
 use trame_store::{NewClient, StoreError};
 
 fn full_client() -> NewClient {
@@ -17,43 +16,45 @@ fn full_client() -> NewClient {
         secret_digest: Some("q1w2e3-digest".into()),
         registration_token_digest: Some("rat-digest".into()),
         settings: ClientSettings {
-        name: Some("Portail « citoyen » été".into()),
-        auth_method: AuthMethod::PrivateKeyJwt,
-        token_auth_alg: Some("PS256".into()),
-        // Deliberately not sorted: order must be kept.
-        redirect_uris: vec![uri("https://z.example/cb"), uri("fr.ville.app:/cb"), uri("http://127.0.0.1:8080/cb?x=1"), uri("https://a.example/cb")],
-        post_logout_redirect_uris: vec![uri("https://z.example/bye"), uri("https://a.example/bye")],
-        grant_types: vec![GrantType::RefreshToken, GrantType::AuthorizationCode, GrantType::ClientCredentials],
-        scopes: Scopes::parse("profile openid email offline_access").unwrap(),
-        subject_type: SubjectType::Pairwise,
-        sector_identifier: Some("https://sector.example/uris.json".into()),
-        pkce: PkcePolicy::Optional,
-        skip_consent: true,
-        id_token_alg: Alg::EdDSA,
-        userinfo_alg: Some(Alg::RS256),
-        jwks_uri: Some("https://rp.example/jwks.json".into()),
-        jwks: Some(serde_json::json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", "kid": "k1", "use": "sig", "n": 1.5, "nested": {"a": [true, null]}}]})),
-        default_max_age: Some(3600),
-        default_acr_values: vec!["eidas2".into(), "eidas1".into()],
-        logout: LogoutChannels {
-            backchannel_uri: Some("https://z.example/bc?x=1".into()),
-            backchannel_session_required: true,
-            frontchannel_uri: Some("https://z.example/fc".into()),
-            frontchannel_session_required: true,
-        },
-        info: ClientInfo {
-            application_type: ApplicationType::Native,
-            client_uri: Some("https://z.example/".into()),
-            logo_uri: Some("https://z.example/logo.png".into()),
-            policy_uri: Some("https://z.example/privacy".into()),
-            tos_uri: Some("https://z.example/tos".into()),
-            contacts: vec!["dpo@z.example".into(), "ops@z.example".into()],
-            sector_identifier_uri: Some("https://sector.example/uris.json".into()),
-            initiate_login_uri: Some("https://z.example/login".into()),
-            software_id: Some("portail".into()),
-            software_version: Some("2.1".into()),
-            require_auth_time: true,
-        },
+            name: Some("Portail « citoyen » été".into()),
+            auth_method: AuthMethod::PrivateKeyJwt,
+            token_auth_alg: Some("PS256".into()),
+            // Deliberately not sorted: order must be kept.
+            redirect_uris: vec![uri("https://z.example/cb"), uri("fr.ville.app:/cb"), uri("http://127.0.0.1:8080/cb?x=1"), uri("https://a.example/cb")],
+            post_logout_redirect_uris: vec![uri("https://z.example/bye"), uri("https://a.example/bye")],
+            grant_types: vec![GrantType::RefreshToken, GrantType::AuthorizationCode, GrantType::ClientCredentials],
+            scopes: Scopes::parse("profile openid email offline_access").unwrap(),
+            subject_type: SubjectType::Pairwise,
+            sector_identifier: Some("https://sector.example/uris.json".into()),
+            pkce: PkcePolicy::Optional,
+            skip_consent: true,
+            id_token_alg: Alg::EdDSA,
+            userinfo_alg: Some(Alg::RS256),
+            jwks_uri: Some("https://rp.example/jwks.json".into()),
+            jwks: Some(
+                serde_json::json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", "kid": "k1", "use": "sig", "n": 1.5, "nested": {"a": [true, null]}}]}),
+            ),
+            default_max_age: Some(3600),
+            default_acr_values: vec!["eidas2".into(), "eidas1".into()],
+            logout: LogoutChannels {
+                backchannel_uri: Some("https://z.example/bc?x=1".into()),
+                backchannel_session_required: true,
+                frontchannel_uri: Some("https://z.example/fc".into()),
+                frontchannel_session_required: true,
+            },
+            info: ClientInfo {
+                application_type: ApplicationType::Native,
+                client_uri: Some("https://z.example/".into()),
+                logo_uri: Some("https://z.example/logo.png".into()),
+                policy_uri: Some("https://z.example/privacy".into()),
+                tos_uri: Some("https://z.example/tos".into()),
+                contacts: vec!["dpo@z.example".into(), "ops@z.example".into()],
+                sector_identifier_uri: Some("https://sector.example/uris.json".into()),
+                initiate_login_uri: Some("https://z.example/login".into()),
+                software_id: Some("portail".into()),
+                software_version: Some("2.1".into()),
+                require_auth_time: true,
+            },
         },
     }
 }

@@ -2,7 +2,6 @@
 //! PostgreSQL): values, TTLs, single use under concurrency, counters and
 //! key prefixes.
 
-
 use std::time::Duration;
 
 use trame_store::Ephemeral;

@@ -1,7 +1,6 @@
 //! Grants, refresh-token rotation and reuse detection (also under
 //! concurrency), and consents.
 
-
 use crate::common::*;
 use trame_store::{NewGrant, RefreshOutcome};
 

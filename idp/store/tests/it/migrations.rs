@@ -1,7 +1,6 @@
 //! Migrations: none pending after migrate, and migrating again changes
 //! nothing.
 
-
 use crate::common::*;
 
 backend_test!(migrate_is_complete_and_idempotent(be, b) {

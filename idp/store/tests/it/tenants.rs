@@ -1,7 +1,6 @@
 //! Tenants: creation, listing, lookup by slug, conflicts without partial
 //! writes, and the catalog version.
 
-
 use crate::common::*;
 use trame_store::StoreError;
 

@@ -1,7 +1,6 @@
 //! Users: creation, case-insensitive unique usernames, sign-in lookup,
 //! password changes, tenant scoping.
 
-
 use crate::common::*;
 use trame_store::{Account, NewUser, StoreError};
 

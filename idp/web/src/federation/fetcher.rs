@@ -29,9 +29,8 @@ impl<'a> FederationFetcher<'a> {
     }
 
     async fn get(&self, url: &str) -> Result<String, FetchError> {
-        let (media_type, body) = outbound::get_typed(self.state.http(), self.state.outbound_reach(), url, media::ENTITY_STATEMENT)
-            .await
-            .map_err(|e| match e {
+        let (media_type, body) =
+            outbound::get_typed(self.state.http(), self.state.outbound_reach(), url, media::ENTITY_STATEMENT).await.map_err(|e| match e {
                 outbound::FetchError::Status(404) => FetchError::NotFound,
                 other => FetchError::Other(other.to_string()),
             })?;

@@ -14,7 +14,9 @@ use crate::state::AppState;
 /// times, delegation. The others are left out of the answer (§8.3.2).
 pub async fn verified(state: &AppState, chain: &TrustChain, anchors: &[TrustAnchor]) -> Vec<(TrustMarkEntry, Option<i64>)> {
     let Some(entries) = chain.subject_configuration.trust_marks.clone() else { return Vec::new() };
-    let Some(ta_statement) = chain.statements.last().and_then(|s| trame_federation::statement::ParsedStatement::parse(s, &ValidationOptions::at(state.now())).ok()) else {
+    let Some(ta_statement) =
+        chain.statements.last().and_then(|s| trame_federation::statement::ParsedStatement::parse(s, &ValidationOptions::at(state.now())).ok())
+    else {
         return Vec::new();
     };
     if ta_statement.statement.iss != chain.trust_anchor || !ta_statement.statement.is_entity_configuration() {

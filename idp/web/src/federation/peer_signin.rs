@@ -209,11 +209,16 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
             url.query_pairs_mut().append_pair("client_id", me).append_pair("request_uri", &request_uri);
         }
         None => {
-            url.query_pairs_mut().append_pair("client_id", me).append_pair("response_type", "code").append_pair("scope", &scope.join(" ")).append_pair("request", &object);
+            url.query_pairs_mut()
+                .append_pair("client_id", me)
+                .append_pair("response_type", "code")
+                .append_pair("scope", &scope.join(" "))
+                .append_pair("request", &object);
         }
     }
 
-    let pending = Pending { tenant_id: t.id.clone(), interaction: interaction.to_owned(), peer: peer.entity_id.clone(), nonce, verifier, profile_asked: scope.len() > 1 };
+    let pending =
+        Pending { tenant_id: t.id.clone(), interaction: interaction.to_owned(), peer: peer.entity_id.clone(), nonce, verifier, profile_asked: scope.len() > 1 };
     let json = serde_json::to_string(&pending).expect("a pending peer sign-in serializes");
     state.ephemeral.put(&pending_key(&state_param), &json, PEER_SIGN_IN).await.map_err(|_| PeerSignInError::Unavailable)?;
     Ok(url.into())
@@ -348,7 +353,9 @@ impl<'c> openidconnect::AsyncHttpClient<'c> for Outbound {
 
 /// The error code and description of a failed token request, never the
 /// body of an answer that is not an OAuth error.
-fn token_error<E: std::error::Error>(e: &openidconnect::RequestTokenError<E, openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>>) -> String {
+fn token_error<E: std::error::Error>(
+    e: &openidconnect::RequestTokenError<E, openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>>,
+) -> String {
     match e {
         openidconnect::RequestTokenError::ServerResponse(r) => {
             format!("{}{}", r.error().as_ref(), r.error_description().map(|d| format!(": {d}")).unwrap_or_default())

@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use serde_json::{Map, Value};
 use trame_core::federation::PeerSignIn;
 use trame_core::lifetimes::PEER_DIRECTORY;
 use trame_federation::chain::{ChainError, TrustAnchor, TrustChain};

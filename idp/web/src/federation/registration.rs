@@ -83,7 +83,12 @@ pub fn supplied_statements(v: &Value) -> Option<Vec<String>> {
 /// The relying party's chain: the supplied statements, verified in full
 /// as if they had been fetched (a `trust_chain` header is only a hint of
 /// the path, §12.1.1.1.2), or else resolved from its Entity Configuration.
-pub async fn relying_party_chain(state: &AppState, client_id: &str, anchors: &[TrustAnchor], supplied: Option<&[String]>) -> Result<TrustChain, RegistrationError> {
+pub async fn relying_party_chain(
+    state: &AppState,
+    client_id: &str,
+    anchors: &[TrustAnchor],
+    supplied: Option<&[String]>,
+) -> Result<TrustChain, RegistrationError> {
     let chain = match supplied {
         Some(statements) => {
             let refs: Vec<&str> = statements.iter().map(String::as_str).collect();
@@ -123,7 +128,8 @@ pub async fn prepare(state: &AppState, tenant: &TenantEntry, chain: &TrustChain,
         rules.sector_redirect_uris = Some(fetch_sector_document(state.http(), state.outbound_reach(), &url).await?);
     }
     let settings = validate(req, &rules)?;
-    let id = ClientId::parse(&chain.subject).map_err(|_| MetadataError::Metadata { field: "client_id", reason: "the Entity Identifier cannot be a client id".into() })?;
+    let id = ClientId::parse(&chain.subject)
+        .map_err(|_| MetadataError::Metadata { field: "client_id", reason: "the Entity Identifier cannot be a client id".into() })?;
     let registration = FederationRegistration { kind, trust_anchor: chain.trust_anchor.clone(), expires_at: chain.expires_at };
     let client = Client {
         id,
@@ -146,10 +152,11 @@ pub struct Prepared {
 /// replacing the relying party's earlier registration.
 pub async fn save(state: &AppState, tenant: &TenantEntry, prepared: &Prepared) -> Result<Arc<Client>, RegistrationError> {
     let (client, registration) = (&prepared.client, &prepared.registration);
-    let stored = state.store.register_federation_client(&tenant.tenant.id, &client.id, &client.settings, registration, state.now()).await.map_err(|e| match e {
-        StoreError::Conflict(_) => RegistrationError::Taken,
-        other => RegistrationError::Store(other),
-    })?;
+    let stored =
+        state.store.register_federation_client(&tenant.tenant.id, &client.id, &client.settings, registration, state.now()).await.map_err(|e| match e {
+            StoreError::Conflict(_) => RegistrationError::Taken,
+            other => RegistrationError::Store(other),
+        })?;
     tenant.forget_client(client.id.as_str());
     tracing::info!(
         tenant = %tenant.tenant.slug,

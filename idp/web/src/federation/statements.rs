@@ -81,7 +81,13 @@ fn federation_entity_metadata(tenant: &Tenant) -> Value {
 /// its federation keys, `openid_provider` metadata (the discovery document
 /// plus the federation members), `federation_entity` metadata, and
 /// `openid_relying_party` metadata when it signs in citizens of peers.
-pub fn entity_configuration(tenant: &Tenant, keys: &FederationKeys, provider_metadata: Value, relying_party_metadata: Option<Value>, now: i64) -> Result<String, SignError> {
+pub fn entity_configuration(
+    tenant: &Tenant,
+    keys: &FederationKeys,
+    provider_metadata: Value,
+    relying_party_metadata: Option<Value>,
+    now: i64,
+) -> Result<String, SignError> {
     let id = tenant.issuer.as_str();
     let fed: &FederationSettings = &tenant.federation;
     let mut st = EntityStatement::new(id, id, now, now + FEDERATION_STATEMENT, jwks_of(keys)?);
@@ -96,9 +102,8 @@ pub fn entity_configuration(tenant: &Tenant, keys: &FederationKeys, provider_met
     metadata.insert("federation_entity".into(), federation_entity_metadata(tenant));
     st.metadata = Some(metadata);
     if !fed.trust_marks.is_empty() {
-        st.trust_marks = Some(
-            fed.trust_marks.iter().map(|m| TrustMarkEntry { trust_mark_type: m.trust_mark_type.clone(), trust_mark: m.trust_mark.clone() }).collect(),
-        );
+        st.trust_marks =
+            Some(fed.trust_marks.iter().map(|m| TrustMarkEntry { trust_mark_type: m.trust_mark_type.clone(), trust_mark: m.trust_mark.clone() }).collect());
     }
     if !fed.trust_mark_issuers.is_empty() {
         st.trust_mark_issuers = Some(fed.trust_mark_issuers.clone());
@@ -196,7 +201,14 @@ pub fn historical_keys(tenant: &Tenant, keys: &FederationKeys, now: i64) -> Resu
 /// The resolve answer (§8.3.2): the subject's resolved metadata (only the
 /// asked entity types, when some were asked), the chain, the verified
 /// Trust Marks; it expires with the first of them.
-pub fn resolve_response(tenant: &Tenant, keys: &FederationKeys, chain: &TrustChain, entity_types: &[String], marks: &[(TrustMarkEntry, Option<i64>)], now: i64) -> Result<String, SignError> {
+pub fn resolve_response(
+    tenant: &Tenant,
+    keys: &FederationKeys,
+    chain: &TrustChain,
+    entity_types: &[String],
+    marks: &[(TrustMarkEntry, Option<i64>)],
+    now: i64,
+) -> Result<String, SignError> {
     let metadata: Map<String, Value> = if entity_types.is_empty() {
         chain.metadata.clone()
     } else {
@@ -222,7 +234,13 @@ pub fn resolve_response(tenant: &Tenant, keys: &FederationKeys, chain: &TrustCha
 /// The explicit registration answer (§12.2.3): the registration as this
 /// provider stored it (`client_metadata`, with its `client_id`), under the
 /// chain's Trust Anchor, until the registration lapses with the chain.
-pub fn explicit_registration_response(tenant: &Tenant, keys: &FederationKeys, chain: &TrustChain, client_metadata: Map<String, Value>, now: i64) -> Result<String, SignError> {
+pub fn explicit_registration_response(
+    tenant: &Tenant,
+    keys: &FederationKeys,
+    chain: &TrustChain,
+    client_metadata: Map<String, Value>,
+    now: i64,
+) -> Result<String, SignError> {
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(tenant.issuer.as_str()));
     claims.insert("sub".into(), json!(chain.subject));

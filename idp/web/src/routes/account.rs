@@ -162,8 +162,10 @@ pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, C
     let req: CsrfOnly = json_body(&body)?;
     let s = json_session(&state, &tenant, &headers, &req.csrf).await?;
     let t = &tenant.tenant;
-    let user = state.store.user_by_id(&t.id, &s.user_id).await.json_err()?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))?;
-    let handle = ceremony::user_handle(&user.id).ok_or_else(|| ApiError::oauth(StatusCode::BAD_REQUEST, "passkeys_unavailable", "this account cannot hold passkeys"))?;
+    let user =
+        state.store.user_by_id(&t.id, &s.user_id).await.json_err()?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))?;
+    let handle =
+        ceremony::user_handle(&user.id).ok_or_else(|| ApiError::oauth(StatusCode::BAD_REQUEST, "passkeys_unavailable", "this account cannot hold passkeys"))?;
     // The authenticator refuses to make a second passkey for this account.
     let exclude: Vec<Vec<u8>> = state.store.passkeys_of(&t.id, &user.id).await.json_err()?.into_iter().map(|p| p.credential_id).collect();
     let rp = ceremony::relying_party(t)?;
@@ -260,7 +262,15 @@ pub async fn totp_show(State(state): State<AppState>, tenant: TenantCtx, headers
     totp_page(&state, &tenant, &headers, &secret, &user.username, StatusCode::OK, None)
 }
 
-fn totp_page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, secret: &[u8], username: &str, status: StatusCode, error: Option<&str>) -> ApiResult<Response> {
+fn totp_page(
+    state: &AppState,
+    tenant: &TenantCtx,
+    headers: &HeaderMap,
+    secret: &[u8],
+    username: &str,
+    status: StatusCode,
+    error: Option<&str>,
+) -> ApiResult<Response> {
     let t = &tenant.tenant;
     let uri = totp::otpauth_uri(secret, &t.display_name, username);
     let (binding, cookie) = session::binding(state, t, headers);
@@ -293,7 +303,13 @@ pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, heade
         return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
     }
     let key = format!("totp-setup:{}", s.sid);
-    let secret = state.ephemeral.get(&key).await.html_err()?.and_then(|v| trame_core::crypto::b64url_decode(&v)).ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
+    let secret = state
+        .ephemeral
+        .get(&key)
+        .await
+        .html_err()?
+        .and_then(|v| trame_core::crypto::b64url_decode(&v))
+        .ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
     let code = single(&f, "code").ok().flatten().unwrap_or_default();
     match totp::verify(&secret, code, state.now()) {
         Some(step) => {

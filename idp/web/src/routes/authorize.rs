@@ -55,7 +55,13 @@ pub fn code_key(code: &str) -> String {
     format!("code:{}", secret_digest(code))
 }
 
-pub async fn authorize(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, params: Result<Params, ApiError>) -> ApiResult<Response> {
+pub async fn authorize(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    params: Result<Params, ApiError>,
+) -> ApiResult<Response> {
     // Unreadable parameters mean the redirect URI cannot be trusted either:
     // a page, never JSON or a redirect (this endpoint talks to browsers).
     let Params(params) = params.map_err(|_| ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"))?;
@@ -156,7 +162,9 @@ pub async fn proceed(
     };
     if let Some(hint) = &req.id_token_hint {
         match hint_matches(state, tenant, &client, hint, session.as_ref()).await? {
-            Err(()) => return Err(redirect_error(tenant, &req.reply, "invalid_request", "id_token_hint is not a valid ID token of this issuer for this client")),
+            Err(()) => {
+                return Err(redirect_error(tenant, &req.reply, "invalid_request", "id_token_hint is not a valid ID token of this issuer for this client"));
+            }
             Ok(false) => needs_login = true,
             Ok(true) => {}
         }
@@ -264,10 +272,9 @@ pub fn reply_to_client(reply: &ReplyTo, params: Vec<(&str, String)>) -> Response
             r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
         }
-        ResponseMode::FormPost => Deferred::FormPost {
-            action: reply.redirect_uri.as_str().to_owned(),
-            fields: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        ResponseMode::FormPost => {
+            Deferred::FormPost { action: reply.redirect_uri.as_str().to_owned(), fields: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect() }
+                .into_response()
         }
-        .into_response(),
     }
 }

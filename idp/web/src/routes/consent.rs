@@ -17,7 +17,8 @@ use crate::tenancy::TenantCtx;
 
 pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
     let ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
-    let session = session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
+    let session =
+        session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
     let (client, req) = validated(&state, &tenant, &ia.params).await?;
     let user = state.store.user_by_id(&tenant.tenant.id, &session.user_id).await.html_err()?;
     let scopes: Vec<String> = req.scopes.iter().map(str::to_owned).collect();
@@ -45,7 +46,8 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let id = get("interaction");
     let mut ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
     interaction::check_csrf(&ia, Some(&get("csrf")))?;
-    let session = session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
+    let session =
+        session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
     let (client, req) = validated(&state, &tenant, &ia.params).await?;
     match get("decision").as_str() {
         "approve" => {

@@ -3,10 +3,10 @@
 //! endpoints; resolve, Trust Mark, Trust Mark status and list, historical
 //! keys. Errors are the JSON of §8.9 (`error`, `error_description`).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use trame_federation::chain::ChainError;
 use trame_federation::jws::{self, SigningAlg};
 use trame_federation::trust_mark::{TRUST_MARK_TYP, TrustMark};
@@ -84,11 +84,7 @@ pub async fn entity_configuration(State(state): State<AppState>, tenant: TenantC
 }
 
 fn authority(tenant: &TenantCtx) -> ApiResult<()> {
-    if tenant.tenant.federation.authority {
-        Ok(())
-    } else {
-        Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found"))
-    }
+    if tenant.tenant.federation.authority { Ok(()) } else { Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found")) }
 }
 
 /// `GET /federation/fetch?sub=` (§8.1).

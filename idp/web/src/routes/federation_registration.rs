@@ -105,7 +105,8 @@ async fn from_configuration(state: &AppState, tenant: &TenantCtx, anchors: &[Tru
     let header_chain = jws::decode(ec).ok().and_then(|d| d.header.get("trust_chain").cloned());
     match header_chain {
         Some(v) => {
-            let list = registration::supplied_statements(&v).ok_or_else(|| refused("invalid_trust_chain", "the trust_chain header is not an array of statements"))?;
+            let list =
+                registration::supplied_statements(&v).ok_or_else(|| refused("invalid_trust_chain", "the trust_chain header is not an array of statements"))?;
             let mut refs: Vec<&str> = list.iter().map(String::as_str).collect();
             refs[0] = ec;
             chain::validate_chain(&refs, anchors, &opts).map_err(chain_error)

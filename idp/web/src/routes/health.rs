@@ -37,10 +37,7 @@ impl Readiness {
 /// the answer as gauges; used by `/_trame/ready` and by each metrics scrape.
 pub async fn check(state: &AppState) -> Readiness {
     let draining = state.is_draining();
-    let (db, eph) = tokio::join!(
-        tokio::time::timeout(PING_TIMEOUT, state.store.ping()),
-        tokio::time::timeout(PING_TIMEOUT, state.ephemeral.ping()),
-    );
+    let (db, eph) = tokio::join!(tokio::time::timeout(PING_TIMEOUT, state.store.ping()), tokio::time::timeout(PING_TIMEOUT, state.ephemeral.ping()),);
     let r = Readiness { database: matches!(db, Ok(Ok(()))), ephemeral: matches!(eph, Ok(Ok(()))), draining };
     crate::telemetry::readiness(r.database, r.ephemeral, r.ready());
     r

@@ -39,18 +39,20 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
             }
         }
     } else if let Some(g) = state.store.refresh_token_grant(&secret_digest(token), now).await.json_err()?
-        && g.tenant_id == tenant.tenant.id && g.client_id == client.id.as_str() {
-            let owner = tenant.client(&state.store, &g.client_id, state.now()).await.json_err()?;
-            if let Some(owner) = owner {
-                body.insert("active".into(), json!(true));
-                body.insert("token_type".into(), json!("refresh_token"));
-                body.insert("scope".into(), json!(g.scopes));
-                body.insert("client_id".into(), json!(g.client_id));
-                body.insert("sub".into(), json!(subject(&tenant, &owner, &g.user_id)));
-                body.insert("exp".into(), json!(g.expires_at));
-                body.insert("iss".into(), json!(tenant.tenant.issuer.as_str()));
-            }
+        && g.tenant_id == tenant.tenant.id
+        && g.client_id == client.id.as_str()
+    {
+        let owner = tenant.client(&state.store, &g.client_id, state.now()).await.json_err()?;
+        if let Some(owner) = owner {
+            body.insert("active".into(), json!(true));
+            body.insert("token_type".into(), json!("refresh_token"));
+            body.insert("scope".into(), json!(g.scopes));
+            body.insert("client_id".into(), json!(g.client_id));
+            body.insert("sub".into(), json!(subject(&tenant, &owner, &g.user_id)));
+            body.insert("exp".into(), json!(g.expires_at));
+            body.insert("iss".into(), json!(tenant.tenant.issuer.as_str()));
         }
+    }
     if body.is_empty() {
         body.insert("active".into(), Value::Bool(false));
     }

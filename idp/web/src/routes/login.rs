@@ -79,7 +79,13 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
     form(&state, &tenant, &headers, &q.interaction, &ia, PageCtx { status: StatusCode::OK, error: None, username: &hint }).await
 }
 
-pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
     let id = get("interaction");
     let mut ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
@@ -147,7 +153,15 @@ pub async fn resume(State(state): State<AppState>, tenant: TenantCtx, headers: H
     }
 }
 
-async fn otp_form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, status: StatusCode, error: Option<&str>) -> ApiResult<Response> {
+async fn otp_form(
+    state: &AppState,
+    tenant: &TenantEntry,
+    headers: &HeaderMap,
+    id: &str,
+    ia: &Interaction,
+    status: StatusCode,
+    error: Option<&str>,
+) -> ApiResult<Response> {
     Ok(state.themes.page(
         status,
         "otp.html",

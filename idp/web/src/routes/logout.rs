@@ -53,7 +53,8 @@ async fn read_hint(state: &AppState, tenant: &TenantEntry, hint: &str) -> ApiRes
     let algs: Vec<&str> = keys::Alg::ALL.iter().map(|a| a.as_str()).collect();
     // Expired ID tokens are accepted as hints: logout often comes late.
     let v = ks.verifiers.verify(hint, &algs).map_err(|_| bad())?;
-    if v.claims.get("iss").and_then(Value::as_str) != Some(tenant.tenant.issuer.as_str()) || v.typ.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("at+jwt")) {
+    if v.claims.get("iss").and_then(Value::as_str) != Some(tenant.tenant.issuer.as_str()) || v.typ.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("at+jwt"))
+    {
         return Err(bad());
     }
     let client_id = match v.claims.get("aud") {

@@ -37,7 +37,13 @@ use crate::throttle;
 /// not part of the authorization request.
 const AUTHENTICATION: [&str; 3] = ["client_secret", "client_assertion", "client_assertion_type"];
 
-pub async fn par(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
+pub async fn par(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(p): FormParams,
+) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/par");
     if single(&p, "request_uri")?.is_some() {
         return Err(ApiError::invalid_request("request_uri cannot be pushed"));
@@ -61,7 +67,8 @@ pub async fn par(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip):
     }
 
     let uri = format!("{PUSHED_URN}{}", random_token(state.rng.as_ref()));
-    let pushed = PushedRequest { tenant_id: tenant.tenant.id.clone(), client_id: client.id.as_str().to_owned(), params, expires_at: state.now() + PUSHED_REQUEST };
+    let pushed =
+        PushedRequest { tenant_id: tenant.tenant.id.clone(), client_id: client.id.as_str().to_owned(), params, expires_at: state.now() + PUSHED_REQUEST };
     let json = serde_json::to_string(&pushed).expect("a pushed request serializes");
     state.ephemeral.put(&request_object::pushed_key(&uri), &json, PUSHED_REQUEST).await.json_err()?;
     let mut r = (StatusCode::CREATED, Json(json!({ "request_uri": uri, "expires_in": PUSHED_REQUEST }))).into_response();
@@ -72,7 +79,14 @@ pub async fn par(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip):
 /// The calling client, authenticated; a federation relying party unknown
 /// so far is registered once it has proven it holds the keys its chain
 /// names.
-async fn authenticated(state: &AppState, tenant: &TenantEntry, ip: Option<std::net::IpAddr>, headers: &HeaderMap, p: &[(String, String)], endpoint: &str) -> ApiResult<Arc<Client>> {
+async fn authenticated(
+    state: &AppState,
+    tenant: &TenantEntry,
+    ip: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    p: &[(String, String)],
+    endpoint: &str,
+) -> ApiResult<Arc<Client>> {
     let claimed = client_auth::claimed_client_id(headers, p)?;
     let anchors = match tenant.client(&state.store, &claimed, state.now()).await.json_err()? {
         Some(_) => None,
@@ -86,11 +100,18 @@ async fn authenticated(state: &AppState, tenant: &TenantEntry, ip: Option<std::n
     // statements from other servers (bounded per address).
     let header_chain = single(p, "request")?.and_then(|jwt| jws::decode(jwt).ok()).and_then(|d| d.header.get("trust_chain").cloned());
     let supplied = match header_chain {
-        Some(v) => Some(registration::supplied_statements(&v).ok_or_else(|| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_trust_chain", "the trust_chain header is not an array of statements"))?),
+        Some(v) => Some(
+            registration::supplied_statements(&v)
+                .ok_or_else(|| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_trust_chain", "the trust_chain header is not an array of statements"))?,
+        ),
         None => None,
     };
     if supplied.is_none() && !throttle::allow_federation_resolve(state, &tenant.tenant.id, ip).await? {
-        return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "temporarily_unavailable", "too many registration attempts from this address; try again later"));
+        return Err(ApiError::oauth(
+            StatusCode::TOO_MANY_REQUESTS,
+            "temporarily_unavailable",
+            "too many registration attempts from this address; try again later",
+        ));
     }
     let refused = |e: RegistrationError| match e {
         RegistrationError::Store(source) => ApiError::Store { surface: crate::error::Surface::Json, source },

@@ -15,8 +15,8 @@ use trame_core::crypto::{b64url, b64url_decode, secret_digest};
 use trame_core::tenant::CounterPolicy;
 
 use crate::ceremony::{self, Purpose};
-use crate::extract::ClientIp;
 use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::ClientIp;
 use crate::interaction::{self, Interaction};
 use crate::routes::with_cookie;
 use crate::signin::{self, BelowRequiredLevel};

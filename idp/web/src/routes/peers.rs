@@ -109,7 +109,13 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
 }
 
 /// `POST /federation/peers`: `interaction`, `csrf`, `peer`.
-pub async fn choose(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn choose(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     enabled(&tenant)?;
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
     let id = get("interaction");
@@ -191,7 +197,15 @@ pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers:
 }
 
 /// Back on the sign-in page, with why the peer sign-in did not finish.
-async fn back(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, status: StatusCode, error: &'static str) -> ApiResult<Response> {
+async fn back(
+    state: &AppState,
+    tenant: &TenantEntry,
+    headers: &HeaderMap,
+    id: &str,
+    ia: &Interaction,
+    status: StatusCode,
+    error: &'static str,
+) -> ApiResult<Response> {
     form(state, tenant, headers, id, ia, PageCtx { status, error: Some(error), username: "" }).await
 }
 

@@ -14,8 +14,8 @@ use trame_core::{lifetimes, recovery};
 
 use super::authorize::see_other;
 use crate::error::{ApiError, ApiResult, OrApi};
-use crate::mail_link;
 use crate::extract::{ClientIp, FormParams, single};
+use crate::mail_link;
 use crate::render::lang_of;
 use crate::routes::with_cookie;
 use crate::session;
@@ -57,7 +57,13 @@ async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, us
     Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
 }
 
-pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().trim().to_owned();
     let t = &tenant.tenant;
     if !session::check_page_csrf(t, &headers, &get("csrf")) {
@@ -70,7 +76,11 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
                 telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Throttled);
                 return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
             }
-            let user = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()?.map(|a| a.profile) };
+            let user = if username.is_empty() || username.len() > 200 {
+                None
+            } else {
+                state.store.user_for_sign_in(&t.id, &username).await.html_err()?.map(|a| a.profile)
+            };
             let code = recovery::normalize(&get("code"));
             let ok = match (&user, &code) {
                 (Some(u), Some(c)) => state.store.use_recovery_code(&t.id, &u.id, &recovery::digest(c), state.now()).await.html_err()?,

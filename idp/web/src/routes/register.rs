@@ -8,11 +8,11 @@
 //! rules as `trame client add` (`trame_core::registration`). Registered
 //! clients never skip consent.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::{Map, Value, json};
 use trame_core::client::Client;
 use trame_core::crypto::{constant_time_eq, random_token, secret_digest};
@@ -80,7 +80,11 @@ pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp
         }
         DynamicRegistration::Open => {
             if !throttle::allow_registration(&state, &t.id, ip).await? {
-                return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "temporarily_unavailable", "too many registrations from this address; try again later"));
+                return Err(ApiError::oauth(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "temporarily_unavailable",
+                    "too many registrations from this address; try again later",
+                ));
             }
             None
         }
@@ -98,12 +102,8 @@ pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp
     let secret = settings.auth_method.uses_secret().then(|| random_token(state.rng.as_ref()));
     let access_token = random_token(state.rng.as_ref());
     let now = state.now();
-    let new = NewClient {
-        client_id,
-        secret_digest: secret.as_deref().map(secret_digest),
-        registration_token_digest: Some(secret_digest(&access_token)),
-        settings,
-    };
+    let new =
+        NewClient { client_id, secret_digest: secret.as_deref().map(secret_digest), registration_token_digest: Some(secret_digest(&access_token)), settings };
     let client = state.store.create_client(&t.id, new, now).await.json_err()?;
     tracing::info!(tenant = %t.slug, client_id = %client.id, "client registered");
 

@@ -31,9 +31,10 @@ pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let keys = tenant.keys(&state.store, now).await.json_err()?;
     // An unreachable store is a 503, not a 200 for a token left valid.
     if let Some(v) = tokens::inspect_access(&state, &tenant.tenant, &keys, token, tokens::Need::Grant).await?
-        && v.client_id == client.id.as_str() {
-            tokens::revoke_access(&state, &v.jti, v.exp).await?;
-            tracing::info!(client_id = %client.id, "access token revoked");
-        }
+        && v.client_id == client.id.as_str()
+    {
+        tokens::revoke_access(&state, &v.jti, v.exp).await?;
+        tracing::info!(client_id = %client.id, "access token revoked");
+    }
     Ok(StatusCode::OK.into_response())
 }

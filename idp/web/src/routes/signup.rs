@@ -19,8 +19,8 @@ use trame_store::{NewPasskey, NewUser, StoreError};
 
 use super::passkey::json_body;
 use crate::ceremony::{self, Purpose};
-use crate::extract::ClientIp;
 use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::ClientIp;
 use crate::interaction;
 use crate::mail_link;
 use crate::render::lang_of;
@@ -170,7 +170,8 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     if !session::check_page_csrf(t, &headers, &req.csrf) {
         return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
     }
-    let (purpose, key) = ceremony::finish_registration(&state, t, &headers, &req.credential, "passkey sign-up", |p| matches!(p, Purpose::SignUp { .. })).await?;
+    let (purpose, key) =
+        ceremony::finish_registration(&state, t, &headers, &req.credential, "passkey sign-up", |p| matches!(p, Purpose::SignUp { .. })).await?;
     let Purpose::SignUp { interaction: ia_id, user_id, username, email, invitation } = purpose else {
         return Err(ceremony::refused(t, "passkey sign-up", &webauthn::CeremonyError::WrongCeremony));
     };
@@ -198,7 +199,8 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     // Signed in at once, with the passkey just made.
     let amr = assurance::amr(&[method]);
     let acr = t.settings.acr_policy.level_reached(&amr);
-    let (_, cookie) = session::start(&state, &tenant, &headers, &user.id, amr, acr.to_owned()).await.map_err(|_| refused("server_error", "the account exists: sign in"))?;
+    let (_, cookie) =
+        session::start(&state, &tenant, &headers, &user.id, amr, acr.to_owned()).await.map_err(|_| refused("server_error", "the account exists: sign in"))?;
     let mut location = t.issuer.endpoint("/account");
     if let Some(id) = ia_id
         && let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await

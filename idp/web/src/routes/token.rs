@@ -105,7 +105,14 @@ async fn authorization_code(state: &AppState, tenant: &TenantEntry, client: &Cli
 
 /// Access token, ID token (when `openid` was granted) and, for offline
 /// access, a new refresh token of the grant's family.
-async fn issue_user_tokens(state: &AppState, tenant: &TenantEntry, client: &Client, grant: &Grant, nonce: Option<&str>, offline: bool) -> ApiResult<Map<String, Value>> {
+async fn issue_user_tokens(
+    state: &AppState,
+    tenant: &TenantEntry,
+    client: &Client,
+    grant: &Grant,
+    nonce: Option<&str>,
+    offline: bool,
+) -> ApiResult<Map<String, Value>> {
     let now = state.now();
     let keys = tenant.keys(&state.store, now).await.json_err()?;
     let sub = subject(tenant, client, &grant.user_id);
@@ -117,7 +124,8 @@ async fn issue_user_tokens(state: &AppState, tenant: &TenantEntry, client: &Clie
     body.insert("expires_in".into(), json!(at.expires_in));
     body.insert("scope".into(), json!(grant.scopes));
     if grant.scopes.split(' ').any(|s| s == scope::OPENID) {
-        let user = state.store.user_by_id(&tenant.tenant.id, &grant.user_id).await.json_err()?.ok_or_else(|| ApiError::invalid_grant("the user no longer exists"))?;
+        let user =
+            state.store.user_by_id(&tenant.tenant.id, &grant.user_id).await.json_err()?.ok_or_else(|| ApiError::invalid_grant("the user no longer exists"))?;
         let claims_req = ClaimsRequest::from_json(&grant.claims).unwrap_or_default();
         let extra = id_token_claims(&user, &claims_req);
         let id_token = tokens::id_token(state, &tenant.tenant, &keys, client.id_token_alg, client.id.as_str(), &sub, &facts, nonce, &at.token, extra)?;

@@ -18,13 +18,21 @@ use crate::tokens;
 pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Request) -> ApiResult<Response> {
     let from_header = crate::extract::bearer_token(req.headers())?;
     let has_form = req.method() == Method::POST
-        && req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        && req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
     let from_body = if has_form {
         let FormParams(p) = <FormParams as axum::extract::FromRequest<AppState>>::from_request(req, &state).await?;
         let mut it = p.into_iter().filter(|(k, _)| k == "access_token").map(|(_, v)| v);
         let first = it.next();
         if it.next().is_some() {
-            return Err(ApiError::Bearer { status: StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "access_token appears more than once".into() });
+            return Err(ApiError::Bearer {
+                status: StatusCode::BAD_REQUEST,
+                error: Some("invalid_request"),
+                description: "access_token appears more than once".into(),
+            });
         }
         first
     } else {
@@ -32,7 +40,11 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
     };
     let token = match (from_header, from_body) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::Bearer { status: StatusCode::BAD_REQUEST, error: Some("invalid_request"), description: "send the token in one place only".into() });
+            return Err(ApiError::Bearer {
+                status: StatusCode::BAD_REQUEST,
+                error: Some("invalid_request"),
+                description: "send the token in one place only".into(),
+            });
         }
         (Some(t), None) | (None, Some(t)) => t,
         (None, None) => return Err(ApiError::Bearer { status: StatusCode::UNAUTHORIZED, error: None, description: "an access token is required".into() }),

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use serde_json::{Value, json};
-use trame_core::tenant::Tenant;
 use trame_core::keys::Alg;
+use trame_core::tenant::Tenant;
 
 use crate::error::{ApiResult, OrApi};
 use crate::state::AppState;

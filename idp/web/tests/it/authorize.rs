@@ -2,9 +2,8 @@
 //! trusted, redirect errors with `state` and `iss` after, RFC 9207 `iss`
 //! on success.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 
 backend_test!(
     async fn success_carries_code_state_and_iss(env) {

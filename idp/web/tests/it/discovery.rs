@@ -1,13 +1,12 @@
 //! Discovery, JWKS, and tenant resolution (host, path prefix, trusted
 //! proxies).
 
-
 use std::net::SocketAddr;
 
+use crate::common::*;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use crate::common::*;
 use serde_json::Value;
 use trame_core::crypto::secret_digest;
 
@@ -23,7 +22,9 @@ async fn get_on(env: &Env, host: &str, path: &str, peer: SocketAddr, extra: &[(&
 
 fn check_discovery(d: &Value, issuer: &str) {
     assert_eq!(d["issuer"], issuer);
-    for k in ["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "introspection_endpoint", "end_session_endpoint"] {
+    for k in
+        ["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "introspection_endpoint", "end_session_endpoint"]
+    {
         let v = d[k].as_str().unwrap_or_else(|| panic!("{k} missing"));
         assert!(v.starts_with(&format!("{issuer}/")), "{k} = {v} is not under {issuer}");
     }

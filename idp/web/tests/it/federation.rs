@@ -23,7 +23,11 @@ const MARK: &str = "https://ta.example/marks/commune";
 
 async fn post_at(env: &Env, entity: &str, path: &str, form: &[(&str, &str)]) -> Resp {
     let (host, path) = host_path(entity, path);
-    let req = Request::post(path).header(header::HOST, host).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(encode(form))).unwrap();
+    let req = Request::post(path)
+        .header(header::HOST, host)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(encode(form)))
+        .unwrap();
     env.send(req).await
 }
 

@@ -39,7 +39,11 @@ struct Rp {
 
 impl Rp {
     fn new() -> Self {
-        Self { federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0, key: SigningKey::generate(SigningAlg::ES256).unwrap().0, registration_types: vec!["automatic", "explicit"] }
+        Self {
+            federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+            key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+            registration_types: vec!["automatic", "explicit"],
+        }
     }
 
     fn federation_jwks(&self) -> Jwks {

@@ -1,9 +1,8 @@
 //! The sign-in and consent pages: CSRF and browser binding, unknown
 //! interactions, indistinguishable failures, throttling, denial.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 
 backend_test!(
     async fn csrf_is_required(env) {

@@ -1,17 +1,14 @@
 //! RP-Initiated Logout 1.0.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 
 /// Signs in with the basic client and returns (browser, id_token).
 async fn signed_in(env: &Env) -> (Browser, String) {
     let mut b = env.browser();
     let loc = b.sign_in(&basic_params("openid"), USERNAME, PASSWORD).await;
     let code = query_param(&loc, "code").unwrap();
-    let r = env
-        .token_basic(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", BASIC_REDIRECT), ("code_verifier", VERIFIER)])
-        .await;
+    let r = env.token_basic(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", BASIC_REDIRECT), ("code_verifier", VERIFIER)]).await;
     (b, r.json()["id_token"].as_str().unwrap().to_owned())
 }
 

@@ -24,7 +24,8 @@ use crate::common::*;
 const SECRET: &str = "logout-channels-secret-0123";
 const EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
 /// The policy of every page, before a front-channel page adds `frame-src`.
-const BASE_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const BASE_CSP: &str =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /// A relying party's back-channel endpoint on a real port: records every
 /// POST (content type, `logout_token`) and answers with the scripted

@@ -2,7 +2,6 @@
 //! against a real listener: discovery, code + PKCE S256 + nonce, ID token
 //! verification, UserInfo.
 
-
 use std::net::SocketAddr;
 
 use crate::common::*;

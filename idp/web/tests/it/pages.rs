@@ -1,9 +1,8 @@
 //! Security headers on every HTML page, cookie attributes, and the
 //! language of the pages.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 
 #[track_caller]
 fn assert_page_headers(r: &Resp, what: &str) {

@@ -89,7 +89,11 @@ async fn federation(env: &Env, required: &[&str]) -> Tenant {
     })
     .await;
     let no_par = json!({"openid_provider": {"pushed_authorization_request_endpoint": {"value": null}}});
-    env.state.store.put_subordinate(&ta.id, &subordinate(A, fed_jwks(env, &a).await, &["openid_provider", "openid_relying_party"], None, now), now).await.unwrap();
+    env.state
+        .store
+        .put_subordinate(&ta.id, &subordinate(A, fed_jwks(env, &a).await, &["openid_provider", "openid_relying_party"], None, now), now)
+        .await
+        .unwrap();
     env.state.store.put_subordinate(&ta.id, &subordinate(B, fed_jwks(env, &b).await, &["openid_provider"], Some(no_par), now), now).await.unwrap();
     env.state.store.issue_trust_mark(&ta.id, MARK, B, None, now).await.unwrap();
     let mark = get_at(env, TA, &format!("/federation/trust_mark?{}", encode(&[("trust_mark_type", MARK), ("sub", B)]))).await;

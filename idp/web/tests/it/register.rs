@@ -263,7 +263,8 @@ backend_test!(
 
 /// Serves `body` at http://127.0.0.1:<port>/sector.json.
 async fn serve_document(status: StatusCode, body: String) -> String {
-    let app = axum::Router::new().route("/sector.json", axum::routing::get(move || async move { (status, [(header::CONTENT_TYPE, "application/json")], body) }));
+    let app =
+        axum::Router::new().route("/sector.json", axum::routing::get(move || async move { (status, [(header::CONTENT_TYPE, "application/json")], body) }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -1,18 +1,11 @@
 //! Revocation (RFC 7009) and introspection (RFC 7662).
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 
 /// Tokens for the post client (skip_consent) with offline access.
 async fn post_client_tokens(env: &Env) -> serde_json::Value {
-    let p = vec![
-        ("client_id", POST_ID),
-        ("redirect_uri", POST_REDIRECT),
-        ("response_type", "code"),
-        ("scope", "openid offline_access"),
-        ("state", "s"),
-    ];
+    let p = vec![("client_id", POST_ID), ("redirect_uri", POST_REDIRECT), ("response_type", "code"), ("scope", "openid offline_access"), ("state", "s")];
     let (code, _) = env.code_for(&p).await;
     let f = [("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", POST_REDIRECT), ("client_id", POST_ID), ("client_secret", POST_SECRET)];
     let r = env.post_form("/token", &f, None).await;

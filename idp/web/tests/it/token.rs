@@ -2,10 +2,9 @@
 //! (PKCE, replay, expiry, binding), malformed bodies, refresh rotation and
 //! reuse detection, client credentials.
 
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use crate::common::*;
 
 fn code_form(code: &str) -> Vec<(&str, &str)> {
     vec![("grant_type", "authorization_code"), ("code", code), ("redirect_uri", BASIC_REDIRECT), ("code_verifier", VERIFIER)]

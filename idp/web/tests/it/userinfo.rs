@@ -1,10 +1,9 @@
 //! The UserInfo endpoint (OIDC Core §5.3, RFC 6750): token transport,
 //! Bearer challenges, expiry and revocation, claims per scope.
 
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use crate::common::*;
 
 fn req(method: &str, auth: Option<&str>, form: Option<&str>) -> Request<Body> {
     let mut b = Request::builder().method(method).uri("/userinfo").header(header::HOST, HOST);

@@ -222,7 +222,15 @@ pub const PKCE_CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 /// Drives authorize → sign-in → consent, sending each step to the next node
 /// in `nodes` (round robin), and returns the authorization code.
-pub async fn sign_in_across(nodes: &[String], public_url: &str, client: &reqwest::Client, client_id: &str, redirect_uri: &str, username: &str, password: &str) -> String {
+pub async fn sign_in_across(
+    nodes: &[String],
+    public_url: &str,
+    client: &reqwest::Client,
+    client_id: &str,
+    redirect_uri: &str,
+    username: &str,
+    password: &str,
+) -> String {
     let mut url = format!(
         "{}/authorize?response_type=code&client_id={client_id}&redirect_uri={}&scope=openid%20profile%20offline_access&state=st-1&nonce=n-1&code_challenge={PKCE_CHALLENGE}&code_challenge_method=S256",
         nodes[0],
@@ -245,7 +253,10 @@ pub async fn sign_in_across(nodes: &[String], public_url: &str, client: &reqwest
         }
         let html = res.text().await.unwrap();
         assert_eq!(status, 200, "step {step} at {url_here}: {html}");
-        let mut form = vec![("interaction".to_owned(), hidden(&html, "interaction").expect("interaction field")), ("csrf".to_owned(), hidden(&html, "csrf").expect("csrf field"))];
+        let mut form = vec![
+            ("interaction".to_owned(), hidden(&html, "interaction").expect("interaction field")),
+            ("csrf".to_owned(), hidden(&html, "csrf").expect("csrf field")),
+        ];
         if html.contains("name=\"password\"") {
             form.push(("username".into(), username.into()));
             form.push(("password".into(), password.into()));
@@ -268,9 +279,7 @@ pub async fn sign_in_across(nodes: &[String], public_url: &str, client: &reqwest
 }
 
 pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 impl Install {
@@ -318,7 +327,6 @@ impl TestCa {
         (cert.pem(), key.serialize_pem(), cert.der().to_vec())
     }
 }
-
 
 impl Install {
     /// Serves HTTPS on `https://localhost:<port>` with a certificate from

@@ -142,7 +142,13 @@ impl PrivatePostgres {
     pub async fn restart(&mut self) {
         let options = format!("-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c full_page_writes=off", self.port, self.dir.path.display());
         let log = self.dir.path.join("postgres.log");
-        let out = self.command("pg_ctl").args(["start", "-w", "-t", "30", "-D", &self.data(), "-l"]).arg(&log).args(["-o", &options]).output().expect("run pg_ctl start");
+        let out = self
+            .command("pg_ctl")
+            .args(["start", "-w", "-t", "30", "-D", &self.data(), "-l"])
+            .arg(&log)
+            .args(["-o", &options])
+            .output()
+            .expect("run pg_ctl start");
         assert!(out.status.success(), "pg_ctl start failed: {}\n{}", String::from_utf8_lossy(&out.stderr), std::fs::read_to_string(&log).unwrap_or_default());
         self.running = true;
         wait_listening(self.port, "PostgreSQL", &log).await;

@@ -112,7 +112,12 @@ fn flood(base: &str, round: u8, counts: Arc<AttackCounts>, stop: watch::Receiver
             pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             while !*stop.borrow() {
                 pace.tick().await;
-                let form = [("interaction", interaction.as_str()), ("csrf", csrf.as_str()), ("username", &format!("victim{round}-{}", n % ACCOUNTS)), ("password", &format!("guess-{n}"))];
+                let form = [
+                    ("interaction", interaction.as_str()),
+                    ("csrf", csrf.as_str()),
+                    ("username", &format!("victim{round}-{}", n % ACCOUNTS)),
+                    ("password", &format!("guess-{n}")),
+                ];
                 n += 1;
                 counts.sent.fetch_add(1, Ordering::Relaxed);
                 let status = match browser.post(&url).form(&form).send().await {

@@ -304,9 +304,7 @@ impl Env {
     /// The full code flow for the basic client; returns the token response.
     pub async fn tokens_basic(&self, scope: &str) -> Value {
         let (code, _) = self.code_for(&basic_params(scope)).await;
-        let r = self
-            .token_basic(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", BASIC_REDIRECT), ("code_verifier", VERIFIER)])
-            .await;
+        let r = self.token_basic(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", BASIC_REDIRECT), ("code_verifier", VERIFIER)]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         r.json()
     }
