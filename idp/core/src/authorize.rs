@@ -198,7 +198,9 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
     match get("response_type") {
         None => return Err(RedirectError::invalid("response_type is missing")),
         Some("code") => {}
-        Some(_) => return Err(RedirectError::new("unsupported_response_type", "only response_type=code is supported")),
+        Some(_) => {
+            return Err(RedirectError::new("unsupported_response_type", "only response_type=code is supported"));
+        }
     }
     if !client.allows_grant(GrantType::AuthorizationCode) {
         return Err(RedirectError::new("unauthorized_client", "this client may not use the authorization code flow"));
@@ -224,7 +226,9 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
             PkceError::UnsupportedMethod => RedirectError::invalid("code_challenge_method must be S256 (plain is not allowed)"),
             other => RedirectError::invalid(other.to_string()),
         })?),
-        (None, Some(_)) => return Err(RedirectError::invalid("code_challenge_method without code_challenge")),
+        (None, Some(_)) => {
+            return Err(RedirectError::invalid("code_challenge_method without code_challenge"));
+        }
         (None, None) if client.requires_pkce() => {
             return Err(RedirectError::invalid("code_challenge is required (PKCE with S256)"));
         }
@@ -268,6 +272,31 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
     })
 }
 
+/// The parameters a sign-in needs kept while the person signs in: every
+/// one [`validate`] reads. A pending sign-in stores these only, so unknown
+/// parameters cost nothing (they are ignored, as OAuth 2.0 §3.1 says).
+/// `request` and `request_uri` are absent: they were turned into plain
+/// parameters before anything is stored.
+pub const FLOW_PARAMETERS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "response_mode",
+    "code_challenge",
+    "code_challenge_method",
+    "prompt",
+    "max_age",
+    "claims",
+    "display",
+    "login_hint",
+    "ui_locales",
+    "acr_values",
+    "id_token_hint",
+];
+
 fn parse_prompt(p: Option<&str>) -> Result<Prompt, RedirectError> {
     let mut prompt = Prompt::default();
     for v in p.unwrap_or("").split(' ').filter(|s| !s.is_empty()) {
@@ -276,7 +305,9 @@ fn parse_prompt(p: Option<&str>) -> Result<Prompt, RedirectError> {
             "login" => prompt.login = true,
             "consent" => prompt.consent = true,
             "select_account" => prompt.select_account = true,
-            other => return Err(RedirectError::invalid(format!("prompt value '{other}' is not supported"))),
+            other => {
+                return Err(RedirectError::invalid(format!("prompt value '{other}' is not supported")));
+            }
         }
     }
     if prompt.none && (prompt.login || prompt.consent || prompt.select_account) {

@@ -73,6 +73,23 @@ pub fn b64url_decode(data: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(data).ok()
 }
 
+/// HMAC-SHA256 of `message` under `key`, base64url: a value only the
+/// holder of `key` can compute (CSRF tokens bound to a session, secrets
+/// derived from the master key). `label` separates the uses of one key.
+pub fn keyed_digest(key: &[u8], label: &str, message: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(hmac_sha256(key, label, message))
+}
+
+/// The raw HMAC-SHA256 of `label ‖ 0 ‖ message` under `key`.
+pub fn hmac_sha256(key: &[u8], label: &str, message: &[u8]) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(label.as_bytes());
+    mac.update(&[0]);
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
 /// Compares two byte strings without leaking, through timing, where they
 /// differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -82,6 +99,22 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyed_digests_depend_on_key_label_and_message() {
+        let a = keyed_digest(b"k1", "csrf", b"session");
+        assert_eq!(a.len(), 43);
+        assert_eq!(a, keyed_digest(b"k1", "csrf", b"session"));
+        assert_ne!(a, keyed_digest(b"k2", "csrf", b"session"));
+        assert_ne!(a, keyed_digest(b"k1", "other", b"session"));
+        assert_ne!(a, keyed_digest(b"k1", "csrf", b"session2"));
+        // RFC 4231 test case 2 (empty label and separator left out by hand).
+        use hmac::{KeyInit, Mac};
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap();
+        mac.update(b"what do ya want for nothing?");
+        let out: [u8; 32] = mac.finalize().into_bytes().into();
+        assert_eq!(out[..4], [0x5b, 0xdc, 0xc1, 0x46]);
+    }
 
     #[test]
     fn tokens_are_long_and_distinct() {

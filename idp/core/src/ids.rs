@@ -8,6 +8,8 @@ use url::Url;
 pub enum IdError {
     #[error("a tenant slug is 1 to 63 characters: lowercase letters, digits and '-', not starting or ending with '-'")]
     BadSlug,
+    #[error("'{0}' is reserved: a tenant at /{0} would hide the endpoint of that name of the tenant at the root")]
+    ReservedSlug(String),
     #[error("a client id is 1 to 255 visible ASCII characters")]
     BadClientId,
     #[error("'{0}' is not a valid redirect URI: {1}")]
@@ -29,10 +31,59 @@ impl TenantSlug {
             && !s.ends_with('-');
         if ok { Ok(Self(s.to_owned())) } else { Err(IdError::BadSlug) }
     }
+    /// The slug of a tenant being created: [`TenantSlug::parse`], and not
+    /// one of [`RESERVED_SLUGS`]. (Stored tenants are read with `parse`, so
+    /// a name reserved later does not make an existing tenant unreadable.)
+    pub fn for_new_tenant(s: &str) -> Result<Self, IdError> {
+        let slug = Self::parse(s)?;
+        if RESERVED_SLUGS.contains(&s) {
+            return Err(IdError::ReservedSlug(s.to_owned()));
+        }
+        Ok(slug)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
+
+/// First path segments of Trame's own endpoints and pages, now or planned
+/// (admin API, CAS): a tenant whose issuer is `<public_url>/<slug>` must
+/// not take one of them from the tenant at the root. Names with `.` or `_`
+/// (`.well-known`, `_trame`) are no valid slugs anyway.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "account",
+    "admin",
+    "api",
+    "assets",
+    "authorize",
+    "callback",
+    "cas",
+    "consent",
+    "federation",
+    "health",
+    "introspect",
+    "jwks",
+    "login",
+    "logout",
+    "metrics",
+    "oauth",
+    "oauth2",
+    "oidc",
+    "par",
+    "passkey",
+    "ready",
+    "recover",
+    "register",
+    "revoke",
+    "saml",
+    "signup",
+    "static",
+    "token",
+    "userinfo",
+    "verify-email",
+    "well-known",
+];
 
 impl fmt::Display for TenantSlug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -87,9 +138,13 @@ impl RedirectUri {
                     return Err(bad("http is allowed only for localhost and loopback addresses"));
                 }
             }
-            "javascript" | "data" | "file" | "vbscript" => return Err(bad("this scheme is not allowed")),
+            "javascript" | "data" | "file" | "vbscript" => {
+                return Err(bad("this scheme is not allowed"));
+            }
             other if other.contains('.') => {}
-            _ => return Err(bad("custom schemes must be reverse domain names (com.example.app)")),
+            _ => {
+                return Err(bad("custom schemes must be reverse domain names (com.example.app)"));
+            }
         }
         if url.username() != "" || url.password().is_some() {
             return Err(bad("it must not contain credentials"));
@@ -172,6 +227,11 @@ impl Issuer {
         self.url().path().trim_end_matches('/').to_owned()
     }
 
+    /// `scheme://host[:port]`, as browsers send it in `Origin`.
+    pub fn origin(&self) -> String {
+        self.url().origin().ascii_serialization()
+    }
+
     pub fn is_https(&self) -> bool {
         self.0.starts_with("https://")
     }
@@ -191,6 +251,17 @@ impl fmt::Display for Issuer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_slugs_are_refused_for_new_tenants_only() {
+        for r in ["jwks", "token", "authorize", "userinfo", "admin", "federation", "cas", "account", "login"] {
+            assert!(matches!(TenantSlug::for_new_tenant(r), Err(IdError::ReservedSlug(_))), "{r}");
+            assert!(TenantSlug::parse(r).is_ok(), "an existing tenant stays readable: {r}");
+        }
+        assert!(TenantSlug::for_new_tenant("saint-exemple").is_ok());
+        assert!(TenantSlug::for_new_tenant("_trame").is_err());
+        assert!(TenantSlug::for_new_tenant(".well-known").is_err());
+    }
 
     #[test]
     fn slugs() {

@@ -26,5 +26,6 @@ pub mod subject;
 pub mod tenant;
 pub mod totp;
 pub mod user;
+pub mod username;
 
 pub use crypto::{Clock, OsRandom, Randomness, SystemClock};

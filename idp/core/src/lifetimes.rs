@@ -5,6 +5,10 @@
 pub const AUTHORIZATION_CODE: i64 = 60;
 /// A pending sign-in (the interaction between /authorize and the code).
 pub const INTERACTION: i64 = 30 * 60;
+/// A pending sign-in whose page was never shown: a browser follows the
+/// redirect within seconds, so one that never comes is dropped early (a
+/// script flooding /authorize must not hold memory for half an hour).
+pub const INTERACTION_UNSEEN: i64 = 5 * 60;
 pub const ACCESS_TOKEN: i64 = 5 * 60;
 pub const ID_TOKEN: i64 = 5 * 60;
 /// Refresh tokens: sliding, each rotation gives a new one with this lifetime.

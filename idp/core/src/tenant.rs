@@ -31,6 +31,22 @@ pub struct TenantSettings {
     /// PKCE for confidential clients that register themselves (public
     /// clients always need it).
     pub dynamic_client_pkce: PkcePolicy,
+    /// How a credential bound from a session below the level it could reach
+    /// (a passkey added after a password sign-in) may be raised to it.
+    pub credential_upgrade: CredentialUpgrade,
+}
+
+/// A credential (passkey, TOTP) counts for no more than the session that
+/// bound it: NIST SP 800-63B §6.1, eIDAS "substantial" binding. This is the
+/// one way a tenant may let such a credential count in full.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CredentialUpgrade {
+    /// A link mailed to the account's verified address, opened in the
+    /// same session, raises it: the mailbox is the second proof.
+    #[default]
+    Mail,
+    /// Never: only a credential bound from a session at the level counts.
+    Never,
 }
 
 /// Dynamic client registration (RFC 7591) of a tenant.
@@ -91,5 +107,6 @@ macro_rules! keyword_enum {
 }
 
 keyword_enum!(Registration, "registration mode", Open => "open", Invite => "invite", Closed => "closed");
+keyword_enum!(CredentialUpgrade, "credential upgrade policy", Mail => "mail", Never => "never");
 keyword_enum!(CounterPolicy, "counter policy", Refuse => "refuse", Allow => "allow");
 keyword_enum!(DynamicRegistration, "dynamic registration mode", Closed => "closed", Open => "open", Token => "token");

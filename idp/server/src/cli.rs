@@ -92,6 +92,12 @@ pub enum TenantCommand {
         /// (the default) or optional (public clients always need it).
         #[arg(long, value_name = "required|optional")]
         dynamic_client_pkce: Option<String>,
+        /// A passkey or TOTP added after a sign-in with one factor counts
+        /// as one factor; mail (the default): a link mailed to the
+        /// account's verified address, opened in the same session, lets it
+        /// count in full; never: only one added at level does.
+        #[arg(long, value_name = "mail|never")]
+        credential_upgrade: Option<String>,
     },
 }
 

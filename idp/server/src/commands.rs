@@ -61,7 +61,7 @@ impl Context<'_> {
 pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
     match cmd {
         TenantCommand::Add { slug, issuer, display_name } => {
-            let slug = TenantSlug::parse(&slug)?;
+            let slug = TenantSlug::for_new_tenant(&slug)?;
             let issuer = match issuer {
                 Some(i) => Issuer::parse(i.trim_end_matches('/'))?,
                 None => Issuer::parse(&format!("{}/{}", cx.config.public_url, slug))?,
@@ -79,7 +79,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 println!("{:<24} {:<48} {:<12} {}", t.slug, t.issuer, t.settings.registration, t.display_name);
             }
         }
-        TenantCommand::Set { slug, registration, counter_policy, acr_rules, dynamic_registration, dynamic_client_pkce } => {
+        TenantCommand::Set { slug, registration, counter_policy, acr_rules, dynamic_registration, dynamic_client_pkce, credential_upgrade } => {
             let t = cx.tenant(&slug).await?;
             let mut settings = t.settings.clone();
             if let Some(r) = registration {
@@ -97,15 +97,19 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             if let Some(p) = dynamic_client_pkce {
                 settings.dynamic_client_pkce = p.parse().map_err(|e: String| anyhow::anyhow!("--dynamic-client-pkce: {e}"))?;
             }
+            if let Some(u) = credential_upgrade {
+                settings.credential_upgrade = u.parse().map_err(|e: String| anyhow::anyhow!("--credential-upgrade: {e}"))?;
+            }
             let t = cx.store.set_tenant_settings(&slug, &settings).await?;
             println!(
-                "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {})",
+                "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}",
                 t.slug,
                 t.settings.registration,
                 t.settings.counter_policy,
                 t.settings.acr_policy.to_rules().join(" "),
                 t.settings.dynamic_registration,
                 t.settings.dynamic_client_pkce,
+                t.settings.credential_upgrade,
             );
         }
     }

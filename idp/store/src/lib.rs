@@ -48,6 +48,12 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// A secret for one purpose derived from the master key
+    /// ([`MasterKey::derive`]): the same on every node, stored nowhere.
+    pub fn derived_secret(&self, label: &str) -> zeroize::Zeroizing<[u8; 32]> {
+        self.master_key.derive(label)
+    }
+
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://...`).
     pub async fn connect(url: &str, master_key: MasterKey, rng: std::sync::Arc<dyn Randomness>) -> Result<Self> {
         let mut opts = ConnectOptions::new(url.to_owned());

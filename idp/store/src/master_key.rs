@@ -33,6 +33,13 @@ impl MasterKey {
         Ok(Self(Zeroizing::new(arr)))
     }
 
+    /// A secret for one purpose (`label`), derived from the master key, so
+    /// every node of an installation computes the same one without storing
+    /// it (HMAC-SHA256 as a key derivation function).
+    pub fn derive(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(trame_core::crypto::hmac_sha256(self.0.as_ref(), "trame derived secret", label.as_bytes()))
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new_from_slice(self.0.as_ref()).expect("the master key is 32 bytes")
     }

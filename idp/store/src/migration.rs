@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_federation::Migration),
             Box::new(m0006_federation_clients::Migration),
             Box::new(m0007_peer_sign_in::Migration),
+            Box::new(m0009_credential_binding::Migration),
         ]
     }
 }
@@ -536,6 +537,50 @@ mod m0007_peer_sign_in {
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             m.alter_table(Table::alter().table("federation_keys").drop_column("purpose").to_owned()).await?;
             m.drop_table(Table::drop().table("federated_identities").to_owned()).await
+        }
+    }
+}
+
+/// Credentials carry the level of the session that bound them (a passkey
+/// or TOTP added from a password-only session must not sign in above that
+/// session), tenants say how such a credential may be raised, and a
+/// verified e-mail address belongs to one account of a tenant at most.
+mod m0009_credential_binding {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0009_credential_binding"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("passkeys").add_column(string_null("max_acr")).to_owned()).await?;
+            m.alter_table(Table::alter().table("users").add_column(string_null("totp_max_acr")).to_owned()).await?;
+            m.alter_table(Table::alter().table("tenants").add_column(string("credential_upgrade").default("mail")).to_owned()).await?;
+            // Addresses verified twice before this rule: the oldest account
+            // keeps the verification, the others must verify again.
+            let db = m.get_connection();
+            db.execute_unprepared(
+                "UPDATE users SET email_verified = false WHERE email_verified AND EXISTS (\
+                   SELECT 1 FROM users o WHERE o.tenant_id = users.tenant_id AND o.email_verified \
+                   AND lower(o.email) = lower(users.email) \
+                   AND (o.created_at < users.created_at OR (o.created_at = users.created_at AND o.id < users.id)))",
+            )
+            .await?;
+            db.execute_unprepared("CREATE UNIQUE INDEX users_verified_email ON users (tenant_id, lower(email)) WHERE email_verified").await?;
+            Ok(())
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.get_connection().execute_unprepared("DROP INDEX users_verified_email").await?;
+            m.alter_table(Table::alter().table("tenants").drop_column("credential_upgrade").to_owned()).await?;
+            m.alter_table(Table::alter().table("users").drop_column("totp_max_acr").to_owned()).await?;
+            m.alter_table(Table::alter().table("passkeys").drop_column("max_acr").to_owned()).await
         }
     }
 }

@@ -2,8 +2,11 @@
 //! sign in or consent. It lives in the ephemeral store under a random id,
 //! bound to the browser that started it, with its own CSRF token.
 
+use std::net::IpAddr;
+
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
+use trame_core::authorize::FLOW_PARAMETERS;
 use trame_core::crypto::{constant_time_eq, random_token};
 use trame_core::lifetimes;
 use trame_core::tenant::Tenant;
@@ -11,6 +14,7 @@ use trame_core::tenant::Tenant;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::session;
 use crate::state::AppState;
+use crate::throttle;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Interaction {
@@ -36,7 +40,15 @@ pub struct Interaction {
     /// The user whose password was right, waiting for the second factor.
     #[serde(default)]
     pub pending_user: Option<String>,
+    /// Whether a page of it was shown: until then it lives only
+    /// [`lifetimes::INTERACTION_UNSEEN`].
+    #[serde(default)]
+    pub seen: bool,
 }
+
+/// The most a pending sign-in may store (its parameters, JSON): enough for
+/// a `claims` request, a long `state` and an ID token hint.
+pub const MAX_STORED: usize = 16 * 1024;
 
 /// Why the person is signing in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,18 +64,32 @@ fn key(id: &str) -> String {
     format!("ia:{id}")
 }
 
-pub async fn create(state: &AppState, tenant: &Tenant, params: Vec<(String, String)>, binding: String) -> ApiResult<String> {
-    create_for(state, tenant, params, binding, Purpose::Authorize, None).await
+/// Who starts a pending sign-in: the browser's binding and address.
+pub struct Starter {
+    pub binding: String,
+    pub ip: Option<IpAddr>,
 }
 
+pub async fn create(state: &AppState, tenant: &Tenant, params: Vec<(String, String)>, by: Starter) -> ApiResult<String> {
+    create_for(state, tenant, params, by, Purpose::Authorize, None).await
+}
+
+/// Stores a new pending sign-in. Only the parameters the flow reads are
+/// kept ([`FLOW_PARAMETERS`]), at most [`MAX_STORED`] bytes, for
+/// [`lifetimes::INTERACTION_UNSEEN`] until a page of it is shown, and an
+/// address may start [`throttle::INTERACTIONS_PER_ADDRESS`] per window.
 pub async fn create_for(
     state: &AppState,
     tenant: &Tenant,
     params: Vec<(String, String)>,
-    binding: String,
+    by: Starter,
     purpose: Purpose,
     required_acr: Option<String>,
 ) -> ApiResult<String> {
+    if !throttle::allow_interaction(state, &tenant.id, by.ip).await? {
+        return Err(ApiError::page(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"));
+    }
+    let params: Vec<(String, String)> = params.into_iter().filter(|(k, _)| FLOW_PARAMETERS.contains(&k.as_str())).collect();
     let id = random_token(state.rng.as_ref());
     let ia = Interaction {
         purpose,
@@ -71,19 +97,37 @@ pub async fn create_for(
         pending_user: None,
         tenant_id: tenant.id.clone(),
         params,
-        binding,
+        binding: by.binding,
         csrf: random_token(state.rng.as_ref()),
         login_at: None,
         consented: false,
-        expires_at: state.now() + lifetimes::INTERACTION,
+        expires_at: state.now() + lifetimes::INTERACTION_UNSEEN,
+        seen: false,
     };
-    save(state, &id, &ia).await?;
+    let json = serde_json::to_string(&ia).expect("an interaction serializes");
+    if json.len() > MAX_STORED {
+        return Err(ApiError::Page { status: StatusCode::BAD_REQUEST, message: "error-param-too-long", detail: None });
+    }
+    state.ephemeral.put(&key(&id), &json, lifetimes::INTERACTION_UNSEEN).await.html_err()?;
     Ok(id)
 }
 
+/// Saves a changed interaction, keeping its expiry.
 pub async fn save(state: &AppState, id: &str, ia: &Interaction) -> ApiResult<()> {
     let json = serde_json::to_string(ia).expect("an interaction serializes");
-    state.ephemeral.put(&key(id), &json, lifetimes::INTERACTION).await.html_err()
+    let ttl = (ia.expires_at - state.now()).max(1);
+    state.ephemeral.put(&key(id), &json, ttl).await.html_err()
+}
+
+/// A page of the interaction is being shown: from now on it lives the
+/// full [`lifetimes::INTERACTION`], time enough to sign in.
+pub async fn mark_seen(state: &AppState, id: &str, ia: &mut Interaction) -> ApiResult<()> {
+    if ia.seen {
+        return Ok(());
+    }
+    ia.seen = true;
+    ia.expires_at = state.now() + lifetimes::INTERACTION;
+    save(state, id, ia).await
 }
 
 pub async fn delete(state: &AppState, id: &str) -> ApiResult<()> {

@@ -10,6 +10,7 @@ mod catalog;
 mod ceremony;
 mod client_auth;
 mod cookies;
+mod csrf;
 mod error;
 mod extract;
 pub mod federation;

@@ -23,13 +23,28 @@ pub async fn issue(state: &AppState, tenant: &Tenant, kind: &str, mut record: Ma
     Ok(token)
 }
 
+/// Reads the record of a link without using it (the page the link opens
+/// shows what it would do; only its form's post takes it).
+pub async fn peek(state: &AppState, tenant: &Tenant, kind: &str, token: &str) -> ApiResult<Option<Map<String, Value>>> {
+    if token.len() != 43 {
+        return Ok(None);
+    }
+    let Some(raw) = state.ephemeral.get(&key(kind, token)).await.html_err()? else {
+        return Ok(None);
+    };
+    let record = serde_json::from_str::<Map<String, Value>>(&raw).ok();
+    Ok(record.filter(|r| r.get("tenant").and_then(Value::as_str) == Some(tenant.id.as_str())))
+}
+
 /// Takes the record of a link: `None` when the token is malformed, unknown,
 /// used, expired, or of another tenant.
 pub async fn redeem(state: &AppState, tenant: &Tenant, kind: &str, token: &str) -> ApiResult<Option<Map<String, Value>>> {
     if token.len() != 43 {
         return Ok(None);
     }
-    let Some(raw) = state.ephemeral.take(&key(kind, token)).await.html_err()? else { return Ok(None) };
+    let Some(raw) = state.ephemeral.take(&key(kind, token)).await.html_err()? else {
+        return Ok(None);
+    };
     let record = serde_json::from_str::<Map<String, Value>>(&raw).ok();
     Ok(record.filter(|r| r.get("tenant").and_then(Value::as_str) == Some(tenant.id.as_str())))
 }

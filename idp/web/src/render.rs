@@ -35,6 +35,7 @@ mod default_theme {
         ("recovery_codes.html", include_str!("../../../themes/default/templates/recovery_codes.html")),
         ("recover.html", include_str!("../../../themes/default/templates/recover.html")),
         ("recover_email.html", include_str!("../../../themes/default/templates/recover_email.html")),
+        ("confirm_link.html", include_str!("../../../themes/default/templates/confirm_link.html")),
     ];
     pub const ASSETS: &[(&str, &str, &str)] = &[
         ("trame.css", "text/css; charset=utf-8", include_str!("../../../themes/default/static/trame.css")),
@@ -127,7 +128,9 @@ pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
 /// is negotiated only for the few responses that are pages). Called by the
 /// middleware around every request ([`crate::app`]).
 pub fn render_deferred(state: &AppState, accept_language: Option<&HeaderValue>, mut res: Response) -> Response {
-    let Some(deferred) = res.extensions_mut().remove::<Deferred>() else { return res };
+    let Some(deferred) = res.extensions_mut().remove::<Deferred>() else {
+        return res;
+    };
     let lang = state.themes.i18n.negotiate(&[], accept_language.and_then(|v| v.to_str().ok()));
     let mut page = match deferred {
         Deferred::ErrorPage { status, message, detail } => {

@@ -31,6 +31,11 @@ pub struct Session {
     /// Session id, not the cookie. Each client sees its own digest of it
     /// as `sid` ([`trame_core::subject::client_sid`]).
     pub sid: String,
+    /// Where the session is kept (the digest of its cookie): what the
+    /// account pages' CSRF tokens are bound to. Not stored: known from the
+    /// cookie.
+    #[serde(skip)]
+    pub store_key: String,
 }
 
 fn key(cookie: &str) -> String {
@@ -38,10 +43,15 @@ fn key(cookie: &str) -> String {
 }
 
 pub async fn current(state: &AppState, tenant: &Tenant, headers: &HeaderMap) -> ApiResult<Option<Session>> {
-    let Some(cookie) = cookies::read(headers, &cookies::name(cookies::SESSION, tenant)) else { return Ok(None) };
-    let Some(raw) = state.ephemeral.get(&key(&cookie)).await.html_err()? else { return Ok(None) };
+    let Some(cookie) = cookies::read(headers, &cookies::name(cookies::SESSION, tenant)) else {
+        return Ok(None);
+    };
+    let store_key = key(&cookie);
+    let Some(raw) = state.ephemeral.get(&store_key).await.html_err()? else {
+        return Ok(None);
+    };
     let session: Option<Session> = serde_json::from_str(&raw).ok();
-    Ok(session.filter(|s| s.tenant_id == tenant.id))
+    Ok(session.filter(|s| s.tenant_id == tenant.id).map(|s| Session { store_key, ..s }))
 }
 
 /// Starts a session for a user who just authenticated; returns the
@@ -77,6 +87,7 @@ pub async fn start(
         amr,
         acr,
         sid: kept_sid.unwrap_or_else(|| random_id(state.rng.as_ref())),
+        store_key: key(&cookie),
     };
     let json = serde_json::to_string(&session).expect("a session serializes");
     state.ephemeral.put(&key(&cookie), &json, lifetimes::SESSION).await.html_err()?;
@@ -118,8 +129,12 @@ pub async fn end(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap) ->
 
 /// Deletes the session behind a cookie, in both stores; returns it.
 async fn take(state: &AppState, tenant: &Tenant, cookie: &str) -> ApiResult<Option<Session>> {
-    let Some(raw) = state.ephemeral.take(&key(cookie)).await.html_err()? else { return Ok(None) };
-    let Some(s) = serde_json::from_str::<Session>(&raw).ok().filter(|s| s.tenant_id == tenant.id) else { return Ok(None) };
+    let Some(raw) = state.ephemeral.take(&key(cookie)).await.html_err()? else {
+        return Ok(None);
+    };
+    let Some(s) = serde_json::from_str::<Session>(&raw).ok().filter(|s| s.tenant_id == tenant.id) else {
+        return Ok(None);
+    };
     state.store.remove_account_session(&tenant.id, None, &s.sid).await.html_err()?;
     Ok(Some(s))
 }
@@ -135,6 +150,22 @@ pub async fn end_by_sid(state: &AppState, tenant: &TenantEntry, user_id: &str, s
         }
         None => Ok(false),
     }
+}
+
+/// After a password change, a credential removal or a recovery: every
+/// other session of the user ends (its clients told, back channel
+/// included), and every grant obtained outside the session `keep` is
+/// revoked, refresh tokens with it. Failures to notify are logged by
+/// [`logout_channels`]; a store failure is an error.
+pub async fn end_others(state: &AppState, tenant: &TenantEntry, user_id: &str, keep: &Session) -> ApiResult<()> {
+    let t = &tenant.tenant;
+    let others = state.store.account_sessions(&t.id, user_id, state.now()).await.html_err()?;
+    for s in others.iter().filter(|s| s.sid != keep.sid) {
+        end_by_sid(state, tenant, user_id, &s.sid).await?;
+    }
+    let revoked = state.store.revoke_grants_of_user(&t.id, user_id, Some(&keep.sid), state.now()).await.html_err()?;
+    tracing::info!(tenant = %t.slug, sessions = others.len().saturating_sub(1), grants = revoked.len(), "other sessions ended after an account change");
+    Ok(())
 }
 
 /// A label the person recognizes their device by ("Firefox, Linux"), from
@@ -169,19 +200,20 @@ pub fn binding(state: &AppState, tenant: &Tenant, headers: &HeaderMap) -> (Strin
     }
 }
 
-/// The binding digest of this browser, if it has the cookie.
+/// The binding digest of this browser, if it has the cookie (exactly one,
+/// of the length Trame makes).
 pub fn binding_of(tenant: &Tenant, headers: &HeaderMap) -> Option<String> {
-    cookies::read(headers, &cookies::name(cookies::BROWSER, tenant)).map(|v| secret_digest(&v))
+    cookies::read(headers, &cookies::name(cookies::BROWSER, tenant)).filter(|v| v.len() == 43).map(|v| secret_digest(&v))
 }
 
-/// The CSRF token of pages outside a pending sign-in (sign-up, account,
-/// recovery): derived from the browser binding, so only a page this
-/// browser loaded knows it.
-pub fn page_csrf(binding_digest: &str) -> String {
-    secret_digest(&format!("csrf:{binding_digest}"))
+/// The CSRF token of pages outside a pending sign-in and without a
+/// session (sign-up, recovery): bound to the browser binding
+/// ([`crate::csrf::for_browser`]).
+pub fn page_csrf(state: &AppState, binding_digest: &str) -> String {
+    crate::csrf::for_browser(state, binding_digest)
 }
 
 /// Checks a submitted page CSRF token against this browser's binding.
-pub fn check_page_csrf(tenant: &Tenant, headers: &HeaderMap, submitted: &str) -> bool {
-    binding_of(tenant, headers).is_some_and(|b| trame_core::crypto::constant_time_eq(page_csrf(&b).as_bytes(), submitted.as_bytes()))
+pub fn check_page_csrf(state: &AppState, tenant: &Tenant, headers: &HeaderMap, submitted: &str) -> bool {
+    binding_of(tenant, headers).is_some_and(|b| crate::csrf::matches(&page_csrf(state, &b), submitted))
 }

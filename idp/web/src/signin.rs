@@ -9,7 +9,7 @@ use trame_core::assurance::{self, Method};
 
 use crate::catalog::TenantEntry;
 use crate::error::ApiResult;
-use crate::interaction::{self, Interaction, Purpose};
+use crate::interaction::{self, Interaction, Purpose, Starter};
 use crate::routes::authorize::{proceed, see_other};
 use crate::routes::with_cookie;
 use crate::session::{self, Session};
@@ -19,8 +19,30 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub struct BelowRequiredLevel;
 
-/// Starts a session for `user_id`, authenticated by `methods`, and marks the
+/// How a sign-in authenticated: the methods, and the cap of the credential
+/// used (the level of the session that bound it, see
+/// `routes/account.rs`): a credential never counts for more.
+pub struct Authenticated<'a> {
+    pub methods: &'a [Method],
+    pub cap: Option<&'a str>,
+}
+
+impl Authenticated<'_> {
+    /// `amr`, and the level reached under the tenant's policy, capped.
+    fn outcome(&self, tenant: &TenantEntry) -> (Vec<String>, String) {
+        let amr = assurance::amr(self.methods);
+        let reached = tenant.tenant.settings.acr_policy.level_reached(&amr);
+        let acr = match self.cap {
+            Some(cap) => assurance::at_most(reached, Some(cap)),
+            None => reached,
+        };
+        (amr, acr.to_owned())
+    }
+}
+
+/// Starts a session for `user_id`, authenticated as `how`, and marks the
 /// interaction as freshly signed in. Returns the session and its cookie.
+#[allow(clippy::too_many_arguments)]
 pub async fn establish(
     state: &AppState,
     tenant: &TenantEntry,
@@ -28,10 +50,9 @@ pub async fn establish(
     id: &str,
     ia: &mut Interaction,
     user_id: &str,
-    methods: &[Method],
+    how: Authenticated<'_>,
 ) -> ApiResult<Result<(Session, HeaderValue), BelowRequiredLevel>> {
-    let amr = assurance::amr(methods);
-    let acr = tenant.tenant.settings.acr_policy.level_reached(&amr).to_owned();
+    let (amr, acr) = how.outcome(tenant);
     establish_with(state, tenant, headers, id, ia, user_id, amr, acr).await
 }
 
@@ -68,7 +89,7 @@ pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id
         Purpose::Authorize => {
             let binding = ia.binding.clone();
             let params = ia.params.clone();
-            proceed(state, tenant, Some(session), params, Some((id, ia)), binding).await
+            proceed(state, tenant, Some(session), params, Some((id, ia)), Starter { binding, ip: None }).await
         }
         Purpose::Account => {
             interaction::delete(state, &id).await?;
@@ -79,6 +100,7 @@ pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id
 
 /// `establish` then `resume`, for the form posts that can answer with a
 /// redirect directly.
+#[allow(clippy::too_many_arguments)]
 pub async fn complete(
     state: &AppState,
     tenant: &TenantEntry,
@@ -86,10 +108,9 @@ pub async fn complete(
     id: String,
     ia: Interaction,
     user_id: &str,
-    methods: &[Method],
+    how: Authenticated<'_>,
 ) -> ApiResult<Result<Response, BelowRequiredLevel>> {
-    let amr = assurance::amr(methods);
-    let acr = tenant.tenant.settings.acr_policy.level_reached(&amr).to_owned();
+    let (amr, acr) = how.outcome(tenant);
     complete_with(state, tenant, headers, id, ia, user_id, amr, acr).await
 }
 

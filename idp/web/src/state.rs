@@ -56,6 +56,9 @@ pub struct AppStateInner {
     /// The bound on argon2 runs at once; one per core unless
     /// [`AppState::with_password_work`] sets another.
     pub password_work: Arc<PasswordWork>,
+    /// The key of the pages' CSRF tokens ([`crate::csrf`]), derived from the
+    /// master key so every node computes the same tokens.
+    pub csrf_key: Arc<[u8; 32]>,
     /// Set when the server stops (SIGTERM): readiness answers 503 from
     /// then on, so load balancers stop sending while requests drain.
     draining: Arc<AtomicBool>,
@@ -66,7 +69,9 @@ pub struct AppStateInner {
 
 impl AppState {
     pub fn new(store: Store, ephemeral: Ephemeral, config: WebConfig, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Self {
+        let csrf_key = Arc::new(*store.derived_secret("csrf"));
         Self(Arc::new(AppStateInner {
+            csrf_key,
             store,
             ephemeral,
             catalog: Arc::new(Catalog::default()),

@@ -56,9 +56,19 @@ async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) ->
         };
         match Uri::try_from(new_uri) {
             Ok(uri) => *req.uri_mut() = uri,
-            Err(_) => return ApiError::page(axum::http::StatusCode::BAD_REQUEST, "error-bad-request").into_response(),
+            Err(_) => {
+                return ApiError::page(axum::http::StatusCode::BAD_REQUEST, "error-bad-request").into_response();
+            }
         }
     }
+    let https = entry.tenant.issuer.is_https();
     req.extensions_mut().insert(TenantCtx(entry));
-    next.run(req).await
+    let mut res = next.run(req).await;
+    if https {
+        // Browsers then refuse plain http for this host for a year: no
+        // downgrade that would expose cookies. Not `includeSubDomains`: the
+        // collectivité's other sites are not Trame's to decide.
+        res.headers_mut().insert(axum::http::header::STRICT_TRANSPORT_SECURITY, axum::http::HeaderValue::from_static("max-age=31536000"));
+    }
+    res
 }

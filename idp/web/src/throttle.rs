@@ -1,7 +1,20 @@
-//! Throttling of failed sign-ins, per account and per client address,
-//! counted in the ephemeral store so every node sees the same counts.
-//! Unknown accounts are counted like known ones: the answer must not tell
-//! them apart.
+//! Throttling of failed sign-ins, counted in the ephemeral store so every
+//! node sees the same counts. Unknown accounts are counted like known
+//! ones: the answer must not tell them apart.
+//!
+//! Three counters, so that nobody can lock someone else out:
+//! - per (account, address): a hard limit, the guesses of one source
+//!   against one account;
+//! - per address: a hard limit, one source against many accounts;
+//! - per account, from anywhere: no hard limit but a growing delay between
+//!   attempts (2 s, 4 s, … up to 15 minutes) once a few failed, so a
+//!   botnet gets about a hundred guesses a day while the owner waits
+//!   minutes at worst, and can always sign in with a passkey, which these
+//!   counters never block.
+//!
+//! Passwords, recovery codes and TOTP codes count under different names
+//! (`username`, `recovery:username`, `otp:user id`), so failures of one do
+//! not block the others.
 
 use std::net::IpAddr;
 
@@ -11,20 +24,48 @@ use trame_core::lifetimes::THROTTLE_WINDOW;
 use crate::error::{ApiResult, OrApi};
 use crate::state::AppState;
 
-/// Failures allowed per account in a window, then refused until it ends.
-pub const PER_ACCOUNT: i64 = 10;
+/// Failures one address may make against one account in a window.
+pub const PER_ACCOUNT_AND_ADDRESS: i64 = 10;
 /// Failures allowed per address in a window (many accounts, one source).
 pub const PER_ADDRESS: i64 = 100;
+/// Failures of an account, from anywhere, before attempts are spaced out.
+pub const FREE_FAILURES: i64 = 5;
+/// The longest wait between two attempts on one account.
+pub const MAX_DELAY: i64 = 15 * 60;
+/// How long an account's failures are remembered.
+pub const ACCOUNT_WINDOW: i64 = 24 * 3600;
 
-fn keys(tenant_id: &str, username: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
-    // Usernames are hashed: counters must not put personal data in Redis keys.
-    let account = format!("thr:a:{tenant_id}:{}", secret_digest(&username.trim().to_lowercase()));
-    let addr = ip.map(|ip| format!("thr:i:{tenant_id}:{}", secret_digest(&ip.to_string())));
-    (account, addr)
+struct Keys {
+    account: String,
+    last_failure: String,
+    pair: Option<String>,
+    addr: Option<String>,
 }
 
-pub async fn is_blocked(state: &AppState, tenant_id: &str, username: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    Ok(standing(state, tenant_id, username, ip).await? == Standing::Blocked)
+fn keys(tenant_id: &str, name: &str, ip: Option<IpAddr>) -> Keys {
+    // Names and addresses are hashed: counters must not put personal data
+    // in Redis keys.
+    let account = secret_digest(&name.trim().to_lowercase());
+    let ip = ip.map(|ip| secret_digest(&ip.to_string()));
+    Keys {
+        last_failure: format!("thr:at:{tenant_id}:{account}"),
+        pair: ip.as_ref().map(|ip| format!("thr:ai:{tenant_id}:{account}:{ip}")),
+        addr: ip.map(|ip| format!("thr:i:{tenant_id}:{ip}")),
+        account: format!("thr:a:{tenant_id}:{account}"),
+    }
+}
+
+/// The wait after `failures` failures of one account, in seconds.
+pub fn delay_after(failures: i64) -> i64 {
+    if failures <= FREE_FAILURES {
+        return 0;
+    }
+    let exponent = u32::try_from((failures - FREE_FAILURES).min(20)).unwrap_or(20);
+    2i64.pow(exponent).min(MAX_DELAY)
+}
+
+pub async fn is_blocked(state: &AppState, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    Ok(standing(state, tenant_id, name, ip).await? == Standing::Blocked)
 }
 
 /// Where a sign-in attempt stands before its password is checked.
@@ -35,38 +76,77 @@ pub enum Standing {
     /// Recent failures, under the limits: checked, in the suspect lane of
     /// `password_work`, so a flood of guesses cannot delay clean sign-ins.
     Suspect,
-    /// Over a limit: refused before any password check.
+    /// Over a limit, or too soon after the account's last failure: refused
+    /// before any password check.
     Blocked,
 }
 
-pub async fn standing(state: &AppState, tenant_id: &str, username: &str, ip: Option<IpAddr>) -> ApiResult<Standing> {
-    let (account, addr) = keys(tenant_id, username, ip);
-    let by_account = state.ephemeral.count(&account).await.html_err()?;
-    let by_addr = match addr {
-        Some(a) => state.ephemeral.count(&a).await.html_err()?,
-        None => 0,
-    };
-    Ok(if by_account >= PER_ACCOUNT || by_addr >= PER_ADDRESS {
-        Standing::Blocked
-    } else if by_account > 0 || by_addr > 0 {
-        Standing::Suspect
-    } else {
-        Standing::Clean
-    })
+async fn count_of(state: &AppState, key: Option<&String>) -> ApiResult<i64> {
+    match key {
+        Some(k) => state.ephemeral.count(k).await.html_err(),
+        None => Ok(0),
+    }
 }
 
-pub async fn record_failure(state: &AppState, tenant_id: &str, username: &str, ip: Option<IpAddr>) -> ApiResult<()> {
-    let (account, addr) = keys(tenant_id, username, ip);
-    state.ephemeral.incr(&account, THROTTLE_WINDOW).await.html_err()?;
-    if let Some(a) = addr {
-        state.ephemeral.incr(&a, THROTTLE_WINDOW).await.html_err()?;
+pub async fn standing(state: &AppState, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> ApiResult<Standing> {
+    let k = keys(tenant_id, name, ip);
+    let by_account = state.ephemeral.count(&k.account).await.html_err()?;
+    let by_pair = count_of(state, k.pair.as_ref()).await?;
+    let by_addr = count_of(state, k.addr.as_ref()).await?;
+    if by_pair >= PER_ACCOUNT_AND_ADDRESS || by_addr >= PER_ADDRESS {
+        return Ok(Standing::Blocked);
+    }
+    let wait = delay_after(by_account);
+    if wait > 0 {
+        let last = state.ephemeral.get(&k.last_failure).await.html_err()?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        if state.now() < last + wait {
+            return Ok(Standing::Blocked);
+        }
+    }
+    Ok(if by_account > 0 || by_addr > 0 { Standing::Suspect } else { Standing::Clean })
+}
+
+pub async fn record_failure(state: &AppState, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> ApiResult<()> {
+    let k = keys(tenant_id, name, ip);
+    state.ephemeral.incr(&k.account, ACCOUNT_WINDOW).await.html_err()?;
+    state.ephemeral.put(&k.last_failure, &state.now().to_string(), ACCOUNT_WINDOW).await.html_err()?;
+    for key in [k.pair, k.addr].into_iter().flatten() {
+        state.ephemeral.incr(&key, THROTTLE_WINDOW).await.html_err()?;
     }
     Ok(())
 }
 
-pub async fn clear_account(state: &AppState, tenant_id: &str, username: &str) -> ApiResult<()> {
-    let (account, _) = keys(tenant_id, username, None);
-    state.ephemeral.delete(&account).await.html_err()
+/// A success: the account's failures, and those of this address against
+/// it, are forgotten (not the address's failures against other accounts).
+pub async fn clear_account(state: &AppState, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> ApiResult<()> {
+    let k = keys(tenant_id, name, ip);
+    for key in [Some(k.account), Some(k.last_failure), k.pair].into_iter().flatten() {
+        state.ephemeral.delete(&key).await.html_err()?;
+    }
+    Ok(())
+}
+
+/// Failed TOTP codes of an account, remembered for the account page's
+/// notice ("someone tried codes") until the person has seen it.
+fn otp_notice_key(tenant_id: &str, user_id: &str) -> String {
+    format!("thr:otpn:{tenant_id}:{}", secret_digest(user_id))
+}
+
+/// Counts a failed TOTP code for the account page's notice.
+pub async fn record_otp_failure(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<()> {
+    state.ephemeral.incr(&otp_notice_key(tenant_id, user_id), 30 * 24 * 3600).await.html_err()?;
+    Ok(())
+}
+
+/// The failed TOTP codes since the account page last said so; forgotten
+/// once read.
+pub async fn take_otp_failures(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<i64> {
+    let key = otp_notice_key(tenant_id, user_id);
+    let n = state.ephemeral.count(&key).await.html_err()?;
+    if n > 0 {
+        state.ephemeral.delete(&key).await.html_err()?;
+    }
+    Ok(n)
 }
 
 /// Passkey ceremonies a client address may start in a window: each one
@@ -108,4 +188,55 @@ pub async fn allow_federation_resolve(state: &AppState, tenant_id: &str, ip: Opt
     let key = format!("thr:fr:{tenant_id}:{}", secret_digest(&ip.to_string()));
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
     Ok(n <= RESOLVES_PER_ADDRESS)
+}
+
+/// Pending sign-ins one address may start per window: each is stored until
+/// it expires, so a script must not be able to fill the ephemeral store.
+/// Generous, like [`CEREMONIES_PER_ADDRESS`]: a town hall shares one address.
+pub const INTERACTIONS_PER_ADDRESS: i64 = 300;
+
+/// Counts a new pending sign-in from `ip`; false once the address is over
+/// its allowance for the window.
+pub async fn allow_interaction(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    let Some(ip) = ip else { return Ok(true) };
+    let key = format!("thr:ia:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.html_err()?;
+    Ok(n <= INTERACTIONS_PER_ADDRESS)
+}
+
+/// Usernames one address may try at sign-up per window: the answer says
+/// whether one is taken, so it must not be a way to list the accounts.
+pub const USERNAME_CHECKS_PER_ADDRESS: i64 = 20;
+
+/// Counts a sign-up username check from `ip`; false once the address is
+/// over its allowance for the window.
+pub async fn allow_username_check(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    let Some(ip) = ip else { return Ok(true) };
+    let key = format!("thr:su:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
+    Ok(n <= USERNAME_CHECKS_PER_ADDRESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_then_stop_growing() {
+        assert_eq!((0..=FREE_FAILURES).map(delay_after).max(), Some(0));
+        assert_eq!(delay_after(FREE_FAILURES + 1), 2);
+        assert_eq!(delay_after(FREE_FAILURES + 2), 4);
+        assert_eq!(delay_after(FREE_FAILURES + 9), 512);
+        assert_eq!(delay_after(FREE_FAILURES + 10), MAX_DELAY);
+        assert_eq!(delay_after(i64::MAX), MAX_DELAY);
+        // About a hundred guesses a day at most, once delays are at their
+        // longest: the free ones, the growing ones, then one per MAX_DELAY.
+        let mut t = 0;
+        let mut n = 0;
+        while t < ACCOUNT_WINDOW {
+            t += delay_after(n).max(1);
+            n += 1;
+        }
+        assert!(n < 120, "{n} guesses a day");
+    }
 }

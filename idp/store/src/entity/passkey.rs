@@ -23,6 +23,9 @@ pub struct Model {
     pub transports: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// The highest level a sign-in with it reaches: the level of the
+    /// session that added it (none: no cap, e.g. the passkey of a sign-up).
+    pub max_acr: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ pub struct Model {
     pub acr_policy: String,
     pub dynamic_registration: String,
     pub dynamic_client_pkce: String,
+    pub credential_upgrade: String,
     /// `FederationSettings` as JSON text.
     pub federation: String,
 }

@@ -20,6 +20,9 @@ pub struct Model {
     pub totp_secret_sealed: Option<String>,
     /// The last TOTP time step accepted: a code is good once.
     pub totp_last_step: i64,
+    /// The level of the session that enabled TOTP: a password + TOTP
+    /// sign-in reaches no higher (none: no cap).
+    pub totp_max_acr: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -35,6 +35,8 @@ pub struct Invitation {
 #[derive(Debug, Clone)]
 pub struct SecondFactor {
     pub totp_secret: Option<Zeroizing<Vec<u8>>>,
+    /// The level of the session that enabled TOTP (`None`: no cap).
+    pub totp_max_acr: Option<String>,
 }
 
 fn totp_aad(user_id: &str) -> Vec<u8> {
@@ -100,20 +102,25 @@ impl Store {
         .await
     }
 
+    /// Sets the address. A verified address belongs to one account of the
+    /// tenant at most (compared without case): verifying one that another
+    /// account verified is a [`StoreError::Conflict`], enforced by a unique
+    /// index so two verifications at once cannot both succeed.
     pub async fn set_email(&self, tenant_id: &str, user_id: &str, email: Option<&str>, verified: bool, now: i64) -> Result<()> {
-        self.update_user(tenant_id, user_id, |am| {
-            am.email = Set(email.map(str::to_owned));
-            am.email_verified = Set(verified && email.is_some());
-            am.updated_at = Set(now);
-        })
-        .await
+        let row = user_row(&self.db, tenant_id, user_id).await?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+        let mut am: user::ActiveModel = row.into();
+        am.email = Set(email.map(str::to_owned));
+        am.email_verified = Set(verified && email.is_some());
+        am.updated_at = Set(now);
+        am.update(&self.db).await.map_err(|e| StoreError::from_db(e, "this verified e-mail address"))?;
+        Ok(())
     }
 
     /// The user with this verified e-mail address, if exactly one has it.
     pub async fn user_by_verified_email(&self, tenant_id: &str, email: &str) -> Result<Option<UserProfile>> {
         let rows = user::Entity::find()
             .filter(user::Column::TenantId.eq(tenant_id))
-            .filter(user::Column::Email.eq(email.trim()))
+            .filter(sea_orm::sea_query::ExprTrait::eq(Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(user::Column::Email))), email.trim().to_lowercase()))
             .filter(user::Column::EmailVerified.eq(true))
             .limit(2)
             .all(&self.db)
@@ -124,15 +131,22 @@ impl Store {
 
     // --- TOTP -----------------------------------------------------------
 
-    /// Sets (sealed under the master key) or removes the TOTP secret.
-    pub async fn set_totp_secret(&self, tenant_id: &str, user_id: &str, secret: Option<&[u8]>, now: i64) -> Result<()> {
+    /// Sets (sealed under the master key) or removes the TOTP secret;
+    /// `max_acr` is the level of the session that enabled it.
+    pub async fn set_totp_secret(&self, tenant_id: &str, user_id: &str, secret: Option<&[u8]>, max_acr: Option<&str>, now: i64) -> Result<()> {
         let sealed = secret.map(|s| self.master_key.seal(s, &totp_aad(user_id), self.rng()));
         self.update_user(tenant_id, user_id, |am| {
             am.totp_secret_sealed = Set(sealed);
+            am.totp_max_acr = Set(max_acr.map(str::to_owned));
             am.totp_last_step = Set(0);
             am.updated_at = Set(now);
         })
         .await
+    }
+
+    /// Sets the cap of the account's TOTP (see [`SecondFactor`]).
+    pub async fn set_totp_max_acr(&self, tenant_id: &str, user_id: &str, max_acr: Option<&str>) -> Result<()> {
+        self.update_user(tenant_id, user_id, |am| am.totp_max_acr = Set(max_acr.map(str::to_owned))).await
     }
 
     pub async fn second_factor_of(&self, tenant_id: &str, user_id: &str) -> Result<SecondFactor> {
@@ -141,7 +155,7 @@ impl Store {
             Some(s) => Some(self.master_key.open(&s, &totp_aad(user_id))?),
             None => None,
         };
-        Ok(SecondFactor { totp_secret })
+        Ok(SecondFactor { totp_secret, totp_max_acr: row.totp_max_acr })
     }
 
     /// Accepts a TOTP time step once: true when `step` is later than every
@@ -250,7 +264,9 @@ impl Store {
         if let Some(u) = user_id {
             q = q.filter(account_session::Column::UserId.eq(u));
         }
-        let Some(row) = q.one(&self.db).await.map_err(StoreError::Db)? else { return Ok(None) };
+        let Some(row) = q.one(&self.db).await.map_err(StoreError::Db)? else {
+            return Ok(None);
+        };
         account_session::Entity::delete_by_id(sid.to_owned()).exec(&self.db).await.map_err(StoreError::Db)?;
         Ok(Some(row.store_key))
     }

@@ -129,6 +129,27 @@ impl Store {
         Ok(())
     }
 
+    /// Revokes every active grant of a user except those of the session
+    /// `keep_sid` (after a password change, a credential removal or a
+    /// recovery: whatever another session obtained stops working, refresh
+    /// tokens included). Returns the ids of the grants revoked.
+    pub async fn revoke_grants_of_user(&self, tenant_id: &str, user_id: &str, keep_sid: Option<&str>, now: i64) -> Result<Vec<String>> {
+        let mut q = grant::Entity::find()
+            .select_only()
+            .column(grant::Column::Id)
+            .filter(grant::Column::TenantId.eq(tenant_id))
+            .filter(grant::Column::UserId.eq(user_id))
+            .filter(grant::Column::RevokedAt.is_null());
+        if let Some(sid) = keep_sid {
+            q = q.filter(grant::Column::Sid.ne(sid));
+        }
+        let ids: Vec<String> = q.into_tuple().all(&self.db).await.map_err(StoreError::Db)?;
+        for id in &ids {
+            self.revoke_grant(id, now).await?;
+        }
+        Ok(ids)
+    }
+
     /// Records a new refresh token (its digest) for a grant.
     pub async fn add_refresh_token(&self, grant_id: &str, digest: &str, now: i64, expires_at: i64) -> Result<()> {
         refresh_token::ActiveModel {

@@ -27,6 +27,9 @@ pub struct NewPasskey {
     pub backup_state: bool,
     pub aaguid: [u8; 16],
     pub transports: Vec<String>,
+    /// The level of the session that binds it; `None` for the first
+    /// credential of a new account, which no session preceded.
+    pub max_acr: Option<String>,
 }
 
 /// A stored passkey.
@@ -45,6 +48,8 @@ pub struct Passkey {
     pub transports: Vec<String>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// The highest level a sign-in with it reaches (see [`NewPasskey`]).
+    pub max_acr: Option<String>,
 }
 
 fn hex(b: &[u8]) -> String {
@@ -78,6 +83,7 @@ fn to_domain(m: passkey::Model) -> Result<Passkey> {
         backup_state: m.backup_state,
         created_at: m.created_at,
         last_used_at: m.last_used_at,
+        max_acr: m.max_acr,
     })
 }
 
@@ -97,6 +103,7 @@ fn row(tenant_id: &str, user_id: &str, p: NewPasskey, now: i64) -> passkey::Acti
         transports: Set(json_list(&p.transports)),
         created_at: Set(now),
         last_used_at: Set(None),
+        max_acr: Set(p.max_acr),
     }
 }
 
@@ -135,6 +142,23 @@ impl Store {
     pub async fn add_passkey(&self, tenant_id: &str, user_id: &str, key: NewPasskey, now: i64) -> Result<Passkey> {
         let m = row(tenant_id, user_id, key, now).insert(&self.db).await.map_err(|e| StoreError::from_db(e, PASSKEY_CONFLICT))?;
         to_domain(m)
+    }
+
+    /// Lifts the cap of one of the user's passkeys to `max_acr` (`None`:
+    /// no cap), once the tenant's upgrade rule was met.
+    pub async fn set_passkey_max_acr(&self, tenant_id: &str, user_id: &str, id: &str, max_acr: Option<&str>) -> Result<()> {
+        let r = passkey::Entity::update_many()
+            .col_expr(passkey::Column::MaxAcr, sea_orm::sea_query::Expr::value(max_acr.map(str::to_owned)))
+            .filter(passkey::Column::TenantId.eq(tenant_id))
+            .filter(passkey::Column::UserId.eq(user_id))
+            .filter(passkey::Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        if r.rows_affected == 0 {
+            return Err(StoreError::NotFound("passkey".into()));
+        }
+        Ok(())
     }
 
     pub async fn passkey_by_credential(&self, tenant_id: &str, credential_id: &[u8]) -> Result<Option<Passkey>> {

@@ -79,6 +79,7 @@ pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<us
         password_hash: Set(new.password_hash),
         totp_secret_sealed: Set(None),
         totp_last_step: Set(0),
+        totp_max_acr: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })

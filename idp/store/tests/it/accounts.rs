@@ -17,6 +17,7 @@ fn key(cred: &[u8]) -> NewPasskey {
         backup_state: true,
         aaguid: [7; 16],
         transports: vec!["internal".into()],
+        max_acr: None,
     }
 }
 
@@ -111,7 +112,7 @@ backend_test!(totp_secret_is_sealed_and_steps_used_once(be, b) {
     let t = tenant(s, "ville-a").await;
     let u = s.create_user(&t.id, new_user("hugo"), T0).await.unwrap();
     assert!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_secret.is_none(), "{b}");
-    s.set_totp_secret(&t.id, &u.id, Some(b"0123456789abcdefghij"), T0).await.unwrap();
+    s.set_totp_secret(&t.id, &u.id, Some(b"0123456789abcdefghij"), Some("eidas1"), T0).await.unwrap();
     assert!(s.account(&t.id, &u.id).await.unwrap().unwrap().has_totp, "{b}");
     let conn = raw(&be.db).await;
     let stored = query_strings(&conn, "SELECT totp_secret_sealed FROM users WHERE username = 'hugo'", 1).await;
@@ -121,7 +122,7 @@ backend_test!(totp_secret_is_sealed_and_steps_used_once(be, b) {
     assert!(!s.claim_totp_step(&t.id, &u.id, 100).await.unwrap(), "{b}: same step twice");
     assert!(!s.claim_totp_step(&t.id, &u.id, 99).await.unwrap(), "{b}: an earlier step");
     assert!(s.claim_totp_step(&t.id, &u.id, 101).await.unwrap(), "{b}");
-    s.set_totp_secret(&t.id, &u.id, None, T0).await.unwrap();
+    s.set_totp_secret(&t.id, &u.id, None, None, T0).await.unwrap();
     assert!(!s.account(&t.id, &u.id).await.unwrap().unwrap().has_totp, "{b}");
     assert!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_secret.is_none(), "{b}");
 });
@@ -179,4 +180,44 @@ backend_test!(tenant_settings_round_trip(be, b) {
     assert_eq!(s.tenant_by_slug("ville-a").await.unwrap().unwrap().settings, want, "{b}");
     assert!(s.catalog_version().await.unwrap() > v, "{b}: every node reloads");
     assert!(matches!(s.set_tenant_settings("nope", &want).await, Err(StoreError::NotFound(_))), "{b}");
+});
+
+backend_test!(a_verified_address_belongs_to_one_account(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let t2 = tenant(s, "ville-b").await;
+    let a = s.create_user(&t.id, new_user("ana"), T0).await.unwrap();
+    let m = s.create_user(&t.id, new_user("mallory"), T0).await.unwrap();
+    let other = s.create_user(&t2.id, new_user("ana"), T0).await.unwrap();
+    s.set_email(&t.id, &a.id, Some("ana@example.fr"), true, T0).await.unwrap();
+    // Unverified, the same address is anyone's to claim…
+    s.set_email(&t.id, &m.id, Some("ANA@example.fr"), false, T0).await.unwrap();
+    // …but a second verification of it is a conflict, whatever the case.
+    let e = s.set_email(&t.id, &m.id, Some("ANA@example.fr"), true, T0).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{b}: {e:?}");
+    assert!(!s.user_by_id(&t.id, &m.id).await.unwrap().unwrap().email_verified, "{b}: nothing changed");
+    // Recovery finds the one account, without regard to case.
+    assert_eq!(s.user_by_verified_email(&t.id, "Ana@Example.fr").await.unwrap().map(|u| u.id), Some(a.id.clone()), "{b}");
+    // Another tenant is another namespace.
+    s.set_email(&t2.id, &other.id, Some("ana@example.fr"), true, T0).await.unwrap();
+    // Once ana lets it go, mallory may verify it.
+    s.set_email(&t.id, &a.id, Some("ana@other.example"), false, T0).await.unwrap();
+    s.set_email(&t.id, &m.id, Some("ANA@example.fr"), true, T0).await.unwrap();
+});
+
+backend_test!(credentials_keep_the_level_that_bound_them(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let u = s.create_user_with_passkey(&t.id, new_user("lea"), key(b"k1"), &[], None, T0).await.unwrap();
+    assert_eq!(s.passkeys_of(&t.id, &u.id).await.unwrap()[0].max_acr, None, "{b}: the first credential of a sign-up");
+    let added = s.add_passkey(&t.id, &u.id, NewPasskey { max_acr: Some("eidas1".into()), ..key(b"k2") }, T0).await.unwrap();
+    assert_eq!(s.passkey_by_credential(&t.id, b"k2").await.unwrap().unwrap().max_acr.as_deref(), Some("eidas1"), "{b}");
+    s.set_passkey_max_acr(&t.id, &u.id, &added.id, Some("eidas2")).await.unwrap();
+    assert_eq!(s.passkey_by_credential(&t.id, b"k2").await.unwrap().unwrap().max_acr.as_deref(), Some("eidas2"), "{b}");
+    let e = s.set_passkey_max_acr(&t.id, "someone-else", &added.id, None).await.unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{b}: only the owner's");
+    s.set_totp_secret(&t.id, &u.id, Some(b"0123456789abcdefghij"), Some("eidas1"), T0).await.unwrap();
+    assert_eq!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_max_acr.as_deref(), Some("eidas1"), "{b}");
+    s.set_totp_max_acr(&t.id, &u.id, Some("eidas2")).await.unwrap();
+    assert_eq!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_max_acr.as_deref(), Some("eidas2"), "{b}");
 });

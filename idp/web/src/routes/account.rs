@@ -12,21 +12,25 @@ use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
 use trame_core::crypto::b64url;
-use trame_core::{aaguid, lifetimes, password, recovery, totp};
+use trame_core::tenant::CredentialUpgrade;
+use trame_core::{aaguid, assurance, lifetimes, password, recovery, totp};
 use trame_store::StoreError;
 
 use super::authorize::see_other;
+use super::mail_links::{self, Credential, send_verification};
 use super::passkey::json_body;
-use super::signup::{send_verification, to_new_passkey, valid_email};
+use super::signup::{to_new_passkey, valid_email};
 use crate::ceremony::{self, Purpose};
+use crate::csrf;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
-use crate::interaction::{self, Purpose as IaPurpose};
+use crate::interaction::{self, Purpose as IaPurpose, Starter};
 use crate::render::lang_of;
 use crate::routes::with_cookie;
 use crate::session::{self, Session};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
+use crate::throttle;
 use crate::webauthn::{self, UserEntity};
 
 /// Notices the page can show after a change (a fixed list: the query
@@ -46,6 +50,9 @@ const NOTICES: &[&str] = &[
     "email-sent",
     "email-invalid",
     "recovered",
+    "upgrade-mail-sent",
+    "upgrade-needs-email",
+    "credential-upgraded",
 ];
 
 #[derive(Deserialize)]
@@ -68,30 +75,64 @@ async fn recent_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMa
 }
 
 /// The session, or a redirect to sign in first (then back here).
-async fn signed_in(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap) -> ApiResult<Result<Session, Response>> {
+async fn signed_in(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, ip: Option<std::net::IpAddr>) -> ApiResult<Result<Session, Response>> {
     if let Some(s) = recent_session(state, tenant, headers).await? {
         return Ok(Ok(s));
     }
     let (binding, cookie) = session::binding(state, &tenant.tenant, headers);
-    let id = interaction::create_for(state, &tenant.tenant, Vec::new(), binding, IaPurpose::Account, None).await?;
+    let id = interaction::create_for(state, &tenant.tenant, Vec::new(), Starter { binding, ip }, IaPurpose::Account, None).await?;
     Ok(Err(with_cookie(see_other(&tenant.tenant.issuer.endpoint(&format!("/login?interaction={id}"))), cookie)))
 }
 
-/// For form posts: the session and a valid CSRF token, or a refusal.
+/// Why a post to the account pages was refused.
+enum Refused {
+    /// No session, or one too old for changes.
+    SignInAgain,
+    /// The form's token is not this session's.
+    Csrf,
+}
+
+/// For posts: a recent session and the CSRF token bound to it
+/// ([`crate::csrf::for_session`]).
+async fn checked_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, submitted: &str) -> ApiResult<Result<Session, Refused>> {
+    let Some(s) = session::current(state, &tenant.tenant, headers).await? else {
+        return Ok(Err(Refused::SignInAgain));
+    };
+    if !csrf::matches(&csrf::for_session(state, &s), submitted) {
+        return Ok(Err(Refused::Csrf));
+    }
+    if state.now() - s.auth_time > lifetimes::ACCOUNT_CHANGES {
+        return Ok(Err(Refused::SignInAgain));
+    }
+    Ok(Ok(s))
+}
+
+/// For form posts: the session and a valid CSRF token, or a refusal page.
 async fn form_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, f: &[(String, String)]) -> ApiResult<Session> {
     let csrf = single(f, "csrf").ok().flatten().unwrap_or_default();
-    if !session::check_page_csrf(&tenant.tenant, headers, csrf) {
-        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
-    }
-    recent_session(state, tenant, headers).await?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-sign-in-again"))
+    checked_session(state, tenant, headers, csrf).await?.map_err(|r| match r {
+        Refused::Csrf => ApiError::page(StatusCode::FORBIDDEN, "error-csrf"),
+        Refused::SignInAgain => ApiError::page(StatusCode::UNAUTHORIZED, "error-sign-in-again"),
+    })
+}
+
+/// Whether a credential's cap keeps it below two-factor sign-in.
+fn is_limited(max_acr: Option<&str>) -> bool {
+    max_acr.is_some_and(|cap| !assurance::satisfies(cap, &[mail_links::UPGRADED_LEVEL.to_owned()]))
 }
 
 fn date(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts).map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).unwrap_or_default()
 }
 
-pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<AccountQuery>) -> ApiResult<Response> {
-    let s = match signed_in(&state, &tenant, &headers).await? {
+pub async fn show(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Query(q): Query<AccountQuery>,
+) -> ApiResult<Response> {
+    let s = match signed_in(&state, &tenant, &headers, ip).await? {
         Ok(s) => s,
         Err(redirect) => return Ok(redirect),
     };
@@ -102,6 +143,9 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
     let codes_left = state.store.recovery_codes_left(&t.id, &s.user_id).await.html_err()?;
     let sessions = state.store.account_sessions(&t.id, &s.user_id, state.now()).await.html_err()?;
     let only_way = passkeys.len() == 1 && !has_password;
+    let totp_limited = has_totp && is_limited(state.store.second_factor_of(&t.id, &s.user_id).await.html_err()?.totp_max_acr.as_deref());
+    let otp_failures = if has_totp { throttle::take_otp_failures(&state, &t.id, &s.user_id).await? } else { 0 };
+    let can_upgrade = t.settings.credential_upgrade == CredentialUpgrade::Mail && state.mailer.is_enabled() && user.email_verified;
     let passkeys: Vec<_> = passkeys
         .iter()
         .map(|p| {
@@ -112,6 +156,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
                 last_used => p.last_used_at.map(date),
                 model => aaguid::model_name(&p.aaguid),
                 synced => p.backup_eligible,
+                limited => is_limited(p.max_acr.as_deref()),
             }
         })
         .collect();
@@ -119,7 +164,6 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
         .iter()
         .map(|x| context! { sid => x.sid.clone(), label => x.label.clone(), created => date(x.created_at), current => x.sid == s.sid })
         .collect();
-    let (binding, cookie) = session::binding(&state, t, &headers);
     let notice = q.notice.filter(|n| NOTICES.contains(&n.as_str()));
     let page = state.themes.page(
         StatusCode::OK,
@@ -127,7 +171,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
         context! {
             lang => lang_of(&state.themes, &headers),
             tenant_name => t.display_name.clone(),
-            csrf => session::page_csrf(&binding),
+            csrf => csrf::for_session(&state, &s),
             base => t.issuer.path_prefix(),
             username => user.username,
             email => user.email,
@@ -137,12 +181,15 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
             only_way => only_way,
             has_password => has_password,
             has_totp => has_totp,
+            totp_limited => totp_limited,
+            otp_failures => otp_failures,
+            can_upgrade => can_upgrade,
             codes_left => codes_left,
             sessions => sessions,
             notice => notice,
         },
     );
-    Ok(with_cookie(page, cookie))
+    Ok(page)
 }
 
 #[derive(Deserialize)]
@@ -150,12 +197,12 @@ struct CsrfOnly {
     csrf: String,
 }
 
-/// JSON endpoints' check: page CSRF token and session.
+/// JSON endpoints' check: the session and its CSRF token.
 async fn json_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, csrf: &str) -> ApiResult<Session> {
-    if !session::check_page_csrf(&tenant.tenant, headers, csrf) {
-        return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
-    }
-    recent_session(state, tenant, headers).await?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))
+    checked_session(state, tenant, headers, csrf).await?.map_err(|r| match r {
+        Refused::Csrf => ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"),
+        Refused::SignInAgain => ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"),
+    })
 }
 
 pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
@@ -188,9 +235,14 @@ pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, he
     let t = &tenant.tenant;
     let for_this_user = |p: &Purpose| matches!(p, Purpose::AddPasskey { user_id } if *user_id == s.user_id);
     let (_, key) = ceremony::finish_registration(&state, t, &headers, &req.credential, "passkey registration", for_this_user).await?;
-    match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey(key), state.now()).await {
+    // The passkey counts for no more than the session that added it
+    // (NIST SP 800-63B §6.1): a password-only session cannot mint a
+    // two-factor credential. `/account/passkeys/upgrade` may raise it.
+    match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey(key, Some(s.acr.clone())), state.now()).await {
         Ok(_) => {}
-        Err(StoreError::Conflict(_)) => return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "conflict", "this passkey is already registered")),
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "conflict", "this passkey is already registered"));
+        }
         Err(e) => return Err(e).json_err(),
     }
     tracing::info!(tenant = %t.slug, outcome = "success", "passkey added");
@@ -218,6 +270,7 @@ pub async fn passkey_remove(State(state): State<AppState>, tenant: TenantCtx, he
     match state.store.remove_passkey(&tenant.tenant.id, &s.user_id, id, confirmed).await {
         Ok(()) => {
             tracing::info!(tenant = %tenant.tenant.slug, "passkey removed");
+            session::end_others(&state, &tenant, &s.user_id, &s).await?;
             Ok(back(&tenant, "passkey-removed"))
         }
         Err(StoreError::Invalid(_)) => Ok(back(&tenant, "passkey-last-confirm")),
@@ -231,7 +284,10 @@ pub async fn password(State(state): State<AppState>, tenant: TenantCtx, headers:
     let t = &tenant.tenant;
     if single(&f, "action").ok().flatten() == Some("remove") {
         return match state.store.set_password_of(&t.id, &s.user_id, None, state.now()).await {
-            Ok(()) => Ok(back(&tenant, "password-removed")),
+            Ok(()) => {
+                session::end_others(&state, &tenant, &s.user_id, &s).await?;
+                Ok(back(&tenant, "password-removed"))
+            }
             Err(StoreError::Invalid(_)) => Ok(back(&tenant, "password-last")),
             Err(e) => Err(e).html_err(),
         };
@@ -245,13 +301,14 @@ pub async fn password(State(state): State<AppState>, tenant: TenantCtx, headers:
     let hash = state.password_work.run(move |memory| password::hash_in(memory, &new, rng.as_ref())).await?;
     let hash = hash.map_err(|_| ApiError::page(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
     state.store.set_password_of(&t.id, &s.user_id, Some(&hash), state.now()).await.html_err()?;
+    session::end_others(&state, &tenant, &s.user_id, &s).await?;
     Ok(back(&tenant, "password-set"))
 }
 
 /// The TOTP set-up page: a new secret, kept in the ephemeral store until
 /// the person proves their app has it by entering a code.
-pub async fn totp_show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap) -> ApiResult<Response> {
-    let s = match signed_in(&state, &tenant, &headers).await? {
+pub async fn totp_show(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap) -> ApiResult<Response> {
+    let s = match signed_in(&state, &tenant, &headers, ip).await? {
         Ok(s) => s,
         Err(redirect) => return Ok(redirect),
     };
@@ -259,13 +316,15 @@ pub async fn totp_show(State(state): State<AppState>, tenant: TenantCtx, headers
     let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
     let secret = totp::new_secret(state.rng.as_ref());
     state.ephemeral.put(&format!("totp-setup:{}", s.sid), &b64url(&secret), 15 * 60).await.html_err()?;
-    totp_page(&state, &tenant, &headers, &secret, &user.username, StatusCode::OK, None)
+    totp_page(&state, &tenant, &headers, &s, &secret, &user.username, StatusCode::OK, None)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn totp_page(
     state: &AppState,
     tenant: &TenantCtx,
     headers: &HeaderMap,
+    s: &Session,
     secret: &[u8],
     username: &str,
     status: StatusCode,
@@ -273,28 +332,28 @@ fn totp_page(
 ) -> ApiResult<Response> {
     let t = &tenant.tenant;
     let uri = totp::otpauth_uri(secret, &t.display_name, username);
-    let (binding, cookie) = session::binding(state, t, headers);
     let page = state.themes.page(
         status,
         "totp.html",
         context! {
             lang => lang_of(&state.themes, headers),
             tenant_name => t.display_name.clone(),
-            csrf => session::page_csrf(&binding),
+            csrf => csrf::for_session(state, s),
             secret => totp::secret_base32(secret),
             qr => minijinja::Value::from_safe_string(totp::qr_svg(&uri).unwrap_or_default()),
             uri => uri,
             error => error,
         },
     );
-    Ok(with_cookie(page, cookie))
+    Ok(page)
 }
 
 pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let t = &tenant.tenant;
     if single(&f, "action").ok().flatten() == Some("disable") {
-        state.store.set_totp_secret(&t.id, &s.user_id, None, state.now()).await.html_err()?;
+        state.store.set_totp_secret(&t.id, &s.user_id, None, None, state.now()).await.html_err()?;
+        session::end_others(&state, &tenant, &s.user_id, &s).await?;
         return Ok(back(&tenant, "totp-disabled"));
     }
     if state.store.account(&t.id, &s.user_id).await.html_err()?.is_none_or(|a| a.password_hash.is_none()) {
@@ -314,13 +373,13 @@ pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, heade
     match totp::verify(&secret, code, state.now()) {
         Some(step) => {
             state.ephemeral.delete(&key).await.html_err()?;
-            state.store.set_totp_secret(&t.id, &s.user_id, Some(&secret), state.now()).await.html_err()?;
+            state.store.set_totp_secret(&t.id, &s.user_id, Some(&secret), Some(&s.acr), state.now()).await.html_err()?;
             state.store.claim_totp_step(&t.id, &s.user_id, step).await.html_err()?;
             Ok(back(&tenant, "totp-enabled"))
         }
         None => {
             let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.map(|u| u.username).unwrap_or_default();
-            totp_page(&state, &tenant, &headers, &secret, &user, StatusCode::BAD_REQUEST, Some("otp-failed"))
+            totp_page(&state, &tenant, &headers, &s, &secret, &user, StatusCode::BAD_REQUEST, Some("otp-failed"))
         }
     }
 }
@@ -358,4 +417,27 @@ pub async fn email(State(state): State<AppState>, tenant: TenantCtx, headers: He
     state.store.set_email(&t.id, &s.user_id, Some(&addr), false, state.now()).await.html_err()?;
     send_verification(&state, t, &s.user_id, &addr).await;
     Ok(back(&tenant, "email-sent"))
+}
+
+/// Asks for the mailed link that lets a credential bound from a weaker
+/// session count in full, when the tenant allows it.
+pub async fn upgrade(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let s = form_session(&state, &tenant, &headers, &f).await?;
+    let t = &tenant.tenant;
+    if t.settings.credential_upgrade != CredentialUpgrade::Mail || !state.mailer.is_enabled() {
+        return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
+    }
+    let credential = match single(&f, "credential").ok().flatten() {
+        Some("totp") => Credential::Totp,
+        Some("passkey") => {
+            let id = single(&f, "id").ok().flatten().unwrap_or_default();
+            let passkeys = state.store.passkeys_of(&t.id, &s.user_id).await.html_err()?;
+            if !passkeys.iter().any(|p| p.id == id) {
+                return Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found"));
+            }
+            Credential::Passkey(id.to_owned())
+        }
+        _ => return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
+    };
+    if mail_links::send_upgrade(&state, t, &s, &credential).await? { Ok(back(&tenant, "upgrade-mail-sent")) } else { Ok(back(&tenant, "upgrade-needs-email")) }
 }

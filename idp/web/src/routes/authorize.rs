@@ -22,7 +22,7 @@ use trame_core::subject::subject_for;
 use crate::catalog::TenantEntry;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, Params};
-use crate::interaction::{self, Interaction, Purpose};
+use crate::interaction::{self, Interaction, Purpose, Starter};
 use crate::render::Deferred;
 use crate::request_object;
 use crate::routes::with_cookie;
@@ -70,7 +70,7 @@ pub async fn authorize(
     let params = request_object::effective_params(&state, &tenant, ip, params).await?;
     let (binding, new_cookie) = session::binding(&state, &tenant.tenant, &headers);
     let current = session::current(&state, &tenant.tenant, &headers).await?;
-    let r = proceed(&state, &tenant, current, params, None, binding).await?;
+    let r = proceed(&state, &tenant, current, params, None, Starter { binding, ip }).await?;
     Ok(with_cookie(r, new_cookie))
 }
 
@@ -113,7 +113,9 @@ async fn hint_matches(state: &AppState, tenant: &TenantEntry, client: &Client, h
     let keys = tenant.keys(&state.store, state.now()).await.html_err()?;
     let algs: Vec<&str> = keys::Alg::ALL.iter().map(|a| a.as_str()).collect();
     // An expired hint is still a valid hint (OIDC Core §3.1.2.1).
-    let Ok(v) = keys.verifiers.verify(hint, &algs) else { return Ok(Err(())) };
+    let Ok(v) = keys.verifiers.verify(hint, &algs) else {
+        return Ok(Err(()));
+    };
     let iss_ok = v.claims.get("iss").and_then(Value::as_str) == Some(tenant.tenant.issuer.as_str());
     let aud_ok = match v.claims.get("aud") {
         Some(Value::String(a)) => a == client.id.as_str(),
@@ -134,7 +136,7 @@ pub async fn proceed(
     session: Option<Session>,
     params: Vec<(String, String)>,
     ia: Option<(String, Interaction)>,
-    binding: String,
+    by: Starter,
 ) -> ApiResult<Response> {
     let (client, req) = validated(state, tenant, &params).await?;
     let now = state.now();
@@ -184,7 +186,7 @@ pub async fn proceed(
         }
         let id = match ia {
             Some((id, _)) => id,
-            None => interaction::create_for(state, &tenant.tenant, params, binding, Purpose::Authorize, required.map(str::to_owned)).await?,
+            None => interaction::create_for(state, &tenant.tenant, params, by, Purpose::Authorize, required.map(str::to_owned)).await?,
         };
         return Ok(see_other(&tenant.tenant.issuer.endpoint(&format!("/login?interaction={id}"))));
     }
@@ -200,7 +202,7 @@ pub async fn proceed(
             }
             let id = match ia {
                 Some((id, _)) => id,
-                None => interaction::create(state, &tenant.tenant, params, binding).await?,
+                None => interaction::create(state, &tenant.tenant, params, by).await?,
             };
             return Ok(see_other(&tenant.tenant.issuer.endpoint(&format!("/consent?interaction={id}"))));
         }

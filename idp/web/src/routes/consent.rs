@@ -10,15 +10,16 @@ use super::authorize::{proceed, redirect_error, validated};
 use super::login::{InteractionQuery, lang_for};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
-use crate::interaction;
+use crate::interaction::{self, Starter};
 use crate::session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
 pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
-    let ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
+    let mut ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
     let session =
         session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
+    interaction::mark_seen(&state, &q.interaction, &mut ia).await?;
     let (client, req) = validated(&state, &tenant, &ia.params).await?;
     let user = state.store.user_by_id(&tenant.tenant.id, &session.user_id).await.html_err()?;
     let scopes: Vec<String> = req.scopes.iter().map(str::to_owned).collect();
@@ -55,7 +56,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, headers: H
             ia.consented = true;
             let binding = ia.binding.clone();
             let params = ia.params.clone();
-            proceed(&state, &tenant, Some(session), params, Some((id, ia)), binding).await
+            proceed(&state, &tenant, Some(session), params, Some((id, ia)), Starter { binding, ip: None }).await
         }
         "deny" => {
             interaction::delete(&state, &id).await?;

@@ -79,6 +79,12 @@ fn boolean(params: &[(String, String)], name: &str) -> ApiResult<Option<bool>> {
 
 /// `GET /.well-known/openid-federation` (§9).
 pub async fn entity_configuration(State(state): State<AppState>, tenant: TenantCtx) -> ApiResult<Response> {
+    // An Entity Identifier is an https URL (§1.2): a plain-http issuer
+    // (development) is no federation entity. Said plainly, not logged: any
+    // scanner asks for this path.
+    if !tenant.tenant.issuer.is_https() {
+        return Err(not_found("this issuer is not served over https, so it is not an OpenID Federation entity"));
+    }
     let ec = local::entity_configuration(&state, &tenant).await.map_err(local_error)?;
     Ok(jwt(media::ENTITY_STATEMENT, ec, true))
 }

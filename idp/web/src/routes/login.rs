@@ -18,7 +18,7 @@ use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Interaction};
 use crate::password_work::Lane;
 use crate::session;
-use crate::signin::{self, BelowRequiredLevel};
+use crate::signin::{self, Authenticated, BelowRequiredLevel};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
@@ -74,7 +74,8 @@ pub(crate) async fn form(state: &AppState, tenant: &TenantEntry, headers: &Heade
 }
 
 pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
-    let ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
+    let mut ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
+    interaction::mark_seen(&state, &q.interaction, &mut ia).await?;
     let hint = RawParams::new(&ia.params).single("login_hint").ok().flatten().unwrap_or_default().to_owned();
     form(&state, &tenant, &headers, &q.interaction, &ia, PageCtx { status: StatusCode::OK, error: None, username: &hint }).await
 }
@@ -117,7 +118,7 @@ pub async fn submit(
             return form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::UNAUTHORIZED, "sign-in-failed")).await;
         }
     };
-    throttle::clear_account(&state, &t.id, &username).await?;
+    throttle::clear_account(&state, &t.id, &username, ip).await?;
 
     // A password account with TOTP goes on to the second step.
     let has_totp = user.has_totp;
@@ -129,7 +130,7 @@ pub async fn submit(
         interaction::save(&state, &id, &ia).await?;
         return Ok(see_other(&t.issuer.endpoint(&format!("/login/otp?interaction={id}"))));
     }
-    match signin::complete(&state, &tenant, &headers, id.clone(), ia.clone(), &user.id, &[Method::Password]).await? {
+    match signin::complete(&state, &tenant, &headers, id.clone(), ia.clone(), &user.id, Authenticated { methods: &[Method::Password], cap: None }).await? {
         Ok(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd", "sign-in");
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Success);
@@ -199,7 +200,8 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
         telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Throttled);
         return otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::TOO_MANY_REQUESTS, Some("too-many-attempts")).await;
     }
-    let secret = state.store.second_factor_of(&t.id, &user_id).await.html_err()?.totp_secret;
+    let factor = state.store.second_factor_of(&t.id, &user_id).await.html_err()?;
+    let secret = factor.totp_secret;
     let step = secret.as_ref().and_then(|s| totp::verify(s, &get("code"), state.now()));
     let fresh = match step {
         Some(step) => state.store.claim_totp_step(&t.id, &user_id, step).await.html_err()?,
@@ -207,12 +209,23 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
     };
     if !fresh {
         throttle::record_failure(&state, &t.id, &throttle_key, None).await?;
+        throttle::record_otp_failure(&state, &t.id, &user_id).await?;
         tracing::info!(tenant = %t.slug, outcome = "failure", method = "otp", "sign-in");
         telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Failure);
         return otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::UNAUTHORIZED, Some("otp-failed")).await;
     }
-    throttle::clear_account(&state, &t.id, &throttle_key).await?;
-    match signin::complete(&state, &tenant, &headers, id.clone(), ia.clone(), &user_id, &[Method::Password, Method::Totp]).await? {
+    throttle::clear_account(&state, &t.id, &throttle_key, None).await?;
+    match signin::complete(
+        &state,
+        &tenant,
+        &headers,
+        id.clone(),
+        ia.clone(),
+        &user_id,
+        Authenticated { methods: &[Method::Password, Method::Totp], cap: factor.totp_max_acr.as_deref() },
+    )
+    .await?
+    {
         Ok(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd+otp", "sign-in");
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Success);

@@ -89,7 +89,9 @@ async fn begin(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, p: &
         None => None,
     };
     let client_id = match (facts.as_ref().and_then(|f| f.client_id.clone()), client_id_param) {
-        (Some(a), Some(b)) if a != b => return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-logout-hint")),
+        (Some(a), Some(b)) if a != b => {
+            return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-logout-hint"));
+        }
         (Some(a), _) => Some(a),
         (None, b) => b.map(str::to_owned),
     };
@@ -149,7 +151,8 @@ pub async fn confirm(State(state): State<AppState>, tenant: TenantCtx, req: Requ
     let pending: PendingLogout = serde_json::from_str(&raw).map_err(|_| expired())?;
     let bound = session::binding_of(&tenant.tenant, &headers).is_some_and(|b| constant_time_eq(b.as_bytes(), pending.binding.as_bytes()));
     let csrf_ok = single(&p, "csrf").ok().flatten().is_some_and(|c| constant_time_eq(c.as_bytes(), pending.csrf.as_bytes()));
-    if pending.tenant_id != tenant.tenant.id || !bound || !csrf_ok {
+    let same_origin = crate::csrf::is_same_origin(&tenant.tenant, &headers);
+    if pending.tenant_id != tenant.tenant.id || !bound || !csrf_ok || !same_origin {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     let ended = session::end(&state, &tenant, &headers).await?;
@@ -184,7 +187,9 @@ fn frontchannel_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap
     for uri in uris {
         // A frame whose origin cannot be written into the CSP would be
         // blocked anyway: leave it out rather than loosen the policy.
-        let Some(origin) = url::Url::parse(uri).ok().map(|u| u.origin().ascii_serialization()).filter(|o| FrameSources::is_safe(o)) else { continue };
+        let Some(origin) = url::Url::parse(uri).ok().map(|u| u.origin().ascii_serialization()).filter(|o| FrameSources::is_safe(o)) else {
+            continue;
+        };
         frames.push(uri.clone());
         if !origins.contains(&origin) {
             origins.push(origin);

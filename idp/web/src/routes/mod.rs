@@ -10,6 +10,7 @@ pub mod health;
 pub mod introspection;
 pub mod login;
 pub mod logout;
+pub mod mail_links;
 pub mod par;
 pub mod passkey;
 pub mod peers;
@@ -45,10 +46,31 @@ pub fn router(state: AppState) -> Router {
         .route("/federation/trust_mark_status", post(federation::trust_mark_status))
         .route("/federation/historical_keys", get(federation::historical_keys))
         .route("/federation/register", post(federation_registration::register))
-        .route("/federation/peers", get(peers::show).post(peers::choose))
         .route("/federation/peers/logo", get(peers::logo))
         .route("/federation/callback", get(peers::callback))
+        // Clients may post authorization and logout requests from their own
+        // pages; the logout confirmation checks its origin itself.
         .route("/authorize", get(authorize::authorize).post(authorize::authorize))
+        .route("/logout", get(logout::start).post(logout::confirm))
+        .route("/par", post(par::par))
+        .route("/token", post(token::token))
+        .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
+        .route("/revoke", post(revocation::revoke))
+        .route("/introspect", post(introspection::introspect))
+        .route("/register", post(register::register))
+        .route("/register/{client_id}", get(register::read).put(register::update).delete(register::delete))
+        .merge(pages())
+        // Before the fallback: only matched routes carry a template.
+        .route_layer(crate::telemetry::StampRoute)
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// The pages people use in their browser: every post must come from the
+/// tenant's own origin ([`crate::csrf`]).
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/federation/peers", get(peers::show).post(peers::choose))
         .route("/login", get(login::show).post(login::submit))
         .route("/login/continue", get(login::resume))
         .route("/login/otp", get(login::otp_show).post(login::otp_submit))
@@ -57,7 +79,6 @@ pub fn router(state: AppState) -> Router {
         .route("/signup", get(signup::show))
         .route("/signup/options", post(signup::options))
         .route("/signup/finish", post(signup::finish))
-        .route("/verify-email", get(signup::verify_email))
         .route("/account", get(account::show))
         .route("/account/passkeys/options", post(account::passkey_options))
         .route("/account/passkeys/finish", post(account::passkey_finish))
@@ -68,21 +89,13 @@ pub fn router(state: AppState) -> Router {
         .route("/account/recovery-codes", post(account::recovery_codes))
         .route("/account/sessions/end", post(account::session_end))
         .route("/account/email", post(account::email))
+        .route("/account/credentials/upgrade", post(account::upgrade))
+        .route("/account/upgrade", get(mail_links::upgrade_show).post(mail_links::upgrade_confirm))
+        .route("/verify-email", get(mail_links::verify_show).post(mail_links::verify_confirm))
         .route("/recover", get(recover::show).post(recover::submit))
         .route("/recover/email", get(recover::email_link).post(recover::email_confirm))
         .route("/consent", get(consent::show).post(consent::submit))
-        .route("/par", post(par::par))
-        .route("/token", post(token::token))
-        .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
-        .route("/revoke", post(revocation::revoke))
-        .route("/introspect", post(introspection::introspect))
-        .route("/logout", get(logout::start).post(logout::confirm))
-        .route("/register", post(register::register))
-        .route("/register/{client_id}", get(register::read).put(register::update).delete(register::delete))
-        // Before the fallback: only matched routes carry a template.
-        .route_layer(crate::telemetry::StampRoute)
-        .fallback(not_found)
-        .with_state(state)
+        .route_layer(axum::middleware::from_fn(crate::csrf::same_origin_only))
 }
 
 async fn not_found() -> ApiError {

@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use trame_core::assurance::Method;
-use trame_core::crypto::{b64url, b64url_decode, secret_digest};
 use trame_core::tenant::CounterPolicy;
 
 use crate::ceremony::{self, Purpose};
@@ -19,7 +18,7 @@ use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::ClientIp;
 use crate::interaction::{self, Interaction};
 use crate::routes::with_cookie;
-use crate::signin::{self, BelowRequiredLevel};
+use crate::signin::{self, Authenticated, BelowRequiredLevel};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
@@ -67,11 +66,7 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
                 }
             }
             if allow.is_empty() {
-                // Keyed by the tenant's secret pairwise salt, so nobody can
-                // compute it to tell made-up ids from real ones.
-                let fake = secret_digest(&format!("{}:{}", b64url(&t.pairwise_salt), name.to_lowercase()));
-                let bytes = b64url_decode(&fake).unwrap_or_default();
-                allow.push((bytes.get(..16).unwrap_or(&bytes).to_vec(), vec!["internal".to_owned(), "hybrid".to_owned()]));
+                allow = made_up_credentials(t, name);
             }
             let started = webauthn::start_sign_in(&rp, Some(&allow)).map_err(|e| ceremony::refused(t, "passkey sign-in", &e))?;
             (started, Some(user.map(|u| u.id).unwrap_or_default()))
@@ -79,6 +74,28 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
     };
     let options = ceremony::begin(&state, t, &headers, ip, started, Purpose::SignIn { interaction: req.interaction, user_id }).await?;
     Ok(Json(options).into_response())
+}
+
+/// The allow list of an unknown username, made to look like a real one:
+/// one or two credential ids of the lengths real authenticators make (16
+/// to 64 bytes), with their usual transports, the same at every request
+/// for the same name. Keyed by the tenant's secret pairwise salt, so
+/// nobody can compute them to tell made-up ids from real ones.
+fn made_up_credentials(t: &trame_core::tenant::Tenant, name: &str) -> Vec<(Vec<u8>, Vec<String>)> {
+    const LENGTHS: [usize; 4] = [16, 20, 32, 64];
+    const TRANSPORTS: [&[&str]; 3] = [&["internal", "hybrid"], &["internal"], &["usb", "nfc"]];
+    let seed = trame_core::crypto::hmac_sha256(&t.pairwise_salt, "made-up passkeys", name.to_lowercase().as_bytes());
+    let count = 1 + usize::from(seed[0] % 4 == 0);
+    (0..count)
+        .map(|i| {
+            let id = trame_core::crypto::hmac_sha256(&t.pairwise_salt, "made-up passkey id", &[name.to_lowercase().as_bytes(), &[i as u8]].concat());
+            let mut bytes = id.to_vec();
+            bytes.extend_from_slice(&trame_core::crypto::sha256(&id));
+            bytes.truncate(LENGTHS[usize::from(seed[1 + i]) % LENGTHS.len()]);
+            let transports = TRANSPORTS[usize::from(seed[3 + i]) % TRANSPORTS.len()].iter().map(|s| (*s).to_owned()).collect();
+            (bytes, transports)
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -129,7 +146,17 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     }
     state.store.record_passkey_use(&t.id, &passkey.id, &done.dynamic, done.sign_count, done.backup_state, state.now()).await.json_err()?;
     let method = Method::Passkey { device_bound: !passkey.backup_eligible, user_verified: done.user_verified };
-    match signin::establish(&state, &tenant, &headers, &req.interaction, &mut ia, &passkey.user_id, &[method]).await? {
+    match signin::establish(
+        &state,
+        &tenant,
+        &headers,
+        &req.interaction,
+        &mut ia,
+        &passkey.user_id,
+        Authenticated { methods: &[method], cap: passkey.max_acr.as_deref() },
+    )
+    .await?
+    {
         Err(BelowRequiredLevel) => {
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::BelowLevel);
             Err(ApiError::oauth(StatusCode::FORBIDDEN, "below_required_level", "this service asks for a stronger sign-in"))

@@ -33,7 +33,7 @@ fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, status: Statu
         context! {
             lang => lang_of(&state.themes, headers),
             tenant_name => t.display_name.clone(),
-            csrf => session::page_csrf(&binding),
+            csrf => session::page_csrf(state, &binding),
             mail_enabled => state.mailer.is_enabled(),
             notice => notice,
             error => error,
@@ -51,7 +51,9 @@ async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, us
     let t = &tenant.tenant;
     let amr = assurance::amr(&[Method::Recovery]);
     let acr = t.settings.acr_policy.level_reached(&amr);
-    let (_, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
+    let (session, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
+    // Whoever held the account before the recovery is signed out.
+    session::end_others(state, tenant, user_id, &session).await?;
     tracing::info!(tenant = %t.slug, outcome = "success", method = "recovery", "sign-in");
     telemetry::sign_in(method, SignInOutcome::Success);
     Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
@@ -66,13 +68,16 @@ pub async fn submit(
 ) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().trim().to_owned();
     let t = &tenant.tenant;
-    if !session::check_page_csrf(t, &headers, &get("csrf")) {
+    if !session::check_page_csrf(&state, t, &headers, &get("csrf")) {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     match get("method").as_str() {
         "code" => {
             let username = get("username");
-            if throttle::is_blocked(&state, &t.id, &username, ip).await? {
+            // Their own counter: failed passwords must not block recovery,
+            // the way out for someone whose password is being guessed.
+            let counted_as = format!("recovery:{username}");
+            if throttle::is_blocked(&state, &t.id, &counted_as, ip).await? {
                 telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Throttled);
                 return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
             }
@@ -88,11 +93,11 @@ pub async fn submit(
             };
             match (ok, user) {
                 (true, Some(u)) => {
-                    throttle::clear_account(&state, &t.id, &username).await?;
+                    throttle::clear_account(&state, &t.id, &counted_as, ip).await?;
                     recovered(&state, &tenant, &headers, &u.id, SignInMethod::RecoveryCode).await
                 }
                 _ => {
-                    throttle::record_failure(&state, &t.id, &username, ip).await?;
+                    throttle::record_failure(&state, &t.id, &counted_as, ip).await?;
                     tracing::info!(tenant = %t.slug, outcome = "failure", method = "recovery", "sign-in");
                     telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Failure);
                     Ok(page(&state, &tenant, &headers, StatusCode::UNAUTHORIZED, None, Some("recovery-failed")))
@@ -114,9 +119,15 @@ pub async fn submit(
                     "Bonjour,\n\nPour retrouver l'accès à votre compte {name}, ouvrez ce lien dans les 30 minutes :\n{link}\n\nTo recover your {name} account, open this link within 30 minutes:\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre compte reste protégé.\n",
                     name = t.display_name
                 );
-                if let Err(e) = state.mailer.send(&addr, &format!("{} : récupération de compte / account recovery", t.display_name), &body).await {
-                    tracing::warn!(error = %e, tenant = %t.slug, "recovery mail not sent");
-                }
+                // Sent after the answer: the time an SMTP exchange takes
+                // must not tell that the address has an account.
+                let (mailer, subject, slug) =
+                    (state.mailer.clone(), format!("{} : récupération de compte / account recovery", t.display_name), t.slug.to_string());
+                tokio::spawn(async move {
+                    if let Err(e) = mailer.send(&addr, &subject, &body).await {
+                        tracing::warn!(error = %e, tenant = %slug, "recovery mail not sent");
+                    }
+                });
             }
             // The same answer whether or not an account matched.
             Ok(page(&state, &tenant, &headers, StatusCode::OK, Some("recovery-mail-sent"), None))
@@ -141,7 +152,7 @@ pub async fn email_link(State(state): State<AppState>, tenant: TenantCtx, header
         context! {
             lang => lang_of(&state.themes, &headers),
             tenant_name => t.display_name.clone(),
-            csrf => session::page_csrf(&binding),
+            csrf => session::page_csrf(&state, &binding),
             token => q.token,
         },
     );
@@ -151,7 +162,7 @@ pub async fn email_link(State(state): State<AppState>, tenant: TenantCtx, header
 pub async fn email_confirm(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
     let t = &tenant.tenant;
-    if !session::check_page_csrf(t, &headers, &get("csrf")) {
+    if !session::check_page_csrf(&state, t, &headers, &get("csrf")) {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");

@@ -17,17 +17,18 @@ use trame_core::tenant::{Registration, Tenant};
 use trame_core::{aaguid, lifetimes, recovery};
 use trame_store::{NewPasskey, NewUser, StoreError};
 
+use super::mail_links::send_verification;
 use super::passkey::json_body;
 use crate::ceremony::{self, Purpose};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::ClientIp;
 use crate::interaction;
-use crate::mail_link;
 use crate::render::lang_of;
 use crate::routes::with_cookie;
 use crate::session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
+use crate::throttle;
 use crate::webauthn::{self, UserEntity};
 
 #[derive(Deserialize)]
@@ -45,7 +46,9 @@ async fn allowed(state: &AppState, t: &Tenant, invitation: Option<&str>) -> ApiR
         Registration::Closed => Ok(Err("signup-closed")),
         Registration::Open => Ok(Ok(None)),
         Registration::Invite => {
-            let Some(token) = invitation.filter(|i| i.len() == 43) else { return Ok(Err("signup-invitation-needed")) };
+            let Some(token) = invitation.filter(|i| i.len() == 43) else {
+                return Ok(Err("signup-invitation-needed"));
+            };
             let digest = secret_digest(token);
             match state.store.invitation(&t.id, &digest, state.now()).await.html_err()? {
                 Some(_) => Ok(Ok(Some(digest))),
@@ -71,7 +74,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
         context! {
             lang => lang_of(&state.themes, &headers),
             tenant_name => t.display_name.clone(),
-            csrf => session::page_csrf(&binding),
+            csrf => session::page_csrf(&state, &binding),
             base => t.issuer.path_prefix(),
             interaction => q.interaction.unwrap_or_default(),
             invitation => q.invitation.unwrap_or_default(),
@@ -111,12 +114,14 @@ pub fn valid_email(e: &str) -> bool {
 pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: OptionsRequest = json_body(&body)?;
     let t = &tenant.tenant;
-    if !session::check_page_csrf(t, &headers, &req.csrf) {
+    if !session::check_page_csrf(&state, t, &headers, &req.csrf) {
         return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
     }
     let invitation = match allowed(&state, t, req.invitation.as_deref()).await.map_err(|_| refused("server_error", "try again"))? {
         Ok(i) => i,
-        Err(_) => return Err(ApiError::oauth(StatusCode::FORBIDDEN, "signup_not_allowed", "this service does not accept new accounts here")),
+        Err(_) => {
+            return Err(ApiError::oauth(StatusCode::FORBIDDEN, "signup_not_allowed", "this service does not accept new accounts here"));
+        }
     };
     let username = req.username.trim().to_owned();
     if !valid_username(&username) {
@@ -126,7 +131,11 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
     if email.as_deref().is_some_and(|e| !valid_email(e)) {
         return Err(refused("invalid_email", "this e-mail address is not valid"));
     }
-    // Asking for a username is the one place a sign-up must say it is taken.
+    // Asking for a username is the one place a sign-up must say it is
+    // taken: counted per address first, so it cannot list the accounts.
+    if !throttle::allow_username_check(&state, &t.id, ip).await? {
+        return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "slow_down", "too many attempts: try again later"));
+    }
     if state.store.user_for_sign_in(&t.id, &username).await.json_err()?.is_some() {
         return Err(refused("username_taken", "this username is taken"));
     }
@@ -150,8 +159,11 @@ pub fn default_name(aaguid_bytes: &[u8; 16]) -> String {
     aaguid::model_name(aaguid_bytes).unwrap_or("Passkey").to_owned()
 }
 
-pub fn to_new_passkey(p: webauthn::NewPasskey) -> NewPasskey {
+/// The stored form of a new passkey; `max_acr` is the level of the
+/// session that binds it (`None` for an account's first credential).
+pub fn to_new_passkey(p: webauthn::NewPasskey, max_acr: Option<String>) -> NewPasskey {
     NewPasskey {
+        max_acr,
         name: default_name(&p.aaguid),
         credential_id: p.credential_id,
         public_key: p.public_key,
@@ -167,7 +179,7 @@ pub fn to_new_passkey(p: webauthn::NewPasskey) -> NewPasskey {
 pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: FinishRequest = json_body(&body)?;
     let t = &tenant.tenant;
-    if !session::check_page_csrf(t, &headers, &req.csrf) {
+    if !session::check_page_csrf(&state, t, &headers, &req.csrf) {
         return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
     }
     let (purpose, key) =
@@ -180,7 +192,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
     let new_user = NewUser { id: Some(user_id.clone()), username, email: email.clone(), ..NewUser::default() };
     let now = state.now();
-    let user = match state.store.create_user_with_passkey(&t.id, new_user, to_new_passkey(key), &digests, invitation.as_deref(), now).await {
+    let user = match state.store.create_user_with_passkey(&t.id, new_user, to_new_passkey(key, None), &digests, invitation.as_deref(), now).await {
         Ok(u) => u,
         Err(StoreError::Conflict(what)) => {
             // The username was taken meanwhile, or the same registration was
@@ -218,49 +230,4 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
         }
     }
     Ok(with_cookie(Json(json!({ "recovery_codes": codes, "location": location })).into_response(), Some(cookie)))
-}
-
-/// Mails a verification link; a failure is logged, not fatal: the address
-/// can be verified later from the account page.
-pub async fn send_verification(state: &AppState, t: &Tenant, user_id: &str, addr: &str) {
-    let record = json!({ "user": user_id, "email": addr });
-    let token = match mail_link::issue(state, t, "ev", record.as_object().cloned().unwrap_or_default(), lifetimes::EMAIL_VERIFICATION).await {
-        Ok(token) => token,
-        Err(e) => {
-            tracing::warn!(error = %e, "e-mail verification not stored");
-            return;
-        }
-    };
-    let link = t.issuer.endpoint(&format!("/verify-email?token={token}"));
-    let body = format!(
-        "Bonjour,\n\nPour confirmer votre adresse pour {name}, ouvrez ce lien :\n{link}\n\nTo confirm your address for {name}, open this link:\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
-        name = t.display_name
-    );
-    if let Err(e) = state.mailer.send(addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
-        tracing::warn!(error = %e, tenant = %t.slug, "verification mail not sent");
-    }
-}
-
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    token: String,
-}
-
-pub async fn verify_email(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
-    let t = &tenant.tenant;
-    let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
-    // Verification only proves control of the mailbox: taking the token
-    // on GET is fine here (unlike recovery links, it signs nobody in).
-    let v = mail_link::redeem(&state, t, "ev", &q.token).await?.ok_or_else(invalid)?;
-    let (Some(uid), Some(addr)) = (v.get("user").and_then(|x| x.as_str()), v.get("email").and_then(|x| x.as_str())) else { return Err(invalid()) };
-    let user = state.store.user_by_id(&t.id, uid).await.html_err()?.ok_or_else(invalid)?;
-    if user.email.as_deref() != Some(addr) {
-        return Err(invalid());
-    }
-    state.store.set_email(&t.id, uid, Some(addr), true, state.now()).await.html_err()?;
-    Ok(state.themes.page(
-        StatusCode::OK,
-        "message.html",
-        context! { lang => lang_of(&state.themes, &headers), tenant_name => t.display_name.clone(), title => "email-verified-title", message => "email-verified" },
-    ))
 }

@@ -130,8 +130,12 @@ backend_test!(
             let r = b.submit_login(&page, USERNAME, "wrong").await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
             page = r;
+            // Past five failures the account's attempts are spaced out
+            // (2 s, 4 s, …): this guesser waits for each.
+            env.clock.advance(20);
         }
-        // The right password is now refused too: too many attempts.
+        // Ten from one address: the right password is now refused from it
+        // too, whatever the wait.
         let r = b.submit_login(&page, USERNAME, PASSWORD).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
         assert!(r.body.contains("Trop de tentatives"), "{}", r.body);
@@ -139,11 +143,19 @@ backend_test!(
         // Per account: the count ignores case and surrounding spaces.
         let r = b.submit_login(&page, " ALICE ", PASSWORD).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-        // From another address too (it is the account that is throttled).
+        // From another address the account is not blocked, but its
+        // attempts are spaced out: 32 s after ten failures.
+        let mut b_again = env.browser();
+        let (_, p0) = b_again.login_page(&basic_params("openid")).await;
+        b_again.submit_login(&p0, USERNAME, "wrong again").await;
         let mut other = env.browser();
         other.peer = "192.0.2.99:1234".parse().unwrap();
         let (_, p2) = other.login_page(&basic_params("openid")).await;
-        assert_eq!(other.submit_login(&p2, USERNAME, PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+        let r = other.submit_login(&p2, USERNAME, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        env.clock.advance(33);
+        let r = other.submit_login(&r, USERNAME, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "the owner gets in once the delay is over: {}", r.body);
         // Another account is not affected.
         add_user(&env.state.store, &env.tenant.id, "bob", PASSWORD, env.clock.now()).await;
         let r = b.submit_login(&page, "bob", PASSWORD).await;

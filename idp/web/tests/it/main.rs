@@ -8,6 +8,7 @@ mod authorize;
 mod discovery;
 mod federation;
 mod federation_registration;
+mod hardening;
 mod login_consent;
 mod logout;
 mod logout_channels;

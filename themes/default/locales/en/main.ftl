@@ -164,3 +164,22 @@ error-peer-unknown = This local authority is not one offered here.
 error-peer-directory = The list of the federation's local authorities could not be read. Try again in a moment.
 error-peer-sign-in = The sign-in at the other local authority could not start. Try again in a moment.
 error-peer-expired = This sign-in has expired or was already used. Go back to the service and start again.
+
+# Credentials bound from a weaker session, and the mailed links that confirm
+credential-limited = It was added after a sign-in with one factor, so it counts as one factor only: services asking for a two-factor sign-in will not accept it alone.
+credential-upgrade-button = Confirm “{ $name }” by e-mail
+upgrade-mail-sent = A link was sent to your confirmed address. Open it in this browser to finish.
+upgrade-needs-email = Confirm an e-mail address first: the link is sent there.
+credential-upgraded = Confirmed: this way of signing in now counts in full.
+upgrade-title = Confirm your new way of signing in
+upgrade-confirm = Confirm that you added this way of signing in. If you did not, do not confirm: change your password instead.
+email-verify-title = Confirm your address
+email-verify-confirm = Confirm that this e-mail address belongs to your account.
+email-taken = This address is already confirmed for another account.
+mail-link-sign-in-first = Sign in to your account in this browser, then open the link again.
+mail-link-other-account = This link was sent for another account or another sign-in.
+mail-link-confirm-button = Confirm
+totp-failures-notice = { $count ->
+    [one] A wrong authenticator code was entered for your account since you last came here. If it was not you, someone knows your password: change it.
+   *[other] { $count } wrong authenticator codes were entered for your account since you last came here. If it was not you, someone knows your password: change it.
+}

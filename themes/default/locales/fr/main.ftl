@@ -164,3 +164,22 @@ error-peer-unknown = Cette collectivité ne fait pas partie de celles proposées
 error-peer-directory = La liste des collectivités de la fédération n'a pas pu être lue. Réessayez dans quelques instants.
 error-peer-sign-in = La connexion auprès de l'autre collectivité n'a pas pu commencer. Réessayez dans quelques instants.
 error-peer-expired = Cette connexion a expiré ou a déjà été utilisée. Retournez sur le service et recommencez.
+
+# Moyens de connexion ajoutés depuis une session plus faible, et liens de confirmation
+credential-limited = Il a été ajouté après une connexion à un seul facteur : il ne compte que pour un facteur, et les services qui demandent une connexion à deux facteurs ne l'accepteront pas seul.
+credential-upgrade-button = Confirmer « { $name } » par courriel
+upgrade-mail-sent = Un lien a été envoyé à votre adresse confirmée. Ouvrez-le dans ce navigateur pour terminer.
+upgrade-needs-email = Confirmez d'abord une adresse électronique : le lien y est envoyé.
+credential-upgraded = C'est confirmé : ce moyen de connexion compte désormais pleinement.
+upgrade-title = Confirmez votre nouveau moyen de connexion
+upgrade-confirm = Confirmez que vous avez ajouté ce moyen de connexion. Si ce n'est pas vous, ne confirmez pas : changez plutôt votre mot de passe.
+email-verify-title = Confirmez votre adresse
+email-verify-confirm = Confirmez que cette adresse électronique appartient à votre compte.
+email-taken = Cette adresse est déjà confirmée pour un autre compte.
+mail-link-sign-in-first = Connectez-vous à votre compte dans ce navigateur, puis rouvrez le lien.
+mail-link-other-account = Ce lien a été envoyé pour un autre compte ou une autre connexion.
+mail-link-confirm-button = Confirmer
+totp-failures-notice = { $count ->
+    [one] Un code d'application erroné a été saisi pour votre compte depuis votre dernière visite. Si ce n'était pas vous, quelqu'un connaît votre mot de passe : changez-le.
+   *[other] { $count } codes d'application erronés ont été saisis pour votre compte depuis votre dernière visite. Si ce n'était pas vous, quelqu'un connaît votre mot de passe : changez-le.
+}

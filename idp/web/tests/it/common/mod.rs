@@ -461,11 +461,21 @@ pub struct Browser {
     pub cookies: HashMap<String, String>,
     pub accept_language: Option<String>,
     pub peer: SocketAddr,
+    /// Headers sent with every request besides the usual ones (`Origin`,
+    /// `Sec-Fetch-Site`, a second `Cookie` line planted by another site).
+    pub extra_headers: Vec<(&'static str, String)>,
 }
 
 impl Browser {
     pub fn new(app: Router, host: &str) -> Self {
-        Self { app, host: host.into(), cookies: HashMap::new(), accept_language: None, peer: SocketAddr::from(([198, 51, 100, 1], 50000)) }
+        Self {
+            app,
+            host: host.into(),
+            cookies: HashMap::new(),
+            accept_language: None,
+            peer: SocketAddr::from(([198, 51, 100, 1], 50000)),
+            extra_headers: Vec::new(),
+        }
     }
 
     /// Sends a request with this browser's Host, cookies and peer address;
@@ -492,6 +502,9 @@ impl Browser {
         }
         if let Some(l) = &self.accept_language {
             b = b.header(header::ACCEPT_LANGUAGE, l);
+        }
+        for (k, v) in &self.extra_headers {
+            b = b.header(*k, v);
         }
         let body = match body {
             Some((content_type, f)) => {
