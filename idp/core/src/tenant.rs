@@ -34,6 +34,21 @@ pub struct TenantSettings {
     /// How a credential bound from a session below the level it could reach
     /// (a passkey added after a password sign-in) may be raised to it.
     pub credential_upgrade: CredentialUpgrade,
+    /// Whether usernames may have the shape of an address (`name@host`).
+    pub usernames: Usernames,
+}
+
+/// The shape of the usernames of a tenant's accounts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Usernames {
+    /// Plain names: one with an `@` could pass for the account of a peer
+    /// provider's citizen (`name@host`, see peer sign-in) or for an e-mail
+    /// address, so sign-up and the CLI refuse them.
+    #[default]
+    Plain,
+    /// E-mail addresses are usernames (a tenant that signs people in by
+    /// their address).
+    Addresses,
 }
 
 /// A credential (passkey, TOTP) counts for no more than the session that
@@ -107,6 +122,7 @@ macro_rules! keyword_enum {
 }
 
 keyword_enum!(Registration, "registration mode", Open => "open", Invite => "invite", Closed => "closed");
+keyword_enum!(Usernames, "username policy", Plain => "plain", Addresses => "addresses");
 keyword_enum!(CredentialUpgrade, "credential upgrade policy", Mail => "mail", Never => "never");
 keyword_enum!(CounterPolicy, "counter policy", Refuse => "refuse", Allow => "allow");
 keyword_enum!(DynamicRegistration, "dynamic registration mode", Closed => "closed", Open => "open", Token => "token");

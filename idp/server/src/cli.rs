@@ -98,6 +98,11 @@ pub enum TenantCommand {
         /// count in full; never: only one added at level does.
         #[arg(long, value_name = "mail|never")]
         credential_upgrade: Option<String>,
+        /// plain (the default): usernames with '@' are refused, so none can
+        /// pass for a peer provider's citizen (name@host) or an address;
+        /// addresses: e-mail addresses are the usernames.
+        #[arg(long, value_name = "plain|addresses")]
+        usernames: Option<String>,
     },
 }
 

@@ -79,7 +79,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 println!("{:<24} {:<48} {:<12} {}", t.slug, t.issuer, t.settings.registration, t.display_name);
             }
         }
-        TenantCommand::Set { slug, registration, counter_policy, acr_rules, dynamic_registration, dynamic_client_pkce, credential_upgrade } => {
+        TenantCommand::Set { slug, registration, counter_policy, acr_rules, dynamic_registration, dynamic_client_pkce, credential_upgrade, usernames } => {
             let t = cx.tenant(&slug).await?;
             let mut settings = t.settings.clone();
             if let Some(r) = registration {
@@ -97,12 +97,15 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             if let Some(p) = dynamic_client_pkce {
                 settings.dynamic_client_pkce = p.parse().map_err(|e: String| anyhow::anyhow!("--dynamic-client-pkce: {e}"))?;
             }
+            if let Some(u) = usernames {
+                settings.usernames = u.parse().map_err(|e: String| anyhow::anyhow!("--usernames: {e}"))?;
+            }
             if let Some(u) = credential_upgrade {
                 settings.credential_upgrade = u.parse().map_err(|e: String| anyhow::anyhow!("--credential-upgrade: {e}"))?;
             }
             let t = cx.store.set_tenant_settings(&slug, &settings).await?;
             println!(
-                "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}",
+                "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}, usernames {}",
                 t.slug,
                 t.settings.registration,
                 t.settings.counter_policy,
@@ -110,6 +113,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 t.settings.dynamic_registration,
                 t.settings.dynamic_client_pkce,
                 t.settings.credential_upgrade,
+                t.settings.usernames,
             );
         }
     }
@@ -303,6 +307,12 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
             check_text("--username", &Some(username.clone()), 254)?;
             if username.trim() != username {
                 bail!("--username must not start or end with spaces");
+            }
+            let username = trame_core::username::normalize(&username);
+            trame_core::username::check_new(&username, tenant.settings.usernames == trame_core::tenant::Usernames::Addresses)
+                .map_err(|e| anyhow::anyhow!("--username: {e} (see `trame tenant set --usernames`)"))?;
+            if cx.store.username_in_use(&tenant.id, &username).await? {
+                bail!("--username: a user '{username}' (or one whose name looks the same) already exists");
             }
             check_text("--email", &email, 254)?;
             if let Some(e) = &email

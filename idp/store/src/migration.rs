@@ -573,10 +573,31 @@ mod m0009_credential_binding {
             )
             .await?;
             db.execute_unprepared("CREATE UNIQUE INDEX users_verified_email ON users (tenant_id, lower(email)) WHERE email_verified").await?;
+            // Usernames that look alike (TR39 skeletons): computed here for
+            // the accounts that exist, oldest first; a later one that looks
+            // like an earlier one keeps no skeleton (it stays usable, and
+            // no new account can take either look).
+            m.alter_table(Table::alter().table("users").add_column(string_null("username_skeleton")).to_owned()).await?;
+            m.alter_table(Table::alter().table("tenants").add_column(string("usernames").default("plain")).to_owned()).await?;
+            let select =
+                Query::select().columns(["id", "tenant_id", "username"]).from("users").order_by("created_at", Order::Asc).order_by("id", Order::Asc).to_owned();
+            let mut seen = std::collections::HashSet::new();
+            for row in db.query_all(&select).await? {
+                let (id, tenant_id, username): (String, String, String) = (row.try_get("", "id")?, row.try_get("", "tenant_id")?, row.try_get("", "username")?);
+                let skeleton = trame_core::username::skeleton(&username);
+                if seen.insert((tenant_id, skeleton.clone())) {
+                    let update = Query::update().table("users").value("username_skeleton", skeleton).and_where(Expr::col("id").eq(id)).to_owned();
+                    db.execute(&update).await?;
+                }
+            }
+            m.create_index(index("users", "users_username_skeleton", &["tenant_id", "username_skeleton"], true)).await?;
             Ok(())
         }
 
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.drop_index(Index::drop().name("users_username_skeleton").table("users").to_owned()).await?;
+            m.alter_table(Table::alter().table("tenants").drop_column("usernames").to_owned()).await?;
+            m.alter_table(Table::alter().table("users").drop_column("username_skeleton").to_owned()).await?;
             m.get_connection().execute_unprepared("DROP INDEX users_verified_email").await?;
             m.alter_table(Table::alter().table("tenants").drop_column("credential_upgrade").to_owned()).await?;
             m.alter_table(Table::alter().table("users").drop_column("totp_max_acr").to_owned()).await?;

@@ -193,7 +193,7 @@ pub async fn allow_federation_resolve(state: &AppState, tenant_id: &str, ip: Opt
 /// Pending sign-ins one address may start per window: each is stored until
 /// it expires, so a script must not be able to fill the ephemeral store.
 /// Generous, like [`CEREMONIES_PER_ADDRESS`]: a town hall shares one address.
-pub const INTERACTIONS_PER_ADDRESS: i64 = 300;
+pub const INTERACTIONS_PER_ADDRESS: i64 = 600;
 
 /// Counts a new pending sign-in from `ip`; false once the address is over
 /// its allowance for the window.

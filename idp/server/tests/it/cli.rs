@@ -91,6 +91,9 @@ async fn tenants_clients_users_and_keys() {
         );
         assert!(out.contains("Camille"), "{name}: {out}");
         assert_refused(&i.cli(&["user", "add", "--tenant", "ville", "--username", "camille"]), "already exists");
+        // A name that only looks the same (capital I for l, Cyrillic а) is taken too.
+        assert_refused(&i.cli(&["user", "add", "--tenant", "ville", "--username", "CamiIle"]), "looks the same");
+        assert_refused(&i.cli(&["user", "add", "--tenant", "ville", "--username", "c\u{430}mille"]), "looks the same");
         i.ok_with_input(&["user", "set-password", "--tenant", "ville", "--username", "camille"], "un autre mot de passe\n");
         assert_refused(&i.cli_with_input(&["user", "set-password", "--tenant", "ville", "--username", "nobody"], "whatever-long-password\n"), "not found");
         assert!(i.ok(&["user", "list", "--tenant", "ville"]).contains("camille@example.fr"), "{name}");
@@ -118,6 +121,9 @@ async fn bad_arguments_are_refused_and_nothing_is_written() {
             (vec!["tenant", "add", "x", "--issuer", "ftp://x.example"], "", "issuer"),
             (vec!["tenant", "add", "default"], "", "already exists"),
             (vec!["tenant", "add", "jwks"], "", "reserved"),
+            (vec!["user", "add", "--username", "camille@ville-b.fr"], "", "address"),
+            (vec!["user", "add", "--username", "ali\u{200b}ce"], "", "invisible"),
+            (vec!["tenant", "set", "default", "--usernames", "emails"], "", "--usernames"),
             (vec!["tenant", "add", "federation"], "", "reserved"),
             (vec!["tenant", "set", "default", "--credential-upgrade", "sometimes"], "", "--credential-upgrade"),
             (vec!["client", "add", "--tenant", "nope", "--client-id", "a", "--redirect-uri", "https://a.example/cb"], "", "no tenant"),

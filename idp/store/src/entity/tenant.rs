@@ -19,6 +19,7 @@ pub struct Model {
     pub dynamic_registration: String,
     pub dynamic_client_pkce: String,
     pub credential_upgrade: String,
+    pub usernames: String,
     /// `FederationSettings` as JSON text.
     pub federation: String,
 }

@@ -9,6 +9,10 @@ pub struct Model {
     pub username: String,
     /// Lowercased username: the uniqueness key within a tenant.
     pub username_key: String,
+    /// Its confusable skeleton (Unicode TR39): no two accounts of a tenant
+    /// share one, so no name on a page can pass for another's. `None` only
+    /// for accounts made before the rule that looked like an older one.
+    pub username_skeleton: Option<String>,
     pub email: Option<String>,
     pub email_verified: bool,
     pub given_name: Option<String>,

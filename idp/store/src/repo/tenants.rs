@@ -20,6 +20,7 @@ fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
         dynamic_registration: m.dynamic_registration.parse().map_err(StoreError::Corrupt)?,
         dynamic_client_pkce: m.dynamic_client_pkce.parse().map_err(StoreError::Corrupt)?,
         credential_upgrade: m.credential_upgrade.parse().map_err(StoreError::Corrupt)?,
+        usernames: m.usernames.parse().map_err(StoreError::Corrupt)?,
     })
 }
 
@@ -56,6 +57,7 @@ impl Store {
             dynamic_registration: Set(TenantSettings::default().dynamic_registration.as_str().to_owned()),
             dynamic_client_pkce: Set(TenantSettings::default().dynamic_client_pkce.as_str().to_owned()),
             credential_upgrade: Set(TenantSettings::default().credential_upgrade.as_str().to_owned()),
+            usernames: Set(TenantSettings::default().usernames.as_str().to_owned()),
             federation: Set(FederationSettings::default().to_json()),
         };
         let model = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("a tenant with slug '{slug}' or issuer '{issuer}'")))?;
@@ -95,6 +97,7 @@ impl Store {
             am.dynamic_registration = Set(settings.dynamic_registration.as_str().to_owned());
             am.dynamic_client_pkce = Set(settings.dynamic_client_pkce.as_str().to_owned());
             am.credential_upgrade = Set(settings.credential_upgrade.as_str().to_owned());
+            am.usernames = Set(settings.usernames.as_str().to_owned());
         })
         .await
     }

@@ -1,4 +1,4 @@
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use trame_core::user::UserProfile;
 
 use super::new_id;
@@ -55,14 +55,15 @@ pub(crate) async fn user_row(db: &impl ConnectionTrait, tenant_id: &str, id: &st
     user::Entity::find_by_id(id.to_owned()).filter(user::Column::TenantId.eq(tenant_id)).one(db).await.map_err(StoreError::Db)
 }
 
-/// Usernames are unique without regard to case.
+/// Usernames are unique without regard to case (and in one Unicode form).
 fn username_key(username: &str) -> String {
-    username.trim().to_lowercase()
+    trame_core::username::lookup_key(username)
 }
 
 /// The row for a new user, after checking the username.
 pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<user::ActiveModel> {
-    let username = new.username.trim();
+    let username = trame_core::username::normalize(&new.username);
+    let username = username.as_str();
     if username.is_empty() || username.len() > 200 || username.chars().any(char::is_control) {
         return Err(StoreError::Invalid("a username is 1 to 200 printable characters".into()));
     }
@@ -71,6 +72,7 @@ pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<us
         tenant_id: Set(tenant_id.to_owned()),
         username: Set(username.to_owned()),
         username_key: Set(username_key(username)),
+        username_skeleton: Set(Some(trame_core::username::skeleton(username))),
         email: Set(new.email),
         email_verified: Set(false),
         given_name: Set(new.given_name),
@@ -117,6 +119,22 @@ impl Store {
             .await
             .map_err(StoreError::Db)?;
         Ok(row.map(Account::of))
+    }
+
+    /// Whether a new account could not take this name: another has it, or
+    /// one that looks the same.
+    pub async fn username_in_use(&self, tenant_id: &str, username: &str) -> Result<bool> {
+        let n = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(user::Column::UsernameKey.eq(username_key(username)))
+                    .add(user::Column::UsernameSkeleton.eq(trame_core::username::skeleton(username))),
+            )
+            .count(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(n > 0)
     }
 
     /// The account behind a user id (the account page's one read).

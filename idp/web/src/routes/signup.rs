@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::json;
 use trame_core::assurance::{self, Method};
 use trame_core::crypto::secret_digest;
-use trame_core::tenant::{Registration, Tenant};
+use trame_core::tenant::{Registration, Tenant, Usernames};
+use trame_core::username::UsernameError;
 use trame_core::{aaguid, lifetimes, recovery};
 use trame_store::{NewPasskey, NewUser, StoreError};
 
@@ -123,9 +124,14 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
             return Err(ApiError::oauth(StatusCode::FORBIDDEN, "signup_not_allowed", "this service does not accept new accounts here"));
         }
     };
-    let username = req.username.trim().to_owned();
+    let username = trame_core::username::normalize(&req.username);
     if !valid_username(&username) {
         return Err(refused("invalid_username", "a username has 2 to 64 characters and no spaces"));
+    }
+    match trame_core::username::check_new(&username, t.settings.usernames == Usernames::Addresses) {
+        Ok(()) => {}
+        Err(UsernameError::Invisible) => return Err(refused("invalid_username", "a username must not contain invisible characters")),
+        Err(UsernameError::Address) => return Err(refused("invalid_username", "a username here must not contain '@'")),
     }
     let email = req.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
     if email.as_deref().is_some_and(|e| !valid_email(e)) {
@@ -136,8 +142,8 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
     if !throttle::allow_username_check(&state, &t.id, ip).await? {
         return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "slow_down", "too many attempts: try again later"));
     }
-    if state.store.user_for_sign_in(&t.id, &username).await.json_err()?.is_some() {
-        return Err(refused("username_taken", "this username is taken"));
+    if state.store.username_in_use(&t.id, &username).await.json_err()? {
+        return Err(refused("username_taken", "this username, or one that looks the same, is taken"));
     }
     let user_id = uuid::Uuid::now_v7();
     let rp = ceremony::relying_party(t)?;

@@ -353,7 +353,7 @@ backend_test!(async fn a_burst_of_authorization_requests_is_bounded(env) {
     let params = with_param(basic_params("openid"), "state", Some(&junk));
     let mut ids = Vec::new();
     let mut refused = 0;
-    for _ in 0..320 {
+    for _ in 0..620 {
         let r = b.authorize(&params).await;
         match r.status {
             StatusCode::SEE_OTHER => ids.push(query_param(&r.location().unwrap(), "interaction").unwrap()),
@@ -361,13 +361,13 @@ backend_test!(async fn a_burst_of_authorization_requests_is_bounded(env) {
             s => panic!("{s}: {}", r.body),
         }
     }
-    assert_eq!(ids.len(), 300, "the allowance of one address");
+    assert_eq!(ids.len(), 600, "the allowance of one address");
     assert_eq!(refused, 20);
     let mut total = 0;
     for id in &ids {
         total += env.state.ephemeral.get(&format!("ia:{id}")).await.unwrap().unwrap().len();
     }
-    assert!(total < 300 * 4096, "{total} bytes for 300 pending sign-ins");
+    assert!(total < 600 * 4096, "{total} bytes for 600 pending sign-ins");
     // Another address is not affected.
     let mut other = env.browser();
     other.peer = "203.0.113.9:1234".parse().unwrap();
@@ -569,4 +569,26 @@ backend_test!(async fn unknown_usernames_get_passkey_options_like_real_ones(env)
         }
     }
     assert!(lengths.len() > 1, "not one telltale length: {lengths:?}");
+});
+
+backend_test!(async fn usernames_cannot_pass_for_others(env) {
+    open_signup(&env).await;
+    let mut b = env.browser();
+    let csrf = signup_csrf(&mut b).await;
+    let options = |name: &str| json!({ "csrf": csrf, "username": name });
+    for lookalike in ["a1ice", "aIice", "\u{430}lice", "ａｌｉｃｅ", "ALICE"] {
+        b.post_json("/signup/options", &options(lookalike)).await.assert_oauth(StatusCode::BAD_REQUEST, "username_taken");
+    }
+    b.post_json("/signup/options", &options("ali\u{200b}ce2")).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_username");
+    // A name shaped like a peer provider's citizen (name@host) is refused…
+    b.post_json("/signup/options", &options("camille@ville-b.fr")).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_username");
+    // …unless the tenant's usernames are addresses.
+    set_settings(&env, |s| s.usernames = trame_core::tenant::Usernames::Addresses).await;
+    let r = b.post_json("/signup/options", &options("camille@ville-b.fr")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Sign-in takes any Unicode form of the name.
+    let mut c = env.browser();
+    let (_, page) = c.login_page(&basic_params("openid")).await;
+    let r = c.submit_login(&page, "ａｌｉｃｅ", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 });
