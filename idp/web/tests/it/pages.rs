@@ -78,12 +78,12 @@ backend_test_raw!(
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert!(r.location().unwrap().starts_with("https://login.ville-exemple.fr/login?"));
         let c = r.set_cookies();
-        let bc = c.iter().find(|c| c.starts_with("trame_browser_ville=")).unwrap();
+        let bc = c.iter().find(|c| c.starts_with("__Host-trame_browser_ville=")).unwrap();
         assert!(bc.contains("; Secure") && bc.contains("HttpOnly") && bc.contains("SameSite=Lax"), "{bc}");
         let page = b.get(&r.location().unwrap()).await;
         let r = b.submit_login(&page, USERNAME, PASSWORD).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let sc = r.set_cookies().into_iter().find(|c| c.starts_with("trame_session_ville=")).unwrap();
+        let sc = r.set_cookies().into_iter().find(|c| c.starts_with("__Host-trame_session_ville=")).unwrap();
         assert!(sc.contains("; Secure") && sc.contains("HttpOnly") && sc.contains("SameSite=Lax"), "{sc}");
         let loc = b.follow(r, USERNAME, PASSWORD).await;
         assert_eq!(query_param(&loc, "iss").as_deref(), Some("https://login.ville-exemple.fr"));
