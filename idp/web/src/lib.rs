@@ -9,6 +9,7 @@
 mod catalog;
 mod ceremony;
 mod client_auth;
+mod client_keys;
 mod cookies;
 mod error;
 mod extract;
@@ -20,6 +21,7 @@ mod logout_channels;
 pub mod logout_delivery;
 pub mod mail;
 mod mail_link;
+mod memo;
 pub mod outbound;
 pub mod password_work;
 pub mod registration;
