@@ -224,11 +224,9 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
     let flag = |e: MetadataError| anyhow!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1));
     let mut rules = Rules { default_id_token_alg: Alg::ES256, default_subject_type: SubjectType::Public, ..Rules::dynamic(PkcePolicy::Required) };
     if let Some(url) = sector_identifier_url(&req).map_err(flag)? {
-        rules.sector_redirect_uris = Some(
-            trame_web::registration::fetch_sector_document(&trame_web::outbound::client(cx.config.outbound_reach), cx.config.outbound_reach, &url)
-                .await
-                .map_err(flag)?,
-        );
+        let reach = trame_web::outbound::for_issuer(cx.config.outbound_reach, tenant.issuer.as_str());
+        let client = trame_web::outbound::Client::new(reach, cx.config.outbound_proxy.as_ref());
+        rules.sector_redirect_uris = Some(trame_web::registration::fetch_sector_document(&client, &url).await.map_err(flag)?);
     }
     let settings = validate(req, &rules).map_err(flag)?;
     let secret = if settings.auth_method.uses_secret() {

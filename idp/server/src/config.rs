@@ -13,7 +13,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use trame_core::ids::Issuer;
 use trame_web::mail::{MailConfig, MailError};
-use trame_web::outbound::Reach;
+use trame_web::outbound::{ProxyUrl, Reach};
 
 /// The keys a `TRAME_` variable may set. Other `TRAME_*` variables (for
 /// instance a test harness's own) are not ours and are left alone.
@@ -37,6 +37,7 @@ const KEYS: &[&str] = &[
     "mail_from",
     "mail_outbox_dir",
     "outbound_reach",
+    "outbound_proxy",
     "password_hash_concurrency",
     "metrics_listen",
 ];
@@ -77,6 +78,9 @@ struct Raw {
     /// `public` or `any`: which addresses Trame's own requests (a client's
     /// jwks_uri, sector identifier, logout URIs) may reach.
     outbound_reach: Option<String>,
+    /// An HTTP proxy for those requests; the environment's proxies
+    /// (`HTTPS_PROXY`…) are never used.
+    outbound_proxy: Option<String>,
     /// Argon2 runs at once (sign-ins, password changes); default one per core.
     password_hash_concurrency: Option<usize>,
     /// Where Prometheus scrapes `/metrics`; no metrics when unset or empty.
@@ -105,6 +109,7 @@ impl Default for Raw {
             mail_from: None,
             mail_outbox_dir: None,
             outbound_reach: None,
+            outbound_proxy: None,
             password_hash_concurrency: None,
             metrics_listen: None,
         }
@@ -135,9 +140,12 @@ pub struct Config {
     pub master_key_file: PathBuf,
     /// Outgoing mail. Its `Debug` hides `smtp_url`.
     pub mail: MailConfig,
-    /// Which addresses outbound requests may reach: public only, unless set
-    /// to `any` or the public URL is on localhost (development).
-    pub outbound_reach: Reach,
+    /// Which addresses outbound requests may reach, for every tenant; when
+    /// unset, per tenant: any for a tenant whose issuer is on localhost
+    /// (development), public only for the others.
+    pub outbound_reach: Option<Reach>,
+    /// The proxy of outbound requests, if any.
+    pub outbound_proxy: Option<ProxyUrl>,
     /// Argon2 runs at once; more wait (each holds 19 MiB and a core).
     pub password_hash_concurrency: usize,
     /// The metrics listener (`GET /metrics`), apart from `listen` so that
@@ -276,6 +284,18 @@ impl Config {
                 None
             }
         };
+        // Empty counts as unset, as for metrics_listen.
+        let outbound_proxy = match raw.outbound_proxy.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => match ProxyUrl::parse(p) {
+                Ok(u) => Some(u),
+                Err(why) => {
+                    // Never quoted: a proxy URL may hold a password.
+                    problems.push(problem("outbound_proxy", why));
+                    None
+                }
+            },
+        };
         // Empty counts as unset, so `TRAME_METRICS_LISTEN=` turns off one
         // set in the file.
         let metrics_listen = match raw.metrics_listen.as_deref().map(str::trim) {
@@ -306,17 +326,10 @@ impl Config {
                 return Err(ConfigError(problems));
             }
         };
-        // A development install on localhost talks to relying parties on
-        // localhost; anything else reaches public addresses only.
-        let local = match public_url.url().host() {
-            Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        };
-        let outbound_reach = reach_setting.unwrap_or(if local { Reach::Anywhere } else { Reach::PublicOnly });
         Ok(Self {
-            outbound_reach,
+            // Unset: decided per tenant from its issuer (outbound::for_issuer).
+            outbound_reach: reach_setting,
+            outbound_proxy,
             password_hash_concurrency: raw.password_hash_concurrency.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
             listen,
             metrics_listen,
@@ -477,17 +490,36 @@ mod tests {
         assert_eq!(c.master_key_file, PathBuf::from("trame-data/master.key"));
         assert!(c.redis_url.is_none());
         assert!(c.tls.is_none());
-        assert_eq!(c.outbound_reach, Reach::Anywhere, "development on localhost reaches its local relying parties");
+        assert_eq!(c.outbound_reach, None, "decided per tenant: a development tenant on localhost reaches its local relying parties");
+        assert_eq!(c.outbound_proxy, None);
     }
 
     #[test]
-    fn outbound_requests_reach_public_addresses_only_in_production() {
+    fn the_outbound_reach_is_per_tenant_unless_set() {
+        // The public URL does not decide for every tenant (issue 22).
         let c = load_str("public_url = \"https://login.ville.fr\"\n", &[]).unwrap();
-        assert_eq!(c.outbound_reach, Reach::PublicOnly);
+        assert_eq!(c.outbound_reach, None);
         let c = load_str("public_url = \"https://login.ville.fr\"\n", &[("TRAME_OUTBOUND_REACH", "any")]).unwrap();
-        assert_eq!(c.outbound_reach, Reach::Anywhere, "an operator with relying parties on a private network says so");
+        assert_eq!(c.outbound_reach, Some(Reach::Anywhere), "an operator with relying parties on a private network says so");
         let c = load_str("outbound_reach = \"public\"\n", &[]).unwrap();
-        assert_eq!(c.outbound_reach, Reach::PublicOnly, "localhost can be held to the production rule");
+        assert_eq!(c.outbound_reach, Some(Reach::PublicOnly), "localhost can be held to the production rule");
+    }
+
+    #[test]
+    fn outbound_proxy() {
+        let c = load_str("outbound_proxy = \"http://proxy.internal:3128\"\n", &[]).unwrap();
+        assert_eq!(c.outbound_proxy, Some(ProxyUrl::parse("http://proxy.internal:3128").unwrap()));
+        assert_eq!(
+            load_str("outbound_proxy = \"http://proxy.internal:3128\"\n", &[("TRAME_OUTBOUND_PROXY", "")]).unwrap().outbound_proxy,
+            None,
+            "empty counts as unset"
+        );
+        for bad in ["socks5://p:1080", "proxy.internal:3128", "http://"] {
+            let e = load_str("", &[("TRAME_OUTBOUND_PROXY", bad)]).unwrap_err();
+            assert_eq!(keys(e), ["outbound_proxy"], "{bad}");
+        }
+        let e = load_str("outbound_proxy = \"ftp://user:hunter2@p\"\n", &[]).unwrap_err();
+        assert!(!e.to_string().contains("hunter2"), "the setting is never quoted: {e}");
     }
 
     #[test]

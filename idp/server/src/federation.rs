@@ -21,6 +21,7 @@ use trame_federation::policy::resolve_chain_policy;
 use trame_federation::statement::{EntityStatement, ValidationOptions, verify_entity_configuration};
 use trame_store::{Ephemeral, KeyPurpose, Subordinate};
 use trame_web::federation::FederationFetcher;
+use trame_web::outbound::Reach;
 use trame_web::{AppState, WebConfig};
 
 use crate::cli::{FederationCommand, FederationKeysCommand, SubordinateCommand, TrustAnchorCommand, TrustMarkCommand};
@@ -105,15 +106,18 @@ pub async fn run(cx: &mut Context<'_>, cmd: FederationCommand, rng: Arc<dyn Rand
                 (Some(a), _) => Jwks::parse(&a.jwks).context("the tenant's stored keys for this anchor")?,
                 (None, Some(file)) => read_jwks(&file)?,
                 (None, None) => {
-                    let ec = fetch_configuration(&state, &trust_anchor, cx.clock.now()).await?;
+                    let ec = fetch_configuration(&state, cli_reach(cx), &trust_anchor, cx.clock.now()).await?;
                     eprintln!("note: the anchor's keys were taken from its own Entity Configuration; compare their thumbprints out of band:");
                     print_thumbprints(&ec.jwks);
                     ec.jwks
                 }
             };
             let anchors = [TrustAnchor { entity_id: trust_anchor.clone(), jwks }];
-            let chain =
-                state.chains.resolve(&state, &subject, &anchors).await.map_err(|e| anyhow!("no valid trust chain from {subject} to {trust_anchor}: {e}"))?;
+            let chain = state
+                .chains
+                .resolve(&state, cli_reach(cx), &subject, &anchors)
+                .await
+                .map_err(|e| anyhow!("no valid trust chain from {subject} to {trust_anchor}: {e}"))?;
             let out = json!({
                 "sub": chain.subject,
                 "trust_anchor": chain.trust_anchor,
@@ -130,7 +134,12 @@ pub async fn run(cx: &mut Context<'_>, cmd: FederationCommand, rng: Arc<dyn Rand
 /// An AppState for reading statements: this instance's tenants from the
 /// store, the outbound reach from the settings, no Redis.
 async fn web_state(cx: &Context<'_>, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<AppState> {
-    let config = WebConfig { public_authority: cx.config.public_url.authority(), trusted_proxies: Vec::new(), outbound_reach: cx.config.outbound_reach };
+    let config = WebConfig {
+        public_authority: cx.config.public_url.authority(),
+        trusted_proxies: Vec::new(),
+        outbound_reach: cx.config.outbound_reach,
+        outbound_proxy: cx.config.outbound_proxy.clone(),
+    };
     let now = clock.now();
     let state = AppState::new(cx.store.clone(), Ephemeral::memory(), config, rng, clock);
     state.catalog.refresh(cx.store, now).await.context("cannot load tenants")?;
@@ -161,10 +170,16 @@ fn print_thumbprints(jwks: &Jwks) {
     }
 }
 
+/// The reach of the operator's commands: they act for the installation,
+/// so that of its public URL (`outbound::for_issuer`).
+fn cli_reach(cx: &Context<'_>) -> Reach {
+    trame_web::outbound::for_issuer(cx.config.outbound_reach, cx.config.public_url.as_str())
+}
+
 /// An entity's Entity Configuration, fetched and checked (self-signed,
 /// well-formed, current).
-async fn fetch_configuration(state: &AppState, id: &str, now: i64) -> Result<EntityStatement> {
-    let fetcher = FederationFetcher::new(state);
+async fn fetch_configuration(state: &AppState, reach: Reach, id: &str, now: i64) -> Result<EntityStatement> {
+    let fetcher = FederationFetcher::new(state, reach);
     let jwt = fetcher.fetch_entity_configuration(id).await.map_err(|e| anyhow!("cannot fetch the Entity Configuration of {id}: {e}"))?;
     let parsed =
         verify_entity_configuration(&jwt, None, &ValidationOptions::at(now)).map_err(|e| anyhow!("the Entity Configuration of {id} is invalid: {e}"))?;
@@ -186,7 +201,7 @@ async fn trust_anchor(cx: &Context<'_>, cmd: TrustAnchorCommand, rng: &Arc<dyn R
             let jwks = match jwks_file {
                 Some(f) => read_jwks(&f)?,
                 None => {
-                    let ec = fetch_configuration(&web_state(cx, rng.clone(), clock.clone()).await?, &id, cx.clock.now()).await?;
+                    let ec = fetch_configuration(&web_state(cx, rng.clone(), clock.clone()).await?, cli_reach(cx), &id, cx.clock.now()).await?;
                     if ec.authority_hints.as_ref().is_some_and(|h| !h.is_empty()) {
                         eprintln!("note: {id} has authority hints of its own; it is trusted here as an anchor all the same");
                     }
@@ -245,7 +260,7 @@ async fn subordinate(cx: &Context<'_>, cmd: SubordinateCommand, rng: &Arc<dyn Ra
             let (jwks, declared, publishes_fetch) = match jwks_file {
                 Some(f) => (read_jwks(&f)?, Vec::new(), false),
                 None => {
-                    let ec = fetch_configuration(&web_state(cx, rng.clone(), clock.clone()).await?, &id, cx.clock.now()).await?;
+                    let ec = fetch_configuration(&web_state(cx, rng.clone(), clock.clone()).await?, cli_reach(cx), &id, cx.clock.now()).await?;
                     if !ec.authority_hints.as_ref().is_some_and(|h| h.iter().any(|h| h == t.issuer.as_str())) {
                         eprintln!(
                             "note: {id} does not list {} in its authority_hints yet; chains through this tenant will not be found until it does",

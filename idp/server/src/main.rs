@@ -122,6 +122,11 @@ async fn check_config(config: &Config) -> anyhow::Result<()> {
         },
         Err(e) => problems.push(format!("mail: {e}")),
     }
+    println!("outbound_reach: {}", trame_web::outbound::describe_policy(config.outbound_reach));
+    match &config.outbound_proxy {
+        Some(p) => println!("outbound_proxy: {} (names resolved and checked against the reach before they go to the proxy)", p.redacted()),
+        None => println!("outbound_proxy: none (HTTPS_PROXY and the like are ignored)"),
+    }
     for p in &problems {
         println!("{p}");
     }

@@ -35,8 +35,17 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     // First, so that nothing recorded during start-up is lost.
     let metrics = config.metrics_listen.map(|addr| exporter::install().map(|h| (addr, h))).transpose()?;
     let ephemeral = storage::ephemeral(&config).await?;
-    let web_config =
-        WebConfig { public_authority: config.public_url.authority(), trusted_proxies: config.trusted_proxies.clone(), outbound_reach: config.outbound_reach };
+    let web_config = WebConfig {
+        public_authority: config.public_url.authority(),
+        trusted_proxies: config.trusted_proxies.clone(),
+        outbound_reach: config.outbound_reach,
+        outbound_proxy: config.outbound_proxy.clone(),
+    };
+    tracing::info!(
+        outbound_reach = trame_web::outbound::describe_policy(config.outbound_reach),
+        outbound_proxy = config.outbound_proxy.as_ref().map_or_else(|| "none".to_owned(), |p| p.redacted()),
+        "outbound requests"
+    );
     let mailer = Mailer::from_config(&config.mail).context("cannot set up mail (smtp_url, mail_from, mail_outbox_dir)")?;
     match mailer.outbox_dir() {
         Some(dir) => tracing::info!(outbox = %dir.display(), "mail is written to files, not sent"),

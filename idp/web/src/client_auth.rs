@@ -14,6 +14,7 @@ use trame_core::lifetimes::{CLIENT_ASSERTION_MAX, CLOCK_SKEW};
 use trame_core::tenant::Tenant;
 
 use crate::catalog::TenantEntry;
+use crate::client_keys::{self, KeyFailure};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::single;
 use crate::state::AppState;
@@ -143,30 +144,18 @@ async fn prove(state: &AppState, tenant: &TenantEntry, p: Presented, method: Aut
     Ok(())
 }
 
-pub(crate) async fn client_jwks(state: &AppState, client: &Client) -> ApiResult<Vec<Value>> {
-    let keys_of = |v: &Value| v.get("keys").and_then(Value::as_array).cloned().unwrap_or_default();
-    if let Some(j) = &client.jwks {
-        return Ok(keys_of(j));
-    }
-    let Some(uri) = &client.jwks_uri else { return Ok(vec![]) };
-    let fail = |why: &str| {
-        tracing::warn!(client_id = %client.id, reason = why, "cannot fetch the client's jwks_uri");
-        ApiError::invalid_client("the client's keys cannot be fetched", false)
-    };
-    let body = crate::outbound::get_document(state.http(), state.outbound_reach(), uri).await.map_err(|e| fail(&e.to_string()))?;
-    let v: Value = serde_json::from_slice(&body).map_err(|_| fail("not JSON"))?;
-    Ok(keys_of(&v))
-}
-
 async fn verify_assertion(state: &AppState, tenant: &Tenant, client: &Client, assertion: &str, endpoint: &str) -> ApiResult<()> {
     let failed = || ApiError::invalid_client("client assertion is invalid", false);
-    let jwks = client_jwks(state, client).await?;
     // A registered `token_endpoint_auth_signing_alg` is the only one accepted.
     let algs: Vec<&str> = match &client.token_auth_alg {
         Some(a) => vec![a.as_str()],
         None => keys::ACCEPTED_INBOUND.to_vec(),
     };
-    let v = keys::verify(assertion, &jwks, &algs).map_err(|_| failed())?;
+    let v = client_keys::verify(state, state.reach(tenant), client, assertion, &algs).await.map_err(|e| match e {
+        // One text whatever went wrong with the fetch (logged there).
+        KeyFailure::Unavailable => ApiError::invalid_client("the client's keys cannot be fetched", false),
+        KeyFailure::Invalid => failed(),
+    })?;
     let c = &v.claims;
     let s = |n: &str| c.get(n).and_then(Value::as_str);
     let id = client.id.as_str();

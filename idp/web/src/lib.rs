@@ -9,6 +9,7 @@
 mod catalog;
 mod ceremony;
 mod client_auth;
+mod client_keys;
 mod cookies;
 mod csrf;
 mod error;
@@ -21,6 +22,7 @@ mod logout_channels;
 pub mod logout_delivery;
 pub mod mail;
 mod mail_link;
+mod memo;
 pub mod outbound;
 pub mod password_work;
 pub mod registration;

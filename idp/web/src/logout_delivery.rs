@@ -101,7 +101,7 @@ async fn attempt(state: &AppState, d: LogoutDelivery) -> Outcome {
     let tenant = tenant_name(state, &d.tenant_id);
     let attempts = d.attempts + 1;
     let sent = match current_token(state, &d).await {
-        Ok(Some(token)) => send(state, &d.uri, &token).await,
+        Ok(Some(token)) => send(state, &d.tenant_id, &d.uri, &token).await,
         Ok(None) => {
             tracing::info!(%tenant, client_id = %d.client_id, "back-channel logout notification dropped: its tenant or client no longer exists");
             return remove(state, &d, Outcome::GivenUp).await;
@@ -161,8 +161,11 @@ async fn current_token(state: &AppState, d: &LogoutDelivery) -> Result<Option<St
     tokens::resign_logout_token(state, &keys, client.id_token_alg, claims).map(Some).map_err(|e| AttemptError::Sign(e.to_string()))
 }
 
-async fn send(state: &AppState, uri: &str, token: &str) -> Result<(), AttemptError> {
-    crate::outbound::check_url(uri, state.outbound_reach()).map_err(|_| AttemptError::NotPublic)?;
-    let res = state.http().post(uri).form(&[("logout_token", token)]).send().await.map_err(|e| AttemptError::Request(e.without_url()))?;
+async fn send(state: &AppState, tenant_id: &str, uri: &str, token: &str) -> Result<(), AttemptError> {
+    // A tenant gone since gets the strictest reach the settings allow.
+    let reach = state.catalog.by_id(tenant_id).map_or_else(|| outbound::for_issuer(state.config.outbound_reach, ""), |t| state.reach(&t.tenant));
+    let client = state.outbound(reach);
+    client.guard(uri).await.map_err(|_| AttemptError::NotPublic)?;
+    let res = client.http().post(uri).form(&[("logout_token", token)]).send().await.map_err(|e| AttemptError::Request(e.without_url()))?;
     if res.status().is_success() { Ok(()) } else { Err(AttemptError::Status(res.status().as_u16())) }
 }

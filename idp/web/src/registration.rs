@@ -12,13 +12,21 @@ use url::Url;
 use crate::outbound;
 
 /// Fetches the redirect URIs listed at a `sector_identifier_uri` (already
-/// checked by `trame_core::registration::sector_identifier_url`).
-pub async fn fetch_sector_document(http: &reqwest::Client, reach: outbound::Reach, url: &Url) -> Result<Vec<String>, MetadataError> {
-    let body = outbound::get_document(http, reach, url.as_str())
-        .await
-        .map_err(|e| MetadataError::Metadata { field: "sector_identifier_uri", reason: format!("the document could not be fetched: {e}") })?;
-    parse_sector_document(&body)
+/// checked by `trame_core::registration::sector_identifier_url`). Whatever
+/// went wrong (closed port, timeout, error status, not a JSON array of
+/// URIs), the error says the same, the cause goes to the log: the answer
+/// must not tell which ports of which hosts are open.
+pub async fn fetch_sector_document(client: &outbound::Client, url: &Url) -> Result<Vec<String>, MetadataError> {
+    let fetched =
+        outbound::get_document(client, url.as_str()).await.map_err(|e| e.to_string()).and_then(|body| parse_sector_document(&body).map_err(|e| e.to_string()));
+    fetched.map_err(|reason| {
+        tracing::info!(%reason, "sector_identifier_uri document refused");
+        MetadataError::Metadata { field: "sector_identifier_uri", reason: SECTOR_UNAVAILABLE.into() }
+    })
 }
+
+/// The one description of every failure to read a sector document.
+pub const SECTOR_UNAVAILABLE: &str = "the document could not be fetched or is not a JSON array of redirect URIs";
 
 /// The URL where a client reads, updates and deletes its registration.
 pub fn client_uri(issuer: &Issuer, client_id: &str) -> String {

@@ -30,7 +30,7 @@ use trame_core::request_object::{Accepted, Expectations, RequestObjectError, acc
 use trame_federation::jws;
 
 use crate::catalog::TenantEntry;
-use crate::client_auth::client_jwks;
+use crate::client_keys::{self, KeyFailure};
 use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::federation::registration::{self, Prepared, RegistrationError};
 use crate::routes::authorize::{page_error, redirect_error};
@@ -181,7 +181,7 @@ async fn prepare(
     anchors: &[trame_federation::chain::TrustAnchor],
     supplied: Option<&[String]>,
 ) -> Result<Prepared, RegistrationError> {
-    let chain = registration::relying_party_chain(state, client_id, anchors, supplied).await?;
+    let chain = registration::relying_party_chain(state, state.reach(&tenant.tenant), client_id, anchors, supplied).await?;
     registration::prepare(state, tenant, &chain, RegistrationKind::Automatic).await
 }
 
@@ -201,8 +201,10 @@ async fn verify(state: &AppState, tenant: &TenantEntry, client: &Client, jwt: &s
     if jwt.split('.').count() != 3 {
         return Err(object("the Request Object is not a signed JWT (unsigned and encrypted objects are not accepted)"));
     }
-    let jwks = client_jwks(state, client).await.map_err(|_| object("the client's keys cannot be fetched"))?;
-    let v = keys::verify(jwt, &jwks, keys::ACCEPTED_INBOUND).map_err(|_| object("the Request Object's signature does not verify with the client's keys"))?;
+    let v = client_keys::verify(state, state.reach(&tenant.tenant), client, jwt, keys::ACCEPTED_INBOUND).await.map_err(|e| match e {
+        KeyFailure::Unavailable => object("the client's keys cannot be fetched"),
+        KeyFailure::Invalid => object("the Request Object's signature does not verify with the client's keys"),
+    })?;
     if v.typ.as_deref().is_some_and(|t| !ACCEPTED_TYPES.iter().any(|a| t.eq_ignore_ascii_case(a))) {
         return Err(object("the Request Object's typ is not oauth-authz-req+jwt"));
     }

@@ -18,8 +18,13 @@ pub struct WebConfig {
     pub public_authority: String,
     /// Peers whose `X-Forwarded-For`/`X-Forwarded-Host` headers are believed.
     pub trusted_proxies: Vec<IpNet>,
-    /// Which addresses Trame's own requests may reach ([`crate::outbound`]).
-    pub outbound_reach: crate::outbound::Reach,
+    /// Which addresses Trame's own requests may reach, for every tenant;
+    /// when unset, decided per tenant from its issuer
+    /// ([`crate::outbound::for_issuer`]).
+    pub outbound_reach: Option<crate::outbound::Reach>,
+    /// The proxy Trame's own requests go through; the environment's
+    /// proxies are never used ([`crate::outbound`]).
+    pub outbound_proxy: Option<crate::outbound::ProxyUrl>,
 }
 
 /// The one application state, cloned into every handler: one `Arc`, so a
@@ -62,14 +67,18 @@ pub struct AppStateInner {
     /// Set when the server stops (SIGTERM): readiness answers 503 from
     /// then on, so load balancers stop sending while requests drain.
     draining: Arc<AtomicBool>,
-    /// For fetching client `jwks_uri` documents; built on first use, because
-    /// loading the system's trust store costs more than the rest of start-up.
-    http: Arc<std::sync::OnceLock<reqwest::Client>>,
+    /// The outbound HTTP clients, one per reach, built on first use.
+    outbound: Arc<crate::outbound::Clients>,
+    /// Clients' key sets fetched from their `jwks_uri`.
+    pub(crate) client_keys: Arc<crate::client_keys::KeyCache>,
+    /// Peer logos fetched for the sign-in page, briefly.
+    pub(crate) peer_logos: Arc<crate::routes::peers::LogoCache>,
 }
 
 impl AppState {
     pub fn new(store: Store, ephemeral: Ephemeral, config: WebConfig, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Self {
         let csrf_key = Arc::new(*store.derived_secret("csrf"));
+        let config_proxy = config.outbound_proxy.clone();
         Self(Arc::new(AppStateInner {
             csrf_key,
             store,
@@ -84,7 +93,9 @@ impl AppState {
             peers: Arc::default(),
             password_work: Arc::new(PasswordWork::per_core()),
             draining: Arc::default(),
-            http: Arc::default(),
+            outbound: Arc::new(crate::outbound::Clients::new(config_proxy)),
+            client_keys: Arc::default(),
+            peer_logos: Arc::default(),
         }))
     }
 
@@ -111,13 +122,19 @@ impl AppState {
         self.draining.load(Ordering::SeqCst)
     }
 
-    /// The outbound HTTP client ([`crate::outbound`]).
-    pub fn http(&self) -> &reqwest::Client {
-        self.http.get_or_init(|| crate::outbound::client(self.config.outbound_reach))
+    /// Which addresses `tenant`'s outbound requests may reach.
+    pub fn reach(&self, tenant: &trame_core::tenant::Tenant) -> crate::outbound::Reach {
+        crate::outbound::for_issuer(self.config.outbound_reach, tenant.issuer.as_str())
     }
 
-    pub fn outbound_reach(&self) -> crate::outbound::Reach {
-        self.config.outbound_reach
+    /// The outbound HTTP client of a reach ([`crate::outbound`]).
+    pub fn outbound(&self, reach: crate::outbound::Reach) -> &crate::outbound::Client {
+        self.outbound.get(reach)
+    }
+
+    /// The outbound HTTP client of `tenant`'s requests.
+    pub fn outbound_for(&self, tenant: &trame_core::tenant::Tenant) -> &crate::outbound::Client {
+        self.outbound(self.reach(tenant))
     }
 
     pub fn now(&self) -> i64 {

@@ -190,6 +190,20 @@ pub async fn allow_federation_resolve(state: &AppState, tenant_id: &str, ip: Opt
     Ok(n <= RESOLVES_PER_ADDRESS)
 }
 
+/// Peer logo requests one address may make per window: each may make
+/// Trame fetch an image from another server. A sign-in page shows every
+/// peer's logo, and browsers keep them for an hour.
+pub const LOGOS_PER_ADDRESS: i64 = 300;
+
+/// Counts a peer logo request from `ip`; false once the address is over
+/// its allowance for the window.
+pub async fn allow_logo(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
+    let Some(ip) = ip else { return Ok(true) };
+    let key = format!("thr:logo:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.html_err()?;
+    Ok(n <= LOGOS_PER_ADDRESS)
+}
+
 /// Pending sign-ins one address may start per window: each is stored until
 /// it expires, so a script must not be able to fill the ephemeral store.
 /// Generous, like [`CEREMONIES_PER_ADDRESS`]: a town hall shares one address.

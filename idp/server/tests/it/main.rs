@@ -7,6 +7,7 @@ mod cli;
 mod federation;
 mod federation_peers;
 mod observe;
+mod outbound_proxy;
 mod private_key_jwt;
 mod resilience;
 mod serve;

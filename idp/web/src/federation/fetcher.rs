@@ -16,24 +16,27 @@ use trame_federation::jws::Jwks;
 
 use super::local::{self, LocalError};
 use super::statements::{media, paths};
-use crate::outbound;
+use crate::outbound::{self, Reach};
 use crate::state::AppState;
 
 pub struct FederationFetcher<'a> {
     state: &'a AppState,
+    /// The reach of the tenant the chain is built for.
+    reach: Reach,
 }
 
 impl<'a> FederationFetcher<'a> {
-    pub fn new(state: &'a AppState) -> Self {
-        Self { state }
+    pub fn new(state: &'a AppState, reach: Reach) -> Self {
+        Self { state, reach }
     }
 
     async fn get(&self, url: &str) -> Result<String, FetchError> {
-        let (media_type, body) =
-            outbound::get_typed(self.state.http(), self.state.outbound_reach(), url, media::ENTITY_STATEMENT).await.map_err(|e| match e {
-                outbound::FetchError::Status(404) => FetchError::NotFound,
-                other => FetchError::Other(other.to_string()),
-            })?;
+        // The cause goes to the log; callers (the resolve endpoint) answer
+        // with one text, so no one learns which ports are open where.
+        let (media_type, body) = outbound::get_typed(self.state.outbound(self.reach), url, media::ENTITY_STATEMENT).await.map_err(|e| {
+            tracing::info!(error = %e, "federation statement not fetched");
+            FetchError::Other("the statement could not be fetched".into())
+        })?;
         if media_type.as_deref() != Some(media::ENTITY_STATEMENT) {
             return Err(FetchError::Other(format!("the answer is {}, not {}", media_type.as_deref().unwrap_or("untyped"), media::ENTITY_STATEMENT)));
         }
@@ -100,9 +103,11 @@ fn cache_key(anchors: &[TrustAnchor]) -> String {
 impl ChainResolver {
     /// A chain from `subject` to one of `anchors`, from the cache or
     /// resolved now.
-    pub async fn resolve(&self, state: &AppState, subject: &str, anchors: &[TrustAnchor]) -> Result<TrustChain, ChainError> {
+    pub async fn resolve(&self, state: &AppState, reach: Reach, subject: &str, anchors: &[TrustAnchor]) -> Result<TrustChain, ChainError> {
         let now = state.now();
-        let key = cache_key(anchors);
+        // A chain fetched from private addresses is not for a tenant that
+        // may not reach them.
+        let key = format!("{reach:?}\n{}", cache_key(anchors));
         {
             let mut caches = self.caches.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(cache) = caches.get_mut(&key) {
@@ -113,7 +118,7 @@ impl ChainResolver {
                 }
             }
         }
-        let fetcher = FederationFetcher::new(state);
+        let fetcher = FederationFetcher::new(state, reach);
         let chain = chain::resolve(&fetcher, subject, anchors, &ResolveOptions::at(now)).await?;
         self.caches.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_default().insert(chain.clone());
         Ok(chain)

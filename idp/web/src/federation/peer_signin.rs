@@ -154,7 +154,7 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
     let keys = signer(state, tenant).await?;
     let key = key_of(&keys)?;
     let anchors: Vec<TrustAnchor> = trust_anchors(&t.federation).into_iter().filter(|a| a.entity_id == peer.trust_anchor).collect();
-    let own_chain = state.chains.resolve(state, me, &anchors).await.map_err(|e| PeerSignInError::OwnChain(e.to_string()))?;
+    let own_chain = state.chains.resolve(state, state.reach(t), me, &anchors).await.map_err(|e| PeerSignInError::OwnChain(e.to_string()))?;
 
     let state_param = random_token(state.rng.as_ref());
     let nonce = random_token(state.rng.as_ref());
@@ -205,7 +205,7 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
     match peer.provider.get("pushed_authorization_request_endpoint").and_then(Value::as_str) {
         Some(par) => {
             let assertion = client_assertion(state, key, me, &peer.entity_id)?;
-            let request_uri = push(state, par, me, &object, &assertion).await?;
+            let request_uri = push(state.outbound_for(t), par, me, &object, &assertion).await?;
             url.query_pairs_mut().append_pair("client_id", me).append_pair("request_uri", &request_uri);
         }
         None => {
@@ -242,7 +242,7 @@ fn client_assertion(state: &AppState, key: &SigningKey, me: &str, audience: &str
 }
 
 /// Pushes the Request Object (RFC 9126) and returns its `request_uri`.
-async fn push(state: &AppState, par: &str, me: &str, object: &str, assertion: &str) -> Result<String, PeerSignInError> {
+async fn push(client: &outbound::Client, par: &str, me: &str, object: &str, assertion: &str) -> Result<String, PeerSignInError> {
     let form = [("client_id", me), ("request", object), ("client_assertion_type", JWT_BEARER), ("client_assertion", assertion)];
     let body = serde_urlencoded::to_string(form).map_err(|e| PeerSignInError::Sign(e.to_string()))?;
     let req = axum::http::Request::post(par)
@@ -250,7 +250,7 @@ async fn push(state: &AppState, par: &str, me: &str, object: &str, assertion: &s
         .header("accept", "application/json")
         .body(body.into_bytes())
         .map_err(|_| PeerSignInError::Metadata("the PAR endpoint is not a URL".into()))?;
-    let res = outbound::send(state.http(), state.outbound_reach(), req).await.map_err(|e| PeerSignInError::Pushed(e.to_string()))?;
+    let res = outbound::send(client, req).await.map_err(|e| PeerSignInError::Pushed(e.to_string()))?;
     let answer: Value = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
     if !res.status().is_success() {
         let code = answer.get("error").and_then(Value::as_str).unwrap_or("no error code");
@@ -280,12 +280,13 @@ pub async fn finish(state: &AppState, tenant: &TenantEntry, peer: &Peer, pending
     let me = tenant.tenant.issuer.as_str();
     let keys = signer(state, tenant).await?;
     let key = key_of(&keys)?;
-    let jwks = provider_keys(state, peer).await?;
+    let outbound = state.outbound_for(&tenant.tenant);
+    let jwks = provider_keys(outbound, peer).await?;
     let metadata: CoreProviderMetadata = serde_json::from_value(Value::Object(peer.provider.clone())).map_err(|e| PeerSignInError::Metadata(e.to_string()))?;
     let client = CoreClient::from_provider_metadata(metadata.set_jwks(jwks), ClientId::new(me.to_owned()), None)
         .set_auth_type(AuthType::RequestBody)
         .set_redirect_uri(RedirectUrl::new(tenant.tenant.issuer.endpoint(CALLBACK)).map_err(|e| PeerSignInError::Metadata(e.to_string()))?);
-    let http = Outbound { http: state.http().clone(), reach: state.outbound_reach() };
+    let http = Outbound(outbound.clone());
 
     let assertion = client_assertion(state, key, me, &endpoint(peer, "token_endpoint")?)?;
     let tokens = client
@@ -337,17 +338,14 @@ pub async fn finish(state: &AppState, tenant: &TenantEntry, peer: &Peer, pending
 }
 
 /// The `openidconnect` crate's requests, through [`outbound::send`].
-struct Outbound {
-    http: reqwest::Client,
-    reach: outbound::Reach,
-}
+struct Outbound(outbound::Client);
 
 impl<'c> openidconnect::AsyncHttpClient<'c> for Outbound {
     type Error = outbound::FetchError;
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<openidconnect::HttpResponse, Self::Error>> + Send + 'c>>;
 
     fn call(&'c self, request: openidconnect::HttpRequest) -> Self::Future {
-        Box::pin(outbound::send(&self.http, self.reach, request))
+        Box::pin(outbound::send(&self.0, request))
     }
 }
 
@@ -368,11 +366,11 @@ fn token_error<E: std::error::Error>(
 
 /// The peer's token-signing keys: `jwks` in its resolved metadata, or its
 /// `jwks_uri` fetched (with the outbound limits).
-async fn provider_keys(state: &AppState, peer: &Peer) -> Result<CoreJsonWebKeySet, PeerSignInError> {
+async fn provider_keys(client: &outbound::Client, peer: &Peer) -> Result<CoreJsonWebKeySet, PeerSignInError> {
     let doc = match (peer.provider.get("jwks"), peer.provider.get("jwks_uri").and_then(Value::as_str)) {
         (Some(jwks), _) => jwks.clone(),
         (None, Some(uri)) => {
-            let body = outbound::get_document(state.http(), state.outbound_reach(), uri).await.map_err(|e| PeerSignInError::Keys(e.to_string()))?;
+            let body = outbound::get_document(client, uri).await.map_err(|e| PeerSignInError::Keys(e.to_string()))?;
             serde_json::from_slice(&body).map_err(|_| PeerSignInError::Keys("jwks_uri is not a JWK Set".into()))?
         }
         (None, None) => return Err(PeerSignInError::Keys("no jwks or jwks_uri".into())),

@@ -85,6 +85,7 @@ pub fn supplied_statements(v: &Value) -> Option<Vec<String>> {
 /// the path, §12.1.1.1.2), or else resolved from its Entity Configuration.
 pub async fn relying_party_chain(
     state: &AppState,
+    reach: crate::outbound::Reach,
     client_id: &str,
     anchors: &[TrustAnchor],
     supplied: Option<&[String]>,
@@ -94,7 +95,7 @@ pub async fn relying_party_chain(
             let refs: Vec<&str> = statements.iter().map(String::as_str).collect();
             chain::validate_chain(&refs, anchors, &ValidationOptions::at(state.now()))?
         }
-        None => state.chains.resolve(state, client_id, anchors).await?,
+        None => state.chains.resolve(state, reach, client_id, anchors).await?,
     };
     if chain.subject != client_id {
         return Err(RegistrationError::WrongSubject { expected: client_id.to_owned(), found: chain.subject });
@@ -125,7 +126,7 @@ pub async fn prepare(state: &AppState, tenant: &TenantEntry, chain: &TrustChain,
     }
     let mut rules = Rules::dynamic(tenant.tenant.settings.dynamic_client_pkce);
     if let Some(url) = sector_identifier_url(&req)? {
-        rules.sector_redirect_uris = Some(fetch_sector_document(state.http(), state.outbound_reach(), &url).await?);
+        rules.sector_redirect_uris = Some(fetch_sector_document(state.outbound_for(&tenant.tenant), &url).await?);
     }
     let settings = validate(req, &rules)?;
     let id = ClientId::parse(&chain.subject)

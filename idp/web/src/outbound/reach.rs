@@ -2,9 +2,14 @@
 //! anyone on some tenants) names URLs that Trame then fetches or posts to:
 //! without a rule, that is a way to make the server call the operator's
 //! internal network (server-side request forgery). In production only
-//! public addresses are reached; a development install on localhost also
+//! public addresses are reached; a development tenant on localhost also
 //! reaches loopback and private addresses, where its test relying parties
 //! live.
+//!
+//! The reach is decided per tenant, from its own issuer ([`for_issuer`]):
+//! an installation whose public URL is localhost may still hold tenants
+//! with public issuers, and those must not reach the private network. The
+//! `outbound_reach` setting, when given, applies to every tenant.
 //!
 //! Names are checked after resolution, in the resolver, so a name that
 //! resolves to a private address is refused whatever it looks like; URLs
@@ -14,12 +19,46 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 /// The outbound reach of an installation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reach {
     /// Only globally routable addresses (the production rule).
     PublicOnly,
     /// Any address (development on localhost, tests).
     Anywhere,
+}
+
+/// Whether an issuer is on this machine (`localhost`, `*.localhost`, a
+/// loopback address): a development tenant.
+pub fn is_local_issuer(issuer: &str) -> bool {
+    match url::Url::parse(issuer).ok().as_ref().and_then(url::Url::host) {
+        Some(url::Host::Domain(d)) => {
+            let d = d.to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// The reach of a tenant: the `outbound_reach` setting when it is given,
+/// otherwise [`Reach::Anywhere`] for a development tenant (its issuer on
+/// localhost) and [`Reach::PublicOnly`] for every other.
+pub fn for_issuer(setting: Option<Reach>, issuer: &str) -> Reach {
+    match setting {
+        Some(r) => r,
+        None if is_local_issuer(issuer) => Reach::Anywhere,
+        None => Reach::PublicOnly,
+    }
+}
+
+/// The policy in words, for the start-up log and `check-config`.
+pub fn describe_policy(setting: Option<Reach>) -> &'static str {
+    match setting {
+        None => "per tenant: tenants whose issuer is on localhost reach any address, all others public addresses only",
+        Some(Reach::PublicOnly) => "public: every tenant reaches public addresses only",
+        Some(Reach::Anywhere) => "any: every tenant reaches any address, private networks included",
+    }
 }
 
 /// A destination outside the installation's reach.
@@ -146,6 +185,18 @@ mod tests {
         assert!(check_url("https://93.184.216.34/jwks", Reach::PublicOnly).is_ok());
         assert!(check_url("https://rp.example.fr/jwks", Reach::PublicOnly).is_ok());
         assert!(check_url("http://127.0.0.1:9/jwks", Reach::Anywhere).is_ok());
+    }
+
+    #[test]
+    fn the_reach_of_a_tenant_follows_its_own_issuer_unless_set() {
+        for local in ["http://localhost:8080", "http://app.localhost", "http://127.0.0.1:8080/t/a", "http://[::1]:8080", "http://LOCALHOST"] {
+            assert_eq!(for_issuer(None, local), Reach::Anywhere, "{local}");
+        }
+        for public in ["https://login.ville.fr", "https://login.ville.fr/t/localhost", "https://localhost.ville.fr", "http://10.0.0.1", "not a url"] {
+            assert_eq!(for_issuer(None, public), Reach::PublicOnly, "{public}");
+        }
+        assert_eq!(for_issuer(Some(Reach::PublicOnly), "http://localhost:8080"), Reach::PublicOnly);
+        assert_eq!(for_issuer(Some(Reach::Anywhere), "https://login.ville.fr"), Reach::Anywhere);
     }
 
     #[tokio::test]

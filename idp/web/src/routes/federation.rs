@@ -153,7 +153,8 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
     if !crate::throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await? {
         return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "temporarily_unavailable", "too many resolve requests from this address; try again later"));
     }
-    let chain = state.chains.resolve(&state, sub, &anchors).await.map_err(|e| {
+    let reach = state.reach(&tenant.tenant);
+    let chain = state.chains.resolve(&state, reach, sub, &anchors).await.map_err(|e| {
         tracing::info!(subject = %sub, error = %e, "federation resolve failed");
         match e {
             // The subject itself could not be read.
@@ -166,7 +167,7 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
             }
         }
     })?;
-    let marks = crate::federation::marks::verified(&state, &chain, &anchors).await;
+    let marks = crate::federation::marks::verified(&state, reach, &chain, &anchors).await;
     let now = state.now();
     let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
     let body = statements::resolve_response(&tenant.tenant, &keys, &chain, &entity_types, &marks, now).map_err(sign_error)?;

@@ -113,7 +113,7 @@ async fn from_configuration(state: &AppState, tenant: &TenantCtx, anchors: &[Tru
         }
         None => {
             let resolve = chain::ResolveOptions { validation: opts, ..chain::ResolveOptions::at(state.now()) };
-            chain::resolve_with_configuration(&FederationFetcher::new(state), ec, anchors, &resolve).await.map_err(chain_error)
+            chain::resolve_with_configuration(&FederationFetcher::new(state, state.reach(&tenant.tenant)), ec, anchors, &resolve).await.map_err(chain_error)
         }
     }
 }

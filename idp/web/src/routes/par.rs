@@ -120,7 +120,7 @@ async fn authenticated(
             ApiError::oauth(StatusCode::BAD_REQUEST, other.code(), other.to_string())
         }
     };
-    let chain = registration::relying_party_chain(state, &claimed, &anchors, supplied.as_deref()).await.map_err(refused)?;
+    let chain = registration::relying_party_chain(state, state.reach(&tenant.tenant), &claimed, &anchors, supplied.as_deref()).await.map_err(refused)?;
     let prepared = registration::prepare(state, tenant, &chain, RegistrationKind::Automatic).await.map_err(refused)?;
     client_auth::authenticate_as(state, tenant, headers, p, endpoint, &prepared.client).await?;
     registration::save(state, tenant, &prepared).await.map_err(refused)

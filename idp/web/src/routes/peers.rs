@@ -12,6 +12,7 @@
 //! - `GET /federation/peers/logo?peer=`: a peer's logo, fetched by the
 //!   server so the page loads nothing from a third party.
 
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -34,6 +35,7 @@ use crate::extract::{ClientIp, FormParams, single};
 use crate::federation::peer_signin::{self, PeerIdentity, PeerSignInError};
 use crate::federation::peers::{Peer, PeerError};
 use crate::interaction::{self, Interaction};
+use crate::memo::Memo;
 use crate::outbound;
 use crate::signin::{self, BelowRequiredLevel};
 use crate::state::AppState;
@@ -267,17 +269,51 @@ pub struct LogoQuery {
 /// Image types a logo may be; anything else is not served.
 const LOGO_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"];
 
+/// How long a node keeps a peer's logo (or the failure to get it), in
+/// seconds: every sign-in page shows them all.
+const LOGO_LIFETIME: i64 = 10 * 60;
+/// Logos kept per node.
+const LOGO_CAPACITY: usize = 512;
+
+/// Peer logos by tenant and `logo_uri`: the media type and the image, or
+/// `None` when it could not be fetched or is not an image.
+pub struct LogoCache(Memo<(String, String), Option<(String, Bytes)>>);
+
+impl Default for LogoCache {
+    fn default() -> Self {
+        Self(Memo::new(LOGO_CAPACITY))
+    }
+}
+
+/// The logo at `uri`, from this node's copy while it is fresh.
+async fn peer_logo(state: &AppState, tenant: &TenantEntry, peer: &Peer, uri: &str) -> Option<(String, Bytes)> {
+    let key = (tenant.tenant.id.clone(), uri.to_owned());
+    let now = state.now();
+    if let Some(kept) = state.peer_logos.0.get(&key, now) {
+        return kept;
+    }
+    let logo = match outbound::get_typed(state.outbound_for(&tenant.tenant), uri, "image/*").await {
+        Ok((media_type, body)) => media_type.filter(|m| LOGO_TYPES.contains(&m.as_str())).map(|m| (m, Bytes::from(body))),
+        Err(e) => {
+            tracing::info!(peer = %peer.entity_id, error = %e, "peer logo not fetched");
+            None
+        }
+    };
+    state.peer_logos.0.insert(key, logo.clone(), now + LOGO_LIFETIME, now);
+    logo
+}
+
 /// `GET /federation/peers/logo?peer=`: only a listed peer's `logo_uri`.
-pub async fn logo(State(state): State<AppState>, tenant: TenantCtx, Query(q): Query<LogoQuery>) -> ApiResult<Response> {
+pub async fn logo(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, Query(q): Query<LogoQuery>) -> ApiResult<Response> {
     enabled(&tenant)?;
+    // Each may make Trame fetch from another server: bounded per address.
+    if !throttle::allow_logo(&state, &tenant.tenant.id, ip).await? {
+        return Err(ApiError::page(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"));
+    }
     let peer = state.peers.peer(&state, &tenant, &q.peer).await.map_err(peer_error)?;
     let not_found = || ApiError::page(StatusCode::NOT_FOUND, "error-not-found");
     let uri = peer.logo_uri.as_deref().ok_or_else(not_found)?;
-    let (media_type, body) = outbound::get_typed(state.http(), state.outbound_reach(), uri, "image/*").await.map_err(|e| {
-        tracing::info!(peer = %peer.entity_id, error = %e, "peer logo not fetched");
-        not_found()
-    })?;
-    let media_type = media_type.filter(|m| LOGO_TYPES.contains(&m.as_str())).ok_or_else(not_found)?;
+    let (media_type, body) = peer_logo(&state, &tenant, &peer, uri).await.ok_or_else(not_found)?;
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&media_type).map_err(|_| not_found())?);

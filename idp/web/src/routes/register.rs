@@ -58,7 +58,7 @@ async fn settle(state: &AppState, tenant: &TenantCtx, body: &Value) -> ApiResult
     let req = ClientRequest::from_json(body).map_err(metadata_error)?;
     let mut rules = Rules::dynamic(tenant.tenant.settings.dynamic_client_pkce);
     if let Some(url) = sector_identifier_url(&req).map_err(metadata_error)? {
-        rules.sector_redirect_uris = Some(fetch_sector_document(state.http(), state.outbound_reach(), &url).await.map_err(metadata_error)?);
+        rules.sector_redirect_uris = Some(fetch_sector_document(state.outbound_for(&tenant.tenant), &url).await.map_err(metadata_error)?);
     }
     validate(req, &rules).map_err(metadata_error)
 }

@@ -13,6 +13,7 @@ mod login_consent;
 mod logout;
 mod logout_channels;
 mod oidc_flow;
+mod outbound;
 mod pages;
 mod passkeys;
 mod peer_signin;

@@ -298,6 +298,29 @@ backend_test_raw!(
     }
 );
 
+backend_test_raw!(
+    async fn the_peer_logo_proxy_is_throttled_per_address(backend) {
+        let env = env_for(backend).await;
+        federation(&env, &[MARK]).await;
+        let mut browser = Browser::new(env.app.clone(), A_HOST);
+        let logo = |peer: &str| format!("{A}/federation/peers/logo?peer={}", encode_component(peer));
+        // B's logo cannot be reached from the test (logo_uri must be https):
+        // not found, and the failure is kept like a logo.
+        for _ in 0..3 {
+            assert_eq!(browser.get(&logo(B)).await.status, StatusCode::NOT_FOUND);
+        }
+        // 300 requests per address and window, whatever they ask for.
+        for _ in 3..300 {
+            assert_eq!(browser.get(&logo("https://unknown.example")).await.status, StatusCode::BAD_REQUEST);
+        }
+        assert_eq!(browser.get(&logo(B)).await.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(browser.get(&logo("https://unknown.example")).await.status, StatusCode::TOO_MANY_REQUESTS);
+        // Another address is not held back.
+        browser.peer = std::net::SocketAddr::from(([198, 51, 100, 2], 50000));
+        assert_eq!(browser.get(&logo(B)).await.status, StatusCode::NOT_FOUND);
+    }
+);
+
 fn encode_component(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -289,12 +289,20 @@ backend_test!(
         let not_found = serve_document(StatusCode::NOT_FOUND, "[]".into()).await;
         let not_a_list = serve_document(StatusCode::OK, json!({ "redirect_uris": uris }).to_string()).await;
         let huge = serve_document(StatusCode::OK, format!("[{}\"x\"]", "\"https://a.example/cb\",".repeat(5000))).await;
-        for (sector, says) in [(&missing, "does not list"), (&not_found, "404"), (&not_a_list, "JSON array"), (&huge, "larger than"), (&"http://127.0.0.1:9/none.json".to_owned(), "could not be fetched")] {
+        let r = register(&env, &body(&missing)).await;
+        r.assert_oauth(StatusCode::BAD_REQUEST, "invalid_client_metadata");
+        assert!(r.json()["error_description"].as_str().unwrap().contains("does not list"), "{}", r.body);
+        // Whatever went wrong with the document, the same answer: no
+        // probing of ports through registration (issue 22).
+        let mut answers = Vec::new();
+        for sector in [&not_found, &not_a_list, &huge, &"http://127.0.0.1:9/none.json".to_owned()] {
             let r = register(&env, &body(sector)).await;
             r.assert_oauth(StatusCode::BAD_REQUEST, "invalid_client_metadata");
             let d = r.json()["error_description"].as_str().unwrap().to_owned();
-            assert!(d.starts_with("sector_identifier_uri") && d.contains(says), "{sector}: {d}");
+            assert!(d.starts_with("sector_identifier_uri") && d.contains(trame_web::registration::SECTOR_UNAVAILABLE), "{sector}: {d}");
+            answers.push(r.bytes);
         }
+        assert!(answers.windows(2).all(|w| w[0] == w[1]), "byte-identical answers");
         assert_eq!(client_count(&env).await, before);
     }
 );
@@ -305,7 +313,7 @@ backend_test!(
         let state = trame_web::AppState::new(
             env.backends.store.clone(),
             env.backends.ephemeral.clone(),
-            trame_web::WebConfig { public_authority: HOST.into(), trusted_proxies: vec![], outbound_reach: trame_web::outbound::Reach::PublicOnly },
+            trame_web::WebConfig { public_authority: HOST.into(), trusted_proxies: vec![], outbound_reach: Some(trame_web::outbound::Reach::PublicOnly), outbound_proxy: None },
             std::sync::Arc::new(trame_core::OsRandom),
             env.clock.clone(),
         );

@@ -244,6 +244,18 @@ impl Env {
     }
 
     pub async fn with(backend: Backend, issuer: &str, public_authority: &str, trusted_proxies: Vec<ipnet::IpNet>) -> Self {
+        Self::with_reach(backend, issuer, public_authority, trusted_proxies, Some(trame_web::outbound::Reach::Anywhere)).await
+    }
+
+    /// Like [`Env::with`], with the `outbound_reach` setting (`None`: per
+    /// tenant, the default of an installation).
+    pub async fn with_reach(
+        backend: Backend,
+        issuer: &str,
+        public_authority: &str,
+        trusted_proxies: Vec<ipnet::IpNet>,
+        outbound_reach: Option<trame_web::outbound::Reach>,
+    ) -> Self {
         let backends = Backends::new(backend).await;
         // Real time as the start, so tokens verified by third-party code
         // (openidconnect) are current; tests move it forward by hand.
@@ -253,7 +265,7 @@ impl Env {
         let state = AppState::new(
             backends.store.clone(),
             backends.ephemeral.clone(),
-            WebConfig { public_authority: public_authority.into(), trusted_proxies, outbound_reach: trame_web::outbound::Reach::Anywhere },
+            WebConfig { public_authority: public_authority.into(), trusted_proxies, outbound_reach, outbound_proxy: None },
             Arc::new(OsRandom),
             clock.clone(),
         );
