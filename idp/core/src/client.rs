@@ -185,7 +185,17 @@ pub struct ClientSettings {
     pub default_acr_values: Vec<String>,
     pub logout: LogoutChannels,
     pub info: ClientInfo,
+    /// Seconds during which an exact retry of a just-rotated refresh token
+    /// gets the same successor again rather than revoking the grant: a
+    /// client that lost the answer to a refresh is not logged out for it.
+    /// 0 (the default): every second use is a reuse. Operator-only.
+    pub refresh_reuse_grace: u32,
 }
+
+/// The longest refresh reuse grace an operator may give: long enough for a
+/// client's retries of one request, short enough that a stolen token's
+/// replay is still caught.
+pub const MAX_REFRESH_REUSE_GRACE: u32 = 60;
 
 impl ClientSettings {
     /// A client that may do nothing yet: no redirect URI, the
@@ -213,6 +223,7 @@ impl ClientSettings {
             default_acr_values: Vec::new(),
             logout: LogoutChannels::default(),
             info: ClientInfo::default(),
+            refresh_reuse_grace: 0,
         }
     }
 }

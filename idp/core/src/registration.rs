@@ -11,7 +11,7 @@
 use serde_json::Value;
 use url::Url;
 
-use crate::client::{ApplicationType, AuthMethod, ClientInfo, ClientSettings, GrantType, LogoutChannels, PkcePolicy};
+use crate::client::{ApplicationType, AuthMethod, ClientInfo, ClientSettings, GrantType, LogoutChannels, MAX_REFRESH_REUSE_GRACE, PkcePolicy};
 use crate::ids::{RedirectUri, is_loopback_or_localhost};
 use crate::keys::Alg;
 use crate::scope::{self, Scopes};
@@ -93,6 +93,9 @@ pub struct ClientRequest {
     /// cannot set them.
     pub pkce: Option<PkcePolicy>,
     pub skip_consent: bool,
+    /// Seconds (at most [`MAX_REFRESH_REUSE_GRACE`]); see
+    /// [`ClientSettings::refresh_reuse_grace`].
+    pub refresh_reuse_grace: Option<u32>,
 }
 
 /// Registration metadata that asks for encryption, which Trame refuses.
@@ -185,6 +188,7 @@ impl ClientRequest {
             encryption_asked: ENCRYPTION_FIELDS.into_iter().find(|f| o.get(*f).is_some_and(|v| !v.is_null())),
             pkce: None,
             skip_consent: false,
+            refresh_reuse_grace: None,
         })
     }
 }
@@ -330,6 +334,19 @@ fn redirect_list(field: &'static str, uris: &[String], app: ApplicationType) -> 
         }
     }
     Ok(out)
+}
+
+/// The operator's refresh reuse grace, checked against the client's grants
+/// (also when it is changed alone, by `trame client set`).
+pub fn refresh_reuse_grace(seconds: u32, grant_types: &[GrantType]) -> Result<u32, MetadataError> {
+    let field = "refresh_reuse_grace";
+    if seconds > MAX_REFRESH_REUSE_GRACE {
+        return Err(bad(field, format!("at most {MAX_REFRESH_REUSE_GRACE} seconds")));
+    }
+    if seconds > 0 && !grant_types.contains(&GrantType::RefreshToken) {
+        return Err(bad(field, "only meaningful with the refresh_token grant"));
+    }
+    Ok(seconds)
 }
 
 /// Applies every registration rule; the result is what gets stored.
@@ -485,6 +502,7 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
         software_version: text("software_version", req.software_version)?,
         require_auth_time: req.require_auth_time.unwrap_or(false),
     };
+    let refresh_reuse_grace = refresh_reuse_grace(req.refresh_reuse_grace.unwrap_or(0), &grant_types)?;
     let pkce = match (auth_method, req.pkce) {
         (AuthMethod::None, _) => PkcePolicy::Required,
         (_, Some(p)) => p,
@@ -515,6 +533,7 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
             frontchannel_uri,
         },
         info,
+        refresh_reuse_grace,
     })
 }
 

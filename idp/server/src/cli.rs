@@ -229,12 +229,29 @@ pub struct ClientAdd {
     /// The service's terms of use, linked from the consent page.
     #[arg(long, value_name = "URL")]
     pub tos_uri: Option<String>,
+    /// Seconds during which an exact retry of a just-rotated refresh token
+    /// gets the same new refresh token again instead of revoking the grant
+    /// (0 to 60; default 0: every second use revokes).
+    #[arg(long, value_name = "SECONDS")]
+    pub refresh_reuse_grace: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Registers a client; a generated secret is printed once.
     Add(Box<ClientAdd>),
+    /// Changes a client's settings (only the ones given).
+    Set {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        client_id: String,
+        /// Seconds during which an exact retry of a just-rotated refresh
+        /// token gets the same new refresh token again instead of revoking
+        /// the grant (0 to 60; 0: every second use revokes).
+        #[arg(long, value_name = "SECONDS")]
+        refresh_reuse_grace: Option<u32>,
+    },
     /// Lists a tenant's clients.
     List(TenantArg),
     /// Prints an initial access token for dynamic client registration (for

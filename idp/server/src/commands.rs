@@ -13,7 +13,7 @@ use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
 use trame_core::keys::Alg;
-use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
+use trame_core::registration::{ClientRequest, MetadataError, Rules, refresh_reuse_grace, sector_identifier_url, validate};
 use trame_core::subject::SubjectType;
 use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::{Clock, Randomness, password};
@@ -123,6 +123,18 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
 pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
     match cmd {
         ClientCommand::Add(args) => add_client(cx, *args).await,
+        ClientCommand::Set { tenant, client_id, refresh_reuse_grace: grace } => {
+            let tenant = cx.tenant(&tenant.tenant).await?;
+            let client = cx.store.client(&tenant.id, &client_id).await?.ok_or_else(|| anyhow!("client '{client_id}' not found"))?;
+            let mut settings = client.settings.clone();
+            if let Some(g) = grace {
+                settings.refresh_reuse_grace = refresh_reuse_grace(g, &settings.grant_types)
+                    .map_err(|e| anyhow!("--refresh-reuse-grace: {}", e.to_string().replacen("refresh_reuse_grace: ", "", 1)))?;
+            }
+            let c = cx.store.update_client(&tenant.id, &client_id, &settings, None, cx.now()).await?;
+            println!("client {}: refresh reuse grace {}s", c.id, c.refresh_reuse_grace);
+            Ok(())
+        }
         ClientCommand::List(t) => {
             let tenant = cx.tenant(&t.tenant).await?;
             println!("{:<32} {:<20} {:<45} REDIRECT URIS", "CLIENT ID", "AUTH", "GRANTS");
@@ -217,6 +229,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
             PkceArg::Optional => PkcePolicy::Optional,
         }),
         skip_consent: a.skip_consent,
+        refresh_reuse_grace: a.refresh_reuse_grace,
         ..Default::default()
     };
     // The same rules as a registration request over HTTP, with the

@@ -1,10 +1,11 @@
 //! `trame serve`: the HTTP(S) listener, the catalog poller, the logout
-//! notification retries, graceful shutdown, certificate reloading, and the
-//! metrics listener when `metrics_listen` is set.
+//! notification retries (and, on the same loop, the pruning of expired
+//! revocations), graceful shutdown, certificate reloading, and the metrics
+//! listener when `metrics_listen` is set.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use axum_server::Handle;
@@ -26,6 +27,9 @@ const CATALOG_POLL: Duration = Duration::from_secs(1);
 /// retry (first attempts are made at once, by the request that ends the
 /// session).
 const LOGOUT_DELIVERY_POLL: Duration = Duration::from_secs(2);
+/// How often a node deletes the revocation records of access tokens that
+/// have expired anyway. Several nodes doing it is harmless.
+const REVOCATION_PRUNE: Duration = Duration::from_secs(600);
 /// How often certificate files are checked for changes.
 const TLS_POLL: Duration = Duration::from_secs(10);
 /// In-flight requests get this long to finish on SIGTERM.
@@ -34,7 +38,7 @@ const DRAIN: Duration = Duration::from_secs(20);
 pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     // First, so that nothing recorded during start-up is lost.
     let metrics = config.metrics_listen.map(|addr| exporter::install().map(|h| (addr, h))).transpose()?;
-    let ephemeral = storage::ephemeral(&config).await?;
+    let ephemeral = storage::ephemeral(&config)?;
     let web_config = WebConfig {
         public_authority: config.public_url.authority(),
         trusted_proxies: config.trusted_proxies.clone(),
@@ -132,15 +136,21 @@ async fn poll_catalog(state: AppState, mut stop: watch::Receiver<bool>) {
 
 /// Retries back-channel logout notifications that failed. Several nodes
 /// may run this at once: each notification is claimed before an attempt.
-/// A store error is logged once and retried at the next tick.
+/// A store error is logged once and retried at the next tick. Every
+/// [`REVOCATION_PRUNE`] (and at start) it also prunes expired revocations.
 async fn deliver_logout_notifications(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(LOGOUT_DELIVERY_POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut failing = false;
+    let mut pruned: Option<Instant> = None;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
             _ = stop.changed() => return,
+        }
+        if pruned.is_none_or(|at| at.elapsed() >= REVOCATION_PRUNE) {
+            pruned = Some(Instant::now());
+            prune_revocations(&state).await;
         }
         match trame_web::logout_delivery::deliver_due(&state).await {
             Ok(_) if failing => {
@@ -155,6 +165,19 @@ async fn deliver_logout_notifications(state: AppState, mut stop: watch::Receiver
                 }
                 failing = true;
             }
+        }
+    }
+}
+
+/// Deletes revocation records past their token's expiry; a failure waits
+/// for the next round (the rows only take space meanwhile).
+async fn prune_revocations(state: &AppState) {
+    match state.store.prune_revocations(state.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(records = n, "expired revocations pruned"),
+        Err(e) => {
+            trame_web::telemetry::durable_error(&e);
+            tracing::warn!(error = %e, "cannot prune expired revocations; will retry");
         }
     }
 }

@@ -64,9 +64,11 @@ async fn migrate(store: &Store) -> Result<Vec<String>> {
 }
 
 /// The ephemeral store: Redis when `redis_url` is set, in-process otherwise.
-pub async fn ephemeral(config: &Config) -> Result<Ephemeral> {
+/// Redis is not waited for: a node starts while it is down, answers
+/// readiness with 503 until it answers, and reconnects by itself.
+pub fn ephemeral(config: &Config) -> Result<Ephemeral> {
     match &config.redis_url {
-        Some(url) => Ephemeral::redis(url, &config.redis_prefix).await.context("cannot connect to Redis (redis_url)"),
+        Some(url) => Ephemeral::redis_lazy(url, &config.redis_prefix).context("cannot use Redis (redis_url)"),
         None => Ok(Ephemeral::memory()),
     }
 }

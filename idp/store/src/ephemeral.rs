@@ -40,14 +40,25 @@ impl Ephemeral {
     }
 
     /// Connects to Redis; every key is prefixed with `prefix` so several
-    /// deployments (or test runs) can share one server.
+    /// deployments (or test runs) can share one server. Fails when Redis
+    /// does not answer now.
     pub async fn redis(url: &str, prefix: &str) -> Result<Self> {
+        let store = Self::redis_lazy(url, prefix)?;
+        store.ping().await?;
+        Ok(store)
+    }
+
+    /// The same without waiting for Redis: the connection is made on first
+    /// use and made again after any loss, so a server starts while Redis is
+    /// down (each operation fails until it answers) and recovers by itself.
+    /// Fails only on a malformed URL.
+    pub fn redis_lazy(url: &str, prefix: &str) -> Result<Self> {
         let client = redis::Client::open(url).map_err(EphemeralError::Unavailable)?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_number_of_retries(2);
-        let conn = ConnectionManager::new_with_config(client, config).await.map_err(EphemeralError::Unavailable)?;
+        let conn = ConnectionManager::new_lazy_with_config(client, config).map_err(EphemeralError::Unavailable)?;
         Ok(Ephemeral::Redis(RedisStore { conn, prefix: prefix.to_owned() }))
     }
 

@@ -20,10 +20,12 @@ pub use master_key::MasterKey;
 pub use repo::account::{AccountSession, Invitation, SecondFactor};
 pub use repo::clients::NewClient;
 pub use repo::federation::{FederationKeyInfo, FederationKeys, HistoricalKey, IssuedTrustMark, KeyPurpose, Subordinate};
-pub use repo::grants::{Grant, NewGrant, RefreshOutcome};
+pub use repo::grants::{Grant, NewGrant};
 pub use repo::keys::{KeyInfo, KeyStatus, TenantKeys};
 pub use repo::logout_queue::{LogoutDelivery, NewLogoutDelivery};
 pub use repo::passkeys::{NewPasskey, Passkey};
+pub use repo::refresh_tokens::{RefreshOutcome, Rotation};
+pub use repo::revocations::AccessGrant;
 pub use repo::users::{Account, NewUser};
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};

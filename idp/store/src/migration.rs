@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_federation::Migration),
             Box::new(m0006_federation_clients::Migration),
             Box::new(m0007_peer_sign_in::Migration),
+            Box::new(m0008_durable_revocations::Migration),
             Box::new(m0009_credential_binding::Migration),
         ]
     }
@@ -537,6 +538,44 @@ mod m0007_peer_sign_in {
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             m.alter_table(Table::alter().table("federation_keys").drop_column("purpose").to_owned()).await?;
             m.drop_table(Table::drop().table("federated_identities").to_owned()).await
+        }
+    }
+}
+
+/// Revocations that outlive the ephemeral store: revoked access tokens by
+/// `jti` (kept until the token would have expired anyway), and what an exact
+/// retry of a refresh needs (the successor a rotation issued, sealed under a
+/// key only the holder of the rotated token can derive), with the client's
+/// grace for such retries.
+mod m0008_durable_revocations {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0008_durable_revocations"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.create_table(Table::create().table("revoked_access_tokens").col(string("jti").primary_key()).col(big_integer("expires_at")).to_owned()).await?;
+            m.create_index(index("revoked_access_tokens", "revoked_access_tokens_expiry", &["expires_at"], false)).await?;
+            // One column per statement: SQLite alters one column at a time.
+            m.alter_table(Table::alter().table("refresh_tokens").add_column(string_null("successor_digest")).to_owned()).await?;
+            m.alter_table(Table::alter().table("refresh_tokens").add_column(text_null("successor_sealed")).to_owned()).await?;
+            m.alter_table(Table::alter().table("clients").add_column(big_integer("refresh_reuse_grace").default(0)).to_owned()).await?;
+            Ok(())
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("clients").drop_column("refresh_reuse_grace").to_owned()).await?;
+            for c in ["successor_sealed", "successor_digest"] {
+                m.alter_table(Table::alter().table("refresh_tokens").drop_column(c).to_owned()).await?;
+            }
+            m.drop_table(Table::drop().table("revoked_access_tokens").to_owned()).await
         }
     }
 }

@@ -172,6 +172,18 @@ impl TestRedis {
             .await
             .unwrap_or_else(|e| panic!("Redis is required for this test and is not reachable at {} ({e}); start it or set TRAME_TEST_REDIS_URL", self.url))
     }
+
+    /// Deletes every key of this test's prefix: what a node sees after
+    /// Redis restarted empty. Returns how many keys there were.
+    pub async fn clear(&self) -> usize {
+        let client = redis::Client::open(self.url.as_str()).expect("a valid Redis URL");
+        let mut conn = client.get_multiplexed_async_connection().await.expect("Redis answers");
+        let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{}*", self.prefix)).query_async(&mut conn).await.expect("KEYS");
+        if !keys.is_empty() {
+            redis::cmd("DEL").arg(&keys).query_async::<()>(&mut conn).await.expect("DEL");
+        }
+        keys.len()
+    }
 }
 
 impl Default for TestRedis {

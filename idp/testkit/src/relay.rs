@@ -1,6 +1,7 @@
 //! A TCP relay in front of a service, cut on demand: what a node does when
-//! Redis or the database goes away in the middle of its life (a store that
-//! is down from the start is refused at start-up instead).
+//! Redis or the database goes away in the middle of its life (a database
+//! down from the start is refused at start-up instead; Redis is connected
+//! lazily, see the server's resilience tests).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

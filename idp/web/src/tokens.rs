@@ -162,14 +162,10 @@ pub enum Need {
     GrantAndUser,
 }
 
-fn revoked_key(jti: &str) -> String {
-    format!("rv:{jti}")
-}
-
-/// Marks an access token revoked until it would have expired anyway.
+/// Marks an access token revoked until it would have expired anyway, in
+/// the database: a revocation must survive the loss of the ephemeral store.
 pub async fn revoke_access(state: &AppState, jti: &str, exp: i64) -> ApiResult<()> {
-    let ttl = (exp - state.now()).max(1);
-    state.ephemeral.put(&revoked_key(jti), "1", ttl).await.json_err()
+    state.store.revoke_access_token(jti, exp).await.json_err()
 }
 
 /// Checks signature, type, issuer, expiry, revocation and the grant. Any
@@ -181,8 +177,7 @@ pub async fn verify_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys,
 /// The same checks, for the endpoints that answer an invalid token
 /// normally (introspection: `active: false`; revocation: 200): `None` when
 /// the token is not valid, an error only when a check could not be made
-/// (the ephemeral store or the database is unreachable), which must not
-/// pass for "not valid".
+/// (the database is unreachable), which must not pass for "not valid".
 pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str, need: Need) -> ApiResult<Option<VerifiedAccess>> {
     let algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
     let Ok(v) = keys.verifiers.verify(token, &algs) else {
@@ -205,29 +200,25 @@ pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys
     let (Some(sub), Some(client_id), Some(jti)) = (str_claim("sub"), str_claim("client_id"), str_claim("jti")) else {
         return Ok(None);
     };
-    // The revocation mark (ephemeral store) and the grant (database) are
-    // read at once: two round trips in the time of the slower one.
-    let gid = str_claim("gid");
-    let read_grant = async {
-        match (&gid, need) {
-            (None, _) => Ok(None),
-            (Some(gid), Need::Grant) => state.store.grant(gid).await.map(|g| g.map(|g| (g, None))),
-            (Some(gid), Need::GrantAndUser) => state.store.grant_with_user(gid).await,
-        }
-    };
-    let revoked_key = revoked_key(&jti);
-    let (revoked, grant) = tokio::join!(state.ephemeral.get(&revoked_key), read_grant);
-    if revoked.json_err()?.is_some() {
-        return Ok(None);
-    }
-    let (grant, user) = match (gid, grant.json_err()?) {
-        (None, _) => (None, None),
-        (Some(_), None) => return Ok(None),
-        (Some(_), Some((g, user))) => {
-            if !g.is_active(state.now()) || g.tenant_id != tenant.id {
+    // Revocations are durable (database only, never Redis alone): a user's
+    // token is checked in the same query that reads its grant, so the check
+    // costs no round trip of its own (`trame_store`'s `revocations` says
+    // why no cache); a token without a grant costs one primary-key read.
+    let (grant, user) = match str_claim("gid") {
+        None => {
+            if state.store.access_token_revoked(&jti).await.json_err()? {
                 return Ok(None);
             }
-            (Some(g), user)
+            (None, None)
+        }
+        Some(gid) => {
+            let Some(a) = state.store.access_grant(&gid, &jti, need == Need::GrantAndUser).await.json_err()? else {
+                return Ok(None);
+            };
+            if a.token_revoked || !a.grant.is_active(state.now()) || a.grant.tenant_id != tenant.id {
+                return Ok(None);
+            }
+            (Some(a.grant), a.user)
         }
     };
     Ok(Some(VerifiedAccess { scope: str_claim("scope").unwrap_or_default(), sub, client_id, jti, exp, grant, user, claims: c }))

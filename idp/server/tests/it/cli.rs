@@ -293,3 +293,29 @@ async fn dynamic_registration_settings_and_initial_access_tokens() {
         assert!(out.status.success() && !stderr(&out).contains("note:"), "{name}: {}", stderr(&out));
     }
 }
+
+#[tokio::test]
+async fn refresh_reuse_grace_flag() {
+    for (name, i) in installs().await {
+        i.ok(&["client", "add", "--client-id", "app", "--redirect-uri", "https://app.example/cb", "--refresh-reuse-grace", "20"]);
+        let out = i.ok(&["client", "set", "--client-id", "app"]);
+        assert!(out.contains("client app: refresh reuse grace 20s"), "{name}: stored by add: {out}");
+        let out = i.ok(&["client", "set", "--client-id", "app", "--refresh-reuse-grace", "60"]);
+        assert!(out.contains("refresh reuse grace 60s"), "{name}: {out}");
+        assert!(i.ok(&["client", "set", "--client-id", "app"]).contains("refresh reuse grace 60s"), "{name}: kept");
+        i.ok(&["client", "add", "--client-id", "plain", "--redirect-uri", "https://plain.example/cb"]);
+        assert!(i.ok(&["client", "set", "--client-id", "plain"]).contains("refresh reuse grace 0s"), "{name}: 0 by default");
+
+        assert_refused(&i.cli(&["client", "set", "--client-id", "app", "--refresh-reuse-grace", "61"]), "--refresh-reuse-grace");
+        assert!(i.ok(&["client", "set", "--client-id", "app"]).contains("refresh reuse grace 60s"), "{name}: a refusal writes nothing");
+        assert_refused(
+            &i.cli(&["client", "add", "--client-id", "long", "--redirect-uri", "https://l.example/cb", "--refresh-reuse-grace", "61"]),
+            "--refresh-reuse-grace",
+        );
+        let m2m = ["client", "add", "--client-id", "m2m", "--grant-type", "client_credentials", "--scope", "api", "--refresh-reuse-grace", "5"];
+        assert_refused(&i.cli(&m2m), "refresh_token grant");
+        assert_refused(&i.cli(&["client", "set", "--client-id", "nobody", "--refresh-reuse-grace", "5"]), "nobody");
+        assert!(!i.cli(&["client", "set", "--client-id", "app", "--refresh-reuse-grace", "soon"]).status.success(), "{name}: not a number");
+        assert!(!i.ok(&["client", "list"]).contains("long"), "{name}: refused clients are not created");
+    }
+}

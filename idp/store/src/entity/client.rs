@@ -53,6 +53,9 @@ pub struct Model {
     pub trust_anchor: Option<String>,
     /// When a federation registration lapses (its trust chain's expiry).
     pub expires_at: Option<i64>,
+    /// Seconds during which an exact retry of a rotated refresh token gets
+    /// the same successor instead of revoking the grant (0: never).
+    pub refresh_reuse_grace: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

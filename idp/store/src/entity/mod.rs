@@ -15,6 +15,7 @@ pub mod logout_delivery;
 pub mod passkey;
 pub mod recovery_code;
 pub mod refresh_token;
+pub mod revoked_access_token;
 pub mod signing_key;
 pub mod tenant;
 pub mod trust_mark;

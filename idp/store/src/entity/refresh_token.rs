@@ -11,6 +11,11 @@ pub struct Model {
     pub expires_at: i64,
     /// Set when the token is exchanged; a second use revokes the grant.
     pub used_at: Option<i64>,
+    /// Digest of the token the exchange issued (set with `used_at`).
+    pub successor_digest: Option<String>,
+    /// That token, sealed under a key derived from this token, for an exact
+    /// retry within the client's grace; only when the client has one.
+    pub successor_sealed: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

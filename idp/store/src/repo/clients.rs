@@ -69,6 +69,7 @@ fn to_domain(m: client::Model) -> Result<Client> {
             software_version: m.software_version,
             require_auth_time: m.require_auth_time,
         },
+        refresh_reuse_grace: u32::try_from(m.refresh_reuse_grace).map_err(|_| corrupt("refresh_reuse_grace"))?,
     };
     let federation = match (m.federation_kind.as_deref(), m.trust_anchor, m.expires_at) {
         (None, None, None) => None,
@@ -122,6 +123,7 @@ fn set_settings(am: &mut client::ActiveModel, s: &ClientSettings) {
     am.software_id = Set(s.info.software_id.clone());
     am.software_version = Set(s.info.software_version.clone());
     am.require_auth_time = Set(s.info.require_auth_time);
+    am.refresh_reuse_grace = Set(i64::from(s.refresh_reuse_grace));
 }
 
 /// The signing keys a client's settings need: one per algorithm it asked for.

@@ -2,10 +2,10 @@
 //!
 //! A grant is the refresh-token family: every refresh token belongs to one,
 //! rotation adds a token and marks the old one used, and the reuse of a used
-//! token revokes the whole grant (RFC 9700 §4.14.2).
+//! token revokes the whole grant (RFC 9700 §4.14.2; `refresh_tokens.rs`).
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{json_list, new_id, parse_list};
 use crate::entity::{consent, grant, refresh_token, user};
@@ -48,7 +48,7 @@ impl Grant {
     }
 }
 
-fn to_domain(m: grant::Model) -> Result<Grant> {
+pub(super) fn to_domain(m: grant::Model) -> Result<Grant> {
     Ok(Grant {
         claims: serde_json::from_str(&m.claims).map_err(|_| StoreError::Corrupt("grant claims".into()))?,
         amr: parse_list(&m.amr, "grant amr")?,
@@ -63,19 +63,6 @@ fn to_domain(m: grant::Model) -> Result<Grant> {
         expires_at: m.expires_at,
         revoked: m.revoked_at.is_some(),
     })
-}
-
-/// The result of presenting a refresh token.
-// A short-lived return value: boxing the grant would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
-pub enum RefreshOutcome {
-    /// Valid and now used; the caller issues the successor.
-    Rotated(Grant),
-    /// Already used: the grant has been revoked.
-    Reused,
-    /// Unknown, expired, or its grant is revoked or expired.
-    Invalid,
 }
 
 impl Store {
@@ -148,59 +135,6 @@ impl Store {
             self.revoke_grant(id, now).await?;
         }
         Ok(ids)
-    }
-
-    /// Records a new refresh token (its digest) for a grant.
-    pub async fn add_refresh_token(&self, grant_id: &str, digest: &str, now: i64, expires_at: i64) -> Result<()> {
-        refresh_token::ActiveModel {
-            digest: Set(digest.to_owned()),
-            grant_id: Set(grant_id.to_owned()),
-            created_at: Set(now),
-            expires_at: Set(expires_at),
-            used_at: Set(None),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(StoreError::Db)?;
-        Ok(())
-    }
-
-    /// Marks a refresh token used, atomically: of two concurrent requests
-    /// with the same token, exactly one wins; the other is a reuse.
-    pub async fn use_refresh_token(&self, digest: &str, now: i64) -> Result<RefreshOutcome> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
-        // Claim first, read after: with the write as the transaction's first
-        // statement SQLite takes its write lock up front (waiting on
-        // busy_timeout); a read-then-write transaction would instead fail
-        // with "database is locked" when another writer got in between.
-        let claimed = refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
-            .filter(refresh_token::Column::Digest.eq(digest))
-            .filter(refresh_token::Column::UsedAt.is_null())
-            .exec(&txn)
-            .await
-            .map_err(StoreError::Db)?;
-        let Some(row) = refresh_token::Entity::find_by_id(digest.to_owned()).one(&txn).await.map_err(StoreError::Db)? else {
-            txn.rollback().await.map_err(StoreError::Db)?;
-            return Ok(RefreshOutcome::Invalid);
-        };
-        if claimed.rows_affected == 0 {
-            grant::Entity::update_many()
-                .col_expr(grant::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
-                .filter(grant::Column::Id.eq(row.grant_id.as_str()))
-                .filter(grant::Column::RevokedAt.is_null())
-                .exec(&txn)
-                .await
-                .map_err(StoreError::Db)?;
-            txn.commit().await.map_err(StoreError::Db)?;
-            return Ok(RefreshOutcome::Reused);
-        }
-        let grant = grant::Entity::find_by_id(row.grant_id.clone()).one(&txn).await.map_err(StoreError::Db)?;
-        txn.commit().await.map_err(StoreError::Db)?;
-        match grant.map(to_domain).transpose()? {
-            Some(g) if g.is_active(now) && row.expires_at > now => Ok(RefreshOutcome::Rotated(g)),
-            _ => Ok(RefreshOutcome::Invalid),
-        }
     }
 
     /// For introspection and revocation: the grant of a refresh token that is

@@ -10,7 +10,9 @@ pub mod grants;
 pub mod keys;
 pub mod logout_queue;
 pub mod passkeys;
+pub mod refresh_tokens;
 pub mod registration;
+pub mod revocations;
 pub mod tenants;
 pub mod users;
 

@@ -55,6 +55,7 @@ fn full_client() -> NewClient {
                 software_version: Some("2.1".into()),
                 require_auth_time: true,
             },
+            refresh_reuse_grace: 30,
         },
     }
 }

@@ -2,17 +2,9 @@
 //! concurrency), and consents.
 
 use crate::common::*;
-use trame_store::{NewGrant, RefreshOutcome};
+use trame_store::{NewGrant, RefreshOutcome, Rotation};
 
 const DAY: i64 = 24 * 3600;
-
-fn kind(o: &RefreshOutcome) -> &'static str {
-    match o {
-        RefreshOutcome::Rotated(_) => "rotated",
-        RefreshOutcome::Reused => "reused",
-        RefreshOutcome::Invalid => "invalid",
-    }
-}
 
 backend_test!(create_read_revoke(be, b) {
     let s = &be.store;
@@ -52,10 +44,10 @@ backend_test!(create_read_revoke(be, b) {
 backend_test!(refresh_rotation_and_reuse(be, b) {
     let s = &be.store;
     let g = s.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
-    s.add_refresh_token(&g.id, "rt-1", T0, T0 + 3600).await.unwrap();
-    assert_eq!(s.refresh_token_grant("rt-1", T0).await.unwrap().map(|x| x.id), Some(g.id.clone()), "{b}");
+    s.add_refresh_token(&g.id, &d("rt-1"), T0, T0 + 3600).await.unwrap();
+    assert_eq!(s.refresh_token_grant(&d("rt-1"), T0).await.unwrap().map(|x| x.id), Some(g.id.clone()), "{b}");
 
-    match s.use_refresh_token("rt-1", T0 + 10).await.unwrap() {
+    match present(s, "rt-1", "rt-2", 0, T0 + 10).await {
         RefreshOutcome::Rotated(x) => {
             assert_eq!(x.id, g.id, "{b}");
             assert_eq!(x.user_id, "u1", "{b}");
@@ -63,82 +55,105 @@ backend_test!(refresh_rotation_and_reuse(be, b) {
         }
         o => panic!("{b}: first use gave {}", kind(&o)),
     }
-    assert!(s.refresh_token_grant("rt-1", T0 + 10).await.unwrap().is_none(), "{b}: a used token is no longer usable");
-    s.add_refresh_token(&g.id, "rt-2", T0 + 10, T0 + 3600).await.unwrap();
-    let o = s.use_refresh_token("rt-2", T0 + 20).await.unwrap();
+    assert!(s.refresh_token_grant(&d("rt-1"), T0 + 10).await.unwrap().is_none(), "{b}: a used token is no longer usable");
+    assert_eq!(s.refresh_token_grant(&d("rt-2"), T0 + 10).await.unwrap().map(|x| x.id), Some(g.id.clone()), "{b}: the successor is stored with the rotation");
+    let o = present(s, "rt-2", "rt-3", 0, T0 + 20).await;
     assert!(matches!(o, RefreshOutcome::Rotated(_)), "{b}: the successor rotates, gave {}", kind(&o));
-    s.add_refresh_token(&g.id, "rt-3", T0 + 20, T0 + 3600).await.unwrap();
     assert!(s.grant(&g.id).await.unwrap().unwrap().is_active(T0 + 20), "{b}");
 
     // Reuse of an old token revokes the whole family.
-    let o = s.use_refresh_token("rt-1", T0 + 30).await.unwrap();
+    let o = present(s, "rt-1", "rt-x", 0, T0 + 30).await;
     assert!(matches!(o, RefreshOutcome::Reused), "{b}: second use gave {}", kind(&o));
     let revoked = s.grant(&g.id).await.unwrap().unwrap();
     assert!(revoked.revoked, "{b}: reuse revokes the grant");
-    assert!(s.refresh_token_grant("rt-3", T0 + 30).await.unwrap().is_none(), "{b}");
-    let o = s.use_refresh_token("rt-3", T0 + 31).await.unwrap();
+    assert!(s.refresh_token_grant(&d("rt-3"), T0 + 30).await.unwrap().is_none(), "{b}");
+    assert!(s.refresh_token_grant(&d("rt-x"), T0 + 30).await.unwrap().is_none(), "{b}: a reuse stores no successor");
+    let o = present(s, "rt-3", "rt-4", 0, T0 + 31).await;
     assert!(matches!(o, RefreshOutcome::Invalid), "{b}: the newest token of a revoked grant gave {}", kind(&o));
-    let o = s.use_refresh_token("rt-1", T0 + 32).await.unwrap();
+    assert!(s.refresh_token_grant(&d("rt-4"), T0 + 31).await.unwrap().is_none(), "{b}: nor does a refusal");
+    let o = present(s, "rt-1", "rt-y", 0, T0 + 32).await;
     assert!(matches!(o, RefreshOutcome::Reused), "{b}: still a reuse, gave {}", kind(&o));
 });
 
 backend_test!(refresh_invalid_cases(be, b) {
     let s = &be.store;
-    let o = s.use_refresh_token("unknown", T0).await.unwrap();
-    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: unknown digest gave {}", kind(&o));
+    let o = present(s, "unknown", "next", 0, T0).await;
+    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: unknown token gave {}", kind(&o));
 
     // Expired token, grant still active.
     let g = s.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
-    s.add_refresh_token(&g.id, "rt-old", T0, T0 + 100).await.unwrap();
-    assert!(s.refresh_token_grant("rt-old", T0 + 100).await.unwrap().is_none(), "{b}");
-    let o = s.use_refresh_token("rt-old", T0 + 100).await.unwrap();
-    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: expired digest gave {}", kind(&o));
+    s.add_refresh_token(&g.id, &d("rt-old"), T0, T0 + 100).await.unwrap();
+    assert!(s.refresh_token_grant(&d("rt-old"), T0 + 100).await.unwrap().is_none(), "{b}");
+    let o = present(s, "rt-old", "next-1", 0, T0 + 100).await;
+    assert!(matches!(o, RefreshOutcome::Invalid), "{b}: expired token gave {}", kind(&o));
 
     // Valid token, expired grant.
     let short = s.create_grant(grant("t1", "app", "u1", T0 + 50), T0).await.unwrap();
-    s.add_refresh_token(&short.id, "rt-short", T0, T0 + 3600).await.unwrap();
-    assert!(s.refresh_token_grant("rt-short", T0 + 60).await.unwrap().is_none(), "{b}");
-    let o = s.use_refresh_token("rt-short", T0 + 60).await.unwrap();
+    s.add_refresh_token(&short.id, &d("rt-short"), T0, T0 + 3600).await.unwrap();
+    assert!(s.refresh_token_grant(&d("rt-short"), T0 + 60).await.unwrap().is_none(), "{b}");
+    let o = present(s, "rt-short", "next-2", 0, T0 + 60).await;
     assert!(matches!(o, RefreshOutcome::Invalid), "{b}: token of an expired grant gave {}", kind(&o));
 
     // Valid token, revoked grant.
     let rev = s.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
-    s.add_refresh_token(&rev.id, "rt-rev", T0, T0 + 3600).await.unwrap();
+    s.add_refresh_token(&rev.id, &d("rt-rev"), T0, T0 + 3600).await.unwrap();
     s.revoke_grant(&rev.id, T0 + 1).await.unwrap();
-    let o = s.use_refresh_token("rt-rev", T0 + 2).await.unwrap();
+    let o = present(s, "rt-rev", "next-3", 0, T0 + 2).await;
     assert!(matches!(o, RefreshOutcome::Invalid), "{b}: token of a revoked grant gave {}", kind(&o));
+    for n in ["next-1", "next-2", "next-3"] {
+        assert!(s.refresh_token_grant(&d(n), T0 + 2).await.unwrap().is_none(), "{b}: no successor for a refusal");
+    }
 
     // Digests are primary keys.
-    assert!(s.add_refresh_token(&g.id, "rt-old", T0, T0 + 100).await.is_err(), "{b}: duplicate digest");
+    assert!(s.add_refresh_token(&g.id, &d("rt-old"), T0, T0 + 100).await.is_err(), "{b}: duplicate digest");
 });
 
 backend_test!(concurrent_use_of_one_refresh_token_rotates_once(be, b) {
-    for round in 0..3 {
+    // Without a grace the losers are reuses; with one they are retries
+    // that all get the winner's successor.
+    for (round, grace) in [(0, 0), (1, 0), (2, 30), (3, 30)] {
         let g = be.store.create_grant(grant("t1", "app", "u1", T0 + DAY), T0).await.unwrap();
-        let digest = format!("rt-race-{round}");
-        be.store.add_refresh_token(&g.id, &digest, T0, T0 + 3600).await.unwrap();
+        let token = format!("rt-race-{round}");
+        be.store.add_refresh_token(&g.id, &d(&token), T0, T0 + 3600).await.unwrap();
         let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
         let tasks: Vec<_> = (0..8)
-            .map(|_| {
-                let (store, digest, start) = (be.store.clone(), digest.clone(), start.clone());
+            .map(|i| {
+                let (store, token, start) = (be.store.clone(), token.clone(), start.clone());
                 tokio::spawn(async move {
                     start.wait().await;
-                    store.use_refresh_token(&digest, T0 + 10).await
+                    let next = format!("{token}-next-{i}");
+                    let o = store.use_refresh_token(Rotation { presented: &token, successor: &next, successor_expires_at: T0 + 3600, reuse_grace: grace }, T0 + 10).await;
+                    (next, o)
                 })
             })
             .collect();
         let mut outcomes = Vec::new();
+        let mut winner = None;
+        let mut handed_out = Vec::new();
         for t in tasks {
             match t.await.unwrap() {
-                Ok(o) => outcomes.push(kind(&o)),
-                Err(e) => panic!("{b}: round {round}: use_refresh_token failed under concurrency: {e:?} ({:?})", std::error::Error::source(&e)),
+                (next, Ok(o)) => {
+                    match &o {
+                        RefreshOutcome::Rotated(_) => winner = Some(next),
+                        RefreshOutcome::Retried { successor, .. } => handed_out.push(successor.clone()),
+                        _ => {}
+                    }
+                    outcomes.push(kind(&o));
+                }
+                (_, Err(e)) => panic!("{b}: round {round}: use_refresh_token failed under concurrency: {e:?} ({:?})", std::error::Error::source(&e)),
             }
         }
         let rotated = outcomes.iter().filter(|k| **k == "rotated").count();
         assert_eq!(rotated, 1, "{b}: round {round}: exactly one winner, got {outcomes:?}");
-        assert_eq!(outcomes.iter().filter(|k| **k == "reused").count(), 7, "{b}: round {round}: the others are reuses, got {outcomes:?}");
-        // The losers count as reuse, so the grant ends up revoked.
-        assert!(be.store.grant(&g.id).await.unwrap().unwrap().revoked, "{b}");
+        if grace == 0 {
+            assert_eq!(outcomes.iter().filter(|k| **k == "reused").count(), 7, "{b}: round {round}: the others are reuses, got {outcomes:?}");
+            // The losers count as reuse, so the grant ends up revoked.
+            assert!(be.store.grant(&g.id).await.unwrap().unwrap().revoked, "{b}");
+        } else {
+            assert_eq!(handed_out.len(), 7, "{b}: round {round}: the others are retries, got {outcomes:?}");
+            assert!(handed_out.iter().all(|s| Some(s) == winner.as_ref()), "{b}: round {round}: every retry gets the winner's successor");
+            assert!(!be.store.grant(&g.id).await.unwrap().unwrap().revoked, "{b}");
+        }
     }
 });
 

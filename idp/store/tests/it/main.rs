@@ -10,6 +10,8 @@ mod federated_identities;
 mod grants;
 mod keys;
 mod migrations;
+mod refresh_grace;
+mod revocations;
 mod smoke;
 mod tenants;
 mod users;

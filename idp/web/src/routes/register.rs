@@ -168,7 +168,12 @@ pub async fn update(State(state): State<AppState>, tenant: TenantCtx, Path(clien
             return Err(ApiError::invalid_request("client_secret does not match"));
         }
     }
-    let settings = settle(&state, &tenant, &body).await?;
+    let mut settings = settle(&state, &tenant, &body).await?;
+    // The operator's choice, which a registration request cannot make, is
+    // kept while it still applies.
+    if settings.grant_types.contains(&trame_core::client::GrantType::RefreshToken) {
+        settings.refresh_reuse_grace = client.refresh_reuse_grace;
+    }
     // The secret follows the authentication method: kept while it uses one,
     // issued when it starts to, removed when it stops.
     let (new_secret, digest_change) = match (client.auth_method.uses_secret(), settings.auth_method.uses_secret()) {

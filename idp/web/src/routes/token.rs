@@ -11,7 +11,7 @@ use trame_core::crypto::{random_token, secret_digest};
 use trame_core::lifetimes;
 use trame_core::pkce::{self, CodeChallenge};
 use trame_core::scope::{self, Scopes};
-use trame_store::{Grant, NewGrant, RefreshOutcome};
+use trame_store::{Grant, NewGrant, RefreshOutcome, Rotation};
 
 use super::authorize::{CodeRecord, code_key, subject};
 use crate::catalog::TenantEntry;
@@ -100,18 +100,25 @@ async fn authorization_code(state: &AppState, tenant: &TenantEntry, client: &Cli
         .await
         .json_err()?;
     state.ephemeral.put(&code_used_key(code), &grant.id, lifetimes::CODE_REPLAY_MEMORY).await.json_err()?;
-    issue_user_tokens(state, tenant, client, &grant, rec.nonce.as_deref(), offline).await
+    let refresh = if offline {
+        let rt = random_token(state.rng.as_ref());
+        state.store.add_refresh_token(&grant.id, &secret_digest(&rt), now, now + lifetimes::REFRESH_TOKEN).await.json_err()?;
+        Some(rt)
+    } else {
+        None
+    };
+    issue_user_tokens(state, tenant, client, &grant, rec.nonce.as_deref(), refresh).await
 }
 
 /// Access token, ID token (when `openid` was granted) and, for offline
-/// access, a new refresh token of the grant's family.
+/// access, the refresh token of the grant's family the caller stored.
 async fn issue_user_tokens(
     state: &AppState,
     tenant: &TenantEntry,
     client: &Client,
     grant: &Grant,
     nonce: Option<&str>,
-    offline: bool,
+    refresh: Option<String>,
 ) -> ApiResult<Map<String, Value>> {
     let now = state.now();
     let keys = tenant.keys(&state.store, now).await.json_err()?;
@@ -131,9 +138,7 @@ async fn issue_user_tokens(
         let id_token = tokens::id_token(state, &tenant.tenant, &keys, client.id_token_alg, client.id.as_str(), &sub, &facts, nonce, &at.token, extra)?;
         body.insert("id_token".into(), json!(id_token));
     }
-    if offline {
-        let rt = random_token(state.rng.as_ref());
-        state.store.add_refresh_token(&grant.id, &secret_digest(&rt), now, now + lifetimes::REFRESH_TOKEN).await.json_err()?;
+    if let Some(rt) = refresh {
         body.insert("refresh_token".into(), json!(rt));
     }
     Ok(body)
@@ -158,8 +163,22 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
             return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", "the requested scope exceeds the granted scope"));
         }
     }
-    let grant = match state.store.use_refresh_token(&digest, now).await.json_err()? {
-        RefreshOutcome::Rotated(g) => g,
+    // The successor is stored with the rotation, in one transaction.
+    let successor = random_token(state.rng.as_ref());
+    let rotation = Rotation {
+        presented: rt,
+        successor: &successor,
+        successor_expires_at: now + lifetimes::REFRESH_TOKEN,
+        reuse_grace: i64::from(client.refresh_reuse_grace),
+    };
+    let (grant, refresh) = match state.store.use_refresh_token(rotation, now).await.json_err()? {
+        RefreshOutcome::Rotated(g) => (g, successor),
+        // The answer to the first presentation was lost: the same successor
+        // again, with fresh access and ID tokens.
+        RefreshOutcome::Retried { grant, successor } => {
+            tracing::info!(client_id = %client.id, "refresh token presented again within the client's grace; same successor issued");
+            (grant, successor)
+        }
         RefreshOutcome::Reused => {
             tracing::warn!(client_id = %client.id, "refresh token reused; its grant is revoked");
             return Err(ApiError::invalid_grant("the refresh token was already used; the grant is revoked"));
@@ -178,7 +197,7 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
         }
         g.scopes = asked.to_string_sorted();
     }
-    issue_user_tokens(state, tenant, client, &g, None, true).await
+    issue_user_tokens(state, tenant, client, &g, None, Some(refresh)).await
 }
 
 async fn client_credentials(state: &AppState, tenant: &TenantEntry, client: &Client, p: &[(String, String)]) -> ApiResult<Map<String, Value>> {

@@ -112,12 +112,57 @@ backend_test!(
     }
 );
 
-/// Redis going away after start-up: introspection and revocation cannot
-/// tell whether a token was revoked, and say so (503) rather than
-/// `active: false` or a 200 for a token left valid. PostgreSQL + Redis only:
-/// the in-process store cannot be unreachable.
+// A revocation outlives the ephemeral store: after Redis restarted empty
+// (or the in-process store was lost), revoked access tokens, a user's and
+// a client's own, stay revoked at introspection and UserInfo.
+backend_test!(
+    async fn revocation_survives_the_loss_of_the_ephemeral_store(env) {
+        let auth = Some((BASIC_ID, BASIC_SECRET));
+        let t = env.tokens_basic("openid offline_access").await;
+        let at = t["access_token"].as_str().unwrap().to_owned();
+        let kept = env.tokens_basic("openid").await["access_token"].as_str().unwrap().to_owned();
+        let post = [("client_id", POST_ID), ("client_secret", POST_SECRET)];
+        let cc = env.post_form("/token", &[("grant_type", "client_credentials"), post[0], post[1]], None).await.json()["access_token"].as_str().unwrap().to_owned();
+        assert_eq!(env.userinfo(&at).await.status, StatusCode::OK);
+
+        assert_eq!(env.post_form("/revoke", &[("token", &at)], auth).await.status, StatusCode::OK);
+        assert_eq!(env.post_form("/revoke", &[("token", &cc), post[0], post[1]], None).await.status, StatusCode::OK);
+        assert_eq!(env.introspect(&at).await["active"], false);
+
+        let env = env.with_empty_ephemeral().await;
+        assert_eq!(env.introspect(&at).await, serde_json::json!({"active": false}), "revoked before the ephemeral store was lost");
+        let r = env.userinfo(&at).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+        assert!(r.header("www-authenticate").is_some_and(|h| h.contains("invalid_token")), "{:?}", r.header("www-authenticate"));
+        let r = env.post_form("/introspect", &[("token", &cc), post[0], post[1]], None).await;
+        assert_eq!(r.json(), serde_json::json!({"active": false}), "a client credentials token too");
+        // The refresh token of the grant is untouched, and so is a token
+        // never revoked.
+        assert_eq!(env.introspect(t["refresh_token"].as_str().unwrap()).await["active"], true);
+        assert_eq!(env.userinfo(&kept).await.status, StatusCode::OK);
+        assert_eq!(env.introspect(&kept).await["active"], true);
+    }
+);
+
+// Expired revocation records are pruned; a token revoked after them is
+// still revoked.
+backend_test!(
+    async fn expired_revocations_are_pruned(env) {
+        let at = env.tokens_basic("openid").await["access_token"].as_str().unwrap().to_owned();
+        assert_eq!(env.post_form("/revoke", &[("token", &at)], Some((BASIC_ID, BASIC_SECRET))).await.status, StatusCode::OK);
+        assert_eq!(env.state.store.prune_revocations(env.clock.now()).await.unwrap(), 0, "not expired yet");
+        assert_eq!(env.userinfo(&at).await.status, StatusCode::UNAUTHORIZED);
+        let gone = env.state.store.prune_revocations(env.clock.now() + trame_core::lifetimes::ACCESS_TOKEN).await.unwrap();
+        assert_eq!(gone, 1, "past the token's own expiry");
+    }
+);
+
+/// Redis going away after start-up: revocation checks do not need it (they
+/// read the database), so introspection and revocation keep answering
+/// truthfully; readiness says Redis is gone. PostgreSQL + Redis only: the
+/// in-process store cannot be unreachable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn redis_unreachable_is_temporarily_unavailable() {
+async fn redis_unreachable_does_not_stop_revocation() {
     use trame_testkit::relay::Relay;
     let env = Env::new(trame_testkit::Backend::Postgres).await;
     let redis = env.backends.redis.as_ref().expect("Redis in this mode");
@@ -133,8 +178,11 @@ async fn redis_unreachable_is_temporarily_unavailable() {
 
     relay.cut();
     let auth = Some((BASIC_ID, BASIC_SECRET));
-    env.post_form("/introspect", &[("token", &at)], auth).await.assert_oauth(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable");
-    env.post_form("/revoke", &[("token", &at)], auth).await.assert_oauth(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable");
+    assert_eq!(env.introspect(&at).await["active"], true, "known not revoked from the database");
+    let r = env.post_form("/revoke", &[("token", &at)], auth).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(env.introspect(&at).await["active"], false, "revoked without Redis");
+    assert_eq!(env.userinfo(&at).await.status, StatusCode::UNAUTHORIZED);
     let r = env.get("/_trame/ready").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.json()["ephemeral"], false);

@@ -282,6 +282,62 @@ backend_test!(
     }
 );
 
+// A client with a refresh reuse grace: an exact retry of a just-rotated
+// refresh token gets the same successor and fresh access and ID tokens;
+// after the grace, or once the successor was used, it is reuse as ever.
+backend_test!(
+    async fn refresh_retry_within_the_client_grace(env) {
+        let mut c = env.state.store.client(&env.tenant.id, BASIC_ID).await.unwrap().unwrap();
+        c.settings.refresh_reuse_grace = 30;
+        env.state.store.update_client(&env.tenant.id, BASIC_ID, &c.settings, None, env.clock.now()).await.unwrap();
+        env.refresh_catalog().await;
+        let refresh = |rt: &str| [("grant_type", "refresh_token"), ("refresh_token", rt)].map(|(k, v)| (k, v.to_owned()));
+        let send = |rt: String| {
+            let env = &env;
+            async move {
+                let f = refresh(&rt);
+                let form: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                env.token_basic(&form).await
+            }
+        };
+
+        let t = env.tokens_basic("openid offline_access").await;
+        let rt1 = t["refresh_token"].as_str().unwrap().to_owned();
+        let first = send(rt1.clone()).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        let first = first.json();
+        // The answer was lost; the client retries a few seconds later.
+        env.clock.advance(5);
+        let retry = send(rt1.clone()).await;
+        assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+        let retry = retry.json();
+        assert_eq!(retry["refresh_token"], first["refresh_token"], "the same successor");
+        assert_ne!(retry["access_token"], first["access_token"], "a fresh access token");
+        assert!(retry["id_token"].as_str().is_some_and(|i| Some(i) != first["id_token"].as_str()), "a fresh ID token");
+        for at in [&first["access_token"], &retry["access_token"]] {
+            assert_eq!(env.userinfo(at.as_str().unwrap()).await.status, StatusCode::OK, "the grant lives");
+        }
+        // The successor is used: the old token is now a reuse.
+        let rt2 = retry["refresh_token"].as_str().unwrap().to_owned();
+        let third = send(rt2).await;
+        assert_eq!(third.status, StatusCode::OK, "{}", third.body);
+        let at3 = third.json()["access_token"].as_str().unwrap().to_owned();
+        send(rt1).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_grant");
+        assert_eq!(env.userinfo(&at3).await.status, StatusCode::UNAUTHORIZED, "the family is revoked");
+
+        // Later than the grace: reuse.
+        let t = env.tokens_basic("openid offline_access").await;
+        let rt1 = t["refresh_token"].as_str().unwrap().to_owned();
+        let next = send(rt1.clone()).await;
+        assert_eq!(next.status, StatusCode::OK, "{}", next.body);
+        let next = next.json();
+        env.clock.advance(31);
+        send(rt1).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_grant");
+        send(next["refresh_token"].as_str().unwrap().to_owned()).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_grant");
+        assert_eq!(env.introspect(next["access_token"].as_str().unwrap()).await["active"], false);
+    }
+);
+
 backend_test!(
     async fn client_credentials(env) {
         let f = [("grant_type", "client_credentials"), ("client_id", POST_ID), ("client_secret", POST_SECRET)];

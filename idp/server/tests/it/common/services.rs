@@ -42,9 +42,15 @@ pub struct PrivateRedis {
 
 impl PrivateRedis {
     pub async fn start() -> Self {
-        let mut r = Self { port: free_port(), dir: TempDir::new("trame-redis"), child: None };
+        let mut r = Self::reserved();
         r.restart().await;
         r
+    }
+
+    /// A port for a Redis not started yet (`restart` starts it): nothing
+    /// listens there until then.
+    pub fn reserved() -> Self {
+        Self { port: free_port(), dir: TempDir::new("trame-redis"), child: None }
     }
 
     pub fn url(&self) -> String {

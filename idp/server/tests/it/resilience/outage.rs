@@ -103,3 +103,34 @@ async fn postgres_outage_under_load() {
     let server = i.serve().await;
     outage_under_load("PostgreSQL", POSTGRES_OUTAGE, &i, &server, Victim::Postgres(pg)).await;
 }
+
+/// A node started while Redis is down: it starts (alive, not ready),
+/// connects when Redis comes, without a restart, and then serves a sign-in
+/// and tokens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_starts_while_redis_is_down() {
+    let mut redis = PrivateRedis::reserved();
+    let mut i = Install::embedded();
+    i.extra_env.insert("TRAME_REDIS_URL".into(), redis.url());
+    let m2m_secret = create_clients_and_user(&i);
+    let server = i.serve().await;
+    let base = server.base();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+
+    let r = http.get(format!("{base}/_trame/ready")).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((body["ephemeral"].as_bool(), body["database"].as_bool()), (Some(false), Some(true)), "{body}");
+    assert_eq!(http.get(format!("{base}/_trame/health")).send().await.unwrap().status(), 200, "alive all the same");
+
+    redis.restart().await;
+    let took = wait_ready(&base, 200, Duration::from_secs(10)).await;
+    println!("ready {took:?} after Redis came");
+    let form = [("grant_type", "client_credentials")];
+    let r = http.post(format!("{base}/token")).basic_auth("m2m", Some(&m2m_secret)).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let at = user_token(&i, &base).await;
+    let r = http.get(format!("{base}/userinfo")).bearer_auth(&at).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(server.log_text().lines().all(|l| !l.contains("panicked")), "{}", server.log_text());
+}

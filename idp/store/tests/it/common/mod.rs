@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use trame_core::client::{AuthMethod, ClientSettings};
 use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
 use trame_core::tenant::Tenant;
-use trame_store::{NewClient, NewGrant, Store};
+use trame_store::{NewClient, NewGrant, RefreshOutcome, Rotation, Store};
 use trame_testkit::{Backend, TestDb};
 
 /// A fixed "now" (2023-11-14): the store takes time as an argument.
@@ -110,4 +110,24 @@ pub async fn query_i64(conn: &DatabaseConnection, sql: &str) -> i64 {
 pub async fn query_strings(conn: &DatabaseConnection, sql: &str, cols: usize) -> Vec<Vec<String>> {
     let rows = conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql)).await.unwrap();
     rows.iter().map(|r| (0..cols).map(|i| r.try_get_by_index::<String>(i).unwrap()).collect()).collect()
+}
+
+/// The digest a refresh token is stored under.
+pub fn d(token: &str) -> String {
+    trame_core::crypto::secret_digest(token)
+}
+
+/// Presents the refresh token `token` at `now`, with `next` as the
+/// successor should it rotate, under a reuse grace of `grace` seconds.
+pub async fn present(s: &Store, token: &str, next: &str, grace: i64, now: i64) -> RefreshOutcome {
+    s.use_refresh_token(Rotation { presented: token, successor: next, successor_expires_at: now + 3600, reuse_grace: grace }, now).await.unwrap()
+}
+
+pub fn kind(o: &RefreshOutcome) -> &'static str {
+    match o {
+        RefreshOutcome::Rotated(_) => "rotated",
+        RefreshOutcome::Retried { .. } => "retried",
+        RefreshOutcome::Reused => "reused",
+        RefreshOutcome::Invalid => "invalid",
+    }
 }

@@ -274,6 +274,28 @@ impl Env {
         Self { backend, backends, state, app, clock, tenant, user_id }
     }
 
+    /// What a node sees after its ephemeral store was lost: Redis restarted
+    /// empty (this test's keys deleted), or, in process, a new empty map.
+    pub async fn with_empty_ephemeral(self) -> Self {
+        match &self.backends.redis {
+            Some(redis) => {
+                redis.clear().await;
+                self
+            }
+            None => {
+                let state = AppState::new(
+                    self.state.store.clone(),
+                    trame_store::Ephemeral::memory(),
+                    (*self.state.config).clone(),
+                    self.state.rng.clone(),
+                    self.state.clock.clone(),
+                );
+                state.catalog.refresh(&state.store, self.clock.now()).await.unwrap();
+                Self { app: trame_web::app(state.clone()), state, ..self }
+            }
+        }
+    }
+
     pub async fn refresh_catalog(&self) {
         self.state.catalog.refresh(&self.state.store, self.clock.now()).await.unwrap();
     }
