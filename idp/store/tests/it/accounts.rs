@@ -174,6 +174,8 @@ backend_test!(tenant_settings_round_trip(be, b) {
     let want = TenantSettings { registration: Registration::Invite, counter_policy: CounterPolicy::Allow, acr_policy: AcrPolicy::parse(&["eidas3=hwk+user".into()]).unwrap(),
         dynamic_registration: DynamicRegistration::Token,
         dynamic_client_pkce: PkcePolicy::Optional,
+        credential_upgrade: trame_core::tenant::CredentialUpgrade::Never,
+        usernames: trame_core::tenant::Usernames::Addresses,
     };
     let got = s.set_tenant_settings("ville-a", &want).await.unwrap();
     assert_eq!(got.settings, want, "{b}");
