@@ -183,7 +183,8 @@ pub async fn user_token(i: &Install, base: &str) -> String {
 }
 
 /// `tasks` tasks, each repeating discovery, a client-credentials token,
-/// the introspection of that token and userinfo with the user's token,
+/// the introspection of that token, userinfo with the user's token and a
+/// pushed authorization request,
 /// against `base`, until `stop` turns true. Returns when they have all
 /// finished their current request.
 pub fn machine_load(base: String, fixture: Arc<Fixture>, tally: Arc<Tally>, tasks: usize, stop: watch::Receiver<bool>) -> tokio::task::JoinSet<()> {
@@ -219,6 +220,21 @@ pub fn machine_load(base: String, fixture: Arc<Fixture>, tally: Arc<Tally>, task
                 let r = http.get(format!("{base}/userinfo")).bearer_auth(&f.user_access_token).send().await;
                 let (o, _) = classify(r, |b| b.contains("\"sub\"")).await;
                 tally.record(p, "userinfo", o, started.elapsed());
+
+                // A pushed authorization request: kept in the ephemeral
+                // store, so it needs Redis (revocation no longer does).
+                let (p, started) = (tally.current(), Instant::now());
+                let form = [
+                    ("client_id", "rp"),
+                    ("response_type", "code"),
+                    ("redirect_uri", REDIRECT),
+                    ("scope", "openid"),
+                    ("code_challenge", crate::common::PKCE_CHALLENGE),
+                    ("code_challenge_method", "S256"),
+                ];
+                let r = http.post(format!("{base}/par")).form(&form).send().await;
+                let (o, _) = classify(r, |b| b.contains("\"request_uri\"")).await;
+                tally.record(p, "par", o, started.elapsed());
             }
         });
     }
