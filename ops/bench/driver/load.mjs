@@ -167,10 +167,19 @@ function nextUser() {
   return `bench${userCounter++ % USERS}`;
 }
 
+/** Another browser's address, in the benchmarking range 198.18.0.0/15 (RFC 2544). */
+function browserAddress() {
+  return `198.${18 + ((Math.random() * 2) | 0)}.${(Math.random() * 256) | 0}.${(Math.random() * 256) | 0}`;
+}
+
 async function passwordFlow() {
   const m = await meta();
   const { url, verifier } = authUrl(m);
-  const code = await browse(new CookieJar(), url, await passwordSignIn(nextUser()));
+  // Trame allows 600 pending sign-ins per client address per 15 minutes
+  // (throttle::INTERACTIONS_PER_ADDRESS): each flow is another browser.
+  const jar = new CookieJar();
+  jar.forwardedFor = browserAddress();
+  const code = await browse(jar, url, await passwordSignIn(nextUser()));
   const tokens = await exchange(code, verifier);
   await userinfo(tokens.access_token);
   return tokens;
@@ -196,7 +205,7 @@ async function passkeyFlow(slot) {
   // stands for another browser, so it gets another address in the
   // benchmarking range 198.18.0.0/15 (RFC 2544), sent as X-Forwarded-For
   // (run.sh sets trusted_proxies = 127.0.0.1).
-  jar.forwardedFor = `198.${18 + ((Math.random() * 2) | 0)}.${(Math.random() * 256) | 0}.${(Math.random() * 256) | 0}`;
+  jar.forwardedFor = browserAddress();
   const signIn = async (_, res, forms) => {
     const form = forms.find((f) => f.attrs.id === 'login');
     if (!form) throw new Error(`no sign-in form at ${res.url}: ${res.body.slice(0, 300)}`);
