@@ -202,6 +202,18 @@ impl Verifiers {
         Self { keys }
     }
 
+    /// Whether the token names a key (`kid`) this set lacks: then the set
+    /// may be out of date (the signer rotated its keys), where a bad
+    /// signature with a known key says nothing of the kind. A token without
+    /// `kid`, or unreadable, does not count.
+    pub fn lacks_key_of(&self, token: &str) -> bool {
+        let Ok(header) = jwt::decode_header(token) else { return false };
+        match header.claim("kid").and_then(Value::as_str) {
+            Some(kid) => !self.keys.iter().any(|k| k.kid.as_deref() == Some(kid)),
+            None => false,
+        }
+    }
+
     /// The same checks as [`verify`], with the verifiers already built.
     pub fn verify(&self, token: &str, allowed_algs: &[&str]) -> Result<VerifiedJwt, KeyError> {
         let header = Header::read(token, allowed_algs)?;

@@ -114,7 +114,13 @@ pub async fn verify(state: &AppState, reach: Reach, client: &Client, jwt: &str, 
         return Ok(v);
     }
     if state.now() - entry.fetched_at < FLOOR {
-        return Err(KeyFailure::Invalid);
+        // A key id the set lacks: the client may have rotated its keys just
+        // now (OIDF oidcc-refresh-token-rp-key-rotation). Fetched again at
+        // once, but a few times a minute per URL at most, whatever callers
+        // send, so made-up key ids cannot make Trame fetch at will.
+        if !(verifiers.lacks_key_of(jwt) && allow_unknown_kid_refetch(state, uri).await) {
+            return Err(KeyFailure::Invalid);
+        }
     }
     // Perhaps a new key: once per floor period, whatever the callers send.
     let fresh = cache.load(state, reach, client, uri, Some(verifiers.clone())).await;
@@ -122,6 +128,16 @@ pub async fn verify(state: &AppState, reach: Reach, client: &Client, jwt: &str, 
         Some(v) if !Arc::ptr_eq(&v, &verifiers) => v.verify(jwt, algs).map_err(|_| KeyFailure::Invalid),
         _ => Err(KeyFailure::Invalid),
     }
+}
+
+/// Refetches of one `jwks_uri` for unknown key ids allowed per minute.
+pub const UNKNOWN_KID_REFETCHES_PER_MINUTE: i64 = 6;
+
+/// Counts a refetch for an unknown key id, across nodes; false over the
+/// allowance (or when the count cannot be kept: no fetch then).
+async fn allow_unknown_kid_refetch(state: &AppState, uri: &str) -> bool {
+    let key = format!("thr:kid:{}", trame_core::crypto::secret_digest(uri));
+    state.ephemeral.incr(&key, 60).await.is_ok_and(|n| n <= UNKNOWN_KID_REFETCHES_PER_MINUTE)
 }
 
 #[cfg(test)]

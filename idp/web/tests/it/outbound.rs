@@ -158,26 +158,37 @@ backend_test!(
 
 backend_test!(
     async fn fetched_client_keys_are_kept(env) {
-        let (key, jwks) = key_pair();
-        let (other, _) = key_pair();
+        let g = generate(Alg::ES256, &OsRandom).unwrap();
+        let key = SigningKey::from_pem(Alg::ES256, &g.kid, &g.private_pem).unwrap();
+        let jwks = json!({"keys": [g.public_jwk]});
+        // Another key under the same key id: a bad signature, not a rotation.
+        let impostor = SigningKey::from_pem(Alg::ES256, &g.kid, &generate(Alg::ES256, &OsRandom).unwrap().private_pem).unwrap();
         let (port, hits) = serve(200, "max-age=600", jwks.to_string()).await;
         add_key_client(&env, &env.tenant.id, "keyed", &format!("http://localhost:{port}/jwks")).await;
         let aud = format!("{ISSUER}/token");
         // Unauthenticated calls with assertions no key verifies: one fetch.
         for _ in 0..5 {
-            token_at(&env, HOST, &assertion(&env, &other, "keyed", &aud)).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+            token_at(&env, HOST, &assertion(&env, &impostor, "keyed", &aud)).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
         }
         assert_eq!(hits.load(Ordering::SeqCst), 1, "one fetch for five calls");
         let r = token_at(&env, HOST, &assertion(&env, &key, "keyed", &aud)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(hits.load(Ordering::SeqCst), 1, "the kept set verifies");
+        // A key id the set lacks may be a rotation: fetched again at once,
+        // but a few times a minute at most, whatever is sent.
+        let (other, _) = key_pair();
+        for _ in 0..20 {
+            token_at(&env, HOST, &assertion(&env, &other, "keyed", &aud)).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+        }
+        let after_unknown = hits.load(Ordering::SeqCst);
+        assert_eq!(after_unknown, 1 + 6, "twenty made-up key ids: six refetches a minute (client_keys::UNKNOWN_KID_REFETCHES_PER_MINUTE)");
         // After the floor, a signature that does not verify fetches again,
         // once (the client may have rotated its keys).
         env.clock.advance(61);
         for _ in 0..3 {
-            token_at(&env, HOST, &assertion(&env, &other, "keyed", &aud)).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
+            token_at(&env, HOST, &assertion(&env, &impostor, "keyed", &aud)).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
         }
-        assert_eq!(hits.load(Ordering::SeqCst), 2);
+        assert_eq!(hits.load(Ordering::SeqCst), after_unknown + 1);
         // A failed fetch is remembered too.
         add_key_client(&env, &env.tenant.id, "unreachable", &format!("http://127.0.0.1:{}/jwks", closed_port())).await;
         let (dead, dead_hits) = serve(404, "max-age=600", String::new()).await;
