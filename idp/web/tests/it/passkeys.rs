@@ -397,7 +397,9 @@ backend_test!(async fn a_ceremony_is_finished_only_where_it_was_started(env) {
     let mut other = SoftAuthenticator::new();
     let credential = other.register(&options.json(), ORIGIN).await.unwrap();
     let users = count_users(&env).await;
-    b.post_json("/signup/finish", &json!({ "csrf": csrf, "credential": credential })).await.assert_oauth(StatusCode::BAD_REQUEST, "wrong_ceremony");
+    // (The sign-up page's token: the account page's is bound to the session.)
+    let signup_token = signup_csrf(&mut b).await;
+    b.post_json("/signup/finish", &json!({ "csrf": signup_token, "credential": credential })).await.assert_oauth(StatusCode::BAD_REQUEST, "wrong_ceremony");
     assert_eq!(count_users(&env).await, users);
     // A sign-in started for one pending sign-in cannot finish another.
     let mut b2 = env.browser();

@@ -188,7 +188,7 @@ backend_test_raw!(
         let to_b = r.location().unwrap();
         assert!(to_b.starts_with(&format!("{B}/authorize?")), "{to_b}");
         assert_eq!(query_param(&to_b, "client_id").as_deref(), Some(A));
-        assert!(browser.cookies.keys().any(|k| k.starts_with("trame_peer")), "the choice is remembered");
+        assert!(browser.cookies.keys().any(|k| k.trim_start_matches("__Host-").starts_with("trame_peer")), "the choice is remembered");
 
         let object = request_object(&to_b);
         let decoded = jws::decode(&object).unwrap();
