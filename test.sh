@@ -33,6 +33,9 @@ if ! cargo test --release --workspace --no-run; then
   echo "==> build FAILED" >&2
   exit 1
 fi
+# Formatting (rustfmt.toml); the formatting-only commit is listed in
+# .git-blame-ignore-revs.
+step "cargo fmt --check" cargo fmt --all --check
 step "cargo test" cargo test --release --workspace
 # 5 s per target: the cold build of the twelve targets is most of this step
 # (fuzz/README.md runs them longer).
