@@ -29,11 +29,8 @@ pub async fn peek(state: &AppState, tenant: &Tenant, kind: &str, token: &str) ->
     if token.len() != 43 {
         return Ok(None);
     }
-    let Some(raw) = state.ephemeral.get(&key(kind, token)).await.html_err()? else {
-        return Ok(None);
-    };
-    let record = serde_json::from_str::<Map<String, Value>>(&raw).ok();
-    Ok(record.filter(|r| r.get("tenant").and_then(Value::as_str) == Some(tenant.id.as_str())))
+    let raw = state.ephemeral.get(&key(kind, token)).await.html_err()?;
+    Ok(raw.and_then(|raw| record_of(tenant, &raw)))
 }
 
 /// Takes the record of a link: `None` when the token is malformed, unknown,
@@ -42,9 +39,12 @@ pub async fn redeem(state: &AppState, tenant: &Tenant, kind: &str, token: &str) 
     if token.len() != 43 {
         return Ok(None);
     }
-    let Some(raw) = state.ephemeral.take(&key(kind, token)).await.html_err()? else {
-        return Ok(None);
-    };
-    let record = serde_json::from_str::<Map<String, Value>>(&raw).ok();
-    Ok(record.filter(|r| r.get("tenant").and_then(Value::as_str) == Some(tenant.id.as_str())))
+    let raw = state.ephemeral.take(&key(kind, token)).await.html_err()?;
+    Ok(raw.and_then(|raw| record_of(tenant, &raw)))
+}
+
+/// A stored record, if it is one and of this tenant.
+fn record_of(tenant: &Tenant, raw: &str) -> Option<Map<String, Value>> {
+    let record = serde_json::from_str::<Map<String, Value>>(raw).ok()?;
+    (record.get("tenant").and_then(Value::as_str) == Some(tenant.id.as_str())).then_some(record)
 }

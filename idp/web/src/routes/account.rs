@@ -71,7 +71,12 @@ fn back(tenant: &TenantCtx, notice: &str) -> Response {
 /// changes). Sign-ins at services keep using the whole session.
 async fn recent_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap) -> ApiResult<Option<Session>> {
     let s = session::current(state, &tenant.tenant, headers).await?;
-    Ok(s.filter(|s| state.now() - s.auth_time <= lifetimes::ACCOUNT_CHANGES))
+    Ok(s.filter(|s| is_recent(state, s)))
+}
+
+/// Whether the session signed in recently enough to change the account.
+fn is_recent(state: &AppState, s: &Session) -> bool {
+    state.now() - s.auth_time <= lifetimes::ACCOUNT_CHANGES
 }
 
 /// The session, or a redirect to sign in first (then back here).
@@ -101,7 +106,7 @@ async fn checked_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderM
     if !csrf::matches(&csrf::for_session(state, &s), submitted) {
         return Ok(Err(Refused::Csrf));
     }
-    if state.now() - s.auth_time > lifetimes::ACCOUNT_CHANGES {
+    if !is_recent(state, &s) {
         return Ok(Err(Refused::SignInAgain));
     }
     Ok(Ok(s))

@@ -190,7 +190,7 @@ backend_test!(async fn a_recovery_code_opens_the_account_once(env) {
 });
 
 /// The links in the mails of an outbox directory, oldest first.
-fn mailed_links(dir: &std::path::Path, path: &str) -> Vec<String> {
+pub fn mailed_links(dir: &std::path::Path, path: &str) -> Vec<String> {
     let mut files: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     let mut links = Vec::new();

@@ -7,6 +7,7 @@ use trame_core::tenant::CredentialUpgrade;
 use trame_testkit::authenticator::SoftAuthenticator;
 use trame_web::mail::{MailConfig, Mailer};
 
+use crate::account::mailed_links;
 use crate::common::*;
 use crate::passkeys::*;
 
@@ -124,23 +125,6 @@ async fn with_outbox(env: &Env, outbox: &std::path::Path) -> axum::Router {
     trame_web::app(env.state.clone().with_mailer(mailer))
 }
 
-/// The links to `path` in the mails of `dir`, oldest first.
-fn links_in(dir: &std::path::Path, path: &str) -> Vec<String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-    let mut links = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap().replace("=\r\n", "").replace("=3D", "=");
-        for line in text.lines() {
-            if let Some(i) = line.find(&format!("{ISSUER}{path}")) {
-                links.push(line[i..].trim().to_owned());
-            }
-        }
-    }
-    links.dedup();
-    links
-}
-
 /// Signs alice in with her password on `b` and adds a passkey from the
 /// account page; returns the authenticator holding it.
 async fn password_session_adds_a_passkey(b: &mut Browser) -> SoftAuthenticator {
@@ -195,9 +179,14 @@ backend_test!(async fn a_mailed_link_opened_in_the_same_session_raises_the_passk
     assert!(page.body.contains("/account/credentials/upgrade"), "{}", page.body);
     let id = env.state.store.passkeys_of(&env.tenant.id, &env.user_id).await.unwrap()[0].id.clone();
     let csrf = page.input("csrf").unwrap();
+    // Only the account's own credentials, of a kind that exists.
+    b.post("/account/credentials/upgrade", &[("csrf", &csrf), ("credential", "passkey"), ("id", "not-mine")]).await.assert_page(StatusCode::NOT_FOUND);
+    b.post("/account/credentials/upgrade", &[("csrf", &csrf), ("credential", "password")]).await.assert_page(StatusCode::BAD_REQUEST);
+    b.post("/account/credentials/upgrade", &[("csrf", "forged"), ("credential", "passkey"), ("id", &id)]).await.assert_page(StatusCode::FORBIDDEN);
+    assert!(mailed_links(&outbox.path, "/account/upgrade?token=").is_empty(), "no mail for a refused request");
     let r = b.post("/account/credentials/upgrade", &[("csrf", &csrf), ("credential", "passkey"), ("id", &id)]).await;
     assert_eq!(query_param(&r.location().unwrap(), "notice").as_deref(), Some("upgrade-mail-sent"));
-    let link = links_in(&outbox.path, "/account/upgrade?token=").pop().expect("an upgrade mail");
+    let link = mailed_links(&outbox.path, "/account/upgrade?token=").pop().expect("an upgrade mail");
     // Another browser, even signed in as alice, cannot use it: it is bound
     // to the session that asked.
     let (mut other, _) = {
@@ -235,7 +224,7 @@ backend_test!(async fn a_tenant_may_refuse_every_upgrade(env) {
     let id = env.state.store.passkeys_of(&env.tenant.id, &env.user_id).await.unwrap()[0].id.clone();
     let r = b.post("/account/credentials/upgrade", &[("csrf", &page.input("csrf").unwrap()), ("credential", "passkey"), ("id", &id)]).await;
     r.assert_page(StatusCode::BAD_REQUEST);
-    assert!(links_in(&outbox.path, "/account/upgrade").is_empty());
+    assert!(mailed_links(&outbox.path, "/account/upgrade").is_empty());
 });
 
 backend_test!(async fn a_sign_up_passkey_and_one_added_at_level_count_in_full(env) {
@@ -285,7 +274,7 @@ backend_test!(async fn e_mail_verification_needs_the_accounts_own_session(env) {
     attacker.submit_login(&page, "mallory", "mallory's long password").await;
     let csrf = attacker.get("/account").await.input("csrf").unwrap();
     attacker.post("/account/email", &[("csrf", &csrf), ("email", "victim@example.fr")]).await;
-    let link = links_in(&outbox.path, "/verify-email?token=").pop().expect("a verification mail");
+    let link = mailed_links(&outbox.path, "/verify-email?token=").pop().expect("a verification mail");
     // The victim (or their mail scanner) opens it: a bare GET verifies
     // nothing, and without mallory's session there is no button.
     let mut victim = Browser::new(app.clone(), HOST);
@@ -310,7 +299,7 @@ backend_test!(async fn e_mail_verification_needs_the_accounts_own_session(env) {
     // A verified address is one account's: alice verifying it is refused.
     let csrf = victim.get("/account").await.input("csrf").unwrap();
     victim.post("/account/email", &[("csrf", &csrf), ("email", "Victim@example.fr")]).await;
-    let link = links_in(&outbox.path, "/verify-email?token=").pop().unwrap();
+    let link = mailed_links(&outbox.path, "/verify-email?token=").pop().unwrap();
     let page = victim.get(&link).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let r = victim.post("/verify-email", &[("csrf", &page.input("csrf").unwrap()), ("token", &page.input("token").unwrap())]).await;
