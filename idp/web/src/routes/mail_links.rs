@@ -180,7 +180,7 @@ pub async fn send_upgrade(state: &AppState, t: &Tenant, s: &Session, credential:
 }
 
 /// The upgrade link's record, for this very session.
-fn upgrade_for<'a>(record: &'a Map<String, Value>, s: &Session) -> Option<Credential> {
+fn upgrade_for(record: &Map<String, Value>, s: &Session) -> Option<Credential> {
     if text(record, "user") != Some(s.user_id.as_str()) || text(record, "sid") != Some(s.sid.as_str()) {
         return None;
     }

@@ -85,7 +85,7 @@ fn made_up_credentials(t: &trame_core::tenant::Tenant, name: &str) -> Vec<(Vec<u
     const LENGTHS: [usize; 4] = [16, 20, 32, 64];
     const TRANSPORTS: [&[&str]; 3] = [&["internal", "hybrid"], &["internal"], &["usb", "nfc"]];
     let seed = trame_core::crypto::hmac_sha256(&t.pairwise_salt, "made-up passkeys", name.to_lowercase().as_bytes());
-    let count = 1 + usize::from(seed[0] % 4 == 0);
+    let count = 1 + usize::from(seed[0].is_multiple_of(4));
     (0..count)
         .map(|i| {
             let id = trame_core::crypto::hmac_sha256(&t.pairwise_salt, "made-up passkey id", &[name.to_lowercase().as_bytes(), &[i as u8]].concat());
