@@ -14,18 +14,25 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 failed=()
+# Each step's output also goes to a log, so the end of the run can repeat
+# what failed (CI shows the tail of the output).
+LOGS=$(mktemp -d "${TMPDIR:-/tmp}/trame-test.XXXXXX")
 step() {
   local name=$1
   shift
   echo "==> $name" >&2
   local start=$SECONDS
-  if "$@"; then
+  local log
+  log="$LOGS/$(printf '%s' "$name" | tr -c 'a-zA-Z0-9' '-').log"
+  if "$@" > >(tee -a "$log") 2> >(tee -a "$log" >&2); then
     echo "==> $name: passed ($((SECONDS - start)) s)" >&2
   else
     echo "==> $name: FAILED ($((SECONDS - start)) s)" >&2
     failed+=("$name")
+    failed_logs+=("$log")
   fi
 }
+failed_logs=()
 
 # One release build serves everything: the tests, and target/release/trame
 # (built for the integration tests) for the end-to-end suites.
@@ -33,9 +40,11 @@ if ! cargo test --release --workspace --no-run; then
   echo "==> build FAILED" >&2
   exit 1
 fi
-# Formatting (rustfmt.toml); the formatting-only commit is listed in
-# .git-blame-ignore-revs.
+# Formatting (rustfmt.toml; the formatting-only commit is listed in
+# .git-blame-ignore-revs) and lints.
 step "cargo fmt --check" cargo fmt --all --check
+# Lints on every target (tests and benches too), warnings as errors.
+step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test" cargo test --release --workspace
 # 5 s per target: the cold build of the twelve targets is most of this step
 # (fuzz/README.md runs them longer).
@@ -48,6 +57,10 @@ step "federation interop" conformance/federation/run.sh target/release/trame
 step "ops validation" ops/validate.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
+  for log in "${failed_logs[@]}"; do
+    echo "----- what failed in $(basename "$log" .log) (full log: $log) -----" >&2
+    grep -E '✖|^not ok|FAILED|panicked|^error|failures:|---- .* stdout ----|AssertionError|\[run.sh\] ERROR' "$log" | grep -v '^# ' | head -60 >&2
+  done
   echo "FAILED: ${failed[*]}" >&2
   exit 1
 fi

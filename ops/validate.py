@@ -88,8 +88,8 @@ def code_drain_seconds() -> int | None:
 
 def code_metrics() -> set[str] | None:
     """The metric names Trame exports (the `names` module of
-    idp/web/src/telemetry.rs), with the series a histogram adds."""
-    src = ROOT / "idp/web/src/telemetry.rs"
+    idp/app/src/telemetry.rs), with the series a histogram adds."""
+    src = ROOT / "idp/app/src/telemetry.rs"
     if not src.exists():
         return None
     text = src.read_text()
@@ -592,7 +592,7 @@ def check_metric_names(where: str, expr: str) -> set[str]:
     used = referenced_metrics(expr)
     if METRICS is not None:
         for n in sorted(used - METRICS):
-            fail(where, f"{n} is not a metric of idp/web/src/telemetry.rs ({', '.join(sorted(METRICS))})")
+            fail(where, f"{n} is not a metric of idp/app/src/telemetry.rs ({', '.join(sorted(METRICS))})")
     return used
 
 
@@ -689,7 +689,7 @@ def check_metrics_wiring(objs: list[tuple[Path, dict]]) -> None:
 
 def check_observability(objs: list[tuple[Path, dict]]) -> None:
     if METRICS is None:
-        skip("metric names cross-check", "no metric names found in idp/web/src/telemetry.rs")
+        skip("metric names cross-check", "no metric names found in idp/app/src/telemetry.rs")
     used = check_alerts() | check_dashboard()
     if METRICS is not None:
         # Every family is on the dashboard or in a rule: a new metric comes

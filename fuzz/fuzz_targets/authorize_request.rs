@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use trame_core::authorize::{self, AuthorizeError, RawParams};
 
 fuzz_target!(|data: &[u8]| {
-    let Some(pairs) = trame_web::urlencoded::parse_urlencoded(data) else { return };
+    let Some(pairs) = trame_core::form::parse_urlencoded(data) else { return };
     let raw = RawParams::new(&pairs);
     let Ok(client_id) = authorize::client_id(&raw) else { return };
     let values = |name: &str| pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect::<Vec<_>>();

@@ -1,5 +1,5 @@
 //! Strict `application/x-www-form-urlencoded` decoding
-//! (`idp/web/src/urlencoded.rs` `parse_urlencoded`): every query string and
+//! (`idp/core/src/form.rs` `parse_urlencoded`): every query string and
 //! form body (authorize, token, revocation, introspection, login forms); and
 //! the `Authorization: Basic` credentials of the token endpoint
 //! (`basic_credentials`, the input after `Basic `).
@@ -12,7 +12,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use libfuzzer_sys::fuzz_target;
-use trame_web::urlencoded::{basic_credentials, parse_urlencoded};
+use trame_core::form::{basic_credentials, parse_urlencoded};
 
 fuzz_target!(|data: &[u8]| {
     if let Some(pairs) = parse_urlencoded(data) {

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use trame_fuzz::{ISSUER, split3, webauthn as body, with_challenge};
-use trame_web::webauthn::{self, RelyingParty, UserEntity};
+use trame_webauthn::{self as webauthn, RelyingParty, UserEntity};
 
 const HANDLE: [u8; 16] = *b"fuzz-user-handle";
 

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use trame_core::crypto::sha256;
 use trame_fuzz::{ISSUER, RP_ID, cbor, ed25519_sign, split3, webauthn as body, with_challenge};
-use trame_web::webauthn::{self, CounterPolicy, NewPasskey, RelyingParty, StoredPasskey, UserEntity};
+use trame_webauthn::{self as webauthn, CounterPolicy, NewPasskey, RelyingParty, StoredPasskey, UserEntity};
 
 const HANDLE: [u8; 16] = *b"fuzz-user-handle";
 const CREDENTIAL_ID: &[u8] = b"fuzz-credential-0001";

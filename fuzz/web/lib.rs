@@ -1,22 +1,14 @@
-//! trame-web's parsers of outside input, from their source files (see
+//! What the settings loader names of trame-app, from its source files (see
 //! Cargo.toml): the same code the server runs.
-
-/// Passkey ceremonies (client data, authenticator data, attestation).
-#[path = "../../idp/web/src/webauthn.rs"]
-pub mod webauthn;
-
-/// Query strings, form bodies, Basic credentials.
-#[path = "../../idp/web/src/urlencoded.rs"]
-pub mod urlencoded;
 
 /// SMTP URL and `From:` checks of the settings loader.
 #[allow(dead_code)]
-#[path = "../../idp/web/src/mail.rs"]
+#[path = "../../idp/app/src/mail.rs"]
 pub mod mail;
 
-/// What config.rs names of `trame_web::outbound`. The real module also
+/// What config.rs names of `trame_app::outbound`. The real module also
 /// holds the HTTP client (reqwest); only these are needed here, so they
-/// are repeated: keep them as in idp/web/src/outbound.rs and reach.rs
+/// are repeated: keep them as in idp/app/src/outbound.rs and reach.rs
 /// (`ProxyUrl::parse` without the HTTP library's own check).
 pub mod outbound {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

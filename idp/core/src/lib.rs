@@ -13,6 +13,7 @@ pub mod claims;
 pub mod client;
 pub mod crypto;
 pub mod federation;
+pub mod form;
 pub mod ids;
 pub mod keys;
 pub mod lifetimes;

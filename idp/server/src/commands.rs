@@ -8,13 +8,13 @@
 use std::io::BufRead;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use trame_app::clients;
 use trame_core::assurance::AcrPolicy;
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
 use trame_core::keys::Alg;
-use trame_core::registration::{ClientRequest, MetadataError, Rules, refresh_reuse_grace, sector_identifier_url, validate};
-use trame_core::subject::SubjectType;
+use trame_core::registration::{ClientRequest, MetadataError, refresh_reuse_grace};
 use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::{Clock, Randomness, password};
 use trame_store::{NewClient, NewUser, Store};
@@ -235,13 +235,9 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
     // The same rules as a registration request over HTTP, with the
     // operator's defaults; errors name the metadata field.
     let flag = |e: MetadataError| anyhow!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1));
-    let mut rules = Rules { default_id_token_alg: Alg::ES256, default_subject_type: SubjectType::Public, ..Rules::dynamic(PkcePolicy::Required) };
-    if let Some(url) = sector_identifier_url(&req).map_err(flag)? {
-        let reach = trame_web::outbound::for_issuer(cx.config.outbound_reach, tenant.issuer.as_str());
-        let client = trame_web::outbound::Client::new(reach, cx.config.outbound_proxy.as_ref());
-        rules.sector_redirect_uris = Some(trame_web::registration::fetch_sector_document(&client, &url).await.map_err(flag)?);
-    }
-    let settings = validate(req, &rules).map_err(flag)?;
+    let reach = trame_app::outbound::for_issuer(cx.config.outbound_reach, tenant.issuer.as_str());
+    let outbound = trame_app::outbound::Client::new(reach, cx.config.outbound_proxy.as_ref());
+    let settings = clients::settle(&outbound, req, clients::operator_rules()).await.map_err(flag)?;
     let secret = if settings.auth_method.uses_secret() {
         if a.secret_stdin {
             let s = cx.read_line("client secret")?;

@@ -11,9 +11,9 @@ use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
+use trame_app::mail::{MailConfig, MailError};
+use trame_app::outbound::{ProxyUrl, Reach};
 use trame_core::ids::Issuer;
-use trame_web::mail::{MailConfig, MailError};
-use trame_web::outbound::{ProxyUrl, Reach};
 
 /// The keys a `TRAME_` variable may set. Other `TRAME_*` variables (for
 /// instance a test harness's own) are not ours and are left alone.
@@ -383,7 +383,7 @@ fn secret_setting(key: &str, value: Option<String>, file: Option<&Path>, problem
 fn mail_config(raw: &Raw, problems: &mut Vec<Problem>) -> MailConfig {
     let smtp_url = raw.smtp_url.clone().filter(|u| !u.trim().is_empty());
     if let Some(url) = &smtp_url
-        && let Err(e) = trame_web::mail::check_smtp_url(url)
+        && let Err(e) = trame_app::mail::check_smtp_url(url)
     {
         // Only our own wording: the URL holds the password.
         let message = match e {
@@ -393,7 +393,7 @@ fn mail_config(raw: &Raw, problems: &mut Vec<Problem>) -> MailConfig {
         problems.push(problem("smtp_url", message));
     }
     let from = raw.mail_from.clone().unwrap_or_else(|| default_mail_from(&raw.public_url));
-    if trame_web::mail::check_from(&from).is_err() {
+    if trame_app::mail::check_from(&from).is_err() {
         problems.push(problem("mail_from", format!("'{from}' is not an address such as noreply@example.com or Name <noreply@example.com>")));
     }
     let outbox_dir = match (&raw.mail_outbox_dir, &smtp_url) {

@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
+use trame_app::federation::FederationFetcher;
+use trame_app::outbound::Reach;
 use trame_core::federation::{FederationSettings, HeldTrustMark, PeerSignIn, TrustAnchorConfig};
 use trame_core::tenant::Tenant;
 use trame_core::{Clock, Randomness};
@@ -20,8 +22,6 @@ use trame_federation::jws::{self, Jwks, SigningAlg, thumbprint};
 use trame_federation::policy::resolve_chain_policy;
 use trame_federation::statement::{EntityStatement, ValidationOptions, verify_entity_configuration};
 use trame_store::{Ephemeral, KeyPurpose, Subordinate};
-use trame_web::federation::FederationFetcher;
-use trame_web::outbound::Reach;
 use trame_web::{AppState, WebConfig};
 
 use crate::cli::{FederationCommand, FederationKeysCommand, SubordinateCommand, TrustAnchorCommand, TrustMarkCommand};
@@ -173,7 +173,7 @@ fn print_thumbprints(jwks: &Jwks) {
 /// The reach of the operator's commands: they act for the installation,
 /// so that of its public URL (`outbound::for_issuer`).
 fn cli_reach(cx: &Context<'_>) -> Reach {
-    trame_web::outbound::for_issuer(cx.config.outbound_reach, cx.config.public_url.as_str())
+    trame_app::outbound::for_issuer(cx.config.outbound_reach, cx.config.public_url.as_str())
 }
 
 /// An entity's Entity Configuration, fetched and checked (self-signed,

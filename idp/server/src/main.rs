@@ -111,7 +111,7 @@ async fn check_config(config: &Config) -> anyhow::Result<()> {
     }
     // Sign-in works without mail, so an SMTP server that does not answer is
     // reported but does not fail the check (systemd runs it before start).
-    match trame_web::mail::Mailer::from_config(&config.mail) {
+    match trame_app::mail::Mailer::from_config(&config.mail) {
         Ok(m) if m.kind() == "smtp" => match m.test_connection().await {
             Ok(()) => println!("smtp_url: reachable, login accepted"),
             Err(e) => println!("smtp_url: warning: {e}; mail fails until it is fixed"),
@@ -122,7 +122,7 @@ async fn check_config(config: &Config) -> anyhow::Result<()> {
         },
         Err(e) => problems.push(format!("mail: {e}")),
     }
-    println!("outbound_reach: {}", trame_web::outbound::describe_policy(config.outbound_reach));
+    println!("outbound_reach: {}", trame_app::outbound::describe_policy(config.outbound_reach));
     match &config.outbound_proxy {
         Some(p) => println!("outbound_proxy: {} (names resolved and checked against the reach before they go to the proxy)", p.redacted()),
         None => println!("outbound_proxy: none (HTTPS_PROXY and the like are ignored)"),

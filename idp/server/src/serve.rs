@@ -11,10 +11,10 @@ use anyhow::{Context, Result};
 use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
 use tokio::sync::watch;
+use trame_app::mail::Mailer;
+use trame_app::password_work::{self, PasswordWork};
 use trame_core::{Clock, Randomness};
-use trame_store::Store;
-use trame_web::mail::Mailer;
-use trame_web::password_work::{self, PasswordWork};
+use trame_store::{Store, StoreError};
 use trame_web::{AppState, WebConfig};
 
 use crate::config::{Config, Tls};
@@ -46,7 +46,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
         outbound_proxy: config.outbound_proxy.clone(),
     };
     tracing::info!(
-        outbound_reach = trame_web::outbound::describe_policy(config.outbound_reach),
+        outbound_reach = trame_app::outbound::describe_policy(config.outbound_reach),
         outbound_proxy = config.outbound_proxy.as_ref().map_or_else(|| "none".to_owned(), |p| p.redacted()),
         "outbound requests"
     );
@@ -101,11 +101,16 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     Ok(())
 }
 
-/// Keeps the catalog in step with the database. Errors (database briefly
-/// unreachable) are logged and retried at the next tick: the node keeps
-/// serving with what it has.
-async fn poll_catalog(state: AppState, mut stop: watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(CATALOG_POLL);
+/// Runs `work` every `period` until `stop`, for the background duties of a
+/// node. A failure (a store briefly unreachable) is counted, logged once
+/// with `failed` until the work succeeds again (then `recovered`), and
+/// retried at the next tick: the node keeps serving meanwhile.
+async fn every<F, Fut>(period: Duration, mut stop: watch::Receiver<bool>, failed: &'static str, recovered: &'static str, mut work: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), StoreError>>,
+{
+    let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut failing = false;
     loop {
@@ -113,20 +118,17 @@ async fn poll_catalog(state: AppState, mut stop: watch::Receiver<bool>) {
             _ = tick.tick() => {}
             _ = stop.changed() => return,
         }
-        match state.catalog.refresh(&state.store, state.now()).await {
-            Ok(reloaded) => {
-                if reloaded {
-                    tracing::info!(tenants = state.catalog.tenant_count(), "catalog reloaded");
-                }
+        match work().await {
+            Ok(()) => {
                 if failing {
-                    tracing::info!("catalog refresh works again");
+                    tracing::info!("{recovered}");
                     failing = false;
                 }
             }
             Err(e) => {
                 trame_web::telemetry::durable_error(&e);
                 if !failing {
-                    tracing::warn!(error = %e, "catalog refresh failed; serving the last known tenants");
+                    tracing::warn!(error = %e, "{failed}");
                 }
                 failing = true;
             }
@@ -134,39 +136,39 @@ async fn poll_catalog(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// Keeps the catalog in step with the database; on failure the node serves
+/// the tenants it last read.
+async fn poll_catalog(state: AppState, stop: watch::Receiver<bool>) {
+    every(CATALOG_POLL, stop, "catalog refresh failed; serving the last known tenants", "catalog refresh works again", || async {
+        if state.catalog.refresh(&state.store, state.now()).await? {
+            tracing::info!(tenants = state.catalog.tenant_count(), "catalog reloaded");
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// Retries back-channel logout notifications that failed. Several nodes
 /// may run this at once: each notification is claimed before an attempt.
-/// A store error is logged once and retried at the next tick. Every
-/// [`REVOCATION_PRUNE`] (and at start) it also prunes expired revocations.
-async fn deliver_logout_notifications(state: AppState, mut stop: watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(LOGOUT_DELIVERY_POLL);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut failing = false;
-    let mut pruned: Option<Instant> = None;
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = stop.changed() => return,
-        }
-        if pruned.is_none_or(|at| at.elapsed() >= REVOCATION_PRUNE) {
-            pruned = Some(Instant::now());
+/// Every [`REVOCATION_PRUNE`] (and at start) it also prunes expired
+/// revocations.
+async fn deliver_logout_notifications(state: AppState, stop: watch::Receiver<bool>) {
+    let pruned: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
+    every(LOGOUT_DELIVERY_POLL, stop, "cannot read the logout notification queue; will retry", "the logout notification queue is readable again", || async {
+        let due = {
+            let mut last = pruned.lock().unwrap_or_else(|p| p.into_inner());
+            let due = last.is_none_or(|at| at.elapsed() >= REVOCATION_PRUNE);
+            if due {
+                *last = Some(Instant::now());
+            }
+            due
+        };
+        if due {
             prune_revocations(&state).await;
         }
-        match trame_web::logout_delivery::deliver_due(&state).await {
-            Ok(_) if failing => {
-                tracing::info!("the logout notification queue is readable again");
-                failing = false;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                trame_web::telemetry::durable_error(&e);
-                if !failing {
-                    tracing::warn!(error = %e, "cannot read the logout notification queue; will retry");
-                }
-                failing = true;
-            }
-        }
-    }
+        trame_web::logout_delivery::deliver_due(&state).await.map(|_| ())
+    })
+    .await
 }
 
 /// Deletes revocation records past their token's expiry; a failure waits

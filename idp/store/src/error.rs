@@ -19,6 +19,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database could not be reached (an outage: refused,
+    /// timed out, connection lost), as opposed to a query that failed.
+    /// Callers answer 503 and count the outage on this, never on the
+    /// error's wording.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Db(e) => db_unavailable(e),
+            _ => false,
+        }
+    }
+
     /// Maps a unique-constraint violation to a readable conflict, other
     /// errors to `Db`.
     pub(crate) fn from_db(e: sea_orm::DbErr, what: impl Into<String>) -> Self {
@@ -26,5 +37,25 @@ impl StoreError {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(what.into()),
             _ => StoreError::Db(e),
         }
+    }
+}
+
+fn db_unavailable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => sqlx_unavailable(e),
+        _ => false,
+    }
+}
+
+fn sqlx_unavailable(e: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match e {
+        Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception) and 57P01-57P03 (the
+        // server shutting down or not accepting connections yet).
+        Error::Database(d) => d.code().is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }

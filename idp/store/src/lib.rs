@@ -9,6 +9,7 @@
 
 mod entity;
 mod ephemeral;
+pub mod ephemeral_keys;
 mod error;
 mod master_key;
 mod migration;

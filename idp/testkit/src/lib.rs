@@ -35,6 +35,34 @@ impl Backend {
     pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
 }
 
+/// Turns one test into two `#[tokio::test]`s, `<name>::sqlite` (SQLite and
+/// the in-process ephemeral store) and `<name>::postgres` (PostgreSQL and
+/// Redis), so a failure names its backend and the two run in parallel:
+///
+/// `trame_testkit::backend_test!(name, workers = 2, |backend| async move { ... });`
+///
+/// The closure gets the [`Backend`]; the crates' test helpers wrap this
+/// macro with their own set-up (a store, a whole web application).
+#[macro_export]
+macro_rules! backend_test {
+    ($name:ident, workers = $workers:literal, |$backend:ident| $run:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = $workers)]
+            async fn sqlite() {
+                let $backend = $crate::Backend::Sqlite;
+                $run.await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = $workers)]
+            async fn postgres() {
+                let $backend = $crate::Backend::Postgres;
+                $run.await
+            }
+        }
+    };
+}
+
 pub fn postgres_admin_url() -> String {
     std::env::var("TRAME_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }

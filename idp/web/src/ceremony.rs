@@ -8,14 +8,14 @@ use std::net::IpAddr;
 
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use trame_core::crypto::{b64url, b64url_decode, constant_time_eq, secret_digest};
+use trame_core::crypto::{b64url, b64url_decode, constant_time_eq};
 use trame_core::tenant::Tenant;
 
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::session;
 use crate::state::AppState;
 use crate::throttle;
-use crate::webauthn::{self, RelyingParty, Started};
+use trame_webauthn::{self as webauthn, RelyingParty, Started};
 
 /// What the ceremony is for, and what its finish needs to know.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ impl Ceremony {
 }
 
 fn key(challenge: &str) -> String {
-    format!("wa:{}", secret_digest(challenge))
+    trame_store::ephemeral_keys::ceremony(challenge)
 }
 
 /// The relying party of a tenant: its issuer's host and origin.

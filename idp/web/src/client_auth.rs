@@ -13,12 +13,12 @@ use trame_core::keys;
 use trame_core::lifetimes::{CLIENT_ASSERTION_MAX, CLOCK_SKEW};
 use trame_core::tenant::Tenant;
 
-use crate::catalog::TenantEntry;
-use crate::client_keys::{self, KeyFailure};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::single;
 use crate::state::AppState;
-use crate::urlencoded::basic_credentials;
+use trame_app::catalog::TenantEntry;
+use trame_app::client_keys::{self, KeyFailure};
+use trame_core::form::basic_credentials;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -180,7 +180,11 @@ async fn verify_assertion(state: &AppState, tenant: &Tenant, client: &Client, as
     if jti.len() > 256 {
         return Err(failed());
     }
-    let fresh = state.ephemeral.put_if_absent(&format!("jti:{}:{id}:{jti}", tenant.id), "1", (exp - now + CLOCK_SKEW).max(1)).await.json_err()?;
+    let fresh = state
+        .ephemeral
+        .put_if_absent(&trame_store::ephemeral_keys::client_assertion_jti(&tenant.id, id, jti), "1", (exp - now + CLOCK_SKEW).max(1))
+        .await
+        .json_err()?;
     if !fresh {
         return Err(ApiError::invalid_client("client assertion was already used", false));
     }

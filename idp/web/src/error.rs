@@ -7,7 +7,8 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use trame_core::authorize::ReplyTo;
+use trame_app::TenantEntry;
+use trame_core::authorize::{PageError, ReplyTo};
 use trame_store::{EphemeralError, StoreError};
 
 use crate::render::Deferred;
@@ -171,12 +172,12 @@ impl IntoResponse for ApiError {
                     params.push(("state", s.clone()));
                 }
                 params.push(("iss", issuer));
-                crate::routes::authorize::reply_to_client(&reply, params)
+                crate::respond::reply_to_client(&reply, params)
             }
             ApiError::Store { surface, source } => {
                 log_internal(&source);
                 crate::telemetry::durable_error(&source);
-                internal(surface, matches!(source, StoreError::Db(sea_orm_conn_err) if is_connection_error(&sea_orm_conn_err)))
+                internal(surface, source.is_unavailable())
             }
             ApiError::Ephemeral { surface, source } => {
                 log_internal(&source);
@@ -191,10 +192,10 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<crate::password_work::WorkError> for ApiError {
+impl From<trame_app::password_work::WorkError> for ApiError {
     /// Password work happens behind pages (sign-in, account).
-    fn from(e: crate::password_work::WorkError) -> Self {
-        use crate::password_work::WorkError;
+    fn from(e: trame_app::password_work::WorkError) -> Self {
+        use trame_app::password_work::WorkError;
         match e {
             WorkError::Busy => {
                 tracing::warn!("password check refused: too many in progress");
@@ -208,8 +209,21 @@ impl From<crate::password_work::WorkError> for ApiError {
     }
 }
 
-/// A lost or refused database connection is an outage (503), not a bug (500).
-pub(crate) fn is_connection_error(e: &impl std::fmt::Display) -> bool {
-    let s = e.to_string().to_ascii_lowercase();
-    ["connection", "pool timed out", "timed out", "refused", "broken pipe"].iter().any(|k| s.contains(k))
+/// The page shown for an authorization request whose client or redirect
+/// URI cannot be trusted: never a redirect.
+pub(crate) fn page_error(e: PageError) -> ApiError {
+    let (msg, detail) = match &e {
+        PageError::MissingClientId => ("error-missing-client-id", None),
+        PageError::UnknownClient => ("error-unknown-client", None),
+        PageError::MissingRedirectUri => ("error-missing-redirect-uri", None),
+        PageError::RedirectUriMismatch => ("error-redirect-uri", None),
+        PageError::Duplicate(p) => ("error-duplicate-param", Some(p.clone())),
+        PageError::TooLong(p) => ("error-param-too-long", Some(p.clone())),
+    };
+    ApiError::Page { status: StatusCode::BAD_REQUEST, message: msg, detail }
+}
+
+/// An authorization error sent to the client's validated redirect URI.
+pub(crate) fn redirect_error(tenant: &TenantEntry, reply: &ReplyTo, error: &'static str, description: &str) -> ApiError {
+    ApiError::Redirect { issuer: tenant.tenant.issuer.as_str().to_owned(), reply: reply.clone(), error, description: description.to_owned() }
 }

@@ -3,13 +3,14 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use ipnet::IpNet;
 
-use crate::error::ApiError;
-use crate::urlencoded::parse_urlencoded;
+use crate::error::{ApiError, ApiResult};
+use trame_core::form::parse_urlencoded;
 
 /// Request parameters as an ordered list, duplicates kept (OAuth refuses
 /// duplicates, so they must be visible). From the query for GET, from the
@@ -121,4 +122,9 @@ impl FromRequestParts<crate::state::AppState> for ClientIp {
     async fn from_request_parts(parts: &mut Parts, state: &crate::state::AppState) -> Result<Self, Self::Rejection> {
         Ok(ClientIp(client_ip(&parts.extensions, &parts.headers, &state.config.trusted_proxies)))
     }
+}
+
+/// A JSON body of the pages' scripts; anything else is `invalid_request`.
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
+    serde_json::from_slice(body).map_err(|_| ApiError::invalid_request("the body is not the expected JSON"))
 }

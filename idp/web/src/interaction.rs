@@ -61,7 +61,7 @@ pub enum Purpose {
 }
 
 fn key(id: &str) -> String {
-    format!("ia:{id}")
+    trame_store::ephemeral_keys::interaction(id)
 }
 
 /// Who starts a pending sign-in: the browser's binding and address.

@@ -6,10 +6,8 @@
 //! renders as OAuth JSON, a redirect to a validated redirect URI, or a themed
 //! page.
 
-mod catalog;
 mod ceremony;
 mod client_auth;
-mod client_keys;
 mod cookies;
 mod csrf;
 mod error;
@@ -20,14 +18,11 @@ mod i18n;
 mod interaction;
 mod logout_channels;
 pub mod logout_delivery;
-pub mod mail;
 mod mail_link;
-mod memo;
-pub mod outbound;
-pub mod password_work;
-pub mod registration;
+mod pages;
 mod render;
 mod request_object;
+mod respond;
 mod routes;
 mod session;
 mod signin;
@@ -36,13 +31,11 @@ pub mod telemetry;
 mod tenancy;
 mod throttle;
 mod tokens;
-mod urlencoded;
-pub mod webauthn;
 
-pub use catalog::Catalog;
 pub use error::ApiError;
 pub use render::Themes;
 pub use state::{AppState, AppStateInner, WebConfig};
+pub use trame_app::Catalog;
 
 use axum::Router;
 use axum::extract::{Request, State};

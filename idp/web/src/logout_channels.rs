@@ -15,10 +15,9 @@ use trame_core::client::Client;
 use trame_core::subject::client_sid;
 use trame_store::NewLogoutDelivery;
 
-use crate::catalog::TenantEntry;
-use crate::routes::authorize::subject;
 use crate::state::AppState;
 use crate::{logout_delivery, tokens};
+use trame_app::catalog::TenantEntry;
 
 /// Notifies the back channels of the clients of a session that just ended,
 /// and returns the front-channel logout addresses the browser should load
@@ -64,7 +63,7 @@ async fn notify_back_channels(state: &AppState, tenant: &TenantEntry, user_id: &
     };
     let mut items = Vec::with_capacity(targets.len());
     for (client, uri) in targets {
-        let sub = subject(tenant, client, user_id);
+        let sub = tenant.subject(client, user_id);
         match tokens::logout_token(state, tenant.tenant.issuer.as_str(), &keys, client.id_token_alg, client.id.as_str(), &sub, sid) {
             Ok(token) => items.push(NewLogoutDelivery {
                 tenant_id: tenant.tenant.id.clone(),

@@ -13,9 +13,9 @@ use trame_core::keys::peek_claims;
 use trame_core::lifetimes;
 use trame_store::{LogoutDelivery, StoreError};
 
-use crate::outbound;
 use crate::state::AppState;
 use crate::tokens;
+use trame_app::outbound;
 
 /// Notifications attempted per round.
 const BATCH: u64 = 100;

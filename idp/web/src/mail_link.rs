@@ -2,16 +2,18 @@
 //! 256-bit token in the link; its record in the ephemeral store under the
 //! token's digest, with a TTL, bound to the tenant, taken on use.
 
-use serde_json::{Map, Value};
-use trame_core::crypto::{random_token, secret_digest};
+use serde_json::{Map, Value, json};
+use trame_core::crypto::random_token;
+use trame_core::lifetimes;
 use trame_core::tenant::Tenant;
 use trame_store::EphemeralError;
 
 use crate::error::{ApiResult, OrApi};
+use crate::session::Session;
 use crate::state::AppState;
 
 fn key(kind: &str, token: &str) -> String {
-    format!("{kind}:{}", secret_digest(token))
+    trame_store::ephemeral_keys::mail_link(kind, token)
 }
 
 /// Stores `record` for a new link of this `kind` and tenant; returns the
@@ -47,4 +49,64 @@ pub async fn redeem(state: &AppState, tenant: &Tenant, kind: &str, token: &str) 
 fn record_of(tenant: &Tenant, raw: &str) -> Option<Map<String, Value>> {
     let record = serde_json::from_str::<Map<String, Value>>(raw).ok()?;
     (record.get("tenant").and_then(Value::as_str) == Some(tenant.id.as_str())).then_some(record)
+}
+
+/// Kind of the e-mail verification links.
+pub const VERIFY: &str = trame_store::ephemeral_keys::link_kind::VERIFY;
+/// Kind of the credential upgrade links.
+pub const UPGRADE: &str = trame_store::ephemeral_keys::link_kind::UPGRADE;
+/// The level a credential reaches once its upgrade link is confirmed: a
+/// mailbox is a second proof, enough for "substantial", never for "high".
+pub const UPGRADED_LEVEL: &str = "eidas2";
+
+/// Mails a verification link; a failure is logged, not fatal: the address
+/// can be verified later from the account page.
+pub async fn send_verification(state: &AppState, t: &Tenant, user_id: &str, addr: &str) {
+    let record = json!({ "user": user_id, "email": addr });
+    let token = match issue(state, t, VERIFY, record.as_object().cloned().unwrap_or_default(), lifetimes::EMAIL_VERIFICATION).await {
+        Ok(token) => token,
+        Err(e) => {
+            tracing::warn!(error = %e, "e-mail verification not stored");
+            return;
+        }
+    };
+    let link = t.issuer.endpoint(&format!("/verify-email?token={token}"));
+    let body = format!(
+        "Bonjour,\n\nPour confirmer votre adresse pour {name}, ouvrez ce lien dans le navigateur où vous êtes connecté(e) à votre compte :\n{link}\n\nTo confirm your address for {name}, open this link in the browser where you are signed in to your account:\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
+        name = t.display_name
+    );
+    if let Err(e) = state.mailer.send(addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
+        tracing::warn!(error = %e, tenant = %t.slug, "verification mail not sent");
+    }
+}
+
+/// Which credential an upgrade link raises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    Passkey(String),
+    Totp,
+}
+
+/// Mails the link that raises `credential` of the session's account to its
+/// verified address. False when there is no such address.
+pub async fn send_upgrade(state: &AppState, t: &Tenant, s: &Session, credential: &Credential) -> ApiResult<bool> {
+    let Some(addr) = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.filter(|u| u.email_verified).and_then(|u| u.email) else {
+        return Ok(false);
+    };
+    let (kind, id) = match credential {
+        Credential::Passkey(id) => ("passkey", id.as_str()),
+        Credential::Totp => ("totp", ""),
+    };
+    let record = json!({ "user": s.user_id, "sid": s.sid, "credential": kind, "id": id });
+    let token = issue(state, t, UPGRADE, record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await.html_err()?;
+    let link = t.issuer.endpoint(&format!("/account/upgrade?token={token}"));
+    let body = format!(
+        "Bonjour,\n\nPour que votre nouveau moyen de connexion à {name} compte pleinement, ouvrez ce lien dans les 30 minutes, dans le navigateur où vous l'avez ajouté :\n{link}\n\nTo make your new way of signing in to {name} count in full, open this link within 30 minutes, in the browser where you added it:\n{link}\n\nSi vous n'avez rien ajouté, quelqu'un connaît peut-être votre mot de passe : changez-le et retirez ce moyen de connexion.\nIf you added nothing, someone may know your password: change it and remove that way of signing in.\n",
+        name = t.display_name
+    );
+    if let Err(e) = state.mailer.send(&addr, &format!("{} : confirmez votre moyen de connexion / confirm your way of signing in", t.display_name), &body).await
+    {
+        tracing::warn!(error = %e, tenant = %t.slug, "upgrade mail not sent");
+    }
+    Ok(true)
 }

@@ -1,7 +1,7 @@
 //! The `request` and `request_uri` parameters of an authorization request
 //! (RFC 9101, RFC 9126, OpenID Federation §12.1): turned, once, at the
 //! authorization endpoint, into the plain parameters the rest of the flow
-//! validates (`routes::authorize::proceed`). A sign-in that goes through
+//! validates (`signin::proceed`). A sign-in that goes through
 //! several pages keeps those parameters in its interaction, so the object
 //! is verified and its `jti` spent exactly once.
 //!
@@ -23,19 +23,18 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use trame_core::authorize::{self as rules, PageError, RawParams};
 use trame_core::client::{Client, RegistrationKind};
-use trame_core::crypto::secret_digest;
 use trame_core::keys;
 use trame_core::lifetimes::CLOCK_SKEW;
 use trame_core::request_object::{Accepted, Expectations, RequestObjectError, accept};
 use trame_federation::jws;
 
-use crate::catalog::TenantEntry;
-use crate::client_keys::{self, KeyFailure};
 use crate::error::{ApiError, ApiResult, OrApi, Surface};
-use crate::federation::registration::{self, Prepared, RegistrationError};
-use crate::routes::authorize::{page_error, redirect_error};
+use crate::error::{page_error, redirect_error};
 use crate::state::AppState;
 use crate::throttle;
+use trame_app::catalog::TenantEntry;
+use trame_app::client_keys::{self, KeyFailure};
+use trame_app::federation::registration::{self, Prepared, RegistrationError};
 
 /// The prefix of the `request_uri` values of pushed requests (RFC 9126 §2.2).
 pub const PUSHED_URN: &str = "urn:ietf:params:oauth:request_uri:";
@@ -58,7 +57,7 @@ pub struct PushedRequest {
 }
 
 pub fn pushed_key(request_uri: &str) -> String {
-    format!("par:{}", secret_digest(request_uri))
+    trame_store::ephemeral_keys::pushed_request(request_uri)
 }
 
 /// The parameters the authorization request stands for: `params` itself
@@ -215,7 +214,7 @@ async fn verify(state: &AppState, tenant: &TenantEntry, client: &Client, jwt: &s
         RequestObjectError::Mismatch(why) => Refusal { code: "invalid_request", why },
     })?;
     if let (Some(jti), Some(exp)) = (&accepted.jti, accepted.expires_at) {
-        let key = format!("reqobj:{}:{}:{}", tenant.tenant.id, secret_digest(client.id.as_str()), secret_digest(jti));
+        let key = trame_store::ephemeral_keys::request_object_jti(&tenant.tenant.id, client.id.as_str(), jti);
         let fresh = state
             .ephemeral
             .put_if_absent(&key, "1", (exp - now + CLOCK_SKEW).max(1))

@@ -16,10 +16,10 @@ use trame_core::tenant::Tenant;
 
 use trame_store::AccountSession;
 
-use crate::catalog::TenantEntry;
 use crate::error::{ApiResult, OrApi};
 use crate::state::AppState;
 use crate::{cookies, logout_channels};
+use trame_app::catalog::TenantEntry;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
@@ -39,7 +39,7 @@ pub struct Session {
 }
 
 fn key(cookie: &str) -> String {
-    format!("sess:{}", secret_digest(cookie))
+    trame_store::ephemeral_keys::session(cookie)
 }
 
 pub async fn current(state: &AppState, tenant: &Tenant, headers: &HeaderMap) -> ApiResult<Option<Session>> {

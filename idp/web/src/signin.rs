@@ -1,19 +1,129 @@
-//! What every way of signing in ends with: the methods used become `amr` and
-//! a level through the tenant's policy; a level below what the client asked
-//! for is refused (step-up, never a silent downgrade); otherwise a new
-//! session starts and the pending sign-in continues where it was going.
+//! The steps of a sign-in, over HTTP. [`proceed`] gathers the facts of
+//! the pending sign-in and acts on what `trame_app::signin::next_step`
+//! decides: a sign-in or consent page, an error for the client, or a code.
+//! Every way of signing in ends in [`establish`]: the methods used become
+//! `amr` and a level through the tenant's policy; a level below what the
+//! client asked for is refused (step-up, never a silent downgrade);
+//! otherwise a new session starts and the pending sign-in continues where
+//! it was going.
+
+use std::sync::Arc;
 
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
+use trame_app::codes::{self, CodeRecord};
+use trame_app::signin::{self as decision, Hint, SessionFacts, Situation, Step};
 use trame_core::assurance::{self, Method};
+use trame_core::authorize::{self as rules, AuthorizationRequest, AuthorizeError, PageError, RawParams};
+use trame_core::client::Client;
+use trame_core::lifetimes;
+use trame_core::scope::Scopes;
 
-use crate::catalog::TenantEntry;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, OrApi, page_error, redirect_error};
 use crate::interaction::{self, Interaction, Purpose, Starter};
-use crate::routes::authorize::{proceed, see_other};
-use crate::routes::with_cookie;
+use crate::respond::{reply_to_client, see_other, with_cookie};
 use crate::session::{self, Session};
 use crate::state::AppState;
+use trame_app::catalog::TenantEntry;
+
+/// Validates the request against its client, as it is registered now.
+pub async fn validated(state: &AppState, tenant: &TenantEntry, params: &[(String, String)]) -> ApiResult<(Arc<Client>, AuthorizationRequest)> {
+    let raw = RawParams::new(params);
+    let client_id = rules::client_id(&raw).map_err(page_error)?;
+    let client = tenant.client(&state.store, client_id, state.now()).await.html_err()?.ok_or_else(|| page_error(PageError::UnknownClient))?;
+    match rules::validate(&raw, &client) {
+        Ok(req) => Ok((client, req)),
+        Err(AuthorizeError::Page(e)) => Err(page_error(e)),
+        Err(AuthorizeError::Redirect(reply, e)) => Err(redirect_error(tenant, &reply, e.code, &e.description)),
+    }
+}
+
+/// The decision point of a sign-in: after the authorization request, each
+/// sign-in page and the consent page. `ia` is the pending sign-in, when
+/// there is one already.
+pub async fn proceed(
+    state: &AppState,
+    tenant: &TenantEntry,
+    session: Option<Session>,
+    params: Vec<(String, String)>,
+    ia: Option<(String, Interaction)>,
+    by: Starter,
+) -> ApiResult<Response> {
+    let (client, req) = validated(state, tenant, &params).await?;
+    let signed_in_now = ia.as_ref().and_then(|(_, i)| i.login_at).is_some();
+    let consented_now = ia.as_ref().is_some_and(|(_, i)| i.consented);
+    let hint = match &req.id_token_hint {
+        None => Hint::Absent,
+        Some(h) => decision::hint(state, tenant, &client, h, session.as_ref().map(|s| s.user_id.as_str())).await.html_err()?,
+    };
+    let stored_consent = match &session {
+        Some(s) if decision::consent_matters(true, client.skip_consent, consented_now) => {
+            let stored = state.store.consented_scopes(&tenant.tenant.id, &s.user_id, client.id.as_str()).await.html_err()?;
+            stored.and_then(|s| Scopes::parse(&s).ok())
+        }
+        _ => None,
+    };
+    let step = decision::next_step(&Situation {
+        request: &req,
+        policy: &tenant.tenant.settings.acr_policy,
+        session: session.as_ref().map(|s| SessionFacts { auth_time: s.auth_time, acr: &s.acr }),
+        hint,
+        signed_in_now,
+        consented_now,
+        skip_consent: client.skip_consent,
+        stored_consent: stored_consent.as_ref(),
+        now: state.now(),
+    });
+    match step {
+        Step::Refuse(r) => Err(redirect_error(tenant, &req.reply, r.error, r.description)),
+        Step::SignIn { required_acr } => {
+            let id = match ia {
+                Some((id, _)) => id,
+                None => interaction::create_for(state, &tenant.tenant, params, by, Purpose::Authorize, required_acr.map(str::to_owned)).await?,
+            };
+            Ok(see_other(&tenant.tenant.issuer.endpoint(&format!("/login?interaction={id}"))))
+        }
+        Step::Consent => {
+            let id = match ia {
+                Some((id, _)) => id,
+                None => interaction::create(state, &tenant.tenant, params, by).await?,
+            };
+            Ok(see_other(&tenant.tenant.issuer.endpoint(&format!("/consent?interaction={id}"))))
+        }
+        Step::Issue => {
+            // The decision issues only with a session.
+            let Some(session) = session else {
+                return Err(redirect_error(tenant, &req.reply, "login_required", "the user is not signed in"));
+            };
+            if let Some((id, _)) = &ia {
+                interaction::delete(state, id).await?;
+            }
+            let record = CodeRecord {
+                tenant_id: tenant.tenant.id.clone(),
+                client_id: client.id.as_str().to_owned(),
+                redirect_uri: req.reply.redirect_uri.as_str().to_owned(),
+                user_id: session.user_id.clone(),
+                scopes: req.scopes.to_string_sorted(),
+                nonce: req.nonce.clone(),
+                code_challenge: req.code_challenge.as_ref().map(|c| c.as_str().to_owned()),
+                auth_time: session.auth_time,
+                acr: session.acr.clone(),
+                amr: session.amr.clone(),
+                sid: session.sid.clone(),
+                claims: req.claims.to_json(),
+                expires_at: state.now() + lifetimes::AUTHORIZATION_CODE,
+            };
+            let code = codes::issue(state, &record).await.html_err()?;
+            tracing::info!(client_id = %client.id, "authorization code issued");
+            let mut out = vec![("code", code)];
+            if let Some(s) = &req.reply.state {
+                out.push(("state", s.clone()));
+            }
+            out.push(("iss", tenant.tenant.issuer.as_str().to_owned()));
+            Ok(reply_to_client(&req.reply, out))
+        }
+    }
+}
 
 /// The methods did not reach the level the pending sign-in requires.
 #[derive(Debug)]

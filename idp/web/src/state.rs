@@ -1,13 +1,15 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use ipnet::IpNet;
 use trame_core::{Clock, Randomness};
 use trame_store::{Ephemeral, Store};
 
-use crate::catalog::Catalog;
-use crate::mail::Mailer;
-use crate::password_work::PasswordWork;
+use trame_app::mail::Mailer;
+use trame_app::password_work::PasswordWork;
+use trame_app::{App, OutboundConfig};
+
 use crate::render::Themes;
 
 /// What the web layer needs from the configuration.
@@ -20,11 +22,11 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<IpNet>,
     /// Which addresses Trame's own requests may reach, for every tenant;
     /// when unset, decided per tenant from its issuer
-    /// ([`crate::outbound::for_issuer`]).
-    pub outbound_reach: Option<crate::outbound::Reach>,
+    /// ([`trame_app::outbound::for_issuer`]).
+    pub outbound_reach: Option<trame_app::outbound::Reach>,
     /// The proxy Trame's own requests go through; the environment's
-    /// proxies are never used ([`crate::outbound`]).
-    pub outbound_proxy: Option<crate::outbound::ProxyUrl>,
+    /// proxies are never used ([`trame_app::outbound`]).
+    pub outbound_proxy: Option<trame_app::outbound::ProxyUrl>,
 }
 
 /// The one application state, cloned into every handler: one `Arc`, so a
@@ -42,74 +44,58 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// What [`AppState`] holds.
+/// What [`AppState`] holds: the application ([`App`], reached through
+/// `Deref`) and what only the HTTP layer needs.
 #[derive(Clone)]
 pub struct AppStateInner {
-    pub store: Store,
-    pub ephemeral: Ephemeral,
-    pub catalog: Arc<Catalog>,
+    app: App,
     pub themes: Arc<Themes>,
     pub config: Arc<WebConfig>,
-    pub rng: Arc<dyn Randomness>,
-    pub clock: Arc<dyn Clock>,
-    /// Outgoing mail; disabled unless [`AppState::with_mailer`] sets one.
-    pub mailer: Arc<Mailer>,
-    /// Federation trust chains resolved by this node, until they expire.
-    pub chains: Arc<crate::federation::ChainResolver>,
-    /// The peer providers of each tenant that accepts them, as last read.
-    pub peers: Arc<crate::federation::peers::PeerDirectory>,
-    /// The bound on argon2 runs at once; one per core unless
-    /// [`AppState::with_password_work`] sets another.
-    pub password_work: Arc<PasswordWork>,
     /// The key of the pages' CSRF tokens ([`crate::csrf`]), derived from the
     /// master key so every node computes the same tokens.
     pub csrf_key: Arc<[u8; 32]>,
     /// Set when the server stops (SIGTERM): readiness answers 503 from
     /// then on, so load balancers stop sending while requests drain.
     draining: Arc<AtomicBool>,
-    /// The outbound HTTP clients, one per reach, built on first use.
-    outbound: Arc<crate::outbound::Clients>,
-    /// Clients' key sets fetched from their `jwks_uri`.
-    pub(crate) client_keys: Arc<crate::client_keys::KeyCache>,
-    /// Peer logos fetched for the sign-in page, briefly.
-    pub(crate) peer_logos: Arc<crate::routes::peers::LogoCache>,
+}
+
+impl std::ops::Deref for AppStateInner {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
     pub fn new(store: Store, ephemeral: Ephemeral, config: WebConfig, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Self {
-        let csrf_key = Arc::new(*store.derived_secret("csrf"));
-        let config_proxy = config.outbound_proxy.clone();
-        Self(Arc::new(AppStateInner {
-            csrf_key,
-            store,
-            ephemeral,
-            catalog: Arc::new(Catalog::default()),
-            themes: Arc::new(Themes::default_theme()),
-            config: Arc::new(config),
-            rng,
-            clock,
-            mailer: Arc::new(Mailer::disabled()),
-            chains: Arc::default(),
-            peers: Arc::default(),
-            password_work: Arc::new(PasswordWork::per_core()),
-            draining: Arc::default(),
-            outbound: Arc::new(crate::outbound::Clients::new(config_proxy)),
-            client_keys: Arc::default(),
-            peer_logos: Arc::default(),
-        }))
+        let outbound = OutboundConfig { reach: config.outbound_reach, proxy: config.outbound_proxy.clone() };
+        Self::from_app(App::new(store, ephemeral, outbound, rng, clock), config)
+    }
+
+    /// The HTTP layer over an application made elsewhere.
+    pub fn from_app(app: App, config: WebConfig) -> Self {
+        let csrf_key = Arc::new(*app.store.derived_secret("csrf"));
+        Self(Arc::new(AppStateInner { app, themes: Arc::new(Themes::default_theme()), config: Arc::new(config), csrf_key, draining: Arc::default() }))
+    }
+
+    /// The application under the HTTP layer.
+    pub fn app(&self) -> &App {
+        &self.0.app
     }
 
     /// Replaces the (disabled) mailer.
     pub fn with_mailer(mut self, mailer: Mailer) -> Self {
         // A state already shared keeps its own: this one gets a copy.
-        Arc::make_mut(&mut self.0).mailer = Arc::new(mailer);
+        let inner = Arc::make_mut(&mut self.0);
+        inner.app = inner.app.clone().with_mailer(mailer);
         self
     }
 
     /// Replaces the bound on argon2 work (the `password_hash_concurrency`
     /// setting).
     pub fn with_password_work(mut self, work: PasswordWork) -> Self {
-        Arc::make_mut(&mut self.0).password_work = Arc::new(work);
+        let inner = Arc::make_mut(&mut self.0);
+        inner.app = inner.app.clone().with_password_work(work);
         self
     }
 
@@ -122,22 +108,32 @@ impl AppState {
         self.draining.load(Ordering::SeqCst)
     }
 
-    /// Which addresses `tenant`'s outbound requests may reach.
-    pub fn reach(&self, tenant: &trame_core::tenant::Tenant) -> crate::outbound::Reach {
-        crate::outbound::for_issuer(self.config.outbound_reach, tenant.issuer.as_str())
+    /// Asks both stores (at most [`PING_TIMEOUT`] each, at once) and records
+    /// the answer as gauges; used by `/_trame/ready` and by each metrics scrape.
+    pub async fn readiness(&self) -> Readiness {
+        let draining = self.is_draining();
+        let (db, eph) = tokio::join!(tokio::time::timeout(PING_TIMEOUT, self.store.ping()), tokio::time::timeout(PING_TIMEOUT, self.ephemeral.ping()));
+        let r = Readiness { database: matches!(db, Ok(Ok(()))), ephemeral: matches!(eph, Ok(Ok(()))), draining };
+        crate::telemetry::readiness(r.database, r.ephemeral, r.ready());
+        r
     }
+}
 
-    /// The outbound HTTP client of a reach ([`crate::outbound`]).
-    pub fn outbound(&self, reach: crate::outbound::Reach) -> &crate::outbound::Client {
-        self.outbound.get(reach)
-    }
+/// How long readiness waits for each store. Probes time out in a second or
+/// two: a store that has not answered by then counts as down, rather than
+/// the probe itself timing out (the database pool alone waits 5 s for a
+/// connection).
+const PING_TIMEOUT: Duration = Duration::from_secs(1);
 
-    /// The outbound HTTP client of `tenant`'s requests.
-    pub fn outbound_for(&self, tenant: &trame_core::tenant::Tenant) -> &crate::outbound::Client {
-        self.outbound(self.reach(tenant))
-    }
+/// What readiness found.
+pub struct Readiness {
+    pub database: bool,
+    pub ephemeral: bool,
+    pub draining: bool,
+}
 
-    pub fn now(&self) -> i64 {
-        self.clock.now()
+impl Readiness {
+    pub fn ready(&self) -> bool {
+        self.database && self.ephemeral && !self.draining
     }
 }

@@ -12,10 +12,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
-use crate::catalog::TenantEntry;
 use crate::error::ApiError;
 use crate::extract::effective_host;
 use crate::state::AppState;
+use trame_app::catalog::TenantEntry;
 
 /// The tenant a request is for, and the prefix its URLs carry.
 #[derive(Clone)]

@@ -17,6 +17,7 @@
 //! not block the others.
 
 use std::net::IpAddr;
+use trame_store::ephemeral_keys;
 
 use trame_core::crypto::secret_digest;
 use trame_core::lifetimes::THROTTLE_WINDOW;
@@ -48,10 +49,10 @@ fn keys(tenant_id: &str, name: &str, ip: Option<IpAddr>) -> Keys {
     let account = secret_digest(&name.trim().to_lowercase());
     let ip = ip.map(|ip| secret_digest(&ip.to_string()));
     Keys {
-        last_failure: format!("thr:at:{tenant_id}:{account}"),
-        pair: ip.as_ref().map(|ip| format!("thr:ai:{tenant_id}:{account}:{ip}")),
-        addr: ip.map(|ip| format!("thr:i:{tenant_id}:{ip}")),
-        account: format!("thr:a:{tenant_id}:{account}"),
+        last_failure: ephemeral_keys::throttle("at", tenant_id, &account),
+        pair: ip.as_ref().map(|ip| ephemeral_keys::throttle("ai", tenant_id, &format!("{account}:{ip}"))),
+        addr: ip.map(|ip| ephemeral_keys::throttle("i", tenant_id, &ip)),
+        account: ephemeral_keys::throttle("a", tenant_id, &account),
     }
 }
 
@@ -129,7 +130,7 @@ pub async fn clear_account(state: &AppState, tenant_id: &str, name: &str, ip: Op
 /// Failed TOTP codes of an account, remembered for the account page's
 /// notice ("someone tried codes") until the person has seen it.
 fn otp_notice_key(tenant_id: &str, user_id: &str) -> String {
-    format!("thr:otpn:{tenant_id}:{}", secret_digest(user_id))
+    ephemeral_keys::throttle("otpn", tenant_id, &secret_digest(user_id))
 }
 
 /// Counts a failed TOTP code for the account page's notice.
@@ -159,7 +160,7 @@ pub const CEREMONIES_PER_ADDRESS: i64 = 600;
 /// allowance for the window.
 pub async fn allow_ceremony(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
     let Some(ip) = ip else { return Ok(true) };
-    let key = format!("thr:c:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let key = ephemeral_keys::throttle("c", tenant_id, &secret_digest(&ip.to_string()));
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
     Ok(n <= CEREMONIES_PER_ADDRESS)
 }
@@ -172,7 +173,7 @@ pub const REGISTRATIONS_PER_ADDRESS: i64 = 30;
 /// allowance for the window.
 pub async fn allow_registration(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
     let Some(ip) = ip else { return Ok(true) };
-    let key = format!("thr:r:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let key = ephemeral_keys::throttle("r", tenant_id, &secret_digest(&ip.to_string()));
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
     Ok(n <= REGISTRATIONS_PER_ADDRESS)
 }
@@ -185,7 +186,7 @@ pub const RESOLVES_PER_ADDRESS: i64 = 60;
 /// is over its allowance for the window.
 pub async fn allow_federation_resolve(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
     let Some(ip) = ip else { return Ok(true) };
-    let key = format!("thr:fr:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let key = ephemeral_keys::throttle("fr", tenant_id, &secret_digest(&ip.to_string()));
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
     Ok(n <= RESOLVES_PER_ADDRESS)
 }
@@ -199,7 +200,7 @@ pub const LOGOS_PER_ADDRESS: i64 = 300;
 /// its allowance for the window.
 pub async fn allow_logo(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
     let Some(ip) = ip else { return Ok(true) };
-    let key = format!("thr:logo:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let key = ephemeral_keys::throttle("logo", tenant_id, &secret_digest(&ip.to_string()));
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.html_err()?;
     Ok(n <= LOGOS_PER_ADDRESS)
 }
@@ -213,7 +214,7 @@ pub const INTERACTIONS_PER_ADDRESS: i64 = 600;
 /// its allowance for the window.
 pub async fn allow_interaction(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
     let Some(ip) = ip else { return Ok(true) };
-    let key = format!("thr:ia:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let key = ephemeral_keys::throttle("ia", tenant_id, &secret_digest(&ip.to_string()));
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.html_err()?;
     Ok(n <= INTERACTIONS_PER_ADDRESS)
 }
@@ -226,7 +227,7 @@ pub const USERNAME_CHECKS_PER_ADDRESS: i64 = 20;
 /// over its allowance for the window.
 pub async fn allow_username_check(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
     let Some(ip) = ip else { return Ok(true) };
-    let key = format!("thr:su:{tenant_id}:{}", secret_digest(&ip.to_string()));
+    let key = ephemeral_keys::throttle("su", tenant_id, &secret_digest(&ip.to_string()));
     let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
     Ok(n <= USERNAME_CHECKS_PER_ADDRESS)
 }

@@ -319,3 +319,37 @@ async fn refresh_reuse_grace_flag() {
         assert!(!i.ok(&["client", "list"]).contains("long"), "{name}: refused clients are not created");
     }
 }
+
+/// One rule, two doors: the operator's `client add` and a relying party's
+/// `POST /register` go through the same application function
+/// (`trame_app::clients::settle`), so the same metadata is refused through
+/// both, for the same reason.
+#[tokio::test]
+async fn the_cli_and_registration_refuse_the_same_redirect_uris() {
+    let i = Install::embedded();
+    i.ok(&["tenant", "set", "default", "--dynamic-registration", "open"]);
+    let server = i.serve().await;
+    let http = crate::common::http();
+    for (uri, reason) in [("https://a.example/cb#frag", "fragment"), ("http://a.example/cb", "http is allowed only")] {
+        let out = i.cli(&["client", "add", "--client-id", "door", "--redirect-uri", uri]);
+        assert_refused(&out, reason);
+        let cli_error = stderr(&out);
+        let res = http
+            .post(format!("{}/register", server.base()))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "redirect_uris": [uri] }).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{uri}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_redirect_uri", "{uri}: {body}");
+        let description = body["error_description"].as_str().unwrap_or_default();
+        assert!(description.contains(reason), "{uri}: {description}");
+        // The CLI names its flag where the web names the metadata field;
+        // the reason after it is the same text.
+        let reason_text = description.split_once(": ").map_or(description, |(_, r)| r);
+        assert!(cli_error.contains(reason_text), "{uri}: the CLI says {cli_error:?}, registration says {description:?}");
+    }
+    assert!(!i.ok(&["client", "list"]).contains("door"), "nothing was written");
+}

@@ -25,22 +25,22 @@ use openidconnect::{AuthType, AuthorizationCode, ClientId, Nonce, OAuth2TokenRes
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use trame_core::authorize::RawParams;
-use trame_core::crypto::{random_token, secret_digest};
+use trame_core::crypto::random_token;
 use trame_core::lifetimes::{PEER_SIGN_IN, PUSHED_REQUEST};
 use trame_core::tenant::Tenant;
 use trame_federation::chain::TrustAnchor;
 use trame_federation::jws::SigningKey;
 use trame_store::FederationKeys;
 
-use super::fetcher::trust_anchors;
-use super::peers::Peer;
-use crate::catalog::TenantEntry;
 use crate::interaction::Interaction;
-use crate::outbound;
 use crate::state::AppState;
+use trame_app::catalog::TenantEntry;
+use trame_app::federation::fetcher::trust_anchors;
+use trame_app::federation::peers::Peer;
+use trame_app::outbound;
 
 /// Where peers send the citizen back, relative to the issuer.
-pub const CALLBACK: &str = "/federation/callback";
+pub const CALLBACK: &str = trame_app::federation::statements::PEER_SIGN_IN_CALLBACK;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -84,27 +84,6 @@ impl PeerSignInError {
     }
 }
 
-/// The `openid_relying_party` metadata of a tenant that accepts peer
-/// sign-ins, or `None` when it does not (or has no key yet).
-pub fn relying_party_metadata(tenant: &Tenant, keys: &FederationKeys) -> Option<Value> {
-    tenant.federation.peer_sign_in.as_ref()?;
-    if keys.signing.is_none() {
-        tracing::warn!(tenant = %tenant.slug, "peer sign-in is on but the tenant has no relying party key; no openid_relying_party metadata");
-        return None;
-    }
-    Some(json!({
-        "client_name": tenant.display_name,
-        "client_registration_types": ["automatic"],
-        "redirect_uris": [tenant.issuer.endpoint(CALLBACK)],
-        "response_types": ["code"],
-        "grant_types": ["authorization_code"],
-        "token_endpoint_auth_method": "private_key_jwt",
-        "token_endpoint_auth_signing_alg": "ES256",
-        "request_object_signing_alg": "ES256",
-        "jwks": {"keys": keys.jwks},
-    }))
-}
-
 /// A sign-in sent to a peer, until its callback.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Pending {
@@ -120,7 +99,7 @@ pub struct Pending {
 }
 
 fn pending_key(state_param: &str) -> String {
-    format!("peer-signin:{}", secret_digest(state_param))
+    trame_store::ephemeral_keys::peer_sign_in(state_param)
 }
 
 /// Takes the pending sign-in `state` stands for, once.

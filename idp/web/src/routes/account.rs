@@ -16,22 +16,23 @@ use trame_core::tenant::CredentialUpgrade;
 use trame_core::{aaguid, assurance, lifetimes, password, recovery, totp};
 use trame_store::StoreError;
 
-use super::authorize::see_other;
-use super::mail_links::{self, Credential, send_verification};
-use super::passkey::json_body;
-use super::signup::{to_new_passkey, valid_email};
 use crate::ceremony::{self, Purpose};
 use crate::csrf;
 use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::json_body;
 use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Purpose as IaPurpose, Starter};
+use crate::mail_link::{self, Credential, send_verification};
 use crate::render::lang_of;
-use crate::routes::with_cookie;
+use crate::respond::see_other;
+use crate::respond::with_cookie;
 use crate::session::{self, Session};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::throttle;
-use crate::webauthn::{self, UserEntity};
+use trame_app::mail::valid_email;
+use trame_app::passkeys::to_new_passkey;
+use trame_webauthn::{self as webauthn, UserEntity};
 
 /// Notices the page can show after a change (a fixed list: the query
 /// string never puts arbitrary text on the page).
@@ -123,7 +124,7 @@ async fn form_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap,
 
 /// Whether a credential's cap keeps it below two-factor sign-in.
 fn is_limited(max_acr: Option<&str>) -> bool {
-    max_acr.is_some_and(|cap| !assurance::satisfies(cap, &[mail_links::UPGRADED_LEVEL.to_owned()]))
+    max_acr.is_some_and(|cap| !assurance::satisfies(cap, &[mail_link::UPGRADED_LEVEL.to_owned()]))
 }
 
 fn date(ts: i64) -> String {
@@ -320,7 +321,7 @@ pub async fn totp_show(State(state): State<AppState>, tenant: TenantCtx, ClientI
     let t = &tenant.tenant;
     let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
     let secret = totp::new_secret(state.rng.as_ref());
-    state.ephemeral.put(&format!("totp-setup:{}", s.sid), &b64url(&secret), 15 * 60).await.html_err()?;
+    state.ephemeral.put(&trame_store::ephemeral_keys::totp_setup(&s.sid), &b64url(&secret), 15 * 60).await.html_err()?;
     totp_page(&state, &tenant, &headers, &s, &secret, &user.username, StatusCode::OK, None)
 }
 
@@ -366,7 +367,7 @@ pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, heade
         // are two factors.
         return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
     }
-    let key = format!("totp-setup:{}", s.sid);
+    let key = trame_store::ephemeral_keys::totp_setup(&s.sid);
     let secret = state
         .ephemeral
         .get(&key)
@@ -444,5 +445,5 @@ pub async fn upgrade(State(state): State<AppState>, tenant: TenantCtx, headers: 
         }
         _ => return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
     };
-    if mail_links::send_upgrade(&state, t, &s, &credential).await? { Ok(back(&tenant, "upgrade-mail-sent")) } else { Ok(back(&tenant, "upgrade-needs-email")) }
+    if mail_link::send_upgrade(&state, t, &s, &credential).await? { Ok(back(&tenant, "upgrade-mail-sent")) } else { Ok(back(&tenant, "upgrade-needs-email")) }
 }

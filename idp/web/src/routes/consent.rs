@@ -6,12 +6,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
 
-use super::authorize::{proceed, redirect_error, validated};
-use super::login::{InteractionQuery, lang_for};
+use crate::error::redirect_error;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
 use crate::interaction::{self, Starter};
+use crate::pages::{InteractionQuery, lang_for};
 use crate::session;
+use crate::signin::{proceed, validated};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 

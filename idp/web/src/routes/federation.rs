@@ -13,11 +13,11 @@ use trame_federation::trust_mark::{TRUST_MARK_TYP, TrustMark};
 
 use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::extract::{ClientIp, FormParams, Params, single};
-use crate::federation::fetcher::trust_anchors;
-use crate::federation::local::{self, LocalError};
-use crate::federation::statements::{self, MarkStatus, SignError, media};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
+use trame_app::federation::fetcher::trust_anchors;
+use trame_app::federation::local::{self, LocalError};
+use trame_app::federation::statements::{self, MarkStatus, SignError, media};
 
 fn not_found(description: impl Into<String>) -> ApiError {
     ApiError::oauth(StatusCode::NOT_FOUND, "not_found", description)
@@ -167,7 +167,7 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
             }
         }
     })?;
-    let marks = crate::federation::marks::verified(&state, reach, &chain, &anchors).await;
+    let marks = trame_app::federation::marks::verified(&state, reach, &chain, &anchors).await;
     let now = state.now();
     let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
     let body = statements::resolve_response(&tenant.tenant, &keys, &chain, &entity_types, &marks, now).map_err(sign_error)?;

@@ -18,14 +18,14 @@ use trame_federation::statement::{ValidationOptions, verify_entity_configuration
 
 use crate::error::{ApiError, ApiResult, Surface};
 use crate::extract::ClientIp;
-use crate::federation::FederationFetcher;
-use crate::federation::fetcher::trust_anchors;
-use crate::federation::registration::{self, RegistrationError};
-use crate::federation::statements::{self, media};
-use crate::registration::metadata;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::throttle;
+use trame_app::federation::FederationFetcher;
+use trame_app::federation::fetcher::trust_anchors;
+use trame_app::federation::registration::{self, RegistrationError};
+use trame_app::federation::statements::{self, media};
+use trame_app::registration::metadata;
 
 fn refused(code: &'static str, description: impl Into<String>) -> ApiError {
     ApiError::oauth(StatusCode::BAD_REQUEST, code, description)

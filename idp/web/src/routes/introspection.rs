@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use trame_core::crypto::secret_digest;
 
-use super::authorize::subject;
 use crate::client_auth;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
@@ -48,7 +47,7 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
             body.insert("token_type".into(), json!("refresh_token"));
             body.insert("scope".into(), json!(g.scopes));
             body.insert("client_id".into(), json!(g.client_id));
-            body.insert("sub".into(), json!(subject(&tenant, &owner, &g.user_id)));
+            body.insert("sub".into(), json!(tenant.subject(&owner, &g.user_id)));
             body.insert("exp".into(), json!(g.expires_at));
             body.insert("iss".into(), json!(tenant.tenant.issuer.as_str()));
         }

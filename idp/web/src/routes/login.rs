@@ -2,82 +2,32 @@
 //! username and password, then TOTP when the account has it.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
-use serde::Deserialize;
 use trame_core::assurance::Method;
 use trame_core::authorize::RawParams;
-use trame_core::tenant::Registration;
 use trame_core::{password, totp};
 
-use super::authorize::see_other;
-use crate::catalog::TenantEntry;
 use crate::error::{ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Interaction};
-use crate::password_work::Lane;
+use crate::pages::{InteractionQuery, PageCtx, lang_for, sign_in_form};
+use crate::respond::see_other;
 use crate::session;
 use crate::signin::{self, Authenticated, BelowRequiredLevel};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
 use crate::throttle;
-
-#[derive(Deserialize)]
-pub struct InteractionQuery {
-    pub interaction: String,
-}
-
-/// The page's language: the request's `ui_locales`, then Accept-Language.
-pub fn lang_for(state: &AppState, ia: &Interaction, headers: &HeaderMap) -> String {
-    let raw = RawParams::new(&ia.params);
-    let ui: Vec<String> = raw.single("ui_locales").ok().flatten().map(|v| v.split(' ').map(str::to_owned).collect()).unwrap_or_default();
-    state.themes.i18n.negotiate(&ui, headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
-}
-
-pub async fn client_name(state: &AppState, tenant: &TenantEntry, ia: &Interaction) -> ApiResult<String> {
-    let raw = RawParams::new(&ia.params);
-    let id = raw.single("client_id").ok().flatten().unwrap_or_default();
-    let client = tenant.client(&state.store, id, state.now()).await.html_err()?;
-    Ok(client.map(|c| c.name.clone().unwrap_or_else(|| c.id.as_str().to_owned())).unwrap_or_default())
-}
-
-/// What the sign-in page shows besides the form.
-pub(crate) struct PageCtx<'a> {
-    pub status: StatusCode,
-    pub error: Option<&'a str>,
-    pub username: &'a str,
-}
-
-pub(crate) async fn form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, p: PageCtx<'_>) -> ApiResult<Response> {
-    let lang = lang_for(state, ia, headers);
-    let client_name = client_name(state, tenant, ia).await?;
-    let t = &tenant.tenant;
-    Ok(state.themes.page(
-        p.status,
-        "login.html",
-        context! {
-            lang => lang,
-            tenant_name => t.display_name.clone(),
-            client_name => client_name,
-            interaction => id,
-            csrf => ia.csrf.clone(),
-            error => p.error,
-            username => p.username,
-            base => t.issuer.path_prefix(),
-            step_up => ia.required_acr.is_some(),
-            signup => t.settings.registration == Registration::Open,
-            peers => t.federation.peer_sign_in.is_some(),
-        },
-    ))
-}
+use trame_app::catalog::TenantEntry;
+use trame_app::password_work::Lane;
 
 pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
     let mut ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
     interaction::mark_seen(&state, &q.interaction, &mut ia).await?;
     let hint = RawParams::new(&ia.params).single("login_hint").ok().flatten().unwrap_or_default().to_owned();
-    form(&state, &tenant, &headers, &q.interaction, &ia, PageCtx { status: StatusCode::OK, error: None, username: &hint }).await
+    sign_in_form(&state, &tenant, &headers, &q.interaction, &ia, PageCtx { status: StatusCode::OK, error: None, username: &hint }).await
 }
 
 pub async fn submit(
@@ -100,7 +50,7 @@ pub async fn submit(
     if standing == throttle::Standing::Blocked {
         tracing::warn!(tenant = %t.slug, "sign-in throttled");
         telemetry::sign_in(SignInMethod::Password, SignInOutcome::Throttled);
-        return form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts")).await;
+        return sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts")).await;
     }
     let found = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()? };
     // Always run one argon2 verification, so an unknown user costs the same
@@ -115,7 +65,7 @@ pub async fn submit(
             throttle::record_failure(&state, &t.id, &username, ip).await?;
             tracing::info!(tenant = %t.slug, outcome = "failure", method = "pwd", "sign-in");
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
-            return form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::UNAUTHORIZED, "sign-in-failed")).await;
+            return sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::UNAUTHORIZED, "sign-in-failed")).await;
         }
     };
     throttle::clear_account(&state, &t.id, &username, ip).await?;
@@ -138,7 +88,7 @@ pub async fn submit(
         }
         Err(BelowRequiredLevel) => {
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::BelowLevel);
-            form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "stronger-sign-in-needed")).await
+            sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "stronger-sign-in-needed")).await
         }
     }
 }

@@ -19,15 +19,15 @@ use trame_core::crypto::{constant_time_eq, random_token};
 use trame_core::keys;
 use trame_core::subject::client_sid;
 
-use super::authorize::see_other;
-use crate::catalog::TenantEntry;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{Params, single};
 use crate::headers::FrameSources;
-use crate::routes::with_cookie;
+use crate::respond::see_other;
+use crate::respond::with_cookie;
 use crate::session::{self, Ended};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
+use trame_app::catalog::TenantEntry;
 
 #[derive(Serialize, Deserialize)]
 struct PendingLogout {
@@ -39,7 +39,7 @@ struct PendingLogout {
 }
 
 fn key(id: &str) -> String {
-    format!("lo:{id}")
+    trame_store::ephemeral_keys::logout(id)
 }
 
 struct HintFacts {

@@ -122,11 +122,3 @@ pub async fn asset(State(state): State<AppState>, Path(name): Path<String>) -> R
         None => ApiError::page(StatusCode::NOT_FOUND, "error-not-found").into_response(),
     }
 }
-
-/// Adds a Set-Cookie header to a response.
-pub fn with_cookie(mut r: Response, cookie: Option<HeaderValue>) -> Response {
-    if let Some(c) = cookie {
-        r.headers_mut().append(header::SET_COOKIE, c);
-    }
-    r
-}

@@ -23,15 +23,15 @@ use trame_core::crypto::random_token;
 use trame_core::lifetimes::PUSHED_REQUEST;
 use trame_federation::jws;
 
-use crate::catalog::TenantEntry;
 use crate::client_auth;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
-use crate::federation::registration::{self, RegistrationError};
 use crate::request_object::{self, PUSHED_URN, PushedRequest};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::throttle;
+use trame_app::catalog::TenantEntry;
+use trame_app::federation::registration::{self, RegistrationError};
 
 /// Client authentication parameters: they authenticate the push and are
 /// not part of the authorization request.

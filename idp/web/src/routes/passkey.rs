@@ -16,18 +16,16 @@ use trame_core::tenant::CounterPolicy;
 use crate::ceremony::{self, Purpose};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::ClientIp;
+use crate::extract::json_body;
 use crate::interaction::{self, Interaction};
-use crate::routes::with_cookie;
+use crate::respond::with_cookie;
 use crate::signin::{self, Authenticated, BelowRequiredLevel};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
-use crate::webauthn::{self, StoredPasskey};
+use trame_webauthn::{self as webauthn, StoredPasskey};
 
 /// Reads a JSON request body into `T`, with an OAuth-style error.
-pub fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
-    serde_json::from_slice(body).map_err(|_| ApiError::invalid_request("the body is not the expected JSON"))
-}
 
 #[derive(Deserialize)]
 struct OptionsRequest {

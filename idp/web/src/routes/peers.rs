@@ -2,7 +2,7 @@
 //! it:
 //!
 //! - `GET /federation/peers?interaction=[&q=]`: "Where is your account?",
-//!   the peers of [`crate::federation::peers`], searchable without script,
+//!   the peers of [`trame_app::federation::peers`], searchable without script,
 //!   the browser's last choice first;
 //! - `POST /federation/peers`: the choice; the browser goes to the peer
 //!   ([`crate::federation::peer_signin::start`]);
@@ -25,23 +25,22 @@ use trame_core::crypto::random_token;
 use trame_core::lifetimes::PEER_CHOICE;
 use trame_store::{NewUser, StoreError};
 
-use super::authorize::see_other;
-use super::login::{PageCtx, form, lang_for};
-use super::with_cookie;
-use crate::catalog::TenantEntry;
 use crate::cookies;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
 use crate::federation::peer_signin::{self, PeerIdentity, PeerSignInError};
-use crate::federation::peers::{Peer, PeerError};
 use crate::interaction::{self, Interaction};
-use crate::memo::Memo;
-use crate::outbound;
+use crate::pages::{PageCtx, lang_for, sign_in_form};
+use crate::respond::see_other;
+use crate::respond::with_cookie;
 use crate::signin::{self, BelowRequiredLevel};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
 use crate::throttle;
+use trame_app::catalog::TenantEntry;
+use trame_app::federation::peers::{Peer, PeerError};
+use trame_app::outbound;
 
 const CHOICE: &str = "trame_peer";
 
@@ -208,7 +207,7 @@ async fn back(
     status: StatusCode,
     error: &'static str,
 ) -> ApiResult<Response> {
-    form(state, tenant, headers, id, ia, PageCtx { status, error: Some(error), username: "" }).await
+    sign_in_form(state, tenant, headers, id, ia, PageCtx { status, error: Some(error), username: "" }).await
 }
 
 /// The `amr` values the peer reported that this tenant knows, and the
@@ -272,19 +271,6 @@ const LOGO_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/gif", "image/we
 /// How long a node keeps a peer's logo (or the failure to get it), in
 /// seconds: every sign-in page shows them all.
 const LOGO_LIFETIME: i64 = 10 * 60;
-/// Logos kept per node.
-const LOGO_CAPACITY: usize = 512;
-
-/// Peer logos by tenant and `logo_uri`: the media type and the image, or
-/// `None` when it could not be fetched or is not an image.
-pub struct LogoCache(Memo<(String, String), Option<(String, Bytes)>>);
-
-impl Default for LogoCache {
-    fn default() -> Self {
-        Self(Memo::new(LOGO_CAPACITY))
-    }
-}
-
 /// The logo at `uri`, from this node's copy while it is fresh.
 async fn peer_logo(state: &AppState, tenant: &TenantEntry, peer: &Peer, uri: &str) -> Option<(String, Bytes)> {
     let key = (tenant.tenant.id.clone(), uri.to_owned());

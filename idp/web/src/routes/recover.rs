@@ -12,12 +12,12 @@ use serde_json::json;
 use trame_core::assurance::{self, Method};
 use trame_core::{lifetimes, recovery};
 
-use super::authorize::see_other;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
 use crate::mail_link;
 use crate::render::lang_of;
-use crate::routes::with_cookie;
+use crate::respond::see_other;
+use crate::respond::with_cookie;
 use crate::session;
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
@@ -113,7 +113,15 @@ pub async fn submit(
             throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await?;
             if let Some(user) = state.store.user_by_verified_email(&t.id, &addr).await.html_err()? {
                 let record = json!({ "user": user.id });
-                let token = mail_link::issue(&state, t, "rec", record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await.html_err()?;
+                let token = mail_link::issue(
+                    &state,
+                    t,
+                    trame_store::ephemeral_keys::link_kind::RECOVERY,
+                    record.as_object().cloned().unwrap_or_default(),
+                    lifetimes::RECOVERY_LINK,
+                )
+                .await
+                .html_err()?;
                 let link = t.issuer.endpoint(&format!("/recover/email?token={token}"));
                 let body = format!(
                     "Bonjour,\n\nPour retrouver l'accès à votre compte {name}, ouvrez ce lien dans les 30 minutes :\n{link}\n\nTo recover your {name} account, open this link within 30 minutes:\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre compte reste protégé.\n",
@@ -166,7 +174,7 @@ pub async fn email_confirm(State(state): State<AppState>, tenant: TenantCtx, hea
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
-    let v = mail_link::redeem(&state, t, "rec", &get("token")).await?.ok_or_else(invalid)?;
+    let v = mail_link::redeem(&state, t, trame_store::ephemeral_keys::link_kind::RECOVERY, &get("token")).await?.ok_or_else(invalid)?;
     match v.get("user").and_then(|u| u.as_str()) {
         Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink).await,
         None => Err(invalid()),

@@ -14,19 +14,20 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
+use trame_app::clients;
 use trame_core::client::Client;
 use trame_core::crypto::{constant_time_eq, random_token, secret_digest};
 use trame_core::ids::ClientId;
-use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
+use trame_core::registration::{ClientRequest, MetadataError};
 use trame_core::tenant::DynamicRegistration;
 use trame_store::{NewClient, StoreError};
 
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, bearer_token};
-use crate::registration::{client_uri, fetch_sector_document, metadata};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::throttle;
+use trame_app::registration::{client_uri, metadata};
 
 fn metadata_error(e: MetadataError) -> ApiError {
     ApiError::oauth(StatusCode::BAD_REQUEST, e.code(), e.to_string())
@@ -56,11 +57,8 @@ fn json_body(headers: &HeaderMap, body: &Bytes) -> ApiResult<Value> {
 /// when there is one.
 async fn settle(state: &AppState, tenant: &TenantCtx, body: &Value) -> ApiResult<trame_core::client::ClientSettings> {
     let req = ClientRequest::from_json(body).map_err(metadata_error)?;
-    let mut rules = Rules::dynamic(tenant.tenant.settings.dynamic_client_pkce);
-    if let Some(url) = sector_identifier_url(&req).map_err(metadata_error)? {
-        rules.sector_redirect_uris = Some(fetch_sector_document(state.outbound_for(&tenant.tenant), &url).await.map_err(metadata_error)?);
-    }
-    validate(req, &rules).map_err(metadata_error)
+    let rules = clients::self_registration_rules(tenant.tenant.settings.dynamic_client_pkce);
+    clients::settle(state.outbound_for(&tenant.tenant), req, rules).await.map_err(metadata_error)
 }
 
 /// A refused initial access token: RFC 7591 §3 leaves the error to RFC 6750.

@@ -15,22 +15,24 @@ use trame_core::assurance::{self, Method};
 use trame_core::crypto::secret_digest;
 use trame_core::tenant::{Registration, Tenant, Usernames};
 use trame_core::username::UsernameError;
-use trame_core::{aaguid, lifetimes, recovery};
-use trame_store::{NewPasskey, NewUser, StoreError};
+use trame_core::{lifetimes, recovery};
+use trame_store::{NewUser, StoreError};
 
-use super::mail_links::send_verification;
-use super::passkey::json_body;
 use crate::ceremony::{self, Purpose};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::ClientIp;
+use crate::extract::json_body;
 use crate::interaction;
+use crate::mail_link::send_verification;
 use crate::render::lang_of;
-use crate::routes::with_cookie;
+use crate::respond::with_cookie;
 use crate::session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::throttle;
-use crate::webauthn::{self, UserEntity};
+use trame_app::mail::valid_email;
+use trame_app::passkeys::to_new_passkey;
+use trame_webauthn::{self as webauthn, UserEntity};
 
 #[derive(Deserialize)]
 pub struct SignupQuery {
@@ -108,10 +110,6 @@ fn valid_username(u: &str) -> bool {
     (2..=64).contains(&u.chars().count()) && !u.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-pub fn valid_email(e: &str) -> bool {
-    e.len() <= 254 && e.parse::<lettre::Address>().is_ok()
-}
-
 pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: OptionsRequest = json_body(&body)?;
     let t = &tenant.tenant;
@@ -158,28 +156,6 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
 struct FinishRequest {
     csrf: String,
     credential: serde_json::Value,
-}
-
-/// What the stored passkey is called until the person renames it.
-pub fn default_name(aaguid_bytes: &[u8; 16]) -> String {
-    aaguid::model_name(aaguid_bytes).unwrap_or("Passkey").to_owned()
-}
-
-/// The stored form of a new passkey; `max_acr` is the level of the
-/// session that binds it (`None` for an account's first credential).
-pub fn to_new_passkey(p: webauthn::NewPasskey, max_acr: Option<String>) -> NewPasskey {
-    NewPasskey {
-        max_acr,
-        name: default_name(&p.aaguid),
-        credential_id: p.credential_id,
-        public_key: p.public_key,
-        dynamic_state: p.dynamic,
-        sign_count: p.sign_count,
-        backup_eligible: p.backup_eligible,
-        backup_state: p.backup_state,
-        aaguid: p.aaguid,
-        transports: p.transports,
-    }
 }
 
 pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {

@@ -13,14 +13,14 @@ use trame_core::pkce::{self, CodeChallenge};
 use trame_core::scope::{self, Scopes};
 use trame_store::{Grant, NewGrant, RefreshOutcome, Rotation};
 
-use super::authorize::{CodeRecord, code_key, subject};
-use crate::catalog::TenantEntry;
 use crate::client_auth;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::tokens::{self, AuthFacts};
+use trame_app::catalog::TenantEntry;
+use trame_app::codes::{CodeRecord, code_key};
 
 pub async fn token(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/token");
@@ -46,7 +46,7 @@ pub async fn token(State(state): State<AppState>, tenant: TenantCtx, headers: He
 }
 
 fn code_used_key(code: &str) -> String {
-    format!("code-used:{}", secret_digest(code))
+    trame_store::ephemeral_keys::code_used(code)
 }
 
 async fn authorization_code(state: &AppState, tenant: &TenantEntry, client: &Client, p: &[(String, String)]) -> ApiResult<Map<String, Value>> {
@@ -122,7 +122,7 @@ async fn issue_user_tokens(
 ) -> ApiResult<Map<String, Value>> {
     let now = state.now();
     let keys = tenant.keys(&state.store, now).await.json_err()?;
-    let sub = subject(tenant, client, &grant.user_id);
+    let sub = tenant.subject(client, &grant.user_id);
     let facts = AuthFacts::of(grant);
     let at = tokens::access_token(state, &tenant.tenant, &keys, client.id.as_str(), &sub, &grant.scopes, Some(&grant.id), Some(&facts))?;
     let mut body = Map::new();

@@ -3,8 +3,8 @@
 
 use axum::http::StatusCode;
 use serde_json::json;
+use trame_app::mail::{MailConfig, Mailer};
 use trame_testkit::authenticator::SoftAuthenticator;
-use trame_web::mail::{MailConfig, Mailer};
 
 use crate::common::*;
 use crate::passkeys::*;

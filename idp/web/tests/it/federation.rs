@@ -348,6 +348,6 @@ backend_test!(async fn resolve_builds_the_chain_applies_policy_and_keeps_verifie
     // one is per anchor keys, so change of membership shows once it expires;
     // a fresh resolver sees it at once).
     env.state.store.remove_subordinate(&f.ta.id, INT).await.unwrap();
-    let fresh = trame_web::federation::ChainResolver::default();
-    assert!(fresh.resolve(&env.state, trame_web::outbound::Reach::Anywhere, OP, &anchors).await.is_err());
+    let fresh = trame_app::federation::ChainResolver::default();
+    assert!(fresh.resolve(&env.state, trame_app::outbound::Reach::Anywhere, OP, &anchors).await.is_err());
 });

@@ -3,9 +3,9 @@
 
 use axum::http::StatusCode;
 use serde_json::json;
+use trame_app::mail::{MailConfig, Mailer};
 use trame_core::tenant::CredentialUpgrade;
 use trame_testkit::authenticator::SoftAuthenticator;
-use trame_web::mail::{MailConfig, Mailer};
 
 use crate::account::mailed_links;
 use crate::common::*;

@@ -202,7 +202,7 @@ backend_test!(
 backend_test!(
     async fn password_checks_wait_for_a_permit_then_give_up(env) {
         use std::time::Duration;
-        use trame_web::password_work::PasswordWork;
+        use trame_app::password_work::PasswordWork;
         // One argon2 run at a time, and a short wait for it.
         let state = env.state.clone().with_password_work(PasswordWork::new(1, Duration::from_millis(50)));
         let env = Env { app: trame_web::app(state.clone()), state, ..env };

@@ -299,7 +299,7 @@ backend_test!(
             let r = register(&env, &body(sector)).await;
             r.assert_oauth(StatusCode::BAD_REQUEST, "invalid_client_metadata");
             let d = r.json()["error_description"].as_str().unwrap().to_owned();
-            assert!(d.starts_with("sector_identifier_uri") && d.contains(trame_web::registration::SECTOR_UNAVAILABLE), "{sector}: {d}");
+            assert!(d.starts_with("sector_identifier_uri") && d.contains(trame_app::registration::SECTOR_UNAVAILABLE), "{sector}: {d}");
             answers.push(r.bytes);
         }
         assert!(answers.windows(2).all(|w| w[0] == w[1]), "byte-identical answers");
@@ -313,7 +313,7 @@ backend_test!(
         let state = trame_web::AppState::new(
             env.backends.store.clone(),
             env.backends.ephemeral.clone(),
-            trame_web::WebConfig { public_authority: HOST.into(), trusted_proxies: vec![], outbound_reach: Some(trame_web::outbound::Reach::PublicOnly), outbound_proxy: None },
+            trame_web::WebConfig { public_authority: HOST.into(), trusted_proxies: vec![], outbound_reach: Some(trame_app::outbound::Reach::PublicOnly), outbound_proxy: None },
             std::sync::Arc::new(trame_core::OsRandom),
             env.clock.clone(),
         );

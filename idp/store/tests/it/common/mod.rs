@@ -18,31 +18,18 @@ use trame_testkit::{Backend, TestDb};
 pub const T0: i64 = 1_700_000_000;
 
 /// `backend_test!(name(be, b) { body })`: `be` is a fresh
-/// [`trame_testkit::Backends`], `b` the backend's name for messages.
+/// [`trame_testkit::Backends`], `b` the backend's name for messages
+/// (`trame_testkit::backend_test!` makes the two tests).
+#[macro_export]
 macro_rules! backend_test {
     ($name:ident($be:ident, $b:ident) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                run(trame_testkit::Backend::Sqlite).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                run(trame_testkit::Backend::Postgres).await
-            }
-
-            async fn run(backend: trame_testkit::Backend) {
-                #[allow(unused_variables)]
-                let $b = crate::common::name(backend);
-                #[allow(unused_mut)]
-                let mut $be = trame_testkit::Backends::new(backend).await;
-                $body
-            }
-        }
+        trame_testkit::backend_test!($name, workers = 4, |backend| async move {
+            #[allow(unused_variables)]
+            let $b = $crate::common::name(backend);
+            #[allow(unused_mut)]
+            let mut $be = trame_testkit::Backends::new(backend).await;
+            $body
+        });
     };
 }
 

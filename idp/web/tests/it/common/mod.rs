@@ -67,23 +67,15 @@ impl Clock for TestClock {
     }
 }
 
-/// Runs the test body once per backend: `backend_test!(async fn name(env) { ... });`
+/// Runs the test body once per backend (`trame_testkit::backend_test!`):
+/// `backend_test!(async fn name(env) { ... });`
 #[macro_export]
 macro_rules! backend_test {
     (async fn $name:ident($env:ident) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            async fn run($env: $crate::common::Env) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run($crate::common::Env::new(trame_testkit::Backend::Sqlite).await).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                run($crate::common::Env::new(trame_testkit::Backend::Postgres).await).await
-            }
-        }
+        trame_testkit::backend_test!($name, workers = 2, |backend| async move {
+            let $env = $crate::common::Env::new(backend).await;
+            $body
+        });
     };
 }
 
@@ -92,19 +84,7 @@ macro_rules! backend_test {
 #[macro_export]
 macro_rules! backend_test_raw {
     (async fn $name:ident($backend:ident) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            async fn run($backend: trame_testkit::Backend) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run(trame_testkit::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                run(trame_testkit::Backend::Postgres).await
-            }
-        }
+        trame_testkit::backend_test!($name, workers = 2, |$backend| async move { $body });
     };
 }
 
@@ -244,7 +224,7 @@ impl Env {
     }
 
     pub async fn with(backend: Backend, issuer: &str, public_authority: &str, trusted_proxies: Vec<ipnet::IpNet>) -> Self {
-        Self::with_reach(backend, issuer, public_authority, trusted_proxies, Some(trame_web::outbound::Reach::Anywhere)).await
+        Self::with_reach(backend, issuer, public_authority, trusted_proxies, Some(trame_app::outbound::Reach::Anywhere)).await
     }
 
     /// Like [`Env::with`], with the `outbound_reach` setting (`None`: per
@@ -254,7 +234,7 @@ impl Env {
         issuer: &str,
         public_authority: &str,
         trusted_proxies: Vec<ipnet::IpNet>,
-        outbound_reach: Option<trame_web::outbound::Reach>,
+        outbound_reach: Option<trame_app::outbound::Reach>,
     ) -> Self {
         let backends = Backends::new(backend).await;
         // Real time as the start, so tokens verified by third-party code

@@ -230,6 +230,11 @@ impl Mailer {
 
 /// Checks a `From:` mailbox (`noreply@example.com` or
 /// `Name <noreply@example.com>`), for the settings loader.
+/// Whether `e` is an e-mail address mail can be sent to.
+pub fn valid_email(e: &str) -> bool {
+    e.len() <= 254 && e.parse::<lettre::Address>().is_ok()
+}
+
 pub fn check_from(from: &str) -> Result<(), MailError> {
     parse_from(from).map(drop)
 }

@@ -40,7 +40,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
     }
 
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.entries.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 }

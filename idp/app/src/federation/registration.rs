@@ -11,16 +11,16 @@ use std::sync::Arc;
 use serde_json::Value;
 use trame_core::client::{AuthMethod, Client, FederationRegistration, RegistrationKind};
 use trame_core::ids::ClientId;
-use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
+use trame_core::registration::{ClientRequest, MetadataError};
 use trame_federation::chain::{self, ChainError, TrustAnchor, TrustChain};
 use trame_federation::entity_id;
 use trame_federation::statement::ValidationOptions;
 use trame_store::StoreError;
 
 use super::fetcher::trust_anchors;
+use crate::App;
 use crate::catalog::TenantEntry;
-use crate::registration::fetch_sector_document;
-use crate::state::AppState;
+use crate::clients;
 
 /// Why a relying party could not register through its chain.
 #[derive(Debug, thiserror::Error)]
@@ -84,7 +84,7 @@ pub fn supplied_statements(v: &Value) -> Option<Vec<String>> {
 /// as if they had been fetched (a `trust_chain` header is only a hint of
 /// the path, §12.1.1.1.2), or else resolved from its Entity Configuration.
 pub async fn relying_party_chain(
-    state: &AppState,
+    state: &App,
     reach: crate::outbound::Reach,
     client_id: &str,
     anchors: &[TrustAnchor],
@@ -107,7 +107,7 @@ pub async fn relying_party_chain(
 /// `openid_relying_party` metadata through the registration rules. The
 /// caller checks what the relying party signed with these keys before it
 /// [`save`]s the client, so an unverified request writes nothing.
-pub async fn prepare(state: &AppState, tenant: &TenantEntry, chain: &TrustChain, kind: RegistrationKind) -> Result<Prepared, RegistrationError> {
+pub async fn prepare(state: &App, tenant: &TenantEntry, chain: &TrustChain, kind: RegistrationKind) -> Result<Prepared, RegistrationError> {
     let Some(Value::Object(metadata)) = chain.metadata.get("openid_relying_party") else {
         return Err(RegistrationError::NotARelyingParty);
     };
@@ -124,11 +124,8 @@ pub async fn prepare(state: &AppState, tenant: &TenantEntry, chain: &TrustChain,
     if req.jwks.is_none() && req.jwks_uri.is_none() {
         return Err(RegistrationError::NeedsKeys);
     }
-    let mut rules = Rules::dynamic(tenant.tenant.settings.dynamic_client_pkce);
-    if let Some(url) = sector_identifier_url(&req)? {
-        rules.sector_redirect_uris = Some(fetch_sector_document(state.outbound_for(&tenant.tenant), &url).await?);
-    }
-    let settings = validate(req, &rules)?;
+    let rules = clients::self_registration_rules(tenant.tenant.settings.dynamic_client_pkce);
+    let settings = clients::settle(state.outbound_for(&tenant.tenant), req, rules).await?;
     let id = ClientId::parse(&chain.subject)
         .map_err(|_| MetadataError::Metadata { field: "client_id", reason: "the Entity Identifier cannot be a client id".into() })?;
     let registration = FederationRegistration { kind, trust_anchor: chain.trust_anchor.clone(), expires_at: chain.expires_at };
@@ -151,7 +148,7 @@ pub struct Prepared {
 
 /// Stores a [`prepare`]d client: a new registration, or a renewed one
 /// replacing the relying party's earlier registration.
-pub async fn save(state: &AppState, tenant: &TenantEntry, prepared: &Prepared) -> Result<Arc<Client>, RegistrationError> {
+pub async fn save(state: &App, tenant: &TenantEntry, prepared: &Prepared) -> Result<Arc<Client>, RegistrationError> {
     let (client, registration) = (&prepared.client, &prepared.registration);
     let stored =
         state.store.register_federation_client(&tenant.tenant.id, &client.id, &client.settings, registration, state.now()).await.map_err(|e| match e {

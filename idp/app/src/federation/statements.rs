@@ -257,3 +257,27 @@ pub fn explicit_registration_response(
     claims.insert("metadata".into(), json!({ "openid_relying_party": client_metadata }));
     signer(keys)?.sign("explicit-registration-response+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
 }
+
+/// Where a peer provider sends the browser back after a peer sign-in.
+pub const PEER_SIGN_IN_CALLBACK: &str = "/federation/callback";
+
+/// The `openid_relying_party` metadata of a tenant that accepts peer
+/// sign-ins, or `None` when it does not (or has no key yet).
+pub fn relying_party_metadata(tenant: &Tenant, keys: &FederationKeys) -> Option<Value> {
+    tenant.federation.peer_sign_in.as_ref()?;
+    if keys.signing.is_none() {
+        tracing::warn!(tenant = %tenant.slug, "peer sign-in is on but the tenant has no relying party key; no openid_relying_party metadata");
+        return None;
+    }
+    Some(json!({
+        "client_name": tenant.display_name,
+        "client_registration_types": ["automatic"],
+        "redirect_uris": [tenant.issuer.endpoint(PEER_SIGN_IN_CALLBACK)],
+        "response_types": ["code"],
+        "grant_types": ["authorization_code"],
+        "token_endpoint_auth_method": "private_key_jwt",
+        "token_endpoint_auth_signing_alg": "ES256",
+        "request_object_signing_alg": "ES256",
+        "jwks": {"keys": keys.jwks},
+    }))
+}

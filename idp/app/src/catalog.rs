@@ -13,7 +13,7 @@ mod tenant_index;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use tokio::sync::OnceCell;
 use trame_core::client::Client;
 use trame_core::tenant::Tenant;
@@ -38,6 +38,12 @@ pub struct TenantEntry {
 }
 
 impl TenantEntry {
+    /// The subject a client sees for a user: the user's id, or a pairwise
+    /// identifier per sector (OIDC Core §8.1).
+    pub fn subject(&self, client: &Client, user_id: &str) -> String {
+        trame_core::subject::subject_for(client.subject_type, user_id, &client.sector(), &self.tenant.pairwise_salt)
+    }
+
     fn new(tenant: Tenant) -> Self {
         Self {
             tenant,
@@ -58,9 +64,7 @@ impl TenantEntry {
     /// It depends on the tenant only, which a snapshot never changes.
     pub fn discovery_json(&self) -> Bytes {
         self.discovery
-            .get_or_init(|| {
-                Bytes::from(serde_json::to_vec(&crate::routes::wellknown::provider_metadata(&self.tenant, false)).expect("a JSON value serialises"))
-            })
+            .get_or_init(|| Bytes::from(serde_json::to_vec(&crate::discovery::provider_metadata(&self.tenant, false)).expect("a JSON value serialises")))
             .clone()
     }
 

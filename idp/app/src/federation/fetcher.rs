@@ -16,17 +16,17 @@ use trame_federation::jws::Jwks;
 
 use super::local::{self, LocalError};
 use super::statements::{media, paths};
+use crate::App;
 use crate::outbound::{self, Reach};
-use crate::state::AppState;
 
 pub struct FederationFetcher<'a> {
-    state: &'a AppState,
+    state: &'a App,
     /// The reach of the tenant the chain is built for.
     reach: Reach,
 }
 
 impl<'a> FederationFetcher<'a> {
-    pub fn new(state: &'a AppState, reach: Reach) -> Self {
+    pub fn new(state: &'a App, reach: Reach) -> Self {
         Self { state, reach }
     }
 
@@ -103,7 +103,7 @@ fn cache_key(anchors: &[TrustAnchor]) -> String {
 impl ChainResolver {
     /// A chain from `subject` to one of `anchors`, from the cache or
     /// resolved now.
-    pub async fn resolve(&self, state: &AppState, reach: Reach, subject: &str, anchors: &[TrustAnchor]) -> Result<TrustChain, ChainError> {
+    pub async fn resolve(&self, state: &App, reach: Reach, subject: &str, anchors: &[TrustAnchor]) -> Result<TrustChain, ChainError> {
         let now = state.now();
         // A chain fetched from private addresses is not for a tenant that
         // may not reach them.

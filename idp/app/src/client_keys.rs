@@ -17,9 +17,9 @@ use serde_json::Value;
 use trame_core::client::Client;
 use trame_core::keys::{VerifiedJwt, Verifiers};
 
+use crate::App;
 use crate::memo::Memo;
 use crate::outbound::{self, Reach};
-use crate::state::AppState;
 
 /// The shortest time a fetched set (or a failure) is kept, in seconds.
 pub const FLOOR: i64 = 60;
@@ -73,7 +73,7 @@ fn inline_keys(jwks: &Value) -> Vec<Value> {
 }
 
 /// Fetches `uri` now; the result, or why not (for the log).
-async fn fetch(state: &AppState, reach: Reach, uri: &str) -> Result<(Verifiers, i64), String> {
+async fn fetch(state: &App, reach: Reach, uri: &str) -> Result<(Verifiers, i64), String> {
     let doc = outbound::fetch(state.outbound(reach), uri, "application/json").await.map_err(|e| e.to_string())?;
     let keys = key_set(&doc.body).ok_or("the document is not a JWK Set")?;
     Ok((Verifiers::from_jwks(&keys), lifetime(doc.max_age)))
@@ -82,7 +82,7 @@ async fn fetch(state: &AppState, reach: Reach, uri: &str) -> Result<(Verifiers, 
 impl KeyCache {
     /// The cached set of `uri`, or a fresh one; `previous`: the set to keep
     /// for another floor period if the fetch fails.
-    async fn load(&self, state: &AppState, reach: Reach, client: &Client, uri: &str, previous: Option<Arc<Verifiers>>) -> Fetched {
+    async fn load(&self, state: &App, reach: Reach, client: &Client, uri: &str, previous: Option<Arc<Verifiers>>) -> Fetched {
         let now = state.now();
         let (fetched, expires_at) = match fetch(state, reach, uri).await {
             Ok((verifiers, lifetime)) => (Fetched { verifiers: Some(Arc::new(verifiers)), fetched_at: now }, now + lifetime),
@@ -97,7 +97,7 @@ impl KeyCache {
 }
 
 /// Verifies `jwt` with the keys of `client`, allowing `algs`.
-pub async fn verify(state: &AppState, reach: Reach, client: &Client, jwt: &str, algs: &[&str]) -> Result<VerifiedJwt, KeyFailure> {
+pub async fn verify(state: &App, reach: Reach, client: &Client, jwt: &str, algs: &[&str]) -> Result<VerifiedJwt, KeyFailure> {
     if let Some(jwks) = &client.jwks {
         return Verifiers::from_jwks(&inline_keys(jwks)).verify(jwt, algs).map_err(|_| KeyFailure::Invalid);
     }
@@ -135,8 +135,8 @@ pub const UNKNOWN_KID_REFETCHES_PER_MINUTE: i64 = 6;
 
 /// Counts a refetch for an unknown key id, across nodes; false over the
 /// allowance (or when the count cannot be kept: no fetch then).
-async fn allow_unknown_kid_refetch(state: &AppState, uri: &str) -> bool {
-    let key = format!("thr:kid:{}", trame_core::crypto::secret_digest(uri));
+async fn allow_unknown_kid_refetch(state: &App, uri: &str) -> bool {
+    let key = trame_store::ephemeral_keys::key_refetch(uri);
     state.ephemeral.incr(&key, 60).await.is_ok_and(|n| n <= UNKNOWN_KID_REFETCHES_PER_MINUTE)
 }
 

@@ -6,9 +6,9 @@
 use trame_store::StoreError;
 
 use super::statements::{self, SignError};
+use crate::App;
 use crate::catalog::TenantEntry;
-use crate::routes::wellknown::provider_metadata;
-use crate::state::AppState;
+use crate::discovery::provider_metadata;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LocalError {
@@ -21,17 +21,17 @@ pub enum LocalError {
     Sign(#[from] SignError),
 }
 
-pub async fn entity_configuration(state: &AppState, entry: &TenantEntry) -> Result<String, LocalError> {
+pub async fn entity_configuration(state: &App, entry: &TenantEntry) -> Result<String, LocalError> {
     let now = state.now();
     let keys = entry.federation_keys(&state.store, now).await?;
     let relying_party = match entry.tenant.federation.peer_sign_in {
-        Some(_) => super::peer_signin::relying_party_metadata(&entry.tenant, &*entry.relying_party_keys(&state.store, now).await?),
+        Some(_) => statements::relying_party_metadata(&entry.tenant, &*entry.relying_party_keys(&state.store, now).await?),
         None => None,
     };
     Ok(statements::entity_configuration(&entry.tenant, &keys, provider_metadata(&entry.tenant, true), relying_party, now)?)
 }
 
-pub async fn subordinate_statement(state: &AppState, entry: &TenantEntry, sub: &str) -> Result<String, LocalError> {
+pub async fn subordinate_statement(state: &App, entry: &TenantEntry, sub: &str) -> Result<String, LocalError> {
     if !entry.tenant.federation.authority {
         return Err(LocalError::NotFound);
     }
@@ -43,7 +43,7 @@ pub async fn subordinate_statement(state: &AppState, entry: &TenantEntry, sub: &
 
 /// The subordinates of a tenant of this instance that are of `entity_type`,
 /// as its list endpoint would answer.
-pub async fn listed(state: &AppState, entry: &TenantEntry, entity_type: &str) -> Result<Vec<String>, LocalError> {
+pub async fn listed(state: &App, entry: &TenantEntry, entity_type: &str) -> Result<Vec<String>, LocalError> {
     if !entry.tenant.federation.authority {
         return Err(LocalError::NotFound);
     }

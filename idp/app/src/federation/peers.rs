@@ -20,9 +20,11 @@ use trame_federation::chain::{ChainError, TrustAnchor, TrustChain};
 
 use super::fetcher::trust_anchors;
 use super::local;
+use crate::App;
 use crate::catalog::TenantEntry;
+use crate::memo::Memo;
 use crate::outbound::{self, Reach};
-use crate::state::AppState;
+use bytes::Bytes;
 
 /// Peers read from one list, at most: a directory is a page people read.
 const MAX_PEERS: usize = 200;
@@ -72,7 +74,7 @@ pub struct PeerDirectory {
 
 impl PeerDirectory {
     /// The tenant's peers, from this node's copy while it is fresh.
-    pub async fn peers(&self, state: &AppState, tenant: &TenantEntry) -> Result<Arc<Vec<Peer>>, PeerError> {
+    pub async fn peers(&self, state: &App, tenant: &TenantEntry) -> Result<Arc<Vec<Peer>>, PeerError> {
         let config = tenant.tenant.federation.peer_sign_in.as_ref().ok_or(PeerError::NotConfigured)?;
         let now = state.now();
         let key = format!("{}\n{}", tenant.tenant.id, serde_json::to_string(config).unwrap_or_default());
@@ -88,13 +90,13 @@ impl PeerDirectory {
     }
 
     /// One peer of the directory, by Entity Identifier.
-    pub async fn peer(&self, state: &AppState, tenant: &TenantEntry, entity_id: &str) -> Result<Peer, PeerError> {
+    pub async fn peer(&self, state: &App, tenant: &TenantEntry, entity_id: &str) -> Result<Peer, PeerError> {
         let peers = self.peers(state, tenant).await?;
         peers.iter().find(|p| p.entity_id == entity_id).cloned().ok_or_else(|| PeerError::NotAPeer(entity_id.to_owned()))
     }
 }
 
-async fn read(state: &AppState, tenant: &TenantEntry, config: &PeerSignIn) -> Result<Vec<Peer>, PeerError> {
+async fn read(state: &App, tenant: &TenantEntry, config: &PeerSignIn) -> Result<Vec<Peer>, PeerError> {
     let anchors = trust_anchors(&tenant.tenant.federation);
     if anchors.is_empty() {
         return Err(PeerError::NotConfigured);
@@ -130,7 +132,7 @@ async fn read(state: &AppState, tenant: &TenantEntry, config: &PeerSignIn) -> Re
 
 /// The `openid_provider` entities the authority lists. The authority is
 /// trusted only through its own chain to one of the tenant's anchors.
-async fn listed_providers(state: &AppState, reach: Reach, list_from: &str, anchors: &[TrustAnchor]) -> Result<Vec<String>, PeerError> {
+async fn listed_providers(state: &App, reach: Reach, list_from: &str, anchors: &[TrustAnchor]) -> Result<Vec<String>, PeerError> {
     let chain = state.chains.resolve(state, reach, list_from, anchors).await.map_err(|e| PeerError::ListSource(list_from.to_owned(), e))?;
     // An authority of this instance answers in-process.
     if let Some(entry) = state.catalog.by_entity_id(list_from) {
@@ -151,7 +153,7 @@ async fn listed_providers(state: &AppState, reach: Reach, list_from: &str, ancho
 
 /// A listed provider as a peer: its chain, its provider metadata naming
 /// it as issuer, and the required Trust Marks. `Err` says why not.
-async fn peer_of(state: &AppState, reach: Reach, id: &str, anchors: &[TrustAnchor], required_marks: &[String]) -> Result<Peer, String> {
+async fn peer_of(state: &App, reach: Reach, id: &str, anchors: &[TrustAnchor], required_marks: &[String]) -> Result<Peer, String> {
     let chain = state.chains.resolve(state, reach, id, anchors).await.map_err(|e| format!("no trust chain: {e}"))?;
     let provider = provider_metadata(&chain)?;
     if !required_marks.is_empty() {
@@ -184,4 +186,17 @@ fn provider_metadata(chain: &TrustChain) -> Result<Map<String, Value>, String> {
 
 fn host_of(id: &str) -> String {
     url::Url::parse(id).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_else(|| id.to_owned())
+}
+
+/// Logos kept per node.
+pub const LOGO_CAPACITY: usize = 512;
+
+/// Peer logos by tenant and `logo_uri`: the media type and the image, or
+/// `None` when it could not be fetched or is not an image.
+pub struct LogoCache(pub Memo<(String, String), Option<(String, Bytes)>>);
+
+impl Default for LogoCache {
+    fn default() -> Self {
+        Self(Memo::new(LOGO_CAPACITY))
+    }
 }

@@ -229,12 +229,12 @@ async fn read_limited(res: &mut reqwest::Response) -> Result<Vec<u8>, FetchError
 /// Sends a request built elsewhere (by the `openidconnect` crate, for the
 /// tenant's sign-ins at peer providers) with the same client, reach rules
 /// and size limit. Any status comes back: the caller reads error bodies.
-pub async fn send(client: &Client, req: axum::http::Request<Vec<u8>>) -> Result<axum::http::Response<Vec<u8>>, FetchError> {
+pub async fn send(client: &Client, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, FetchError> {
     let url = req.uri().to_string();
     client.guard(&url).await?;
     let (parts, body) = req.into_parts();
     let mut res = client.http.request(parts.method, &url).headers(parts.headers).body(body).send().await.map_err(|e| FetchError::Request(e.without_url()))?;
-    let mut out = axum::http::Response::builder().status(res.status().as_u16());
+    let mut out = http::Response::builder().status(res.status().as_u16());
     for (name, value) in res.headers() {
         out = out.header(name, value);
     }

@@ -7,12 +7,12 @@ use trame_federation::jws;
 use trame_federation::statement::{TrustMarkEntry, ValidationOptions};
 use trame_federation::trust_mark as tm;
 
-use crate::state::AppState;
+use crate::App;
 
 /// The subject's Trust Marks that check out (§7.3): issuer allowed by the
 /// anchor, issuer's keys from its own chain to the same anchor, signature,
 /// times, delegation. The others are left out of the answer (§8.3.2).
-pub async fn verified(state: &AppState, reach: crate::outbound::Reach, chain: &TrustChain, anchors: &[TrustAnchor]) -> Vec<(TrustMarkEntry, Option<i64>)> {
+pub async fn verified(state: &App, reach: crate::outbound::Reach, chain: &TrustChain, anchors: &[TrustAnchor]) -> Vec<(TrustMarkEntry, Option<i64>)> {
     let Some(entries) = chain.subject_configuration.trust_marks.clone() else { return Vec::new() };
     let Some(ta_statement) =
         chain.statements.last().and_then(|s| trame_federation::statement::ParsedStatement::parse(s, &ValidationOptions::at(state.now())).ok())

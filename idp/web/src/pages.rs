@@ -1,0 +1,64 @@
+//! Helpers the pages of a pending sign-in share: the interaction query,
+//! the page's language, the client's name, and the sign-in form (shown by
+//! the sign-in page and again by the pages that fall back to it).
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use minijinja::context;
+use serde::Deserialize;
+use trame_app::catalog::TenantEntry;
+use trame_core::authorize::RawParams;
+use trame_core::tenant::Registration;
+
+use crate::error::{ApiResult, OrApi};
+use crate::interaction::Interaction;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct InteractionQuery {
+    pub interaction: String,
+}
+
+/// The page's language: the request's `ui_locales`, then Accept-Language.
+pub fn lang_for(state: &AppState, ia: &Interaction, headers: &HeaderMap) -> String {
+    let raw = RawParams::new(&ia.params);
+    let ui: Vec<String> = raw.single("ui_locales").ok().flatten().map(|v| v.split(' ').map(str::to_owned).collect()).unwrap_or_default();
+    state.themes.i18n.negotiate(&ui, headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+}
+
+pub async fn client_name(state: &AppState, tenant: &TenantEntry, ia: &Interaction) -> ApiResult<String> {
+    let raw = RawParams::new(&ia.params);
+    let id = raw.single("client_id").ok().flatten().unwrap_or_default();
+    let client = tenant.client(&state.store, id, state.now()).await.html_err()?;
+    Ok(client.map(|c| c.name.clone().unwrap_or_else(|| c.id.as_str().to_owned())).unwrap_or_default())
+}
+
+/// What the sign-in page shows besides the form.
+pub struct PageCtx<'a> {
+    pub status: StatusCode,
+    pub error: Option<&'a str>,
+    pub username: &'a str,
+}
+
+pub async fn sign_in_form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, p: PageCtx<'_>) -> ApiResult<Response> {
+    let lang = lang_for(state, ia, headers);
+    let client_name = client_name(state, tenant, ia).await?;
+    let t = &tenant.tenant;
+    Ok(state.themes.page(
+        p.status,
+        "login.html",
+        context! {
+            lang => lang,
+            tenant_name => t.display_name.clone(),
+            client_name => client_name,
+            interaction => id,
+            csrf => ia.csrf.clone(),
+            error => p.error,
+            username => p.username,
+            base => t.issuer.path_prefix(),
+            step_up => ia.required_acr.is_some(),
+            signup => t.settings.registration == Registration::Open,
+            peers => t.federation.peer_sign_in.is_some(),
+        },
+    ))
+}
