@@ -98,7 +98,7 @@ else
   echo "SKIP hadolint: not found"
 fi
 
-scripts=(validate.sh compose/init-secrets.sh)
+scripts=(validate.sh compose/init-secrets.sh lib/process.sh)
 if command -v shellcheck >/dev/null; then
   if shellcheck "${scripts[@]}"; then echo "ok   shellcheck ${scripts[*]}"; else failed+=("shellcheck"); fi
 else

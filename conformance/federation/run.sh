@@ -28,6 +28,8 @@ shopt -s inherit_errexit
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CONFORMANCE=$(dirname "$HERE")
+# shellcheck source=../../ops/lib/process.sh
+source "$CONFORMANCE/../ops/lib/process.sh"
 
 log() { echo "[federation/run.sh] $*" >&2; }
 die() {
@@ -43,15 +45,7 @@ STATUS=1
 cleanup() {
   local rc=$?
   [ "$STATUS" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_pid "$SERVER_PID"
   if [ "$rc" -ne 0 ]; then
     for f in "$WORK/cli.log" "$SERVER_LOG"; do
       [ -s "$f" ] && { echo "----- $f -----" >&2; cat "$f" >&2; }
@@ -147,12 +141,7 @@ JSON
 log "starting trame serve (HTTPS)"
 "$BIN" serve >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
-deadline=$((SECONDS + 30))
-until curl -fsS -o /dev/null --max-time 2 --cacert "$TLS/ca.pem" "$OP/.well-known/openid-federation" 2>/dev/null; do
-  kill -0 "$SERVER_PID" 2>/dev/null || die "trame serve exited before answering"
-  [ "$SECONDS" -lt "$deadline" ] || die "trame serve did not answer within 30 s"
-  sleep 0.2
-done
+wait_until_answers "$OP/.well-known/openid-federation" "$SERVER_PID" 30 --cacert "$TLS/ca.pem" || die "trame serve did not start"
 log "server is up on port $PORT (pid $SERVER_PID)"
 
 # --- Test ----------------------------------------------------------------------

@@ -10,6 +10,8 @@ shopt -s inherit_errexit
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib/process.sh
+source "$ROOT/ops/lib/process.sh"
 
 QUICK=0
 case "${1:-}" in
@@ -99,20 +101,6 @@ RESULTS=$WORK/results.jsonl
 SERVER_PID=
 DB_NAME=
 SAMPLER_PID=
-
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 drop_db() {
   [ -n "$DB_NAME" ] || return 0
@@ -258,12 +246,8 @@ driver_scenario() {
 
 # Polls a URL until it answers 200; prints the milliseconds since $2.
 wait_ready() {
-  local url=$1 since=$2 pid=$3 deadline=$((SECONDS + 120))
-  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || die "server exited before answering $url (log: $WORK)"
-    [ "$SECONDS" -lt "$deadline" ] || die "$url did not answer within 120 s"
-    sleep 0.005
-  done
+  local url=$1 since=$2 pid=$3
+  wait_until_answers "$url" "$pid" 120 || die "no answer from $url (log: $WORK)"
   echo $(($(now_ms) - since))
 }
 
