@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         let reply = match &result {
             Ok(r) => Some(&r.reply),
             Err(AuthorizeError::Redirect(reply, e)) => {
-                assert!(!e.code.is_empty());
+                assert!(!e.code.as_str().is_empty());
                 Some(reply)
             }
             Err(AuthorizeError::Page(_)) => None,

@@ -14,6 +14,7 @@ use trame_core::assurance::{self, AcrPolicy};
 use trame_core::authorize::AuthorizationRequest;
 use trame_core::client::Client;
 use trame_core::keys;
+use trame_core::oauth::ErrorCode;
 use trame_core::scope::Scopes;
 use trame_store::StoreError;
 
@@ -79,11 +80,11 @@ pub enum Step {
 /// An authorization error (OIDC Core §3.1.2.6, RFC 6749 §4.1.2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Refusal {
-    pub error: &'static str,
+    pub error: ErrorCode,
     pub description: &'static str,
 }
 
-const fn refuse(error: &'static str, description: &'static str) -> Step {
+const fn refuse(error: ErrorCode, description: &'static str) -> Step {
     Step::Refuse(Refusal { error, description })
 }
 
@@ -98,7 +99,7 @@ pub fn next_step(s: &Situation) -> Step {
     let (required, essential) = requested_level(req);
     let essential_unknown = essential && required.is_none() && req.claims.acr().is_some_and(|a| a.values.as_ref().is_some_and(|v| !v.is_empty()));
     if essential_unknown || required.is_some_and(|level| !s.policy.reachable(level)) {
-        return refuse("unmet_authentication_requirements", "the requested assurance level cannot be reached");
+        return refuse(ErrorCode::UnmetAuthenticationRequirements, "the requested assurance level cannot be reached");
     }
     let below = |f: &SessionFacts| required.is_some_and(|l| !assurance::satisfies(f.acr, &[l.to_owned()]));
 
@@ -113,32 +114,36 @@ pub fn next_step(s: &Situation) -> Step {
     };
     match s.hint {
         Hint::Absent | Hint::SessionUser => {}
-        Hint::Invalid => return refuse("invalid_request", "id_token_hint is not a valid ID token of this issuer for this client"),
+        Hint::Invalid => return refuse(ErrorCode::InvalidRequest, "id_token_hint is not a valid ID token of this issuer for this client"),
         Hint::OtherUser => needs_sign_in = true,
     }
     let stepping_up = s.session.as_ref().is_some_and(below);
     if needs_sign_in && (!s.signed_in_now || stepping_up) {
         if req.prompt.none {
-            return if stepping_up { refuse("interaction_required", "the user must sign in") } else { refuse("login_required", "the user must sign in") };
+            return if stepping_up {
+                refuse(ErrorCode::InteractionRequired, "the user must sign in")
+            } else {
+                refuse(ErrorCode::LoginRequired, "the user must sign in")
+            };
         }
         if s.signed_in_now {
             // Signed in just now and still below the level: the sign-in
             // step refuses such methods, so this only happens if the policy
             // changed meanwhile.
-            let error = if essential { "unmet_authentication_requirements" } else { "access_denied" };
+            let error = if essential { ErrorCode::UnmetAuthenticationRequirements } else { ErrorCode::AccessDenied };
             return refuse(error, "the requested assurance level was not reached");
         }
         return Step::SignIn { required_acr: required };
     }
     if s.session.is_none() {
-        return refuse("login_required", "the user is not signed in");
+        return refuse(ErrorCode::LoginRequired, "the user is not signed in");
     }
 
     if !s.skip_consent && !s.consented_now {
         let covered = s.stored_consent.is_some_and(|stored| req.scopes.is_subset_of(stored));
         if req.prompt.consent || !covered {
             if req.prompt.none {
-                return refuse("consent_required", "the user has not consented");
+                return refuse(ErrorCode::ConsentRequired, "the user has not consented");
             }
             return Step::Consent;
         }
@@ -258,7 +263,7 @@ mod tests {
     }
 
     fn refused(error: &str) -> impl Fn(&Step) -> bool + '_ {
-        move |step| matches!(step, Step::Refuse(r) if r.error == error)
+        move |step| matches!(step, Step::Refuse(r) if r.error.as_str() == error)
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! redirect (RFC 6749 §4.1.2.1, RFC 9700 §4.11): it is shown on a page. After
 //! that, errors go back to the client with `state` and `iss`.
 
+use crate::oauth::ErrorCode;
 use std::collections::HashMap;
 
 use crate::claims::ClaimsRequest;
@@ -75,16 +76,16 @@ pub enum PageError {
 /// Errors returned to the client at its redirect URI (RFC 6749 §4.1.2.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectError {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub description: String,
 }
 
 impl RedirectError {
-    pub fn new(code: &'static str, description: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, description: impl Into<String>) -> Self {
         Self { code, description: description.into() }
     }
     fn invalid(description: impl Into<String>) -> Self {
-        Self::new("invalid_request", description)
+        Self::new(ErrorCode::InvalidRequest, description)
     }
 }
 
@@ -199,26 +200,26 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
         None => return Err(RedirectError::invalid("response_type is missing")),
         Some("code") => {}
         Some(_) => {
-            return Err(RedirectError::new("unsupported_response_type", "only response_type=code is supported"));
+            return Err(RedirectError::new(ErrorCode::UnsupportedResponseType, "only response_type=code is supported"));
         }
     }
     if !client.allows_grant(GrantType::AuthorizationCode) {
-        return Err(RedirectError::new("unauthorized_client", "this client may not use the authorization code flow"));
+        return Err(RedirectError::new(ErrorCode::UnauthorizedClient, "this client may not use the authorization code flow"));
     }
     if get("request").is_some() {
-        return Err(RedirectError::new("request_not_supported", "request objects are not supported"));
+        return Err(RedirectError::new(ErrorCode::RequestNotSupported, "request objects are not supported"));
     }
     if get("request_uri").is_some() {
-        return Err(RedirectError::new("request_uri_not_supported", "request_uri is not supported"));
+        return Err(RedirectError::new(ErrorCode::RequestUriNotSupported, "request_uri is not supported"));
     }
 
-    let scopes = Scopes::parse(get("scope").unwrap_or("")).map_err(|e| RedirectError::new("invalid_scope", e.to_string()))?;
+    let scopes = Scopes::parse(get("scope").unwrap_or("")).map_err(|e| RedirectError::new(ErrorCode::InvalidScope, e.to_string()))?;
     if scopes.is_empty() {
-        return Err(RedirectError::new("invalid_scope", "scope is missing"));
+        return Err(RedirectError::new(ErrorCode::InvalidScope, "scope is missing"));
     }
     let scopes = scopes.restricted_to(&client.scopes);
     if !scopes.contains(crate::scope::OPENID) {
-        return Err(RedirectError::new("invalid_scope", "the openid scope is required"));
+        return Err(RedirectError::new(ErrorCode::InvalidScope, "the openid scope is required"));
     }
 
     let code_challenge = match (get("code_challenge"), get("code_challenge_method")) {
@@ -371,7 +372,7 @@ mod tests {
         match r {
             Err(AuthorizeError::Redirect(reply, e)) => {
                 assert_eq!(reply.state.as_deref(), Some("xyz"));
-                e.code
+                e.code.as_str()
             }
             other => panic!("expected a redirect error, got {other:?}"),
         }

@@ -17,6 +17,7 @@ pub mod form;
 pub mod ids;
 pub mod keys;
 pub mod lifetimes;
+pub mod oauth;
 pub mod password;
 pub mod pkce;
 pub mod recovery;

@@ -30,10 +30,10 @@ pub enum MetadataError {
 }
 
 impl MetadataError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::oauth::ErrorCode {
         match self {
-            Self::RedirectUri { .. } => "invalid_redirect_uri",
-            Self::Metadata { .. } => "invalid_client_metadata",
+            Self::RedirectUri { .. } => crate::oauth::ErrorCode::InvalidRedirectUri,
+            Self::Metadata { .. } => crate::oauth::ErrorCode::InvalidClientMetadata,
         }
     }
     pub fn field(&self) -> &'static str {
@@ -549,7 +549,7 @@ mod tests {
 
     fn refused(body: Value) -> (String, &'static str) {
         let e = register(body.clone()).expect_err(&format!("{body} should be refused"));
-        (e.code().to_owned(), e.field())
+        (e.code().as_str().to_owned(), e.field())
     }
 
     #[test]
@@ -655,7 +655,7 @@ mod tests {
 
         rules.sector_redirect_uris = Some(vec!["https://a.example.fr/cb".into()]);
         let e = validate(req(), &rules).unwrap_err();
-        assert_eq!((e.code(), e.field()), ("invalid_client_metadata", "sector_identifier_uri"));
+        assert_eq!((e.code().as_str(), e.field()), ("invalid_client_metadata", "sector_identifier_uri"));
         assert!(e.to_string().contains("https://b.example.fr/cb"), "{e}");
 
         rules.sector_redirect_uris = None;

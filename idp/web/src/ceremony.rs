@@ -5,8 +5,9 @@
 //! would verify the same state twice for authenticators without a counter.
 
 use std::net::IpAddr;
+use trame_core::oauth::ErrorCode;
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use trame_core::crypto::{b64url, b64url_decode, constant_time_eq};
 use trame_core::tenant::Tenant;
@@ -52,7 +53,7 @@ fn key(challenge: &str) -> String {
 pub fn relying_party(tenant: &Tenant) -> ApiResult<RelyingParty> {
     RelyingParty::for_issuer(tenant.issuer.as_str(), &tenant.display_name).map_err(|e| {
         tracing::warn!(tenant = %tenant.slug, reason = %e, "the issuer cannot be a WebAuthn relying party");
-        ApiError::oauth(StatusCode::BAD_REQUEST, "passkeys_unavailable", "passkeys need an issuer whose host is a domain name")
+        ApiError::oauth(ErrorCode::PasskeysUnavailable, "passkeys need an issuer whose host is a domain name")
     })
 }
 
@@ -67,10 +68,10 @@ pub async fn begin(
 ) -> ApiResult<serde_json::Value> {
     if !throttle::allow_ceremony(state, &tenant.id, ip).await? {
         tracing::warn!(tenant = %tenant.slug, "passkey ceremonies throttled for one address");
-        return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "slow_down", "too many passkey requests: try again in a few minutes"));
+        return Err(ApiError::oauth(ErrorCode::SlowDown, "too many passkey requests: try again in a few minutes"));
     }
     let binding = session::binding_of(tenant, headers)
-        .ok_or_else(|| ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "this browser has no binding cookie: reload the page"))?;
+        .ok_or_else(|| ApiError::oauth(ErrorCode::ForbiddenRequest, "this browser has no binding cookie: reload the page"))?;
     let c = Ceremony { tenant_id: tenant.id.clone(), binding, purpose, state: b64url(&started.state), expires_at: state.now() + started.timeout_secs };
     let json = serde_json::to_string(&c).expect("a ceremony serializes");
     state.ephemeral.put(&key(&started.challenge), &json, started.timeout_secs.max(1)).await.json_err()?;
@@ -80,7 +81,7 @@ pub async fn begin(
 /// Takes the ceremony a response answers: single use, this tenant, this
 /// browser, not expired. Every failure reads the same to the client.
 pub async fn take(state: &AppState, tenant: &Tenant, headers: &HeaderMap, challenge: &str) -> ApiResult<Ceremony> {
-    let unknown = || ApiError::oauth(StatusCode::BAD_REQUEST, "ceremony_expired", "this passkey request is unknown, used or expired: try again");
+    let unknown = || ApiError::oauth(ErrorCode::CeremonyExpired, "this passkey request is unknown, used or expired: try again");
     if challenge.is_empty() || challenge.len() > 256 {
         return Err(unknown());
     }
@@ -119,7 +120,8 @@ pub async fn finish_registration(
 /// A refused ceremony, logged with its reason (never the payload).
 pub fn refused(tenant: &Tenant, what: &'static str, e: &webauthn::CeremonyError) -> ApiError {
     tracing::info!(tenant = %tenant.slug, outcome = "failure", method = "passkey", reason = e.code(), "{what}");
-    ApiError::oauth(StatusCode::BAD_REQUEST, e.code(), e.to_string())
+    // Every ceremony code is a listed ErrorCode (a test in trame-core).
+    ApiError::oauth(ErrorCode::parse(e.code()).unwrap_or(ErrorCode::Malformed), e.to_string())
 }
 
 /// The 16-byte user handle of a user id (a UUID).

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use trame_app::TenantEntry;
 use trame_core::authorize::{PageError, ReplyTo};
+use trame_core::oauth::ErrorCode;
 use trame_store::{EphemeralError, StoreError};
 
 use crate::render::Deferred;
@@ -24,15 +25,14 @@ pub enum Surface {
 pub enum ApiError {
     /// An OAuth error response body (RFC 6749 §5.2, RFC 7009, RFC 7662).
     OAuth {
-        status: StatusCode,
-        error: &'static str,
+        code: ErrorCode,
         description: String,
         basic_challenge: bool,
     },
     /// A protected-resource error (RFC 6750 §3).
     Bearer {
         status: StatusCode,
-        error: Option<&'static str>,
+        error: Option<ErrorCode>,
         description: String,
     },
     /// A page shown to the person in the browser; `message` is a translation id.
@@ -45,7 +45,7 @@ pub enum ApiError {
     Redirect {
         issuer: String,
         reply: ReplyTo,
-        error: &'static str,
+        error: ErrorCode,
         description: String,
     },
     Store {
@@ -65,20 +65,21 @@ pub enum ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn oauth(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
-        ApiError::OAuth { status, error, description: description.into(), basic_challenge: false }
+    /// An OAuth error answered as JSON, with the code's status.
+    pub fn oauth(code: ErrorCode, description: impl Into<String>) -> Self {
+        ApiError::OAuth { code, description: description.into(), basic_challenge: false }
     }
     pub fn invalid_request(description: impl Into<String>) -> Self {
-        Self::oauth(StatusCode::BAD_REQUEST, "invalid_request", description)
+        Self::oauth(ErrorCode::InvalidRequest, description)
     }
     pub fn invalid_grant(description: impl Into<String>) -> Self {
-        Self::oauth(StatusCode::BAD_REQUEST, "invalid_grant", description)
+        Self::oauth(ErrorCode::InvalidGrant, description)
     }
     pub fn invalid_client(description: impl Into<String>, basic_challenge: bool) -> Self {
-        ApiError::OAuth { status: StatusCode::UNAUTHORIZED, error: "invalid_client", description: description.into(), basic_challenge }
+        ApiError::OAuth { code: ErrorCode::InvalidClient, description: description.into(), basic_challenge }
     }
     pub fn invalid_token(description: impl Into<String>) -> Self {
-        ApiError::Bearer { status: StatusCode::UNAUTHORIZED, error: Some("invalid_token"), description: description.into() }
+        ApiError::Bearer { status: StatusCode::UNAUTHORIZED, error: Some(ErrorCode::InvalidToken), description: description.into() }
     }
     pub fn page(status: StatusCode, message: &'static str) -> Self {
         ApiError::Page { status, message, detail: None }
@@ -142,8 +143,9 @@ fn internal(surface: Surface, unavailable: bool) -> Response {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            ApiError::OAuth { status, error, description, basic_challenge } => {
-                let mut r = no_store((status, Json(json!({"error": error, "error_description": description}))).into_response());
+            ApiError::OAuth { code, description, basic_challenge } => {
+                let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+                let mut r = no_store((status, Json(json!({"error": code.as_str(), "error_description": description}))).into_response());
                 if basic_challenge {
                     r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"trame\""));
                 }
@@ -155,7 +157,7 @@ impl IntoResponse for ApiError {
                     None => "Bearer".to_owned(),
                 };
                 let body = match error {
-                    Some(code) => json!({"error": code, "error_description": description}),
+                    Some(code) => json!({"error": code.as_str(), "error_description": description}),
                     // No credentials at all: no error information (RFC 6750 §3.1).
                     None => json!({}),
                 };
@@ -167,7 +169,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::Page { status, message, detail } => Deferred::ErrorPage { status, message, detail }.into_response(),
             ApiError::Redirect { issuer, reply, error, description } => {
-                let mut params = vec![("error", error.to_owned()), ("error_description", description)];
+                let mut params = vec![("error", error.as_str().to_owned()), ("error_description", description)];
                 if let Some(s) = &reply.state {
                     params.push(("state", s.clone()));
                 }
@@ -224,6 +226,6 @@ pub(crate) fn page_error(e: PageError) -> ApiError {
 }
 
 /// An authorization error sent to the client's validated redirect URI.
-pub(crate) fn redirect_error(tenant: &TenantEntry, reply: &ReplyTo, error: &'static str, description: &str) -> ApiError {
+pub(crate) fn redirect_error(tenant: &TenantEntry, reply: &ReplyTo, error: ErrorCode, description: &str) -> ApiError {
     ApiError::Redirect { issuer: tenant.tenant.issuer.as_str().to_owned(), reply: reply.clone(), error, description: description.to_owned() }
 }

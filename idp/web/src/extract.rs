@@ -2,6 +2,7 @@
 //! that depend on trusting a proxy (client address, host).
 
 use std::net::{IpAddr, SocketAddr};
+use trame_core::oauth::ErrorCode;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -106,7 +107,7 @@ pub fn bearer_token(headers: &axum::http::HeaderMap) -> Result<Option<String>, A
     if token.trim().is_empty() {
         return Err(ApiError::Bearer {
             status: axum::http::StatusCode::BAD_REQUEST,
-            error: Some("invalid_request"),
+            error: Some(ErrorCode::InvalidRequest),
             description: "the Bearer scheme needs a token".into(),
         });
     }

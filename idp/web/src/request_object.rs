@@ -18,6 +18,7 @@
 //! party the tenant cannot trust is not trusted either.
 
 use std::net::IpAddr;
+use trame_core::oauth::ErrorCode;
 
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -70,7 +71,7 @@ pub async fn effective_params(state: &AppState, tenant: &TenantEntry, ip: Option
         (None, None) => return Ok(params.clone()),
         (Some(_), Some(_)) => {
             let client = known_client(state, tenant, rules::client_id(&raw).map_err(page_error)?).await?;
-            return Err(refuse(tenant, &raw, &client, "invalid_request", "use request or request_uri, not both"));
+            return Err(refuse(tenant, &raw, &client, ErrorCode::InvalidRequest, "use request or request_uri, not both"));
         }
         (None, Some(uri)) => return pushed(state, tenant, &raw, rules::client_id(&raw).map_err(page_error)?, uri).await,
         (Some(jwt), None) => jwt,
@@ -85,7 +86,7 @@ async fn known_client(state: &AppState, tenant: &TenantEntry, client_id: &str) -
 
 /// An error about the request as a whole: to the query's redirect URI when
 /// the client registered it, else on a page.
-fn refuse(tenant: &TenantEntry, raw: &RawParams<'_>, client: &Client, error: &'static str, description: &str) -> ApiError {
+fn refuse(tenant: &TenantEntry, raw: &RawParams<'_>, client: &Client, error: ErrorCode, description: &str) -> ApiError {
     match rules::outer_reply(raw, client) {
         Some(reply) => redirect_error(tenant, &reply, error, description),
         None => ApiError::page_detail(StatusCode::BAD_REQUEST, "error-request-object", description),
@@ -99,7 +100,7 @@ async fn pushed(state: &AppState, tenant: &TenantEntry, raw: &RawParams<'_>, cli
             tenant,
             raw,
             &client,
-            "request_uri_not_supported",
+            ErrorCode::RequestUriNotSupported,
             "only request_uri values from the pushed authorization request endpoint are accepted",
         ));
     }
@@ -107,13 +108,13 @@ async fn pushed(state: &AppState, tenant: &TenantEntry, raw: &RawParams<'_>, cli
     let pushed = stored.and_then(|json| serde_json::from_str::<PushedRequest>(&json).ok());
     match pushed {
         Some(p) if p.tenant_id == tenant.tenant.id && p.client_id == client.id.as_str() && p.expires_at > state.now() => Ok(p.params),
-        _ => Err(refuse(tenant, raw, &client, "invalid_request_uri", "the request_uri is unknown, expired, already used or not this client's")),
+        _ => Err(refuse(tenant, raw, &client, ErrorCode::InvalidRequestUri, "the request_uri is unknown, expired, already used or not this client's")),
     }
 }
 
 /// Why a Request Object was refused: an error code and its description.
 struct Refusal {
-    code: &'static str,
+    code: ErrorCode,
     why: String,
 }
 
@@ -134,7 +135,7 @@ pub async fn from_object(
     if let Some(client) = tenant.client(&state.store, client_id, state.now()).await.html_err()? {
         return match verify(state, tenant, &client, jwt, outer).await {
             Ok(accepted) => Ok(accepted),
-            Err(Refusal { code, why }) if pushed => Err(ApiError::oauth(StatusCode::BAD_REQUEST, code, why)),
+            Err(Refusal { code, why }) if pushed => Err(ApiError::oauth(code, why)),
             Err(Refusal { code, why }) => Err(refuse(tenant, raw, &client, code, &why)),
         };
     }
@@ -145,14 +146,14 @@ pub async fn from_object(
         None => None,
         Some(v) => Some(
             registration::supplied_statements(&v)
-                .ok_or_else(|| trust_failure(pushed, "invalid_trust_chain", "the trust_chain header is not an array of statements"))?,
+                .ok_or_else(|| trust_failure(pushed, ErrorCode::InvalidTrustChain, "the trust_chain header is not an array of statements"))?,
         ),
     };
     // Resolving fetches statements from other servers: bounded per
     // address, as for the resolve endpoint. A supplied chain costs no
     // fetch.
     if supplied.is_none() && !throttle::allow_federation_resolve(state, &tenant.tenant.id, ip).await? {
-        return Err(trust_failure(pushed, "temporarily_unavailable", "too many registration attempts from this address; try again later"));
+        return Err(trust_failure(pushed, ErrorCode::RateLimited, "too many registration attempts from this address; try again later"));
     }
     let prepared = match prepare(state, tenant, client_id, &anchors, supplied.as_deref()).await {
         Ok(p) => p,
@@ -185,18 +186,13 @@ async fn prepare(
 }
 
 /// A refusal that must not reach the relying party's redirect URI.
-fn trust_failure(pushed: bool, code: &'static str, description: &str) -> ApiError {
-    if pushed {
-        let status = if code == "temporarily_unavailable" { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::BAD_REQUEST };
-        ApiError::oauth(status, code, description)
-    } else {
-        ApiError::page_detail(StatusCode::BAD_REQUEST, "error-federation-trust", description)
-    }
+fn trust_failure(pushed: bool, code: ErrorCode, description: &str) -> ApiError {
+    if pushed { ApiError::oauth(code, description) } else { ApiError::page_detail(StatusCode::BAD_REQUEST, "error-federation-trust", description) }
 }
 
 /// The signature (with the client's keys), the type, and the claims.
 async fn verify(state: &AppState, tenant: &TenantEntry, client: &Client, jwt: &str, outer: &[(String, String)]) -> Result<Accepted, Refusal> {
-    let object = |why: &str| Refusal { code: "invalid_request_object", why: why.to_owned() };
+    let object = |why: &str| Refusal { code: ErrorCode::InvalidRequestObject, why: why.to_owned() };
     if jwt.split('.').count() != 3 {
         return Err(object("the Request Object is not a signed JWT (unsigned and encrypted objects are not accepted)"));
     }
@@ -211,7 +207,7 @@ async fn verify(state: &AppState, tenant: &TenantEntry, client: &Client, jwt: &s
     let e = Expectations { client_id: client.id.as_str(), issuer: tenant.tenant.issuer.as_str(), now, federation: client.federation.is_some() };
     let accepted = accept(&v.claims, outer, &e).map_err(|e| match e {
         RequestObjectError::Invalid(why) => object(&why),
-        RequestObjectError::Mismatch(why) => Refusal { code: "invalid_request", why },
+        RequestObjectError::Mismatch(why) => Refusal { code: ErrorCode::InvalidRequest, why },
     })?;
     if let (Some(jti), Some(exp)) = (&accepted.jti, accepted.expires_at) {
         let key = trame_store::ephemeral_keys::request_object_jti(&tenant.tenant.id, client.id.as_str(), jti);
@@ -219,7 +215,7 @@ async fn verify(state: &AppState, tenant: &TenantEntry, client: &Client, jwt: &s
             .ephemeral
             .put_if_absent(&key, "1", (exp - now + CLOCK_SKEW).max(1))
             .await
-            .map_err(|_| Refusal { code: "temporarily_unavailable", why: "the request cannot be checked now".into() })?;
+            .map_err(|_| Refusal { code: ErrorCode::TemporarilyUnavailable, why: "the request cannot be checked now".into() })?;
         if !fresh {
             return Err(object("the Request Object was already used (jti)"));
         }

@@ -8,6 +8,7 @@
 //! it was going.
 
 use std::sync::Arc;
+use trame_core::oauth::ErrorCode;
 
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
@@ -93,7 +94,7 @@ pub async fn proceed(
         Step::Issue => {
             // The decision issues only with a session.
             let Some(session) = session else {
-                return Err(redirect_error(tenant, &req.reply, "login_required", "the user is not signed in"));
+                return Err(redirect_error(tenant, &req.reply, ErrorCode::LoginRequired, "the user is not signed in"));
             };
             if let Some((id, _)) = &ia {
                 interaction::delete(state, id).await?;

@@ -7,6 +7,7 @@
 //! (§12.2) from `POST /federation/register`.
 
 use std::sync::Arc;
+use trame_core::oauth::ErrorCode;
 
 use serde_json::Value;
 use trame_core::client::{AuthMethod, Client, FederationRegistration, RegistrationKind};
@@ -45,13 +46,19 @@ pub enum RegistrationError {
 
 impl RegistrationError {
     /// The error code for a JSON answer (PAR, explicit registration).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Chain(e) => e.error_code(),
-            Self::WrongSubject { .. } => "invalid_trust_chain",
+            // A registration that names an unknown anchor is a bad request
+            // (400), not the resolve endpoint's "no such anchor" (404).
+            Self::Chain(e) => match ErrorCode::parse(e.error_code()) {
+                Some(ErrorCode::InvalidTrustAnchor) => ErrorCode::InvalidTrustAnchorRequest,
+                Some(code) => code,
+                None => ErrorCode::InvalidTrustChain,
+            },
+            Self::WrongSubject { .. } => ErrorCode::InvalidTrustChain,
             Self::Metadata(e) => e.code(),
-            Self::NotARelyingParty | Self::TypeNotAllowed(_) | Self::NeedsKeys | Self::Taken => "invalid_client_metadata",
-            Self::Store(_) => "server_error",
+            Self::NotARelyingParty | Self::TypeNotAllowed(_) | Self::NeedsKeys | Self::Taken => ErrorCode::InvalidClientMetadata,
+            Self::Store(_) => ErrorCode::ServerError,
         }
     }
 }

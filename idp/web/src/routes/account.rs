@@ -12,6 +12,7 @@ use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
 use trame_core::crypto::b64url;
+use trame_core::oauth::ErrorCode;
 use trame_core::tenant::CredentialUpgrade;
 use trame_core::{aaguid, assurance, lifetimes, password, recovery, totp};
 use trame_store::StoreError;
@@ -206,8 +207,8 @@ struct CsrfOnly {
 /// JSON endpoints' check: the session and its CSRF token.
 async fn json_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, csrf: &str) -> ApiResult<Session> {
     checked_session(state, tenant, headers, csrf).await?.map_err(|r| match r {
-        Refused::Csrf => ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"),
-        Refused::SignInAgain => ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"),
+        Refused::Csrf => ApiError::oauth(ErrorCode::ForbiddenRequest, "bad CSRF token: reload the page"),
+        Refused::SignInAgain => ApiError::oauth(ErrorCode::SignedOut, "sign in again"),
     })
 }
 
@@ -215,10 +216,8 @@ pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, C
     let req: CsrfOnly = json_body(&body)?;
     let s = json_session(&state, &tenant, &headers, &req.csrf).await?;
     let t = &tenant.tenant;
-    let user =
-        state.store.user_by_id(&t.id, &s.user_id).await.json_err()?.ok_or_else(|| ApiError::oauth(StatusCode::UNAUTHORIZED, "signed_out", "sign in again"))?;
-    let handle =
-        ceremony::user_handle(&user.id).ok_or_else(|| ApiError::oauth(StatusCode::BAD_REQUEST, "passkeys_unavailable", "this account cannot hold passkeys"))?;
+    let user = state.store.user_by_id(&t.id, &s.user_id).await.json_err()?.ok_or_else(|| ApiError::oauth(ErrorCode::SignedOut, "sign in again"))?;
+    let handle = ceremony::user_handle(&user.id).ok_or_else(|| ApiError::oauth(ErrorCode::PasskeysUnavailable, "this account cannot hold passkeys"))?;
     // The authenticator refuses to make a second passkey for this account.
     let exclude: Vec<Vec<u8>> = state.store.passkeys_of(&t.id, &user.id).await.json_err()?.into_iter().map(|p| p.credential_id).collect();
     let rp = ceremony::relying_party(t)?;
@@ -247,7 +246,7 @@ pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, he
     match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey(key, Some(s.acr.clone())), state.now()).await {
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => {
-            return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "conflict", "this passkey is already registered"));
+            return Err(ApiError::oauth(ErrorCode::Conflict, "this passkey is already registered"));
         }
         Err(e) => return Err(e).json_err(),
     }

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
+use trame_core::oauth::ErrorCode;
 
 use crate::error::redirect_error;
 use crate::error::{ApiError, ApiResult, OrApi};
@@ -61,7 +62,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, headers: H
         }
         "deny" => {
             interaction::delete(&state, &id).await?;
-            Err(redirect_error(&tenant, &req.reply, "access_denied", "the user denied the request"))
+            Err(redirect_error(&tenant, &req.reply, ErrorCode::AccessDenied, "the user denied the request"))
         }
         _ => Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
     }

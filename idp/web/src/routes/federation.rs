@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use trame_core::oauth::ErrorCode;
 use trame_federation::chain::ChainError;
 use trame_federation::jws::{self, SigningAlg};
 use trame_federation::trust_mark::{TRUST_MARK_TYP, TrustMark};
@@ -20,12 +21,12 @@ use trame_app::federation::local::{self, LocalError};
 use trame_app::federation::statements::{self, MarkStatus, SignError, media};
 
 fn not_found(description: impl Into<String>) -> ApiError {
-    ApiError::oauth(StatusCode::NOT_FOUND, "not_found", description)
+    ApiError::oauth(ErrorCode::NotFound, description)
 }
 
 fn sign_error(e: SignError) -> ApiError {
     tracing::error!(error = %e, "federation statement not signed");
-    ApiError::oauth(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the statement could not be signed")
+    ApiError::oauth(ErrorCode::ServerError, "the statement could not be signed")
 }
 
 fn local_error(e: LocalError) -> ApiError {
@@ -59,7 +60,7 @@ fn json_list(items: Vec<String>) -> Response {
 /// `unsupported_parameter` rather than silently ignoring a filter.
 fn only_known(params: &[(String, String)], known: &[&str]) -> ApiResult<()> {
     match params.iter().find(|(k, _)| !known.contains(&k.as_str())) {
-        Some((k, _)) => Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unsupported_parameter", format!("the parameter {k} is not supported here"))),
+        Some((k, _)) => Err(ApiError::oauth(ErrorCode::UnsupportedParameter, format!("the parameter {k} is not supported here"))),
         None => Ok(()),
     }
 }
@@ -146,12 +147,12 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
     let entity_types: Vec<String> = all(&params, "entity_type").into_iter().map(str::to_owned).collect();
     let anchors: Vec<_> = trust_anchors(&tenant.tenant.federation).into_iter().filter(|a| asked.contains(&a.entity_id.as_str())).collect();
     if anchors.is_empty() {
-        return Err(ApiError::oauth(StatusCode::NOT_FOUND, "invalid_trust_anchor", "none of the given trust anchors is one this entity trusts"));
+        return Err(ApiError::oauth(ErrorCode::InvalidTrustAnchor, "none of the given trust anchors is one this entity trusts"));
     }
     // Each resolution may fetch dozens of statements from other servers:
     // counted per address like registrations, so the endpoint is no amplifier.
     if !crate::throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await? {
-        return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "temporarily_unavailable", "too many resolve requests from this address; try again later"));
+        return Err(ApiError::oauth(ErrorCode::RateLimited, "too many resolve requests from this address; try again later"));
     }
     let reach = state.reach(&tenant.tenant);
     let chain = state.chains.resolve(&state, reach, sub, &anchors).await.map_err(|e| {
@@ -159,11 +160,11 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
         match e {
             // The subject itself could not be read.
             ChainError::Fetch { .. } | ChainError::EntityConfiguration { .. } => {
-                ApiError::oauth(StatusCode::NOT_FOUND, "invalid_subject", format!("the Entity Configuration of {sub} could not be obtained or is invalid"))
+                ApiError::oauth(ErrorCode::InvalidSubject, format!("the Entity Configuration of {sub} could not be obtained or is invalid"))
             }
             other => {
-                let status = if other.error_code() == "invalid_trust_anchor" { StatusCode::NOT_FOUND } else { StatusCode::BAD_REQUEST };
-                ApiError::oauth(status, other.error_code(), other.to_string())
+                // invalid_trust_anchor is 404 here (OpenID Federation §8.3.2).
+                ApiError::oauth(ErrorCode::parse(other.error_code()).unwrap_or(ErrorCode::InvalidTrustChain), other.to_string())
             }
         }
     })?;

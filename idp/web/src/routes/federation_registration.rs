@@ -8,10 +8,11 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use trame_core::client::RegistrationKind;
+use trame_core::oauth::ErrorCode;
 use trame_federation::chain::{self, ChainError, TrustAnchor, TrustChain};
 use trame_federation::jws;
 use trame_federation::statement::{ValidationOptions, verify_entity_configuration};
@@ -27,8 +28,8 @@ use trame_app::federation::registration::{self, RegistrationError};
 use trame_app::federation::statements::{self, media};
 use trame_app::registration::metadata;
 
-fn refused(code: &'static str, description: impl Into<String>) -> ApiError {
-    ApiError::oauth(StatusCode::BAD_REQUEST, code, description)
+fn refused(code: ErrorCode, description: impl Into<String>) -> ApiError {
+    ApiError::oauth(code, description)
 }
 
 fn registration_error(e: RegistrationError) -> ApiError {
@@ -53,14 +54,14 @@ fn media_type(headers: &HeaderMap) -> Option<String> {
 pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let anchors = trust_anchors(&tenant.tenant.federation);
     if anchors.is_empty() {
-        return Err(ApiError::oauth(StatusCode::NOT_FOUND, "not_found", "this entity registers no relying party through a federation"));
+        return Err(ApiError::oauth(ErrorCode::NotFound, "this entity registers no relying party through a federation"));
     }
     let body = std::str::from_utf8(&body).map_err(|_| ApiError::invalid_request("the body is not text"))?.trim();
     let chain = match media_type(&headers).as_deref() {
         Some(media::ENTITY_STATEMENT) => {
             // Resolving makes outbound fetches: bounded per address.
             if !throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await? {
-                return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "temporarily_unavailable", "too many requests from this address; try again later"));
+                return Err(ApiError::oauth(ErrorCode::RateLimited, "too many requests from this address; try again later"));
             }
             from_configuration(&state, &tenant, &anchors, body).await?
         }
@@ -74,7 +75,7 @@ pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp
     let keys = tenant.federation_keys(&state.store, now).await.map_err(|source| ApiError::Store { surface: Surface::Json, source })?;
     let answer = statements::explicit_registration_response(&tenant.tenant, &keys, &chain, metadata(&client), now).map_err(|e| {
         tracing::error!(error = %e, "explicit registration response not signed");
-        ApiError::oauth(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the answer could not be signed")
+        ApiError::oauth(ErrorCode::ServerError, "the answer could not be signed")
     })?;
     let mut r = answer.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media::EXPLICIT_REGISTRATION_RESPONSE));
@@ -85,13 +86,13 @@ pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp
 /// The Entity Configuration must be addressed to this provider alone, so
 /// one posted to another provider cannot be replayed here.
 fn check_audience(tenant: &TenantCtx, ec: &str) -> ApiResult<()> {
-    let claims = jws::decode(ec).map_err(|e| refused("invalid_request", format!("the Entity Configuration is not a JWS: {e}")))?.claims;
+    let claims = jws::decode(ec).map_err(|e| refused(ErrorCode::InvalidRequest, format!("the Entity Configuration is not a JWS: {e}")))?.claims;
     let ok = match claims.get("aud") {
         Some(Value::String(a)) => a == tenant.tenant.issuer.as_str(),
         Some(Value::Array(l)) => l.len() == 1 && l[0].as_str() == Some(tenant.tenant.issuer.as_str()),
         _ => false,
     };
-    if ok { Ok(()) } else { Err(refused("invalid_request", "the Entity Configuration's aud must be this provider")) }
+    if ok { Ok(()) } else { Err(refused(ErrorCode::InvalidRequest, "the Entity Configuration's aud must be this provider")) }
 }
 
 /// From a posted Entity Configuration: with its `trust_chain` header as
@@ -100,13 +101,13 @@ fn check_audience(tenant: &TenantCtx, ec: &str) -> ApiResult<()> {
 /// the posted statement.
 async fn from_configuration(state: &AppState, tenant: &TenantCtx, anchors: &[TrustAnchor], ec: &str) -> ApiResult<TrustChain> {
     let opts = ValidationOptions { allow_chain_headers: true, ..ValidationOptions::at(state.now()) };
-    verify_entity_configuration(ec, None, &opts).map_err(|e| refused("invalid_request", format!("the Entity Configuration is invalid: {e}")))?;
+    verify_entity_configuration(ec, None, &opts).map_err(|e| refused(ErrorCode::InvalidRequest, format!("the Entity Configuration is invalid: {e}")))?;
     check_audience(tenant, ec)?;
     let header_chain = jws::decode(ec).ok().and_then(|d| d.header.get("trust_chain").cloned());
     match header_chain {
         Some(v) => {
-            let list =
-                registration::supplied_statements(&v).ok_or_else(|| refused("invalid_trust_chain", "the trust_chain header is not an array of statements"))?;
+            let list = registration::supplied_statements(&v)
+                .ok_or_else(|| refused(ErrorCode::InvalidTrustChain, "the trust_chain header is not an array of statements"))?;
             let mut refs: Vec<&str> = list.iter().map(String::as_str).collect();
             refs[0] = ec;
             chain::validate_chain(&refs, anchors, &opts).map_err(chain_error)
@@ -120,8 +121,8 @@ async fn from_configuration(state: &AppState, tenant: &TenantCtx, anchors: &[Tru
 
 /// From a posted chain, `[EC(RP), SS…, EC(TA)?]`, verified in full.
 fn from_chain(state: &AppState, tenant: &TenantCtx, anchors: &[TrustAnchor], body: &str) -> ApiResult<TrustChain> {
-    let v: Value = serde_json::from_str(body).map_err(|_| refused("invalid_request", "the body is not a JSON array of statements"))?;
-    let list = registration::supplied_statements(&v).ok_or_else(|| refused("invalid_request", "the body is not a JSON array of statements"))?;
+    let v: Value = serde_json::from_str(body).map_err(|_| refused(ErrorCode::InvalidRequest, "the body is not a JSON array of statements"))?;
+    let list = registration::supplied_statements(&v).ok_or_else(|| refused(ErrorCode::InvalidRequest, "the body is not a JSON array of statements"))?;
     check_audience(tenant, &list[0])?;
     let refs: Vec<&str> = list.iter().map(String::as_str).collect();
     chain::validate_chain(&refs, anchors, &ValidationOptions::at(state.now())).map_err(chain_error)

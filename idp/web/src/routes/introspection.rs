@@ -2,10 +2,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use trame_core::crypto::secret_digest;
+use trame_core::oauth::ErrorCode;
 
 use crate::client_auth;
 use crate::error::{ApiError, ApiResult, OrApi};
@@ -18,7 +19,7 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
     let endpoint = tenant.tenant.issuer.endpoint("/introspect");
     let client = client_auth::authenticate(&state, &tenant, &headers, &p, &endpoint).await?;
     if client.is_public() {
-        return Err(ApiError::oauth(StatusCode::UNAUTHORIZED, "invalid_client", "public clients cannot introspect tokens"));
+        return Err(ApiError::oauth(ErrorCode::InvalidClient, "public clients cannot introspect tokens"));
     }
     let token = single(&p, "token")?.ok_or_else(|| ApiError::invalid_request("token is missing"))?;
     let now = state.now();

@@ -11,6 +11,7 @@
 //! is the registration stored.
 
 use std::sync::Arc;
+use trame_core::oauth::ErrorCode;
 
 use axum::Json;
 use axum::extract::State;
@@ -63,7 +64,7 @@ pub async fn par(
     match rules::validate(&RawParams::new(&params), &client) {
         Ok(_) => {}
         Err(AuthorizeError::Page(e)) => return Err(ApiError::invalid_request(e.to_string())),
-        Err(AuthorizeError::Redirect(_, e)) => return Err(ApiError::oauth(StatusCode::BAD_REQUEST, e.code, e.description)),
+        Err(AuthorizeError::Redirect(_, e)) => return Err(ApiError::oauth(e.code, e.description)),
     }
 
     let uri = format!("{PUSHED_URN}{}", random_token(state.rng.as_ref()));
@@ -102,22 +103,18 @@ async fn authenticated(
     let supplied = match header_chain {
         Some(v) => Some(
             registration::supplied_statements(&v)
-                .ok_or_else(|| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_trust_chain", "the trust_chain header is not an array of statements"))?,
+                .ok_or_else(|| ApiError::oauth(ErrorCode::InvalidTrustChain, "the trust_chain header is not an array of statements"))?,
         ),
         None => None,
     };
     if supplied.is_none() && !throttle::allow_federation_resolve(state, &tenant.tenant.id, ip).await? {
-        return Err(ApiError::oauth(
-            StatusCode::TOO_MANY_REQUESTS,
-            "temporarily_unavailable",
-            "too many registration attempts from this address; try again later",
-        ));
+        return Err(ApiError::oauth(ErrorCode::RateLimited, "too many registration attempts from this address; try again later"));
     }
     let refused = |e: RegistrationError| match e {
         RegistrationError::Store(source) => ApiError::Store { surface: crate::error::Surface::Json, source },
         other => {
             tracing::info!(client_id = %claimed, error = %other, "automatic registration refused");
-            ApiError::oauth(StatusCode::BAD_REQUEST, other.code(), other.to_string())
+            ApiError::oauth(other.code(), other.to_string())
         }
     };
     let chain = registration::relying_party_chain(state, state.reach(&tenant.tenant), &claimed, &anchors, supplied.as_deref()).await.map_err(refused)?;

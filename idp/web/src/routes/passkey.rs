@@ -6,11 +6,12 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use trame_core::assurance::Method;
+use trame_core::oauth::ErrorCode;
 use trame_core::tenant::CounterPolicy;
 
 use crate::ceremony::{self, Purpose};
@@ -39,8 +40,8 @@ struct OptionsRequest {
 async fn interaction_for(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, id: &str, csrf: &str) -> ApiResult<Interaction> {
     let ia = interaction::load(state, &tenant.tenant, headers, id)
         .await
-        .map_err(|_| ApiError::oauth(StatusCode::BAD_REQUEST, "interaction_expired", "the sign-in page has expired: reload it"))?;
-    interaction::check_csrf(&ia, Some(csrf)).map_err(|_| ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token"))?;
+        .map_err(|_| ApiError::oauth(ErrorCode::InteractionExpired, "the sign-in page has expired: reload it"))?;
+    interaction::check_csrf(&ia, Some(csrf)).map_err(|_| ApiError::oauth(ErrorCode::ForbiddenRequest, "bad CSRF token"))?;
     Ok(ia)
 }
 
@@ -120,7 +121,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let unknown = || {
         tracing::info!(tenant = %t.slug, outcome = "failure", method = "passkey", reason = "unknown_credential", "passkey sign-in");
         telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Failure);
-        ApiError::oauth(StatusCode::BAD_REQUEST, "unknown_credential", "this passkey is not registered here")
+        ApiError::oauth(ErrorCode::UnknownCredential, "this passkey is not registered here")
     };
     let passkey = state.store.passkey_by_credential(&t.id, assertion.credential_id()).await.json_err()?.ok_or_else(unknown)?;
     if expected.is_some_and(|u| u != passkey.user_id) {
@@ -157,7 +158,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     {
         Err(BelowRequiredLevel) => {
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::BelowLevel);
-            Err(ApiError::oauth(StatusCode::FORBIDDEN, "below_required_level", "this service asks for a stronger sign-in"))
+            Err(ApiError::oauth(ErrorCode::BelowRequiredLevel, "this service asks for a stronger sign-in"))
         }
         Ok((_, cookie)) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-in");

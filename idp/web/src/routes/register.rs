@@ -18,6 +18,7 @@ use trame_app::clients;
 use trame_core::client::Client;
 use trame_core::crypto::{constant_time_eq, random_token, secret_digest};
 use trame_core::ids::ClientId;
+use trame_core::oauth::ErrorCode;
 use trame_core::registration::{ClientRequest, MetadataError};
 use trame_core::tenant::DynamicRegistration;
 use trame_store::{NewClient, StoreError};
@@ -30,7 +31,7 @@ use crate::throttle;
 use trame_app::registration::{client_uri, metadata};
 
 fn metadata_error(e: MetadataError) -> ApiError {
-    ApiError::oauth(StatusCode::BAD_REQUEST, e.code(), e.to_string())
+    ApiError::oauth(e.code(), e.to_string())
 }
 
 fn no_store(status: StatusCode, body: Value) -> Response {
@@ -50,7 +51,7 @@ fn json_body(headers: &HeaderMap, body: &Bytes) -> ApiResult<Value> {
     if !is_json {
         return Err(ApiError::invalid_request("the registration request must be application/json"));
     }
-    serde_json::from_slice(body).map_err(|_| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_client_metadata", "body: not valid JSON"))
+    serde_json::from_slice(body).map_err(|_| ApiError::oauth(ErrorCode::InvalidClientMetadata, "body: not valid JSON"))
 }
 
 /// Applies the registration rules, fetching the sector identifier document
@@ -78,11 +79,7 @@ pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp
         }
         DynamicRegistration::Open => {
             if !throttle::allow_registration(&state, &t.id, ip).await? {
-                return Err(ApiError::oauth(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "temporarily_unavailable",
-                    "too many registrations from this address; try again later",
-                ));
+                return Err(ApiError::oauth(ErrorCode::RateLimited, "too many registrations from this address; try again later"));
             }
             None
         }

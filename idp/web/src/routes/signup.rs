@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use trame_core::assurance::{self, Method};
 use trame_core::crypto::secret_digest;
+use trame_core::oauth::ErrorCode;
 use trame_core::tenant::{Registration, Tenant, Usernames};
 use trame_core::username::UsernameError;
 use trame_core::{lifetimes, recovery};
@@ -100,8 +101,8 @@ struct OptionsRequest {
     invitation: Option<String>,
 }
 
-fn refused(error: &'static str, description: &str) -> ApiError {
-    ApiError::oauth(StatusCode::BAD_REQUEST, error, description)
+fn refused(error: ErrorCode, description: &str) -> ApiError {
+    ApiError::oauth(error, description)
 }
 
 /// Usernames made at sign-up go to authenticators, which want them without
@@ -114,34 +115,34 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
     let req: OptionsRequest = json_body(&body)?;
     let t = &tenant.tenant;
     if !session::check_page_csrf(&state, t, &headers, &req.csrf) {
-        return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
+        return Err(ApiError::oauth(ErrorCode::ForbiddenRequest, "bad CSRF token: reload the page"));
     }
-    let invitation = match allowed(&state, t, req.invitation.as_deref()).await.map_err(|_| refused("server_error", "try again"))? {
+    let invitation = match allowed(&state, t, req.invitation.as_deref()).await.map_err(|_| refused(ErrorCode::ServerError, "try again"))? {
         Ok(i) => i,
         Err(_) => {
-            return Err(ApiError::oauth(StatusCode::FORBIDDEN, "signup_not_allowed", "this service does not accept new accounts here"));
+            return Err(ApiError::oauth(ErrorCode::SignupNotAllowed, "this service does not accept new accounts here"));
         }
     };
     let username = trame_core::username::normalize(&req.username);
     if !valid_username(&username) {
-        return Err(refused("invalid_username", "a username has 2 to 64 characters and no spaces"));
+        return Err(refused(ErrorCode::InvalidUsername, "a username has 2 to 64 characters and no spaces"));
     }
     match trame_core::username::check_new(&username, t.settings.usernames == Usernames::Addresses) {
         Ok(()) => {}
-        Err(UsernameError::Invisible) => return Err(refused("invalid_username", "a username must not contain invisible characters")),
-        Err(UsernameError::Address) => return Err(refused("invalid_username", "a username here must not contain '@'")),
+        Err(UsernameError::Invisible) => return Err(refused(ErrorCode::InvalidUsername, "a username must not contain invisible characters")),
+        Err(UsernameError::Address) => return Err(refused(ErrorCode::InvalidUsername, "a username here must not contain '@'")),
     }
     let email = req.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
     if email.as_deref().is_some_and(|e| !valid_email(e)) {
-        return Err(refused("invalid_email", "this e-mail address is not valid"));
+        return Err(refused(ErrorCode::InvalidEmail, "this e-mail address is not valid"));
     }
     // Asking for a username is the one place a sign-up must say it is
     // taken: counted per address first, so it cannot list the accounts.
     if !throttle::allow_username_check(&state, &t.id, ip).await? {
-        return Err(ApiError::oauth(StatusCode::TOO_MANY_REQUESTS, "slow_down", "too many attempts: try again later"));
+        return Err(ApiError::oauth(ErrorCode::SlowDown, "too many attempts: try again later"));
     }
     if state.store.username_in_use(&t.id, &username).await.json_err()? {
-        return Err(refused("username_taken", "this username, or one that looks the same, is taken"));
+        return Err(refused(ErrorCode::UsernameTaken, "this username, or one that looks the same, is taken"));
     }
     let user_id = uuid::Uuid::now_v7();
     let rp = ceremony::relying_party(t)?;
@@ -162,7 +163,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let req: FinishRequest = json_body(&body)?;
     let t = &tenant.tenant;
     if !session::check_page_csrf(&state, t, &headers, &req.csrf) {
-        return Err(ApiError::oauth(StatusCode::FORBIDDEN, "invalid_request", "bad CSRF token: reload the page"));
+        return Err(ApiError::oauth(ErrorCode::ForbiddenRequest, "bad CSRF token: reload the page"));
     }
     let (purpose, key) =
         ceremony::finish_registration(&state, t, &headers, &req.credential, "passkey sign-up", |p| matches!(p, Purpose::SignUp { .. })).await?;
@@ -180,9 +181,9 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
             // The username was taken meanwhile, or the same registration was
             // replayed (the credential id is unique).
             tracing::info!(tenant = %t.slug, outcome = "failure", reason = "conflict", "passkey sign-up");
-            return Err(refused("conflict", &format!("{what} already exists")));
+            return Err(refused(ErrorCode::Conflict, &format!("{what} already exists")));
         }
-        Err(StoreError::Invalid(why)) => return Err(refused("signup_not_allowed", &why)),
+        Err(StoreError::Invalid(why)) => return Err(refused(ErrorCode::SignupNotAllowed, &why)),
         Err(e) => return Err(e).json_err(),
     };
     tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-up");
@@ -193,8 +194,9 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     // Signed in at once, with the passkey just made.
     let amr = assurance::amr(&[method]);
     let acr = t.settings.acr_policy.level_reached(&amr);
-    let (_, cookie) =
-        session::start(&state, &tenant, &headers, &user.id, amr, acr.to_owned()).await.map_err(|_| refused("server_error", "the account exists: sign in"))?;
+    let (_, cookie) = session::start(&state, &tenant, &headers, &user.id, amr, acr.to_owned())
+        .await
+        .map_err(|_| refused(ErrorCode::ServerError, "the account exists: sign in"))?;
     let mut location = t.issuer.endpoint("/account");
     if let Some(id) = ia_id
         && let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await

@@ -2,13 +2,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use trame_core::claims::{ClaimsRequest, id_token_claims};
 use trame_core::client::{Client, GrantType};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::lifetimes;
+use trame_core::oauth::ErrorCode;
 use trame_core::pkce::{self, CodeChallenge};
 use trame_core::scope::{self, Scopes};
 use trame_store::{Grant, NewGrant, RefreshOutcome, Rotation};
@@ -27,10 +28,10 @@ pub async fn token(State(state): State<AppState>, tenant: TenantCtx, headers: He
     let client = client_auth::authenticate(&state, &tenant, &headers, &p, &endpoint).await?;
     let grant_type = single(&p, "grant_type")?.ok_or_else(|| ApiError::invalid_request("grant_type is missing"))?;
     let Some(grant_type) = GrantType::parse(grant_type) else {
-        return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unsupported_grant_type", "this grant type is not supported"));
+        return Err(ApiError::oauth(ErrorCode::UnsupportedGrantType, "this grant type is not supported"));
     };
     if !client.allows_grant(grant_type) {
-        return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unauthorized_client", "this client may not use this grant type"));
+        return Err(ApiError::oauth(ErrorCode::UnauthorizedClient, "this client may not use this grant type"));
     }
     let body = match grant_type {
         GrantType::AuthorizationCode => authorization_code(&state, &tenant, &client, &p).await?,
@@ -149,7 +150,7 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
     let digest = secret_digest(rt);
     let now = state.now();
     let asked = match single(p, "scope")? {
-        Some(s) => Some(Scopes::parse(s).map_err(|e| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string()))?),
+        Some(s) => Some(Scopes::parse(s).map_err(|e| ApiError::oauth(ErrorCode::InvalidScope, e.to_string()))?),
         None => None,
     };
     // Check ownership and the requested scope before using the token, so
@@ -160,7 +161,7 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
             return Err(ApiError::invalid_grant("the refresh token was issued to another client"));
         }
         if asked.as_ref().is_some_and(|a| !a.is_subset_of(&Scopes::parse(&g.scopes).unwrap_or_default())) {
-            return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", "the requested scope exceeds the granted scope"));
+            return Err(ApiError::oauth(ErrorCode::InvalidScope, "the requested scope exceeds the granted scope"));
         }
     }
     // The successor is stored with the rotation, in one transaction.
@@ -193,7 +194,7 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
     if let Some(asked) = asked {
         let granted = Scopes::parse(&grant.scopes).unwrap_or_default();
         if !asked.is_subset_of(&granted) {
-            return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", "the requested scope exceeds the granted scope"));
+            return Err(ApiError::oauth(ErrorCode::InvalidScope, "the requested scope exceeds the granted scope"));
         }
         g.scopes = asked.to_string_sorted();
     }
@@ -202,15 +203,15 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
 
 async fn client_credentials(state: &AppState, tenant: &TenantEntry, client: &Client, p: &[(String, String)]) -> ApiResult<Map<String, Value>> {
     if client.is_public() {
-        return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unauthorized_client", "public clients cannot use client_credentials"));
+        return Err(ApiError::oauth(ErrorCode::UnauthorizedClient, "public clients cannot use client_credentials"));
     }
     // User-related scopes mean nothing without a user.
     let allowed = Scopes::from_tokens(client.scopes.iter().filter(|s| !matches!(*s, "openid" | "offline_access" | "profile" | "email" | "phone" | "address")));
     let scopes = match single(p, "scope")? {
         Some(s) => {
-            let asked = Scopes::parse(s).map_err(|e| ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string()))?;
+            let asked = Scopes::parse(s).map_err(|e| ApiError::oauth(ErrorCode::InvalidScope, e.to_string()))?;
             if !asked.is_subset_of(&allowed) {
-                return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_scope", "the requested scope is not allowed for this client"));
+                return Err(ApiError::oauth(ErrorCode::InvalidScope, "the requested scope is not allowed for this client"));
             }
             asked
         }

@@ -7,6 +7,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use trame_core::claims::{ClaimsRequest, userinfo_claims};
+use trame_core::oauth::ErrorCode;
 use trame_core::scope::Scopes;
 
 use crate::error::{ApiError, ApiResult, OrApi};
@@ -30,7 +31,7 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
         if it.next().is_some() {
             return Err(ApiError::Bearer {
                 status: StatusCode::BAD_REQUEST,
-                error: Some("invalid_request"),
+                error: Some(ErrorCode::InvalidRequest),
                 description: "access_token appears more than once".into(),
             });
         }
@@ -42,7 +43,7 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
         (Some(_), Some(_)) => {
             return Err(ApiError::Bearer {
                 status: StatusCode::BAD_REQUEST,
-                error: Some("invalid_request"),
+                error: Some(ErrorCode::InvalidRequest),
                 description: "send the token in one place only".into(),
             });
         }
@@ -56,7 +57,11 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
     };
     let scopes = Scopes::parse(&v.scope).unwrap_or_default();
     if !scopes.contains("openid") {
-        return Err(ApiError::Bearer { status: StatusCode::FORBIDDEN, error: Some("insufficient_scope"), description: "the openid scope is required".into() });
+        return Err(ApiError::Bearer {
+            status: StatusCode::FORBIDDEN,
+            error: Some(ErrorCode::InsufficientScope),
+            description: "the openid scope is required".into(),
+        });
     }
     let user = v.user.as_ref().ok_or_else(|| ApiError::invalid_token("the user no longer exists"))?;
     let claims_req = ClaimsRequest::from_json(&grant.claims).unwrap_or_default();
