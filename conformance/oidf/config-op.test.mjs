@@ -7,15 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import * as jose from 'jose';
-import { ISSUER, DISCOVERY_URL, CLIENTS, client, jwtHeader, relyingParty, server, checkServerJwks, codeFlow, warn, note } from './lib/suite.mjs';
-
-/** The test issuer runs on http://localhost: the suite's https rule, with that one exception. */
-function httpsOrTestIssuer(url, what) {
-  const u = new URL(url);
-  const issuer = new URL(ISSUER);
-  const ok = u.protocol === 'https:' || (u.protocol === 'http:' && u.origin === issuer.origin && issuer.hostname === 'localhost');
-  assert.ok(ok, `${what} is https (or the test issuer's own http://localhost origin): ${url}`);
-}
+import { ISSUER, DISCOVERY_URL, CLIENTS, client, jwtHeader, relyingParty, server, codeFlow, discoveryEndpointVerification } from './lib/suite.mjs';
 
 /** GET http://127.0.0.1:<port><path> with the given Host header. */
 function getWithHost(port, path, host) {
@@ -31,90 +23,10 @@ function getWithHost(port, path, host) {
   });
 }
 
-// BCP 47 language tags, the syntax CheckDiscEndpointLocalesSyntax checks
-// (the registry lookup is reduced to the shape: language[-script][-region]).
-const BCP47 = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/;
-// RFC 6749 §3.3 scope-token.
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
-// oidcc-discovery-endpoint-verification (OP-Discovery-*). The suite fetches
-// <issuer>/.well-known/openid-configuration and checks: 200 and JSON; the
-// discovery URL is https and ends with /.well-known/openid-configuration;
-// issuer equals the URL it was fetched from minus that suffix, and is a
-// valid https URL without query or fragment; response_types_supported has
-// at least one OIDC response type; subject_types_supported has public or
-// pairwise; id_token_signing_alg_values_supported contains RS256;
-// userinfo_signing_alg_values_supported, if present, is an array;
-// authorization, token (and, a warning if missing, userinfo) endpoints are
-// https URLs; jwks_uri is https and serves valid public keys without
-// private or symmetric ones; request / request_uri / claims parameter
-// support is reported (info); claims_supported is an array (warning);
-// grant_types_supported, if present, a non-empty array; scopes_supported
-// contains openid and only valid scope tokens; the locales are BCP 47;
-// every *_endpoint is https; code_challenge_methods_supported, if present,
-// is an array. Mirrored member by member (https: see httpsOrTestIssuer).
+// oidcc-discovery-endpoint-verification (OP-Discovery-*), static client
+// variant: the checks are in lib/suite.mjs (discoveryEndpointVerification).
 test('oidcc-discovery-endpoint-verification', async (t) => {
-  const res = await fetch(DISCOVERY_URL);
-  assert.equal(res.status, 200, 'discovery answers 200 (OIDCD-4)');
-  assert.match(res.headers.get('content-type') ?? '', /^application\/json\b/, 'discovery is JSON (OIDCD-4)');
-  const d = await res.json();
-
-  assert.ok(DISCOVERY_URL.endsWith('/.well-known/openid-configuration'));
-  httpsOrTestIssuer(DISCOVERY_URL, 'the discovery URL');
-  // CheckDiscEndpointIssuer, CheckDiscEndpointIssuerIsValidUrl
-  assert.equal(d.issuer.replace(/\/$/, ''), DISCOVERY_URL.slice(0, -'/.well-known/openid-configuration'.length).replace(/\/$/, ''), 'issuer is where the document was fetched from (OIDCD-4.3)');
-  const iss = new URL(d.issuer);
-  assert.equal(iss.search, '', 'issuer has no query');
-  assert.equal(iss.hash, '', 'issuer has no fragment');
-  httpsOrTestIssuer(d.issuer, 'issuer');
-
-  // OIDCCCheckDiscEndpointResponseTypesSupported
-  const oidcResponseTypes = ['code', 'code id_token', 'id_token', 'token id_token', 'id_token token', 'code id_token token', 'code token'];
-  assert.ok(Array.isArray(d.response_types_supported), 'response_types_supported is an array');
-  assert.ok(d.response_types_supported.some((r) => oidcResponseTypes.includes(r)), 'at least one OIDC response type');
-  // CheckDiscEndpointSubjectTypesSupported
-  assert.ok(Array.isArray(d.subject_types_supported) && d.subject_types_supported.some((s) => ['public', 'pairwise'].includes(s)), 'subject_types_supported has public or pairwise');
-  // OIDCCCheckDiscEndpointIdTokenSigningAlgValuesSupported
-  assert.ok(Array.isArray(d.id_token_signing_alg_values_supported) && d.id_token_signing_alg_values_supported.includes('RS256'), 'RS256 in id_token_signing_alg_values_supported');
-  // OIDCCCheckDiscEndpointUserinfoSigningAlgValuesSupported (if present)
-  if ('userinfo_signing_alg_values_supported' in d) assert.ok(Array.isArray(d.userinfo_signing_alg_values_supported), 'userinfo_signing_alg_values_supported is an array');
-  // CheckDiscEndpointAuthorizationEndpoint / TokenEndpoint / UserinfoEndpoint
-  httpsOrTestIssuer(d.authorization_endpoint, 'authorization_endpoint');
-  httpsOrTestIssuer(d.token_endpoint, 'token_endpoint');
-  if (warn(t, typeof d.userinfo_endpoint === 'string', 'no userinfo_endpoint (recommended)')) httpsOrTestIssuer(d.userinfo_endpoint, 'userinfo_endpoint');
-  if ('registration_endpoint' in d) httpsOrTestIssuer(d.registration_endpoint, 'registration_endpoint');
-  // CheckJwksUri, FetchServerKeys, ValidateServerJWKs,
-  // EnsureServerJwksDoesNotContainPrivateOrSymmetricKeys
-  httpsOrTestIssuer(d.jwks_uri, 'jwks_uri');
-  const jres = await fetch(d.jwks_uri);
-  assert.equal(jres.status, 200, 'jwks_uri answers 200');
-  checkServerJwks(await jres.json());
-  // CheckDiscEndpointRequestParameterSupported, ...RequestUriParameterSupported,
-  // ...ClaimsParameterSupported: informational in the suite.
-  note(t, `request_parameter_supported=${d.request_parameter_supported}, request_uri_parameter_supported=${d.request_uri_parameter_supported}, claims_parameter_supported=${d.claims_parameter_supported}`);
-  if ('request_object_signing_alg_values_supported' in d) {
-    warn(t, d.request_object_signing_alg_values_supported.includes('RS256'), 'request_object_signing_alg_values_supported lacks RS256');
-  }
-  // OIDCCCheckDiscEndpointClaimsSupported (WARNING)
-  warn(t, Array.isArray(d.claims_supported), 'claims_supported missing or not an array');
-  // OIDCCCheckDiscEndpointGrantTypesSupported (static client)
-  if ('grant_types_supported' in d) assert.ok(Array.isArray(d.grant_types_supported) && d.grant_types_supported.length > 0, 'grant_types_supported is a non-empty array');
-  // CheckDiscEndpointScopesSupportedContainsOpenId, ...ScopesSupportedSyntax
-  if (warn(t, Array.isArray(d.scopes_supported), 'no scopes_supported')) {
-    assert.ok(d.scopes_supported.includes('openid'), 'scopes_supported contains openid');
-    for (const s of d.scopes_supported) assert.match(s, SCOPE_TOKEN, `scope ${s} is an RFC 6749 scope-token`);
-  }
-  // CheckDiscEndpointLocalesSyntax
-  for (const k of ['ui_locales_supported', 'claims_locales_supported']) {
-    if (k in d) {
-      assert.ok(Array.isArray(d[k]), `${k} is an array`);
-      for (const l of d[k]) assert.match(l, BCP47, `${k}: ${l} is a BCP 47 tag`);
-    }
-  }
-  // CheckDiscEndpointAllEndpointsAreHttps
-  for (const [k, v] of Object.entries(d)) if (k.endsWith('_endpoint')) httpsOrTestIssuer(v, k);
-  // EnsureServerConfigurationCodeChallengeMethodsSupportedIsAnArray
-  if ('code_challenge_methods_supported' in d) assert.ok(Array.isArray(d.code_challenge_methods_supported), 'code_challenge_methods_supported is an array');
+  await discoveryEndpointVerification(t, DISCOVERY_URL);
 });
 
 // oidcc-discovery-issuer-not-matching-config. Not a module of the OIDF OP

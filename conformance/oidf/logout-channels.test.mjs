@@ -13,7 +13,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
 import * as client from 'openid-client';
-import { Browser, isRedirect, authorizationRequest, runAuthorization, silentAuthorization, responseParams, randomString, warn, sleep } from './lib/suite.mjs';
+import { Browser, isRedirect, authorizationRequest, runAuthorization, silentAuthorization, responseParams, randomString, warn, sleep, checkTokenResponse } from './lib/suite.mjs';
 import { DYN_ISSUER, REDIRECT_URI, rs256Key, rpServer, dynServer, registrationRequest, register, checkRegistered, dynamicParty, unregister } from './lib/dynamic.mjs';
 import { POST_LOGOUT_REDIRECT_URI, USER, newRequest } from '../tests/lib/setup.mjs';
 import { launch, openContext, signInWith, waitForSignIn, approveConsent, TEST_TIMEOUT } from '../browser/lib/harness.mjs';
@@ -46,6 +46,7 @@ async function signIn(party, browser) {
   const req = await authorizationRequest(party, { stateLength: 128 });
   const flow = await runAuthorization(browser, req);
   const tokens = await client.authorizationCodeGrant(party.config, flow.callbackUrl, { expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+  checkTokenResponse(party.last('token_endpoint'), tokens);
   return { tokens, claims: tokens.claims() };
 }
 
@@ -145,6 +146,7 @@ test('oidcc-frontchannel-rp-initiated-logout', { timeout: TEST_TIMEOUT }, async 
     await approveConsent(page);
     const hit = await callback;
     const tokens = await client.authorizationCodeGrant(party.config, new URL(hit.url), { pkceCodeVerifier: req.codeVerifier, expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+    checkTokenResponse(party.last('token_endpoint'), tokens);
     const claims = tokens.claims();
 
     const state = randomString(128);

@@ -27,13 +27,14 @@ export async function rs256Key() {
 }
 
 /**
- * The RP's web server on 127.0.0.1: serves /jwks (the current public keys)
- * and /redirect_uris.json (the sector identifier document), counting the
- * OP's fetches, and takes back-channel logout notifications at
+ * The RP's web server on 127.0.0.1: serves /jwks (the current public keys),
+ * /redirect_uris.json (the sector identifier document) and /request.jwt
+ * (`requestObject`, a request_uri's Request Object), counting the OP's
+ * fetches, and takes back-channel logout notifications at
  * /backchannel_logout (answering `backchannelStatus`).
  */
 export async function rpServer() {
-  const state = { jwks: { keys: [] }, sector: [], fetches: { jwks: 0, sector: 0 }, backchannel: [], backchannelStatus: 200 };
+  const state = { jwks: { keys: [] }, sector: [], requestObject: '', fetches: { jwks: 0, sector: 0, request: 0 }, backchannel: [], backchannelStatus: 200 };
   const srv = http.createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/backchannel_logout') {
       let body = '';
@@ -58,12 +59,17 @@ export async function rpServer() {
       state.fetches.sector++;
       return send(state.sector);
     }
+    if (req.url === '/request.jwt') {
+      state.fetches.request++;
+      res.writeHead(200, { 'content-type': 'application/oauth-authz-req+jwt' });
+      return res.end(state.requestObject);
+    }
     res.writeHead(404).end();
   });
   await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${srv.address().port}`;
   srv.unref();
-  return { state, base, jwksUri: `${base}/jwks`, sectorUri: `${base}/redirect_uris.json`, backchannelUri: `${base}/backchannel_logout`, close: () => srv.close() };
+  return { state, base, jwksUri: `${base}/jwks`, sectorUri: `${base}/redirect_uris.json`, requestUri: `${base}/request.jwt`, backchannelUri: `${base}/backchannel_logout`, close: () => srv.close() };
 }
 
 let metadataCache = new Map();

@@ -43,6 +43,25 @@ export function note(t, message) {
   t.diagnostic(`note: ${message}`);
 }
 
+/**
+ * A check the real suite fails Trame on, today: `check` runs the suite's
+ * check (assertions); when it throws, the module is marked (node:test todo:
+ * the run does not fail) and fails, so the report shows it as
+ * `failed by design` (`byDesign`: Trame refuses on purpose what the module
+ * requires) or `failed`, with `reason`. Call it at the failing check only,
+ * after the module's other steps: anything failing before it fails the run.
+ * If `check` passes, the module goes on (and passes, with a note that the
+ * mark should go).
+ */
+export async function upstreamFails(t, { byDesign = false, reason }, check) {
+  try {
+    await check();
+  } catch (err) {
+    t.todo(`${byDesign ? 'failed by design' : 'failed'}: ${reason}`);
+    throw err;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Server configuration and keys: GetDynamicServerConfiguration,
 // CheckServerConfiguration, FetchServerKeys, ValidateServerJWKs,
@@ -97,6 +116,145 @@ export async function server() {
     })();
   }
   return serverCache;
+}
+
+// ---------------------------------------------------------------------------
+// oidcc-discovery-endpoint-verification (OIDCCDiscoveryEndpointVerification,
+// OP-Discovery-*), in the Config plan (static client) and the Dynamic plan
+// (dynamic client).
+
+/** The test issuer runs on http://localhost: the suite's https rule, with that one exception. */
+export function httpsOrTestIssuer(url, what) {
+  const u = new URL(url);
+  const issuer = new URL(ISSUER);
+  const ok = u.protocol === 'https:' || (u.protocol === 'http:' && u.origin === issuer.origin && issuer.hostname === 'localhost');
+  assert.ok(ok, `${what} is https (or the test issuer's own http://localhost origin): ${url}`);
+}
+
+// BCP 47 language tags, the syntax CheckDiscEndpointLocalesSyntax checks
+// (the registry lookup is reduced to the shape: language[-script][-region]).
+const BCP47 = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/;
+// RFC 6749 §3.3 scope-token.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const OIDC_RESPONSE_TYPES = ['code', 'code id_token', 'id_token', 'token id_token', 'id_token token', 'code id_token token', 'code token'];
+
+/** Why Trame fails the Dynamic plan's discovery checks, on purpose. */
+export const IMPLICIT_REFUSED =
+  'the dynamic profile requires the response types id_token and token id_token and the implicit grant ' +
+  '(OIDCCCheckDiscEndpointResponseTypesSupportedDynamic, OIDCCCheckDiscEndpointGrantTypesSupportedDynamic; OIDC Core §15.2): ' +
+  'Trame issues tokens only at the token endpoint (response_type=code), as the OAuth 2.0 Security BCP (RFC 9700 §2.1.2) asks, ' +
+  'and advertises neither';
+
+/**
+ * The suite fetches <issuer>/.well-known/openid-configuration and checks:
+ * 200 and JSON; the discovery URL is https and ends with
+ * /.well-known/openid-configuration; issuer equals the URL it was fetched
+ * from minus that suffix, and is a valid https URL without query or
+ * fragment; response_types_supported has at least one OIDC response type
+ * (dynamic client: code, id_token and token id_token, all three);
+ * subject_types_supported has public or pairwise;
+ * id_token_signing_alg_values_supported contains RS256;
+ * userinfo_signing_alg_values_supported, if present, is an array;
+ * authorization, token (and, a warning if missing, userinfo) endpoints are
+ * https URLs; registration_endpoint, if present, too; jwks_uri is https and
+ * serves valid public keys without private or symmetric ones; request /
+ * request_uri / claims parameter support is reported (info);
+ * claims_supported is an array (warning); grant_types_supported, if
+ * present, a non-empty array (dynamic client: with authorization_code and
+ * implicit); scopes_supported contains openid and only valid scope tokens;
+ * the locales are BCP 47; every *_endpoint is https;
+ * code_challenge_methods_supported, if present, is an array. Mirrored
+ * member by member (https: see httpsOrTestIssuer). The dynamic-client
+ * requirements Trame refuses on purpose are checked last, as a failure by
+ * design (upstreamFails).
+ * @returns {Promise<object>} the document
+ */
+export async function discoveryEndpointVerification(t, discoveryUrl, { dynamicClient = false } = {}) {
+  const res = await fetch(discoveryUrl);
+  assert.equal(res.status, 200, 'discovery answers 200 (OIDCD-4)');
+  assert.match(res.headers.get('content-type') ?? '', /^application\/json\b/, 'discovery is JSON (OIDCD-4)');
+  const d = await res.json();
+
+  assert.ok(discoveryUrl.endsWith('/.well-known/openid-configuration'));
+  httpsOrTestIssuer(discoveryUrl, 'the discovery URL');
+  // CheckDiscEndpointIssuer, CheckDiscEndpointIssuerIsValidUrl
+  assert.equal(d.issuer.replace(/\/$/, ''), discoveryUrl.slice(0, -'/.well-known/openid-configuration'.length).replace(/\/$/, ''), 'issuer is where the document was fetched from (OIDCD-4.3)');
+  const iss = new URL(d.issuer);
+  assert.equal(iss.search, '', 'issuer has no query');
+  assert.equal(iss.hash, '', 'issuer has no fragment');
+  httpsOrTestIssuer(d.issuer, 'issuer');
+
+  // OIDCCCheckDiscEndpointResponseTypesSupported (the Dynamic variant's
+  // code part here; its id_token part below)
+  assert.ok(Array.isArray(d.response_types_supported), 'response_types_supported is an array');
+  if (dynamicClient) assert.ok(d.response_types_supported.includes('code'), 'code in response_types_supported');
+  else assert.ok(d.response_types_supported.some((r) => OIDC_RESPONSE_TYPES.includes(r)), 'at least one OIDC response type');
+  // CheckDiscEndpointSubjectTypesSupported
+  assert.ok(Array.isArray(d.subject_types_supported) && d.subject_types_supported.some((s) => ['public', 'pairwise'].includes(s)), 'subject_types_supported has public or pairwise');
+  // OIDCCCheckDiscEndpointIdTokenSigningAlgValuesSupported
+  assert.ok(Array.isArray(d.id_token_signing_alg_values_supported) && d.id_token_signing_alg_values_supported.includes('RS256'), 'RS256 in id_token_signing_alg_values_supported');
+  // OIDCCCheckDiscEndpointUserinfoSigningAlgValuesSupported (if present)
+  if ('userinfo_signing_alg_values_supported' in d) assert.ok(Array.isArray(d.userinfo_signing_alg_values_supported), 'userinfo_signing_alg_values_supported is an array');
+  // CheckDiscEndpointAuthorizationEndpoint / TokenEndpoint / UserinfoEndpoint
+  httpsOrTestIssuer(d.authorization_endpoint, 'authorization_endpoint');
+  httpsOrTestIssuer(d.token_endpoint, 'token_endpoint');
+  if (warn(t, typeof d.userinfo_endpoint === 'string', 'no userinfo_endpoint (recommended)')) httpsOrTestIssuer(d.userinfo_endpoint, 'userinfo_endpoint');
+  // CheckDiscEndpointRegistrationEndpoint (if present)
+  if ('registration_endpoint' in d) httpsOrTestIssuer(d.registration_endpoint, 'registration_endpoint');
+  // CheckJwksUri, FetchServerKeys, ValidateServerJWKs,
+  // EnsureServerJwksDoesNotContainPrivateOrSymmetricKeys
+  httpsOrTestIssuer(d.jwks_uri, 'jwks_uri');
+  const jres = await fetch(d.jwks_uri);
+  assert.equal(jres.status, 200, 'jwks_uri answers 200');
+  checkServerJwks(await jres.json());
+  // CheckDiscEndpointRequestParameterSupported, ...RequestUriParameterSupported,
+  // ...ClaimsParameterSupported: informational in the suite.
+  note(t, `request_parameter_supported=${d.request_parameter_supported}, request_uri_parameter_supported=${d.request_uri_parameter_supported}, claims_parameter_supported=${d.claims_parameter_supported}`);
+  // CheckDiscEndpointRequestObjectSigningAlgValuesSupportedIncludesRS256 (WARNING)
+  if ('request_object_signing_alg_values_supported' in d) {
+    warn(t, d.request_object_signing_alg_values_supported.includes('RS256'), 'request_object_signing_alg_values_supported lacks RS256');
+  }
+  // OIDCCCheckDiscEndpointClaimsSupported (WARNING)
+  warn(t, Array.isArray(d.claims_supported), 'claims_supported missing or not an array');
+  // OIDCCCheckDiscEndpointGrantTypesSupported (static client; the Dynamic
+  // variant's authorization_code part here, its implicit part below)
+  if ('grant_types_supported' in d) {
+    assert.ok(Array.isArray(d.grant_types_supported) && d.grant_types_supported.length > 0, 'grant_types_supported is a non-empty array');
+    if (dynamicClient) assert.ok(d.grant_types_supported.includes('authorization_code'), 'authorization_code in grant_types_supported');
+  }
+  // CheckDiscEndpointScopesSupportedContainsOpenId, ...ScopesSupportedSyntax
+  if (warn(t, Array.isArray(d.scopes_supported), 'no scopes_supported')) {
+    assert.ok(d.scopes_supported.includes('openid'), 'scopes_supported contains openid');
+    for (const s of d.scopes_supported) assert.match(s, SCOPE_TOKEN, `scope ${s} is an RFC 6749 scope-token`);
+  }
+  // CheckDiscEndpointLocalesSyntax
+  for (const k of ['ui_locales_supported', 'claims_locales_supported']) {
+    if (k in d) {
+      assert.ok(Array.isArray(d[k]), `${k} is an array`);
+      for (const l of d[k]) assert.match(l, BCP47, `${k}: ${l} is a BCP 47 tag`);
+    }
+  }
+  // CheckDiscEndpointAllEndpointsAreHttps
+  for (const [k, v] of Object.entries(d)) if (k.endsWith('_endpoint')) httpsOrTestIssuer(v, k);
+  // EnsureServerConfigurationCodeChallengeMethodsSupportedIsAnArray
+  if ('code_challenge_methods_supported' in d) assert.ok(Array.isArray(d.code_challenge_methods_supported), 'code_challenge_methods_supported is an array');
+
+  if (dynamicClient) {
+    // OIDCCCheckDiscEndpointResponseTypesSupportedDynamic: all of code,
+    // id_token, token id_token (OIDC Discovery §3, OIDC Core §15.2);
+    // OIDCCCheckDiscEndpointGrantTypesSupportedDynamic: authorization_code
+    // and implicit (both assumed when grant_types_supported is absent).
+    const missingTypes = ['id_token', 'token id_token'].filter((r) => !d.response_types_supported.includes(r));
+    const missingGrants = 'grant_types_supported' in d ? ['implicit'].filter((g) => !d.grant_types_supported.includes(g)) : [];
+    await upstreamFails(t, { byDesign: true, reason: IMPLICIT_REFUSED }, () => {
+      assert.deepEqual(
+        { response_types_supported: missingTypes, grant_types_supported: missingGrants },
+        { response_types_supported: [], grant_types_supported: [] },
+        'the response types and grant types mandatory for dynamic OPs are advertised',
+      );
+    });
+  }
+  return d;
 }
 
 // ---------------------------------------------------------------------------
@@ -198,13 +356,13 @@ export function responseParams(callbackUrl) {
  * CheckIfAuthorizationEndpointError, CheckStateInAuthorizationResponse,
  * ExtractAuthorizationCodeFromAuthorizationResponse.
  */
-export function checkSuccessResponse(callbackUrl, req) {
+export function checkSuccessResponse(callbackUrl, req, { issuer = ISSUER } = {}) {
   assert.equal(callbackUrl.origin + callbackUrl.pathname, req.redirectUri, 'the response goes to the redirect URI of the request');
   const params = responseParams(callbackUrl);
   assert.equal(params.get('error'), null, `no error in the authorization response: ${callbackUrl}`);
   assert.ok(params.get('code'), `the authorization response has a code: ${callbackUrl}`);
   assert.equal(callbackUrl.hash, '', 'the code flow answers in the query, not the fragment');
-  assert.equal(params.get('iss'), ISSUER, 'iss of the authorization response (RFC 9207, advertised by discovery)');
+  assert.equal(params.get('iss'), issuer, 'iss of the authorization response (RFC 9207, advertised by discovery)');
   assert.equal(params.get('state'), req.state ?? null, 'state is returned unchanged');
   return params;
 }
@@ -279,8 +437,13 @@ export async function silentAuthorization(browser, req) {
 export function checkTokenResponse(exchange, tokens, { idToken = true } = {}) {
   assert.equal(exchange.status, 200, 'the token endpoint answers 200');
   assert.match(exchange.headers.get('content-type') ?? '', /^application\/json\b/, 'the token response is JSON (RFC6749-5.1)');
+  // CheckTokenEndpointCacheHeaders (FAILURE): Cache-Control, when present,
+  // must contain no-store, Pragma, when present, no-cache. RFC 6749 §5.1
+  // makes "Cache-Control: no-store" a MUST on every response with tokens:
+  // here a response without it fails too.
   const cacheControl = exchange.headers.get('cache-control');
-  if (cacheControl !== null) assert.ok(cacheControl.split(',').map((s) => s.trim()).includes('no-store'), `Cache-Control contains no-store: ${cacheControl}`);
+  assert.ok(cacheControl !== null, 'the token response has Cache-Control: no-store (RFC6749-5.1): the header is missing');
+  assert.ok(cacheControl.split(',').map((s) => s.trim().toLowerCase()).includes('no-store'), `Cache-Control contains no-store (RFC6749-5.1): ${cacheControl}`);
   const pragma = exchange.headers.get('pragma');
   if (pragma !== null) assert.ok(pragma.split(',').map((s) => s.trim()).includes('no-cache'), `Pragma contains no-cache: ${pragma}`);
   assert.equal(typeof tokens.access_token, 'string', 'an access token');
@@ -533,6 +696,65 @@ export function requestObjectUrl(party, req, { outside = {} } = {}) {
 }
 
 /**
+ * OIDCCEnsureRequestObjectWithRedirectUri's request, and the answers it
+ * accepts. The Request Object `object` (made from `req.params`: it holds
+ * the registered redirect_uri, state and nonce) goes by value with
+ * client_id, response_type and scope beside it
+ * (BuildRequestObjectByValueRedirectToAuthorizationEndpoint) and a
+ * redirect_uri made invalid (AddInvalidRedirectUriToAuthorizationRequest:
+ * the path + "_invalid"). Accepted (performRedirectAndWaitForPlaceholdersOrCallback):
+ * - an invalid-redirect_uri error page (the suite's screenshot
+ *   placeholder): 4xx, HTML, no redirect → `{ kind: 'error-page', res }`;
+ * - the response at the registered redirect URI after the normal flow
+ *   (sign-in, consent), which must be a success: request_not_supported
+ *   fails (EnsureOPDoesNotUseDefaultRedirectUriInCaseOfInvalidRedirectUri),
+ *   so does any other error (CheckIfAuthorizationEndpointError)
+ *   → `{ kind: 'callback', callbackUrl }`, its code not yet redeemed.
+ * A redirect to the invalid URI fails.
+ */
+export async function requestObjectWithInvalidRedirectUri(t, party, req, object) {
+  const invalid = `${req.redirectUri}_invalid`;
+  const url = new URL(party.config.serverMetadata().authorization_endpoint);
+  for (const k of ['client_id', 'response_type', 'scope']) url.searchParams.set(k, req.params.get(k));
+  url.searchParams.set('redirect_uri', invalid);
+  url.searchParams.set('request', object);
+  const endpoint = (u) => {
+    const x = new URL(u, url);
+    return x.origin + x.pathname;
+  };
+  const browser = new Browser();
+  const first = await browser.get(url.href);
+  if (!isRedirect(first)) {
+    assert.ok(first.status >= 400 && first.status < 500, `an error page for the invalid redirect_uri (got ${first.status})`);
+    assert.match(first.headers.get('content-type') ?? '', /text\/html/, 'an HTML page');
+    assert.ok(!first.body.includes(invalid), 'the page offers no link to the invalid redirect_uri');
+    note(t, 'the invalid redirect_uri outside the object gets an error page, which the suite accepts after a screenshot review');
+    return { kind: 'error-page', res: first };
+  }
+  assert.notEqual(endpoint(first.location), invalid, 'never a redirect to the invalid redirect_uri');
+  const callbackUrl =
+    endpoint(first.location) === req.redirectUri
+      ? new URL(first.location)
+      : (await authorize(browser, new URL(first.location, url).href, { ...USER, redirectUri: req.redirectUri })).callbackUrl;
+  const params = responseParams(callbackUrl);
+  assert.notEqual(params.get('error'), 'request_not_supported', 'the invalid redirect_uri must not be answered at the registered one with request_not_supported');
+  checkSuccessResponse(callbackUrl, req, { issuer: party.issuer ?? ISSUER });
+  note(t, "the Request Object's redirect_uri was used: the flow completed at the registered redirect URI");
+  return { kind: 'callback', callbackUrl };
+}
+
+/** Decodes the character references minijinja writes in attribute values. */
+export function decodeEntities(v) {
+  return v
+    .replace(/&#x([0-9a-f]+);/gi, (_m, h) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_m, d) => String.fromCodePoint(Number(d)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/**
  * skipTestIfNoneUnsupported: the suite skips the request-object modules when
  * request_object_signing_alg_values_supported is listed without "none".
  * @returns {string|null} the skip reason, or null
@@ -573,8 +795,19 @@ export function readFormPost(t, res, redirectUri) {
   warn(t, /no-store/.test(cacheControl), `the form_post page carrying the response is not marked Cache-Control: no-store (${cacheControl || 'absent'})`);
   const unexpected = [...params.keys()].filter((k) => !FORM_POST_PARAMS.has(k));
   warn(t, unexpected.length === 0, `unexpected fields in the form_post response: ${unexpected.join(', ')}`);
-  const autoSubmit = /<script\b[^>]*\bsrc=["'][^"']*form_post[^"']*["']/i.test(res.body) || /\bonload=["'][^"']*submit/i.test(res.body);
-  assert.ok(autoSubmit, 'the page submits the form by itself (form_post script or onload)');
+  // OAuth 2.0 Form Post Response Mode §2: the page makes the user agent
+  // post the form itself, with a script. Here: the page has a script
+  // (inline, or a file of the issuer's origin: no third party gets the
+  // response) or an onload handler. That the browser really posts it is
+  // checked in Chromium (browser/code-flow.test.mjs).
+  const scripts = [...res.body.matchAll(/<script\b([^>]*)>([^]*?)<\/script>/gi)];
+  const ownOrigin = new URL(res.url).origin;
+  for (const [, attrs] of scripts) {
+    const src = /\bsrc=["']([^"']+)["']/i.exec(attrs)?.[1];
+    if (src) assert.equal(new URL(src.replace(/&amp;/g, '&'), res.url).origin, ownOrigin, `the form_post page's script comes from the issuer's origin: ${src}`);
+  }
+  const autoSubmit = scripts.some(([, attrs, body]) => /\bsrc=/i.test(attrs) || body.trim().length > 0) || /\bonload=["'][^"']+["']/i.test(res.body);
+  assert.ok(autoSubmit, 'the page submits the form by itself (a script or an onload handler)');
   return { params, form };
 }
 
