@@ -27,6 +27,8 @@ shift 2
 case "$MODE" in embedded | postgres) ;; *) usage ;; esac
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../ops/lib/process.sh
+source "$HERE/../ops/lib/process.sh"
 if [ ! -x "$BIN_ARG" ]; then
   echo "run.sh: $BIN_ARG is not an executable file" >&2
   exit 2
@@ -61,18 +63,7 @@ print_server_log() {
 cleanup() {
   local rc=$?
   [ "$STATUS" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "server did not stop on SIGTERM, sending SIGKILL"
-      kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_pid "$SERVER_PID"
   if [ -n "$DB_NAME" ]; then
     psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -q \
       -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 ||
@@ -256,12 +247,7 @@ log "starting trame serve"
 SERVER_PID=$!
 
 DISCOVERY=http://127.0.0.1:$PORT/.well-known/openid-configuration
-deadline=$((SECONDS + 30))
-until curl -fsS -o /dev/null --max-time 2 "$DISCOVERY" 2>/dev/null; do
-  kill -0 "$SERVER_PID" 2>/dev/null || die "trame serve exited before answering $DISCOVERY"
-  [ "$SECONDS" -lt "$deadline" ] || die "trame serve did not answer $DISCOVERY within 30 s"
-  sleep 0.2
-done
+wait_until_answers "$DISCOVERY" "$SERVER_PID" 30 || die "trame serve did not start"
 log "server is up on port $PORT (pid $SERVER_PID)"
 
 # --- Tests -------------------------------------------------------------------
