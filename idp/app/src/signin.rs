@@ -221,7 +221,7 @@ mod tests {
         Client { id: ClientId::parse("rp").unwrap(), tenant_id: "t".into(), secret_digest: None, registration_token_digest: None, federation: None, settings }
     }
 
-    /// A valid request with `extra` parameters.
+    /// A valid request, with `extra` parameters added or replacing.
     fn request(extra: &[(&str, &str)]) -> AuthorizationRequest {
         let mut params: Vec<(String, String)> = [
             ("client_id", "rp"),
@@ -234,6 +234,8 @@ mod tests {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
+        // An extra parameter replaces the base one of its name.
+        params.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
         params.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
         validate(&RawParams::new(&params), &client()).expect("a valid request")
     }
