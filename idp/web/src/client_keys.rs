@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use trame_core::client::Client;
-use trame_core::keys::{VerifiedJwt, Verifiers};
+use trame_jose::{Alg, Jwks, VerifiedJwt};
 
 use crate::memo::Memo;
 use crate::outbound::{self, Reach};
@@ -31,7 +31,7 @@ const CAPACITY: usize = 1024;
 /// What the last fetch of a `jwks_uri` gave.
 #[derive(Clone)]
 struct Fetched {
-    verifiers: Option<Arc<Verifiers>>,
+    verifiers: Option<Arc<Jwks>>,
     fetched_at: i64,
 }
 
@@ -73,16 +73,16 @@ fn inline_keys(jwks: &Value) -> Vec<Value> {
 }
 
 /// Fetches `uri` now; the result, or why not (for the log).
-async fn fetch(state: &AppState, reach: Reach, uri: &str) -> Result<(Verifiers, i64), String> {
+async fn fetch(state: &AppState, reach: Reach, uri: &str) -> Result<(Jwks, i64), String> {
     let doc = outbound::fetch(state.outbound(reach), uri, "application/json").await.map_err(|e| e.to_string())?;
     let keys = key_set(&doc.body).ok_or("the document is not a JWK Set")?;
-    Ok((Verifiers::from_jwks(&keys), lifetime(doc.max_age)))
+    Ok((Jwks::lenient(&keys), lifetime(doc.max_age)))
 }
 
 impl KeyCache {
     /// The cached set of `uri`, or a fresh one; `previous`: the set to keep
     /// for another floor period if the fetch fails.
-    async fn load(&self, state: &AppState, reach: Reach, client: &Client, uri: &str, previous: Option<Arc<Verifiers>>) -> Fetched {
+    async fn load(&self, state: &AppState, reach: Reach, client: &Client, uri: &str, previous: Option<Arc<Jwks>>) -> Fetched {
         let now = state.now();
         let (fetched, expires_at) = match fetch(state, reach, uri).await {
             Ok((verifiers, lifetime)) => (Fetched { verifiers: Some(Arc::new(verifiers)), fetched_at: now }, now + lifetime),
@@ -97,9 +97,9 @@ impl KeyCache {
 }
 
 /// Verifies `jwt` with the keys of `client`, allowing `algs`.
-pub async fn verify(state: &AppState, reach: Reach, client: &Client, jwt: &str, algs: &[&str]) -> Result<VerifiedJwt, KeyFailure> {
+pub async fn verify(state: &AppState, reach: Reach, client: &Client, jwt: &str, algs: &[Alg]) -> Result<VerifiedJwt, KeyFailure> {
     if let Some(jwks) = &client.jwks {
-        return Verifiers::from_jwks(&inline_keys(jwks)).verify(jwt, algs).map_err(|_| KeyFailure::Invalid);
+        return Jwks::lenient(&inline_keys(jwks)).verify(jwt, algs).map_err(|_| KeyFailure::Invalid);
     }
     let Some(uri) = client.jwks_uri.as_deref() else {
         return Err(KeyFailure::Invalid);
