@@ -9,7 +9,7 @@
 //! floor); a failed fetch is remembered for the floor too. When a signature
 //! does not verify with a set fetched at least [`FLOOR`] ago, the set is
 //! fetched again once: the client may have rotated its keys. Verifiers are
-//! built once per fetched set.
+//! built once per key set, fetched or registered inline, and kept with it.
 
 use std::sync::Arc;
 
@@ -36,12 +36,13 @@ struct Fetched {
 }
 
 /// The fetched key sets of a node, by reach and URL (a set fetched for a
-/// tenant that reaches private addresses is not another tenant's).
-pub struct KeyCache(Memo<(Reach, String), Fetched>);
+/// tenant that reaches private addresses is not another tenant's), and the
+/// inline ones by tenant and client, with the `jwks` they were built from.
+pub struct KeyCache(Memo<(Reach, String), Fetched>, Memo<(String, String), Arc<(Value, Jwks)>>);
 
 impl Default for KeyCache {
     fn default() -> Self {
-        Self(Memo::new(CAPACITY))
+        Self(Memo::new(CAPACITY), Memo::new(CAPACITY))
     }
 }
 
@@ -94,12 +95,26 @@ impl KeyCache {
         self.0.insert((reach, uri.to_owned()), fetched.clone(), expires_at, now);
         fetched
     }
+
+    /// The set of a client's inline `jwks`, built once while the client
+    /// registers the same keys (a changed client brings its new `jwks`).
+    fn inline(&self, client: &Client, jwks: &Value, now: i64) -> Jwks {
+        let key = (client.tenant_id.clone(), client.id.as_str().to_owned());
+        if let Some(kept) = self.1.get(&key, now)
+            && kept.0 == *jwks
+        {
+            return kept.1.clone();
+        }
+        let set = Jwks::lenient(&inline_keys(jwks));
+        self.1.insert(key, Arc::new((jwks.clone(), set.clone())), now + CEILING, now);
+        set
+    }
 }
 
 /// Verifies `jwt` with the keys of `client`, allowing `algs`.
 pub async fn verify(state: &AppState, reach: Reach, client: &Client, jwt: &str, algs: &[Alg]) -> Result<VerifiedJwt, KeyFailure> {
     if let Some(jwks) = &client.jwks {
-        return Jwks::lenient(&inline_keys(jwks)).verify(jwt, algs).map_err(|_| KeyFailure::Invalid);
+        return state.client_keys.inline(client, jwks, state.now()).verify(jwt, algs).map_err(|_| KeyFailure::Invalid);
     }
     let Some(uri) = client.jwks_uri.as_deref() else {
         return Err(KeyFailure::Invalid);
@@ -150,6 +165,42 @@ mod tests {
         assert_eq!(lifetime(Some(0)), FLOOR, "no-store still keeps the set for the floor");
         assert_eq!(lifetime(Some(600)), 600);
         assert_eq!(lifetime(Some(u64::MAX)), CEILING);
+    }
+
+    #[test]
+    fn inline_sets_are_kept_while_the_client_keeps_its_jwks() {
+        use serde_json::{Map, json};
+        use trame_core::client::{AuthMethod, ClientSettings};
+        use trame_jose::SigningKey;
+
+        let mut client = Client {
+            id: trame_core::ids::ClientId::parse("rp").unwrap(),
+            tenant_id: "t".into(),
+            secret_digest: None,
+            registration_token_digest: None,
+            federation: None,
+            settings: ClientSettings::new(AuthMethod::PrivateKeyJwt),
+        };
+        let (a, _) = SigningKey::generate(Alg::ES256, Some("a")).unwrap();
+        let (b, _) = SigningKey::generate(Alg::ES256, Some("b")).unwrap();
+        let token = |k: &SigningKey| k.sign("JWT", &Map::new()).unwrap();
+        let cache = KeyCache::default();
+        let key = ("t".to_owned(), "rp".to_owned());
+
+        client.settings.jwks = Some(json!({ "keys": [a.public_jwk()] }));
+        let jwks = client.jwks.clone().unwrap();
+        assert!(cache.inline(&client, &jwks, 0).verify(&token(&a), &[Alg::ES256]).is_ok());
+        let kept = cache.1.get(&key, 0).unwrap();
+        assert!(cache.inline(&client, &jwks, 10).verify(&token(&a), &[Alg::ES256]).is_ok());
+        assert!(Arc::ptr_eq(&kept, &cache.1.get(&key, 10).unwrap()), "the same set, its verifier built once");
+
+        // The client registered other keys: a set of those, at once.
+        client.settings.jwks = Some(json!({ "keys": [b.public_jwk()] }));
+        let jwks = client.jwks.clone().unwrap();
+        let now = cache.inline(&client, &jwks, 20);
+        assert!(now.verify(&token(&b), &[Alg::ES256]).is_ok());
+        assert!(now.verify(&token(&a), &[Alg::ES256]).is_err());
+        assert_eq!(cache.1.len(), 1);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde_json::Value;
 use trame_core::federation::FederationSettings;
 use trame_core::lifetimes::FEDERATION_KEY_RETENTION;
 use trame_core::tenant::Tenant;
-use trame_jose::{Alg, SigningKey};
+use trame_jose::{Alg, Jwks, SigningKey};
 
 use super::keys::{KeyStatus, KeyTimes, statuses_of};
 use super::{catalog, json_list, new_id, parse_list};
@@ -43,6 +43,10 @@ pub struct FederationKeys {
     /// Public JWKs for the Entity Configuration's `jwks`.
     pub jwks: Vec<Value>,
     pub historical: Vec<HistoricalKey>,
+    /// Every key published, current or historical, as a set whose
+    /// verifiers are built once per snapshot (on first use) and kept: for
+    /// checking a signature the tenant made earlier (Trust Mark status).
+    pub verifiers: Jwks,
 }
 
 /// What a key in the federation keys table signs.
@@ -291,6 +295,8 @@ impl Store {
                 }
             }
         }
+        let published: Vec<Value> = out.jwks.iter().cloned().chain(out.historical.iter().map(|h| h.jwk.clone())).collect();
+        out.verifiers = Jwks::from_keys(&published).map_err(|_| StoreError::Corrupt("federation public jwks".into()))?;
         Ok(out)
     }
 

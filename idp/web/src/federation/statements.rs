@@ -168,13 +168,6 @@ pub fn trust_mark_status(tenant: &Tenant, keys: &FederationKeys, trust_mark: &st
     signer(keys)?.sign("trust-mark-status-response+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
 }
 
-/// Every federation key the tenant published, current or historical, for
-/// checking a signature it made earlier.
-pub fn all_keys(keys: &FederationKeys) -> Result<Jwks, SignError> {
-    let all: Vec<Value> = keys.jwks.iter().cloned().chain(keys.historical.iter().map(|h| h.jwk.clone())).collect();
-    Jwks::from_keys(&all).map_err(|_| SignError::BadKeys)
-}
-
 /// The historical keys answer (§8.7): keys no longer published, with when
 /// they stopped being valid and, for revoked ones, why.
 pub fn historical_keys(tenant: &Tenant, keys: &FederationKeys, now: i64) -> Result<String, SignError> {
