@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 
 use serde_json::{Map, Value};
+use trame_jose::Jwks;
 
 use crate::constraints::{self, ConstraintError, Constraints};
-use crate::jws::{Jwks, JwsError};
 use crate::policy::{self, MetadataError, PolicyError};
 use crate::statement::{EntityStatement, ParsedStatement, StatementError, ValidationOptions, verify_entity_configuration};
 
@@ -55,13 +55,13 @@ pub enum ChainError {
     #[error("{0} is not a configured Trust Anchor")]
     UnknownTrustAnchor(String),
     #[error("the Entity Configuration of Trust Anchor {entity_id} is not signed by its configured keys: {source}")]
-    TrustAnchorKeys { entity_id: String, source: JwsError },
+    TrustAnchorKeys { entity_id: String, source: trame_jose::Error },
     #[error("statement {index} is about {found}, expected {expected}")]
     BrokenLink { index: usize, expected: String, found: String },
     #[error("the chain has no Subordinate Statement between the subject and the Trust Anchor")]
     MissingSubordinateStatement,
     #[error("the subject's Entity Configuration is not signed by a key its superior attests: {source}")]
-    SubjectKeyNotBound { source: JwsError },
+    SubjectKeyNotBound { source: trame_jose::Error },
     #[error("{issuer} is not in the subject's authority_hints")]
     IssuerNotInAuthorityHints { issuer: String },
     #[error("{0} publishes no federation_fetch_endpoint")]

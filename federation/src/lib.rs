@@ -3,13 +3,18 @@
 //! trait and passes the clock in (`now`, Unix seconds); nothing here reads
 //! the system time or keeps global state.
 //!
+//! Signing and verifying go through `trame-jose`, the JWS layer the OpenID
+//! Provider uses too: federation keys (`SigningKey`, ES256 by default; RS*,
+//! PS*, ES384/512, EdDSA; `kid` the RFC 7638 thumbprint), key sets (`Jwks`,
+//! whose verifiers are built once per key and shared by clones, so the keys
+//! of a cached chain verify without being rebuilt), and the header rules
+//! every federation JWT follows (`DecodedJwt::check_header`: `typ`, `kid`,
+//! `alg` never `none`).
+//!
 //! Modules, bottom up:
 //!
 //! - [`entity_id`]: Entity Identifier rules (§1.2) and the well-known URL of
 //!   an Entity Configuration (§9).
-//! - [`jws`]: federation keys ([`jws::SigningKey`], ES256 by default; RS*,
-//!   PS*, ES384/512, EdDSA), key sets ([`jws::Jwks`]), and the header rules
-//!   every federation JWT follows (`typ`, `kid`, `alg` never `none`).
 //! - [`policy`]: metadata policy (§6.1): the seven operators and their
 //!   allowed combinations (`policy::operators`), merging from the Trust
 //!   Anchor down (`policy::merge`), applying to metadata (`policy::apply`),
@@ -38,7 +43,6 @@
 pub mod chain;
 pub mod constraints;
 pub mod entity_id;
-pub mod jws;
 pub mod policy;
 pub mod statement;
 pub mod trust_mark;

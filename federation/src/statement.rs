@@ -4,10 +4,10 @@
 //! times). The clock is a parameter: nothing here reads the system time.
 
 use serde_json::{Map, Value};
+use trame_jose::{Alg, DecodedJwt, Jwks, SigningKey};
 
 use crate::constraints::{ConstraintError, Constraints};
 use crate::entity_id;
-use crate::jws::{self, DecodedJwt, Jwks, JwsError, SigningAlg, SigningKey};
 use crate::policy::{self, MetadataPolicy, PolicyError};
 
 /// The `typ` of Entity Statements (§3).
@@ -44,7 +44,7 @@ const SS_ONLY: [&str; 4] = ["constraints", "metadata_policy", "metadata_policy_c
 #[derive(Debug, thiserror::Error)]
 pub enum StatementError {
     #[error(transparent)]
-    Jws(#[from] JwsError),
+    Jws(#[from] trame_jose::Error),
     #[error("header parameter {0} is not allowed in an Entity Statement")]
     ForbiddenHeader(&'static str),
     #[error("required claim {0} is missing")]
@@ -87,7 +87,7 @@ pub struct ValidationOptions {
     pub now: i64,
     /// Clock skew tolerated on `iat` and `exp`, seconds.
     pub leeway: i64,
-    pub algorithms: Vec<SigningAlg>,
+    pub algorithms: Vec<Alg>,
     /// Claim names the caller understands when a statement lists them in `crit`.
     pub understood_crit: Vec<String>,
     /// Accept the `trust_chain` and `peer_trust_chain` headers on the
@@ -101,7 +101,7 @@ pub struct ValidationOptions {
 impl ValidationOptions {
     /// Every asymmetric algorithm, 60 s of skew, no extension claim understood.
     pub fn at(now: i64) -> Self {
-        Self { now, leeway: 60, algorithms: SigningAlg::ALL.to_vec(), understood_crit: Vec::new(), allow_chain_headers: false }
+        Self { now, leeway: 60, algorithms: Alg::ALL.to_vec(), understood_crit: Vec::new(), allow_chain_headers: false }
     }
 
     /// The same, for a statement above the subject.
@@ -326,7 +326,7 @@ impl EntityStatement {
         if self.is_entity_configuration() && self.jwks.find(key.kid()).is_none() {
             return Err(StatementError::SigningKeyNotInJwks(key.kid().to_owned()));
         }
-        Ok(key.sign(ENTITY_STATEMENT_TYP, &claims, &Map::new())?)
+        Ok(key.sign(ENTITY_STATEMENT_TYP, &claims)?)
     }
 }
 
@@ -342,7 +342,7 @@ pub struct ParsedStatement {
 impl ParsedStatement {
     /// Decodes and checks header, claims and times.
     pub fn parse(token: &str, opts: &ValidationOptions) -> Result<Self, StatementError> {
-        let jwt = jws::decode(token)?;
+        let jwt = trame_jose::decode(token)?;
         jwt.check_header(ENTITY_STATEMENT_TYP, &opts.algorithms)?;
         // A chain travels in the header of other JWTs only (§4.3).
         for h in ["trust_chain", "peer_trust_chain"] {
@@ -361,7 +361,7 @@ impl ParsedStatement {
     }
 
     /// Verifies the signature with the key `kid` names in `jwks`.
-    pub fn verify_signature(&self, jwks: &Jwks, algorithms: &[SigningAlg]) -> Result<(), StatementError> {
+    pub fn verify_signature(&self, jwks: &Jwks, algorithms: &[Alg]) -> Result<(), StatementError> {
         Ok(self.jwt.verify_signature(jwks, algorithms)?)
     }
 

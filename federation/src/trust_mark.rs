@@ -4,8 +4,8 @@
 //! issuer) is the caller's: they come in as a [`Jwks`].
 
 use serde_json::{Map, Value};
+use trame_jose::{Jwks, SigningKey};
 
-use crate::jws::{self, Jwks, JwsError, SigningKey};
 use crate::statement::{EntityStatement, TrustMarkEntry, ValidationOptions};
 
 /// The `typ` of a Trust Mark.
@@ -17,7 +17,7 @@ pub const DELEGATION_TYP: &str = "trust-mark-delegation+jwt";
 #[derive(Debug, thiserror::Error)]
 pub enum TrustMarkError {
     #[error(transparent)]
-    Jws(#[from] JwsError),
+    Jws(#[from] trame_jose::Error),
     #[error("required claim {0} is missing or not a string/number as required")]
     MissingClaim(&'static str),
     #[error("claim {0} is invalid")]
@@ -94,7 +94,7 @@ impl TrustMark {
         put(&mut m, "logo_uri", self.logo_uri.clone().map(Value::from));
         put(&mut m, "ref", self.reference.clone().map(Value::from));
         put(&mut m, "delegation", self.delegation.clone().map(Value::from));
-        Ok(key.sign(TRUST_MARK_TYP, &m, &Map::new())?)
+        Ok(key.sign(TRUST_MARK_TYP, &m)?)
     }
 
     pub fn from_claims(c: &Map<String, Value>) -> Result<Self, TrustMarkError> {
@@ -126,7 +126,7 @@ impl Delegation {
         m.insert("iat".into(), self.iat.into());
         put(&mut m, "exp", self.exp.map(Value::from));
         put(&mut m, "ref", self.reference.clone().map(Value::from));
-        Ok(owner_key.sign(DELEGATION_TYP, &m, &Map::new())?)
+        Ok(owner_key.sign(DELEGATION_TYP, &m)?)
     }
 }
 
@@ -136,7 +136,7 @@ impl Delegation {
 /// the issuer listed in `trust_mark_issuers` for that type (`[]`: anyone),
 /// and a valid delegation when the type has an owner in `trust_mark_owners`.
 pub fn validate(jwt: &str, subject: &str, issuer_jwks: &Jwks, trust_anchor: &EntityStatement, opts: &ValidationOptions) -> Result<TrustMark, TrustMarkError> {
-    let d = jws::decode(jwt)?;
+    let d = trame_jose::decode(jwt)?;
     d.check_header(TRUST_MARK_TYP, &opts.algorithms)?;
     let mark = TrustMark::from_claims(&d.claims)?;
     if mark.sub != subject {
@@ -182,7 +182,7 @@ pub fn validate_entry(
 fn validate_delegation(jwt: &str, mark: &TrustMark, owner: &Value, opts: &ValidationOptions) -> Result<(), TrustMarkError> {
     let owner_id = owner.get("sub").and_then(Value::as_str).ok_or(TrustMarkError::BadClaim("trust_mark_owners.sub"))?;
     let owner_jwks = Jwks::parse(owner.get("jwks").ok_or(TrustMarkError::BadClaim("trust_mark_owners.jwks"))?)?;
-    let d = jws::decode(jwt)?;
+    let d = trame_jose::decode(jwt)?;
     d.check_header(DELEGATION_TYP, &opts.algorithms)?;
     let c = &d.claims;
     let iss = string(c, "iss")?;

@@ -14,9 +14,9 @@ use trame_federation::chain::{
     ChainCache, ChainError, FetchError, Fetcher, PathFailure, ResolveOptions, TrustAnchor, TrustChain, resolve, resolve_with_configuration, validate_chain,
 };
 use trame_federation::constraints::{ConstraintError, Constraints, NamingConstraints};
-use trame_federation::jws::{Jwks, JwsError, SigningAlg, SigningKey};
 use trame_federation::policy::{MetadataError, PolicyError};
 use trame_federation::statement::{EntityStatement, StatementError};
+use trame_jose::{Alg, Error as JwsError, Jwks, SigningKey};
 
 /// Answers from maps and records every call.
 #[derive(Default)]
@@ -219,7 +219,7 @@ fn the_shortest_valid_chain_wins() {
     statement(&mut f, &short, &lf);
     let chain = run(&f, &lf, &[anchor(&ta)]).unwrap();
     assert_eq!(chain.intermediates, 1);
-    let issuer = trame_federation::jws::decode(&chain.statements[1]).unwrap().claims["iss"].clone();
+    let issuer = trame_jose::decode(&chain.statements[1]).unwrap().claims["iss"].clone();
     assert_eq!(issuer, json!(short.id));
     // When the short path is broken, the long one is used.
     f.subs.remove(&(fetch_endpoint(&short), lf.id.clone()));
@@ -278,8 +278,8 @@ fn trust_anchor_keys_must_be_configured() {
 
 #[test]
 fn trust_anchor_key_rollover() {
-    let (k1, _) = SigningKey::generate(SigningAlg::ES256).unwrap();
-    let (k2, _) = SigningKey::generate(SigningAlg::ES256).unwrap();
+    let (k1, _) = SigningKey::generate(Alg::ES256, None).unwrap();
+    let (k2, _) = SigningKey::generate(Alg::ES256, None).unwrap();
     let both = Jwks::from_keys(&[k1.public_jwk().clone(), k2.public_jwk().clone()]).unwrap();
     let old_only = Jwks::from_keys(std::slice::from_ref(k1.public_jwk())).unwrap();
     let new_only = Jwks::from_keys(std::slice::from_ref(k2.public_jwk())).unwrap();

@@ -9,10 +9,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::{Entity, HOUR, NOW, opts, with};
 use serde_json::{Value, json};
 use trame_federation::constraints::Constraints;
-use trame_federation::jws::{JwsError, SigningAlg, SigningKey};
 use trame_federation::statement::{
     ENTITY_STATEMENT_TYP, ParsedStatement, StatementError, TrustMarkEntry, ValidationOptions, verify_entity_configuration, verify_subordinate_statement,
 };
+use trame_jose::{Alg, Error as JwsError, SigningKey};
 
 fn leaf() -> Entity {
     Entity::new("https://leaf.example.org")
@@ -36,8 +36,8 @@ fn entity_configuration_round_trip() {
 
 #[test]
 fn each_algorithm_signs_statements() {
-    for alg in [SigningAlg::ES256, SigningAlg::RS256, SigningAlg::PS256, SigningAlg::EdDSA] {
-        let (key, _) = SigningKey::generate(alg).unwrap();
+    for alg in [Alg::ES256, Alg::RS256, Alg::PS256, Alg::EdDSA] {
+        let (key, _) = SigningKey::generate(alg, None).unwrap();
         let e = Entity { id: "https://leaf.example.org".into(), key };
         let jwt = e.ec().sign(&e.key).unwrap();
         let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(jwt.split('.').next().unwrap()).unwrap()).unwrap();
@@ -46,7 +46,7 @@ fn each_algorithm_signs_statements() {
         assert_eq!(header["kid"], e.key.kid());
         verify_entity_configuration(&jwt, None, &opts()).unwrap();
         // Not accepted when the caller allows only another algorithm.
-        let only = ValidationOptions { algorithms: vec![if alg == SigningAlg::ES256 { SigningAlg::RS256 } else { SigningAlg::ES256 }], ..opts() };
+        let only = ValidationOptions { algorithms: vec![if alg == Alg::ES256 { Alg::RS256 } else { Alg::ES256 }], ..opts() };
         assert!(matches!(verify_entity_configuration(&jwt, None, &only), Err(StatementError::Jws(JwsError::AlgNotAllowed(_)))));
     }
 }
@@ -87,9 +87,9 @@ fn kid_rules() {
     // The library refuses to produce such a statement.
     assert!(matches!(e.ec().sign(&other.key), Err(StatementError::SigningKeyNotInJwks(_))));
     // A kid naming a key of the set, but the signature made by another key.
-    let (_, pem) = SigningKey::generate(SigningAlg::ES256).unwrap();
-    let impostor = SigningKey::from_pem(SigningAlg::ES256, Some(e.key.kid()), &pem).unwrap();
-    let forged = impostor.sign(ENTITY_STATEMENT_TYP, e.ec_claims().as_object().unwrap(), &serde_json::Map::new()).unwrap();
+    let (_, pem) = SigningKey::generate(Alg::ES256, None).unwrap();
+    let impostor = SigningKey::from_pem(Alg::ES256, Some(e.key.kid()), &pem).unwrap();
+    let forged = impostor.sign(ENTITY_STATEMENT_TYP, e.ec_claims().as_object().unwrap()).unwrap();
     assert!(matches!(verify_entity_configuration(&forged, None, &opts()), Err(StatementError::Jws(JwsError::BadSignature(_)))));
     // Duplicate kids in jwks.
     let dup = with(e.ec_claims(), json!({"jwks": {"keys": [e.key.public_jwk(), e.key.public_jwk()]}}));

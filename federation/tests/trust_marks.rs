@@ -5,9 +5,9 @@ mod common;
 
 use common::{Entity, HOUR, NOW, opts};
 use serde_json::json;
-use trame_federation::jws::JwsError;
 use trame_federation::statement::{EntityStatement, TrustMarkEntry};
 use trame_federation::trust_mark::{Delegation, TrustMark, TrustMarkError, validate, validate_entry};
+use trame_jose::Error as JwsError;
 
 const TYPE: &str = "https://ta.example.com/marks/certified";
 

@@ -11,9 +11,9 @@
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
 use trame_federation::entity_id;
-use trame_federation::jws::Jwks;
 use trame_federation::statement::{self, EntityStatement, ParsedStatement, ValidationOptions};
 use trame_fuzz::NOW;
+use trame_jose::Jwks;
 
 fn check(s: &EntityStatement, understood: &[String]) {
     assert!(entity_id::is_valid(&s.iss) && entity_id::is_valid(&s.sub), "invalid entity id accepted");

@@ -10,10 +10,10 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
-use trame_federation::jws::Jwks;
 use trame_federation::statement::{EntityStatement, TrustMarkEntry, ValidationOptions};
 use trame_federation::trust_mark;
 use trame_fuzz::NOW;
+use trame_jose::Jwks;
 
 const SUBJECT: &str = "https://rp.example.fr";
 

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use serde_json::{Map, Value, json};
-use trame_federation::jws::{Jwks, SigningAlg, SigningKey};
 use trame_federation::statement::{EntityStatement, ValidationOptions};
+use trame_jose::{Alg, Jwks, SigningKey};
 
 /// The tests' "now": every statement is issued around it.
 pub const NOW: i64 = 1_750_000_000;
@@ -17,7 +17,7 @@ pub struct Entity {
 
 impl Entity {
     pub fn new(id: &str) -> Self {
-        let (key, _) = SigningKey::generate(SigningAlg::ES256).expect("key generation");
+        let (key, _) = SigningKey::generate(Alg::ES256, None).expect("key generation");
         Self { id: id.to_owned(), key }
     }
 
@@ -40,7 +40,7 @@ impl Entity {
     pub fn sign_raw(&self, typ: &str, claims: &Value, header: &Value) -> String {
         let c = claims.as_object().cloned().unwrap_or_default();
         let h = header.as_object().cloned().unwrap_or_default();
-        self.key.sign(typ, &c, &h).expect("signing")
+        self.key.sign_with_header(typ, &c, &h).expect("signing")
     }
 
     /// The claims of a minimal Entity Configuration, as JSON.

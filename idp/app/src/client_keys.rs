@@ -9,13 +9,13 @@
 //! floor); a failed fetch is remembered for the floor too. When a signature
 //! does not verify with a set fetched at least [`FLOOR`] ago, the set is
 //! fetched again once: the client may have rotated its keys. Verifiers are
-//! built once per fetched set.
+//! built once per key set, fetched or registered inline, and kept with it.
 
 use std::sync::Arc;
 
 use serde_json::Value;
 use trame_core::client::Client;
-use trame_core::keys::{VerifiedJwt, Verifiers};
+use trame_jose::{Alg, Jwks, VerifiedJwt};
 
 use crate::App;
 use crate::memo::Memo;
@@ -31,17 +31,18 @@ const CAPACITY: usize = 1024;
 /// What the last fetch of a `jwks_uri` gave.
 #[derive(Clone)]
 struct Fetched {
-    verifiers: Option<Arc<Verifiers>>,
+    verifiers: Option<Arc<Jwks>>,
     fetched_at: i64,
 }
 
 /// The fetched key sets of a node, by reach and URL (a set fetched for a
-/// tenant that reaches private addresses is not another tenant's).
-pub struct KeyCache(Memo<(Reach, String), Fetched>);
+/// tenant that reaches private addresses is not another tenant's), and the
+/// inline ones by tenant and client, with the `jwks` they were built from.
+pub struct KeyCache(Memo<(Reach, String), Fetched>, Memo<(String, String), Arc<(Value, Jwks)>>);
 
 impl Default for KeyCache {
     fn default() -> Self {
-        Self(Memo::new(CAPACITY))
+        Self(Memo::new(CAPACITY), Memo::new(CAPACITY))
     }
 }
 
@@ -73,16 +74,16 @@ fn inline_keys(jwks: &Value) -> Vec<Value> {
 }
 
 /// Fetches `uri` now; the result, or why not (for the log).
-async fn fetch(state: &App, reach: Reach, uri: &str) -> Result<(Verifiers, i64), String> {
+async fn fetch(state: &App, reach: Reach, uri: &str) -> Result<(Jwks, i64), String> {
     let doc = outbound::fetch(state.outbound(reach), uri, "application/json").await.map_err(|e| e.to_string())?;
     let keys = key_set(&doc.body).ok_or("the document is not a JWK Set")?;
-    Ok((Verifiers::from_jwks(&keys), lifetime(doc.max_age)))
+    Ok((Jwks::lenient(&keys), lifetime(doc.max_age)))
 }
 
 impl KeyCache {
     /// The cached set of `uri`, or a fresh one; `previous`: the set to keep
     /// for another floor period if the fetch fails.
-    async fn load(&self, state: &App, reach: Reach, client: &Client, uri: &str, previous: Option<Arc<Verifiers>>) -> Fetched {
+    async fn load(&self, state: &App, reach: Reach, client: &Client, uri: &str, previous: Option<Arc<Jwks>>) -> Fetched {
         let now = state.now();
         let (fetched, expires_at) = match fetch(state, reach, uri).await {
             Ok((verifiers, lifetime)) => (Fetched { verifiers: Some(Arc::new(verifiers)), fetched_at: now }, now + lifetime),
@@ -94,12 +95,26 @@ impl KeyCache {
         self.0.insert((reach, uri.to_owned()), fetched.clone(), expires_at, now);
         fetched
     }
+
+    /// The set of a client's inline `jwks`, built once while the client
+    /// registers the same keys (a changed client brings its new `jwks`).
+    fn inline(&self, client: &Client, jwks: &Value, now: i64) -> Jwks {
+        let key = (client.tenant_id.clone(), client.id.as_str().to_owned());
+        if let Some(kept) = self.1.get(&key, now)
+            && kept.0 == *jwks
+        {
+            return kept.1.clone();
+        }
+        let set = Jwks::lenient(&inline_keys(jwks));
+        self.1.insert(key, Arc::new((jwks.clone(), set.clone())), now + CEILING, now);
+        set
+    }
 }
 
 /// Verifies `jwt` with the keys of `client`, allowing `algs`.
-pub async fn verify(state: &App, reach: Reach, client: &Client, jwt: &str, algs: &[&str]) -> Result<VerifiedJwt, KeyFailure> {
+pub async fn verify(state: &App, reach: Reach, client: &Client, jwt: &str, algs: &[Alg]) -> Result<VerifiedJwt, KeyFailure> {
     if let Some(jwks) = &client.jwks {
-        return Verifiers::from_jwks(&inline_keys(jwks)).verify(jwt, algs).map_err(|_| KeyFailure::Invalid);
+        return state.client_keys.inline(client, jwks, state.now()).verify(jwt, algs).map_err(|_| KeyFailure::Invalid);
     }
     let Some(uri) = client.jwks_uri.as_deref() else {
         return Err(KeyFailure::Invalid);
@@ -150,6 +165,42 @@ mod tests {
         assert_eq!(lifetime(Some(0)), FLOOR, "no-store still keeps the set for the floor");
         assert_eq!(lifetime(Some(600)), 600);
         assert_eq!(lifetime(Some(u64::MAX)), CEILING);
+    }
+
+    #[test]
+    fn inline_sets_are_kept_while_the_client_keeps_its_jwks() {
+        use serde_json::{Map, json};
+        use trame_core::client::{AuthMethod, ClientSettings};
+        use trame_jose::SigningKey;
+
+        let mut client = Client {
+            id: trame_core::ids::ClientId::parse("rp").unwrap(),
+            tenant_id: "t".into(),
+            secret_digest: None,
+            registration_token_digest: None,
+            federation: None,
+            settings: ClientSettings::new(AuthMethod::PrivateKeyJwt),
+        };
+        let (a, _) = SigningKey::generate(Alg::ES256, Some("a")).unwrap();
+        let (b, _) = SigningKey::generate(Alg::ES256, Some("b")).unwrap();
+        let token = |k: &SigningKey| k.sign("JWT", &Map::new()).unwrap();
+        let cache = KeyCache::default();
+        let key = ("t".to_owned(), "rp".to_owned());
+
+        client.settings.jwks = Some(json!({ "keys": [a.public_jwk()] }));
+        let jwks = client.jwks.clone().unwrap();
+        assert!(cache.inline(&client, &jwks, 0).verify(&token(&a), &[Alg::ES256]).is_ok());
+        let kept = cache.1.get(&key, 0).unwrap();
+        assert!(cache.inline(&client, &jwks, 10).verify(&token(&a), &[Alg::ES256]).is_ok());
+        assert!(Arc::ptr_eq(&kept, &cache.1.get(&key, 10).unwrap()), "the same set, its verifier built once");
+
+        // The client registered other keys: a set of those, at once.
+        client.settings.jwks = Some(json!({ "keys": [b.public_jwk()] }));
+        let jwks = client.jwks.clone().unwrap();
+        let now = cache.inline(&client, &jwks, 20);
+        assert!(now.verify(&token(&b), &[Alg::ES256]).is_ok());
+        assert!(now.verify(&token(&a), &[Alg::ES256]).is_err());
+        assert_eq!(cache.1.len(), 1);
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! metadata names one.
 
 use trame_core::client::{ClientSettings, PkcePolicy};
-use trame_core::keys::Alg;
 use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
 use trame_core::subject::SubjectType;
+use trame_jose::Alg;
 
 use crate::outbound;
 use crate::registration::fetch_sector_document;

@@ -3,7 +3,7 @@
 //! federation Entity Configuration.
 
 use serde_json::{Value, json};
-use trame_core::keys::Alg;
+use trame_core::keys;
 use trame_core::tenant::Tenant;
 
 /// How relying parties of a federation may register with a tenant that
@@ -14,7 +14,7 @@ pub const FEDERATION_REGISTRATION_TYPES: [&str; 2] = ["automatic", "explicit"];
 /// Entity Configuration (`federation`) the federation members too.
 pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
     let iss = &tenant.issuer;
-    let algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
+    let algs = keys::ISSUED.map(|a| a.as_str());
     let doc = json!({
         "issuer": iss.as_str(),
         "authorization_endpoint": iss.endpoint("/authorize"),
@@ -32,13 +32,13 @@ pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
         "id_token_signing_alg_values_supported": algs,
         "userinfo_signing_alg_values_supported": algs,
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
-        "token_endpoint_auth_signing_alg_values_supported": trame_core::keys::ACCEPTED_INBOUND,
+        "token_endpoint_auth_signing_alg_values_supported": keys::ACCEPTED_INBOUND.map(|a| a.as_str()),
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
         "code_challenge_methods_supported": ["S256"],
         "claims_parameter_supported": true,
         "request_parameter_supported": true,
-        "request_object_signing_alg_values_supported": trame_core::keys::ACCEPTED_INBOUND,
+        "request_object_signing_alg_values_supported": keys::ACCEPTED_INBOUND.map(|a| a.as_str()),
         // By reference only as a pushed request's URN (RFC 9126), never a
         // URL Trame would have to fetch.
         "request_uri_parameter_supported": false,

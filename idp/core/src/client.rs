@@ -1,7 +1,8 @@
 //! A registered OAuth client and its policy choices.
 
+use trame_jose::Alg;
+
 use crate::ids::{ClientId, RedirectUri};
-use crate::keys::Alg;
 use crate::scope::Scopes;
 use crate::subject::SubjectType;
 

@@ -9,11 +9,12 @@
 //! it lists in [`Rules::sector_redirect_uris`].
 
 use serde_json::Value;
+use trame_jose::Alg;
 use url::Url;
 
 use crate::client::{ApplicationType, AuthMethod, ClientInfo, ClientSettings, GrantType, LogoutChannels, MAX_REFRESH_REUSE_GRACE, PkcePolicy};
 use crate::ids::{RedirectUri, is_loopback_or_localhost};
-use crate::keys::Alg;
+use crate::keys;
 use crate::scope::{self, Scopes};
 use crate::subject::{SubjectType, sector_of_redirect};
 
@@ -292,8 +293,8 @@ fn alg(field: &'static str, v: Option<&str>) -> Result<Option<Alg>, MetadataErro
     match v {
         None => Ok(None),
         Some("none") => Err(bad(field, "unsigned tokens are not issued: 'none' is refused")),
-        Some(a) => Alg::parse(a).map(Some).ok_or_else(|| {
-            let known: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
+        Some(a) => keys::issued(a).map(Some).ok_or_else(|| {
+            let known: Vec<&str> = keys::ISSUED.iter().map(|a| a.as_str()).collect();
             bad(field, format!("'{a}' is not supported (supported: {})", known.join(", ")))
         }),
     }
@@ -413,9 +414,10 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
     }
     let token_auth_alg = match req.token_endpoint_auth_signing_alg {
         None => None,
-        Some(a) if crate::keys::ACCEPTED_INBOUND.contains(&a.as_str()) => Some(a),
+        Some(a) if Alg::parse(&a).is_some_and(|a| keys::ACCEPTED_INBOUND.contains(&a)) => Some(a),
         Some(a) => {
-            return Err(bad("token_endpoint_auth_signing_alg", format!("'{a}' is not accepted (accepted: {})", crate::keys::ACCEPTED_INBOUND.join(", "))));
+            let accepted: Vec<&str> = keys::ACCEPTED_INBOUND.iter().map(|a| a.as_str()).collect();
+            return Err(bad("token_endpoint_auth_signing_alg", format!("'{a}' is not accepted (accepted: {})", accepted.join(", "))));
         }
     };
     if token_auth_alg.is_some() && auth_method != AuthMethod::PrivateKeyJwt {

@@ -13,10 +13,10 @@ use trame_core::assurance::AcrPolicy;
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
-use trame_core::keys::Alg;
 use trame_core::registration::{ClientRequest, MetadataError, refresh_reuse_grace};
 use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::{Clock, Randomness, password};
+use trame_jose::Alg;
 use trame_store::{NewClient, NewUser, Store};
 
 use crate::cli::{AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserCommand};

@@ -18,9 +18,9 @@ use trame_core::tenant::Tenant;
 use trame_core::{Clock, Randomness};
 use trame_federation::chain::{Fetcher, TrustAnchor};
 use trame_federation::constraints::Constraints;
-use trame_federation::jws::{self, Jwks, SigningAlg, thumbprint};
 use trame_federation::policy::resolve_chain_policy;
 use trame_federation::statement::{EntityStatement, ValidationOptions, verify_entity_configuration};
+use trame_jose::{Alg, Jwks, thumbprint};
 use trame_store::{Ephemeral, KeyPurpose, Subordinate};
 use trame_web::{AppState, WebConfig};
 
@@ -360,7 +360,7 @@ async fn trust_mark(cx: &mut Context<'_>, cmd: TrustMarkCommand) -> Result<()> {
         TrustMarkCommand::Hold(tenant) => {
             let t = cx.tenant(&tenant.tenant).await?;
             let jwt = cx.read_line("trust mark JWT")?;
-            let decoded = jws::decode(jwt.trim()).map_err(|e| anyhow!("the trust mark is not a JWT: {e}"))?;
+            let decoded = trame_jose::decode(jwt.trim()).map_err(|e| anyhow!("the trust mark is not a JWT: {e}"))?;
             let mark = trame_federation::trust_mark::TrustMark::from_claims(&decoded.claims).map_err(|e| anyhow!("the trust mark: {e}"))?;
             if decoded.typ() != Some(trame_federation::trust_mark::TRUST_MARK_TYP) {
                 bail!("the JWT's typ is not {}", trame_federation::trust_mark::TRUST_MARK_TYP);
@@ -432,7 +432,7 @@ async fn keys(cx: &mut Context<'_>, cmd: FederationKeysCommand) -> Result<()> {
             }
             let t = cx.tenant(&tenant.tenant).await?;
             let now = cx.clock.now();
-            let kid = cx.store.rotate_key_for(&t.id, purpose(relying_party), SigningAlg::ES256, now + delay, now).await?;
+            let kid = cx.store.rotate_key_for(&t.id, purpose(relying_party), Alg::ES256, now + delay, now).await?;
             println!("new {} key {kid}, signing from {}", purpose(relying_party).as_str().replace('_', " "), rfc3339(now + delay));
             if !relying_party && !t.federation.authority_hints.is_empty() {
                 println!("tell your superiors ({}) to re-enrol this tenant so their statements carry the new key", t.federation.authority_hints.join(", "));

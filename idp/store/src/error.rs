@@ -12,8 +12,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the master key cannot open a sealed private key (wrong master key file?)")]
     Unseal,
-    #[error("key generation failed")]
-    Key(#[source] trame_core::keys::KeyError),
+    #[error("a signing key cannot be generated or loaded")]
+    Key(#[source] trame_jose::Error),
     #[error("invalid value: {0}")]
     Invalid(String),
 }

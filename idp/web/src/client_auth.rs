@@ -12,6 +12,7 @@ use trame_core::crypto::{constant_time_eq, secret_digest};
 use trame_core::keys;
 use trame_core::lifetimes::{CLIENT_ASSERTION_MAX, CLOCK_SKEW};
 use trame_core::tenant::Tenant;
+use trame_jose::Alg;
 
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::single;
@@ -76,7 +77,7 @@ fn identify(p: &Presented) -> ApiResult<(String, AuthMethod)> {
         Presented::Post { id, .. } => (id.clone(), AuthMethod::ClientSecretPost),
         Presented::None { id } => (id.clone(), AuthMethod::None),
         Presented::Assertion { assertion } => {
-            let claims = keys::peek_claims(assertion).ok_or_else(|| ApiError::invalid_client("client_assertion is not a JWT", false))?;
+            let claims = trame_jose::peek_claims(assertion).ok_or_else(|| ApiError::invalid_client("client_assertion is not a JWT", false))?;
             let iss = claims.get("iss").and_then(Value::as_str).ok_or_else(|| ApiError::invalid_client("client_assertion has no iss", false))?;
             (iss.to_owned(), AuthMethod::PrivateKeyJwt)
         }
@@ -147,8 +148,8 @@ async fn prove(state: &AppState, tenant: &TenantEntry, p: Presented, method: Aut
 async fn verify_assertion(state: &AppState, tenant: &Tenant, client: &Client, assertion: &str, endpoint: &str) -> ApiResult<()> {
     let failed = || ApiError::invalid_client("client assertion is invalid", false);
     // A registered `token_endpoint_auth_signing_alg` is the only one accepted.
-    let algs: Vec<&str> = match &client.token_auth_alg {
-        Some(a) => vec![a.as_str()],
+    let algs: Vec<Alg> = match &client.token_auth_alg {
+        Some(a) => Alg::parse(a).into_iter().collect(),
         None => keys::ACCEPTED_INBOUND.to_vec(),
     };
     let v = client_keys::verify(state, state.reach(tenant), client, assertion, &algs).await.map_err(|e| match e {

@@ -58,7 +58,7 @@ pub enum ApiError {
     },
     Signing {
         surface: Surface,
-        source: trame_core::keys::KeyError,
+        source: trame_jose::Error,
     },
 }
 
@@ -109,7 +109,7 @@ macro_rules! or_api {
 }
 or_api!(StoreError, Store);
 or_api!(EphemeralError, Ephemeral);
-or_api!(trame_core::keys::KeyError, Signing);
+or_api!(trame_jose::Error, Signing);
 
 fn no_store(mut r: Response) -> Response {
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -9,8 +9,8 @@
 //! mid-attempt leaves the notification to be retried when it runs out.
 
 use tokio::task::JoinSet;
-use trame_core::keys::peek_claims;
 use trame_core::lifetimes;
+use trame_jose::peek_claims;
 use trame_store::{LogoutDelivery, StoreError};
 
 use crate::state::AppState;

@@ -27,7 +27,6 @@ use trame_core::client::{Client, RegistrationKind};
 use trame_core::keys;
 use trame_core::lifetimes::CLOCK_SKEW;
 use trame_core::request_object::{Accepted, Expectations, RequestObjectError, accept};
-use trame_federation::jws;
 
 use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::error::{page_error, redirect_error};
@@ -142,7 +141,7 @@ pub async fn from_object(
     let Some(anchors) = registration::anchors_for(tenant, client_id) else {
         return Err(if pushed { ApiError::invalid_client("unknown client", false) } else { page_error(PageError::UnknownClient) });
     };
-    let supplied = match jws::decode(jwt).ok().and_then(|d| d.header.get("trust_chain").cloned()) {
+    let supplied = match trame_jose::decode(jwt).ok().and_then(|d| d.header.get("trust_chain").cloned()) {
         None => None,
         Some(v) => Some(
             registration::supplied_statements(&v)
@@ -196,7 +195,7 @@ async fn verify(state: &AppState, tenant: &TenantEntry, client: &Client, jwt: &s
     if jwt.split('.').count() != 3 {
         return Err(object("the Request Object is not a signed JWT (unsigned and encrypted objects are not accepted)"));
     }
-    let v = client_keys::verify(state, state.reach(&tenant.tenant), client, jwt, keys::ACCEPTED_INBOUND).await.map_err(|e| match e {
+    let v = client_keys::verify(state, state.reach(&tenant.tenant), client, jwt, &keys::ACCEPTED_INBOUND).await.map_err(|e| match e {
         KeyFailure::Unavailable => object("the client's keys cannot be fetched"),
         KeyFailure::Invalid => object("the Request Object's signature does not verify with the client's keys"),
     })?;

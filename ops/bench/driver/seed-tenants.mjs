@@ -24,7 +24,7 @@ const csv = (s) => `"${String(s).replace(/"/g, '""')}"`;
 
 // One ES256 key: [kid, sealed PKCS#8 PEM, public JWK]. Federation keys
 // (Store::create_tenant's second key) take the RFC 7638 thumbprint as kid,
-// as trame_federation::jws::SigningKey does.
+// as trame_jose::SigningKey does without a given kid.
 function es256Key(kid) {
   // createECDH rather than generateKeyPairSync, which hung after about a
   // thousand keys under Node 20 in this loop.

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use trame_core::federation::FederationSettings;
 use trame_federation::chain::{self, ChainCache, ChainError, FetchError, Fetcher, ResolveOptions, TrustAnchor, TrustChain};
 use trame_federation::entity_id::entity_configuration_url;
-use trame_federation::jws::Jwks;
+use trame_jose::Jwks;
 
 use super::local::{self, LocalError};
 use super::statements::{media, paths};

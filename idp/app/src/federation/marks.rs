@@ -3,7 +3,6 @@
 //! accepts for sign-in.
 
 use trame_federation::chain::{TrustAnchor, TrustChain};
-use trame_federation::jws;
 use trame_federation::statement::{TrustMarkEntry, ValidationOptions};
 use trame_federation::trust_mark as tm;
 
@@ -27,7 +26,7 @@ pub async fn verified(state: &App, reach: crate::outbound::Reach, chain: &TrustC
     let mut out = Vec::new();
     // A bounded number: each may need a chain of its own.
     for entry in entries.into_iter().take(8) {
-        let Ok(decoded) = jws::decode(&entry.trust_mark) else { continue };
+        let Ok(decoded) = trame_jose::decode(&entry.trust_mark) else { continue };
         let Some(issuer) = decoded.claims.get("iss").and_then(|v| v.as_str()).map(str::to_owned) else { continue };
         let issuer_jwks = if issuer == chain.trust_anchor {
             ta_statement.statement.jwks.clone()

@@ -7,9 +7,9 @@ use trame_core::federation::FederationSettings;
 use trame_core::lifetimes::FEDERATION_STATEMENT;
 use trame_core::tenant::Tenant;
 use trame_federation::chain::TrustChain;
-use trame_federation::jws::{Jwks, SigningKey};
 use trame_federation::statement::{EntityStatement, TrustMarkEntry};
 use trame_federation::trust_mark::TrustMark;
+use trame_jose::{Jwks, SigningKey};
 use trame_store::{FederationKeys, IssuedTrustMark, Subordinate};
 
 /// Media types (and so JWT `typ` values, §15) of the federation answers.
@@ -165,14 +165,7 @@ pub fn trust_mark_status(tenant: &Tenant, keys: &FederationKeys, trust_mark: &st
     claims.insert("iat".into(), json!(now));
     claims.insert("trust_mark".into(), json!(trust_mark));
     claims.insert("status".into(), json!(status.as_str()));
-    signer(keys)?.sign("trust-mark-status-response+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
-}
-
-/// Every federation key the tenant published, current or historical, for
-/// checking a signature it made earlier.
-pub fn all_keys(keys: &FederationKeys) -> Result<Jwks, SignError> {
-    let all: Vec<Value> = keys.jwks.iter().cloned().chain(keys.historical.iter().map(|h| h.jwk.clone())).collect();
-    Jwks::from_keys(&all).map_err(|_| SignError::BadKeys)
+    signer(keys)?.sign("trust-mark-status-response+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
 }
 
 /// The historical keys answer (§8.7): keys no longer published, with when
@@ -195,7 +188,7 @@ pub fn historical_keys(tenant: &Tenant, keys: &FederationKeys, now: i64) -> Resu
     claims.insert("iss".into(), json!(tenant.issuer.as_str()));
     claims.insert("iat".into(), json!(now));
     claims.insert("keys".into(), Value::Array(list));
-    signer(keys)?.sign("jwk-set+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
+    signer(keys)?.sign("jwk-set+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
 }
 
 /// The resolve answer (§8.3.2): the subject's resolved metadata (only the
@@ -228,7 +221,7 @@ pub fn resolve_response(
             Value::Array(marks.iter().map(|(m, _)| json!({"trust_mark_type": m.trust_mark_type, "trust_mark": m.trust_mark})).collect()),
         );
     }
-    signer(keys)?.sign("resolve-response+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
+    signer(keys)?.sign("resolve-response+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
 }
 
 /// The explicit registration answer (§12.2.3): the registration as this
@@ -250,12 +243,12 @@ pub fn explicit_registration_response(
     claims.insert("trust_anchor".into(), json!(chain.trust_anchor));
     // The relying party's Immediate Superior on the chosen chain: the
     // issuer of the statement about it.
-    let superior = chain.statements.get(1).and_then(|s| trame_federation::jws::decode(s).ok()).and_then(|d| d.claims.get("iss").cloned());
+    let superior = chain.statements.get(1).and_then(|s| trame_jose::decode(s).ok()).and_then(|d| d.claims.get("iss").cloned());
     if let Some(superior) = superior {
         claims.insert("authority_hints".into(), json!([superior]));
     }
     claims.insert("metadata".into(), json!({ "openid_relying_party": client_metadata }));
-    signer(keys)?.sign("explicit-registration-response+jwt", &claims, &Map::new()).map_err(|e| SignError::Sign(e.to_string()))
+    signer(keys)?.sign("explicit-registration-response+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
 }
 
 /// Where a peer provider sends the browser back after a peer sign-in.

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use trame_federation::chain::{TrustAnchor, validate_chain};
-use trame_federation::jws::{self, Jwks, SigningAlg, SigningKey};
 use trame_federation::statement::{EntityStatement, ValidationOptions, verify_entity_configuration};
+use trame_jose::{Alg, Jwks, SigningKey};
 
 use crate::common::{Install, TestCa, http_trusting};
 
@@ -116,9 +116,9 @@ async fn trust_anchor_intermediate_and_two_providers_in_separate_processes() {
     let url = format!("{a}/federation/resolve?sub={}&trust_anchor={}", urlencode(&b), urlencode(&ta));
     let (status, ct, body) = get(&http, &url).await;
     assert_eq!((status, ct.as_str()), (200, "application/resolve-response+jwt"), "{body}");
-    let answer = jws::decode(&body).unwrap();
+    let answer = trame_jose::decode(&body).unwrap();
     let a_ec = verify_entity_configuration(&get(&http, &format!("{a}/.well-known/openid-federation")).await.2, None, &ValidationOptions::at(now())).unwrap();
-    answer.verify_signature(&a_ec.statement.jwks, &trame_federation::jws::SigningAlg::ALL).unwrap();
+    answer.verify_signature(&a_ec.statement.jwks, &trame_jose::Alg::ALL).unwrap();
     assert_eq!(answer.claims["trust_marks"][0]["trust_mark_type"], MARK);
     let algs = answer.claims["metadata"]["openid_provider"]["id_token_signing_alg_values_supported"].as_array().unwrap().clone();
     assert!(algs.iter().all(|a| a == "ES256" || a == "PS256"), "{algs:?}");
@@ -140,7 +140,7 @@ async fn trust_anchor_intermediate_and_two_providers_in_separate_processes() {
     fed.ok(&["federation", "trust-mark", "revoke", "--tenant", "ta", "--type", MARK, "--sub", &b]);
     let r = http.post(format!("{ta}/federation/trust_mark_status")).form(&[("trust_mark", mark.as_str())]).send().await.unwrap();
     let status_jwt = r.text().await.unwrap();
-    assert_eq!(jws::decode(&status_jwt).unwrap().claims["status"], "revoked");
+    assert_eq!(trame_jose::decode(&status_jwt).unwrap().claims["status"], "revoked");
 
     // The région removes B: no chain any more (a fresh resolution by the CLI).
     fed.ok(&["federation", "subordinate", "remove", "--tenant", "region", &b]);
@@ -180,7 +180,7 @@ impl RelyingParty {
         if let Some(aud) = aud {
             claims.insert("aud".into(), json!(aud));
         }
-        self.federation_key.sign("entity-statement+jwt", &claims, &serde_json::Map::new()).unwrap()
+        self.federation_key.sign("entity-statement+jwt", &claims).unwrap()
     }
 
     /// Serves its Entity Configuration at `https://localhost:<port>`.
@@ -188,8 +188,8 @@ impl RelyingParty {
         let port = crate::common::free_port();
         let rp = std::sync::Arc::new(Self {
             id: format!("https://localhost:{port}"),
-            federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
-            key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+            federation_key: SigningKey::generate(Alg::ES256, None).unwrap().0,
+            key: SigningKey::generate(Alg::ES256, None).unwrap().0,
         });
         let served = rp.clone();
         let app = axum::Router::new().route(
@@ -215,7 +215,7 @@ impl RelyingParty {
             "redirect_uri": format!("{}/cb", self.id), "state": "s", "nonce": "n",
             "code_challenge": crate::common::PKCE_CHALLENGE, "code_challenge_method": "S256",
         });
-        self.key.sign("oauth-authz-req+jwt", claims.as_object().unwrap(), &serde_json::Map::new()).unwrap()
+        self.key.sign("oauth-authz-req+jwt", claims.as_object().unwrap()).unwrap()
     }
 }
 
@@ -268,8 +268,8 @@ async fn a_relying_party_registers_with_a_provider_over_https() {
     // Signed with a key that is not its relying-party key: refused, no redirect.
     let impostor = RelyingParty {
         id: rp.id.clone(),
-        federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
-        key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+        federation_key: SigningKey::generate(Alg::ES256, None).unwrap().0,
+        key: SigningKey::generate(Alg::ES256, None).unwrap().0,
     };
     let r = authorize(impostor.request_object(&a, "j2")).await;
     assert_eq!(r.status().as_u16(), 400);
@@ -287,9 +287,9 @@ async fn a_relying_party_registers_with_a_provider_over_https() {
     let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     let body = r.text().await.unwrap();
     assert_eq!((status, ct.as_str()), (200, "application/explicit-registration-response+jwt"), "{body}");
-    let answer = jws::decode(&body).unwrap();
+    let answer = trame_jose::decode(&body).unwrap();
     let op_ec = verify_entity_configuration(&get(&http, &format!("{a}/.well-known/openid-federation")).await.2, None, &ValidationOptions::at(now())).unwrap();
-    answer.verify_signature(&op_ec.statement.jwks, &SigningAlg::ALL).expect("signed with the provider's federation key");
+    answer.verify_signature(&op_ec.statement.jwks, &Alg::ALL).expect("signed with the provider's federation key");
     assert_eq!((answer.claims["sub"].as_str(), answer.claims["trust_anchor"].as_str()), (Some(rp.id.as_str()), Some(ta.as_str())));
     let clients = op.ok(&["client", "list"]);
     assert!(clients.contains(&format!("federation (explicit) under {ta}")), "{clients}");
@@ -393,7 +393,7 @@ pub(crate) async fn until_configuration(http: &reqwest::Client, entity: &str, ch
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     loop {
         let ec = get(http, &format!("{entity}/.well-known/openid-federation")).await.2;
-        if check(&jws::decode(&ec).unwrap().claims) {
+        if check(&trame_jose::decode(&ec).unwrap().claims) {
             return;
         }
         assert!(std::time::Instant::now() < deadline, "{entity} did not show the change within 5 s");

@@ -7,7 +7,6 @@
 //! that registers with commune A automatically.
 
 use serde_json::{Value, json};
-use trame_federation::jws;
 
 use crate::common::{PKCE_VERIFIER, TestCa, hidden, http_trusting};
 use crate::federation::{RelyingParty, get, three_installations, until_configuration, urlencode, wait_https};
@@ -141,7 +140,6 @@ async fn sign_in_through_b(ca: &TestCa, rp: &RelyingParty, a: &str, b_url: &str,
             json!({"iss": rp.id, "sub": rp.id, "aud": format!("{a}/token"), "iat": now, "exp": now + 60, "jti": format!("{jti}-assertion")})
                 .as_object()
                 .unwrap(),
-            &serde_json::Map::new(),
         )
         .unwrap();
     let r = http
@@ -160,7 +158,7 @@ async fn sign_in_through_b(ca: &TestCa, rp: &RelyingParty, a: &str, b_url: &str,
         .unwrap();
     let tokens: Value = r.json().await.unwrap();
     let id_token = tokens["id_token"].as_str().unwrap_or_else(|| panic!("{tokens}"));
-    jws::decode(id_token).unwrap().claims
+    trame_jose::decode(id_token).unwrap().claims
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,7 +204,7 @@ async fn a_citizen_of_commune_b_signs_in_to_a_service_of_commune_a() {
         fed.ok(&["federation", "subordinate", "add", "--tenant", "region", url]);
     }
     // Its relying party keys are neither its federation keys nor its token keys.
-    let a_ec = jws::decode(&get(&http, &format!("{a}/.well-known/openid-federation")).await.2).unwrap().claims;
+    let a_ec = trame_jose::decode(&get(&http, &format!("{a}/.well-known/openid-federation")).await.2).unwrap().claims;
     let rp_meta = &a_ec["metadata"]["openid_relying_party"];
     assert_eq!(rp_meta["redirect_uris"], json!([format!("{a}/federation/callback")]));
     assert_eq!(rp_meta["client_registration_types"], json!(["automatic"]));

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{Map, Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use trame_core::OsRandom;
-use trame_core::keys::{Alg, SigningKey, generate};
+use trame_core::keys::generate;
+use trame_jose::{Alg, SigningKey};
 
 use crate::common::{Install, Server};
 
@@ -63,7 +64,7 @@ async fn token(server: &Server, public_url: &str, key: &SigningKey, client_id: &
         .form(&[
             ("grant_type", "client_credentials"),
             ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-            ("client_assertion", &key.sign("JWT", claims).unwrap()),
+            ("client_assertion", &key.sign("JWT", &claims).unwrap()),
         ])
         .send()
         .await
@@ -75,7 +76,7 @@ async fn token(server: &Server, public_url: &str, key: &SigningKey, client_id: &
 async fn proxies_never_carry_requests_past_the_address_check() {
     for mut i in [Install::embedded(), Install::scaled_out().await] {
         let g = generate(Alg::ES256, &OsRandom).unwrap();
-        let key = SigningKey::from_pem(Alg::ES256, &g.kid, &g.private_pem).unwrap();
+        let key = SigningKey::from_pem(Alg::ES256, Some(&g.kid), &g.private_pem).unwrap();
         let (port, jwks_hits) = jwks_server(json!({"keys": [g.public_jwk]})).await;
         // `localhost` resolves to a private address; http goes through
         // HTTP_PROXY, https through HTTPS_PROXY (CONNECT).

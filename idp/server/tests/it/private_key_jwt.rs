@@ -5,7 +5,8 @@
 use crate::common::Install;
 use serde_json::{Map, Value, json};
 use trame_core::OsRandom;
-use trame_core::keys::{Alg, SigningKey, generate};
+use trame_core::keys::generate;
+use trame_jose::{Alg, SigningKey};
 
 fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
@@ -13,7 +14,7 @@ fn now() -> i64 {
 
 fn assertion(key: &SigningKey, client_id: &str, aud: &str, jti: &str, exp: i64) -> String {
     let claims: Map<String, Value> = json!({"iss": client_id, "sub": client_id, "aud": aud, "jti": jti, "exp": exp, "iat": now()}).as_object().unwrap().clone();
-    key.sign("JWT", claims).unwrap()
+    key.sign("JWT", &claims).unwrap()
 }
 
 async fn token(base: &str, assertion: &str) -> (u16, Value) {
@@ -34,7 +35,7 @@ async fn token(base: &str, assertion: &str) -> (u16, Value) {
 async fn private_key_jwt_client_authentication() {
     for i in [Install::embedded(), Install::scaled_out().await] {
         let generated = generate(Alg::ES256, &OsRandom).unwrap();
-        let key = SigningKey::from_pem(Alg::ES256, &generated.kid, &generated.private_pem).unwrap();
+        let key = SigningKey::from_pem(Alg::ES256, Some(&generated.kid), &generated.private_pem).unwrap();
         let jwks_file = i.dir.path.join("client-jwks.json");
         std::fs::write(&jwks_file, json!({"keys": [generated.public_jwk]}).to_string()).unwrap();
         i.ok(&[
@@ -118,7 +119,7 @@ async fn private_key_jwt_client_authentication() {
         }
         // Signed by a key the client did not register.
         let other = generate(Alg::ES256, &OsRandom).unwrap();
-        let other = SigningKey::from_pem(Alg::ES256, &generated.kid, &other.private_pem).unwrap();
+        let other = SigningKey::from_pem(Alg::ES256, Some(&generated.kid), &other.private_pem).unwrap();
         let (status, _) = token(&base, &assertion(&other, "pkjwt", &endpoint, "jti-6", now() + 60)).await;
         assert_eq!(status, 401, "an assertion signed by an unregistered key is refused");
         // A client_secret_basic header for this client is the wrong method.

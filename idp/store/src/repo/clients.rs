@@ -3,7 +3,6 @@ use trame_core::client::{
     ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, FederationRegistration, GrantType, LogoutChannels, PkcePolicy, RegistrationKind,
 };
 use trame_core::ids::{ClientId, RedirectUri};
-use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
 use trame_core::subject::SubjectType;
 
@@ -28,7 +27,7 @@ fn corrupt(what: &str) -> StoreError {
 fn to_domain(m: client::Model) -> Result<Client> {
     let uris =
         |s: &str, what: &str| -> Result<Vec<RedirectUri>> { parse_list(s, what)?.iter().map(|u| RedirectUri::parse(u).map_err(|_| corrupt(what))).collect() };
-    let alg = |v: Option<&str>, what: &str| v.map(|a| Alg::parse(a).ok_or_else(|| corrupt(what))).transpose();
+    let alg = |v: Option<&str>, what: &str| v.map(|a| trame_core::keys::issued(a).ok_or_else(|| corrupt(what))).transpose();
     let settings = ClientSettings {
         name: m.name,
         auth_method: AuthMethod::parse(&m.auth_method).ok_or_else(|| corrupt("auth_method"))?,
@@ -44,7 +43,7 @@ fn to_domain(m: client::Model) -> Result<Client> {
         sector_identifier: m.sector_identifier,
         pkce: PkcePolicy::parse(&m.pkce).ok_or_else(|| corrupt("pkce"))?,
         skip_consent: m.skip_consent,
-        id_token_alg: Alg::parse(&m.id_token_alg).ok_or_else(|| corrupt("id_token_alg"))?,
+        id_token_alg: trame_core::keys::issued(&m.id_token_alg).ok_or_else(|| corrupt("id_token_alg"))?,
         userinfo_alg: alg(m.userinfo_alg.as_deref(), "userinfo_alg")?,
         jwks_uri: m.jwks_uri,
         jwks: m.jwks.map(|j| serde_json::from_str(&j).map_err(|_| corrupt("jwks"))).transpose()?,

@@ -8,7 +8,7 @@ use serde_json::Value;
 use trame_core::federation::FederationSettings;
 use trame_core::lifetimes::FEDERATION_KEY_RETENTION;
 use trame_core::tenant::Tenant;
-use trame_federation::jws::{SigningAlg, SigningKey};
+use trame_jose::{Alg, Jwks, SigningKey};
 
 use super::keys::{KeyStatus, KeyTimes, statuses_of};
 use super::{catalog, json_list, new_id, parse_list};
@@ -43,6 +43,10 @@ pub struct FederationKeys {
     /// Public JWKs for the Entity Configuration's `jwks`.
     pub jwks: Vec<Value>,
     pub historical: Vec<HistoricalKey>,
+    /// Every key published, current or historical, as a set whose
+    /// verifiers are built once per snapshot (on first use) and kept: for
+    /// checking a signature the tenant made earlier (Trust Mark status).
+    pub verifiers: Jwks,
 }
 
 /// What a key in the federation keys table signs.
@@ -107,27 +111,12 @@ fn live_statuses(rows: &[federation_key::Model], now: i64) -> Vec<(usize, KeySta
     live.into_iter().zip(st).collect()
 }
 
-pub(crate) async fn insert_federation_key<C: ConnectionTrait>(
-    db: &C,
-    store: &Store,
-    tenant_id: &str,
-    alg: SigningAlg,
-    activates_at: i64,
-    now: i64,
-) -> Result<String> {
+pub(crate) async fn insert_federation_key<C: ConnectionTrait>(db: &C, store: &Store, tenant_id: &str, alg: Alg, activates_at: i64, now: i64) -> Result<String> {
     insert_key(db, store, tenant_id, KeyPurpose::Federation, alg, activates_at, now).await
 }
 
-async fn insert_key<C: ConnectionTrait>(
-    db: &C,
-    store: &Store,
-    tenant_id: &str,
-    purpose: KeyPurpose,
-    alg: SigningAlg,
-    activates_at: i64,
-    now: i64,
-) -> Result<String> {
-    let (key, pem) = SigningKey::generate(alg).map_err(|e| StoreError::Invalid(format!("federation key generation failed: {e}")))?;
+async fn insert_key<C: ConnectionTrait>(db: &C, store: &Store, tenant_id: &str, purpose: KeyPurpose, alg: Alg, activates_at: i64, now: i64) -> Result<String> {
+    let (key, pem) = SigningKey::generate(alg, None).map_err(StoreError::Key)?;
     let sealed = store.master_key.seal(&pem, key.kid().as_bytes(), store.rng());
     federation_key::ActiveModel {
         kid: Set(key.kid().to_owned()),
@@ -182,14 +171,14 @@ impl Store {
     /// Adds a federation key that signs from `activates_at`. Superiors copy
     /// the keys into their Subordinate Statements, so a delayed activation
     /// gives them time to do so.
-    pub async fn rotate_federation_key(&self, tenant_id: &str, alg: SigningAlg, activates_at: i64, now: i64) -> Result<String> {
+    pub async fn rotate_federation_key(&self, tenant_id: &str, alg: Alg, activates_at: i64, now: i64) -> Result<String> {
         self.rotate_key_for(tenant_id, KeyPurpose::Federation, alg, activates_at, now).await
     }
 
     /// [`Self::rotate_federation_key`] for keys of any purpose. Peers keep
     /// the relying party metadata as long as its chain, so a relying party
     /// key too is best activated a day ahead.
-    pub async fn rotate_key_for(&self, tenant_id: &str, purpose: KeyPurpose, alg: SigningAlg, activates_at: i64, now: i64) -> Result<String> {
+    pub async fn rotate_key_for(&self, tenant_id: &str, purpose: KeyPurpose, alg: Alg, activates_at: i64, now: i64) -> Result<String> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         let kid = insert_key(&txn, self, tenant_id, purpose, alg, activates_at, now).await?;
         catalog::bump(&txn).await?;
@@ -250,7 +239,7 @@ impl Store {
         }
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         for t in &missing {
-            insert_federation_key(&txn, self, &t.id, SigningAlg::ES256, now, now).await?;
+            insert_federation_key(&txn, self, &t.id, Alg::ES256, now, now).await?;
         }
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
@@ -270,7 +259,7 @@ impl Store {
         if rows.iter().any(|k| k.revoked_at.is_none()) {
             return Ok(false);
         }
-        self.rotate_key_for(tenant_id, KeyPurpose::RelyingParty, SigningAlg::ES256, now, now).await?;
+        self.rotate_key_for(tenant_id, KeyPurpose::RelyingParty, Alg::ES256, now, now).await?;
         Ok(true)
     }
 
@@ -287,7 +276,7 @@ impl Store {
                 Some(KeyStatus::Active) => {
                     out.jwks.push(parse(k)?);
                     // Several active keys (different algorithms): the newest signs.
-                    let alg = SigningAlg::parse(&k.alg).ok_or_else(|| StoreError::Corrupt("federation key alg".into()))?;
+                    let alg = Alg::parse(&k.alg).ok_or_else(|| StoreError::Corrupt("federation key alg".into()))?;
                     let pem = self.master_key.open(&k.private_key_sealed, k.kid.as_bytes())?;
                     out.signing = Some(SigningKey::from_pem(alg, Some(&k.kid), &pem).map_err(|_| StoreError::Corrupt("federation private key".into()))?);
                 }
@@ -306,6 +295,8 @@ impl Store {
                 }
             }
         }
+        let published: Vec<Value> = out.jwks.iter().cloned().chain(out.historical.iter().map(|h| h.jwk.clone())).collect();
+        out.verifiers = Jwks::from_keys(&published).map_err(|_| StoreError::Corrupt("federation public jwks".into()))?;
         Ok(out)
     }
 

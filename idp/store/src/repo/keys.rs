@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 use serde_json::Value;
-use trame_core::keys::{self as corekeys, Alg, SigningKey, Verifiers};
+use trame_core::keys as corekeys;
 use trame_core::lifetimes::KEY_RETENTION;
+use trame_jose::{Alg, Jwks, SigningKey};
 
 use super::catalog;
 use crate::entity::signing_key;
@@ -56,10 +57,10 @@ pub struct TenantKeys {
     pub signing: HashMap<Alg, SigningKey>,
     /// Public JWKs to publish, the signing keys included.
     pub jwks: Vec<Value>,
-    /// Verifiers of the published keys, built once here: for the tokens
-    /// this tenant issued and comes back to check (userinfo, introspection,
-    /// `id_token_hint`).
-    pub verifiers: Verifiers,
+    /// The published keys as a set whose verifiers are built once per
+    /// snapshot (on first use) and kept: for the tokens this tenant issued
+    /// and comes back to check (userinfo, introspection, `id_token_hint`).
+    pub verifiers: Jwks,
 }
 
 /// What the life of a key is computed from: the token-signing keys here and
@@ -191,11 +192,11 @@ impl Store {
             out.jwks.push(jwk);
             if status == KeyStatus::Active {
                 let pem = self.master_key.open(&k.private_key_sealed, k.kid.as_bytes())?;
-                let signer = SigningKey::from_pem(alg, &k.kid, &pem).map_err(StoreError::Key)?;
+                let signer = SigningKey::from_pem(alg, Some(&k.kid), &pem).map_err(StoreError::Key)?;
                 out.signing.insert(alg, signer);
             }
         }
-        out.verifiers = Verifiers::from_jwks(&out.jwks);
+        out.verifiers = Jwks::lenient(&out.jwks);
         Ok(out)
     }
 

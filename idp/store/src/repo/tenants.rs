@@ -3,9 +3,8 @@ use trame_core::assurance::AcrPolicy;
 use trame_core::crypto::{b64url, b64url_decode};
 use trame_core::federation::FederationSettings;
 use trame_core::ids::{Issuer, TenantSlug};
-use trame_core::keys::Alg;
 use trame_core::tenant::{Tenant, TenantSettings};
-use trame_federation::jws::SigningAlg;
+use trame_jose::Alg;
 
 use super::{catalog, keys, new_id};
 use crate::entity::tenant;
@@ -62,7 +61,7 @@ impl Store {
         };
         let model = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("a tenant with slug '{slug}' or issuer '{issuer}'")))?;
         keys::insert_new_key(&txn, self, &id, Alg::ES256, now, now).await?;
-        super::federation::insert_federation_key(&txn, self, &id, SigningAlg::ES256, now, now).await?;
+        super::federation::insert_federation_key(&txn, self, &id, Alg::ES256, now, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         to_domain(model)

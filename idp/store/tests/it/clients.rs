@@ -4,9 +4,9 @@
 use crate::common::*;
 use trame_core::client::{ApplicationType, AuthMethod, ClientInfo, ClientSettings, GrantType, LogoutChannels, PkcePolicy};
 use trame_core::ids::ClientId;
-use trame_core::keys::Alg;
 use trame_core::scope::Scopes;
 use trame_core::subject::SubjectType;
+use trame_jose::Alg;
 use trame_store::NewLogoutDelivery;
 use trame_store::{NewClient, StoreError};
 

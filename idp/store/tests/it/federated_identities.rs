@@ -59,7 +59,7 @@ backend_test!(relying_party_keys_are_not_federation_keys(be, b) {
     // federation keys; a rotation then lets it go.
     let rp_kid = kid(&rp.jwks[0]);
     assert!(matches!(s.revoke_federation_key(&t.id, &rp_kid, "superseded", T0 + 3).await, Err(StoreError::Invalid(_))), "{b}");
-    s.rotate_key_for(&t.id, KeyPurpose::RelyingParty, trame_federation::jws::SigningAlg::ES256, T0 + 10, T0 + 4).await.unwrap();
+    s.rotate_key_for(&t.id, KeyPurpose::RelyingParty, trame_jose::Alg::ES256, T0 + 10, T0 + 4).await.unwrap();
     s.revoke_federation_key(&t.id, &rp_kid, "superseded", T0 + 20).await.unwrap();
     assert_eq!(s.federation_keys(&t.id, T0 + 20).await.unwrap().jwks.len(), 1, "{b}: the federation key untouched");
 });

@@ -29,7 +29,7 @@ use trame_core::crypto::random_token;
 use trame_core::lifetimes::{PEER_SIGN_IN, PUSHED_REQUEST};
 use trame_core::tenant::Tenant;
 use trame_federation::chain::TrustAnchor;
-use trame_federation::jws::SigningKey;
+use trame_jose::SigningKey;
 use trame_store::FederationKeys;
 
 use crate::interaction::Interaction;
@@ -177,7 +177,7 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
     }
     let mut header = Map::new();
     header.insert("trust_chain".into(), json!(own_chain.statements));
-    let object = key.sign("oauth-authz-req+jwt", &claims, &header).map_err(|e| PeerSignInError::Sign(e.to_string()))?;
+    let object = key.sign_with_header("oauth-authz-req+jwt", &claims, &header).map_err(|e| PeerSignInError::Sign(e.to_string()))?;
 
     let authorization_endpoint = endpoint(peer, "authorization_endpoint")?;
     let mut url = url::Url::parse(&authorization_endpoint).map_err(|_| PeerSignInError::Metadata("authorization_endpoint is not a URL".into()))?;
@@ -217,7 +217,7 @@ fn client_assertion(state: &AppState, key: &SigningKey, me: &str, audience: &str
     c.insert("iat".into(), json!(now));
     c.insert("exp".into(), json!(now + PUSHED_REQUEST));
     c.insert("jti".into(), json!(random_token(state.rng.as_ref())));
-    key.sign("JWT", &c, &Map::new()).map_err(|e| PeerSignInError::Sign(e.to_string()))
+    key.sign("JWT", &c).map_err(|e| PeerSignInError::Sign(e.to_string()))
 }
 
 /// Pushes the Request Object (RFC 9126) and returns its `request_uri`.

@@ -9,8 +9,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use trame_core::oauth::ErrorCode;
 use trame_federation::chain::ChainError;
-use trame_federation::jws::{self, SigningAlg};
 use trame_federation::trust_mark::{TRUST_MARK_TYP, TrustMark};
+use trame_jose::Alg;
 
 use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::extract::{ClientIp, FormParams, Params, single};
@@ -204,15 +204,14 @@ pub async fn trust_mark_list(State(state): State<AppState>, tenant: TenantCtx, P
 pub async fn trust_mark_status(State(state): State<AppState>, tenant: TenantCtx, FormParams(params): FormParams) -> ApiResult<Response> {
     only_known(&params, &["trust_mark"])?;
     let raw = single(&params, "trust_mark")?.ok_or_else(|| ApiError::invalid_request("trust_mark is required"))?;
-    let decoded = jws::decode(raw).map_err(|e| ApiError::invalid_request(format!("trust_mark is not a JWT: {e}")))?;
+    let decoded = trame_jose::decode(raw).map_err(|e| ApiError::invalid_request(format!("trust_mark is not a JWT: {e}")))?;
     let mark = TrustMark::from_claims(&decoded.claims).map_err(|e| ApiError::invalid_request(format!("trust_mark: {e}")))?;
     if mark.iss != tenant.tenant.issuer.as_str() {
         return Err(not_found("this entity did not issue the trust mark"));
     }
     let now = state.now();
     let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
-    let ours = statements::all_keys(&keys).map_err(sign_error)?;
-    let signed_by_us = decoded.check_header(TRUST_MARK_TYP, &SigningAlg::ALL).is_ok() && decoded.verify_signature(&ours, &SigningAlg::ALL).is_ok();
+    let signed_by_us = decoded.check_header(TRUST_MARK_TYP, &Alg::ALL).is_ok() && decoded.verify_signature(&keys.verifiers, &Alg::ALL).is_ok();
     let status = if !signed_by_us {
         MarkStatus::Invalid
     } else {

@@ -14,7 +14,6 @@ use serde_json::Value;
 use trame_core::client::RegistrationKind;
 use trame_core::oauth::ErrorCode;
 use trame_federation::chain::{self, ChainError, TrustAnchor, TrustChain};
-use trame_federation::jws;
 use trame_federation::statement::{ValidationOptions, verify_entity_configuration};
 
 use crate::error::{ApiError, ApiResult, Surface};
@@ -86,7 +85,7 @@ pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp
 /// The Entity Configuration must be addressed to this provider alone, so
 /// one posted to another provider cannot be replayed here.
 fn check_audience(tenant: &TenantCtx, ec: &str) -> ApiResult<()> {
-    let claims = jws::decode(ec).map_err(|e| refused(ErrorCode::InvalidRequest, format!("the Entity Configuration is not a JWS: {e}")))?.claims;
+    let claims = trame_jose::decode(ec).map_err(|e| refused(ErrorCode::InvalidRequest, format!("the Entity Configuration is not a JWS: {e}")))?.claims;
     let ok = match claims.get("aud") {
         Some(Value::String(a)) => a == tenant.tenant.issuer.as_str(),
         Some(Value::Array(l)) => l.len() == 1 && l[0].as_str() == Some(tenant.tenant.issuer.as_str()),
@@ -103,7 +102,7 @@ async fn from_configuration(state: &AppState, tenant: &TenantCtx, anchors: &[Tru
     let opts = ValidationOptions { allow_chain_headers: true, ..ValidationOptions::at(state.now()) };
     verify_entity_configuration(ec, None, &opts).map_err(|e| refused(ErrorCode::InvalidRequest, format!("the Entity Configuration is invalid: {e}")))?;
     check_audience(tenant, ec)?;
-    let header_chain = jws::decode(ec).ok().and_then(|d| d.header.get("trust_chain").cloned());
+    let header_chain = trame_jose::decode(ec).ok().and_then(|d| d.header.get("trust_chain").cloned());
     match header_chain {
         Some(v) => {
             let list = registration::supplied_statements(&v)

@@ -22,7 +22,6 @@ use trame_core::authorize::{self as rules, AuthorizeError, RawParams};
 use trame_core::client::{Client, RegistrationKind};
 use trame_core::crypto::random_token;
 use trame_core::lifetimes::PUSHED_REQUEST;
-use trame_federation::jws;
 
 use crate::client_auth;
 use crate::error::{ApiError, ApiResult, OrApi};
@@ -99,7 +98,7 @@ async fn authenticated(
     // The Request Object's `trust_chain` header, when there is one, is the
     // path to verify; without it the chain is resolved, which fetches
     // statements from other servers (bounded per address).
-    let header_chain = single(p, "request")?.and_then(|jwt| jws::decode(jwt).ok()).and_then(|d| d.header.get("trust_chain").cloned());
+    let header_chain = single(p, "request")?.and_then(|jwt| trame_jose::decode(jwt).ok()).and_then(|d| d.header.get("trust_chain").cloned());
     let supplied = match header_chain {
         Some(v) => Some(
             registration::supplied_statements(&v)

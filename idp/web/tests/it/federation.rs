@@ -10,8 +10,8 @@ use trame_core::federation::{FederationSettings, HeldTrustMark, TrustAnchorConfi
 use trame_core::ids::{Issuer, TenantSlug};
 use trame_core::tenant::Tenant;
 use trame_federation::chain::{TrustAnchor, validate_chain};
-use trame_federation::jws::{self, Jwks, SigningAlg};
 use trame_federation::statement::{ParsedStatement, ValidationOptions, verify_entity_configuration};
+use trame_jose::{Alg, Jwks};
 use trame_store::Subordinate;
 
 use crate::common::*;
@@ -166,7 +166,7 @@ backend_test!(async fn fetch_serves_subordinate_statements_and_refuses_bad_reque
     assert_eq!(r.header("content-type").as_deref(), Some("application/entity-statement+jwt"));
     let p = ParsedStatement::parse(&r.body, &opts(&env)).unwrap();
     let ta_keys = Jwks::parse(&fed_jwks(&env, &f.ta).await).unwrap();
-    p.verify_signature(&ta_keys, &SigningAlg::ALL).expect("signed by the Trust Anchor's federation key");
+    p.verify_signature(&ta_keys, &Alg::ALL).expect("signed by the Trust Anchor's federation key");
     let st = p.statement;
     assert_eq!((st.iss.as_str(), st.sub.as_str()), (TA, INT));
     assert_eq!(st.jwks.to_json(), fed_jwks(&env, &f.int).await, "the statement binds the subordinate's keys");
@@ -224,8 +224,8 @@ async fn status(env: &Env, ta_keys: &Jwks, jwt: String) -> String {
     let r = post_at(env, TA, "/federation/trust_mark_status", &[("trust_mark", &jwt)]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.header("content-type").as_deref(), Some("application/trust-mark-status-response+jwt"));
-    let d = jws::decode(&r.body).unwrap();
-    d.verify_signature(ta_keys, &SigningAlg::ALL).unwrap();
+    let d = trame_jose::decode(&r.body).unwrap();
+    d.verify_signature(ta_keys, &Alg::ALL).unwrap();
     assert_eq!(d.typ(), Some("trust-mark-status-response+jwt"));
     assert_eq!(d.claims["trust_mark"], jwt.as_str());
     d.claims["status"].as_str().unwrap().to_owned()
@@ -276,7 +276,7 @@ backend_test!(async fn historical_keys_list_rotated_out_and_revoked_federation_k
     let old = env.state.store.list_federation_keys(&f.ta.id, env.clock.now()).await.unwrap();
     assert_eq!(old.len(), 1);
     env.clock.advance(1);
-    let new_kid = env.state.store.rotate_federation_key(&f.ta.id, SigningAlg::ES256, env.clock.now(), env.clock.now()).await.unwrap();
+    let new_kid = env.state.store.rotate_federation_key(&f.ta.id, Alg::ES256, env.clock.now(), env.clock.now()).await.unwrap();
     let err = env.state.store.revoke_federation_key(&f.ta.id, &new_kid, "superseded", env.clock.now()).await;
     assert!(err.is_err(), "the only signing key cannot be revoked");
     assert!(env.state.store.revoke_federation_key(&f.ta.id, &old[0].kid, "stolen", env.clock.now()).await.is_err(), "reasons are §8.7's");
@@ -288,9 +288,9 @@ backend_test!(async fn historical_keys_list_rotated_out_and_revoked_federation_k
     let r = get_at(&env, TA, "/federation/historical_keys").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.header("content-type").as_deref(), Some("application/jwk-set+jwt"));
-    let d = jws::decode(&r.body).unwrap();
+    let d = trame_jose::decode(&r.body).unwrap();
     assert_eq!(d.typ(), Some("jwk-set+jwt"));
-    d.verify_signature(&ec.jwks, &SigningAlg::ALL).unwrap();
+    d.verify_signature(&ec.jwks, &Alg::ALL).unwrap();
     assert_eq!(d.claims["iss"], TA);
     let keys = d.claims["keys"].as_array().unwrap();
     assert_eq!(keys.len(), 1);
@@ -306,10 +306,10 @@ backend_test!(async fn resolve_builds_the_chain_applies_policy_and_keeps_verifie
     let r = get_at(&env, OP, &q(OP, TA)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.header("content-type").as_deref(), Some("application/resolve-response+jwt"));
-    let d = jws::decode(&r.body).unwrap();
+    let d = trame_jose::decode(&r.body).unwrap();
     assert_eq!(d.typ(), Some("resolve-response+jwt"));
     let op_keys = Jwks::parse(&fed_jwks(&env, &f.op).await).unwrap();
-    d.verify_signature(&op_keys, &SigningAlg::ALL).unwrap();
+    d.verify_signature(&op_keys, &Alg::ALL).unwrap();
     let c = &d.claims;
     assert_eq!((c["iss"].as_str(), c["sub"].as_str()), (Some(OP), Some(OP)));
     let algs = c["metadata"]["openid_provider"]["id_token_signing_alg_values_supported"].as_array().unwrap();
@@ -325,7 +325,7 @@ backend_test!(async fn resolve_builds_the_chain_applies_policy_and_keeps_verifie
 
     // Only the asked entity types.
     let only = get_at(&env, OP, &format!("/federation/resolve?{}", encode(&[("sub", OP), ("trust_anchor", TA), ("entity_type", "federation_entity")]))).await;
-    let only = jws::decode(&only.body).unwrap();
+    let only = trame_jose::decode(&only.body).unwrap();
     assert_eq!(only.claims["metadata"].as_object().unwrap().keys().collect::<Vec<_>>(), vec!["federation_entity"]);
 
     // A mark whose issuer the TA does not list for its type is left out.
@@ -333,7 +333,7 @@ backend_test!(async fn resolve_builds_the_chain_applies_policy_and_keeps_verifie
     env.state.store.issue_trust_mark(&f.int.id, int_mark_type, OP, None, env.clock.now()).await.unwrap();
     let unlisted = get_at(&env, INT, &format!("/federation/trust_mark?{}", encode(&[("trust_mark_type", int_mark_type), ("sub", OP)]))).await.body;
     set(&env, &f.op, |s| s.trust_marks.push(HeldTrustMark { trust_mark_type: int_mark_type.into(), trust_mark: unlisted })).await;
-    let r = jws::decode(&get_at(&env, OP, &q(OP, TA)).await.body).unwrap();
+    let r = trame_jose::decode(&get_at(&env, OP, &q(OP, TA)).await.body).unwrap();
     let types: Vec<&str> = r.claims["trust_marks"].as_array().unwrap().iter().map(|m| m["trust_mark_type"].as_str().unwrap()).collect();
     assert_eq!(types, vec![MARK], "a mark from an issuer the TA does not list is left out");
 

@@ -14,8 +14,8 @@ use trame_core::client::RegistrationKind;
 use trame_core::federation::TrustAnchorConfig;
 use trame_core::ids::{Issuer, TenantSlug};
 use trame_core::tenant::Tenant;
-use trame_federation::jws::{self, Jwks, SigningAlg, SigningKey};
 use trame_federation::statement::EntityStatement;
+use trame_jose::{Alg, Jwks, SigningKey};
 use trame_store::Subordinate;
 
 use crate::common::*;
@@ -40,8 +40,8 @@ struct Rp {
 impl Rp {
     fn new() -> Self {
         Self {
-            federation_key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
-            key: SigningKey::generate(SigningAlg::ES256).unwrap().0,
+            federation_key: SigningKey::generate(Alg::ES256, None).unwrap().0,
+            key: SigningKey::generate(Alg::ES256, None).unwrap().0,
             registration_types: vec!["automatic", "explicit"],
         }
     }
@@ -77,7 +77,7 @@ impl Rp {
         if let Some(chain) = header_chain {
             h.insert("trust_chain".into(), json!(chain));
         }
-        self.federation_key.sign("entity-statement+jwt", &c, &h).unwrap()
+        self.federation_key.sign_with_header("entity-statement+jwt", &c, &h).unwrap()
     }
 
     /// `[EC(RP), SS(TA → RP), EC(TA)]`, the statements as the Trust Anchor
@@ -96,7 +96,7 @@ impl Rp {
     fn assertion(&self, env: &Env, aud: &str) -> String {
         let now = env.clock.now();
         let c = claims(json!({"iss": RP, "sub": RP, "aud": aud, "iat": now, "exp": now + 60, "jti": format!("a-{}", rand_suffix())}));
-        self.key.sign("JWT", &c, &Map::new()).unwrap()
+        self.key.sign("JWT", &c).unwrap()
     }
 }
 
@@ -105,7 +105,7 @@ fn sign_request(key: &SigningKey, claims_: Value, chain: Option<&[String]>) -> S
     if let Some(chain) = chain {
         h.insert("trust_chain".into(), json!(chain));
     }
-    key.sign("oauth-authz-req+jwt", &claims(claims_), &h).unwrap()
+    key.sign_with_header("oauth-authz-req+jwt", &claims(claims_), &h).unwrap()
 }
 
 fn rand_suffix() -> String {
@@ -167,7 +167,7 @@ async fn stored(env: &Env) -> Option<trame_core::client::Client> {
 
 /// The chain's expiry: the first statement to expire.
 fn chain_exp(chain: &[String]) -> i64 {
-    chain.iter().map(|s| jws::decode(s).unwrap().claims["exp"].as_i64().unwrap()).min().unwrap()
+    chain.iter().map(|s| trame_jose::decode(s).unwrap().claims["exp"].as_i64().unwrap()).min().unwrap()
 }
 
 async fn redeem(env: &Env, rp: &Rp, code: &str) -> Resp {
@@ -248,11 +248,11 @@ backend_test!(async fn trust_failures_never_redirect_and_store_nothing(env) {
     tampered[0] = rp.entity_configuration(env.clock.now(), None, None).replace('.', ".x");
     let other_ta = {
         // A Trust Anchor this tenant does not trust, same shape.
-        let key = SigningKey::generate(SigningAlg::ES256).unwrap().0;
+        let key = SigningKey::generate(Alg::ES256, None).unwrap().0;
         let now = env.clock.now();
         let ec = EntityStatement::new(TA, TA, now, now + 3600, Jwks::from_keys(&[key.public_jwk().clone()]).unwrap());
         let mut c = chain.clone();
-        c[2] = key.sign("entity-statement+jwt", &ec.to_claims(), &Map::new()).unwrap();
+        c[2] = key.sign("entity-statement+jwt", &ec.to_claims()).unwrap();
         c
     };
     let cases: Vec<(&str, String)> = vec![
@@ -267,7 +267,7 @@ backend_test!(async fn trust_failures_never_redirect_and_store_nothing(env) {
         ("trust_chain not an array", {
             let mut h = Map::new();
             h.insert("trust_chain".into(), json!("x"));
-            rp.key.sign("oauth-authz-req+jwt", &claims(good.clone()), &h).unwrap()
+            rp.key.sign_with_header("oauth-authz-req+jwt", &claims(good.clone()), &h).unwrap()
         }),
         ("not a JWT", "garbage".to_owned()),
     ];
@@ -312,9 +312,9 @@ backend_test!(async fn a_relying_party_registers_automatically_through_a_pushed_
         }
     };
     // An assertion the relying party's keys did not sign: nothing stored.
-    let impostor = SigningKey::generate(SigningAlg::ES256).unwrap().0;
+    let impostor = SigningKey::generate(Alg::ES256, None).unwrap().0;
     let now = env.clock.now();
-    let forged = impostor.sign("JWT", &claims(json!({"iss": RP, "sub": RP, "aud": ISSUER, "iat": now, "exp": now + 60, "jti": "f"})), &Map::new()).unwrap();
+    let forged = impostor.sign("JWT", &claims(json!({"iss": RP, "sub": RP, "aud": ISSUER, "iat": now, "exp": now + 60, "jti": "f"}))).unwrap();
     push(forged, rp.request_object(request_claims(&env, "p0"), Some(&chain))).await.assert_oauth(StatusCode::UNAUTHORIZED, "invalid_client");
     assert!(stored(&env).await.is_none());
     // A broken chain: a federation error, as JSON.
@@ -351,8 +351,8 @@ backend_test!(async fn explicit_registration_answers_with_a_signed_registration_
     assert_eq!(r.header("content-type").as_deref(), Some("application/explicit-registration-response+jwt"));
     // Signed with the provider's federation keys, not its token keys.
     let keys = env.state.store.federation_keys(&env.tenant.id, now).await.unwrap();
-    let decoded = jws::decode(&r.body).unwrap();
-    decoded.verify_signature(&Jwks::from_keys(&keys.jwks).unwrap(), &[SigningAlg::ES256]).expect("signed with a federation key");
+    let decoded = trame_jose::decode(&r.body).unwrap();
+    decoded.verify_signature(&Jwks::from_keys(&keys.jwks).unwrap(), &[Alg::ES256]).expect("signed with a federation key");
     assert_eq!(decoded.typ(), Some("explicit-registration-response+jwt"));
     let c = &decoded.claims;
     assert_eq!((c["iss"].as_str(), c["sub"].as_str(), c["aud"].as_str()), (Some(ISSUER), Some(RP), Some(RP)));

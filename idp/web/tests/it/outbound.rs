@@ -13,8 +13,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use trame_core::OsRandom;
 use trame_core::client::{AuthMethod, ClientSettings, GrantType};
 use trame_core::ids::{ClientId, Issuer, TenantSlug};
-use trame_core::keys::{Alg, SigningKey, generate};
+use trame_core::keys::generate;
 use trame_core::scope::Scopes;
+use trame_jose::{Alg, SigningKey};
 use trame_store::NewClient;
 
 use crate::common::*;
@@ -25,7 +26,7 @@ const PUBLIC_HOST: &str = "login.ville.fr";
 /// A key pair: the signing key and its public JWK Set.
 fn key_pair() -> (SigningKey, Value) {
     let g = generate(Alg::ES256, &OsRandom).unwrap();
-    (SigningKey::from_pem(Alg::ES256, &g.kid, &g.private_pem).unwrap(), json!({"keys": [g.public_jwk]}))
+    (SigningKey::from_pem(Alg::ES256, Some(&g.kid), &g.private_pem).unwrap(), json!({"keys": [g.public_jwk]}))
 }
 
 /// A server answering every request with `status`, `cache_control` and
@@ -81,7 +82,7 @@ fn assertion(env: &Env, key: &SigningKey, client_id: &str, aud: &str) -> String 
     let jti = trame_core::crypto::random_token(&OsRandom);
     let claims: Map<String, Value> =
         json!({"iss": client_id, "sub": client_id, "aud": aud, "jti": jti, "exp": env.clock.now() + 60, "iat": env.clock.now()}).as_object().unwrap().clone();
-    key.sign("JWT", claims).unwrap()
+    key.sign("JWT", &claims).unwrap()
 }
 
 async fn token_at(env: &Env, host: &str, assertion: &str) -> Resp {
@@ -159,10 +160,10 @@ backend_test!(
 backend_test!(
     async fn fetched_client_keys_are_kept(env) {
         let g = generate(Alg::ES256, &OsRandom).unwrap();
-        let key = SigningKey::from_pem(Alg::ES256, &g.kid, &g.private_pem).unwrap();
+        let key = SigningKey::from_pem(Alg::ES256, Some(&g.kid), &g.private_pem).unwrap();
         let jwks = json!({"keys": [g.public_jwk]});
         // Another key under the same key id: a bad signature, not a rotation.
-        let impostor = SigningKey::from_pem(Alg::ES256, &g.kid, &generate(Alg::ES256, &OsRandom).unwrap().private_pem).unwrap();
+        let impostor = SigningKey::from_pem(Alg::ES256, Some(&g.kid), &generate(Alg::ES256, &OsRandom).unwrap().private_pem).unwrap();
         let (port, hits) = serve(200, "max-age=600", jwks.to_string()).await;
         add_key_client(&env, &env.tenant.id, "keyed", &format!("http://localhost:{port}/jwks")).await;
         let aud = format!("{ISSUER}/token");

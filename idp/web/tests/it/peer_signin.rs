@@ -13,8 +13,8 @@ use trame_core::federation::{HeldTrustMark, PeerSignIn, TrustAnchorConfig};
 use trame_core::ids::{Issuer, TenantSlug};
 use trame_core::tenant::Tenant;
 use trame_federation::chain::{TrustAnchor, validate_chain};
-use trame_federation::jws::{self, Jwks, SigningAlg};
 use trame_federation::statement::ValidationOptions;
+use trame_jose::{Alg, Jwks};
 use trame_store::Subordinate;
 
 use crate::common::*;
@@ -146,7 +146,7 @@ backend_test_raw!(
         assert_eq!(stranger.get(&format!("{A}/federation/peers?interaction={interaction}")).await.status, StatusCode::FORBIDDEN);
 
         // The Entity Configuration: A as a relying party, with its own keys.
-        let ec = jws::decode(&get_at(&env, A, "/.well-known/openid-federation").await.body).unwrap().claims;
+        let ec = trame_jose::decode(&get_at(&env, A, "/.well-known/openid-federation").await.body).unwrap().claims;
         let rp = &ec["metadata"]["openid_relying_party"];
         assert_eq!(rp["redirect_uris"], json!([format!("{A}/federation/callback")]));
         assert_eq!((rp["client_registration_types"].clone(), rp["token_endpoint_auth_method"].clone()), (json!(["automatic"]), json!("private_key_jwt")));
@@ -154,7 +154,7 @@ backend_test_raw!(
         let token_keys: Value = serde_json::from_str(&get_at(&env, A, "/jwks").await.body).unwrap();
         assert!(!ec["jwks"]["keys"].as_array().unwrap().iter().chain(token_keys["keys"].as_array().unwrap()).any(|k| k["kid"] == rp_kid));
         // B does not accept peers: no relying party metadata, no page.
-        let b_ec = jws::decode(&get_at(&env, B, "/.well-known/openid-federation").await.body).unwrap().claims;
+        let b_ec = trame_jose::decode(&get_at(&env, B, "/.well-known/openid-federation").await.body).unwrap().claims;
         assert!(b_ec["metadata"].get("openid_relying_party").is_none());
         let mut at_b = Browser::new(env.app.clone(), B_HOST);
         assert_eq!(at_b.get(&format!("{B}/federation/peers?interaction={interaction}")).await.status, StatusCode::NOT_FOUND);
@@ -191,18 +191,18 @@ backend_test_raw!(
         assert!(browser.cookies.keys().any(|k| k.trim_start_matches("__Host-").starts_with("trame_peer")), "the choice is remembered");
 
         let object = request_object(&to_b);
-        let decoded = jws::decode(&object).unwrap();
+        let decoded = trame_jose::decode(&object).unwrap();
         assert_eq!(decoded.typ(), Some("oauth-authz-req+jwt"));
         // Its chain: A's Entity Configuration up to the anchor, valid.
         let chain: Vec<String> = serde_json::from_value(decoded.header["trust_chain"].clone()).unwrap();
-        let ta_ec = jws::decode(&get_at(&env, TA, "/.well-known/openid-federation").await.body).unwrap();
+        let ta_ec = trame_jose::decode(&get_at(&env, TA, "/.well-known/openid-federation").await.body).unwrap();
         let anchors = [TrustAnchor { entity_id: TA.into(), jwks: Jwks::parse(&ta_ec.claims["jwks"]).unwrap() }];
         let refs: Vec<&str> = chain.iter().map(String::as_str).collect();
         let valid = validate_chain(&refs, &anchors, &ValidationOptions::at(env.clock.now())).expect("A's chain validates");
         assert_eq!(valid.subject, A);
         // Signed with the relying party key the chain publishes.
         let rp_jwks = Jwks::parse(&valid.metadata["openid_relying_party"]["jwks"]).unwrap();
-        decoded.verify_signature(&rp_jwks, &SigningAlg::ALL).expect("signed with A's relying party key");
+        decoded.verify_signature(&rp_jwks, &Alg::ALL).expect("signed with A's relying party key");
         let c = &decoded.claims;
         assert_eq!((c["iss"].as_str(), c["aud"].as_str(), c["client_id"].as_str()), (Some(A), Some(B), Some(A)));
         assert_eq!(c["redirect_uri"], format!("{A}/federation/callback"));
@@ -237,7 +237,7 @@ backend_test_raw!(
     async fn callbacks_that_do_not_match_a_sign_in_of_this_browser_are_refused(backend) {
         let env = env_for(backend).await;
         federation(&env, &[MARK]).await;
-        let state_of = |to_b: &str| jws::decode(&request_object(to_b)).unwrap().claims["state"].as_str().unwrap().to_owned();
+        let state_of = |to_b: &str| trame_jose::decode(&request_object(to_b)).unwrap().claims["state"].as_str().unwrap().to_owned();
         let callback = |state: &str, rest: &str| format!("{A}/federation/callback?state={state}{rest}");
 
         // A state nobody issued.

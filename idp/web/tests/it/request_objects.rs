@@ -2,11 +2,11 @@
 //! authorization requests (RFC 9126).
 
 use axum::http::StatusCode;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use trame_core::client::{AuthMethod, ClientSettings, GrantType};
 use trame_core::ids::{ClientId, RedirectUri};
 use trame_core::scope::Scopes;
-use trame_federation::jws::{SigningAlg, SigningKey};
+use trame_jose::{Alg, SigningKey};
 use trame_store::NewClient;
 
 use crate::common::*;
@@ -16,7 +16,7 @@ const JWT_REDIRECT: &str = "https://jwt.example/cb";
 
 /// A client that registered its keys, and its signing key.
 async fn jwt_client(env: &Env) -> SigningKey {
-    let key = SigningKey::generate(SigningAlg::ES256).unwrap().0;
+    let key = SigningKey::generate(Alg::ES256, None).unwrap().0;
     let settings = ClientSettings {
         redirect_uris: vec![RedirectUri::parse(JWT_REDIRECT).unwrap()],
         grant_types: vec![GrantType::AuthorizationCode],
@@ -48,7 +48,7 @@ fn object(env: &Env, extra: Value) -> Value {
 }
 
 fn sign(key: &SigningKey, typ: &str, v: &Value) -> String {
-    key.sign(typ, v.as_object().unwrap(), &Map::new()).unwrap()
+    key.sign(typ, v.as_object().unwrap()).unwrap()
 }
 
 backend_test!(async fn a_signed_request_object_carries_the_request(env) {
@@ -64,7 +64,7 @@ backend_test!(async fn a_signed_request_object_carries_the_request(env) {
     assert!(to_rp.starts_with(&format!("{JWT_REDIRECT}?")), "the object's redirect URI, not the query's: {to_rp}");
     assert_eq!(query_param(&to_rp, "state").as_deref(), Some("st"));
     // An untyped object (OIDC Core clients) is accepted as well.
-    let untyped = key.sign("JWT", object(&env, json!({})).as_object().unwrap(), &Map::new()).unwrap();
+    let untyped = key.sign("JWT", object(&env, json!({})).as_object().unwrap()).unwrap();
     let r = b.authorize(&[("client_id", JWT_ID), ("request", &untyped)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().unwrap().starts_with(JWT_REDIRECT));
@@ -72,7 +72,7 @@ backend_test!(async fn a_signed_request_object_carries_the_request(env) {
 
 backend_test!(async fn bad_request_objects_are_refused(env) {
     let key = jwt_client(&env).await;
-    let other = SigningKey::generate(SigningAlg::ES256).unwrap().0;
+    let other = SigningKey::generate(Alg::ES256, None).unwrap().0;
     let good = object(&env, json!({}));
     let unsigned = {
         use base64::Engine;
