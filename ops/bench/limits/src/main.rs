@@ -4,7 +4,17 @@
 //!   (josekit `jwt::encode_with_signer`, a signer built once);
 //! - `es256_verify`: the same token verified with a verifier built once;
 //! - `es256_verify_from_jwk`: verified with a verifier built from the JWK
-//!   for each token, as `trame_core::keys::verify` does;
+//!   for each token;
+//! - `jose_sign`: the token signed through `trame_jose::SigningKey`, as
+//!   Trame signs;
+//! - `jose_verify_cached`: verified through `trame_jose::Jwks::verify` with
+//!   the set built once, as Trame verifies (a tenant's keys per catalog
+//!   snapshot, a client's key set while it is cached): the verifier is
+//!   built on the first token and kept;
+//! - `jose_verify_new_set`: the same with a new set for each token, so a
+//!   verifier built each time (what verifying against a JWKS held as JSON
+//!   costs; `trame_core::keys::verify` and clients' inline keys did so
+//!   before trame-jose kept verifiers);
 //! - `argon2id`: one password hash/verification at Trame's parameters
 //!   (m = 19456 KiB, t = 2, p = 1; `idp/core/src/password.rs`);
 //! - `p256_assertion_verify`: the signature check of a passkey sign-in as
@@ -22,6 +32,7 @@ use josekit::jws::{ES256, JwsHeader};
 use josekit::jwt::{self, JwtPayload};
 use p256::ecdsa::signature::{Signer as _, Verifier as _};
 use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
+use trame_jose::{Alg, Jwks};
 
 fn rate(secs: f64, mut f: impl FnMut()) -> f64 {
     f(); // warm-up
@@ -66,6 +77,19 @@ fn main() {
         std::hint::black_box(jwt::decode_with_verifier(&token, &v).unwrap());
     });
 
+    let jose_key = trame_jose::SigningKey::from_pem(Alg::ES256, Some("kid-0123456789"), &kp.to_pem_private_key()).expect("trame-jose key");
+    let jose_sign = rate(secs, || {
+        std::hint::black_box(jose_key.sign("at+jwt", claims.as_object().unwrap()).unwrap());
+    });
+    let public = [jose_key.public_jwk().clone()];
+    let set = Jwks::lenient(&public);
+    let jose_verify_cached = rate(secs, || {
+        std::hint::black_box(set.verify(&token, &[Alg::ES256]).unwrap());
+    });
+    let jose_verify_new_set = rate(secs, || {
+        std::hint::black_box(Jwks::lenient(&public).verify(&token, &[Alg::ES256]).unwrap());
+    });
+
     let params = Params::new(19 * 1024, 2, 1, None).unwrap();
     let a2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let mut out = [0u8; 32];
@@ -93,6 +117,9 @@ fn main() {
             "es256_sign_per_s": es256_sign,
             "es256_verify_per_s": es256_verify,
             "es256_verify_from_jwk_per_s": es256_verify_from_jwk,
+            "jose_sign_per_s": jose_sign,
+            "jose_verify_cached_per_s": jose_verify_cached,
+            "jose_verify_new_set_per_s": jose_verify_new_set,
             "argon2id_per_s": argon2id,
             "p256_assertion_verify_per_s": p256_assertion_verify,
         })
