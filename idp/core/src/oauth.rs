@@ -5,213 +5,110 @@
 //! two variants, so a call site picks a meaning, never a string and a
 //! number apart.
 
-/// An error code and its status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
+/// Declares [`ErrorCode`] from one table: each variant, its `error` value
+/// and its HTTP status, so the list, the names and the statuses cannot drift
+/// apart.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal, $status:literal;)*) => {
+        /// An error code and its status.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, for [`ErrorCode::parse`].
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The `error` value.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $name,)*
+                }
+            }
+
+            /// The HTTP status the code is answered with when it is not
+            /// sent to a redirect URI.
+            pub fn status(self) -> u16 {
+                match self {
+                    $(ErrorCode::$variant => $status,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     // RFC 6749 §4.1.2.1 and §5.2.
-    InvalidRequest,
+    InvalidRequest => "invalid_request", 400;
     /// `invalid_request`, 403: the request came from another origin or with
     /// a bad CSRF token (a page's script).
-    ForbiddenRequest,
-    InvalidClient,
-    InvalidGrant,
-    UnauthorizedClient,
-    UnsupportedGrantType,
-    UnsupportedResponseType,
-    InvalidScope,
-    AccessDenied,
-    ServerError,
+    ForbiddenRequest => "invalid_request", 403;
+    InvalidClient => "invalid_client", 401;
+    InvalidGrant => "invalid_grant", 400;
+    UnauthorizedClient => "unauthorized_client", 400;
+    UnsupportedGrantType => "unsupported_grant_type", 400;
+    UnsupportedResponseType => "unsupported_response_type", 400;
+    InvalidScope => "invalid_scope", 400;
+    AccessDenied => "access_denied", 400;
+    ServerError => "server_error", 500;
     /// `temporarily_unavailable`, 503: a store did not answer.
-    TemporarilyUnavailable,
+    TemporarilyUnavailable => "temporarily_unavailable", 503;
     /// `temporarily_unavailable`, 429: too many requests from one address.
-    RateLimited,
+    RateLimited => "temporarily_unavailable", 429;
     /// `slow_down`, 429 (the RFC 8628 name for "ask less often").
-    SlowDown,
+    SlowDown => "slow_down", 429;
     // RFC 6750 §3.1.
-    InvalidToken,
-    InsufficientScope,
+    InvalidToken => "invalid_token", 401;
+    InsufficientScope => "insufficient_scope", 403;
     // OpenID Connect Core §3.1.2.6, RFC 9101 and RFC 9470.
-    LoginRequired,
-    InteractionRequired,
-    ConsentRequired,
-    InvalidRequestUri,
-    InvalidRequestObject,
-    RequestNotSupported,
-    RequestUriNotSupported,
-    UnmetAuthenticationRequirements,
+    LoginRequired => "login_required", 400;
+    InteractionRequired => "interaction_required", 400;
+    ConsentRequired => "consent_required", 400;
+    InvalidRequestUri => "invalid_request_uri", 400;
+    InvalidRequestObject => "invalid_request_object", 400;
+    RequestNotSupported => "request_not_supported", 400;
+    RequestUriNotSupported => "request_uri_not_supported", 400;
+    UnmetAuthenticationRequirements => "unmet_authentication_requirements", 400;
     // RFC 7591 §3.2.2.
-    InvalidRedirectUri,
-    InvalidClientMetadata,
+    InvalidRedirectUri => "invalid_redirect_uri", 400;
+    InvalidClientMetadata => "invalid_client_metadata", 400;
     // OpenID Federation 1.0 §8.9.
-    InvalidTrustChain,
+    InvalidTrustChain => "invalid_trust_chain", 400;
     /// `invalid_trust_anchor`, 404 at the resolve endpoint.
-    InvalidTrustAnchor,
+    InvalidTrustAnchor => "invalid_trust_anchor", 404;
     /// `invalid_trust_anchor`, 400 where a registration names an anchor.
-    InvalidTrustAnchorRequest,
-    InvalidMetadata,
-    InvalidSubject,
-    NotFound,
-    UnsupportedParameter,
+    InvalidTrustAnchorRequest => "invalid_trust_anchor", 400;
+    InvalidMetadata => "invalid_metadata", 400;
+    InvalidSubject => "invalid_subject", 404;
+    NotFound => "not_found", 404;
+    UnsupportedParameter => "unsupported_parameter", 400;
     // Trame's pages' scripts (sign-in, sign-up, account).
-    SignedOut,
-    InteractionExpired,
-    CeremonyExpired,
-    PasskeysUnavailable,
-    UnknownCredential,
-    BelowRequiredLevel,
-    SignupNotAllowed,
-    InvalidEmail,
-    InvalidUsername,
-    UsernameTaken,
-    Conflict,
+    SignedOut => "signed_out", 401;
+    InteractionExpired => "interaction_expired", 400;
+    CeremonyExpired => "ceremony_expired", 400;
+    PasskeysUnavailable => "passkeys_unavailable", 400;
+    UnknownCredential => "unknown_credential", 400;
+    BelowRequiredLevel => "below_required_level", 403;
+    SignupNotAllowed => "signup_not_allowed", 403;
+    InvalidEmail => "invalid_email", 400;
+    InvalidUsername => "invalid_username", 400;
+    UsernameTaken => "username_taken", 400;
+    Conflict => "conflict", 400;
     // Passkey ceremonies refused (`trame-webauthn`'s codes).
-    BadSignature,
-    CounterRegression,
-    Expired,
-    InvalidRp,
-    Malformed,
-    Refused,
-    UserNotVerified,
-    WrongCeremony,
-    WrongOrigin,
-    WrongRpId,
+    BadSignature => "bad_signature", 400;
+    CounterRegression => "counter_regression", 400;
+    Expired => "expired", 400;
+    InvalidRp => "invalid_rp", 400;
+    Malformed => "malformed", 400;
+    Refused => "refused", 400;
+    UserNotVerified => "user_not_verified", 400;
+    WrongCeremony => "wrong_ceremony", 400;
+    WrongOrigin => "wrong_origin", 400;
+    WrongRpId => "wrong_rp_id", 400;
 }
 
 impl ErrorCode {
-    /// The `error` value.
-    pub fn as_str(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            InvalidRequest | ForbiddenRequest => "invalid_request",
-            InvalidClient => "invalid_client",
-            InvalidGrant => "invalid_grant",
-            UnauthorizedClient => "unauthorized_client",
-            UnsupportedGrantType => "unsupported_grant_type",
-            UnsupportedResponseType => "unsupported_response_type",
-            InvalidScope => "invalid_scope",
-            AccessDenied => "access_denied",
-            ServerError => "server_error",
-            TemporarilyUnavailable | RateLimited => "temporarily_unavailable",
-            SlowDown => "slow_down",
-            InvalidToken => "invalid_token",
-            InsufficientScope => "insufficient_scope",
-            LoginRequired => "login_required",
-            InteractionRequired => "interaction_required",
-            ConsentRequired => "consent_required",
-            InvalidRequestUri => "invalid_request_uri",
-            InvalidRequestObject => "invalid_request_object",
-            RequestNotSupported => "request_not_supported",
-            RequestUriNotSupported => "request_uri_not_supported",
-            UnmetAuthenticationRequirements => "unmet_authentication_requirements",
-            InvalidRedirectUri => "invalid_redirect_uri",
-            InvalidClientMetadata => "invalid_client_metadata",
-            InvalidTrustChain => "invalid_trust_chain",
-            InvalidTrustAnchor | InvalidTrustAnchorRequest => "invalid_trust_anchor",
-            InvalidMetadata => "invalid_metadata",
-            InvalidSubject => "invalid_subject",
-            NotFound => "not_found",
-            UnsupportedParameter => "unsupported_parameter",
-            SignedOut => "signed_out",
-            InteractionExpired => "interaction_expired",
-            CeremonyExpired => "ceremony_expired",
-            PasskeysUnavailable => "passkeys_unavailable",
-            UnknownCredential => "unknown_credential",
-            BelowRequiredLevel => "below_required_level",
-            SignupNotAllowed => "signup_not_allowed",
-            InvalidEmail => "invalid_email",
-            InvalidUsername => "invalid_username",
-            UsernameTaken => "username_taken",
-            Conflict => "conflict",
-            BadSignature => "bad_signature",
-            CounterRegression => "counter_regression",
-            Expired => "expired",
-            InvalidRp => "invalid_rp",
-            Malformed => "malformed",
-            Refused => "refused",
-            UserNotVerified => "user_not_verified",
-            WrongCeremony => "wrong_ceremony",
-            WrongOrigin => "wrong_origin",
-            WrongRpId => "wrong_rp_id",
-        }
-    }
-
-    /// The HTTP status the code is answered with when it is not sent to a
-    /// redirect URI.
-    pub fn status(self) -> u16 {
-        use ErrorCode::*;
-        match self {
-            InvalidClient | InvalidToken | SignedOut => 401,
-            ForbiddenRequest | InsufficientScope | BelowRequiredLevel | SignupNotAllowed => 403,
-            InvalidTrustAnchor | InvalidSubject | NotFound => 404,
-            RateLimited | SlowDown => 429,
-            ServerError => 500,
-            TemporarilyUnavailable => 503,
-            _ => 400,
-        }
-    }
-}
-
-impl ErrorCode {
-    /// Every code, for [`ErrorCode::parse`].
-    pub const ALL: &[ErrorCode] = {
-        use ErrorCode::*;
-        &[
-            InvalidRequest,
-            ForbiddenRequest,
-            InvalidClient,
-            InvalidGrant,
-            UnauthorizedClient,
-            UnsupportedGrantType,
-            UnsupportedResponseType,
-            InvalidScope,
-            AccessDenied,
-            ServerError,
-            TemporarilyUnavailable,
-            RateLimited,
-            SlowDown,
-            InvalidToken,
-            InsufficientScope,
-            LoginRequired,
-            InteractionRequired,
-            ConsentRequired,
-            InvalidRequestUri,
-            InvalidRequestObject,
-            RequestNotSupported,
-            RequestUriNotSupported,
-            UnmetAuthenticationRequirements,
-            InvalidRedirectUri,
-            InvalidClientMetadata,
-            InvalidTrustChain,
-            InvalidTrustAnchor,
-            InvalidTrustAnchorRequest,
-            InvalidMetadata,
-            InvalidSubject,
-            NotFound,
-            UnsupportedParameter,
-            SignedOut,
-            InteractionExpired,
-            CeremonyExpired,
-            PasskeysUnavailable,
-            UnknownCredential,
-            BelowRequiredLevel,
-            SignupNotAllowed,
-            InvalidEmail,
-            InvalidUsername,
-            UsernameTaken,
-            Conflict,
-            BadSignature,
-            CounterRegression,
-            Expired,
-            InvalidRp,
-            Malformed,
-            Refused,
-            UserNotVerified,
-            WrongCeremony,
-            WrongOrigin,
-            WrongRpId,
-        ]
-    };
-
     /// The code named `s` by a library that speaks in strings (the
     /// federation library, the passkey ceremonies); where two variants share
     /// a name, the first (the usual status) is taken.
