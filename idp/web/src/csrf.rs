@@ -23,13 +23,13 @@ use trame_core::crypto::{constant_time_eq, keyed_digest};
 use trame_core::tenant::Tenant;
 
 use crate::error::ApiError;
-use crate::session::Session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
-/// The token of the account pages, bound to this session.
-pub fn for_session(state: &AppState, session: &Session) -> String {
-    keyed_digest(state.csrf_key.as_ref(), "csrf session", session.store_key.as_bytes())
+/// The token of the account pages, bound to the session whose store key
+/// is `session_key`.
+pub fn for_session(state: &AppState, session_key: &str) -> String {
+    keyed_digest(state.csrf_key.as_ref(), "csrf session", session_key.as_bytes())
 }
 
 /// The token of pages without a session, bound to the browser binding.

@@ -72,7 +72,7 @@ async fn around(State(state): State<AppState>, mut req: Request, next: Next) -> 
     let tracked = telemetry::Tracked::start(&mut req);
     let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).cloned();
     let res = next.run(req).await;
-    let res = headers::security_headers(render::render_deferred(&state, accept_language.as_ref(), res));
+    let res = headers::security_headers(render::render_deferred(&state.themes, accept_language.as_ref(), res));
     tracked.finish(&res);
     res
 }

@@ -14,7 +14,6 @@ use minijinja::value::Kwargs;
 use minijinja::{Environment, Value, context};
 
 use crate::i18n::I18n;
-use crate::state::AppState;
 
 /// The default theme, compiled into the binary so `trame serve` needs no
 /// files beside it.
@@ -127,17 +126,17 @@ pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
 /// went in: only the header is kept, a reference count, and the language
 /// is negotiated only for the few responses that are pages). Called by the
 /// middleware around every request ([`crate::app`]).
-pub fn render_deferred(state: &AppState, accept_language: Option<&HeaderValue>, mut res: Response) -> Response {
+pub fn render_deferred(themes: &Themes, accept_language: Option<&HeaderValue>, mut res: Response) -> Response {
     let Some(deferred) = res.extensions_mut().remove::<Deferred>() else {
         return res;
     };
-    let lang = state.themes.i18n.negotiate(&[], accept_language.and_then(|v| v.to_str().ok()));
+    let lang = themes.i18n.negotiate(&[], accept_language.and_then(|v| v.to_str().ok()));
     let mut page = match deferred {
         Deferred::ErrorPage { status, message, detail } => {
-            state.themes.page(status, "message.html", context! { lang => lang, title => "error-title", message => message, detail => detail, is_error => true })
+            themes.page(status, "message.html", context! { lang => lang, title => "error-title", message => message, detail => detail, is_error => true })
         }
         Deferred::FormPost { action, fields } => {
-            state.themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields })
+            themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields })
         }
     };
     carry_headers(res.headers(), page.headers_mut());

@@ -114,7 +114,7 @@ impl AppState {
         let draining = self.is_draining();
         let (db, eph) = tokio::join!(tokio::time::timeout(PING_TIMEOUT, self.store.ping()), tokio::time::timeout(PING_TIMEOUT, self.ephemeral.ping()));
         let r = Readiness { database: matches!(db, Ok(Ok(()))), ephemeral: matches!(eph, Ok(Ok(()))), draining };
-        crate::telemetry::readiness(r.database, r.ephemeral, r.ready());
+        trame_app::telemetry::readiness(r.database, r.ephemeral, r.ready());
         r
     }
 }

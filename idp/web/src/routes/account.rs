@@ -105,7 +105,7 @@ async fn checked_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderM
     let Some(s) = session::current(state, &tenant.tenant, headers).await? else {
         return Ok(Err(Refused::SignInAgain));
     };
-    if !csrf::matches(&csrf::for_session(state, &s), submitted) {
+    if !csrf::matches(&csrf::for_session(state, &s.store_key), submitted) {
         return Ok(Err(Refused::Csrf));
     }
     if !is_recent(state, &s) {
@@ -178,7 +178,7 @@ pub async fn show(
         context! {
             lang => lang_of(&state.themes, &headers),
             tenant_name => t.display_name.clone(),
-            csrf => csrf::for_session(&state, &s),
+            csrf => csrf::for_session(&state, &s.store_key),
             base => t.issuer.path_prefix(),
             username => user.username,
             email => user.email,
@@ -343,7 +343,7 @@ fn totp_page(
         context! {
             lang => lang_of(&state.themes, headers),
             tenant_name => t.display_name.clone(),
-            csrf => csrf::for_session(state, s),
+            csrf => csrf::for_session(state, &s.store_key),
             secret => totp::secret_base32(secret),
             qr => minijinja::Value::from_safe_string(totp::qr_svg(&uri).unwrap_or_default()),
             uri => uri,

@@ -68,7 +68,7 @@ fn confirm_page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, s: Op
             tenant_name => t.display_name.clone(),
             title => title,
             intro => intro,
-            csrf => csrf::for_session(state, s),
+            csrf => csrf::for_session(state, &s.store_key),
             token => token,
         },
     )
@@ -78,7 +78,7 @@ fn confirm_page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, s: Op
 async fn posting_session(state: &AppState, t: &Tenant, headers: &HeaderMap, f: &[(String, String)]) -> ApiResult<Session> {
     let s = session::current(state, t, headers).await?.ok_or_else(|| ApiError::page(StatusCode::FORBIDDEN, "mail-link-sign-in-first"))?;
     let submitted = single(f, "csrf").ok().flatten().unwrap_or_default();
-    if !csrf::matches(&csrf::for_session(state, &s), submitted) {
+    if !csrf::matches(&csrf::for_session(state, &s.store_key), submitted) {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     Ok(s)
