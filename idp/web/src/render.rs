@@ -135,9 +135,7 @@ pub fn render_deferred(themes: &Themes, accept_language: Option<&HeaderValue>, m
         Deferred::ErrorPage { status, message, detail } => {
             themes.page(status, "message.html", context! { lang => lang, title => "error-title", message => message, detail => detail, is_error => true })
         }
-        Deferred::FormPost { action, fields } => {
-            themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields })
-        }
+        Deferred::FormPost { action, fields } => themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields }),
     };
     carry_headers(res.headers(), page.headers_mut());
     page.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
