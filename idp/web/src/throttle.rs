@@ -17,7 +17,7 @@
 //! not block the others.
 
 use std::net::IpAddr;
-use trame_store::ephemeral_keys;
+use trame_store::{EphemeralError, ephemeral_keys};
 
 use trame_core::crypto::secret_digest;
 use trame_core::lifetimes::THROTTLE_WINDOW;
@@ -150,6 +150,15 @@ pub async fn take_otp_failures(state: &AppState, tenant_id: &str, user_id: &str)
     Ok(n)
 }
 
+/// Counts one more request of `kind` from `ip` in the window; false once
+/// the address is over `limit`. Addresses are hashed in the key; a request
+/// without a known address is not counted.
+async fn per_address(state: &AppState, kind: &str, tenant_id: &str, ip: Option<IpAddr>, limit: i64) -> Result<bool, EphemeralError> {
+    let Some(ip) = ip else { return Ok(true) };
+    let key = ephemeral_keys::throttle(kind, tenant_id, &secret_digest(&ip.to_string()));
+    Ok(state.ephemeral.incr(&key, THROTTLE_WINDOW).await? <= limit)
+}
+
 /// Passkey ceremonies a client address may start in a window: each one
 /// costs an entry in the ephemeral store, so an unauthenticated flood must
 /// not be able to fill it. Generous, because a town hall's whole staff may
@@ -159,10 +168,7 @@ pub const CEREMONIES_PER_ADDRESS: i64 = 600;
 /// Counts a ceremony start from `ip`; false once the address is over its
 /// allowance for the window.
 pub async fn allow_ceremony(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    let Some(ip) = ip else { return Ok(true) };
-    let key = ephemeral_keys::throttle("c", tenant_id, &secret_digest(&ip.to_string()));
-    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
-    Ok(n <= CEREMONIES_PER_ADDRESS)
+    per_address(state, "c", tenant_id, ip, CEREMONIES_PER_ADDRESS).await.json_err()
 }
 
 /// Client registrations one address may make per window on a tenant with
@@ -172,10 +178,7 @@ pub const REGISTRATIONS_PER_ADDRESS: i64 = 30;
 /// Counts a registration from `ip`; false once the address is over its
 /// allowance for the window.
 pub async fn allow_registration(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    let Some(ip) = ip else { return Ok(true) };
-    let key = ephemeral_keys::throttle("r", tenant_id, &secret_digest(&ip.to_string()));
-    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
-    Ok(n <= REGISTRATIONS_PER_ADDRESS)
+    per_address(state, "r", tenant_id, ip, REGISTRATIONS_PER_ADDRESS).await.json_err()
 }
 
 /// Federation resolve requests one address may make per window: each may
@@ -185,10 +188,7 @@ pub const RESOLVES_PER_ADDRESS: i64 = 60;
 /// Counts a federation resolve request from `ip`; false once the address
 /// is over its allowance for the window.
 pub async fn allow_federation_resolve(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    let Some(ip) = ip else { return Ok(true) };
-    let key = ephemeral_keys::throttle("fr", tenant_id, &secret_digest(&ip.to_string()));
-    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
-    Ok(n <= RESOLVES_PER_ADDRESS)
+    per_address(state, "fr", tenant_id, ip, RESOLVES_PER_ADDRESS).await.json_err()
 }
 
 /// Peer logo requests one address may make per window: each may make
@@ -199,10 +199,7 @@ pub const LOGOS_PER_ADDRESS: i64 = 300;
 /// Counts a peer logo request from `ip`; false once the address is over
 /// its allowance for the window.
 pub async fn allow_logo(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    let Some(ip) = ip else { return Ok(true) };
-    let key = ephemeral_keys::throttle("logo", tenant_id, &secret_digest(&ip.to_string()));
-    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.html_err()?;
-    Ok(n <= LOGOS_PER_ADDRESS)
+    per_address(state, "logo", tenant_id, ip, LOGOS_PER_ADDRESS).await.html_err()
 }
 
 /// Pending sign-ins one address may start per window: each is stored until
@@ -213,10 +210,7 @@ pub const INTERACTIONS_PER_ADDRESS: i64 = 600;
 /// Counts a new pending sign-in from `ip`; false once the address is over
 /// its allowance for the window.
 pub async fn allow_interaction(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    let Some(ip) = ip else { return Ok(true) };
-    let key = ephemeral_keys::throttle("ia", tenant_id, &secret_digest(&ip.to_string()));
-    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.html_err()?;
-    Ok(n <= INTERACTIONS_PER_ADDRESS)
+    per_address(state, "ia", tenant_id, ip, INTERACTIONS_PER_ADDRESS).await.html_err()
 }
 
 /// Usernames one address may try at sign-up per window: the answer says
@@ -226,10 +220,7 @@ pub const USERNAME_CHECKS_PER_ADDRESS: i64 = 20;
 /// Counts a sign-up username check from `ip`; false once the address is
 /// over its allowance for the window.
 pub async fn allow_username_check(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    let Some(ip) = ip else { return Ok(true) };
-    let key = ephemeral_keys::throttle("su", tenant_id, &secret_digest(&ip.to_string()));
-    let n = state.ephemeral.incr(&key, THROTTLE_WINDOW).await.json_err()?;
-    Ok(n <= USERNAME_CHECKS_PER_ADDRESS)
+    per_address(state, "su", tenant_id, ip, USERNAME_CHECKS_PER_ADDRESS).await.json_err()
 }
 
 #[cfg(test)]
