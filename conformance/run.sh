@@ -152,6 +152,13 @@ export TRAME_E2E_PASSWORD="pw-$(rand_hex 12)"
 export TRAME_E2E_EMAIL=alice@example.com
 export TRAME_E2E_GIVEN_NAME=Alice
 export TRAME_E2E_FAMILY_NAME=Liddell
+# A verified phone number and a postal address, so the phone, address and
+# all-scopes modules see every claim of their scopes.
+export TRAME_E2E_PHONE=+33612345678
+export TRAME_E2E_STREET="1 place de la Mairie"
+export TRAME_E2E_LOCALITY=Trame-sur-Loire
+export TRAME_E2E_POSTAL_CODE=45000
+export TRAME_E2E_COUNTRY=FR
 
 log "setting up tenant, clients and user with the CLI"
 trame tenant list >/dev/null
@@ -161,6 +168,9 @@ trame tenant set default --registration open >/dev/null
 printf '%s\n' "$TRAME_E2E_PASSWORD" | trame user add --tenant default \
   --username "$TRAME_E2E_USERNAME" --email "$TRAME_E2E_EMAIL" \
   --given-name "$TRAME_E2E_GIVEN_NAME" --family-name "$TRAME_E2E_FAMILY_NAME" \
+  --phone-number "$TRAME_E2E_PHONE" --phone-number-verified \
+  --address-street "$TRAME_E2E_STREET" --address-locality "$TRAME_E2E_LOCALITY" \
+  --address-postal-code "$TRAME_E2E_POSTAL_CODE" --address-country "$TRAME_E2E_COUNTRY" \
   --password-stdin >/dev/null
 
 export TRAME_E2E_BASIC_CLIENT_ID=e2e-basic
@@ -230,6 +240,9 @@ trame tenant set dyn --dynamic-registration open --dynamic-client-pkce optional 
 printf '%s\n' "$TRAME_E2E_PASSWORD" | trame user add --tenant dyn \
   --username "$TRAME_E2E_USERNAME" --email "$TRAME_E2E_EMAIL" \
   --given-name "$TRAME_E2E_GIVEN_NAME" --family-name "$TRAME_E2E_FAMILY_NAME" \
+  --phone-number "$TRAME_E2E_PHONE" --phone-number-verified \
+  --address-street "$TRAME_E2E_STREET" --address-locality "$TRAME_E2E_LOCALITY" \
+  --address-postal-code "$TRAME_E2E_POSTAL_CODE" --address-country "$TRAME_E2E_COUNTRY" \
   --password-stdin >/dev/null
 trame tenant add dyn-token --display-name "Dynamic OP (token)" >/dev/null
 trame tenant set dyn-token --dynamic-registration token >/dev/null

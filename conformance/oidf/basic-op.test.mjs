@@ -215,25 +215,24 @@ test('oidcc-scope-email', async (t) => {
   assert.equal(typeof ui.email_verified, 'boolean');
 });
 
-// oidcc-scope-address (OP-scope-address): scope "openid address". alice
-// has no address: Trame cannot give an account one (neither `trame user
-// add` nor any other command sets it, and the store keeps no address), so
-// the claim must be absent, never made up; the suite then warns
-// (VerifyScopesReturnedInUserInfoClaims), it does not fail. The warning is
-// in the report.
+// oidcc-scope-address (OP-scope-address): scope "openid address": alice's
+// postal address (given by `trame user add --address-*` in run.sh), as the
+// claim's JSON object, nothing else of hers.
 test('oidcc-scope-address', async (t) => {
   const ui = await scopeModule(t, 'openid address');
   if (!ui) return;
-  assert.ok(!('address' in ui), `alice has no address: userinfo must not make one up (${JSON.stringify(ui.address)})`);
+  assert.deepEqual(ui.address, USER.address);
+  assert.ok(!('phone_number' in ui) && !('email' in ui), `only the address scope's claim (${JSON.stringify(ui)})`);
 });
 
-// oidcc-scope-phone (OP-scope-phone): scope "openid phone"; the same for
-// the phone number: no command sets one, so phone_number and
-// phone_number_verified are absent (a warning in the suite).
+// oidcc-scope-phone (OP-scope-phone): scope "openid phone": phone_number
+// in E.164 and phone_number_verified (the operator vouched for it).
 test('oidcc-scope-phone', async (t) => {
   const ui = await scopeModule(t, 'openid phone');
   if (!ui) return;
-  assert.ok(!('phone_number' in ui) && !('phone_number_verified' in ui), `alice has no phone number: none released (${JSON.stringify(ui)})`);
+  assert.equal(ui.phone_number, USER.phone);
+  assert.equal(ui.phone_number_verified, true);
+  assert.ok(!('address' in ui), `only the phone scope's claims (${JSON.stringify(ui)})`);
 });
 
 // oidcc-scope-all (OP-scope-All): scope "openid email phone address
@@ -243,6 +242,8 @@ test('oidcc-scope-all', async (t) => {
   if (!ui) return;
   assert.equal(ui.email, USER.email);
   assert.equal(ui.given_name, USER.givenName);
+  assert.equal(ui.phone_number, USER.phone);
+  assert.deepEqual(ui.address, USER.address);
 });
 
 // oidcc-ensure-other-scope-order-succeeds (OIDCEnsureOtherScopeOrderSucceeds,
@@ -553,7 +554,7 @@ test('oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupport
 // true}}}, scope openid): the flow must succeed; name missing from
 // userinfo and name present in the ID token are warnings. Mirrored (both
 // asserted: alice has a name, and Trame releases claims only where asked);
-// and an essential claim the user lacks (phone_number) must not make the
+// and an essential claim the user lacks (birthdate) must not make the
 // request fail either (OIDC Core §5.5.1: essential is not a condition).
 test('oidcc-claims-essential', async () => {
   const party = await oidf();
@@ -563,10 +564,10 @@ test('oidcc-claims-essential', async () => {
   assert.equal(ui.name, `${USER.givenName} ${USER.familyName}`, 'userinfo has the essential claim name');
   assert.ok(!('name' in claims), 'the ID token does not carry name (asked for userinfo only)');
 
-  const lacking = JSON.stringify({ userinfo: { phone_number: { essential: true } } });
+  const lacking = JSON.stringify({ userinfo: { birthdate: { essential: true } } });
   const second = await codeFlow(party, { request: { extra: { claims: lacking } }, userinfo: false });
   const ui2 = checkUserInfo(await callUserInfo(party, second.tokens.access_token), second.claims);
-  assert.ok(!('phone_number' in ui2), 'alice has no phone number: absent, and the request still succeeded');
+  assert.ok(!('birthdate' in ui2), 'alice has no birthdate: absent, and the request still succeeded');
 });
 
 // oidcc-ensure-request-object-with-redirect-uri

@@ -22,6 +22,13 @@ export const USER = {
   email: required('TRAME_E2E_EMAIL'),
   givenName: required('TRAME_E2E_GIVEN_NAME'),
   familyName: required('TRAME_E2E_FAMILY_NAME'),
+  phone: required('TRAME_E2E_PHONE'),
+  address: {
+    street_address: required('TRAME_E2E_STREET'),
+    locality: required('TRAME_E2E_LOCALITY'),
+    postal_code: required('TRAME_E2E_POSTAL_CODE'),
+    country: required('TRAME_E2E_COUNTRY'),
+  },
 };
 export const REDIRECT_URI = required('TRAME_E2E_REDIRECT_URI');
 export const PAIRWISE_REDIRECT_URI = required('TRAME_E2E_PAIRWISE_REDIRECT_URI');

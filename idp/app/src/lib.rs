@@ -13,24 +13,50 @@
 //! - [`client_keys`], [`registration`]: clients' keys and registration
 //!   documents fetched from their URLs;
 //! - [`outbound`]: every request Trame makes to another server;
-//! - [`mail`], [`password_work`], [`memo`], [`telemetry`].
+//! - [`sessions`], [`interactions`], [`ceremonies`]: browser sessions,
+//!   pending sign-ins and WebAuthn ceremonies, whatever carries their
+//!   cookies;
+//! - [`tenants`], [`users`]: the rules of a new tenant and of a new
+//!   account, whoever makes them (the CLI, the pages, the admin API);
+//! - [`tokens`]: the tokens Trame issues, built and checked;
+//! - [`logout_channels`], [`logout_delivery`]: telling relying parties a
+//!   session ended;
+//! - [`throttle`]: counters against guessing and floods;
+//! - [`mail`], [`mail_link`], [`i18n`], [`password_work`], [`memo`],
+//!   [`telemetry`].
+//!
+//! Errors: a use case fails with [`Error`] when what it stands on fails;
+//! what it refuses is part of its answer.
 
 mod context;
+mod error;
 
 pub mod catalog;
+pub mod ceremonies;
 pub mod client_keys;
 pub mod clients;
 pub mod codes;
 pub mod discovery;
 pub mod federation;
+pub mod i18n;
+pub mod interactions;
+pub mod logout_channels;
+pub mod logout_delivery;
 pub mod mail;
+pub mod mail_link;
 pub mod memo;
 pub mod outbound;
 pub mod passkeys;
 pub mod password_work;
 pub mod registration;
+pub mod sessions;
 pub mod signin;
 pub mod telemetry;
+pub mod tenants;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
 
 pub use catalog::{Catalog, TenantEntry};
 pub use context::{App, AppInner, OutboundConfig};
+pub use error::{Error, Result};

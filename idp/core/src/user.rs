@@ -20,13 +20,20 @@ pub struct UserProfile {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A postal address (OIDC Core §5.1.1); the fields are the claim's.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 

@@ -275,6 +275,23 @@ pub enum ClientCommand {
     },
 }
 
+/// A postal address (the `address` claim), one flag per field.
+#[derive(Debug, Args)]
+pub struct AddressArgs {
+    /// Street, number, building: several lines separated by \n.
+    #[arg(long)]
+    pub address_street: Option<String>,
+    #[arg(long)]
+    pub address_locality: Option<String>,
+    #[arg(long)]
+    pub address_region: Option<String>,
+    #[arg(long)]
+    pub address_postal_code: Option<String>,
+    /// A country name or code, e.g. FR.
+    #[arg(long)]
+    pub address_country: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Creates an account.
@@ -289,6 +306,15 @@ pub enum UserCommand {
         given_name: Option<String>,
         #[arg(long)]
         family_name: Option<String>,
+        /// In international form (E.164), e.g. +33612345678.
+        #[arg(long)]
+        phone_number: Option<String>,
+        /// The number was checked (Trame sends no SMS: nothing else
+        /// verifies one); released as `phone_number_verified: true`.
+        #[arg(long, requires = "phone_number")]
+        phone_number_verified: bool,
+        #[command(flatten)]
+        address: AddressArgs,
         /// Reads a password from one line of standard input.
         #[arg(long)]
         password_stdin: bool,

@@ -8,16 +8,19 @@
 use std::io::BufRead;
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use trame_app::clients;
+use trame_app::mail::valid_email;
+use trame_app::users::{self, AccountRefusal, Creator, NewAccount};
+use trame_app::{clients, tenants};
 use trame_core::assurance::AcrPolicy;
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
 use trame_core::crypto::{random_token, secret_digest};
-use trame_core::ids::{ClientId, Issuer, RedirectUri, TenantSlug};
+use trame_core::ids::{ClientId, RedirectUri};
 use trame_core::registration::{ClientRequest, MetadataError, refresh_reuse_grace};
 use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
+use trame_core::user::Address;
 use trame_core::{Clock, Randomness, password};
 use trame_jose::Alg;
-use trame_store::{NewClient, NewUser, Store};
+use trame_store::{NewClient, Store};
 
 use crate::cli::{AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserCommand};
 use crate::config::Config;
@@ -61,16 +64,8 @@ impl Context<'_> {
 pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
     match cmd {
         TenantCommand::Add { slug, issuer, display_name } => {
-            let slug = TenantSlug::for_new_tenant(&slug)?;
-            let issuer = match issuer {
-                Some(i) => Issuer::parse(i.trim_end_matches('/'))?,
-                None => Issuer::parse(&format!("{}/{}", cx.config.public_url, slug))?,
-            };
-            let name = display_name.unwrap_or_else(|| slug.to_string());
-            if name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-                bail!("--display-name must be 1 to 200 printable characters");
-            }
-            let t = cx.store.create_tenant(&slug, &issuer, name.trim(), cx.now()).await?;
+            let new = tenants::check(&cx.config.public_url, &slug, issuer.as_deref(), display_name.as_deref()).map_err(|e| anyhow!("{e}"))?;
+            let t = tenants::create(cx.store, new, cx.now()).await?;
             println!("tenant {}: issuer {}", t.slug, t.issuer);
         }
         TenantCommand::List => {
@@ -298,44 +293,37 @@ fn alg(a: AlgArg) -> Alg {
     }
 }
 
-fn check_text(flag: &str, value: &Option<String>, max: usize) -> Result<()> {
-    if let Some(v) = value
-        && (v.trim().is_empty() || v.chars().count() > max || v.chars().any(char::is_control))
-    {
-        bail!("{flag} must be 1 to {max} printable characters");
-    }
-    Ok(())
-}
-
 pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
     match cmd {
-        UserCommand::Add { tenant, username, email, given_name, family_name, password_stdin } => {
+        UserCommand::Add { tenant, username, email, given_name, family_name, phone_number, phone_number_verified, address, password_stdin } => {
             let tenant = cx.tenant(&tenant.tenant).await?;
-            check_text("--username", &Some(username.clone()), 254)?;
-            if username.trim() != username {
-                bail!("--username must not start or end with spaces");
+            let address = Address {
+                // A street of several lines, as `--address-street 'a\nb'` gives it.
+                street_address: address.address_street.map(|s| s.replace("\\n", "\n")),
+                locality: address.address_locality,
+                region: address.address_region,
+                postal_code: address.address_postal_code,
+                country: address.address_country,
+                formatted: None,
+            };
+            let account = NewAccount { username, email, given_name, family_name, phone_number, phone_number_verified, address: Some(address) };
+            let checked = users::check(&tenant, Creator::Operator, account).map_err(refusal)?;
+            // Checked before the password is read: a refused command asks
+            // for nothing.
+            if !users::available(cx.store, &tenant, checked.username()).await? {
+                return Err(refusal(AccountRefusal::Taken));
             }
-            let username = trame_core::username::normalize(&username);
-            trame_core::username::check_new(&username, tenant.settings.usernames == trame_core::tenant::Usernames::Addresses)
-                .map_err(|e| anyhow::anyhow!("--username: {e} (see `trame tenant set --usernames`)"))?;
-            if cx.store.username_in_use(&tenant.id, &username).await? {
-                bail!("--username: a user '{username}' (or one whose name looks the same) already exists");
-            }
-            check_text("--email", &email, 254)?;
-            if let Some(e) = &email
-                && !is_plausible_email(e)
-            {
-                bail!("--email: '{e}' is not an e-mail address");
-            }
-            check_text("--given-name", &given_name, 200)?;
-            check_text("--family-name", &family_name, 200)?;
             let password_hash = if password_stdin {
                 let pw = cx.read_line("password")?;
                 Some(password::hash(&pw, cx.rng)?)
             } else {
                 None
             };
-            let u = cx.store.create_user(&tenant.id, NewUser { id: None, username, email, given_name, family_name, password_hash }, cx.now()).await?;
+            let u = match users::create(cx.store, &tenant, checked, password_hash, cx.now()).await {
+                Ok(u) => u,
+                Err(users::CreateError::Refused(r)) => return Err(refusal(r)),
+                Err(users::CreateError::Failed(e)) => return Err(e.into()),
+            };
             println!("user {} created (id {})", u.username, u.id);
         }
         UserCommand::List(t) => {
@@ -347,11 +335,9 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
         }
         UserCommand::Invite { tenant, email, days } => {
             let tenant = cx.tenant(&tenant.tenant).await?;
-            check_text("--email", &email, 254)?;
-            if let Some(e) = &email
-                && !is_plausible_email(e)
-            {
-                bail!("--email: '{e}' is not an e-mail address");
+            let email = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+            if email.as_deref().is_some_and(|e| !valid_email(e)) {
+                return Err(refusal(AccountRefusal::Email));
             }
             if !(1..=90).contains(&days) {
                 bail!("--days must be 1 to 90");
@@ -378,20 +364,10 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
     Ok(())
 }
 
-/// Syntax only (one `@`, a dotted domain): whether the address works is for
-/// the verification mail to find out.
-fn is_plausible_email(e: &str) -> bool {
-    match e.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !e.contains(char::is_whitespace)
-        }
-        None => false,
-    }
+/// A refused account detail, named by its flag (`--given-name: ...`).
+fn refusal(r: AccountRefusal) -> anyhow::Error {
+    let hint = if matches!(r, AccountRefusal::UsernameAddress) { " (see `trame tenant set --usernames`)" } else { "" };
+    anyhow!("--{}: {r}{hint}", r.field().replace('_', "-"))
 }
 
 pub async fn keys(cx: &mut Context<'_>, cmd: KeysCommand) -> Result<()> {
@@ -421,17 +397,4 @@ pub(crate) fn rfc3339(t: i64) -> String {
         .ok()
         .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_else(|| t.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_plausible_email;
-
-    #[test]
-    fn email_syntax() {
-        assert!(is_plausible_email("alice@example.fr"));
-        for bad in ["alice", "@example.fr", "a@b", "a@@b.fr", "a b@c.fr", "a@.fr", "a@fr."] {
-            assert!(!is_plausible_email(bad), "{bad}");
-        }
-    }
 }

@@ -166,7 +166,7 @@ async fn deliver_logout_notifications(state: AppState, stop: watch::Receiver<boo
         if due {
             prune_revocations(&state).await;
         }
-        trame_web::logout_delivery::deliver_due(&state).await.map(|_| ())
+        trame_app::logout_delivery::deliver_due(&state).await.map(|_| ())
     })
     .await
 }

@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_peer_sign_in::Migration),
             Box::new(m0008_durable_revocations::Migration),
             Box::new(m0009_credential_binding::Migration),
+            Box::new(m0010_contact::Migration),
         ]
     }
 }
@@ -641,6 +642,34 @@ mod m0009_credential_binding {
             m.alter_table(Table::alter().table("tenants").drop_column("credential_upgrade").to_owned()).await?;
             m.alter_table(Table::alter().table("users").drop_column("totp_max_acr").to_owned()).await?;
             m.alter_table(Table::alter().table("passkeys").drop_column("max_acr").to_owned()).await
+        }
+    }
+}
+
+mod m0010_contact {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0010_contact"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            // The phone number had a column but nothing wrote it; its
+            // verification and the postal address join it. One column per
+            // statement: SQLite alters one at a time.
+            m.alter_table(Table::alter().table("users").add_column(boolean("phone_number_verified").default(false)).to_owned()).await?;
+            m.alter_table(Table::alter().table("users").add_column(text_null("address")).to_owned()).await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("users").drop_column("address").to_owned()).await?;
+            m.alter_table(Table::alter().table("users").drop_column("phone_number_verified").to_owned()).await
         }
     }
 }

@@ -111,6 +111,27 @@ or_api!(StoreError, Store);
 or_api!(EphemeralError, Ephemeral);
 or_api!(trame_jose::Error, Signing);
 
+/// The one mapping of the application layer's errors to HTTP: the caller
+/// names the surface, the variant decides the rest.
+impl<T> OrApi<T> for Result<T, trame_app::Error> {
+    fn json_err(self) -> ApiResult<T> {
+        self.map_err(|e| ApiError::from_app(e, Surface::Json))
+    }
+    fn html_err(self) -> ApiResult<T> {
+        self.map_err(|e| ApiError::from_app(e, Surface::Html))
+    }
+}
+
+impl ApiError {
+    pub(crate) fn from_app(e: trame_app::Error, surface: Surface) -> Self {
+        match e {
+            trame_app::Error::Store(source) => ApiError::Store { surface, source },
+            trame_app::Error::Ephemeral(source) => ApiError::Ephemeral { surface, source },
+            trame_app::Error::Signing(source) => ApiError::Signing { surface, source },
+        }
+    }
+}
+
 fn no_store(mut r: Response) -> Response {
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r

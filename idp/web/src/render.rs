@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Kwargs;
 use minijinja::{Environment, Value, context};
 
-use crate::i18n::I18n;
+use trame_app::i18n::I18n;
 
 /// The default theme, compiled into the binary so `trame serve` needs no
 /// files beside it.
@@ -63,13 +63,13 @@ impl Themes {
         // {{ t("message-id", name=value) }}: the page's language comes from
         // the `lang` variable every page context carries.
         env.add_function("t", move |state: &minijinja::State, id: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-            let lang = state.lookup("lang").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| crate::i18n::DEFAULT_LANG.into());
+            let lang = state.lookup("lang").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| trame_app::i18n::DEFAULT_LANG.into());
             let mut pairs = Vec::new();
             for k in kwargs.args() {
                 let v: Value = kwargs.get(k)?;
                 pairs.push((k, v.to_string()));
             }
-            let a = crate::i18n::args(&pairs);
+            let a = trame_app::i18n::args(&pairs);
             Ok(tr.t(&lang, &id, if pairs.is_empty() { None } else { Some(&a) }))
         });
         Self { env, i18n }

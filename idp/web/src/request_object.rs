@@ -31,10 +31,10 @@ use trame_core::request_object::{Accepted, Expectations, RequestObjectError, acc
 use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::error::{page_error, redirect_error};
 use crate::state::AppState;
-use crate::throttle;
 use trame_app::catalog::TenantEntry;
 use trame_app::client_keys::{self, KeyFailure};
 use trame_app::federation::registration::{self, Prepared, RegistrationError};
+use trame_app::throttle;
 
 /// The prefix of the `request_uri` values of pushed requests (RFC 9126 §2.2).
 pub const PUSHED_URN: &str = "urn:ietf:params:oauth:request_uri:";
@@ -151,7 +151,7 @@ pub async fn from_object(
     // Resolving fetches statements from other servers: bounded per
     // address, as for the resolve endpoint. A supplied chain costs no
     // fetch.
-    if supplied.is_none() && !throttle::allow_federation_resolve(state, &tenant.tenant.id, ip).await? {
+    if supplied.is_none() && !throttle::allow_federation_resolve(state, &tenant.tenant.id, ip).await.json_err()? {
         return Err(trust_failure(pushed, ErrorCode::RateLimited, "too many registration attempts from this address; try again later"));
     }
     let prepared = match prepare(state, tenant, client_id, &anchors, supplied.as_deref()).await {

@@ -97,7 +97,7 @@ pub async fn proceed(
                 return Err(redirect_error(tenant, &req.reply, ErrorCode::LoginRequired, "the user is not signed in"));
             };
             if let Some((id, _)) = &ia {
-                interaction::delete(state, id).await?;
+                interaction::delete(state, id).await.html_err()?;
             }
             let record = CodeRecord {
                 tenant_id: tenant.tenant.id.clone(),
@@ -126,9 +126,14 @@ pub async fn proceed(
     }
 }
 
-/// The methods did not reach the level the pending sign-in requires.
+/// What a sign-in came to: done (`T`: the session, or the response that
+/// continues), or refused because the methods did not reach the level the
+/// pending sign-in requires (each page says so in its own way).
 #[derive(Debug)]
-pub struct BelowRequiredLevel;
+pub enum SignedIn<T> {
+    Done(T),
+    BelowRequiredLevel,
+}
 
 /// How a sign-in authenticated: the methods, and the cap of the credential
 /// used (the level of the session that bound it, see
@@ -162,7 +167,7 @@ pub async fn establish(
     ia: &mut Interaction,
     user_id: &str,
     how: Authenticated<'_>,
-) -> ApiResult<Result<(Session, HeaderValue), BelowRequiredLevel>> {
+) -> ApiResult<SignedIn<(Session, HeaderValue)>> {
     let (amr, acr) = how.outcome(tenant);
     establish_with(state, tenant, headers, id, ia, user_id, amr, acr).await
 }
@@ -179,18 +184,18 @@ async fn establish_with(
     user_id: &str,
     amr: Vec<String>,
     acr: String,
-) -> ApiResult<Result<(Session, HeaderValue), BelowRequiredLevel>> {
+) -> ApiResult<SignedIn<(Session, HeaderValue)>> {
     let acr = acr.as_str();
     if let Some(required) = &ia.required_acr
         && !assurance::satisfies(acr, std::slice::from_ref(required))
     {
-        return Ok(Err(BelowRequiredLevel));
+        return Ok(SignedIn::BelowRequiredLevel);
     }
     let (sess, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     ia.login_at = Some(state.now());
     ia.pending_user = None;
-    interaction::save(state, id, ia).await?;
-    Ok(Ok((sess, cookie)))
+    interaction::save(state, id, ia).await.html_err()?;
+    Ok(SignedIn::Done((sess, cookie)))
 }
 
 /// Where the browser goes once signed in: the authorization continues, or
@@ -203,7 +208,7 @@ pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id
             proceed(state, tenant, Some(session), params, Some((id, ia)), Starter { binding, ip: None }).await
         }
         Purpose::Account => {
-            interaction::delete(state, &id).await?;
+            interaction::delete(state, &id).await.html_err()?;
             Ok(see_other(&tenant.tenant.issuer.endpoint("/account")))
         }
     }
@@ -220,7 +225,7 @@ pub async fn complete(
     ia: Interaction,
     user_id: &str,
     how: Authenticated<'_>,
-) -> ApiResult<Result<Response, BelowRequiredLevel>> {
+) -> ApiResult<SignedIn<Response>> {
     let (amr, acr) = how.outcome(tenant);
     complete_with(state, tenant, headers, id, ia, user_id, amr, acr).await
 }
@@ -236,9 +241,9 @@ pub async fn complete_with(
     user_id: &str,
     amr: Vec<String>,
     acr: String,
-) -> ApiResult<Result<Response, BelowRequiredLevel>> {
+) -> ApiResult<SignedIn<Response>> {
     match establish_with(state, tenant, headers, &id, &mut ia, user_id, amr, acr).await? {
-        Err(e) => Ok(Err(e)),
-        Ok((sess, cookie)) => Ok(Ok(with_cookie(resume(state, tenant, sess, id, ia).await?, Some(cookie)))),
+        SignedIn::BelowRequiredLevel => Ok(SignedIn::BelowRequiredLevel),
+        SignedIn::Done((sess, cookie)) => Ok(SignedIn::Done(with_cookie(resume(state, tenant, sess, id, ia).await?, Some(cookie)))),
     }
 }

@@ -11,13 +11,16 @@
 //!   chain (automatic and explicit registration);
 //! - [`marks`]: Trust Marks checked before anything relies on them;
 //! - [`peers`]: the peer providers whose citizens may sign in here (the
-//!   "Where is your account?" directory).
+//!   "Where is your account?" directory);
+//! - [`peer_signin`]: the tenant as the relying party of a peer provider,
+//!   for the sign-in of a citizen whose account lives there.
 //!
-//! The endpoints and the peer sign-in itself are in `trame-web`.
+//! The endpoints are in `trame-web`.
 
 pub mod fetcher;
 pub mod local;
 pub mod marks;
+pub mod peer_signin;
 pub mod peers;
 pub mod registration;
 pub mod statements;

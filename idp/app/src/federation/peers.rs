@@ -59,6 +59,10 @@ pub enum PeerError {
     NoListEndpoint(String),
     #[error("the list of peers could not be read: {0}")]
     List(String),
+    #[error("the list of peers could not be read: {0}")]
+    ListLocal(#[source] super::local::LocalError),
+    #[error("the list of peers could not be read: {0}")]
+    ListFetch(#[source] crate::outbound::FetchError),
     #[error("{0} is not one of the peer providers offered here")]
     NotAPeer(String),
 }
@@ -136,7 +140,7 @@ async fn listed_providers(state: &App, reach: Reach, list_from: &str, anchors: &
     let chain = state.chains.resolve(state, reach, list_from, anchors).await.map_err(|e| PeerError::ListSource(list_from.to_owned(), e))?;
     // An authority of this instance answers in-process.
     if let Some(entry) = state.catalog.by_entity_id(list_from) {
-        return local::listed(state, &entry, "openid_provider").await.map_err(|e| PeerError::List(e.to_string()));
+        return local::listed(state, &entry, "openid_provider").await.map_err(PeerError::ListLocal);
     }
     let endpoint = chain
         .metadata
@@ -146,7 +150,7 @@ async fn listed_providers(state: &App, reach: Reach, list_from: &str, anchors: &
         .ok_or_else(|| PeerError::NoListEndpoint(list_from.to_owned()))?;
     let mut url = url::Url::parse(endpoint).map_err(|_| PeerError::NoListEndpoint(list_from.to_owned()))?;
     url.query_pairs_mut().append_pair("entity_type", "openid_provider");
-    let body = outbound::get_document(state.outbound(reach), url.as_str()).await.map_err(|e| PeerError::List(e.to_string()))?;
+    let body = outbound::get_document(state.outbound(reach), url.as_str()).await.map_err(PeerError::ListFetch)?;
     let ids: Vec<String> = serde_json::from_slice(&body).map_err(|_| PeerError::List("the list is not a JSON array of strings".into()))?;
     Ok(ids)
 }

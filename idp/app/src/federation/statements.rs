@@ -31,7 +31,13 @@ pub enum SignError {
     #[error("the tenant has no federation key that signs")]
     NoKey,
     #[error("signing failed: {0}")]
-    Sign(String),
+    Sign(#[from] trame_jose::Error),
+    #[error("signing failed: {0}")]
+    Statement(#[from] trame_federation::statement::StatementError),
+    #[error("signing failed: {0}")]
+    TrustMark(#[from] trame_federation::trust_mark::TrustMarkError),
+    #[error("signing failed: stored constraints: {0}")]
+    Constraints(#[from] trame_federation::constraints::ConstraintError),
     #[error("stored federation keys are not a valid key set")]
     BadKeys,
 }
@@ -111,7 +117,7 @@ pub fn entity_configuration(
     if !fed.trust_mark_owners.is_empty() {
         st.trust_mark_owners = Some(fed.trust_mark_owners.clone());
     }
-    st.sign(signer(keys)?).map_err(|e| SignError::Sign(e.to_string()))
+    Ok(st.sign(signer(keys)?)?)
 }
 
 /// A Subordinate Statement about an enrolled entity (§3, §8.1.2).
@@ -123,11 +129,11 @@ pub fn subordinate_statement(tenant: &Tenant, keys: &FederationKeys, sub: &Subor
     st.metadata_policy_crit = sub.metadata_policy_crit.clone();
     st.metadata = sub.metadata.as_ref().and_then(|m| m.as_object().cloned());
     st.constraints = match &sub.constraints {
-        Some(c) => Some(trame_federation::constraints::Constraints::parse(c).map_err(|e| SignError::Sign(format!("stored constraints: {e}")))?),
+        Some(c) => Some(trame_federation::constraints::Constraints::parse(c)?),
         None => None,
     };
     st.source_endpoint = Some(tenant.issuer.endpoint(paths::FETCH));
-    st.sign(signer(keys)?).map_err(|e| SignError::Sign(e.to_string()))
+    Ok(st.sign(signer(keys)?)?)
 }
 
 /// A Trust Mark the tenant issued (§7.1). Signed on request from the
@@ -136,7 +142,7 @@ pub fn subordinate_statement(tenant: &Tenant, keys: &FederationKeys, sub: &Subor
 pub fn trust_mark(tenant: &Tenant, keys: &FederationKeys, mark: &IssuedTrustMark) -> Result<String, SignError> {
     let mut m = TrustMark::new(tenant.issuer.as_str(), &mark.subject, &mark.trust_mark_type, mark.issued_at);
     m.exp = mark.expires_at;
-    m.sign(signer(keys)?).map_err(|e| SignError::Sign(e.to_string()))
+    Ok(m.sign(signer(keys)?)?)
 }
 
 /// Status of a Trust Mark (§8.4.2).
@@ -165,7 +171,7 @@ pub fn trust_mark_status(tenant: &Tenant, keys: &FederationKeys, trust_mark: &st
     claims.insert("iat".into(), json!(now));
     claims.insert("trust_mark".into(), json!(trust_mark));
     claims.insert("status".into(), json!(status.as_str()));
-    signer(keys)?.sign("trust-mark-status-response+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
+    Ok(signer(keys)?.sign("trust-mark-status-response+jwt", &claims)?)
 }
 
 /// The historical keys answer (§8.7): keys no longer published, with when
@@ -188,7 +194,7 @@ pub fn historical_keys(tenant: &Tenant, keys: &FederationKeys, now: i64) -> Resu
     claims.insert("iss".into(), json!(tenant.issuer.as_str()));
     claims.insert("iat".into(), json!(now));
     claims.insert("keys".into(), Value::Array(list));
-    signer(keys)?.sign("jwk-set+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
+    Ok(signer(keys)?.sign("jwk-set+jwt", &claims)?)
 }
 
 /// The resolve answer (§8.3.2): the subject's resolved metadata (only the
@@ -221,7 +227,7 @@ pub fn resolve_response(
             Value::Array(marks.iter().map(|(m, _)| json!({"trust_mark_type": m.trust_mark_type, "trust_mark": m.trust_mark})).collect()),
         );
     }
-    signer(keys)?.sign("resolve-response+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
+    Ok(signer(keys)?.sign("resolve-response+jwt", &claims)?)
 }
 
 /// The explicit registration answer (§12.2.3): the registration as this
@@ -248,7 +254,7 @@ pub fn explicit_registration_response(
         claims.insert("authority_hints".into(), json!([superior]));
     }
     claims.insert("metadata".into(), json!({ "openid_relying_party": client_metadata }));
-    signer(keys)?.sign("explicit-registration-response+jwt", &claims).map_err(|e| SignError::Sign(e.to_string()))
+    Ok(signer(keys)?.sign("explicit-registration-response+jwt", &claims)?)
 }
 
 /// Where a peer provider sends the browser back after a peer sign-in.

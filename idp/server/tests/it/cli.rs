@@ -90,6 +90,7 @@ async fn tenants_clients_users_and_keys() {
             "un mot de passe long\n",
         );
         assert!(out.contains("Camille"), "{name}: {out}");
+        i.ok(&["user", "add", "--tenant", "ville", "--username", "dominique", "--phone-number", "+33 6 12 34 56 78", "--address-country", "FR"]);
         assert_refused(&i.cli(&["user", "add", "--tenant", "ville", "--username", "camille"]), "already exists");
         // A name that only looks the same (capital I for l, Cyrillic а) is taken too.
         assert_refused(&i.cli(&["user", "add", "--tenant", "ville", "--username", "CamiIle"]), "looks the same");
@@ -123,6 +124,8 @@ async fn bad_arguments_are_refused_and_nothing_is_written() {
             (vec!["tenant", "add", "jwks"], "", "reserved"),
             (vec!["user", "add", "--username", "camille@ville-b.fr"], "", "address"),
             (vec!["user", "add", "--username", "ali\u{200b}ce"], "", "invisible"),
+            (vec!["user", "add", "--username", "bob", "--phone-number", "06 12 34 56 78"], "", "--phone-number"),
+            (vec!["user", "add", "--username", "bob", "--address-locality", "Trame\u{7}"], "", "--address-locality"),
             (vec!["tenant", "set", "default", "--usernames", "emails"], "", "--usernames"),
             (vec!["tenant", "add", "federation"], "", "reserved"),
             (vec!["tenant", "set", "default", "--credential-upgrade", "sometimes"], "", "--credential-upgrade"),

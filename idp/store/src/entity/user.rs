@@ -18,6 +18,12 @@ pub struct Model {
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub phone_number: Option<String>,
+    /// Whether the operator vouched for the phone number (Trame sends no
+    /// SMS: nothing else verifies one).
+    pub phone_number_verified: bool,
+    /// The postal address, the `address` claim's JSON object (OIDC Core
+    /// §5.1.1).
+    pub address: Option<String>,
     pub password_hash: Option<String>,
     /// The TOTP secret, sealed under the master key (the user id as
     /// associated data).

@@ -1,5 +1,5 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
-use trame_core::user::UserProfile;
+use trame_core::user::{Address, UserProfile};
 
 use super::new_id;
 use crate::entity::user;
@@ -14,6 +14,9 @@ pub struct NewUser {
     pub email: Option<String>,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
+    pub phone_number: Option<String>,
+    pub phone_number_verified: bool,
+    pub address: Option<Address>,
     /// An argon2id PHC string, never a plain password.
     pub password_hash: Option<String>,
 }
@@ -27,8 +30,9 @@ pub(crate) fn to_domain(m: &user::Model) -> UserProfile {
         given_name: m.given_name.clone(),
         family_name: m.family_name.clone(),
         phone_number: m.phone_number.clone(),
-        phone_number_verified: false,
-        address: None,
+        phone_number_verified: m.phone_number.is_some() && m.phone_number_verified,
+        // Written by Trame from an `Address`; unreadable JSON is no address.
+        address: m.address.as_deref().and_then(|a| serde_json::from_str(a).ok()),
         locale: None,
         updated_at: m.updated_at,
     }
@@ -64,7 +68,7 @@ fn username_key(username: &str) -> String {
 pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<user::ActiveModel> {
     let username = trame_core::username::normalize(&new.username);
     let username = username.as_str();
-    if username.is_empty() || username.len() > 200 || username.chars().any(char::is_control) {
+    if username.is_empty() || username.chars().count() > 200 || username.chars().any(char::is_control) {
         return Err(StoreError::Invalid("a username is 1 to 200 printable characters".into()));
     }
     Ok(user::ActiveModel {
@@ -77,7 +81,9 @@ pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<us
         email_verified: Set(false),
         given_name: Set(new.given_name),
         family_name: Set(new.family_name),
-        phone_number: Set(None),
+        phone_number_verified: Set(new.phone_number.is_some() && new.phone_number_verified),
+        phone_number: Set(new.phone_number),
+        address: Set(new.address.as_ref().map(|a| serde_json::to_string(a).expect("an address serializes"))),
         password_hash: Set(new.password_hash),
         totp_secret_sealed: Set(None),
         totp_last_step: Set(0),

@@ -25,6 +25,7 @@ backend_test!(create_and_read(be, b) {
     assert_eq!(u.family_name.as_deref(), Some("Martin"), "{b}");
     assert!(!u.email_verified, "{b}");
     assert_eq!(u.updated_at, T0, "{b}");
+    assert_eq!((u.phone_number.as_deref(), u.phone_number_verified, u.address.as_ref()), (None, false, None), "{b}: no contact given, none made up");
 
     let by_id = s.user_by_id(&t.id, &u.id).await.unwrap().expect("user by id");
     assert_eq!(by_id, u, "{b}");
@@ -95,4 +96,26 @@ backend_test!(users_are_scoped_to_their_tenant(be, b) {
     assert!(s.list_users(&z.id).await.unwrap().is_empty(), "{b}");
     assert!(s.user_by_id(&t.id, "00000000-0000-0000-0000-000000000000").await.unwrap().is_none(), "{b}");
     assert!(s.user_by_id(&t.id, &u.id).await.unwrap().is_some(), "{b}");
+});
+
+backend_test!(phone_number_and_postal_address_are_kept(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let address = trame_core::user::Address {
+        street_address: Some("1 place de la Mairie".into()),
+        locality: Some("Trame-sur-Loire".into()),
+        postal_code: Some("45000".into()),
+        country: Some("FR".into()),
+        ..Default::default()
+    };
+    let new = NewUser { phone_number: Some("+33612345678".into()), phone_number_verified: true, address: Some(address.clone()), ..user("Alice") };
+    let u = s.create_user(&t.id, new, T0).await.unwrap();
+    let read = s.user_by_id(&t.id, &u.id).await.unwrap().expect("user by id");
+    assert_eq!(read.phone_number.as_deref(), Some("+33612345678"), "{b}");
+    assert!(read.phone_number_verified, "{b}");
+    assert_eq!(read.address, Some(address), "{b}");
+    // A verification without a number is no verification.
+    let new = NewUser { phone_number_verified: true, ..user("Bob") };
+    let u = s.create_user(&t.id, new, T0).await.unwrap();
+    assert!(!s.user_by_id(&t.id, &u.id).await.unwrap().unwrap().phone_number_verified, "{b}");
 });

@@ -23,16 +23,16 @@ use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::json_body;
 use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Purpose as IaPurpose, Starter};
-use crate::mail_link::{self, Credential, send_verification};
 use crate::render::lang_of;
 use crate::respond::see_other;
 use crate::respond::with_cookie;
 use crate::session::{self, Session};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::throttle;
 use trame_app::mail::valid_email;
+use trame_app::mail_link::{self, Credential, send_verification};
 use trame_app::passkeys::to_new_passkey;
+use trame_app::throttle;
 use trame_webauthn::{self as webauthn, UserEntity};
 
 /// Notices the page can show after a change (a fixed list: the query
@@ -151,7 +151,7 @@ pub async fn show(
     let sessions = state.store.account_sessions(&t.id, &s.user_id, state.now()).await.html_err()?;
     let only_way = passkeys.len() == 1 && !has_password;
     let totp_limited = has_totp && is_limited(state.store.second_factor_of(&t.id, &s.user_id).await.html_err()?.totp_max_acr.as_deref());
-    let otp_failures = if has_totp { throttle::take_otp_failures(&state, &t.id, &s.user_id).await? } else { 0 };
+    let otp_failures = if has_totp { throttle::take_otp_failures(&state, &t.id, &s.user_id).await.html_err()? } else { 0 };
     let can_upgrade = t.settings.credential_upgrade == CredentialUpgrade::Mail && state.mailer.is_enabled() && user.email_verified;
     let passkeys: Vec<_> = passkeys
         .iter()
@@ -275,7 +275,7 @@ pub async fn passkey_remove(State(state): State<AppState>, tenant: TenantCtx, he
     match state.store.remove_passkey(&tenant.tenant.id, &s.user_id, id, confirmed).await {
         Ok(()) => {
             tracing::info!(tenant = %tenant.tenant.slug, "passkey removed");
-            session::end_others(&state, &tenant, &s.user_id, &s).await?;
+            trame_app::sessions::end_others(&state, &tenant, &s.user_id, &s).await.html_err()?;
             Ok(back(&tenant, "passkey-removed"))
         }
         Err(StoreError::Invalid(_)) => Ok(back(&tenant, "passkey-last-confirm")),
@@ -290,7 +290,7 @@ pub async fn password(State(state): State<AppState>, tenant: TenantCtx, headers:
     if single(&f, "action").ok().flatten() == Some("remove") {
         return match state.store.set_password_of(&t.id, &s.user_id, None, state.now()).await {
             Ok(()) => {
-                session::end_others(&state, &tenant, &s.user_id, &s).await?;
+                trame_app::sessions::end_others(&state, &tenant, &s.user_id, &s).await.html_err()?;
                 Ok(back(&tenant, "password-removed"))
             }
             Err(StoreError::Invalid(_)) => Ok(back(&tenant, "password-last")),
@@ -306,7 +306,7 @@ pub async fn password(State(state): State<AppState>, tenant: TenantCtx, headers:
     let hash = state.password_work.run(move |memory| password::hash_in(memory, &new, rng.as_ref())).await?;
     let hash = hash.map_err(|_| ApiError::page(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
     state.store.set_password_of(&t.id, &s.user_id, Some(&hash), state.now()).await.html_err()?;
-    session::end_others(&state, &tenant, &s.user_id, &s).await?;
+    trame_app::sessions::end_others(&state, &tenant, &s.user_id, &s).await.html_err()?;
     Ok(back(&tenant, "password-set"))
 }
 
@@ -358,7 +358,7 @@ pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, heade
     let t = &tenant.tenant;
     if single(&f, "action").ok().flatten() == Some("disable") {
         state.store.set_totp_secret(&t.id, &s.user_id, None, None, state.now()).await.html_err()?;
-        session::end_others(&state, &tenant, &s.user_id, &s).await?;
+        trame_app::sessions::end_others(&state, &tenant, &s.user_id, &s).await.html_err()?;
         return Ok(back(&tenant, "totp-disabled"));
     }
     if state.store.account(&t.id, &s.user_id).await.html_err()?.is_none_or(|a| a.password_hash.is_none()) {
@@ -406,7 +406,7 @@ pub async fn recovery_codes(State(state): State<AppState>, tenant: TenantCtx, he
 pub async fn session_end(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let sid = single(&f, "sid").ok().flatten().unwrap_or_default();
-    if !session::end_by_sid(&state, &tenant, &s.user_id, sid).await? {
+    if !trame_app::sessions::end_by_sid(&state, &tenant, &s.user_id, sid).await.html_err()? {
         return Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found"));
     }
     Ok(back(&tenant, "session-ended"))
@@ -444,5 +444,9 @@ pub async fn upgrade(State(state): State<AppState>, tenant: TenantCtx, headers: 
         }
         _ => return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
     };
-    if mail_link::send_upgrade(&state, t, &s, &credential).await? { Ok(back(&tenant, "upgrade-mail-sent")) } else { Ok(back(&tenant, "upgrade-needs-email")) }
+    if mail_link::send_upgrade(&state, t, &s, &credential).await.html_err()? {
+        Ok(back(&tenant, "upgrade-mail-sent"))
+    } else {
+        Ok(back(&tenant, "upgrade-needs-email"))
+    }
 }

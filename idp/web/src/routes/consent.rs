@@ -21,7 +21,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
     let mut ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
     let session =
         session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
-    interaction::mark_seen(&state, &q.interaction, &mut ia).await?;
+    interaction::mark_seen(&state, &q.interaction, &mut ia).await.html_err()?;
     let (client, req) = validated(&state, &tenant, &ia.params).await?;
     let user = state.store.user_by_id(&tenant.tenant.id, &session.user_id).await.html_err()?;
     let scopes: Vec<String> = req.scopes.iter().map(str::to_owned).collect();
@@ -61,7 +61,7 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, headers: H
             proceed(&state, &tenant, Some(session), params, Some((id, ia)), Starter { binding, ip: None }).await
         }
         "deny" => {
-            interaction::delete(&state, &id).await?;
+            interaction::delete(&state, &id).await.html_err()?;
             Err(redirect_error(&tenant, &req.reply, ErrorCode::AccessDenied, "the user denied the request"))
         }
         _ => Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),

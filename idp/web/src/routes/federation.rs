@@ -151,7 +151,7 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
     }
     // Each resolution may fetch dozens of statements from other servers:
     // counted per address like registrations, so the endpoint is no amplifier.
-    if !crate::throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await? {
+    if !trame_app::throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await.json_err()? {
         return Err(ApiError::oauth(ErrorCode::RateLimited, "too many resolve requests from this address; try again later"));
     }
     let reach = state.reach(&tenant.tenant);

@@ -16,16 +16,16 @@ use trame_core::oauth::ErrorCode;
 use trame_federation::chain::{self, ChainError, TrustAnchor, TrustChain};
 use trame_federation::statement::{ValidationOptions, verify_entity_configuration};
 
-use crate::error::{ApiError, ApiResult, Surface};
+use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::extract::ClientIp;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::throttle;
 use trame_app::federation::FederationFetcher;
 use trame_app::federation::fetcher::trust_anchors;
 use trame_app::federation::registration::{self, RegistrationError};
 use trame_app::federation::statements::{self, media};
 use trame_app::registration::metadata;
+use trame_app::throttle;
 
 fn refused(code: ErrorCode, description: impl Into<String>) -> ApiError {
     ApiError::oauth(code, description)
@@ -59,7 +59,7 @@ pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp
     let chain = match media_type(&headers).as_deref() {
         Some(media::ENTITY_STATEMENT) => {
             // Resolving makes outbound fetches: bounded per address.
-            if !throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await? {
+            if !throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await.json_err()? {
                 return Err(ApiError::oauth(ErrorCode::RateLimited, "too many requests from this address; try again later"));
             }
             from_configuration(&state, &tenant, &anchors, body).await?

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::tokens;
+use trame_app::tokens;
 
 pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/introspect");
@@ -29,7 +29,7 @@ pub async fn introspect(State(state): State<AppState>, tenant: TenantCtx, header
     // gets `active: false`, as for an unknown token. A check that cannot be
     // made (Redis down: is it revoked?) is a 503, never `active: false`,
     // which a resource server may cache as final.
-    let access = tokens::inspect_access(&state, &tenant.tenant, &keys, token, tokens::Need::Grant).await?;
+    let access = tokens::inspect_access(&state, &tenant.tenant, &keys, token, tokens::Need::Grant).await.json_err()?;
     if let Some(v) = access.filter(|v| v.client_id == client.id.as_str()) {
         body.insert("active".into(), json!(true));
         body.insert("token_type".into(), json!("Bearer"));

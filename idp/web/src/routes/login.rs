@@ -15,17 +15,17 @@ use crate::interaction::{self, Interaction};
 use crate::pages::{InteractionQuery, PageCtx, lang_for, sign_in_form};
 use crate::respond::see_other;
 use crate::session;
-use crate::signin::{self, Authenticated, BelowRequiredLevel};
+use crate::signin::{self, Authenticated, SignedIn};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
-use crate::throttle;
 use trame_app::catalog::TenantEntry;
 use trame_app::password_work::Lane;
+use trame_app::throttle;
 
 pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
     let mut ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
-    interaction::mark_seen(&state, &q.interaction, &mut ia).await?;
+    interaction::mark_seen(&state, &q.interaction, &mut ia).await.html_err()?;
     let hint = RawParams::new(&ia.params).single("login_hint").ok().flatten().unwrap_or_default().to_owned();
     sign_in_form(&state, &tenant, &headers, &q.interaction, &ia, PageCtx { status: StatusCode::OK, error: None, username: &hint }).await
 }
@@ -46,7 +46,7 @@ pub async fn submit(
     let t = &tenant.tenant;
     let refuse = |status, error| PageCtx { status, error: Some(error), username: &username };
 
-    let standing = throttle::standing(&state, &t.id, &username, ip).await?;
+    let standing = throttle::standing(&state, &t.id, &username, ip).await.html_err()?;
     if standing == throttle::Standing::Blocked {
         tracing::warn!(tenant = %t.slug, "sign-in throttled");
         telemetry::sign_in(SignInMethod::Password, SignInOutcome::Throttled);
@@ -62,13 +62,13 @@ pub async fn submit(
     let user = match (ok, found) {
         (true, Some(account)) => account,
         _ => {
-            throttle::record_failure(&state, &t.id, &username, ip).await?;
+            throttle::record_failure(&state, &t.id, &username, ip).await.html_err()?;
             tracing::info!(tenant = %t.slug, outcome = "failure", method = "pwd", "sign-in");
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
             return sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::UNAUTHORIZED, "sign-in-failed")).await;
         }
     };
-    throttle::clear_account(&state, &t.id, &username, ip).await?;
+    throttle::clear_account(&state, &t.id, &username, ip).await.html_err()?;
 
     // A password account with TOTP goes on to the second step.
     let has_totp = user.has_totp;
@@ -77,16 +77,16 @@ pub async fn submit(
         tracing::info!(tenant = %t.slug, outcome = "second-factor", method = "pwd", "sign-in");
         telemetry::sign_in(SignInMethod::Password, SignInOutcome::SecondFactor);
         ia.pending_user = Some(user.id.clone());
-        interaction::save(&state, &id, &ia).await?;
+        interaction::save(&state, &id, &ia).await.html_err()?;
         return Ok(see_other(&t.issuer.endpoint(&format!("/login/otp?interaction={id}"))));
     }
     match signin::complete(&state, &tenant, &headers, id.clone(), ia.clone(), &user.id, Authenticated { methods: &[Method::Password], cap: None }).await? {
-        Ok(r) => {
+        SignedIn::Done(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd", "sign-in");
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Success);
             Ok(r)
         }
-        Err(BelowRequiredLevel) => {
+        SignedIn::BelowRequiredLevel => {
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::BelowLevel);
             sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "stronger-sign-in-needed")).await
         }
@@ -146,7 +146,7 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
     };
     // Throttled per account like passwords: six digits are guessable.
     let throttle_key = format!("otp:{user_id}");
-    if throttle::is_blocked(&state, &t.id, &throttle_key, None).await? {
+    if throttle::is_blocked(&state, &t.id, &throttle_key, None).await.html_err()? {
         telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Throttled);
         return otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::TOO_MANY_REQUESTS, Some("too-many-attempts")).await;
     }
@@ -158,13 +158,13 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
         None => false,
     };
     if !fresh {
-        throttle::record_failure(&state, &t.id, &throttle_key, None).await?;
-        throttle::record_otp_failure(&state, &t.id, &user_id).await?;
+        throttle::record_failure(&state, &t.id, &throttle_key, None).await.html_err()?;
+        throttle::record_otp_failure(&state, &t.id, &user_id).await.html_err()?;
         tracing::info!(tenant = %t.slug, outcome = "failure", method = "otp", "sign-in");
         telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Failure);
         return otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::UNAUTHORIZED, Some("otp-failed")).await;
     }
-    throttle::clear_account(&state, &t.id, &throttle_key, None).await?;
+    throttle::clear_account(&state, &t.id, &throttle_key, None).await.html_err()?;
     match signin::complete(
         &state,
         &tenant,
@@ -176,12 +176,12 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
     )
     .await?
     {
-        Ok(r) => {
+        SignedIn::Done(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd+otp", "sign-in");
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Success);
             Ok(r)
         }
-        Err(BelowRequiredLevel) => {
+        SignedIn::BelowRequiredLevel => {
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::BelowLevel);
             otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, Some("stronger-sign-in-needed")).await
         }

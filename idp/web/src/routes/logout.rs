@@ -5,7 +5,7 @@
 //! a third-party page cannot sign people out by linking here.
 //!
 //! Ending the session notifies its clients' back channels
-//! ([`crate::logout_channels`]). When some of them registered a
+//! ([`trame_app::logout_channels`]). When some of them registered a
 //! front-channel logout URI, the answer is a page that loads those in hidden
 //! frames before going on (Front-Channel Logout 1.0 §3).
 

@@ -20,12 +20,12 @@ use trame_store::StoreError;
 use crate::csrf;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
-use crate::mail_link::{self, Credential, UPGRADE, UPGRADED_LEVEL, VERIFY};
 use crate::render::lang_of;
 use crate::respond::see_other;
 use crate::session::{self, Session};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
+use trame_app::mail_link::{self, Credential, UPGRADE, UPGRADED_LEVEL, VERIFY};
 
 #[derive(Deserialize)]
 pub struct TokenQuery {
@@ -88,7 +88,7 @@ async fn posting_session(state: &AppState, t: &Tenant, headers: &HeaderMap, f: &
 
 pub async fn verify_show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
     let t = &tenant.tenant;
-    let record = mail_link::peek(&state, t, VERIFY, &q.token).await?.ok_or_else(invalid)?;
+    let record = mail_link::peek(&state, t, VERIFY, &q.token).await.html_err()?.ok_or_else(invalid)?;
     let s = session_of(&state, t, &headers, &record).await?;
     Ok(confirm_page(&state, &tenant, &headers, s.as_ref(), &q.token, "email-verify-title", "email-verify-confirm"))
 }
@@ -99,11 +99,11 @@ pub async fn verify_confirm(State(state): State<AppState>, tenant: TenantCtx, he
     let token = single(&f, "token").ok().flatten().unwrap_or_default();
     // Checked before the link is used, so the right person can still use
     // it after a wrong browser tried.
-    let record = mail_link::peek(&state, t, VERIFY, token).await?.ok_or_else(invalid)?;
+    let record = mail_link::peek(&state, t, VERIFY, token).await.html_err()?.ok_or_else(invalid)?;
     if text(&record, "user") != Some(s.user_id.as_str()) {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "mail-link-other-account"));
     }
-    let record = mail_link::redeem(&state, t, VERIFY, token).await?.ok_or_else(invalid)?;
+    let record = mail_link::redeem(&state, t, VERIFY, token).await.html_err()?.ok_or_else(invalid)?;
     let addr = text(&record, "email").ok_or_else(invalid)?;
     let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.ok_or_else(invalid)?;
     if user.email.as_deref() != Some(addr) {
@@ -132,7 +132,7 @@ fn upgrade_for(record: &Map<String, Value>, s: &Session) -> Option<Credential> {
 
 pub async fn upgrade_show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
     let t = &tenant.tenant;
-    let record = mail_link::peek(&state, t, UPGRADE, &q.token).await?.ok_or_else(invalid)?;
+    let record = mail_link::peek(&state, t, UPGRADE, &q.token).await.html_err()?.ok_or_else(invalid)?;
     let s = session::current(&state, t, &headers).await?.filter(|s| upgrade_for(&record, s).is_some());
     Ok(confirm_page(&state, &tenant, &headers, s.as_ref(), &q.token, "upgrade-title", "upgrade-confirm"))
 }
@@ -141,9 +141,9 @@ pub async fn upgrade_confirm(State(state): State<AppState>, tenant: TenantCtx, h
     let t = &tenant.tenant;
     let s = posting_session(&state, t, &headers, &f).await?;
     let token = single(&f, "token").ok().flatten().unwrap_or_default();
-    let record = mail_link::peek(&state, t, UPGRADE, token).await?.ok_or_else(invalid)?;
+    let record = mail_link::peek(&state, t, UPGRADE, token).await.html_err()?.ok_or_else(invalid)?;
     let credential = upgrade_for(&record, &s).ok_or_else(|| ApiError::page(StatusCode::FORBIDDEN, "mail-link-other-account"))?;
-    mail_link::redeem(&state, t, UPGRADE, token).await?.ok_or_else(invalid)?;
+    mail_link::redeem(&state, t, UPGRADE, token).await.html_err()?.ok_or_else(invalid)?;
     match credential {
         Credential::Passkey(id) => match state.store.set_passkey_max_acr(&t.id, &s.user_id, &id, Some(UPGRADED_LEVEL)).await {
             Ok(()) => {}

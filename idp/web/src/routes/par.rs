@@ -29,9 +29,9 @@ use crate::extract::{ClientIp, FormParams, single};
 use crate::request_object::{self, PUSHED_URN, PushedRequest};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::throttle;
 use trame_app::catalog::TenantEntry;
 use trame_app::federation::registration::{self, RegistrationError};
+use trame_app::throttle;
 
 /// Client authentication parameters: they authenticate the push and are
 /// not part of the authorization request.
@@ -106,7 +106,7 @@ async fn authenticated(
         ),
         None => None,
     };
-    if supplied.is_none() && !throttle::allow_federation_resolve(state, &tenant.tenant.id, ip).await? {
+    if supplied.is_none() && !throttle::allow_federation_resolve(state, &tenant.tenant.id, ip).await.json_err()? {
         return Err(ApiError::oauth(ErrorCode::RateLimited, "too many registration attempts from this address; try again later"));
     }
     let refused = |e: RegistrationError| match e {

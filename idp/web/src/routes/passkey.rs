@@ -20,7 +20,7 @@ use crate::extract::ClientIp;
 use crate::extract::json_body;
 use crate::interaction::{self, Interaction};
 use crate::respond::with_cookie;
-use crate::signin::{self, Authenticated, BelowRequiredLevel};
+use crate::signin::{self, Authenticated, SignedIn};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
@@ -156,11 +156,11 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     )
     .await?
     {
-        Err(BelowRequiredLevel) => {
+        SignedIn::BelowRequiredLevel => {
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::BelowLevel);
             Err(ApiError::oauth(ErrorCode::BelowRequiredLevel, "this service asks for a stronger sign-in"))
         }
-        Ok((_, cookie)) => {
+        SignedIn::Done((_, cookie)) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-in");
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Success);
             let next = t.issuer.endpoint(&format!("/login/continue?interaction={}", req.interaction));

@@ -5,7 +5,7 @@
 //!   the peers of [`trame_app::federation::peers`], searchable without script,
 //!   the browser's last choice first;
 //! - `POST /federation/peers`: the choice; the browser goes to the peer
-//!   ([`crate::federation::peer_signin::start`]);
+//!   ([`trame_app::federation::peer_signin::start`]);
 //! - `GET /federation/callback`: back from the peer; the peer identity is
 //!   linked to a local account and the pending sign-in goes on, at an
 //!   assurance level no higher than what the peer asserted;
@@ -28,19 +28,19 @@ use trame_store::{NewUser, StoreError};
 use crate::cookies;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
-use crate::federation::peer_signin::{self, PeerIdentity, PeerSignInError};
 use crate::interaction::{self, Interaction};
 use crate::pages::{PageCtx, lang_for, sign_in_form};
 use crate::respond::see_other;
 use crate::respond::with_cookie;
-use crate::signin::{self, BelowRequiredLevel};
+use crate::signin::{self, SignedIn};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
-use crate::throttle;
 use trame_app::catalog::TenantEntry;
+use trame_app::federation::peer_signin::{self, PeerIdentity, PeerSignInError};
 use trame_app::federation::peers::{Peer, PeerError};
 use trame_app::outbound;
+use trame_app::throttle;
 
 const CHOICE: &str = "trame_peer";
 
@@ -124,15 +124,25 @@ pub async fn choose(
     interaction::check_csrf(&ia, Some(&get("csrf")))?;
     let peer = state.peers.peer(&state, &tenant, &get("peer")).await.map_err(peer_error)?;
     // Each start resolves chains and calls the peer: bounded per address.
-    if !throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await? {
+    if !throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await.json_err()? {
         return Err(ApiError::page(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"));
     }
     let url = peer_signin::start(&state, &tenant, &peer, &id, &ia).await.map_err(|e| {
         tracing::warn!(tenant = %tenant.tenant.slug, peer = %peer.entity_id, error = %e, "sign-in at a peer not started");
-        ApiError::page_detail(e.status(), "error-peer-sign-in", e.to_string())
+        ApiError::page_detail(peer_failure_status(&e), "error-peer-sign-in", e.to_string())
     })?;
     let choice = cookies::set(&tenant.tenant, &cookies::name(CHOICE, &tenant.tenant), &URL_SAFE_NO_PAD.encode(&peer.entity_id), PEER_CHOICE);
     Ok(with_cookie(see_other(&url), Some(choice)))
+}
+
+/// Bad gateway when the peer misbehaved; unavailable when this side's
+/// storage failed; an internal error when its own keys or chain did.
+fn peer_failure_status(e: &PeerSignInError) -> StatusCode {
+    match e {
+        PeerSignInError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        e if e.is_ours() => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_GATEWAY,
+    }
 }
 
 #[derive(Deserialize)]
@@ -148,7 +158,10 @@ pub struct Callback {
 pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(cb): Query<Callback>) -> ApiResult<Response> {
     enabled(&tenant)?;
     let t = &tenant.tenant;
-    let pending = peer_signin::take_pending(&state, t, &cb.state).await.map_err(|_| ApiError::page(StatusCode::SERVICE_UNAVAILABLE, "error-unavailable"))?;
+    let pending = peer_signin::take_pending(&state, t, &cb.state).await.map_err(|e| {
+        tracing::warn!(tenant = %t.slug, error = %e, "pending peer sign-in not read");
+        ApiError::page(StatusCode::SERVICE_UNAVAILABLE, "error-unavailable")
+    })?;
     let Some(pending) = pending else {
         return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-peer-expired"));
     };
@@ -177,7 +190,7 @@ pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers:
             tracing::warn!(tenant = %t.slug, peer = %peer.entity_id, error = %e, "peer sign-in failed");
             telemetry::sign_in(SignInMethod::Peer, SignInOutcome::Failure);
             return match e {
-                PeerSignInError::Unavailable => Err(ApiError::page(StatusCode::SERVICE_UNAVAILABLE, "error-unavailable")),
+                PeerSignInError::Unavailable(_) => Err(ApiError::page(StatusCode::SERVICE_UNAVAILABLE, "error-unavailable")),
                 _ => back(&state, &tenant, &headers, &id, &ia, StatusCode::BAD_GATEWAY, "peer-sign-in-failed").await,
             };
         }
@@ -185,12 +198,12 @@ pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers:
     let user_id = local_user(&state, &tenant, &peer, &identity).await?;
     let (amr, acr) = assurance_of(&tenant, &identity);
     match signin::complete_with(&state, &tenant, &headers, id.clone(), ia.clone(), &user_id, amr, acr).await? {
-        Ok(r) => {
+        SignedIn::Done(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "peer", peer = %peer.entity_id, "sign-in");
             telemetry::sign_in(SignInMethod::Peer, SignInOutcome::Success);
             Ok(r)
         }
-        Err(BelowRequiredLevel) => {
+        SignedIn::BelowRequiredLevel => {
             telemetry::sign_in(SignInMethod::Peer, SignInOutcome::BelowLevel);
             back(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, "stronger-sign-in-needed").await
         }
@@ -240,7 +253,7 @@ async fn local_user(state: &AppState, tenant: &TenantEntry, peer: &Peer, identit
             email: identity.email.as_ref().map(|(e, _)| e.clone()),
             given_name: identity.given_name.clone(),
             family_name: identity.family_name.clone(),
-            password_hash: None,
+            ..NewUser::default()
         };
         match state.store.link_new_federated_user(&t.id, &peer.entity_id, &identity.subject, new, now).await {
             Ok(user) => {
@@ -293,7 +306,7 @@ async fn peer_logo(state: &AppState, tenant: &TenantEntry, peer: &Peer, uri: &st
 pub async fn logo(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, Query(q): Query<LogoQuery>) -> ApiResult<Response> {
     enabled(&tenant)?;
     // Each may make Trame fetch from another server: bounded per address.
-    if !throttle::allow_logo(&state, &tenant.tenant.id, ip).await? {
+    if !throttle::allow_logo(&state, &tenant.tenant.id, ip).await.html_err()? {
         return Err(ApiError::page(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"));
     }
     let peer = state.peers.peer(&state, &tenant, &q.peer).await.map_err(peer_error)?;

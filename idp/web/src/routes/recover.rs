@@ -14,7 +14,6 @@ use trame_core::{lifetimes, recovery};
 
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
-use crate::mail_link;
 use crate::render::lang_of;
 use crate::respond::see_other;
 use crate::respond::with_cookie;
@@ -22,7 +21,8 @@ use crate::session;
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
-use crate::throttle;
+use trame_app::mail_link;
+use trame_app::throttle;
 
 fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, status: StatusCode, notice: Option<&str>, error: Option<&str>) -> Response {
     let t = &tenant.tenant;
@@ -53,7 +53,7 @@ async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, us
     let acr = t.settings.acr_policy.level_reached(&amr);
     let (session, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     // Whoever held the account before the recovery is signed out.
-    session::end_others(state, tenant, user_id, &session).await?;
+    trame_app::sessions::end_others(state, tenant, user_id, &session).await.html_err()?;
     tracing::info!(tenant = %t.slug, outcome = "success", method = "recovery", "sign-in");
     telemetry::sign_in(method, SignInOutcome::Success);
     Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
@@ -77,7 +77,7 @@ pub async fn submit(
             // Their own counter: failed passwords must not block recovery,
             // the way out for someone whose password is being guessed.
             let counted_as = format!("recovery:{username}");
-            if throttle::is_blocked(&state, &t.id, &counted_as, ip).await? {
+            if throttle::is_blocked(&state, &t.id, &counted_as, ip).await.html_err()? {
                 telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Throttled);
                 return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
             }
@@ -93,11 +93,11 @@ pub async fn submit(
             };
             match (ok, user) {
                 (true, Some(u)) => {
-                    throttle::clear_account(&state, &t.id, &counted_as, ip).await?;
+                    throttle::clear_account(&state, &t.id, &counted_as, ip).await.html_err()?;
                     recovered(&state, &tenant, &headers, &u.id, SignInMethod::RecoveryCode).await
                 }
                 _ => {
-                    throttle::record_failure(&state, &t.id, &counted_as, ip).await?;
+                    throttle::record_failure(&state, &t.id, &counted_as, ip).await.html_err()?;
                     tracing::info!(tenant = %t.slug, outcome = "failure", method = "recovery", "sign-in");
                     telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Failure);
                     Ok(page(&state, &tenant, &headers, StatusCode::UNAUTHORIZED, None, Some("recovery-failed")))
@@ -107,10 +107,10 @@ pub async fn submit(
         "email" if state.mailer.is_enabled() => {
             let addr = get("email");
             // Counted per address too: mail is not free, and not for spam.
-            if throttle::is_blocked(&state, &t.id, &format!("mail:{addr}"), ip).await? {
+            if throttle::is_blocked(&state, &t.id, &format!("mail:{addr}"), ip).await.html_err()? {
                 return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
             }
-            throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await?;
+            throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await.html_err()?;
             if let Some(user) = state.store.user_by_verified_email(&t.id, &addr).await.html_err()? {
                 let record = json!({ "user": user.id });
                 let token = mail_link::issue(
@@ -174,7 +174,7 @@ pub async fn email_confirm(State(state): State<AppState>, tenant: TenantCtx, hea
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
-    let v = mail_link::redeem(&state, t, trame_store::ephemeral_keys::link_kind::RECOVERY, &get("token")).await?.ok_or_else(invalid)?;
+    let v = mail_link::redeem(&state, t, trame_store::ephemeral_keys::link_kind::RECOVERY, &get("token")).await.html_err()?.ok_or_else(invalid)?;
     match v.get("user").and_then(|u| u.as_str()) {
         Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink).await,
         None => Err(invalid()),

@@ -27,8 +27,8 @@ use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, bearer_token};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::throttle;
 use trame_app::registration::{client_uri, metadata};
+use trame_app::throttle;
 
 fn metadata_error(e: MetadataError) -> ApiError {
     ApiError::oauth(e.code(), e.to_string())
@@ -78,7 +78,7 @@ pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp
             Some(token)
         }
         DynamicRegistration::Open => {
-            if !throttle::allow_registration(&state, &t.id, ip).await? {
+            if !throttle::allow_registration(&state, &t.id, ip).await.json_err()? {
                 return Err(ApiError::oauth(ErrorCode::RateLimited, "too many registrations from this address; try again later"));
             }
             None

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::tokens;
+use trame_app::tokens;
 
 pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/revoke");
@@ -30,10 +30,10 @@ pub async fn revoke(State(state): State<AppState>, tenant: TenantCtx, headers: H
     }
     let keys = tenant.keys(&state.store, now).await.json_err()?;
     // An unreachable store is a 503, not a 200 for a token left valid.
-    if let Some(v) = tokens::inspect_access(&state, &tenant.tenant, &keys, token, tokens::Need::Grant).await?
+    if let Some(v) = tokens::inspect_access(&state, &tenant.tenant, &keys, token, tokens::Need::Grant).await.json_err()?
         && v.client_id == client.id.as_str()
     {
-        tokens::revoke_access(&state, &v.jti, v.exp).await?;
+        tokens::revoke_access(&state, &v.jti, v.exp).await.json_err()?;
         tracing::info!(client_id = %client.id, "access token revoked");
     }
     Ok(StatusCode::OK.into_response())

@@ -14,8 +14,7 @@ use serde_json::json;
 use trame_core::assurance::{self, Method};
 use trame_core::crypto::secret_digest;
 use trame_core::oauth::ErrorCode;
-use trame_core::tenant::{Registration, Tenant, Usernames};
-use trame_core::username::UsernameError;
+use trame_core::tenant::{Registration, Tenant};
 use trame_core::{lifetimes, recovery};
 use trame_store::{NewUser, StoreError};
 
@@ -24,15 +23,15 @@ use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::ClientIp;
 use crate::extract::json_body;
 use crate::interaction;
-use crate::mail_link::send_verification;
 use crate::render::lang_of;
 use crate::respond::with_cookie;
 use crate::session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::throttle;
-use trame_app::mail::valid_email;
+use trame_app::mail_link::send_verification;
 use trame_app::passkeys::to_new_passkey;
+use trame_app::throttle;
+use trame_app::users::{self, AccountRefusal, Creator, NewAccount};
 use trame_webauthn::{self as webauthn, UserEntity};
 
 #[derive(Deserialize)]
@@ -105,12 +104,6 @@ fn refused(error: ErrorCode, description: &str) -> ApiError {
     ApiError::oauth(error, description)
 }
 
-/// Usernames made at sign-up go to authenticators, which want them without
-/// spaces (PRECIS); operators may still create others with the CLI.
-fn valid_username(u: &str) -> bool {
-    (2..=64).contains(&u.chars().count()) && !u.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: OptionsRequest = json_body(&body)?;
     let t = &tenant.tenant;
@@ -123,26 +116,19 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
             return Err(ApiError::oauth(ErrorCode::SignupNotAllowed, "this service does not accept new accounts here"));
         }
     };
-    let username = trame_core::username::normalize(&req.username);
-    if !valid_username(&username) {
-        return Err(refused(ErrorCode::InvalidUsername, "a username has 2 to 64 characters and no spaces"));
-    }
-    match trame_core::username::check_new(&username, t.settings.usernames == Usernames::Addresses) {
-        Ok(()) => {}
-        Err(UsernameError::Invisible) => return Err(refused(ErrorCode::InvalidUsername, "a username must not contain invisible characters")),
-        Err(UsernameError::Address) => return Err(refused(ErrorCode::InvalidUsername, "a username here must not contain '@'")),
-    }
-    let email = req.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
-    if email.as_deref().is_some_and(|e| !valid_email(e)) {
-        return Err(refused(ErrorCode::InvalidEmail, "this e-mail address is not valid"));
-    }
+    let account = NewAccount { username: req.username, email: req.email, ..NewAccount::default() };
+    let checked = users::check(t, Creator::Person, account).map_err(|r| {
+        let code = if r == AccountRefusal::Email { ErrorCode::InvalidEmail } else { ErrorCode::InvalidUsername };
+        refused(code, &r.to_string())
+    })?;
+    let (username, email) = (checked.username().to_owned(), checked.email().map(str::to_owned));
     // Asking for a username is the one place a sign-up must say it is
     // taken: counted per address first, so it cannot list the accounts.
-    if !throttle::allow_username_check(&state, &t.id, ip).await? {
+    if !throttle::allow_username_check(&state, &t.id, ip).await.json_err()? {
         return Err(ApiError::oauth(ErrorCode::SlowDown, "too many attempts: try again later"));
     }
-    if state.store.username_in_use(&t.id, &username).await.json_err()? {
-        return Err(refused(ErrorCode::UsernameTaken, "this username, or one that looks the same, is taken"));
+    if !users::available(&state.store, t, &username).await.json_err()? {
+        return Err(refused(ErrorCode::UsernameTaken, &AccountRefusal::Taken.to_string()));
     }
     let user_id = uuid::Uuid::now_v7();
     let rp = ceremony::relying_party(t)?;
@@ -207,7 +193,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
         let enough = ia.required_acr.as_ref().is_none_or(|r| assurance::satisfies(acr, std::slice::from_ref(r)));
         if enough {
             ia.login_at = Some(now);
-            interaction::save(&state, &id, &ia).await?;
+            interaction::save(&state, &id, &ia).await.html_err()?;
             location = t.issuer.endpoint(&format!("/login/continue?interaction={id}"));
         } else {
             location = t.issuer.endpoint(&format!("/login?interaction={id}"));

@@ -19,9 +19,9 @@ use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{FormParams, single};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::tokens::{self, AuthFacts};
 use trame_app::catalog::TenantEntry;
 use trame_app::codes::{CodeRecord, code_key};
+use trame_app::tokens::{self, AuthFacts};
 
 pub async fn token(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(p): FormParams) -> ApiResult<Response> {
     let endpoint = tenant.tenant.issuer.endpoint("/token");
@@ -125,7 +125,7 @@ async fn issue_user_tokens(
     let keys = tenant.keys(&state.store, now).await.json_err()?;
     let sub = tenant.subject(client, &grant.user_id);
     let facts = AuthFacts::of(grant);
-    let at = tokens::access_token(state, &tenant.tenant, &keys, client.id.as_str(), &sub, &grant.scopes, Some(&grant.id), Some(&facts))?;
+    let at = tokens::access_token(state, &tenant.tenant, &keys, client.id.as_str(), &sub, &grant.scopes, Some(&grant.id), Some(&facts)).json_err()?;
     let mut body = Map::new();
     body.insert("access_token".into(), json!(at.token));
     body.insert("token_type".into(), json!("Bearer"));
@@ -136,7 +136,8 @@ async fn issue_user_tokens(
             state.store.user_by_id(&tenant.tenant.id, &grant.user_id).await.json_err()?.ok_or_else(|| ApiError::invalid_grant("the user no longer exists"))?;
         let claims_req = ClaimsRequest::from_json(&grant.claims).unwrap_or_default();
         let extra = id_token_claims(&user, &claims_req);
-        let id_token = tokens::id_token(state, &tenant.tenant, &keys, client.id_token_alg, client.id.as_str(), &sub, &facts, nonce, &at.token, extra)?;
+        let id_token =
+            tokens::id_token(state, &tenant.tenant, &keys, client.id_token_alg, client.id.as_str(), &sub, &facts, nonce, &at.token, extra).json_err()?;
         body.insert("id_token".into(), json!(id_token));
     }
     if let Some(rt) = refresh {
@@ -218,7 +219,7 @@ async fn client_credentials(state: &AppState, tenant: &TenantEntry, client: &Cli
         None => allowed,
     };
     let keys = tenant.keys(&state.store, state.now()).await.json_err()?;
-    let at = tokens::access_token(state, &tenant.tenant, &keys, client.id.as_str(), client.id.as_str(), &scopes.to_string_sorted(), None, None)?;
+    let at = tokens::access_token(state, &tenant.tenant, &keys, client.id.as_str(), client.id.as_str(), &scopes.to_string_sorted(), None, None).json_err()?;
     let mut body = Map::new();
     body.insert("access_token".into(), json!(at.token));
     body.insert("token_type".into(), json!("Bearer"));

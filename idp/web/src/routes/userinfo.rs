@@ -14,7 +14,7 @@ use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::FormParams;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use crate::tokens;
+use trame_app::tokens;
 
 pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Request) -> ApiResult<Response> {
     let from_header = crate::extract::bearer_token(req.headers())?;
@@ -51,7 +51,12 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
         (None, None) => return Err(ApiError::Bearer { status: StatusCode::UNAUTHORIZED, error: None, description: "an access token is required".into() }),
     };
     let keys = tenant.keys(&state.store, state.now()).await.json_err()?;
-    let v = tokens::verify_access(&state, &tenant.tenant, &keys, &token, tokens::Need::GrantAndUser).await?;
+    // Any failure is `invalid_token`: the caller does not learn which check
+    // failed.
+    let v = tokens::inspect_access(&state, &tenant.tenant, &keys, &token, tokens::Need::GrantAndUser)
+        .await
+        .json_err()?
+        .ok_or_else(|| ApiError::invalid_token("the access token is invalid or expired"))?;
     let Some(grant) = &v.grant else {
         return Err(ApiError::invalid_token("this access token does not represent a user"));
     };
@@ -75,7 +80,7 @@ pub async fn userinfo(State(state): State<AppState>, tenant: TenantCtx, req: Req
         Some(alg) => {
             body.insert("iss".into(), json!(tenant.tenant.issuer.as_str()));
             body.insert("aud".into(), json!(v.client_id));
-            let jwt = tokens::sign_jwt(&keys, alg, body)?;
+            let jwt = tokens::sign_jwt(&keys, alg, body).json_err()?;
             let mut r = jwt.into_response();
             r.headers_mut().insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/jwt"));
             r

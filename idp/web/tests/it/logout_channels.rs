@@ -9,6 +9,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
+use trame_app::logout_delivery::{DeliveryReport, deliver_due};
 use trame_core::client::{AuthMethod, ClientSettings, GrantType, LogoutChannels, PkcePolicy};
 use trame_core::crypto::{b64url, secret_digest};
 use trame_core::ids::{ClientId, RedirectUri};
@@ -17,7 +18,6 @@ use trame_core::scope::Scopes;
 use trame_core::subject::{SubjectType, client_sid};
 use trame_jose::Alg;
 use trame_store::{LogoutDelivery, NewClient, NewLogoutDelivery};
-use trame_web::logout_delivery::{DeliveryReport, deliver_due};
 
 use crate::common::*;
 

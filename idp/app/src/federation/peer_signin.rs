@@ -19,7 +19,6 @@
 
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use openidconnect::core::{CoreClient, CoreJsonWebKeySet, CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreUserInfoClaims};
 use openidconnect::{AuthType, AuthorizationCode, ClientId, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, TokenResponse};
 use serde::{Deserialize, Serialize};
@@ -32,15 +31,14 @@ use trame_federation::chain::TrustAnchor;
 use trame_jose::SigningKey;
 use trame_store::FederationKeys;
 
-use crate::interaction::Interaction;
-use crate::state::AppState;
-use trame_app::catalog::TenantEntry;
-use trame_app::federation::fetcher::trust_anchors;
-use trame_app::federation::peers::Peer;
-use trame_app::outbound;
+use crate::catalog::TenantEntry;
+use crate::federation::fetcher::trust_anchors;
+use crate::federation::peers::Peer;
+use crate::interactions::Interaction;
+use crate::{App, outbound};
 
 /// Where peers send the citizen back, relative to the issuer.
-pub const CALLBACK: &str = trame_app::federation::statements::PEER_SIGN_IN_CALLBACK;
+pub const CALLBACK: &str = crate::federation::statements::PEER_SIGN_IN_CALLBACK;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -55,32 +53,44 @@ pub enum PeerSignInError {
     #[error("this service has no relying party key for sign-in at other providers")]
     NoKey,
     #[error("this service's own trust chain cannot be built: {0}")]
-    OwnChain(String),
+    OwnChain(#[source] trame_federation::chain::ChainError),
     #[error("the request could not be signed: {0}")]
-    Sign(String),
+    Sign(#[source] trame_jose::Error),
+    #[error("the request could not be signed: {0}")]
+    Encode(#[source] serde_urlencoded::ser::Error),
+    #[error("the provider refused the pushed request: {0}")]
+    PushFailed(#[source] outbound::FetchError),
     #[error("the provider refused the pushed request: {0}")]
     Pushed(String),
     #[error("the provider's metadata is not usable: {0}")]
     Metadata(String),
+    #[error("the provider's metadata is not usable: {0}")]
+    MetadataInvalid(#[source] serde_json::Error),
+    #[error("the provider's metadata is not usable: {0}")]
+    RedirectUri(#[source] url::ParseError),
+    #[error("the provider's metadata is not usable: {0}")]
+    Configuration(#[source] openidconnect::ConfigurationError),
     #[error("the provider's keys could not be read: {0}")]
     Keys(String),
+    #[error("the provider's keys could not be read: {0}")]
+    KeysFetch(#[source] outbound::FetchError),
+    #[error("the provider's keys could not be read: {0}")]
+    KeysInvalid(#[source] serde_json::Error),
     #[error("the code exchange failed: {0}")]
     Token(String),
     #[error("the ID token does not verify: {0}")]
     IdToken(String),
+    #[error("the ID token does not verify: {0}")]
+    IdTokenInvalid(#[source] openidconnect::ClaimsVerificationError),
     #[error("the sign-in cannot be kept now")]
-    Unavailable,
+    Unavailable(#[source] crate::Error),
 }
 
 impl PeerSignInError {
-    /// Bad gateway when the peer misbehaved; unavailable when this side's
-    /// storage failed.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Self::NoKey | Self::OwnChain(_) | Self::Sign(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_GATEWAY,
-        }
+    /// Whether the failure is this side's (its keys, its chain, its
+    /// storage) rather than the peer's.
+    pub fn is_ours(&self) -> bool {
+        matches!(self, Self::NoKey | Self::OwnChain(_) | Self::Sign(_) | Self::Encode(_) | Self::Unavailable(_))
     }
 }
 
@@ -103,17 +113,17 @@ fn pending_key(state_param: &str) -> String {
 }
 
 /// Takes the pending sign-in `state` stands for, once.
-pub async fn take_pending(state: &AppState, tenant: &Tenant, state_param: &str) -> Result<Option<Pending>, PeerSignInError> {
+pub async fn take_pending(app: &App, tenant: &Tenant, state_param: &str) -> Result<Option<Pending>, PeerSignInError> {
     if state_param.is_empty() || state_param.len() > 128 {
         return Ok(None);
     }
-    let raw = state.ephemeral.take(&pending_key(state_param)).await.map_err(|_| PeerSignInError::Unavailable)?;
+    let raw = app.ephemeral.take(&pending_key(state_param)).await.map_err(|e| PeerSignInError::Unavailable(e.into()))?;
     Ok(raw.and_then(|j| serde_json::from_str::<Pending>(&j).ok()).filter(|p| p.tenant_id == tenant.id))
 }
 
 /// The relying party key that signs now.
-async fn signer(state: &AppState, tenant: &TenantEntry) -> Result<Arc<FederationKeys>, PeerSignInError> {
-    let keys = tenant.relying_party_keys(&state.store, state.now()).await.map_err(|_| PeerSignInError::Unavailable)?;
+async fn signer(app: &App, tenant: &TenantEntry) -> Result<Arc<FederationKeys>, PeerSignInError> {
+    let keys = tenant.relying_party_keys(&app.store, app.now()).await.map_err(|e| PeerSignInError::Unavailable(e.into()))?;
     if keys.signing.is_none() {
         return Err(PeerSignInError::NoKey);
     }
@@ -126,18 +136,18 @@ fn key_of(keys: &FederationKeys) -> Result<&SigningKey, PeerSignInError> {
 
 /// Starts the sign-in at `peer` for the pending sign-in `interaction`;
 /// returns where to send the browser.
-pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interaction: &str, ia: &Interaction) -> Result<String, PeerSignInError> {
+pub async fn start(app: &App, tenant: &TenantEntry, peer: &Peer, interaction: &str, ia: &Interaction) -> Result<String, PeerSignInError> {
     let t = &tenant.tenant;
     let me = t.issuer.as_str();
-    let now = state.now();
-    let keys = signer(state, tenant).await?;
+    let now = app.now();
+    let keys = signer(app, tenant).await?;
     let key = key_of(&keys)?;
     let anchors: Vec<TrustAnchor> = trust_anchors(&t.federation).into_iter().filter(|a| a.entity_id == peer.trust_anchor).collect();
-    let own_chain = state.chains.resolve(state, state.reach(t), me, &anchors).await.map_err(|e| PeerSignInError::OwnChain(e.to_string()))?;
+    let own_chain = app.chains.resolve(app, app.reach(t), me, &anchors).await.map_err(PeerSignInError::OwnChain)?;
 
-    let state_param = random_token(state.rng.as_ref());
-    let nonce = random_token(state.rng.as_ref());
-    let verifier = random_token(state.rng.as_ref());
+    let state_param = random_token(app.rng.as_ref());
+    let nonce = random_token(app.rng.as_ref());
+    let verifier = random_token(app.rng.as_ref());
     let challenge = PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.clone()));
 
     let raw = RawParams::new(&ia.params);
@@ -159,7 +169,7 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
     claims.insert("code_challenge_method".into(), json!("S256"));
     claims.insert("iat".into(), json!(now));
     claims.insert("exp".into(), json!(now + PUSHED_REQUEST));
-    claims.insert("jti".into(), json!(random_token(state.rng.as_ref())));
+    claims.insert("jti".into(), json!(random_token(app.rng.as_ref())));
     // What the service asked about the sign-in itself goes on to the peer,
     // which does the authenticating: the level (its answer caps ours),
     // a fresh sign-in, the language.
@@ -177,14 +187,14 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
     }
     let mut header = Map::new();
     header.insert("trust_chain".into(), json!(own_chain.statements));
-    let object = key.sign_with_header("oauth-authz-req+jwt", &claims, &header).map_err(|e| PeerSignInError::Sign(e.to_string()))?;
+    let object = key.sign_with_header("oauth-authz-req+jwt", &claims, &header).map_err(PeerSignInError::Sign)?;
 
     let authorization_endpoint = endpoint(peer, "authorization_endpoint")?;
     let mut url = url::Url::parse(&authorization_endpoint).map_err(|_| PeerSignInError::Metadata("authorization_endpoint is not a URL".into()))?;
     match peer.provider.get("pushed_authorization_request_endpoint").and_then(Value::as_str) {
         Some(par) => {
-            let assertion = client_assertion(state, key, me, &peer.entity_id)?;
-            let request_uri = push(state.outbound_for(t), par, me, &object, &assertion).await?;
+            let assertion = client_assertion(app, key, me, &peer.entity_id)?;
+            let request_uri = push(app.outbound_for(t), par, me, &object, &assertion).await?;
             url.query_pairs_mut().append_pair("client_id", me).append_pair("request_uri", &request_uri);
         }
         None => {
@@ -199,7 +209,7 @@ pub async fn start(state: &AppState, tenant: &TenantEntry, peer: &Peer, interact
     let pending =
         Pending { tenant_id: t.id.clone(), interaction: interaction.to_owned(), peer: peer.entity_id.clone(), nonce, verifier, profile_asked: scope.len() > 1 };
     let json = serde_json::to_string(&pending).expect("a pending peer sign-in serializes");
-    state.ephemeral.put(&pending_key(&state_param), &json, PEER_SIGN_IN).await.map_err(|_| PeerSignInError::Unavailable)?;
+    app.ephemeral.put(&pending_key(&state_param), &json, PEER_SIGN_IN).await.map_err(|e| PeerSignInError::Unavailable(e.into()))?;
     Ok(url.into())
 }
 
@@ -208,28 +218,28 @@ fn endpoint(peer: &Peer, name: &str) -> Result<String, PeerSignInError> {
 }
 
 /// A `private_key_jwt` assertion (RFC 7523) for `audience`.
-fn client_assertion(state: &AppState, key: &SigningKey, me: &str, audience: &str) -> Result<String, PeerSignInError> {
-    let now = state.now();
+fn client_assertion(app: &App, key: &SigningKey, me: &str, audience: &str) -> Result<String, PeerSignInError> {
+    let now = app.now();
     let mut c = Map::new();
     c.insert("iss".into(), json!(me));
     c.insert("sub".into(), json!(me));
     c.insert("aud".into(), json!(audience));
     c.insert("iat".into(), json!(now));
     c.insert("exp".into(), json!(now + PUSHED_REQUEST));
-    c.insert("jti".into(), json!(random_token(state.rng.as_ref())));
-    key.sign("JWT", &c).map_err(|e| PeerSignInError::Sign(e.to_string()))
+    c.insert("jti".into(), json!(random_token(app.rng.as_ref())));
+    key.sign("JWT", &c).map_err(PeerSignInError::Sign)
 }
 
 /// Pushes the Request Object (RFC 9126) and returns its `request_uri`.
 async fn push(client: &outbound::Client, par: &str, me: &str, object: &str, assertion: &str) -> Result<String, PeerSignInError> {
     let form = [("client_id", me), ("request", object), ("client_assertion_type", JWT_BEARER), ("client_assertion", assertion)];
-    let body = serde_urlencoded::to_string(form).map_err(|e| PeerSignInError::Sign(e.to_string()))?;
-    let req = axum::http::Request::post(par)
+    let body = serde_urlencoded::to_string(form).map_err(PeerSignInError::Encode)?;
+    let req = http::Request::post(par)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "application/json")
         .body(body.into_bytes())
         .map_err(|_| PeerSignInError::Metadata("the PAR endpoint is not a URL".into()))?;
-    let res = outbound::send(client, req).await.map_err(|e| PeerSignInError::Pushed(e.to_string()))?;
+    let res = outbound::send(client, req).await.map_err(PeerSignInError::PushFailed)?;
     let answer: Value = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
     if !res.status().is_success() {
         let code = answer.get("error").and_then(Value::as_str).unwrap_or("no error code");
@@ -255,22 +265,22 @@ pub struct PeerIdentity {
 
 /// The code exchange and the ID token, then the UserInfo claims a new
 /// local account may start from.
-pub async fn finish(state: &AppState, tenant: &TenantEntry, peer: &Peer, pending: &Pending, code: &str) -> Result<PeerIdentity, PeerSignInError> {
+pub async fn finish(app: &App, tenant: &TenantEntry, peer: &Peer, pending: &Pending, code: &str) -> Result<PeerIdentity, PeerSignInError> {
     let me = tenant.tenant.issuer.as_str();
-    let keys = signer(state, tenant).await?;
+    let keys = signer(app, tenant).await?;
     let key = key_of(&keys)?;
-    let outbound = state.outbound_for(&tenant.tenant);
+    let outbound = app.outbound_for(&tenant.tenant);
     let jwks = provider_keys(outbound, peer).await?;
-    let metadata: CoreProviderMetadata = serde_json::from_value(Value::Object(peer.provider.clone())).map_err(|e| PeerSignInError::Metadata(e.to_string()))?;
+    let metadata: CoreProviderMetadata = serde_json::from_value(Value::Object(peer.provider.clone())).map_err(PeerSignInError::MetadataInvalid)?;
     let client = CoreClient::from_provider_metadata(metadata.set_jwks(jwks), ClientId::new(me.to_owned()), None)
         .set_auth_type(AuthType::RequestBody)
-        .set_redirect_uri(RedirectUrl::new(tenant.tenant.issuer.endpoint(CALLBACK)).map_err(|e| PeerSignInError::Metadata(e.to_string()))?);
+        .set_redirect_uri(RedirectUrl::new(tenant.tenant.issuer.endpoint(CALLBACK)).map_err(PeerSignInError::RedirectUri)?);
     let http = Outbound(outbound.clone());
 
-    let assertion = client_assertion(state, key, me, &endpoint(peer, "token_endpoint")?)?;
+    let assertion = client_assertion(app, key, me, &endpoint(peer, "token_endpoint")?)?;
     let tokens = client
         .exchange_code(AuthorizationCode::new(code.to_owned()))
-        .map_err(|e| PeerSignInError::Metadata(e.to_string()))?
+        .map_err(PeerSignInError::Configuration)?
         .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.clone()))
         .add_extra_param("client_assertion_type", JWT_BEARER)
         .add_extra_param("client_assertion", assertion)
@@ -286,7 +296,7 @@ pub async fn finish(state: &AppState, tenant: &TenantEntry, peer: &Peer, pending
         CoreJwsSigningAlgorithm::RsaSsaPssSha256,
         CoreJwsSigningAlgorithm::EdDsa,
     ]);
-    let claims = id_token.claims(&verifier, &Nonce::new(pending.nonce.clone())).map_err(|e| PeerSignInError::IdToken(e.to_string()))?;
+    let claims = id_token.claims(&verifier, &Nonce::new(pending.nonce.clone())).map_err(PeerSignInError::IdTokenInvalid)?;
     let mut identity = PeerIdentity {
         issuer: claims.issuer().as_str().to_owned(),
         subject: claims.subject().as_str().to_owned(),
@@ -349,10 +359,10 @@ async fn provider_keys(client: &outbound::Client, peer: &Peer) -> Result<CoreJso
     let doc = match (peer.provider.get("jwks"), peer.provider.get("jwks_uri").and_then(Value::as_str)) {
         (Some(jwks), _) => jwks.clone(),
         (None, Some(uri)) => {
-            let body = outbound::get_document(client, uri).await.map_err(|e| PeerSignInError::Keys(e.to_string()))?;
+            let body = outbound::get_document(client, uri).await.map_err(PeerSignInError::KeysFetch)?;
             serde_json::from_slice(&body).map_err(|_| PeerSignInError::Keys("jwks_uri is not a JWK Set".into()))?
         }
         (None, None) => return Err(PeerSignInError::Keys("no jwks or jwks_uri".into())),
     };
-    serde_json::from_value(doc).map_err(|e| PeerSignInError::Keys(e.to_string()))
+    serde_json::from_value(doc).map_err(PeerSignInError::KeysInvalid)
 }

@@ -15,31 +15,30 @@ use trame_core::client::Client;
 use trame_core::subject::client_sid;
 use trame_store::NewLogoutDelivery;
 
-use crate::state::AppState;
-use crate::{logout_delivery, tokens};
-use trame_app::catalog::TenantEntry;
+use crate::catalog::TenantEntry;
+use crate::{App, logout_delivery, tokens};
 
 /// Notifies the back channels of the clients of a session that just ended,
 /// and returns the front-channel logout addresses the browser should load
 /// (empty when no client of the session registered one).
-pub async fn session_ended(state: &AppState, tenant: &TenantEntry, user_id: &str, sid: &str) -> Vec<String> {
-    let clients = match participants(state, &tenant.tenant.id, user_id, sid).await {
+pub async fn session_ended(app: &App, tenant: &TenantEntry, user_id: &str, sid: &str) -> Vec<String> {
+    let clients = match participants(app, &tenant.tenant.id, user_id, sid).await {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!(tenant = %tenant.tenant.slug, error = %e, "cannot list the clients of an ended session; they are not told");
             return Vec::new();
         }
     };
-    notify_back_channels(state, tenant, user_id, sid, &clients).await;
+    notify_back_channels(app, tenant, user_id, sid, &clients).await;
     let issuer = tenant.tenant.issuer.as_str();
     clients.iter().filter_map(|c| c.logout.frontchannel_url(issuer, &client_sid(sid, c.id.as_str()))).collect()
 }
 
 /// The clients (still registered) that a session signed its user in to.
-async fn participants(state: &AppState, tenant_id: &str, user_id: &str, sid: &str) -> Result<Vec<Client>, trame_store::StoreError> {
+async fn participants(app: &App, tenant_id: &str, user_id: &str, sid: &str) -> Result<Vec<Client>, trame_store::StoreError> {
     let mut clients = Vec::new();
-    for id in state.store.session_client_ids(tenant_id, user_id, sid).await? {
-        if let Some(c) = state.store.client(tenant_id, &id).await? {
+    for id in app.store.session_client_ids(tenant_id, user_id, sid).await? {
+        if let Some(c) = app.store.client(tenant_id, &id).await? {
             clients.push(c);
         }
     }
@@ -48,13 +47,13 @@ async fn participants(state: &AppState, tenant_id: &str, user_id: &str, sid: &st
 
 /// Queues one logout token per client with a back-channel URI, then starts
 /// delivering them without waiting.
-async fn notify_back_channels(state: &AppState, tenant: &TenantEntry, user_id: &str, sid: &str, clients: &[Client]) {
+async fn notify_back_channels(app: &App, tenant: &TenantEntry, user_id: &str, sid: &str, clients: &[Client]) {
     let targets: Vec<(&Client, &str)> = clients.iter().filter_map(|c| c.logout.backchannel_uri.as_deref().map(|u| (c, u))).collect();
     if targets.is_empty() {
         return;
     }
     let slug = &tenant.tenant.slug;
-    let keys = match tenant.keys(&state.store, state.now()).await {
+    let keys = match tenant.keys(&app.store, app.now()).await {
         Ok(k) => k,
         Err(e) => {
             tracing::warn!(tenant = %slug, error = %e, "cannot load the signing keys; back-channel logout notifications are not sent");
@@ -64,7 +63,7 @@ async fn notify_back_channels(state: &AppState, tenant: &TenantEntry, user_id: &
     let mut items = Vec::with_capacity(targets.len());
     for (client, uri) in targets {
         let sub = tenant.subject(client, user_id);
-        match tokens::logout_token(state, tenant.tenant.issuer.as_str(), &keys, client.id_token_alg, client.id.as_str(), &sub, sid) {
+        match tokens::logout_token(app, tenant.tenant.issuer.as_str(), &keys, client.id_token_alg, client.id.as_str(), &sub, sid) {
             Ok(token) => items.push(NewLogoutDelivery {
                 tenant_id: tenant.tenant.id.clone(),
                 client_id: client.id.as_str().to_owned(),
@@ -74,10 +73,10 @@ async fn notify_back_channels(state: &AppState, tenant: &TenantEntry, user_id: &
             Err(e) => tracing::warn!(tenant = %slug, client_id = %client.id.as_str(), error = %e, "cannot sign a logout token; this client is not told"),
         }
     }
-    match state.store.queue_logout_deliveries(items, state.now()).await {
+    match app.store.queue_logout_deliveries(items, app.now()).await {
         Ok(queued) => {
-            let state = state.clone();
-            tokio::spawn(async move { logout_delivery::attempt_all(&state, queued).await });
+            let app = app.clone();
+            tokio::spawn(async move { logout_delivery::attempt_all(&app, queued).await });
         }
         Err(e) => tracing::warn!(tenant = %slug, error = %e, "cannot queue back-channel logout notifications; they are not sent"),
     }

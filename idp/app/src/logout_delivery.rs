@@ -13,9 +13,7 @@ use trame_core::lifetimes;
 use trame_jose::peek_claims;
 use trame_store::{LogoutDelivery, StoreError};
 
-use crate::state::AppState;
-use crate::tokens;
-use trame_app::outbound;
+use crate::{App, outbound, tokens};
 
 /// Notifications attempted per round.
 const BATCH: u64 = 100;
@@ -50,18 +48,18 @@ enum Outcome {
 
 /// Attempts every notification due now. Errors only when the queue cannot
 /// be read; a failure on one notification is logged and counted.
-pub async fn deliver_due(state: &AppState) -> Result<DeliveryReport, StoreError> {
-    let due = state.store.due_logout_deliveries(state.now(), BATCH).await?;
-    Ok(attempt_all(state, due).await)
+pub async fn deliver_due(app: &App) -> Result<DeliveryReport, StoreError> {
+    let due = app.store.due_logout_deliveries(app.now(), BATCH).await?;
+    Ok(attempt_all(app, due).await)
 }
 
 /// Attempts the given notifications concurrently, so one slow relying
 /// party does not hold back the others.
-pub(crate) async fn attempt_all(state: &AppState, items: Vec<LogoutDelivery>) -> DeliveryReport {
+pub(crate) async fn attempt_all(app: &App, items: Vec<LogoutDelivery>) -> DeliveryReport {
     let mut tasks = JoinSet::new();
     for d in items {
-        let state = state.clone();
-        tasks.spawn(async move { attempt(&state, d).await });
+        let app = app.clone();
+        tasks.spawn(async move { attempt(&app, d).await });
     }
     let mut report = DeliveryReport::default();
     while let Some(done) = tasks.join_next().await {
@@ -85,12 +83,16 @@ enum AttemptError {
     Status(u16),
     #[error("the logout URI is not a public address")]
     NotPublic,
+    #[error("the stored token is unreadable")]
+    Unreadable,
+    #[error("the client or the keys cannot be read: {0}")]
+    Store(#[source] StoreError),
     #[error("the token cannot be signed again: {0}")]
-    Sign(String),
+    Sign(#[source] trame_jose::Error),
 }
 
-async fn attempt(state: &AppState, d: LogoutDelivery) -> Outcome {
-    match state.store.claim_logout_delivery(&d, state.now() + LEASE).await {
+async fn attempt(app: &App, d: LogoutDelivery) -> Outcome {
+    match app.store.claim_logout_delivery(&d, app.now() + LEASE).await {
         Ok(true) => {}
         Ok(false) => return Outcome::Skipped,
         Err(e) => {
@@ -98,25 +100,25 @@ async fn attempt(state: &AppState, d: LogoutDelivery) -> Outcome {
             return Outcome::Skipped;
         }
     }
-    let tenant = tenant_name(state, &d.tenant_id);
+    let tenant = tenant_name(app, &d.tenant_id);
     let attempts = d.attempts + 1;
-    let sent = match current_token(state, &d).await {
-        Ok(Some(token)) => send(state, &d.tenant_id, &d.uri, &token).await,
+    let sent = match current_token(app, &d).await {
+        Ok(Some(token)) => send(app, &d.tenant_id, &d.uri, &token).await,
         Ok(None) => {
             tracing::info!(%tenant, client_id = %d.client_id, "back-channel logout notification dropped: its tenant or client no longer exists");
-            return remove(state, &d, Outcome::GivenUp).await;
+            return remove(app, &d, Outcome::GivenUp).await;
         }
         Err(e) => Err(e),
     };
     let Err(e) = sent else {
         tracing::debug!(%tenant, client_id = %d.client_id, attempts, "back-channel logout notification delivered");
-        return remove(state, &d, Outcome::Delivered).await;
+        return remove(app, &d, Outcome::Delivered).await;
     };
     let wait = usize::try_from(d.attempts).ok().and_then(|i| lifetimes::LOGOUT_RETRIES.get(i));
     match wait {
         Some(wait) => {
             tracing::info!(%tenant, client_id = %d.client_id, attempts, retry_in_seconds = wait, error = %e, "back-channel logout notification failed; will retry");
-            if let Err(e) = state.store.retry_logout_delivery(&d.id, state.now() + wait).await {
+            if let Err(e) = app.store.retry_logout_delivery(&d.id, app.now() + wait).await {
                 // The lease runs out and the notification is attempted again.
                 tracing::warn!(error = %e, "cannot schedule the retry of a back-channel logout notification");
             }
@@ -124,13 +126,13 @@ async fn attempt(state: &AppState, d: LogoutDelivery) -> Outcome {
         }
         None => {
             tracing::warn!(%tenant, client_id = %d.client_id, attempts, error = %e, "back-channel logout notification given up after its last attempt");
-            remove(state, &d, Outcome::GivenUp).await
+            remove(app, &d, Outcome::GivenUp).await
         }
     }
 }
 
-async fn remove(state: &AppState, d: &LogoutDelivery, outcome: Outcome) -> Outcome {
-    if let Err(e) = state.store.remove_logout_delivery(&d.id).await {
+async fn remove(app: &App, d: &LogoutDelivery, outcome: Outcome) -> Outcome {
+    if let Err(e) = app.store.remove_logout_delivery(&d.id).await {
         // It comes back when the lease runs out: delivered twice rather
         // than lost; relying parties treat a logout as idempotent.
         tracing::warn!(error = %e, "cannot remove a back-channel logout notification from the queue");
@@ -139,32 +141,32 @@ async fn remove(state: &AppState, d: &LogoutDelivery, outcome: Outcome) -> Outco
 }
 
 /// The tenant's slug for logs, or its id when it is gone.
-fn tenant_name(state: &AppState, tenant_id: &str) -> String {
-    state.catalog.by_id(tenant_id).map_or_else(|| tenant_id.to_owned(), |t| t.tenant.slug.as_str().to_owned())
+fn tenant_name(app: &App, tenant_id: &str) -> String {
+    app.catalog.by_id(tenant_id).map_or_else(|| tenant_id.to_owned(), |t| t.tenant.slug.as_str().to_owned())
 }
 
 /// The token to send: the stored one while it has life left, otherwise the
 /// same claims signed again now, with the client's current algorithm and
 /// the tenant's current key. `None` when the tenant or client is gone.
-async fn current_token(state: &AppState, d: &LogoutDelivery) -> Result<Option<String>, AttemptError> {
+async fn current_token(app: &App, d: &LogoutDelivery) -> Result<Option<String>, AttemptError> {
     // The stored token is Trame's own, read back from its own database: its
     // claims need no verification to be signed again.
-    let claims = peek_claims(&d.logout_token).ok_or_else(|| AttemptError::Sign("the stored token is unreadable".into()))?;
+    let claims = peek_claims(&d.logout_token).ok_or_else(|| AttemptError::Unreadable)?;
     let exp = claims.get("exp").and_then(serde_json::Value::as_i64).unwrap_or(0);
-    if exp - state.now() >= MIN_TOKEN_LIFE {
+    if exp - app.now() >= MIN_TOKEN_LIFE {
         return Ok(Some(d.logout_token.clone()));
     }
-    let Some(tenant) = state.catalog.by_id(&d.tenant_id) else { return Ok(None) };
-    let client = state.store.client(&d.tenant_id, &d.client_id).await.map_err(|e| AttemptError::Sign(e.to_string()))?;
+    let Some(tenant) = app.catalog.by_id(&d.tenant_id) else { return Ok(None) };
+    let client = app.store.client(&d.tenant_id, &d.client_id).await.map_err(AttemptError::Store)?;
     let Some(client) = client else { return Ok(None) };
-    let keys = tenant.keys(&state.store, state.now()).await.map_err(|e| AttemptError::Sign(e.to_string()))?;
-    tokens::resign_logout_token(state, &keys, client.id_token_alg, claims).map(Some).map_err(|e| AttemptError::Sign(e.to_string()))
+    let keys = tenant.keys(&app.store, app.now()).await.map_err(AttemptError::Store)?;
+    tokens::resign_logout_token(app, &keys, client.id_token_alg, claims).map(Some).map_err(AttemptError::Sign)
 }
 
-async fn send(state: &AppState, tenant_id: &str, uri: &str, token: &str) -> Result<(), AttemptError> {
+async fn send(app: &App, tenant_id: &str, uri: &str, token: &str) -> Result<(), AttemptError> {
     // A tenant gone since gets the strictest reach the settings allow.
-    let reach = state.catalog.by_id(tenant_id).map_or_else(|| outbound::for_issuer(state.config.outbound_reach, ""), |t| state.reach(&t.tenant));
-    let client = state.outbound(reach);
+    let reach = app.catalog.by_id(tenant_id).map_or_else(|| outbound::for_issuer(app.outbound_config.reach, ""), |t| app.reach(&t.tenant));
+    let client = app.outbound(reach);
     client.guard(uri).await.map_err(|_| AttemptError::NotPublic)?;
     let res = client.http().post(uri).form(&[("logout_token", token)]).send().await.map_err(|e| AttemptError::Request(e.without_url()))?;
     if res.status().is_success() { Ok(()) } else { Err(AttemptError::Status(res.status().as_u16())) }

@@ -10,8 +10,8 @@ use trame_core::user::UserProfile;
 use trame_jose::{Alg, Error as JoseError, SigningKey};
 use trame_store::{Grant, TenantKeys};
 
-use crate::error::{ApiError, ApiResult, OrApi};
-use crate::state::AppState;
+use crate::App;
+use crate::error::Result;
 
 /// Access tokens are always signed with the tenant's default algorithm:
 /// only Trame verifies them (resource servers may too, through the JWKS).
@@ -44,7 +44,7 @@ pub struct AccessToken {
 /// that revoking the grant (logout, refresh reuse, code replay) stops them.
 #[allow(clippy::too_many_arguments)]
 pub fn access_token(
-    state: &AppState,
+    app: &App,
     tenant: &Tenant,
     keys: &TenantKeys,
     client_id: &str,
@@ -52,8 +52,8 @@ pub fn access_token(
     scope: &str,
     grant_id: Option<&str>,
     auth: Option<&AuthFacts<'_>>,
-) -> ApiResult<AccessToken> {
-    let now = state.now();
+) -> Result<AccessToken> {
+    let now = app.now();
     let mut c = Map::new();
     c.insert("iss".into(), json!(tenant.issuer.as_str()));
     c.insert("sub".into(), json!(sub));
@@ -61,7 +61,7 @@ pub fn access_token(
     c.insert("client_id".into(), json!(client_id));
     c.insert("iat".into(), json!(now));
     c.insert("exp".into(), json!(now + lifetimes::ACCESS_TOKEN));
-    c.insert("jti".into(), json!(random_id(state.rng.as_ref())));
+    c.insert("jti".into(), json!(random_id(app.rng.as_ref())));
     c.insert("scope".into(), json!(scope));
     if let Some(g) = grant_id {
         c.insert("gid".into(), json!(g));
@@ -71,13 +71,13 @@ pub fn access_token(
         c.insert("acr".into(), json!(a.acr));
         c.insert("amr".into(), json!(a.amr));
     }
-    let token = signer(keys, ACCESS_TOKEN_ALG).and_then(|s| s.sign("at+jwt", &c)).json_err()?;
+    let token = signer(keys, ACCESS_TOKEN_ALG)?.sign("at+jwt", &c)?;
     Ok(AccessToken { token, expires_in: lifetimes::ACCESS_TOKEN })
 }
 
 #[allow(clippy::too_many_arguments)]
 pub fn id_token(
-    state: &AppState,
+    app: &App,
     tenant: &Tenant,
     keys: &TenantKeys,
     alg: Alg,
@@ -87,8 +87,8 @@ pub fn id_token(
     nonce: Option<&str>,
     access_token: &str,
     profile_claims: Map<String, Value>,
-) -> ApiResult<String> {
-    let now = state.now();
+) -> Result<String> {
+    let now = app.now();
     let mut c = profile_claims;
     c.insert("iss".into(), json!(tenant.issuer.as_str()));
     c.insert("sub".into(), json!(sub));
@@ -104,7 +104,7 @@ pub fn id_token(
     if let Some(n) = nonce {
         c.insert("nonce".into(), json!(n));
     }
-    signer(keys, alg).and_then(|s| s.sign("JWT", &c)).json_err()
+    Ok(signer(keys, alg)?.sign("JWT", &c)?)
 }
 
 /// The event a logout token announces (Back-Channel Logout §2.4).
@@ -114,30 +114,30 @@ pub const BACKCHANNEL_LOGOUT_EVENT: &str = "http://schemas.openid.net/event/back
 /// session `session_sid` of the user it knows as `sub`. Both `sub` and the
 /// client's `sid` are always there, whatever the client registered; never a
 /// `nonce`, so it cannot pass for an ID token.
-pub fn logout_token(state: &AppState, issuer: &str, keys: &TenantKeys, alg: Alg, client_id: &str, sub: &str, session_sid: &str) -> Result<String, JoseError> {
+pub fn logout_token(app: &App, issuer: &str, keys: &TenantKeys, alg: Alg, client_id: &str, sub: &str, session_sid: &str) -> Result<String, JoseError> {
     let mut c = Map::new();
     c.insert("iss".into(), json!(issuer));
     c.insert("sub".into(), json!(sub));
     c.insert("aud".into(), json!(client_id));
     c.insert("sid".into(), json!(client_sid(session_sid, client_id)));
     c.insert("events".into(), json!({ BACKCHANNEL_LOGOUT_EVENT: {} }));
-    resign_logout_token(state, keys, alg, c)
+    resign_logout_token(app, keys, alg, c)
 }
 
 /// Signs logout token claims with a new `iat`, `exp` and `jti`: for a first
 /// delivery, and again for a retry that comes after the previous copy
 /// expired.
-pub fn resign_logout_token(state: &AppState, keys: &TenantKeys, alg: Alg, mut claims: Map<String, Value>) -> Result<String, JoseError> {
-    let now = state.now();
+pub fn resign_logout_token(app: &App, keys: &TenantKeys, alg: Alg, mut claims: Map<String, Value>) -> Result<String, JoseError> {
+    let now = app.now();
     claims.insert("iat".into(), json!(now));
     claims.insert("exp".into(), json!(now + lifetimes::LOGOUT_TOKEN));
-    claims.insert("jti".into(), json!(random_id(state.rng.as_ref())));
+    claims.insert("jti".into(), json!(random_id(app.rng.as_ref())));
     signer(keys, alg)?.sign("logout+jwt", &claims)
 }
 
 /// A JWT of this tenant signed with `alg` (`typ: JWT`): signed responses.
-pub fn sign_jwt(keys: &TenantKeys, alg: Alg, claims: Map<String, Value>) -> ApiResult<String> {
-    signer(keys, alg).and_then(|s| s.sign("JWT", &claims)).json_err()
+pub fn sign_jwt(keys: &TenantKeys, alg: Alg, claims: Map<String, Value>) -> Result<String> {
+    Ok(signer(keys, alg)?.sign("JWT", &claims)?)
 }
 
 /// A verified access token of this tenant.
@@ -164,21 +164,17 @@ pub enum Need {
 
 /// Marks an access token revoked until it would have expired anyway, in
 /// the database: a revocation must survive the loss of the ephemeral store.
-pub async fn revoke_access(state: &AppState, jti: &str, exp: i64) -> ApiResult<()> {
-    state.store.revoke_access_token(jti, exp).await.json_err()
+pub async fn revoke_access(app: &App, jti: &str, exp: i64) -> Result<()> {
+    Ok(app.store.revoke_access_token(jti, exp).await?)
 }
 
-/// Checks signature, type, issuer, expiry, revocation and the grant. Any
-/// failure is `invalid_token`: the caller does not learn which check failed.
-pub async fn verify_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str, need: Need) -> ApiResult<VerifiedAccess> {
-    inspect_access(state, tenant, keys, token, need).await?.ok_or_else(|| ApiError::invalid_token("the access token is invalid or expired"))
-}
-
-/// The same checks, for the endpoints that answer an invalid token
-/// normally (introspection: `active: false`; revocation: 200): `None` when
-/// the token is not valid, an error only when a check could not be made
+/// Checks signature, type, issuer, expiry, revocation and the grant, for
+/// every endpoint that takes an access token (UserInfo answers `None` with
+/// `invalid_token`, without saying which check failed; introspection
+/// answers `active: false`; revocation 200): `None` when the token is not
+/// valid, an error only when a check could not be made
 /// (the database is unreachable), which must not pass for "not valid".
-pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys, token: &str, need: Need) -> ApiResult<Option<VerifiedAccess>> {
+pub async fn inspect_access(app: &App, tenant: &Tenant, keys: &TenantKeys, token: &str, need: Need) -> Result<Option<VerifiedAccess>> {
     let Ok(v) = keys.verifiers.verify(token, &trame_core::keys::ISSUED) else {
         return Ok(None);
     };
@@ -193,7 +189,7 @@ pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys
     let Some(exp) = c.get("exp").and_then(Value::as_i64) else {
         return Ok(None);
     };
-    if exp <= state.now() {
+    if exp <= app.now() {
         return Ok(None);
     }
     let (Some(sub), Some(client_id), Some(jti)) = (str_claim("sub"), str_claim("client_id"), str_claim("jti")) else {
@@ -205,16 +201,16 @@ pub async fn inspect_access(state: &AppState, tenant: &Tenant, keys: &TenantKeys
     // why no cache); a token without a grant costs one primary-key read.
     let (grant, user) = match str_claim("gid") {
         None => {
-            if state.store.access_token_revoked(&jti).await.json_err()? {
+            if app.store.access_token_revoked(&jti).await? {
                 return Ok(None);
             }
             (None, None)
         }
         Some(gid) => {
-            let Some(a) = state.store.access_grant(&gid, &jti, need == Need::GrantAndUser).await.json_err()? else {
+            let Some(a) = app.store.access_grant(&gid, &jti, need == Need::GrantAndUser).await? else {
                 return Ok(None);
             };
-            if a.token_revoked || !a.grant.is_active(state.now()) || a.grant.tenant_id != tenant.id {
+            if a.token_revoked || !a.grant.is_active(app.now()) || a.grant.tenant_id != tenant.id {
                 return Ok(None);
             }
             (Some(a.grant), a.user)

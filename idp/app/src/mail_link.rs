@@ -6,11 +6,10 @@ use serde_json::{Map, Value, json};
 use trame_core::crypto::random_token;
 use trame_core::lifetimes;
 use trame_core::tenant::Tenant;
-use trame_store::EphemeralError;
 
-use crate::error::{ApiResult, OrApi};
-use crate::session::Session;
-use crate::state::AppState;
+use crate::App;
+use crate::error::Result;
+use crate::sessions::Session;
 
 fn key(kind: &str, token: &str) -> String {
     trame_store::ephemeral_keys::mail_link(kind, token)
@@ -18,30 +17,30 @@ fn key(kind: &str, token: &str) -> String {
 
 /// Stores `record` for a new link of this `kind` and tenant; returns the
 /// token to put in the link.
-pub async fn issue(state: &AppState, tenant: &Tenant, kind: &str, mut record: Map<String, Value>, ttl: i64) -> Result<String, EphemeralError> {
-    let token = random_token(state.rng.as_ref());
+pub async fn issue(app: &App, tenant: &Tenant, kind: &str, mut record: Map<String, Value>, ttl: i64) -> Result<String> {
+    let token = random_token(app.rng.as_ref());
     record.insert("tenant".into(), Value::String(tenant.id.clone()));
-    state.ephemeral.put(&key(kind, &token), &Value::Object(record).to_string(), ttl).await?;
+    app.ephemeral.put(&key(kind, &token), &Value::Object(record).to_string(), ttl).await?;
     Ok(token)
 }
 
 /// Reads the record of a link without using it (the page the link opens
 /// shows what it would do; only its form's post takes it).
-pub async fn peek(state: &AppState, tenant: &Tenant, kind: &str, token: &str) -> ApiResult<Option<Map<String, Value>>> {
+pub async fn peek(app: &App, tenant: &Tenant, kind: &str, token: &str) -> Result<Option<Map<String, Value>>> {
     if token.len() != 43 {
         return Ok(None);
     }
-    let raw = state.ephemeral.get(&key(kind, token)).await.html_err()?;
+    let raw = app.ephemeral.get(&key(kind, token)).await?;
     Ok(raw.and_then(|raw| record_of(tenant, &raw)))
 }
 
 /// Takes the record of a link: `None` when the token is malformed, unknown,
 /// used, expired, or of another tenant.
-pub async fn redeem(state: &AppState, tenant: &Tenant, kind: &str, token: &str) -> ApiResult<Option<Map<String, Value>>> {
+pub async fn redeem(app: &App, tenant: &Tenant, kind: &str, token: &str) -> Result<Option<Map<String, Value>>> {
     if token.len() != 43 {
         return Ok(None);
     }
-    let raw = state.ephemeral.take(&key(kind, token)).await.html_err()?;
+    let raw = app.ephemeral.take(&key(kind, token)).await?;
     Ok(raw.and_then(|raw| record_of(tenant, &raw)))
 }
 
@@ -61,9 +60,9 @@ pub const UPGRADED_LEVEL: &str = "eidas2";
 
 /// Mails a verification link; a failure is logged, not fatal: the address
 /// can be verified later from the account page.
-pub async fn send_verification(state: &AppState, t: &Tenant, user_id: &str, addr: &str) {
+pub async fn send_verification(app: &App, t: &Tenant, user_id: &str, addr: &str) {
     let record = json!({ "user": user_id, "email": addr });
-    let token = match issue(state, t, VERIFY, record.as_object().cloned().unwrap_or_default(), lifetimes::EMAIL_VERIFICATION).await {
+    let token = match issue(app, t, VERIFY, record.as_object().cloned().unwrap_or_default(), lifetimes::EMAIL_VERIFICATION).await {
         Ok(token) => token,
         Err(e) => {
             tracing::warn!(error = %e, "e-mail verification not stored");
@@ -75,7 +74,7 @@ pub async fn send_verification(state: &AppState, t: &Tenant, user_id: &str, addr
         "Bonjour,\n\nPour confirmer votre adresse pour {name}, ouvrez ce lien dans le navigateur où vous êtes connecté(e) à votre compte :\n{link}\n\nTo confirm your address for {name}, open this link in the browser where you are signed in to your account:\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
         name = t.display_name
     );
-    if let Err(e) = state.mailer.send(addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
+    if let Err(e) = app.mailer.send(addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
         tracing::warn!(error = %e, tenant = %t.slug, "verification mail not sent");
     }
 }
@@ -89,8 +88,8 @@ pub enum Credential {
 
 /// Mails the link that raises `credential` of the session's account to its
 /// verified address. False when there is no such address.
-pub async fn send_upgrade(state: &AppState, t: &Tenant, s: &Session, credential: &Credential) -> ApiResult<bool> {
-    let Some(addr) = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.filter(|u| u.email_verified).and_then(|u| u.email) else {
+pub async fn send_upgrade(app: &App, t: &Tenant, s: &Session, credential: &Credential) -> Result<bool> {
+    let Some(addr) = app.store.user_by_id(&t.id, &s.user_id).await?.filter(|u| u.email_verified).and_then(|u| u.email) else {
         return Ok(false);
     };
     let (kind, id) = match credential {
@@ -98,14 +97,13 @@ pub async fn send_upgrade(state: &AppState, t: &Tenant, s: &Session, credential:
         Credential::Totp => ("totp", ""),
     };
     let record = json!({ "user": s.user_id, "sid": s.sid, "credential": kind, "id": id });
-    let token = issue(state, t, UPGRADE, record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await.html_err()?;
+    let token = issue(app, t, UPGRADE, record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await?;
     let link = t.issuer.endpoint(&format!("/account/upgrade?token={token}"));
     let body = format!(
         "Bonjour,\n\nPour que votre nouveau moyen de connexion à {name} compte pleinement, ouvrez ce lien dans les 30 minutes, dans le navigateur où vous l'avez ajouté :\n{link}\n\nTo make your new way of signing in to {name} count in full, open this link within 30 minutes, in the browser where you added it:\n{link}\n\nSi vous n'avez rien ajouté, quelqu'un connaît peut-être votre mot de passe : changez-le et retirez ce moyen de connexion.\nIf you added nothing, someone may know your password: change it and remove that way of signing in.\n",
         name = t.display_name
     );
-    if let Err(e) = state.mailer.send(&addr, &format!("{} : confirmez votre moyen de connexion / confirm your way of signing in", t.display_name), &body).await
-    {
+    if let Err(e) = app.mailer.send(&addr, &format!("{} : confirmez votre moyen de connexion / confirm your way of signing in", t.display_name), &body).await {
         tracing::warn!(error = %e, tenant = %t.slug, "upgrade mail not sent");
     }
     Ok(true)

@@ -17,13 +17,13 @@
 //! not block the others.
 
 use std::net::IpAddr;
-use trame_store::{EphemeralError, ephemeral_keys};
+use trame_store::ephemeral_keys;
 
 use trame_core::crypto::secret_digest;
 use trame_core::lifetimes::THROTTLE_WINDOW;
 
-use crate::error::{ApiResult, OrApi};
-use crate::state::AppState;
+use crate::App;
+use crate::error::Result;
 
 /// Failures one address may make against one account in a window.
 pub const PER_ACCOUNT_AND_ADDRESS: i64 = 10;
@@ -65,8 +65,8 @@ pub fn delay_after(failures: i64) -> i64 {
     2i64.pow(exponent).min(MAX_DELAY)
 }
 
-pub async fn is_blocked(state: &AppState, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    Ok(standing(state, tenant_id, name, ip).await? == Standing::Blocked)
+pub async fn is_blocked(app: &App, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> Result<bool> {
+    Ok(standing(app, tenant_id, name, ip).await? == Standing::Blocked)
 }
 
 /// Where a sign-in attempt stands before its password is checked.
@@ -82,47 +82,47 @@ pub enum Standing {
     Blocked,
 }
 
-async fn count_of(state: &AppState, key: Option<&String>) -> ApiResult<i64> {
+async fn count_of(app: &App, key: Option<&String>) -> Result<i64> {
     match key {
-        Some(k) => state.ephemeral.count(k).await.html_err(),
+        Some(k) => Ok(app.ephemeral.count(k).await?),
         None => Ok(0),
     }
 }
 
-pub async fn standing(state: &AppState, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> ApiResult<Standing> {
+pub async fn standing(app: &App, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> Result<Standing> {
     let k = keys(tenant_id, name, ip);
-    let by_account = state.ephemeral.count(&k.account).await.html_err()?;
-    let by_pair = count_of(state, k.pair.as_ref()).await?;
-    let by_addr = count_of(state, k.addr.as_ref()).await?;
+    let by_account = app.ephemeral.count(&k.account).await?;
+    let by_pair = count_of(app, k.pair.as_ref()).await?;
+    let by_addr = count_of(app, k.addr.as_ref()).await?;
     if by_pair >= PER_ACCOUNT_AND_ADDRESS || by_addr >= PER_ADDRESS {
         return Ok(Standing::Blocked);
     }
     let wait = delay_after(by_account);
     if wait > 0 {
-        let last = state.ephemeral.get(&k.last_failure).await.html_err()?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-        if state.now() < last + wait {
+        let last = app.ephemeral.get(&k.last_failure).await?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        if app.now() < last + wait {
             return Ok(Standing::Blocked);
         }
     }
     Ok(if by_account > 0 || by_addr > 0 { Standing::Suspect } else { Standing::Clean })
 }
 
-pub async fn record_failure(state: &AppState, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> ApiResult<()> {
+pub async fn record_failure(app: &App, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> Result<()> {
     let k = keys(tenant_id, name, ip);
-    state.ephemeral.incr(&k.account, ACCOUNT_WINDOW).await.html_err()?;
-    state.ephemeral.put(&k.last_failure, &state.now().to_string(), ACCOUNT_WINDOW).await.html_err()?;
+    app.ephemeral.incr(&k.account, ACCOUNT_WINDOW).await?;
+    app.ephemeral.put(&k.last_failure, &app.now().to_string(), ACCOUNT_WINDOW).await?;
     for key in [k.pair, k.addr].into_iter().flatten() {
-        state.ephemeral.incr(&key, THROTTLE_WINDOW).await.html_err()?;
+        app.ephemeral.incr(&key, THROTTLE_WINDOW).await?;
     }
     Ok(())
 }
 
 /// A success: the account's failures, and those of this address against
 /// it, are forgotten (not the address's failures against other accounts).
-pub async fn clear_account(state: &AppState, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> ApiResult<()> {
+pub async fn clear_account(app: &App, tenant_id: &str, name: &str, ip: Option<IpAddr>) -> Result<()> {
     let k = keys(tenant_id, name, ip);
     for key in [Some(k.account), Some(k.last_failure), k.pair].into_iter().flatten() {
-        state.ephemeral.delete(&key).await.html_err()?;
+        app.ephemeral.delete(&key).await?;
     }
     Ok(())
 }
@@ -134,18 +134,18 @@ fn otp_notice_key(tenant_id: &str, user_id: &str) -> String {
 }
 
 /// Counts a failed TOTP code for the account page's notice.
-pub async fn record_otp_failure(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<()> {
-    state.ephemeral.incr(&otp_notice_key(tenant_id, user_id), 30 * 24 * 3600).await.html_err()?;
+pub async fn record_otp_failure(app: &App, tenant_id: &str, user_id: &str) -> Result<()> {
+    app.ephemeral.incr(&otp_notice_key(tenant_id, user_id), 30 * 24 * 3600).await?;
     Ok(())
 }
 
 /// The failed TOTP codes since the account page last said so; forgotten
 /// once read.
-pub async fn take_otp_failures(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<i64> {
+pub async fn take_otp_failures(app: &App, tenant_id: &str, user_id: &str) -> Result<i64> {
     let key = otp_notice_key(tenant_id, user_id);
-    let n = state.ephemeral.count(&key).await.html_err()?;
+    let n = app.ephemeral.count(&key).await?;
     if n > 0 {
-        state.ephemeral.delete(&key).await.html_err()?;
+        app.ephemeral.delete(&key).await?;
     }
     Ok(n)
 }
@@ -153,10 +153,10 @@ pub async fn take_otp_failures(state: &AppState, tenant_id: &str, user_id: &str)
 /// Counts one more request of `kind` from `ip` in the window; false once
 /// the address is over `limit`. Addresses are hashed in the key; a request
 /// without a known address is not counted.
-async fn per_address(state: &AppState, kind: &str, tenant_id: &str, ip: Option<IpAddr>, limit: i64) -> Result<bool, EphemeralError> {
+async fn per_address(app: &App, kind: &str, tenant_id: &str, ip: Option<IpAddr>, limit: i64) -> Result<bool> {
     let Some(ip) = ip else { return Ok(true) };
     let key = ephemeral_keys::throttle(kind, tenant_id, &secret_digest(&ip.to_string()));
-    Ok(state.ephemeral.incr(&key, THROTTLE_WINDOW).await? <= limit)
+    Ok(app.ephemeral.incr(&key, THROTTLE_WINDOW).await? <= limit)
 }
 
 /// Passkey ceremonies a client address may start in a window: each one
@@ -167,8 +167,8 @@ pub const CEREMONIES_PER_ADDRESS: i64 = 600;
 
 /// Counts a ceremony start from `ip`; false once the address is over its
 /// allowance for the window.
-pub async fn allow_ceremony(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    per_address(state, "c", tenant_id, ip, CEREMONIES_PER_ADDRESS).await.json_err()
+pub async fn allow_ceremony(app: &App, tenant_id: &str, ip: Option<IpAddr>) -> Result<bool> {
+    per_address(app, "c", tenant_id, ip, CEREMONIES_PER_ADDRESS).await
 }
 
 /// Client registrations one address may make per window on a tenant with
@@ -177,8 +177,8 @@ pub const REGISTRATIONS_PER_ADDRESS: i64 = 30;
 
 /// Counts a registration from `ip`; false once the address is over its
 /// allowance for the window.
-pub async fn allow_registration(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    per_address(state, "r", tenant_id, ip, REGISTRATIONS_PER_ADDRESS).await.json_err()
+pub async fn allow_registration(app: &App, tenant_id: &str, ip: Option<IpAddr>) -> Result<bool> {
+    per_address(app, "r", tenant_id, ip, REGISTRATIONS_PER_ADDRESS).await
 }
 
 /// Federation resolve requests one address may make per window: each may
@@ -187,8 +187,8 @@ pub const RESOLVES_PER_ADDRESS: i64 = 60;
 
 /// Counts a federation resolve request from `ip`; false once the address
 /// is over its allowance for the window.
-pub async fn allow_federation_resolve(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    per_address(state, "fr", tenant_id, ip, RESOLVES_PER_ADDRESS).await.json_err()
+pub async fn allow_federation_resolve(app: &App, tenant_id: &str, ip: Option<IpAddr>) -> Result<bool> {
+    per_address(app, "fr", tenant_id, ip, RESOLVES_PER_ADDRESS).await
 }
 
 /// Peer logo requests one address may make per window: each may make
@@ -198,8 +198,8 @@ pub const LOGOS_PER_ADDRESS: i64 = 300;
 
 /// Counts a peer logo request from `ip`; false once the address is over
 /// its allowance for the window.
-pub async fn allow_logo(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    per_address(state, "logo", tenant_id, ip, LOGOS_PER_ADDRESS).await.html_err()
+pub async fn allow_logo(app: &App, tenant_id: &str, ip: Option<IpAddr>) -> Result<bool> {
+    per_address(app, "logo", tenant_id, ip, LOGOS_PER_ADDRESS).await
 }
 
 /// Pending sign-ins one address may start per window: each is stored until
@@ -209,8 +209,8 @@ pub const INTERACTIONS_PER_ADDRESS: i64 = 600;
 
 /// Counts a new pending sign-in from `ip`; false once the address is over
 /// its allowance for the window.
-pub async fn allow_interaction(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    per_address(state, "ia", tenant_id, ip, INTERACTIONS_PER_ADDRESS).await.html_err()
+pub async fn allow_interaction(app: &App, tenant_id: &str, ip: Option<IpAddr>) -> Result<bool> {
+    per_address(app, "ia", tenant_id, ip, INTERACTIONS_PER_ADDRESS).await
 }
 
 /// Usernames one address may try at sign-up per window: the answer says
@@ -219,8 +219,8 @@ pub const USERNAME_CHECKS_PER_ADDRESS: i64 = 20;
 
 /// Counts a sign-up username check from `ip`; false once the address is
 /// over its allowance for the window.
-pub async fn allow_username_check(state: &AppState, tenant_id: &str, ip: Option<IpAddr>) -> ApiResult<bool> {
-    per_address(state, "su", tenant_id, ip, USERNAME_CHECKS_PER_ADDRESS).await.json_err()
+pub async fn allow_username_check(app: &App, tenant_id: &str, ip: Option<IpAddr>) -> Result<bool> {
+    per_address(app, "su", tenant_id, ip, USERNAME_CHECKS_PER_ADDRESS).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,285 @@
+//! User accounts: the rules of a new account, whoever makes it (the
+//! sign-up page, the operator's CLI, later the admin API), so each rule
+//! exists once.
+//!
+//! The one difference is by who creates the account ([`Creator`]): a
+//! person signing up gets a username an authenticator accepts (2 to 64
+//! characters, no spaces: PRECIS), while an operator may import the names
+//! an existing directory already uses (up to 200 printable characters).
+//! Everything else (one written form, no invisible characters, no
+//! look-alike of another account, no `name@host` unless the tenant uses
+//! e-mail addresses as usernames, a deliverable e-mail address) is the
+//! same.
+
+use trame_core::tenant::{Tenant, Usernames};
+use trame_core::user::{Address, UserProfile};
+use trame_core::username::{self, UsernameError};
+use trame_store::{NewUser, Store, StoreError};
+
+use crate::mail::valid_email;
+
+/// Who creates an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Creator {
+    /// The person, at the sign-up page.
+    Person,
+    /// The operator (CLI, later the admin API).
+    Operator,
+}
+
+/// Why an account cannot be made as asked. The messages say what to do and
+/// never echo the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountRefusal {
+    #[error("a username has 2 to 64 characters and no spaces")]
+    UsernameShape,
+    #[error("a username has 1 to 200 printable characters, without spaces around it")]
+    UsernameLength,
+    #[error("a username must not contain invisible characters")]
+    UsernameInvisible,
+    #[error("a username here must not contain '@' (this tenant does not use e-mail addresses as usernames)")]
+    UsernameAddress,
+    #[error("this e-mail address is not valid")]
+    Email,
+    #[error("a phone number is written in international form: + then the country code and the number, e.g. +33 6 12 34 56 78")]
+    Phone,
+    #[error("{field} must be 1 to {max} printable characters")]
+    Text { field: &'static str, max: usize },
+    #[error("this username, or one that looks the same, already exists")]
+    Taken,
+}
+
+impl AccountRefusal {
+    /// The field the refusal is about (`username`, `email`, `given_name`,
+    /// `family_name`).
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::UsernameShape | Self::UsernameLength | Self::UsernameInvisible | Self::UsernameAddress | Self::Taken => "username",
+            Self::Email => "email",
+            Self::Phone => "phone_number",
+            Self::Text { field, .. } => field,
+        }
+    }
+}
+
+/// A new account's details as given.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub username: String,
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// E.164 (`+33612345678`); spaces, dots, dashes and parentheses between
+    /// the digits are dropped.
+    pub phone_number: Option<String>,
+    /// Whether whoever creates the account vouches for the number.
+    pub phone_number_verified: bool,
+    pub address: Option<Address>,
+}
+
+/// Details that passed [`check`], in their stored form.
+#[derive(Debug, Clone)]
+pub struct Checked(NewAccount);
+
+impl Checked {
+    pub fn username(&self) -> &str {
+        &self.0.username
+    }
+    pub fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    pub fn into_inner(self) -> NewAccount {
+        self.0
+    }
+}
+
+/// Checks a new account's details against the tenant's rules (not yet
+/// whether the username is free: [`available`]); returns them in their
+/// stored form (username normalized, e-mail trimmed, empty fields gone).
+pub fn check(tenant: &Tenant, by: Creator, account: NewAccount) -> Result<Checked, AccountRefusal> {
+    let raw = account.username;
+    match by {
+        Creator::Person => {}
+        Creator::Operator => {
+            if raw.trim() != raw || !printable(&raw, 200) {
+                return Err(AccountRefusal::UsernameLength);
+            }
+        }
+    }
+    let name = username::normalize(&raw);
+    if by == Creator::Person && !((2..=64).contains(&name.chars().count()) && !name.chars().any(|c| c.is_whitespace() || c.is_control())) {
+        return Err(AccountRefusal::UsernameShape);
+    }
+    match username::check_new(&name, tenant.settings.usernames == Usernames::Addresses) {
+        Ok(()) => {}
+        Err(UsernameError::Invisible) => return Err(AccountRefusal::UsernameInvisible),
+        Err(UsernameError::Address) => return Err(AccountRefusal::UsernameAddress),
+    }
+    let email = account.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+    if email.as_deref().is_some_and(|e| !valid_email(e)) {
+        return Err(AccountRefusal::Email);
+    }
+    let text = |field: &'static str, v: Option<String>| -> Result<Option<String>, AccountRefusal> {
+        match v {
+            Some(v) if !printable(v.trim(), 200) => Err(AccountRefusal::Text { field, max: 200 }),
+            v => Ok(v.map(|v| v.trim().to_owned())),
+        }
+    };
+    let given_name = text("given_name", account.given_name)?;
+    let family_name = text("family_name", account.family_name)?;
+    let phone_number = match account.phone_number.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => Some(phone_number(p).ok_or(AccountRefusal::Phone)?),
+        None => None,
+    };
+    let address = match account.address {
+        Some(a) => {
+            let a = Address {
+                formatted: text("address_formatted", a.formatted)?,
+                street_address: text("address_street", a.street_address)?,
+                locality: text("address_locality", a.locality)?,
+                region: text("address_region", a.region)?,
+                postal_code: text("address_postal_code", a.postal_code)?,
+                country: text("address_country", a.country)?,
+            };
+            (a != Address::default()).then_some(a)
+        }
+        None => None,
+    };
+    let phone_number_verified = phone_number.is_some() && account.phone_number_verified;
+    Ok(Checked(NewAccount { username: name, email, given_name, family_name, phone_number, phone_number_verified, address }))
+}
+
+/// A phone number in E.164 form: `+`, then 6 to 15 digits (the country
+/// code first); the separators people write between digits are dropped.
+fn phone_number(p: &str) -> Option<String> {
+    let digits = p.strip_prefix('+')?;
+    let digits: String = digits.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
+    let ok = (6..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
+    ok.then(|| format!("+{digits}"))
+}
+
+/// 1 to `max` characters, none of them a control character.
+fn printable(v: &str, max: usize) -> bool {
+    (1..=max).contains(&v.chars().count()) && !v.chars().any(char::is_control)
+}
+
+/// Whether no account of the tenant has this username (stored form) or
+/// one that looks the same.
+pub async fn available(store: &Store, tenant: &Tenant, username: &str) -> Result<bool, StoreError> {
+    Ok(!store.username_in_use(&tenant.id, username).await?)
+}
+
+/// Why [`create`] made no account.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error(transparent)]
+    Refused(#[from] AccountRefusal),
+    #[error(transparent)]
+    Failed(#[from] StoreError),
+}
+
+/// Creates an account from checked details, with a password (an argon2id
+/// PHC string) or no credential yet. A username taken meanwhile is
+/// [`AccountRefusal::Taken`].
+pub async fn create(store: &Store, tenant: &Tenant, account: Checked, password_hash: Option<String>, now: i64) -> Result<UserProfile, CreateError> {
+    if !available(store, tenant, account.username()).await? {
+        return Err(AccountRefusal::Taken.into());
+    }
+    let a = account.into_inner();
+    let new = NewUser {
+        id: None,
+        username: a.username,
+        email: a.email,
+        given_name: a.given_name,
+        family_name: a.family_name,
+        phone_number: a.phone_number,
+        phone_number_verified: a.phone_number_verified,
+        address: a.address,
+        password_hash,
+    };
+    match store.create_user(&tenant.id, new, now).await {
+        Ok(u) => Ok(u),
+        Err(StoreError::Conflict(_)) => Err(AccountRefusal::Taken.into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use trame_core::ids::{Issuer, TenantSlug};
+    use trame_core::tenant::TenantSettings;
+
+    fn tenant(usernames: Usernames) -> Tenant {
+        Tenant {
+            id: "t1".into(),
+            slug: TenantSlug::for_new_tenant("ville").unwrap(),
+            issuer: Issuer::parse("https://id.ville.example").unwrap(),
+            display_name: "Ville".into(),
+            pairwise_salt: vec![0; 32],
+            settings: TenantSettings { usernames, ..TenantSettings::default() },
+            federation: Default::default(),
+        }
+    }
+
+    fn account(username: &str) -> NewAccount {
+        NewAccount { username: username.to_owned(), ..NewAccount::default() }
+    }
+
+    #[test]
+    fn the_same_username_rules_for_everyone_but_the_shape() {
+        let t = tenant(Usernames::Plain);
+        for by in [Creator::Person, Creator::Operator] {
+            assert_eq!(check(&t, by, account("ali\u{200b}ce")).unwrap_err(), AccountRefusal::UsernameInvisible, "{by:?}");
+            assert_eq!(check(&t, by, account("camille@ville-b.fr")).unwrap_err(), AccountRefusal::UsernameAddress, "{by:?}");
+            assert_eq!(check(&t, by, account("ａlice")).unwrap().username(), "alice", "{by:?}: NFKC");
+        }
+        assert!(check(&tenant(Usernames::Addresses), Creator::Person, account("camille@ville-b.fr")).is_ok());
+        // A person's username goes to authenticators: no spaces, 2 to 64.
+        assert_eq!(check(&t, Creator::Person, account("Jean Dupont")).unwrap_err(), AccountRefusal::UsernameShape);
+        assert_eq!(check(&t, Creator::Person, account("j")).unwrap_err(), AccountRefusal::UsernameShape);
+        assert_eq!(check(&t, Creator::Person, account(&"a".repeat(65))).unwrap_err(), AccountRefusal::UsernameShape);
+        // An operator may import a directory's names.
+        assert_eq!(check(&t, Creator::Operator, account("Jean Dupont")).unwrap().username(), "Jean Dupont");
+        assert_eq!(check(&t, Creator::Operator, account(" jean")).unwrap_err(), AccountRefusal::UsernameLength);
+        assert_eq!(check(&t, Creator::Operator, account(&"é".repeat(201))).unwrap_err(), AccountRefusal::UsernameLength);
+        assert!(check(&t, Creator::Operator, account(&"é".repeat(200))).is_ok());
+        assert_eq!(check(&t, Creator::Operator, account("")).unwrap_err(), AccountRefusal::UsernameLength);
+    }
+
+    #[test]
+    fn e_mail_and_names() {
+        let t = tenant(Usernames::Plain);
+        for by in [Creator::Person, Creator::Operator] {
+            let with = |email: &str| NewAccount { email: Some(email.to_owned()), ..account("camille") };
+            assert_eq!(check(&t, by, with("pas une adresse")).unwrap_err(), AccountRefusal::Email, "{by:?}");
+            assert_eq!(check(&t, by, with("  camille@ville.example ")).unwrap().email(), Some("camille@ville.example"), "{by:?}");
+            assert_eq!(check(&t, by, with("  ")).unwrap().email(), None, "{by:?}: an empty address is none");
+        }
+        let named = |g: &str| NewAccount { given_name: Some(g.to_owned()), ..account("camille") };
+        assert_eq!(check(&t, Creator::Operator, named("Ca\u{7}mille")).unwrap_err(), AccountRefusal::Text { field: "given_name", max: 200 });
+        assert_eq!(check(&t, Creator::Operator, named(&"é".repeat(201))).unwrap_err().field(), "given_name");
+        assert!(check(&t, Creator::Operator, named(&"é".repeat(200))).is_ok());
+    }
+
+    #[test]
+    fn phone_numbers_in_international_form_and_addresses() {
+        let t = tenant(Usernames::Plain);
+        let phone = |p: &str, verified: bool| NewAccount { phone_number: Some(p.to_owned()), phone_number_verified: verified, ..account("camille") };
+        let c = check(&t, Creator::Operator, phone(" +33 6 12.34-56 (78) ", true)).unwrap().into_inner();
+        assert_eq!((c.phone_number.as_deref(), c.phone_number_verified), (Some("+33612345678"), true));
+        for bad in ["06 12 34 56 78", "+", "+33 6 12 34 56 78 90 12 34", "+0612345678", "+33 6a12345678", "+12345"] {
+            assert_eq!(check(&t, Creator::Operator, phone(bad, false)).unwrap_err(), AccountRefusal::Phone, "{bad}");
+        }
+        let c = check(&t, Creator::Operator, phone("  ", true)).unwrap().into_inner();
+        assert_eq!((c.phone_number, c.phone_number_verified), (None, false), "no number, nothing verified");
+
+        let with = |a: Address| NewAccount { address: Some(a), ..account("camille") };
+        let a = Address { street_address: Some(" 1 place de la Mairie ".into()), country: Some("FR".into()), ..Address::default() };
+        let c = check(&t, Creator::Operator, with(a)).unwrap().into_inner();
+        assert_eq!(c.address.and_then(|a| a.street_address).as_deref(), Some("1 place de la Mairie"));
+        assert!(check(&t, Creator::Operator, with(Address::default())).unwrap().into_inner().address.is_none(), "an empty address is none");
+        let bad = Address { locality: Some("a\u{0}b".into()), ..Address::default() };
+        assert_eq!(check(&t, Creator::Operator, with(bad)).unwrap_err().field(), "address_locality");
+    }
+}
