@@ -73,10 +73,19 @@ fn inline_keys(jwks: &Value) -> Vec<Value> {
     jwks.get("keys").and_then(Value::as_array).cloned().unwrap_or_default()
 }
 
+/// Why a `jwks_uri` gave no key set, for the log only.
+#[derive(Debug, thiserror::Error)]
+enum FetchFailure {
+    #[error(transparent)]
+    Fetch(#[from] outbound::FetchError),
+    #[error("the document is not a JWK Set")]
+    NotAKeySet,
+}
+
 /// Fetches `uri` now; the result, or why not (for the log).
-async fn fetch(state: &App, reach: Reach, uri: &str) -> Result<(Jwks, i64), String> {
-    let doc = outbound::fetch(state.outbound(reach), uri, "application/json").await.map_err(|e| e.to_string())?;
-    let keys = key_set(&doc.body).ok_or("the document is not a JWK Set")?;
+async fn fetch(state: &App, reach: Reach, uri: &str) -> Result<(Jwks, i64), FetchFailure> {
+    let doc = outbound::fetch(state.outbound(reach), uri, "application/json").await?;
+    let keys = key_set(&doc.body).ok_or(FetchFailure::NotAKeySet)?;
     Ok((Jwks::lenient(&keys), lifetime(doc.max_age)))
 }
 

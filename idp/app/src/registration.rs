@@ -17,12 +17,23 @@ use crate::outbound;
 /// URIs), the error says the same, the cause goes to the log: the answer
 /// must not tell which ports of which hosts are open.
 pub async fn fetch_sector_document(client: &outbound::Client, url: &Url) -> Result<Vec<String>, MetadataError> {
-    let fetched =
-        outbound::get_document(client, url.as_str()).await.map_err(|e| e.to_string()).and_then(|body| parse_sector_document(&body).map_err(|e| e.to_string()));
+    let fetched = match outbound::get_document(client, url.as_str()).await {
+        Ok(body) => parse_sector_document(&body).map_err(SectorFailure::Document),
+        Err(e) => Err(SectorFailure::Fetch(e)),
+    };
     fetched.map_err(|reason| {
         tracing::info!(%reason, "sector_identifier_uri document refused");
         MetadataError::Metadata { field: "sector_identifier_uri", reason: SECTOR_UNAVAILABLE.into() }
     })
+}
+
+/// Why a sector document was refused, for the log only.
+#[derive(Debug, thiserror::Error)]
+enum SectorFailure {
+    #[error(transparent)]
+    Fetch(outbound::FetchError),
+    #[error(transparent)]
+    Document(MetadataError),
 }
 
 /// The one description of every failure to read a sector document.

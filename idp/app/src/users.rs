@@ -107,7 +107,8 @@ pub fn check(tenant: &Tenant, by: Creator, account: NewAccount) -> Result<Checke
         }
     }
     let name = username::normalize(&raw);
-    if by == Creator::Person && !((2..=64).contains(&name.chars().count()) && !name.chars().any(|c| c.is_whitespace() || c.is_control())) {
+    let fits_an_authenticator = (2..=64).contains(&name.chars().count()) && !name.chars().any(|c| c.is_whitespace() || c.is_control());
+    if by == Creator::Person && !fits_an_authenticator {
         return Err(AccountRefusal::UsernameShape);
     }
     match username::check_new(&name, tenant.settings.usernames == Usernames::Addresses) {

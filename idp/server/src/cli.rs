@@ -275,6 +275,33 @@ pub enum ClientCommand {
     },
 }
 
+/// `trame user add`.
+#[derive(Debug, Args)]
+pub struct UserAdd {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[arg(long)]
+    pub username: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub given_name: Option<String>,
+    #[arg(long)]
+    pub family_name: Option<String>,
+    /// In international form (E.164), e.g. +33612345678.
+    #[arg(long)]
+    pub phone_number: Option<String>,
+    /// The number was checked (Trame sends no SMS: nothing else
+    /// verifies one); released as `phone_number_verified: true`.
+    #[arg(long, requires = "phone_number")]
+    pub phone_number_verified: bool,
+    #[command(flatten)]
+    pub address: AddressArgs,
+    /// Reads a password from one line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
 /// A postal address (the `address` claim), one flag per field.
 #[derive(Debug, Args)]
 pub struct AddressArgs {
@@ -295,30 +322,7 @@ pub struct AddressArgs {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Creates an account.
-    Add {
-        #[command(flatten)]
-        tenant: TenantArg,
-        #[arg(long)]
-        username: String,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        given_name: Option<String>,
-        #[arg(long)]
-        family_name: Option<String>,
-        /// In international form (E.164), e.g. +33612345678.
-        #[arg(long)]
-        phone_number: Option<String>,
-        /// The number was checked (Trame sends no SMS: nothing else
-        /// verifies one); released as `phone_number_verified: true`.
-        #[arg(long, requires = "phone_number")]
-        phone_number_verified: bool,
-        #[command(flatten)]
-        address: AddressArgs,
-        /// Reads a password from one line of standard input.
-        #[arg(long)]
-        password_stdin: bool,
-    },
+    Add(Box<UserAdd>),
     /// Lists a tenant's accounts.
     List(TenantArg),
     /// Prints an invitation link to create an account at <issuer>/signup

@@ -22,7 +22,7 @@ use trame_core::{Clock, Randomness, password};
 use trame_jose::Alg;
 use trame_store::{NewClient, Store};
 
-use crate::cli::{AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserCommand};
+use crate::cli::{AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserCommand};
 use crate::config::Config;
 
 /// What a command needs: storage, the settings, randomness, the clock, and
@@ -295,7 +295,8 @@ fn alg(a: AlgArg) -> Alg {
 
 pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
     match cmd {
-        UserCommand::Add { tenant, username, email, given_name, family_name, phone_number, phone_number_verified, address, password_stdin } => {
+        UserCommand::Add(add) => {
+            let UserAdd { tenant, username, email, given_name, family_name, phone_number, phone_number_verified, address, password_stdin } = *add;
             let tenant = cx.tenant(&tenant.tenant).await?;
             let address = Address {
                 // A street of several lines, as `--address-street 'a\nb'` gives it.
