@@ -22,6 +22,7 @@
 //! - [`logout_channels`], [`logout_delivery`]: telling relying parties a
 //!   session ended;
 //! - [`throttle`]: counters against guessing and floods;
+//! - [`audit`]: the audit trail, which never fails what it records;
 //! - [`mail`], [`mail_link`], [`i18n`], [`password_work`], [`memo`],
 //!   [`telemetry`].
 //!
@@ -31,6 +32,7 @@
 mod context;
 mod error;
 
+pub mod audit;
 pub mod catalog;
 pub mod ceremonies;
 pub mod client_keys;

@@ -39,14 +39,19 @@ fn key(cookie: &str) -> String {
     trame_store::ephemeral_keys::session(cookie)
 }
 
-/// The session behind a cookie, if it is alive and of this tenant.
+/// The session behind a cookie, if it is alive, of this tenant, and its
+/// account still exists and is not disabled (a session outlives neither:
+/// the ephemeral store of another process may still hold it).
 pub async fn find(app: &App, tenant: &Tenant, cookie: &str) -> Result<Option<Session>> {
     let store_key = key(cookie);
     let Some(raw) = app.ephemeral.get(&store_key).await? else {
         return Ok(None);
     };
-    let session: Option<Session> = serde_json::from_str(&raw).ok();
-    Ok(session.filter(|s| s.tenant_id == tenant.id).map(|s| Session { store_key, ..s }))
+    let Some(session) = serde_json::from_str::<Session>(&raw).ok().filter(|s| s.tenant_id == tenant.id) else {
+        return Ok(None);
+    };
+    let usable = app.store.account(&tenant.id, &session.user_id).await?.is_some_and(|a| a.disabled_at.is_none());
+    Ok(usable.then(|| Session { store_key, ..session }))
 }
 
 /// Who just authenticated, and how.

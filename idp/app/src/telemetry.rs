@@ -30,6 +30,9 @@ pub mod names {
     pub const FEDERATION_FETCHES: &str = "trame_federation_fetches_total";
     /// Counter: store failures by `store` (`durable`, `ephemeral`) and `kind`.
     pub const STORE_ERRORS: &str = "trame_store_errors_total";
+    /// Audit records that could not be written (counter, by `action`):
+    /// the action itself went on.
+    pub const AUDIT_LOST: &str = "trame_audit_records_lost_total";
     /// Gauge: 1 when the node is ready (as `/_trame/ready`), else 0.
     pub const READY: &str = "trame_ready";
     /// Gauge: 1 when the `store` (`durable`, `ephemeral`) answered its last check.
@@ -134,6 +137,11 @@ pub fn durable_error_kind(e: &StoreError) -> &'static str {
 
 pub fn durable_error(e: &StoreError) {
     metrics::counter!(names::STORE_ERRORS, "store" => "durable", "kind" => durable_error_kind(e)).increment(1);
+}
+
+/// An audit record that could not be written.
+pub fn audit_lost(action: &'static str) {
+    metrics::counter!(names::AUDIT_LOST, "action" => action).increment(1);
 }
 
 pub fn ephemeral_error(e: &EphemeralError) {

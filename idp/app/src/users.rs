@@ -16,7 +16,11 @@ use trame_core::user::{Address, UserProfile};
 use trame_core::username::{self, UsernameError};
 use trame_store::{NewUser, Store, StoreError};
 
+use crate::audit::{self, Actor, Event};
+use crate::catalog::TenantEntry;
+use crate::error::Error;
 use crate::mail::valid_email;
+use crate::{App, sessions};
 
 /// Who creates an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +186,7 @@ pub enum CreateError {
 /// Creates an account from checked details, with a password (an argon2id
 /// PHC string) or no credential yet. A username taken meanwhile is
 /// [`AccountRefusal::Taken`].
-pub async fn create(store: &Store, tenant: &Tenant, account: Checked, password_hash: Option<String>, now: i64) -> Result<UserProfile, CreateError> {
+pub async fn create(store: &Store, tenant: &Tenant, account: Checked, password_hash: Option<String>, now: i64, by: Actor) -> Result<UserProfile, CreateError> {
     if !available(store, tenant, account.username()).await? {
         return Err(AccountRefusal::Taken.into());
     }
@@ -199,10 +203,69 @@ pub async fn create(store: &Store, tenant: &Tenant, account: Checked, password_h
         password_hash,
     };
     match store.create_user(&tenant.id, new, now).await {
-        Ok(u) => Ok(u),
+        Ok(u) => {
+            audit::record(store, now, Event::new(&tenant.id, by, "user.created").on(audit::user(&u.id))).await;
+            Ok(u)
+        }
         Err(StoreError::Conflict(_)) => Err(AccountRefusal::Taken.into()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Ends every session of the account (its clients told, back channel
+/// included) and revokes every grant, so its tokens stop working at once.
+/// Returns how many sessions ended.
+pub async fn end_sessions(app: &App, tenant: &TenantEntry, user_id: &str) -> Result<usize, Error> {
+    let t = &tenant.tenant;
+    let open = app.store.account_sessions(&t.id, user_id, app.now()).await?;
+    // The clients of a session are found through its grants: tell them
+    // before the grants go.
+    for s in &open {
+        sessions::end_by_sid(app, tenant, user_id, &s.sid).await?;
+    }
+    app.store.revoke_grants_of_user(&t.id, user_id, None, app.now()).await?;
+    Ok(open.len())
+}
+
+/// Disables an account: it cannot sign in until enabled, its sessions end
+/// and its tokens stop working. False when the tenant has no such account.
+pub async fn disable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<bool, Error> {
+    let t = &tenant.tenant;
+    if !app.store.set_user_disabled(&t.id, user_id, Some(app.now()), app.now()).await? {
+        return Ok(false);
+    }
+    end_sessions(app, tenant, user_id).await?;
+    audit::record(&app.store, app.now(), Event::new(&t.id, by, "user.disabled").on(audit::user(user_id))).await;
+    Ok(true)
+}
+
+/// Enables a disabled account. False when the tenant has no such account.
+pub async fn enable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<bool, Error> {
+    let t = &tenant.tenant;
+    if !app.store.set_user_disabled(&t.id, user_id, None, app.now()).await? {
+        return Ok(false);
+    }
+    audit::record(&app.store, app.now(), Event::new(&t.id, by, "user.enabled").on(audit::user(user_id))).await;
+    Ok(true)
+}
+
+/// Erases an account (GDPR art. 17): its clients are told its sessions
+/// ended, its tokens stop working, everything kept about it is deleted,
+/// and the audit trail keeps its records without their addresses, plus
+/// one saying it was erased (by its random id: nothing that names the
+/// person). False when the tenant has no such account.
+pub async fn remove(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<bool, Error> {
+    let t = &tenant.tenant;
+    if app.store.account(&t.id, user_id).await?.is_none() {
+        return Ok(false);
+    }
+    end_sessions(app, tenant, user_id).await?;
+    if !app.store.remove_user(&t.id, user_id).await? {
+        return Ok(false);
+    }
+    app.store.forget_audit_addresses_of(&t.id, &audit::user(user_id)).await?;
+    audit::record(&app.store, app.now(), Event::new(&t.id, by, "user.removed").on(audit::user(user_id))).await;
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -46,6 +46,9 @@ pub enum Command {
     /// Token-signing keys of a tenant.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The audit trail: who changed what, and citizens' security events.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// OpenID Federation: superiors, trust anchors, subordinates, trust
     /// marks and federation keys of a tenant; resolving any entity.
     #[command(subcommand)]
@@ -337,12 +340,69 @@ pub enum UserCommand {
         #[arg(long, default_value_t = 7)]
         days: u32,
     },
+    /// Shows an account: profile, state, credentials and sessions.
+    Show {
+        #[command(flatten)]
+        user: UserArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disables an account: it cannot sign in until enabled, its sessions
+    /// end (its services are told) and its tokens stop working.
+    Disable(UserArg),
+    /// Enables a disabled account.
+    Enable(UserArg),
+    /// Erases an account and everything kept about it (GDPR art. 17);
+    /// the audit trail keeps its records, without their addresses.
+    Remove {
+        #[command(flatten)]
+        user: UserArg,
+        /// Confirms the erasure (it cannot be undone).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Ends every session of an account (its services are told) and
+    /// revokes its tokens.
+    EndSessions(UserArg),
     /// Sets an account's password, read from one line of standard input.
     SetPassword {
         #[command(flatten)]
         tenant: TenantArg,
         #[arg(long)]
         username: String,
+    },
+}
+
+/// One account of a tenant, by username.
+#[derive(Debug, Args)]
+pub struct UserArg {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[arg(long)]
+    pub username: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Lists audit records, newest first.
+    List {
+        /// One tenant's records; all tenants' when absent.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Records from this day or time on (2026-12-01, or RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+        /// Records made by or about this account (with --tenant).
+        #[arg(long, requires = "tenant")]
+        user: Option<String>,
+        /// Records of this action only (e.g. user.disabled, sign_in).
+        #[arg(long)]
+        action: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
     },
 }
 

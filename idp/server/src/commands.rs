@@ -8,8 +8,12 @@
 use std::io::BufRead;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use std::sync::Arc;
 use trame_app::mail::valid_email;
+
+use trame_app::audit::{self, Actor, Event};
 use trame_app::users::{self, AccountRefusal, Creator, NewAccount};
+use trame_app::{App, OutboundConfig, TenantEntry};
 use trame_app::{clients, tenants};
 use trame_core::assurance::AcrPolicy;
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
@@ -20,9 +24,13 @@ use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::user::Address;
 use trame_core::{Clock, Randomness, password};
 use trame_jose::Alg;
+use trame_store::{Account, AuditQuery};
 use trame_store::{NewClient, Store};
 
-use crate::cli::{AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserCommand};
+use crate::cli::AuditCommand;
+use crate::cli::{
+    AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserArg, UserCommand,
+};
 use crate::config::Config;
 
 /// What a command needs: storage, the settings, randomness, the clock, and
@@ -46,6 +54,29 @@ impl Context<'_> {
 
     pub(crate) async fn tenant(&self, slug: &str) -> Result<Tenant> {
         self.store.tenant_by_slug(slug).await?.ok_or_else(|| anyhow!("no tenant '{slug}' (see `trame tenant list`)"))
+    }
+
+    /// The account `username` of `tenant`.
+    pub(crate) async fn account(&self, tenant: &Tenant, username: &str) -> Result<Account> {
+        self.store
+            .user_for_sign_in(&tenant.id, username)
+            .await?
+            .ok_or_else(|| anyhow!("no user '{username}' in tenant {} (see `trame user list`)", tenant.slug))
+    }
+
+    /// The application over this command's storage, for the use cases
+    /// that tell relying parties (logout notifications, queued in the
+    /// database and sent by the server when this process cannot), with
+    /// the tenant entry and account `u` names.
+    async fn app_and_account(&self, u: &UserArg, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<(App, Arc<TenantEntry>, Account)> {
+        let tenant = self.tenant(&u.tenant.tenant).await?;
+        let account = self.account(&tenant, &u.username).await?;
+        let ephemeral = crate::storage::ephemeral(self.config)?;
+        let outbound = OutboundConfig { reach: self.config.outbound_reach, proxy: self.config.outbound_proxy.clone() };
+        let app = App::new(self.store.clone(), ephemeral, outbound, rng, clock);
+        app.catalog.refresh(self.store, self.now()).await.context("cannot load tenants")?;
+        let entry = app.catalog.by_id(&tenant.id).ok_or_else(|| anyhow!("tenant {} is not loaded", tenant.slug))?;
+        Ok((app, entry, account))
     }
 
     /// One line of standard input, without its line ending.
@@ -293,8 +324,38 @@ fn alg(a: AlgArg) -> Alg {
     }
 }
 
-pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
+pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     match cmd {
+        UserCommand::Show { user, json } => {
+            let tenant = cx.tenant(&user.tenant.tenant).await?;
+            let account = cx.account(&tenant, &user.username).await?;
+            show_user(cx, &tenant, account, json).await?;
+        }
+        UserCommand::Disable(u) => {
+            let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
+            users::disable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            println!("user {} disabled: its sessions ended and its tokens stopped working", account.profile.username);
+        }
+        UserCommand::Enable(u) => {
+            let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
+            users::enable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            println!("user {} enabled", account.profile.username);
+        }
+        UserCommand::Remove { user, yes } => {
+            if !yes {
+                bail!("--yes: erasing an account cannot be undone; add --yes to confirm");
+            }
+            let (app, entry, account) = cx.app_and_account(&user, rng, clock).await?;
+            users::remove(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            println!("user {} erased (id {})", account.profile.username, account.profile.id);
+        }
+        UserCommand::EndSessions(u) => {
+            let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
+            let n = users::end_sessions(&app, &entry, &account.profile.id).await?;
+            audit::record(cx.store, cx.now(), Event::new(&entry.tenant.id, Actor::cli_from_env(), "user.sessions_ended").on(audit::user(&account.profile.id)))
+                .await;
+            println!("{n} session(s) of {} ended; its tokens stopped working", account.profile.username);
+        }
         UserCommand::Add(add) => {
             let UserAdd { tenant, username, email, given_name, family_name, phone_number, phone_number_verified, address, password_stdin } = *add;
             let tenant = cx.tenant(&tenant.tenant).await?;
@@ -320,7 +381,7 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand) -> Result<()> {
             } else {
                 None
             };
-            let u = match users::create(cx.store, &tenant, checked, password_hash, cx.now()).await {
+            let u = match users::create(cx.store, &tenant, checked, password_hash, cx.now(), Actor::cli_from_env()).await {
                 Ok(u) => u,
                 Err(users::CreateError::Refused(r)) => return Err(refusal(r)),
                 Err(users::CreateError::Failed(e)) => return Err(e.into()),
@@ -391,6 +452,114 @@ pub async fn keys(cx: &mut Context<'_>, cmd: KeysCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+async fn show_user(cx: &Context<'_>, tenant: &Tenant, account: Account, json: bool) -> Result<()> {
+    let u = &account.profile;
+    let passkeys = cx.store.passkeys_of(&tenant.id, &u.id).await?;
+    let sessions = cx.store.account_sessions(&tenant.id, &u.id, cx.now()).await?;
+    let address = u.address.as_ref().map(|a| serde_json::to_value(a).expect("an address serializes"));
+    let out = serde_json::json!({
+        "id": u.id,
+        "username": u.username,
+        "email": u.email,
+        "email_verified": u.email_verified,
+        "given_name": u.given_name,
+        "family_name": u.family_name,
+        "phone_number": u.phone_number,
+        "phone_number_verified": u.phone_number_verified,
+        "address": address,
+        "updated_at": rfc3339(u.updated_at),
+        "disabled_at": account.disabled_at.map(rfc3339),
+        "password": account.password_hash.is_some(),
+        "totp": account.has_totp,
+        "passkeys": passkeys.iter().map(|p| serde_json::json!({"name": p.name, "created_at": rfc3339(p.created_at), "last_used_at": p.last_used_at.map(rfc3339)})).collect::<Vec<_>>(),
+        "sessions": sessions.iter().map(|s| serde_json::json!({"device": s.label, "started_at": rfc3339(s.created_at), "expires_at": rfc3339(s.expires_at)})).collect::<Vec<_>>(),
+    });
+    if json {
+        println!("{out}");
+        return Ok(());
+    }
+    println!("user {} (id {})", u.username, u.id);
+    println!("  state: {}", account.disabled_at.map_or_else(|| "enabled".to_owned(), |t| format!("disabled since {}", rfc3339(t))));
+    let email = u.email.as_deref().map(|e| format!("{e}{}", if u.email_verified { " (verified)" } else { "" }));
+    for (label, value) in [
+        ("e-mail", email),
+        ("given name", u.given_name.clone()),
+        ("family name", u.family_name.clone()),
+        ("phone", u.phone_number.as_deref().map(|p| format!("{p}{}", if u.phone_number_verified { " (verified)" } else { "" }))),
+        ("address", address.map(|a| a.to_string())),
+    ] {
+        if let Some(v) = value {
+            println!("  {label}: {v}");
+        }
+    }
+    println!("  password: {}, TOTP: {}, passkeys: {}", yes_no(account.password_hash.is_some()), yes_no(account.has_totp), passkeys.len());
+    for p in &passkeys {
+        println!("    - {} (added {})", p.name, rfc3339(p.created_at));
+    }
+    println!("  sessions: {}", sessions.len());
+    for s in &sessions {
+        println!("    - {} since {}", s.label, rfc3339(s.created_at));
+    }
+    Ok(())
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+pub async fn audit(cx: &mut Context<'_>, cmd: AuditCommand) -> Result<()> {
+    let AuditCommand::List { tenant, since, user, action, limit, json } = cmd;
+    let tenant = match tenant {
+        Some(slug) => Some(cx.tenant(&slug).await?),
+        None => None,
+    };
+    let subject = match (&tenant, user) {
+        (Some(t), Some(username)) => Some(audit::user(&cx.account(t, &username).await?.profile.id)),
+        _ => None,
+    };
+    if !(1..=1000).contains(&limit) {
+        bail!("--limit must be 1 to 1000");
+    }
+    let since = since.map(|s| parse_time(&s)).transpose().map_err(|e| anyhow!("--since: {e}"))?;
+    let q = AuditQuery { tenant_id: tenant.as_ref().map(|t| t.id.clone()), subject, action, since, until: None, before: None, limit };
+    let events = cx.store.audit_events(&q).await?;
+    let slugs: std::collections::HashMap<String, String> = cx.store.list_tenants().await?.into_iter().map(|t| (t.id, t.slug.to_string())).collect();
+    for e in events {
+        let tenant = e.tenant_id.as_ref().and_then(|id| slugs.get(id)).cloned();
+        if json {
+            let line = serde_json::json!({
+                "id": e.id, "at": rfc3339(e.at), "tenant": tenant, "actor": e.actor, "action": e.action,
+                "target": e.target, "outcome": e.outcome, "address": e.address, "detail": e.detail,
+            });
+            println!("{line}");
+        } else {
+            println!(
+                "{}  {:<12} {:<24} {:<22} {:<44} {}{}",
+                rfc3339(e.at),
+                tenant.unwrap_or_else(|| "-".to_owned()),
+                e.actor,
+                e.action,
+                e.target.unwrap_or_else(|| "-".to_owned()),
+                e.outcome,
+                e.address.map(|a| format!(" from {a}")).unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A day (`2026-12-01`, midnight UTC) or an RFC 3339 time, as Unix seconds.
+fn parse_time(s: &str) -> Result<i64, String> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
+        return Ok(t.unix_timestamp());
+    }
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &day)
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .map_err(|_| format!("'{s}' is neither a day (2026-12-01) nor an RFC 3339 time"))
 }
 
 pub(crate) fn rfc3339(t: i64) -> String {

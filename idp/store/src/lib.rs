@@ -19,6 +19,7 @@ pub use ephemeral::{Ephemeral, EphemeralError};
 pub use error::StoreError;
 pub use master_key::MasterKey;
 pub use repo::account::{AccountSession, Invitation, SecondFactor};
+pub use repo::audit::{AuditEvent, AuditQuery, NewAuditEvent, Outcome};
 pub use repo::clients::NewClient;
 pub use repo::federation::{FederationKeyInfo, FederationKeys, HistoricalKey, IssuedTrustMark, KeyPurpose, Subordinate};
 pub use repo::grants::{Grant, NewGrant};

@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_durable_revocations::Migration),
             Box::new(m0009_credential_binding::Migration),
             Box::new(m0010_contact::Migration),
+            Box::new(m0011_audit::Migration),
         ]
     }
 }
@@ -670,6 +671,51 @@ mod m0010_contact {
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             m.alter_table(Table::alter().table("users").drop_column("address").to_owned()).await?;
             m.alter_table(Table::alter().table("users").drop_column("phone_number_verified").to_owned()).await
+        }
+    }
+}
+
+/// The audit log (append-only), and accounts that can be disabled.
+mod m0011_audit {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0011_audit"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.create_table(
+                Table::create()
+                    .table("audit_events")
+                    .col(string("id").primary_key())
+                    .col(string_null("tenant_id"))
+                    .col(big_integer("at"))
+                    .col(string("actor"))
+                    .col(string("action"))
+                    .col(string_null("target"))
+                    .col(string("outcome"))
+                    .col(string_null("address"))
+                    .col(text_null("detail"))
+                    .to_owned(),
+            )
+            .await?;
+            // Listing is per tenant, newest first, by id (time-ordered);
+            // a person's trail is by target; retention is by time.
+            m.create_index(index("audit_events", "audit_events_tenant", &["tenant_id", "id"], false)).await?;
+            m.create_index(index("audit_events", "audit_events_target", &["tenant_id", "target", "id"], false)).await?;
+            m.create_index(index("audit_events", "audit_events_at", &["at"], false)).await?;
+            m.alter_table(Table::alter().table("users").add_column(big_integer_null("disabled_at")).to_owned()).await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("users").drop_column("disabled_at").to_owned()).await?;
+            m.drop_table(Table::drop().table("audit_events").to_owned()).await
         }
     }
 }

@@ -133,6 +133,8 @@ pub async fn proceed(
 pub enum SignedIn<T> {
     Done(T),
     BelowRequiredLevel,
+    /// The account is disabled (or was erased meanwhile).
+    AccountDisabled,
 }
 
 /// How a sign-in authenticated: the methods, and the cap of the credential
@@ -191,6 +193,10 @@ async fn establish_with(
     {
         return Ok(SignedIn::BelowRequiredLevel);
     }
+    if !state.store.account(&tenant.tenant.id, user_id).await.html_err()?.is_some_and(|a| a.disabled_at.is_none()) {
+        tracing::info!(tenant = %tenant.tenant.slug, outcome = "failure", reason = "disabled", "sign-in");
+        return Ok(SignedIn::AccountDisabled);
+    }
     let (sess, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     ia.login_at = Some(state.now());
     ia.pending_user = None;
@@ -244,6 +250,7 @@ pub async fn complete_with(
 ) -> ApiResult<SignedIn<Response>> {
     match establish_with(state, tenant, headers, &id, &mut ia, user_id, amr, acr).await? {
         SignedIn::BelowRequiredLevel => Ok(SignedIn::BelowRequiredLevel),
+        SignedIn::AccountDisabled => Ok(SignedIn::AccountDisabled),
         SignedIn::Done((sess, cookie)) => Ok(SignedIn::Done(with_cookie(resume(state, tenant, sess, id, ia).await?, Some(cookie)))),
     }
 }

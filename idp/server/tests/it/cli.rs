@@ -99,6 +99,30 @@ async fn tenants_clients_users_and_keys() {
         assert_refused(&i.cli_with_input(&["user", "set-password", "--tenant", "ville", "--username", "nobody"], "whatever-long-password\n"), "not found");
         assert!(i.ok(&["user", "list", "--tenant", "ville"]).contains("camille@example.fr"), "{name}");
 
+        // The account's life: shown, disabled, enabled, erased, each in the audit trail.
+        let shown = i.ok(&["user", "show", "--tenant", "ville", "--username", "dominique", "--json"]);
+        let shown: serde_json::Value = serde_json::from_str(shown.trim()).unwrap_or_else(|e| panic!("{name}: {e}: {shown}"));
+        assert_eq!(shown["phone_number"], "+33612345678", "{name}: {shown}");
+        assert_eq!(shown["address"]["country"], "FR", "{name}: {shown}");
+        assert!(shown["disabled_at"].is_null(), "{name}: {shown}");
+        assert!(i.ok(&["user", "disable", "--tenant", "ville", "--username", "dominique"]).contains("disabled"), "{name}");
+        assert!(i.ok(&["user", "show", "--tenant", "ville", "--username", "dominique"]).contains("disabled since"), "{name}");
+        i.ok(&["user", "enable", "--tenant", "ville", "--username", "dominique"]);
+        assert!(i.ok(&["user", "end-sessions", "--tenant", "ville", "--username", "dominique"]).contains("0 session(s)"), "{name}");
+        assert_refused(&i.cli(&["user", "remove", "--tenant", "ville", "--username", "dominique"]), "--yes");
+        assert!(i.ok(&["user", "show", "--tenant", "ville", "--username", "dominique"]).contains("dominique"), "{name}: not erased without --yes");
+        i.ok(&["user", "remove", "--tenant", "ville", "--username", "dominique", "--yes"]);
+        assert_refused(&i.cli(&["user", "show", "--tenant", "ville", "--username", "dominique"]), "no user");
+        let trail = i.ok(&["audit", "list", "--tenant", "ville", "--json"]);
+        let actions: Vec<String> =
+            trail.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].as_str().unwrap().to_owned()).collect();
+        for a in ["user.created", "user.disabled", "user.enabled", "user.sessions_ended", "user.removed"] {
+            assert!(actions.iter().any(|x| x == a), "{name}: {a} in {actions:?}");
+        }
+        assert!(trail.contains("\"actor\":\"cli:"), "{name}: {trail}");
+        assert_refused(&i.cli(&["audit", "list", "--since", "yesterday"]), "--since");
+        assert!(i.ok(&["audit", "list", "--since", "2000-01-01", "--action", "user.removed"]).contains("user.removed"), "{name}");
+
         let before = i.ok(&["keys", "list", "--tenant", "ville"]);
         assert_eq!(before.lines().filter(|l| l.contains("active")).count(), 1, "{name}: {before}");
         let out = i.ok(&["keys", "rotate", "--tenant", "ville", "--alg", "EdDSA"]);

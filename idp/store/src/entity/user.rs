@@ -35,6 +35,8 @@ pub struct Model {
     pub totp_max_acr: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the account was disabled: it cannot sign in until enabled.
+    pub disabled_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

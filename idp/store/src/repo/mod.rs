@@ -2,6 +2,7 @@
 //! need, written once for both SQL backends.
 
 pub mod account;
+pub mod audit;
 pub mod catalog;
 pub mod clients;
 pub mod federated_identities;

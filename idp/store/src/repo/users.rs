@@ -1,8 +1,9 @@
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 use trame_core::user::{Address, UserProfile};
 
 use super::new_id;
-use crate::entity::user;
+use crate::entity::{account_session, consent, federated_identity, grant, passkey, recovery_code, refresh_token, user};
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, Default)]
@@ -46,11 +47,13 @@ pub struct Account {
     pub password_hash: Option<String>,
     /// Whether a TOTP second factor is set (the secret stays sealed).
     pub has_totp: bool,
+    /// When the account was disabled (it cannot sign in), if it is.
+    pub disabled_at: Option<i64>,
 }
 
 impl Account {
     fn of(m: user::Model) -> Self {
-        Self { profile: to_domain(&m), has_totp: m.totp_secret_sealed.is_some(), password_hash: m.password_hash }
+        Self { profile: to_domain(&m), has_totp: m.totp_secret_sealed.is_some(), disabled_at: m.disabled_at, password_hash: m.password_hash }
     }
 }
 
@@ -90,6 +93,7 @@ pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<us
         totp_max_acr: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        disabled_at: Set(None),
     })
 }
 
@@ -165,5 +169,65 @@ impl Store {
         am.updated_at = Set(now);
         am.update(&self.db).await.map_err(StoreError::Db)?;
         Ok(())
+    }
+
+    /// Disables (`Some(when)`) or enables (`None`) an account; false when
+    /// the tenant has no such account. Ending its sessions and grants is
+    /// the caller's (`trame_app::users::disable`).
+    pub async fn set_user_disabled(&self, tenant_id: &str, user_id: &str, disabled_at: Option<i64>, now: i64) -> Result<bool> {
+        let r = user::Entity::update_many()
+            .col_expr(user::Column::DisabledAt, Expr::value(disabled_at))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(r.rows_affected > 0)
+    }
+
+    /// Erases an account and everything kept about it, in one transaction:
+    /// its passkeys, recovery codes, sessions, consents, grants with their
+    /// refresh tokens, links to peer providers, and the account itself.
+    /// False when the tenant has no such account. Telling its clients
+    /// first is the caller's (`trame_app::users::remove`).
+    pub async fn remove_user(&self, tenant_id: &str, user_id: &str) -> Result<bool> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let grants: Vec<String> = grant::Entity::find()
+            .select_only()
+            .column(grant::Column::Id)
+            .filter(grant::Column::TenantId.eq(tenant_id))
+            .filter(grant::Column::UserId.eq(user_id))
+            .into_tuple()
+            .all(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        if !grants.is_empty() {
+            refresh_token::Entity::delete_many().filter(refresh_token::Column::GrantId.is_in(grants)).exec(&txn).await.map_err(StoreError::Db)?;
+        }
+        macro_rules! delete_of_user {
+            ($entity:ident) => {
+                $entity::Entity::delete_many()
+                    .filter($entity::Column::TenantId.eq(tenant_id))
+                    .filter($entity::Column::UserId.eq(user_id))
+                    .exec(&txn)
+                    .await
+                    .map_err(StoreError::Db)?;
+            };
+        }
+        delete_of_user!(grant);
+        delete_of_user!(passkey);
+        delete_of_user!(recovery_code);
+        delete_of_user!(account_session);
+        delete_of_user!(consent);
+        delete_of_user!(federated_identity);
+        let r = user::Entity::delete_many()
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        Ok(r.rows_affected > 0)
     }
 }

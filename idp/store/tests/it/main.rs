@@ -4,6 +4,7 @@
 #[macro_use]
 mod common;
 mod accounts;
+mod audit;
 mod clients;
 mod ephemeral;
 mod federated_identities;

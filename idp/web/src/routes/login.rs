@@ -90,6 +90,10 @@ pub async fn submit(
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::BelowLevel);
             sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "stronger-sign-in-needed")).await
         }
+        SignedIn::AccountDisabled => {
+            telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
+            sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "account-disabled")).await
+        }
     }
 }
 
@@ -184,6 +188,10 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
         SignedIn::BelowRequiredLevel => {
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::BelowLevel);
             otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, Some("stronger-sign-in-needed")).await
+        }
+        SignedIn::AccountDisabled => {
+            telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Failure);
+            otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, Some("account-disabled")).await
         }
     }
 }

@@ -160,6 +160,10 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::BelowLevel);
             Err(ApiError::oauth(ErrorCode::BelowRequiredLevel, "this service asks for a stronger sign-in"))
         }
+        SignedIn::AccountDisabled => {
+            telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Failure);
+            Err(ApiError::oauth(ErrorCode::AccessDenied, "this account is disabled"))
+        }
         SignedIn::Done((_, cookie)) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-in");
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Success);

@@ -207,6 +207,10 @@ pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers:
             telemetry::sign_in(SignInMethod::Peer, SignInOutcome::BelowLevel);
             back(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, "stronger-sign-in-needed").await
         }
+        SignedIn::AccountDisabled => {
+            telemetry::sign_in(SignInMethod::Peer, SignInOutcome::Failure);
+            back(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, "account-disabled").await
+        }
     }
 }
 

@@ -51,6 +51,11 @@ async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, us
     let t = &tenant.tenant;
     let amr = assurance::amr(&[Method::Recovery]);
     let acr = t.settings.acr_policy.level_reached(&amr);
+    // A disabled account is not opened by its recovery codes or links either.
+    if !state.store.account(&t.id, user_id).await.html_err()?.is_some_and(|a| a.disabled_at.is_none()) {
+        telemetry::sign_in(method, SignInOutcome::Failure);
+        return Ok(page(state, tenant, headers, StatusCode::FORBIDDEN, None, Some("account-disabled")));
+    }
     let (session, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     // Whoever held the account before the recovery is signed out.
     trame_app::sessions::end_others(state, tenant, user_id, &session).await.html_err()?;

@@ -4,6 +4,7 @@
 #[macro_use]
 mod common;
 mod account;
+mod accounts_admin;
 mod authorize;
 mod discovery;
 mod federation;

@@ -51,6 +51,7 @@ error-stronger-sign-in = This service asks for a stronger sign-in.
 or = or
 step-up-intro = This service asks for a stronger sign-in: use a passkey.
 stronger-sign-in-needed = This service asks for a stronger sign-in than a password alone. Sign in with a passkey.
+account-disabled = This account is disabled. Contact your town hall or the service that manages it.
 passkey-sign-in-button = Sign in with a passkey
 passkey-failed = The passkey could not be used. Try again.
 passkey-unsupported = This browser cannot use passkeys.

@@ -51,6 +51,7 @@ error-stronger-sign-in = Ce service demande une connexion plus sûre.
 or = ou
 step-up-intro = Ce service demande une connexion plus sûre : utilisez une clé d'accès.
 stronger-sign-in-needed = Ce service demande une connexion plus sûre qu'un simple mot de passe. Connectez-vous avec une clé d'accès.
+account-disabled = Ce compte est désactivé. Contactez votre mairie ou le service qui le gère.
 passkey-sign-in-button = Se connecter avec une clé d'accès
 passkey-failed = La clé d'accès n'a pas pu être utilisée. Réessayez.
 passkey-unsupported = Ce navigateur ne sait pas utiliser les clés d'accès.
