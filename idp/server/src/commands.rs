@@ -17,10 +17,10 @@ use trame_core::registration::{ClientRequest, MetadataError, refresh_reuse_grace
 use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::{Clock, Randomness, password};
 use trame_jose::Alg;
+use trame_settings::Config;
 use trame_store::{NewClient, NewUser, Store};
 
 use crate::cli::{AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserCommand};
-use crate::config::Config;
 
 /// What a command needs: storage, the settings, randomness, the clock, and
 /// standard input (one line for secrets and passwords).
