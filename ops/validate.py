@@ -7,7 +7,7 @@ which needs no cluster). What a missing optional tool would have checked is
 reported as SKIP.
 
 Besides syntax and schemas it checks the files against the code they deploy:
-every TRAME_* variable is a setting of idp/server/src/config.rs, probe and
+every TRAME_* variable is a setting of idp/settings/src/lib.rs, probe and
 health-check paths are routes of idp/web/src/lib.rs, and the termination
 grace periods exceed the SIGTERM drain of idp/server/src/serve.rs.
 
@@ -61,8 +61,8 @@ def rel(p: Path) -> str:
 
 
 def code_settings() -> set[str] | None:
-    """The keys a TRAME_ variable may set (the KEYS list of config.rs)."""
-    src = ROOT / "idp/server/src/config.rs"
+    """The keys a TRAME_ variable may set (the KEYS list of the settings crate)."""
+    src = ROOT / "idp/settings/src/lib.rs"
     if not src.exists():
         return None
     m = re.search(r"const KEYS: &\[&str\] = &\[(.*?)\];", src.read_text(), re.S)
@@ -716,7 +716,7 @@ def check_systemd_env() -> None:
 
 def main() -> int:
     if SETTINGS is None:
-        skip("settings cross-check", "idp/server/src/config.rs not found or KEYS not recognised")
+        skip("settings cross-check", "idp/settings/src/lib.rs not found or KEYS not recognised")
     if DRAIN is None:
         skip("drain cross-check", "DRAIN not found in idp/server/src/serve.rs")
     if not ROUTES:

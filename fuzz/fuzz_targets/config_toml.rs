@@ -1,6 +1,5 @@
-//! The settings file (`trame.toml`, read by `idp/server/src/config.rs`,
-//! compiled here from its source: the server crate is a binary) and the
-//! `TRAME_*` variables: the input is TOML, then optionally a line
+//! The settings file (`trame.toml`, read by `trame_settings::Config`) and
+//! the `TRAME_*` variables: the input is TOML, then optionally a line
 //! `#ENV NAME=value` per variable.
 //!
 //! Invariants: loading never panics; an error names at least one problem,
@@ -9,10 +8,7 @@
 //! in pairs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-
-#[allow(dead_code, unused_imports)]
-#[path = "../../idp/server/src/config.rs"]
-mod config;
+use trame_settings::Config;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -22,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-    match config::Config::from_toml(text, &env) {
+    match Config::from_toml(text, &env) {
         Ok(c) => {
             assert!(c.database_url.starts_with("sqlite:") || c.database_url.starts_with("postgres://") || c.database_url.starts_with("postgresql://"));
             assert!(c.redis_url.as_deref().is_none_or(|r| r.starts_with("redis://") || r.starts_with("rediss://") || r.starts_with("redis+unix://")));

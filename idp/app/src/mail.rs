@@ -1,12 +1,9 @@
 //! Outgoing mail: SMTP in production, `.eml` files in a directory for
 //! development, or nothing.
 //!
-//! SMTP URLs must keep the connection encrypted: `smtps://` (TLS from the
-//! first byte, port 465 by default) or `smtp://…?tls=required` (STARTTLS,
-//! port 587 by default). Plain `smtp://` is accepted only to a relay on this
-//! machine (`localhost`, `127.0.0.1`, `::1`), where nothing crosses a network;
-//! `tls=opportunistic` is refused because anyone on the path can strip the
-//! STARTTLS offer and read the password and the messages.
+//! The settings ([`MailConfig`]) and the rules of SMTP URLs (encrypted
+//! connections only) are trame-settings' `mail` module; the transport built
+//! here checks the URL against them again.
 //!
 //! Nothing here logs: messages carry addresses, sign-in links and codes.
 //! Errors say what failed, never to whom or what.
@@ -17,35 +14,11 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use url::{Host, Url};
+pub use trame_settings::mail::{MailConfig, MailSettingError, check_from, check_smtp_url};
 
 /// A request that sends mail waits at most this long for the server (lettre's
 /// default is a minute).
 const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// What the mailer needs from the settings.
-#[derive(Clone)]
-pub struct MailConfig {
-    /// `smtps://user:password@host[:port]` or
-    /// `smtp://user:password@host[:port]?tls=required`. A secret: never
-    /// printed, not even by `Debug`.
-    pub smtp_url: Option<String>,
-    /// The `From:` mailbox, `noreply@example.com` or
-    /// `Example <noreply@example.com>`.
-    pub from: String,
-    /// Where messages are written as `.eml` files when there is no SMTP server.
-    pub outbox_dir: Option<PathBuf>,
-}
-
-impl std::fmt::Debug for MailConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MailConfig")
-            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
-            .field("from", &self.from)
-            .field("outbox_dir", &self.outbox_dir)
-            .finish()
-    }
-}
 
 /// Why mail could not be set up or sent. No variant carries an address, a
 /// body or the SMTP URL.
@@ -70,6 +43,15 @@ pub enum MailError {
     OutboxDir(#[source] std::io::Error),
     #[error("the message cannot be written to the outbox")]
     Outbox(#[source] lettre::transport::file::Error),
+}
+
+impl From<MailSettingError> for MailError {
+    fn from(e: MailSettingError) -> Self {
+        match e {
+            MailSettingError::SmtpUrl(reason) => Self::SmtpUrl(reason),
+            MailSettingError::InvalidFrom => Self::InvalidFrom,
+        }
+    }
 }
 
 /// How an SMTP exchange failed, without the server's words (which often
@@ -228,54 +210,22 @@ impl Mailer {
     }
 }
 
-/// Checks a `From:` mailbox (`noreply@example.com` or
-/// `Name <noreply@example.com>`), for the settings loader.
 /// Whether `e` is an e-mail address mail can be sent to.
 pub fn valid_email(e: &str) -> bool {
     e.len() <= 254 && e.parse::<lettre::Address>().is_ok()
 }
 
-pub fn check_from(from: &str) -> Result<(), MailError> {
-    parse_from(from).map(drop)
-}
-
-/// Checks an SMTP URL against the rules in the module documentation. The
-/// settings loader calls it so `trame check-config` names the problem.
-pub fn check_smtp_url(url: &str) -> Result<(), MailError> {
-    smtp_transport(url).map(drop)
-}
-
 fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
-    // Our own checks first: lettre accepts plain and opportunistic SMTP.
-    let parsed = Url::parse(url).map_err(|_| MailError::SmtpUrl("is not a URL"))?;
-    let host = parsed.host().filter(|h| !matches!(h, Host::Domain(""))).ok_or(MailError::SmtpUrl("has no host"))?;
-    let tls = parsed.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
-    match (parsed.scheme(), tls.as_deref()) {
-        ("smtps", None) | ("smtp", Some("required")) => {}
-        ("smtp", None) if is_loopback(&host) => {}
-        ("smtp", None | Some("opportunistic")) => {
-            return Err(MailError::SmtpUrl("must encrypt: use smtps:// or smtp://…?tls=required (plain smtp:// only to localhost)"));
-        }
-        ("smtp" | "smtps", Some(_)) => return Err(MailError::SmtpUrl("has an unknown tls= value (use tls=required)")),
-        _ => return Err(MailError::SmtpUrl("must start with smtps:// or smtp://")),
-    }
-    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map_err(|_| MailError::SmtpUrl("is not usable (check the host and the percent-encoding of the user and password)"))?;
+    // The settings' rules first: lettre accepts plain and opportunistic SMTP.
+    check_smtp_url(url)?;
+    // What lettre refuses of a URL is refused above already; what is left
+    // is the TLS connector failing to build.
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|_| MailError::SmtpUrl(trame_settings::mail::UNUSABLE))?;
     Ok(builder.timeout(Some(SMTP_TIMEOUT)).build())
 }
 
-fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        // `smtp:` is not a special scheme to the URL standard, so its IPv4
-        // hosts stay text.
-        Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
-        Host::Ipv4(ip) => ip.is_loopback(),
-        Host::Ipv6(ip) => ip.is_loopback(),
-    }
-}
-
 fn parse_from(from: &str) -> Result<Mailbox, MailError> {
-    from.parse().map_err(|_| MailError::InvalidFrom)
+    Ok(trame_settings::mail::parse_from(from)?)
 }
 
 /// A subject is one header line: control characters (a stray newline from a
@@ -367,42 +317,27 @@ mod tests {
     }
 
     #[test]
-    fn encrypted_smtp_urls_are_accepted() {
+    fn smtp_urls_pass_the_settings_rules_then_lettre() {
+        // The settings' rules (trame-settings' tests list them) refuse
+        // unencrypted SMTP, which lettre would accept, without echoing it.
+        let e = Mailer::from_config(&config(Some("smtp://user:hunter2@mail.example.com"), None)).unwrap_err();
+        assert!(matches!(e, MailError::SmtpUrl(_)) && !e.to_string().contains("hunter2"), "{e}");
+        // They refuse what lettre refuses, so that check-config says so...
+        for url in ["smtps://u:%FF@mail.example.com", "smtps://%C3%28:p@mail.example.com"] {
+            assert!(AsyncSmtpTransport::<Tokio1Executor>::from_url(url).is_err(), "{url}");
+            assert_eq!(check_smtp_url(url), Err(MailSettingError::SmtpUrl(trame_settings::mail::UNUSABLE)), "{url}");
+        }
+        // ...and lettre takes what they take.
         for url in [
-            "smtps://mail.example.com",
             "smtps://user:p%40ss@mail.example.com:465",
             "smtp://user:pass@mail.example.com:587?tls=required",
-            "smtp://localhost:25",
-            "smtp://127.0.0.1:1025",
-            "smtp://127.0.0.2",
             "smtp://[::1]:25",
+            "smtps://%FF@mail.example.com",
         ] {
-            assert!(check_smtp_url(url).is_ok(), "{url}");
+            assert_eq!(check_smtp_url(url), Ok(()), "{url}");
             let m = Mailer::from_config(&config(Some(url), None)).unwrap();
             assert_eq!(m.kind(), "smtp");
             assert!(m.is_enabled());
-        }
-    }
-
-    #[test]
-    fn bad_or_unencrypted_smtp_urls_are_refused_without_echoing_them() {
-        for url in [
-            "",
-            "not a url",
-            "mail.example.com:587",
-            "http://mail.example.com",
-            "smtp://user:hunter2@mail.example.com",
-            "smtp://user:hunter2@mail.example.com:587?tls=opportunistic",
-            "smtp://user:hunter2@mail.example.com?tls=yes",
-            "smtps://",
-            "smtps://:465",
-            "smtp://10.0.0.1:25",
-            "smtp://localhost.example.com",
-        ] {
-            let e = check_smtp_url(url).unwrap_err();
-            assert!(matches!(e, MailError::SmtpUrl(_)), "{url}: {e}");
-            assert!(!e.to_string().contains("hunter2"), "{e}");
-            assert!(Mailer::from_config(&config(Some(url), None)).is_err(), "{url}");
         }
     }
 
@@ -413,9 +348,6 @@ mod tests {
         let mut bad_from = config(None, Some(&tmp.path));
         bad_from.from = "not an address".into();
         assert!(matches!(Mailer::from_config(&bad_from), Err(MailError::InvalidFrom)));
-        assert!(check_from("noreply@localhost").is_ok(), "the zero-configuration sender");
-        assert!(check_from("Trame <noreply@example.com>").is_ok());
-        assert!(check_from("noreply").is_err());
     }
 
     #[tokio::test]

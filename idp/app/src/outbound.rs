@@ -21,37 +21,16 @@ use url::Url;
 
 mod reach;
 
-pub use reach::{NotPublic, Reach, check_url, describe_policy, for_issuer, is_local_issuer, is_public};
+pub use reach::{NotPublic, check_url, describe_policy, for_issuer, is_local_issuer, is_public};
+/// The settings' types (trame-settings): the reach, and the proxy checked
+/// as the HTTP library will take it.
+pub use trame_settings::outbound::{ProxyUrl, Reach};
 
 /// Largest document Trame reads from another server.
 pub const MAX_DOCUMENT: usize = 64 * 1024;
 
 /// The longest any outbound request takes, connection included.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The `outbound_proxy` setting, checked: an `http://` or `https://` URL
-/// with a host, which the HTTP library accepts as a proxy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProxyUrl(Url);
-
-impl ProxyUrl {
-    pub fn parse(s: &str) -> Result<Self, &'static str> {
-        let url = Url::parse(s).map_err(|_| "is not a URL such as http://proxy.internal:3128")?;
-        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-            return Err("must be an http:// or https:// URL with a host");
-        }
-        reqwest::Proxy::all(url.clone()).map_err(|_| "is not usable as a proxy")?;
-        Ok(Self(url))
-    }
-
-    /// The proxy's address without its credentials, for logs.
-    pub fn redacted(&self) -> String {
-        let mut u = self.0.clone();
-        let _ = u.set_username("");
-        let _ = u.set_password(None);
-        u.to_string()
-    }
-}
 
 /// The outbound HTTP client of one reach.
 #[derive(Clone)]
@@ -71,7 +50,9 @@ impl Client {
         match (proxy, reach) {
             // The proxy's own name resolves normally: it usually is on the
             // private network. Destinations are checked by `guard`.
-            (Some(p), _) => builder = builder.proxy(reqwest::Proxy::all(p.0.clone()).expect("ProxyUrl::parse checked it")),
+            // `ProxyUrl::parse` refuses what `Proxy::all` refuses (see
+            // `usable_as_proxy` in trame-settings, and the test below).
+            (Some(p), _) => builder = builder.proxy(reqwest::Proxy::all(p.url().clone()).expect("ProxyUrl::parse checked it")),
             (None, Reach::PublicOnly) => builder = builder.dns_resolver(reach::PublicResolver),
             (None, Reach::Anywhere) => {}
         }
@@ -257,12 +238,21 @@ mod tests {
     }
 
     #[test]
-    fn proxy_settings_are_checked() {
-        assert!(ProxyUrl::parse("http://proxy.internal:3128").is_ok());
-        assert!(ProxyUrl::parse("https://10.0.0.1:3128").is_ok());
-        assert!(ProxyUrl::parse("socks5://proxy:1080").is_err());
-        assert!(ProxyUrl::parse("proxy:3128").is_err());
-        assert_eq!(ProxyUrl::parse("http://user:secret@proxy:3128").unwrap().redacted(), "http://proxy:3128/");
+    fn reqwest_takes_every_proxy_the_settings_take() {
+        // `Client::new` counts on it (its `expect`): of an http(s):// URL
+        // with a host, `Proxy::all` only asks that its text parse again,
+        // which `ProxyUrl::parse` checks too (trame-settings' outbound.rs).
+        for s in ["http://proxy.internal:3128", "https://10.0.0.1:3128", "http://[fd00::1]:3128", "http://us%40r:p%3Ass@proxy:3128/x?y#z"] {
+            let p = ProxyUrl::parse(s).unwrap();
+            assert!(reqwest::Proxy::all(p.url().clone()).is_ok(), "{s}");
+            Client::new(Reach::PublicOnly, Some(&p));
+        }
+        // Stricter than `Proxy::all`: a host the URL standard keeps but an
+        // HTTP URI cannot hold, which the client builder would drop (and
+        // then connect directly).
+        let odd = Url::parse("http://a{b:3128").unwrap();
+        assert!(reqwest::Proxy::all(odd.clone()).is_ok());
+        assert_eq!(ProxyUrl::parse(odd.as_str()), Err("is not usable as a proxy"));
     }
 
     #[tokio::test]

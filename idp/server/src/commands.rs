@@ -24,6 +24,7 @@ use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::user::Address;
 use trame_core::{Clock, Randomness, password};
 use trame_jose::Alg;
+use trame_settings::Config;
 use trame_store::{Account, AuditQuery};
 use trame_store::{NewClient, Store};
 
@@ -31,7 +32,6 @@ use crate::cli::AuditCommand;
 use crate::cli::{
     AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserArg, UserCommand,
 };
-use crate::config::Config;
 
 /// What a command needs: storage, the settings, randomness, the clock, and
 /// standard input (one line for secrets and passwords).

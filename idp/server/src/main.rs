@@ -3,7 +3,6 @@
 
 mod cli;
 mod commands;
-mod config;
 mod exporter;
 mod federation;
 mod probe;
@@ -15,9 +14,9 @@ use std::sync::Arc;
 
 use clap::Parser;
 use trame_core::{Clock, OsRandom, Randomness, SystemClock};
+use trame_settings::{Config, LogFormat};
 
 use crate::cli::{Cli, Command};
-use crate::config::{Config, LogFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

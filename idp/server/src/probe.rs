@@ -5,8 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-
-use crate::config::Config;
+use trame_settings::Config;
 
 /// Under a container engine's usual 5 s health check timeout, and above
 /// readiness' own 1 s per store, so a slow store reads as "not ready", not

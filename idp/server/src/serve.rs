@@ -14,10 +14,10 @@ use tokio::sync::watch;
 use trame_app::mail::Mailer;
 use trame_app::password_work::{self, PasswordWork};
 use trame_core::{Clock, Randomness};
+use trame_settings::{Config, Tls};
 use trame_store::{Store, StoreError};
 use trame_web::{AppState, WebConfig};
 
-use crate::config::{Config, Tls};
 use crate::{exporter, storage};
 
 /// How often a node checks whether the CLI or another node changed tenants,

@@ -14,9 +14,8 @@ use anyhow::{Context, Result, bail};
 use trame_core::ids::TenantSlug;
 use trame_core::tenant::Tenant;
 use trame_core::{Clock, Randomness};
+use trame_settings::Config;
 use trame_store::{Ephemeral, MasterKey, Store, StoreError};
-
-use crate::config::Config;
 
 pub const DEFAULT_TENANT: &str = "default";
 

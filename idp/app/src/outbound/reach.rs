@@ -18,14 +18,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-/// The outbound reach of an installation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Reach {
-    /// Only globally routable addresses (the production rule).
-    PublicOnly,
-    /// Any address (development on localhost, tests).
-    Anywhere,
-}
+use trame_settings::outbound::Reach;
 
 /// Whether an issuer is on this machine (`localhost`, `*.localhost`, a
 /// loopback address): a development tenant.

@@ -3,6 +3,15 @@
 //! Every setting has a zero-configuration default, so `trame serve` on an
 //! empty directory runs. [`Config::load`] returns every problem it finds,
 //! each named by its key, which is what `trame check-config` prints.
+//!
+//! A crate of its own, apart from the `trame` binary that loads the
+//! settings and from trame-app that acts on them, so that the settings'
+//! parsers can be fuzzed without the HTTP and storage stack: it holds the
+//! syntax of the mail settings ([`mail`]) and the outbound ones
+//! ([`outbound`]), which trame-app re-exports where it uses them.
+
+pub mod mail;
+pub mod outbound;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -11,9 +20,10 @@ use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
-use trame_app::mail::{MailConfig, MailError};
-use trame_app::outbound::{ProxyUrl, Reach};
 use trame_core::ids::Issuer;
+
+use crate::mail::{MailConfig, MailSettingError};
+use crate::outbound::{ProxyUrl, Reach};
 
 /// The keys a `TRAME_` variable may set. Other `TRAME_*` variables (for
 /// instance a test harness's own) are not ours and are left alone.
@@ -201,9 +211,7 @@ impl Config {
     }
 
     /// The settings from TOML text instead of a file, otherwise as
-    /// [`Config::load`] reads them. The binary does not call it: the fuzz
-    /// target `config_toml` compiles this file and feeds it.
-    #[allow(dead_code)]
+    /// [`Config::load`] reads them (the fuzz target `config_toml` feeds it).
     pub fn from_toml(text: &str, env: &[(String, String)]) -> Result<Self, ConfigError> {
         Self::extract(Figment::from(Serialized::defaults(Raw::default())).merge(Toml::string(text)), env)
     }
@@ -327,7 +335,7 @@ impl Config {
             }
         };
         Ok(Self {
-            // Unset: decided per tenant from its issuer (outbound::for_issuer).
+            // Unset: decided per tenant from its issuer (trame_app::outbound::for_issuer).
             outbound_reach: reach_setting,
             outbound_proxy,
             password_hash_concurrency: raw.password_hash_concurrency.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
@@ -383,17 +391,17 @@ fn secret_setting(key: &str, value: Option<String>, file: Option<&Path>, problem
 fn mail_config(raw: &Raw, problems: &mut Vec<Problem>) -> MailConfig {
     let smtp_url = raw.smtp_url.clone().filter(|u| !u.trim().is_empty());
     if let Some(url) = &smtp_url
-        && let Err(e) = trame_app::mail::check_smtp_url(url)
+        && let Err(e) = mail::check_smtp_url(url)
     {
         // Only our own wording: the URL holds the password.
         let message = match e {
-            MailError::SmtpUrl(reason) => reason,
-            _ => "is not usable",
+            MailSettingError::SmtpUrl(reason) => reason,
+            MailSettingError::InvalidFrom => "is not usable",
         };
         problems.push(problem("smtp_url", message));
     }
     let from = raw.mail_from.clone().unwrap_or_else(|| default_mail_from(&raw.public_url));
-    if trame_app::mail::check_from(&from).is_err() {
+    if mail::check_from(&from).is_err() {
         problems.push(problem("mail_from", format!("'{from}' is not an address such as noreply@example.com or Name <noreply@example.com>")));
     }
     let outbox_dir = match (&raw.mail_outbox_dir, &smtp_url) {
