@@ -79,6 +79,14 @@ impl Context<'_> {
         Ok((app, entry, account))
     }
 
+    /// Records an operator change in the audit trail, by the OS user
+    /// running the command.
+    async fn audited(&self, tenant_id: Option<&str>, action: &'static str, target: String) {
+        let mut e = Event::new(tenant_id.unwrap_or_default(), Actor::cli_from_env(), action).on(target);
+        e.tenant_id = tenant_id.map(str::to_owned);
+        audit::record(self.store, self.now(), e).await;
+    }
+
     /// One line of standard input, without its line ending.
     pub(crate) fn read_line(&mut self, what: &str) -> Result<String> {
         let mut line = String::new();
@@ -97,6 +105,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
         TenantCommand::Add { slug, issuer, display_name } => {
             let new = tenants::check(&cx.config.public_url, &slug, issuer.as_deref(), display_name.as_deref()).map_err(|e| anyhow!("{e}"))?;
             let t = tenants::create(cx.store, new, cx.now()).await?;
+            cx.audited(None, "tenant.created", audit::tenant(t.slug.as_str())).await;
             println!("tenant {}: issuer {}", t.slug, t.issuer);
         }
         TenantCommand::List => {
@@ -130,6 +139,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 settings.credential_upgrade = u.parse().map_err(|e: String| anyhow::anyhow!("--credential-upgrade: {e}"))?;
             }
             let t = cx.store.set_tenant_settings(&slug, &settings).await?;
+            cx.audited(Some(&t.id), "tenant.updated", audit::tenant(t.slug.as_str())).await;
             println!(
                 "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}, usernames {}",
                 t.slug,
@@ -158,6 +168,7 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
                     .map_err(|e| anyhow!("--refresh-reuse-grace: {}", e.to_string().replacen("refresh_reuse_grace: ", "", 1)))?;
             }
             let c = cx.store.update_client(&tenant.id, &client_id, &settings, None, cx.now()).await?;
+            cx.audited(Some(&tenant.id), "client.updated", audit::client(c.id.as_str())).await;
             println!("client {}: refresh reuse grace {}s", c.id, c.refresh_reuse_grace);
             Ok(())
         }
@@ -202,6 +213,7 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
         ClientCommand::Remove { tenant, client_id } => {
             let tenant = cx.tenant(&tenant.tenant).await?;
             cx.store.remove_client(&tenant.id, &client_id).await?;
+            cx.audited(Some(&tenant.id), "client.removed", audit::client(&client_id)).await;
             println!("client {client_id} removed");
             Ok(())
         }
@@ -282,6 +294,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
     };
     let new = NewClient { client_id, secret_digest: secret.as_ref().map(|(s, _)| secret_digest(s)), registration_token_digest: None, settings };
     let c = cx.store.create_client(&tenant.id, new, cx.now()).await?;
+    cx.audited(Some(&tenant.id), "client.created", audit::client(c.id.as_str())).await;
     println!("client_id: {}", c.id);
     println!("auth_method: {}", c.auth_method.as_str());
     if let Some((s, true)) = secret {
@@ -413,6 +426,7 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
             let token = random_token(cx.rng);
             let now = cx.now();
             cx.store.create_invitation(&tenant.id, &secret_digest(&token), email.as_deref(), now + i64::from(days) * 86_400, now).await?;
+            cx.audited(Some(&tenant.id), "user.invited", audit::tenant(tenant.slug.as_str())).await;
             println!("{}", tenant.issuer.endpoint(&format!("/signup?invitation={token}")));
         }
         UserCommand::SetPassword { tenant, username } => {
@@ -420,6 +434,9 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
             let pw = cx.read_line("password")?;
             let hash = password::hash(&pw, cx.rng)?;
             cx.store.set_password_hash(&tenant.id, &username, &hash, cx.now()).await?;
+            if let Some(a) = cx.store.user_for_sign_in(&tenant.id, &username).await? {
+                cx.audited(Some(&tenant.id), "user.password_set", audit::user(&a.profile.id)).await;
+            }
             println!("password of {username} set");
         }
     }
@@ -448,6 +465,7 @@ pub async fn keys(cx: &mut Context<'_>, cmd: KeysCommand) -> Result<()> {
             let tenant = cx.tenant(&tenant.tenant).await?;
             let now = cx.now();
             let kid = cx.store.rotate_key(&tenant.id, alg(a), now + delay, now).await?;
+            cx.audited(Some(&tenant.id), "keys.rotated", audit::tenant(tenant.slug.as_str())).await;
             println!("new {} key {kid}, signing from {}", alg(a).as_str(), rfc3339(now + delay));
         }
     }

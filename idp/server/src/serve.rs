@@ -65,7 +65,8 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
         None => None,
     };
     let poller = tokio::spawn(poll_catalog(state.clone(), stop_rx.clone()));
-    let deliverer = tokio::spawn(deliver_logout_notifications(state.clone(), stop_rx.clone()));
+    let retention = AuditRetention { records_days: config.audit_retention_days, address_days: config.audit_address_days };
+    let deliverer = tokio::spawn(deliver_logout_notifications(state.clone(), retention, stop_rx.clone()));
     let handle: Handle<SocketAddr> = Handle::new();
     tokio::spawn(shutdown_on_signal(state.clone(), handle.clone(), stop_tx));
 
@@ -148,11 +149,18 @@ async fn poll_catalog(state: AppState, stop: watch::Receiver<bool>) {
     .await
 }
 
+/// How long the audit trail keeps records and full addresses.
+#[derive(Debug, Clone, Copy)]
+struct AuditRetention {
+    records_days: u32,
+    address_days: u32,
+}
+
 /// Retries back-channel logout notifications that failed. Several nodes
 /// may run this at once: each notification is claimed before an attempt.
 /// Every [`REVOCATION_PRUNE`] (and at start) it also prunes expired
-/// revocations.
-async fn deliver_logout_notifications(state: AppState, stop: watch::Receiver<bool>) {
+/// revocations and keeps the audit trail to its retention.
+async fn deliver_logout_notifications(state: AppState, retention: AuditRetention, stop: watch::Receiver<bool>) {
     let pruned: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
     every(LOGOUT_DELIVERY_POLL, stop, "cannot read the logout notification queue; will retry", "the logout notification queue is readable again", || async {
         let due = {
@@ -165,6 +173,7 @@ async fn deliver_logout_notifications(state: AppState, stop: watch::Receiver<boo
         };
         if due {
             prune_revocations(&state).await;
+            keep_audit_to_retention(&state, retention).await;
         }
         trame_app::logout_delivery::deliver_due(&state).await.map(|_| ())
     })
@@ -180,6 +189,27 @@ async fn prune_revocations(state: &AppState) {
         Err(e) => {
             trame_web::telemetry::durable_error(&e);
             tracing::warn!(error = %e, "cannot prune expired revocations; will retry");
+        }
+    }
+}
+
+/// Purges audit records past their retention and cuts older addresses to
+/// their network; a failure waits for the next round. Several nodes doing
+/// it at once do the same work twice, nothing worse.
+async fn keep_audit_to_retention(state: &AppState, r: AuditRetention) {
+    const DAY: i64 = 86_400;
+    let now = state.now();
+    let kept = async {
+        let purged = state.store.purge_audit(now - i64::from(r.records_days) * DAY).await?;
+        let truncated = state.store.truncate_audit_addresses(now - i64::from(r.address_days) * DAY, trame_app::audit::truncated).await?;
+        Ok::<_, trame_store::StoreError>((purged, truncated))
+    };
+    match kept.await {
+        Ok((0, 0)) => {}
+        Ok((purged, truncated)) => tracing::debug!(purged, truncated, "audit trail kept to its retention"),
+        Err(e) => {
+            trame_web::telemetry::durable_error(&e);
+            tracing::warn!(error = %e, "cannot keep the audit trail to its retention; will retry");
         }
     }
 }

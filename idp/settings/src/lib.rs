@@ -50,6 +50,8 @@ const KEYS: &[&str] = &[
     "outbound_proxy",
     "password_hash_concurrency",
     "metrics_listen",
+    "audit_retention_days",
+    "audit_address_days",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +97,11 @@ struct Raw {
     password_hash_concurrency: Option<usize>,
     /// Where Prometheus scrapes `/metrics`; no metrics when unset or empty.
     metrics_listen: Option<String>,
+    /// How long audit records are kept; default 365 days.
+    audit_retention_days: Option<u32>,
+    /// After how many days an audit record's client address is cut to its
+    /// network (/24, /48); default 30.
+    audit_address_days: Option<u32>,
 }
 
 impl Default for Raw {
@@ -122,6 +129,8 @@ impl Default for Raw {
             outbound_proxy: None,
             password_hash_concurrency: None,
             metrics_listen: None,
+            audit_retention_days: None,
+            audit_address_days: None,
         }
     }
 }
@@ -161,6 +170,11 @@ pub struct Config {
     /// The metrics listener (`GET /metrics`), apart from `listen` so that
     /// the public never reaches it; none when unset.
     pub metrics_listen: Option<SocketAddr>,
+    /// Days audit records are kept (at least 1).
+    pub audit_retention_days: u32,
+    /// Days an audit record keeps its full client address (at most the
+    /// retention).
+    pub audit_address_days: u32,
 }
 
 /// One problem in the settings, named by its key.
@@ -319,6 +333,14 @@ impl Config {
         if raw.password_hash_concurrency == Some(0) {
             problems.push(problem("password_hash_concurrency", "must be at least 1"));
         }
+        let audit_retention_days = raw.audit_retention_days.unwrap_or(365);
+        let audit_address_days = raw.audit_address_days.unwrap_or(30);
+        if audit_retention_days == 0 {
+            problems.push(problem("audit_retention_days", "must be at least 1"));
+        }
+        if audit_address_days > audit_retention_days {
+            problems.push(problem("audit_address_days", format!("must not exceed audit_retention_days ({audit_retention_days})")));
+        }
         let (listen, public_url) = match (listen, public_url) {
             (Ok(l), Ok(_))
                 if problems.is_empty()
@@ -339,6 +361,8 @@ impl Config {
             outbound_reach: reach_setting,
             outbound_proxy,
             password_hash_concurrency: raw.password_hash_concurrency.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+            audit_retention_days,
+            audit_address_days,
             listen,
             metrics_listen,
             public_url,
@@ -438,7 +462,7 @@ fn default_mail_from(public_url: &str) -> String {
 /// numbers are numbers when they parse (else the string, which the type
 /// check then reports by key), the rest are plain strings.
 fn env_value(key: &str, value: &str) -> figment::value::Value {
-    if key == "password_hash_concurrency" {
+    if matches!(key, "password_hash_concurrency" | "audit_retention_days" | "audit_address_days") {
         value.trim().parse::<u64>().map_or_else(|_| figment::value::Value::from(value.to_owned()), figment::value::Value::from)
     } else if key == "trusted_proxies" {
         let items: Vec<String> = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
@@ -557,6 +581,17 @@ mod tests {
         assert_eq!(keys(load_str("trusted_proxies = [\"not-an-ip\"]\n", &[]).unwrap_err()), ["trusted_proxies"]);
         assert_eq!(keys(load_str("outbound_reach = \"intranet\"\n", &[]).unwrap_err()), ["outbound_reach"]);
         assert_eq!(keys(load_str("this is not toml", &[]).unwrap_err()).len(), 1);
+    }
+
+    #[test]
+    fn audit_retention() {
+        let c = load_str("", &[]).unwrap();
+        assert_eq!((c.audit_retention_days, c.audit_address_days), (365, 30), "defaults");
+        let c = load_str("audit_retention_days = 90\n", &[("TRAME_AUDIT_ADDRESS_DAYS", "7")]).unwrap();
+        assert_eq!((c.audit_retention_days, c.audit_address_days), (90, 7));
+        assert_eq!(keys(load_str("audit_retention_days = 0\n", &[]).unwrap_err()), ["audit_retention_days"]);
+        assert_eq!(keys(load_str("audit_retention_days = 10\n", &[]).unwrap_err()), ["audit_address_days"], "30 days of addresses in 10 days of records");
+        assert_eq!(keys(load_str("", &[("TRAME_AUDIT_RETENTION_DAYS", "a year")]).unwrap_err()), ["audit_retention_days"]);
     }
 
     #[test]

@@ -25,6 +25,7 @@ use crate::interaction::{self, Interaction, Purpose, Starter};
 use crate::respond::{reply_to_client, see_other, with_cookie};
 use crate::session::{self, Session};
 use crate::state::AppState;
+use trame_app::audit::{self, Actor, Event};
 use trame_app::catalog::TenantEntry;
 
 /// Validates the request against its client, as it is registered now.
@@ -197,7 +198,10 @@ async fn establish_with(
         tracing::info!(tenant = %tenant.tenant.slug, outcome = "failure", reason = "disabled", "sign-in");
         return Ok(SignedIn::AccountDisabled);
     }
+    let detail = serde_json::json!({ "amr": amr, "acr": acr });
     let (sess, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
+    let event = Event::new(&tenant.tenant.id, Actor::User(user_id.to_owned()), "sign_in").on(audit::user(user_id)).with(detail);
+    audit::record(&state.store, state.now(), event).await;
     ia.login_at = Some(state.now());
     ia.pending_user = None;
     interaction::save(state, id, ia).await.html_err()?;

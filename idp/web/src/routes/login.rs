@@ -19,6 +19,7 @@ use crate::signin::{self, Authenticated, SignedIn};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
+use trame_app::audit::{self, Actor, Event};
 use trame_app::catalog::TenantEntry;
 use trame_app::password_work::Lane;
 use trame_app::throttle;
@@ -61,7 +62,13 @@ pub async fn submit(
     let ok = state.password_work.run_in(lane, move |memory| password::verify_in(memory, &password, stored.as_deref())).await?;
     let user = match (ok, found) {
         (true, Some(account)) => account,
-        _ => {
+        (_, found) => {
+            // Only a known account's failure goes to its trail: an unknown
+            // name is nobody's, and names are not logged.
+            if let Some(a) = found {
+                let event = Event::new(&t.id, Actor::User(a.profile.id.clone()), "sign_in").on(audit::user(&a.profile.id)).failed().from_address(ip);
+                audit::record(&state.store, state.now(), event.with(serde_json::json!({ "amr": ["pwd"] }))).await;
+            }
             throttle::record_failure(&state, &t.id, &username, ip).await.html_err()?;
             tracing::info!(tenant = %t.slug, outcome = "failure", method = "pwd", "sign-in");
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);

@@ -43,8 +43,14 @@ backend_test!(
 
         let trail = env.state.store.audit_events(&AuditQuery { tenant_id: Some(env.tenant.id.clone()), subject: Some(format!("user:{}", env.user_id)), limit: 10, ..AuditQuery::default() }).await.unwrap();
         let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["user.enabled", "user.disabled"], "newest first");
-        assert!(trail.iter().all(|e| e.actor == "cli:test" && e.outcome == "success"));
+        assert_eq!(actions, ["sign_in", "user.enabled", "user.disabled", "sign_in"], "newest first; the refused sign-in started no session");
+        assert!(trail.iter().filter(|e| e.action.starts_with("user.")).all(|e| e.actor == "cli:test" && e.outcome == "success"));
+        assert!(trail.iter().filter(|e| e.action == "sign_in").all(|e| e.actor == format!("user:{}", env.user_id)));
+        // A wrong password is on the account's trail too, as a failure.
+        let (_, page) = b.login_page(&with_param(basic_params("openid"), "prompt", Some("login"))).await;
+        assert_eq!(b.submit_login(&page, USERNAME, "not the password").await.status, StatusCode::UNAUTHORIZED);
+        let last = env.state.store.audit_events(&AuditQuery { tenant_id: Some(env.tenant.id.clone()), action: Some("sign_in".into()), limit: 1, ..AuditQuery::default() }).await.unwrap();
+        assert_eq!(last[0].outcome, "failure");
         // Unknown accounts: nothing done, nothing recorded.
         assert!(!users::disable(env.state.app(), &entry, "no-such-user", operator()).await.unwrap());
         assert!(!users::remove(env.state.app(), &entry, "no-such-user", operator()).await.unwrap());
