@@ -51,7 +51,7 @@ pub async fn find(app: &App, tenant: &Tenant, cookie: &str) -> Result<Option<Ses
         return Ok(None);
     };
     let usable = app.store.account(&tenant.id, &session.user_id).await?.is_some_and(|a| a.disabled_at.is_none());
-    Ok(usable.then(|| Session { store_key, ..session }))
+    Ok(usable.then_some(Session { store_key, ..session }))
 }
 
 /// Who just authenticated, and how.

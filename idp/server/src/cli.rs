@@ -632,6 +632,8 @@ pub enum FederationKeysCommand {
     Revoke {
         #[command(flatten)]
         tenant: TenantArg,
+        /// Key ids are base64url: one may start with '-'.
+        #[arg(allow_hyphen_values = true)]
         kid: String,
         #[arg(long, value_name = "unspecified|compromised|superseded", default_value = "unspecified")]
         reason: String,

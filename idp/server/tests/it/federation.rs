@@ -348,6 +348,8 @@ async fn federation_commands_refuse_bad_input_and_write_nothing() {
     refused(&i, &["federation", "keys", "revoke", "--tenant", "ta", "nokid"], "not found");
     let kid = i.ok(&["federation", "keys", "list", "--tenant", "ta"]).lines().nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
     refused(&i, &["federation", "keys", "revoke", "--tenant", "ta", &kid], "rotate");
+    // A kid is base64url: one that starts with '-' is a kid, not a flag.
+    refused(&i, &["federation", "keys", "revoke", "--tenant", "ta", "-Yno-such-kid"], "not found");
     refused(&i, &["federation", "peers", "--tenant", "ta"], "--list-from is required");
     refused(&i, &["federation", "peers", "--tenant", "ta", "--list-from", "http://anchor.example"], "not an Entity Identifier");
     refused(&i, &["federation", "peers", "--tenant", "ta", "--list-from", "https://anchor.example"], "trusts no Trust Anchor");
