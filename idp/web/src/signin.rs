@@ -194,7 +194,7 @@ async fn establish_with(
     {
         return Ok(SignedIn::BelowRequiredLevel);
     }
-    if !state.store.account(&tenant.tenant.id, user_id).await.html_err()?.is_some_and(|a| a.disabled_at.is_none()) {
+    if state.store.account(&tenant.tenant.id, user_id).await.html_err()?.is_none_or(|a| a.disabled_at.is_some()) {
         tracing::info!(tenant = %tenant.tenant.slug, outcome = "failure", reason = "disabled", "sign-in");
         return Ok(SignedIn::AccountDisabled);
     }

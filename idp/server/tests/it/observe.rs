@@ -89,7 +89,8 @@ async fn failed_sign_in(base: &str, public_url: &str) {
 #[tokio::test]
 async fn metrics_are_served_on_their_own_listener() {
     let mut i = Install::embedded();
-    let metrics_port = free_port();
+    // The OS may hand out the same free port twice in a row.
+    let metrics_port = std::iter::repeat_with(free_port).find(|p| *p != i.port).expect("a second free port");
     i.extra_env.insert("TRAME_METRICS_LISTEN".into(), format!("127.0.0.1:{metrics_port}"));
     let (_, m2m) = populate(&i);
     let server = i.serve().await;
