@@ -337,8 +337,7 @@ impl Config {
         let audit_address_days = raw.audit_address_days.unwrap_or(30);
         if audit_retention_days == 0 {
             problems.push(problem("audit_retention_days", "must be at least 1"));
-        }
-        if audit_address_days > audit_retention_days {
+        } else if audit_address_days > audit_retention_days {
             problems.push(problem("audit_address_days", format!("must not exceed audit_retention_days ({audit_retention_days})")));
         }
         let (listen, public_url) = match (listen, public_url) {
