@@ -70,7 +70,11 @@ pub enum TenantCommand {
         display_name: Option<String>,
     },
     /// Lists tenants and their issuers.
-    List,
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Changes a tenant's sign-in settings (only the ones given).
     Set {
         slug: String,
@@ -256,7 +260,7 @@ pub enum ClientCommand {
         refresh_reuse_grace: Option<u32>,
     },
     /// Lists a tenant's clients.
-    List(TenantArg),
+    List(ListArgs),
     /// Prints an initial access token for dynamic client registration (for
     /// tenants with `--dynamic-registration token`); shown once.
     Token {
@@ -327,7 +331,7 @@ pub enum UserCommand {
     /// Creates an account.
     Add(Box<UserAdd>),
     /// Lists a tenant's accounts.
-    List(TenantArg),
+    List(ListArgs),
     /// Prints an invitation link to create an account at <issuer>/signup
     /// (for tenants with `--registration invite`).
     Invite {
@@ -373,6 +377,16 @@ pub enum UserCommand {
     },
 }
 
+/// A tenant's list, as a table or as JSON.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// One account of a tenant, by username.
 #[derive(Debug, Args)]
 pub struct UserArg {
@@ -409,7 +423,7 @@ pub enum AuditCommand {
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Lists signing keys with their state (next, active, retiring, retired).
-    List(TenantArg),
+    List(ListArgs),
     /// Adds a new key, published at once and used for signing after the
     /// JWKS caching delay; the previous key stays published until the tokens
     /// it signed have expired.

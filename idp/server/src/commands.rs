@@ -28,10 +28,10 @@ use trame_settings::Config;
 use trame_store::{Account, AuditQuery};
 use trame_store::{NewClient, Store};
 
-use crate::cli::AuditCommand;
 use crate::cli::{
     AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserArg, UserCommand,
 };
+use crate::cli::{AuditCommand, ListArgs};
 
 /// What a command needs: storage, the settings, randomness, the clock, and
 /// standard input (one line for secrets and passwords).
@@ -108,9 +108,20 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             cx.audited(None, "tenant.created", audit::tenant(t.slug.as_str())).await;
             println!("tenant {}: issuer {}", t.slug, t.issuer);
         }
-        TenantCommand::List => {
+        TenantCommand::List { json } => {
+            let tenants = cx.store.list_tenants().await?;
+            if json {
+                for t in tenants {
+                    let line = serde_json::json!({
+                        "slug": t.slug.as_str(), "issuer": t.issuer.as_str(), "display_name": t.display_name,
+                        "registration": t.settings.registration.to_string(), "usernames": t.settings.usernames.to_string(),
+                    });
+                    println!("{line}");
+                }
+                return Ok(());
+            }
             println!("{:<24} {:<48} {:<12} NAME", "SLUG", "ISSUER", "SIGN-UP");
-            for t in cx.store.list_tenants().await? {
+            for t in tenants {
                 println!("{:<24} {:<48} {:<12} {}", t.slug, t.issuer, t.settings.registration, t.display_name);
             }
         }
@@ -172,10 +183,24 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
             println!("client {}: refresh reuse grace {}s", c.id, c.refresh_reuse_grace);
             Ok(())
         }
-        ClientCommand::List(t) => {
+        ClientCommand::List(ListArgs { tenant: t, json }) => {
             let tenant = cx.tenant(&t.tenant).await?;
+            let clients = cx.store.list_clients(&tenant.id).await?;
+            if json {
+                for c in clients {
+                    let line = serde_json::json!({
+                        "client_id": c.id.as_str(),
+                        "auth_method": c.auth_method.as_str(),
+                        "grant_types": c.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+                        "redirect_uris": c.redirect_uris.iter().map(RedirectUri::as_str).collect::<Vec<_>>(),
+                        "federation": c.federation.as_ref().map(|f| serde_json::json!({"kind": f.kind.as_str(), "trust_anchor": f.trust_anchor, "expires_at": rfc3339(f.expires_at)})),
+                    });
+                    println!("{line}");
+                }
+                return Ok(());
+            }
             println!("{:<32} {:<20} {:<45} REDIRECT URIS", "CLIENT ID", "AUTH", "GRANTS");
-            for c in cx.store.list_clients(&tenant.id).await? {
+            for c in clients {
                 let grants: Vec<&str> = c.grant_types.iter().map(|g| g.as_str()).collect();
                 let uris: Vec<&str> = c.redirect_uris.iter().map(RedirectUri::as_str).collect();
                 println!("{:<32} {:<20} {:<45} {}", c.id, c.auth_method.as_str(), grants.join(","), uris.join(" "));
@@ -401,10 +426,17 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
             };
             println!("user {} created (id {})", u.username, u.id);
         }
-        UserCommand::List(t) => {
+        UserCommand::List(ListArgs { tenant: t, json }) => {
             let tenant = cx.tenant(&t.tenant).await?;
+            let users = cx.store.list_users(&tenant.id).await?;
+            if json {
+                for u in users {
+                    println!("{}", serde_json::json!({ "id": u.id, "username": u.username, "email": u.email, "email_verified": u.email_verified }));
+                }
+                return Ok(());
+            }
             println!("{:<32} {:<36} EMAIL", "USERNAME", "ID");
-            for u in cx.store.list_users(&tenant.id).await? {
+            for u in users {
                 println!("{:<32} {:<36} {}", u.username, u.id, u.email.unwrap_or_default());
             }
         }
@@ -451,10 +483,21 @@ fn refusal(r: AccountRefusal) -> anyhow::Error {
 
 pub async fn keys(cx: &mut Context<'_>, cmd: KeysCommand) -> Result<()> {
     match cmd {
-        KeysCommand::List(t) => {
+        KeysCommand::List(ListArgs { tenant: t, json }) => {
             let tenant = cx.tenant(&t.tenant).await?;
+            let keys = cx.store.list_keys(&tenant.id, cx.now()).await?;
+            if json {
+                for k in keys {
+                    let line = serde_json::json!({
+                        "kid": k.kid, "alg": k.alg.as_str(), "status": k.status.as_str(),
+                        "signs_from": rfc3339(k.activates_at), "created_at": rfc3339(k.created_at),
+                    });
+                    println!("{line}");
+                }
+                return Ok(());
+            }
             println!("{:<28} {:<6} {:<9} {:<22} CREATED", "KID", "ALG", "STATUS", "SIGNS FROM");
-            for k in cx.store.list_keys(&tenant.id, cx.now()).await? {
+            for k in keys {
                 println!("{:<28} {:<6} {:<9} {:<22} {}", k.kid, k.alg.as_str(), k.status.as_str(), rfc3339(k.activates_at), rfc3339(k.created_at));
             }
         }

@@ -98,6 +98,19 @@ async fn tenants_clients_users_and_keys() {
         i.ok_with_input(&["user", "set-password", "--tenant", "ville", "--username", "camille"], "un autre mot de passe\n");
         assert_refused(&i.cli_with_input(&["user", "set-password", "--tenant", "ville", "--username", "nobody"], "whatever-long-password\n"), "not found");
         assert!(i.ok(&["user", "list", "--tenant", "ville"]).contains("camille@example.fr"), "{name}");
+        // Every list also speaks JSON, one object per line.
+        let json_lines = |args: &[&str]| -> Vec<serde_json::Value> {
+            i.ok(args).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{name}: {e}: {l}"))).collect()
+        };
+        assert!(json_lines(&["user", "list", "--tenant", "ville", "--json"]).iter().any(|u| u["email"] == "camille@example.fr"), "{name}");
+        assert!(json_lines(&["tenant", "list", "--json"]).iter().any(|t| t["slug"] == "ville" && t["issuer"].as_str().is_some()), "{name}");
+        assert!(
+            json_lines(&["client", "list", "--tenant", "ville", "--json"])
+                .iter()
+                .any(|c| c["client_id"] == "portail" && c["redirect_uris"].as_array().is_some_and(|u| u.iter().any(|u| u == "https://portail.example/cb2"))),
+            "{name}"
+        );
+        assert_eq!(json_lines(&["keys", "list", "--tenant", "ville", "--json"]).iter().filter(|k| k["status"] == "active").count(), 1, "{name}");
 
         // The account's life: shown, disabled, enabled, erased, each in the audit trail.
         let shown = i.ok(&["user", "show", "--tenant", "ville", "--username", "dominique", "--json"]);
