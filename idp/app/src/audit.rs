@@ -68,6 +68,11 @@ impl Event {
     pub fn new(tenant_id: &str, actor: Actor, action: &'static str) -> Self {
         Self { tenant_id: Some(tenant_id.to_owned()), actor, action, target: None, outcome: Outcome::Success, address: None, detail: None }
     }
+    /// A successful installation-wide `action` (no tenant: a tenant
+    /// created, say).
+    pub fn installation(actor: Actor, action: &'static str) -> Self {
+        Self { tenant_id: None, ..Self::new("", actor, action) }
+    }
     pub fn on(mut self, target: String) -> Self {
         self.target = Some(target);
         self

@@ -16,7 +16,7 @@ use trame_store::AccountSession;
 
 use crate::catalog::TenantEntry;
 use crate::error::Result;
-use crate::{App, logout_channels};
+use crate::{App, logout_channels, users};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
@@ -50,7 +50,7 @@ pub async fn find(app: &App, tenant: &Tenant, cookie: &str) -> Result<Option<Ses
     let Some(session) = serde_json::from_str::<Session>(&raw).ok().filter(|s| s.tenant_id == tenant.id) else {
         return Ok(None);
     };
-    let usable = app.store.account(&tenant.id, &session.user_id).await?.is_some_and(|a| a.disabled_at.is_none());
+    let usable = users::can_sign_in(&app.store, &tenant.id, &session.user_id).await?;
     Ok(usable.then_some(Session { store_key, ..session }))
 }
 
@@ -88,6 +88,7 @@ pub async fn start(app: &App, tenant: &TenantEntry, previous: Option<&str>, who:
         }
     }
     let cookie = random_token(app.rng.as_ref());
+    let store_key = key(&cookie);
     let session = Session {
         tenant_id: t.id.clone(),
         user_id: who.user_id.to_owned(),
@@ -95,16 +96,16 @@ pub async fn start(app: &App, tenant: &TenantEntry, previous: Option<&str>, who:
         amr: who.amr,
         acr: who.acr,
         sid: kept_sid.unwrap_or_else(|| random_id(app.rng.as_ref())),
-        store_key: key(&cookie),
+        store_key: store_key.clone(),
     };
     let json = serde_json::to_string(&session).expect("a session serializes");
-    app.ephemeral.put(&key(&cookie), &json, lifetimes::SESSION).await?;
+    app.ephemeral.put(&store_key, &json, lifetimes::SESSION).await?;
     // The durable record lets the person see and end their sessions on the
     // account page; it holds the store key (a digest), never the cookie.
     let record = AccountSession {
         sid: session.sid.clone(),
         user_id: who.user_id.to_owned(),
-        store_key: key(&cookie),
+        store_key,
         label: who.device,
         amr: session.amr.clone(),
         created_at: session.auth_time,

@@ -82,9 +82,12 @@ impl Context<'_> {
     /// Records an operator change in the audit trail, by the OS user
     /// running the command.
     async fn audited(&self, tenant_id: Option<&str>, action: &'static str, target: String) {
-        let mut e = Event::new(tenant_id.unwrap_or_default(), Actor::cli_from_env(), action).on(target);
-        e.tenant_id = tenant_id.map(str::to_owned);
-        audit::record(self.store, self.now(), e).await;
+        let actor = Actor::cli_from_env();
+        let event = match tenant_id {
+            Some(t) => Event::new(t, actor, action),
+            None => Event::installation(actor, action),
+        };
+        audit::record(self.store, self.now(), event.on(target)).await;
     }
 
     /// One line of standard input, without its line ending.
