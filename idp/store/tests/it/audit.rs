@@ -93,6 +93,11 @@ backend_test!(accounts_are_disabled_and_erased_whole(be, b) {
     assert!(s.set_user_disabled(&a.id, &u.id, None, T0 + 2).await.unwrap(), "{b}");
     assert_eq!(s.account(&a.id, &u.id).await.unwrap().unwrap().disabled_at, None, "{b}");
     assert!(!s.set_user_disabled(&a.id, "nobody", Some(T0), T0).await.unwrap(), "{b}");
+    // Another tenant cannot disable or erase this tenant's account.
+    let other = tenant(s, "ville-b").await;
+    assert!(!s.set_user_disabled(&other.id, &keep.id, Some(T0), T0).await.unwrap(), "{b}");
+    assert!(!s.remove_user(&other.id, &keep.id).await.unwrap(), "{b}");
+    assert_eq!(s.account(&a.id, &keep.id).await.unwrap().map(|a| a.disabled_at), Some(None), "{b}: untouched");
 
     s.replace_recovery_codes(&a.id, &u.id, &["d1".into()], T0).await.unwrap();
     s.replace_recovery_codes(&a.id, &keep.id, &["d2".into()], T0).await.unwrap();
