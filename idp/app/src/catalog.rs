@@ -115,6 +115,7 @@ struct Snapshot {
     /// The same entries by tenant id, for work done outside a request
     /// (logout notifications signed again for a late retry).
     by_id: HashMap<String, Arc<TenantEntry>>,
+    by_slug: HashMap<String, Arc<TenantEntry>>,
 }
 
 #[derive(Default)]
@@ -139,13 +140,15 @@ impl Catalog {
         let tenants = store.list_tenants().await?;
         let mut routes = TenantIndex::default();
         let mut by_id = HashMap::new();
+        let mut by_slug = HashMap::new();
         for t in tenants {
             let entry = Arc::new(TenantEntry::new(t));
             by_id.insert(entry.tenant.id.clone(), entry.clone());
+            by_slug.insert(entry.tenant.slug.as_str().to_owned(), entry.clone());
             routes.insert(entry.tenant.issuer.authority(), entry.tenant.issuer.path_prefix(), entry);
         }
         let reload_at = store.next_key_event(now).await?;
-        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, routes, by_id });
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, routes, by_id, by_slug });
         Ok(true)
     }
 
@@ -173,6 +176,11 @@ impl Catalog {
     /// A tenant by its id.
     pub fn by_id(&self, tenant_id: &str) -> Option<Arc<TenantEntry>> {
         self.current().by_id.get(tenant_id).cloned()
+    }
+
+    /// A tenant by its slug.
+    pub fn by_slug(&self, slug: &str) -> Option<Arc<TenantEntry>> {
+        self.current().by_slug.get(slug).cloned()
     }
 
     pub fn tenant_count(&self) -> usize {

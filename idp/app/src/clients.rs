@@ -12,11 +12,11 @@ use trame_jose::Alg;
 use crate::outbound;
 use crate::registration::fetch_sector_document;
 
-/// The rules of clients the operator adds: PKCE required unless the
-/// operator relaxes it in the request, ES256 ID tokens and public subjects
-/// by default.
+/// The rules of clients the operator (or a tenant's administrator) adds:
+/// PKCE required unless the operator relaxes it in the request, ES256 ID
+/// tokens and public subjects by default, administration scopes allowed.
 pub fn operator_rules() -> Rules {
-    Rules { default_id_token_alg: Alg::ES256, default_subject_type: SubjectType::Public, ..Rules::dynamic(PkcePolicy::Required) }
+    Rules { default_id_token_alg: Alg::ES256, default_subject_type: SubjectType::Public, administration: true, ..Rules::dynamic(PkcePolicy::Required) }
 }
 
 /// The rules of clients that register themselves, under the tenant's PKCE

@@ -16,12 +16,15 @@
 //! - [`sessions`], [`interactions`], [`ceremonies`]: browser sessions,
 //!   pending sign-ins and WebAuthn ceremonies, whatever carries their
 //!   cookies;
+//! - [`consents`], [`personal_data`]: what a person agreed to and what
+//!   is held about them (the GDPR export);
 //! - [`tenants`], [`users`]: the rules of a new tenant and of a new
 //!   account, whoever makes them (the CLI, the pages, the admin API);
 //! - [`tokens`]: the tokens Trame issues, built and checked;
 //! - [`logout_channels`], [`logout_delivery`]: telling relying parties a
 //!   session ended;
 //! - [`throttle`]: counters against guessing and floods;
+//! - [`admin`]: administration rights (roles, admin tokens);
 //! - [`audit`]: the audit trail, which never fails what it records;
 //! - [`mail`], [`mail_link`], [`i18n`], [`password_work`], [`memo`],
 //!   [`telemetry`].
@@ -32,12 +35,14 @@
 mod context;
 mod error;
 
+pub mod admin;
 pub mod audit;
 pub mod catalog;
 pub mod ceremonies;
 pub mod client_keys;
 pub mod clients;
 pub mod codes;
+pub mod consents;
 pub mod discovery;
 pub mod federation;
 pub mod i18n;
@@ -50,6 +55,7 @@ pub mod memo;
 pub mod outbound;
 pub mod passkeys;
 pub mod password_work;
+pub mod personal_data;
 pub mod registration;
 pub mod sessions;
 pub mod signin;

@@ -34,6 +34,22 @@ pub async fn session_ended(app: &App, tenant: &TenantEntry, user_id: &str, sid: 
     clients.iter().filter_map(|c| c.logout.frontchannel_url(issuer, &client_sid(sid, c.id.as_str()))).collect()
 }
 
+/// Tells one client, over its back channel, that the sessions `sids` of a
+/// user ended for it (the person withdrew their consent to it).
+pub async fn client_dropped(app: &App, tenant: &TenantEntry, user_id: &str, client_id: &str, sids: &[String]) {
+    let client = match app.store.client(&tenant.tenant.id, client_id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(tenant = %tenant.tenant.slug, error = %e, "cannot read a client whose consent was withdrawn; it is not told");
+            return;
+        }
+    };
+    for sid in sids {
+        notify_back_channels(app, tenant, user_id, sid, std::slice::from_ref(&client)).await;
+    }
+}
+
 /// The clients (still registered) that a session signed its user in to.
 async fn participants(app: &App, tenant_id: &str, user_id: &str, sid: &str) -> Result<Vec<Client>, trame_store::StoreError> {
     let mut clients = Vec::new();

@@ -14,13 +14,13 @@
 use trame_core::tenant::{Tenant, Usernames};
 use trame_core::user::{Address, UserProfile};
 use trame_core::username::{self, UsernameError};
-use trame_store::{NewUser, Store, StoreError};
+use trame_store::{NewUser, ProfileChange, Store, StoreError};
 
 use crate::audit::{self, Actor, Event};
 use crate::catalog::TenantEntry;
 use crate::error::Error;
 use crate::mail::valid_email;
-use crate::{App, sessions};
+use crate::{App, admin, sessions};
 
 /// Who creates an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,34 +124,41 @@ pub fn check(tenant: &Tenant, by: Creator, account: NewAccount) -> Result<Checke
     if email.as_deref().is_some_and(|e| !valid_email(e)) {
         return Err(AccountRefusal::Email);
     }
-    let text = |field: &'static str, v: Option<String>| -> Result<Option<String>, AccountRefusal> {
-        match v {
-            Some(v) if !printable(v.trim(), 200) => Err(AccountRefusal::Text { field, max: 200 }),
-            v => Ok(v.map(|v| v.trim().to_owned())),
-        }
-    };
     let given_name = text("given_name", account.given_name)?;
     let family_name = text("family_name", account.family_name)?;
-    let phone_number = match account.phone_number.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => Some(phone_number(p).ok_or(AccountRefusal::Phone)?),
-        None => None,
-    };
-    let address = match account.address {
-        Some(a) => {
-            let a = Address {
-                formatted: text("address_formatted", a.formatted)?,
-                street_address: text("address_street", a.street_address)?,
-                locality: text("address_locality", a.locality)?,
-                region: text("address_region", a.region)?,
-                postal_code: text("address_postal_code", a.postal_code)?,
-                country: text("address_country", a.country)?,
-            };
-            (a != Address::default()).then_some(a)
-        }
-        None => None,
-    };
+    let phone_number = checked_phone(account.phone_number)?;
+    let address = account.address.map(checked_address).transpose()?.flatten();
     let phone_number_verified = phone_number.is_some() && account.phone_number_verified;
     Ok(Checked(NewAccount { username: name, email, given_name, family_name, phone_number, phone_number_verified, address }))
+}
+
+/// A name or address line: trimmed, printable, at most 200 characters.
+fn text(field: &'static str, v: Option<String>) -> Result<Option<String>, AccountRefusal> {
+    match v {
+        Some(v) if !printable(v.trim(), 200) => Err(AccountRefusal::Text { field, max: 200 }),
+        v => Ok(v.map(|v| v.trim().to_owned())),
+    }
+}
+
+/// A phone number in E.164 form, or none when empty.
+fn checked_phone(p: Option<String>) -> Result<Option<String>, AccountRefusal> {
+    match p.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => Ok(Some(phone_number(p).ok_or(AccountRefusal::Phone)?)),
+        None => Ok(None),
+    }
+}
+
+/// An address with every line checked, or none when every line is empty.
+fn checked_address(a: Address) -> Result<Option<Address>, AccountRefusal> {
+    let a = Address {
+        formatted: text("address_formatted", a.formatted)?,
+        street_address: text("address_street", a.street_address)?,
+        locality: text("address_locality", a.locality)?,
+        region: text("address_region", a.region)?,
+        postal_code: text("address_postal_code", a.postal_code)?,
+        country: text("address_country", a.country)?,
+    };
+    Ok((a != Address::default()).then_some(a))
 }
 
 /// A phone number in E.164 form: `+`, then 6 to 15 digits (the country
@@ -234,45 +241,130 @@ pub async fn end_sessions(app: &App, tenant: &TenantEntry, user_id: &str) -> Res
     Ok(open.len())
 }
 
+/// Why [`change_profile`] changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error(transparent)]
+    Refused(#[from] AccountRefusal),
+    #[error("no such account")]
+    NotFound,
+    /// The account changed since the version the caller read.
+    #[error("the account changed meanwhile")]
+    Stale,
+    #[error(transparent)]
+    Failed(#[from] Error),
+}
+
+/// Changes an account's profile (an administrator, later the person on
+/// their account page), with the rules of a new account for each field
+/// given; an empty value clears the field. With `version`, only if the
+/// account is still at that version. A new e-mail address is unverified.
+pub async fn change_profile(
+    app: &App,
+    tenant: &Tenant,
+    user_id: &str,
+    version: Option<i64>,
+    change: ProfileChange,
+    by: Actor,
+) -> Result<trame_store::Account, ChangeError> {
+    let cleared = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let mut fields = Vec::new();
+    let mut checked = ProfileChange::default();
+    if let Some(v) = change.given_name {
+        fields.push("given_name");
+        checked.given_name = Some(text("given_name", cleared(v))?);
+    }
+    if let Some(v) = change.family_name {
+        fields.push("family_name");
+        checked.family_name = Some(text("family_name", cleared(v))?);
+    }
+    if let Some(v) = change.email {
+        fields.push("email");
+        let e = cleared(v).map(|e| e.trim().to_owned());
+        if e.as_deref().is_some_and(|e| !valid_email(e)) {
+            return Err(AccountRefusal::Email.into());
+        }
+        checked.email = Some(e);
+    }
+    if let Some(v) = change.phone_number {
+        fields.push("phone_number");
+        checked.phone_number = Some(checked_phone(v)?);
+    }
+    if let Some(v) = change.phone_number_verified {
+        fields.push("phone_number_verified");
+        checked.phone_number_verified = Some(v);
+    }
+    if let Some(v) = change.address {
+        fields.push("address");
+        checked.address = Some(v.map(checked_address).transpose()?.flatten());
+    }
+    let account = match app.store.change_profile(&tenant.id, user_id, version, &checked, app.now()).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return Err(ChangeError::NotFound),
+        Err(StoreError::Conflict(_)) => return Err(ChangeError::Stale),
+        Err(e) => return Err(Error::from(e).into()),
+    };
+    let event = Event::new(&tenant.id, by, "user.updated").on(audit::user(user_id)).with(serde_json::json!({ "fields": fields }));
+    audit::record(&app.store, app.now(), event).await;
+    Ok(account)
+}
+
+/// What became of an administrator's change to an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    Done,
+    /// The tenant has no such account.
+    NotFound,
+    /// Refused: the installation would be left without an operator able to
+    /// sign in ([`crate::admin`]).
+    LastOperator,
+}
+
 /// Disables an account: it cannot sign in until enabled, its sessions end
-/// and its tokens stop working. False when the tenant has no such account.
-pub async fn disable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<bool, Error> {
+/// and its tokens stop working. The last operator's account stays enabled.
+pub async fn disable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<AccountChange, Error> {
     let t = &tenant.tenant;
+    if admin::is_last_operator(&app.store, &t.id, user_id).await? {
+        return Ok(AccountChange::LastOperator);
+    }
     if !app.store.set_user_disabled(&t.id, user_id, Some(app.now()), app.now()).await? {
-        return Ok(false);
+        return Ok(AccountChange::NotFound);
     }
     end_sessions(app, tenant, user_id).await?;
     audit::record(&app.store, app.now(), Event::new(&t.id, by, "user.disabled").on(audit::user(user_id))).await;
-    Ok(true)
+    Ok(AccountChange::Done)
 }
 
-/// Enables a disabled account. False when the tenant has no such account.
-pub async fn enable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<bool, Error> {
+/// Enables a disabled account.
+pub async fn enable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<AccountChange, Error> {
     let t = &tenant.tenant;
     if !app.store.set_user_disabled(&t.id, user_id, None, app.now()).await? {
-        return Ok(false);
+        return Ok(AccountChange::NotFound);
     }
     audit::record(&app.store, app.now(), Event::new(&t.id, by, "user.enabled").on(audit::user(user_id))).await;
-    Ok(true)
+    Ok(AccountChange::Done)
 }
 
 /// Erases an account (GDPR art. 17): its clients are told its sessions
 /// ended, its tokens stop working, everything kept about it is deleted,
 /// and the audit trail keeps its records without their addresses, plus
 /// one saying it was erased (by its random id: nothing that names the
-/// person). False when the tenant has no such account.
-pub async fn remove(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<bool, Error> {
+/// person). The last operator's account stays.
+pub async fn remove(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<AccountChange, Error> {
     let t = &tenant.tenant;
     if app.store.account(&t.id, user_id).await?.is_none() {
-        return Ok(false);
+        return Ok(AccountChange::NotFound);
+    }
+    if admin::is_last_operator(&app.store, &t.id, user_id).await? {
+        return Ok(AccountChange::LastOperator);
     }
     end_sessions(app, tenant, user_id).await?;
     if !app.store.remove_user(&t.id, user_id).await? {
-        return Ok(false);
+        return Ok(AccountChange::NotFound);
     }
     app.store.forget_audit_addresses_of(&t.id, &audit::user(user_id)).await?;
     audit::record(&app.store, app.now(), Event::new(&t.id, by, "user.removed").on(audit::user(user_id))).await;
-    Ok(true)
+    Ok(AccountChange::Done)
 }
 
 #[cfg(test)]

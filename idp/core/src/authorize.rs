@@ -217,7 +217,8 @@ fn check_rest(params: &RawParams<'_>, client: &Client, reply: &ReplyTo, mode: Op
     if scopes.is_empty() {
         return Err(RedirectError::new(ErrorCode::InvalidScope, "scope is missing"));
     }
-    let scopes = scopes.restricted_to(&client.scopes);
+    // Administration scopes never reach a person's token.
+    let scopes = scopes.restricted_to(&client.scopes).without_administration();
     if !scopes.contains(crate::scope::OPENID) {
         return Err(RedirectError::new(ErrorCode::InvalidScope, "the openid scope is required"));
     }

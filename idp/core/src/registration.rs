@@ -211,6 +211,10 @@ pub struct Rules {
     pub default_subject_type: SubjectType,
     /// Used when the request names no `scope`.
     pub default_scope: &'static str,
+    /// Whether the administration scopes (`trame:admin`,
+    /// `trame:admin:read`) may be given: only by the operator or a tenant's
+    /// administrator, never to a client registering itself.
+    pub administration: bool,
 }
 
 impl Rules {
@@ -224,6 +228,7 @@ impl Rules {
             // client asks for the same `sub` everywhere.
             default_subject_type: SubjectType::Pairwise,
             default_scope: "openid profile email address phone offline_access",
+            administration: false,
         }
     }
 }
@@ -430,7 +435,11 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
     let asked = Scopes::parse(scope_text).map_err(|e| bad("scope", e.to_string()))?;
     // Unknown scopes are dropped rather than refused (RFC 7591 §2 lets the
     // server narrow what was asked); the response says what was granted.
-    let scopes = asked.restricted_to(&Scopes::from_tokens(scope::SUPPORTED.iter().copied()));
+    let known = scope::SUPPORTED.iter().chain(if rules.administration { scope::ADMINISTRATION } else { &[] });
+    let scopes = asked.restricted_to(&Scopes::from_tokens(known.copied()));
+    if scope::ADMINISTRATION.iter().any(|s| scopes.contains(s)) && (auth_method == AuthMethod::None || !grant_types.contains(&GrantType::ClientCredentials)) {
+        return Err(bad("scope", "the administration scopes need a confidential client with the client_credentials grant"));
+    }
     if !scopes.contains(scope::OPENID) && grant_types.contains(&GrantType::AuthorizationCode) {
         return Err(bad("scope", "must include openid"));
     }
@@ -547,6 +556,19 @@ mod tests {
 
     fn register(body: Value) -> Result<ClientSettings, MetadataError> {
         validate(ClientRequest::from_json(&body)?, &Rules::dynamic(PkcePolicy::Required))
+    }
+
+    #[test]
+    fn administration_scopes_only_from_the_operator_and_only_for_machines() {
+        let machine = json!({ "grant_types": ["client_credentials"], "scope": "trame:admin trame:admin:read" });
+        assert!(register(machine.clone()).unwrap().scopes.is_empty(), "a registration request never gets them");
+        let operator = Rules { administration: true, ..Rules::dynamic(PkcePolicy::Required) };
+        let c = validate(ClientRequest::from_json(&machine).unwrap(), &operator).unwrap();
+        assert_eq!(c.scopes.to_string_sorted(), "trame:admin trame:admin:read");
+        let person = json!({ "redirect_uris": ["https://rp.example.fr/cb"], "scope": "openid trame:admin" });
+        assert_eq!(validate(ClientRequest::from_json(&person).unwrap(), &operator).unwrap_err().field(), "scope");
+        let public = json!({ "grant_types": ["client_credentials"], "token_endpoint_auth_method": "none", "scope": "trame:admin" });
+        assert!(validate(ClientRequest::from_json(&public).unwrap(), &operator).is_err());
     }
 
     fn refused(body: Value) -> (String, &'static str) {

@@ -19,6 +19,14 @@ pub const OFFLINE_ACCESS: &str = "offline_access";
 /// The scopes Trame knows; a client may be limited to a subset.
 pub const SUPPORTED: &[&str] = &["openid", "profile", "email", "phone", "address", "offline_access"];
 
+/// Administration of the client's tenant through the admin API
+/// (tenant-admin rights), and its read-only form (auditor rights). Only the
+/// operator gives them to a client, never a registration request, and only
+/// a `client_credentials` token carries them: they name no user.
+pub const ADMIN: &str = "trame:admin";
+pub const ADMIN_READ: &str = "trame:admin:read";
+pub const ADMINISTRATION: &[&str] = &[ADMIN, ADMIN_READ];
+
 impl Scopes {
     pub fn parse(s: &str) -> Result<Self, ScopeError> {
         // scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
@@ -52,6 +60,12 @@ impl Scopes {
     /// dropped, as RFC 6749 §3.3 lets the server do, rather than refused).
     pub fn restricted_to(&self, allowed: &Scopes) -> Scopes {
         Scopes(self.0.intersection(&allowed.0).cloned().collect())
+    }
+
+    /// The same scopes without the administration ones: what a token
+    /// that represents a person may carry.
+    pub fn without_administration(&self) -> Scopes {
+        Scopes(self.0.iter().filter(|s| !ADMINISTRATION.contains(&s.as_str())).cloned().collect())
     }
 
     pub fn is_subset_of(&self, other: &Scopes) -> bool {

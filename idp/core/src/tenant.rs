@@ -7,6 +7,10 @@ use crate::assurance::AcrPolicy;
 use crate::client::PkcePolicy;
 use crate::ids::{Issuer, TenantSlug};
 
+/// The tenant every installation has, made at first start: the operator's
+/// own (installation-wide roles are held there).
+pub const DEFAULT_SLUG: &str = "default";
+
 #[derive(Debug, Clone)]
 pub struct Tenant {
     pub id: String,

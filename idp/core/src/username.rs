@@ -18,6 +18,14 @@ pub fn lookup_key(name: &str) -> String {
     normalize(name).to_lowercase()
 }
 
+/// What an administrator's search compares names and addresses by: no
+/// case and no accents (`Hélène` is found as `helene`), compatibility
+/// forms folded. A prefix of a name's key is the key of its prefix, so a
+/// search can range over an index.
+pub fn search_key(text: &str) -> String {
+    text.trim().nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect::<String>().to_lowercase()
+}
+
 /// The TR39 skeleton of the name, then lowercased: two names with the same
 /// skeleton look alike. The skeleton comes first because case carries
 /// confusables (a capital I looks like a small l, a small i does not);
@@ -63,6 +71,14 @@ pub fn looks_like_an_address(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_keys_ignore_case_accents_and_compatibility_forms() {
+        assert_eq!(search_key(" Hélène "), "helene");
+        assert_eq!(search_key("ÉLODIE"), "elodie");
+        assert_eq!(search_key("ｆｉｌｅ"), "file");
+        assert!(search_key("Héloïse").starts_with(&search_key("Hélo")));
+    }
 
     #[test]
     fn names_are_kept_in_one_form() {

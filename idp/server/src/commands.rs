@@ -365,6 +365,15 @@ fn alg(a: AlgArg) -> Alg {
     }
 }
 
+/// The account was just read, so only the last-operator rule can refuse.
+fn refused_if_last_operator(change: users::AccountChange) -> Result<()> {
+    match change {
+        users::AccountChange::LastOperator => bail!("this is the installation's last operator: grant the role to another account first (trame admin grant)"),
+        users::AccountChange::NotFound => bail!("no such user"),
+        users::AccountChange::Done => Ok(()),
+    }
+}
+
 pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     match cmd {
         UserCommand::Show { user, json } => {
@@ -374,12 +383,12 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
         }
         UserCommand::Disable(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
-            users::disable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            refused_if_last_operator(users::disable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?)?;
             println!("user {} disabled: its sessions ended and its tokens stopped working", account.profile.username);
         }
         UserCommand::Enable(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
-            users::enable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            refused_if_last_operator(users::enable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?)?;
             println!("user {} enabled", account.profile.username);
         }
         UserCommand::Remove { user, yes } => {
@@ -387,7 +396,7 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
                 bail!("--yes: erasing an account cannot be undone; add --yes to confirm");
             }
             let (app, entry, account) = cx.app_and_account(&user, rng, clock).await?;
-            users::remove(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            refused_if_last_operator(users::remove(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?)?;
             println!("user {} erased (id {})", account.profile.username, account.profile.id);
         }
         UserCommand::EndSessions(u) => {

@@ -17,7 +17,7 @@ use trame_core::{Clock, Randomness};
 use trame_settings::Config;
 use trame_store::{Ephemeral, MasterKey, Store, StoreError};
 
-pub const DEFAULT_TENANT: &str = "default";
+pub const DEFAULT_TENANT: &str = trame_core::tenant::DEFAULT_SLUG;
 
 /// Connects to the database, applies migrations and makes sure a default
 /// tenant exists. Returns the names of the migrations it applied.

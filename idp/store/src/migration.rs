@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_credential_binding::Migration),
             Box::new(m0010_contact::Migration),
             Box::new(m0011_audit::Migration),
+            Box::new(m0012_admin::Migration),
         ]
     }
 }
@@ -716,6 +717,76 @@ mod m0011_audit {
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             m.alter_table(Table::alter().table("users").drop_column("disabled_at").to_owned()).await?;
             m.drop_table(Table::drop().table("audit_events").to_owned()).await
+        }
+    }
+}
+
+/// Administration: who holds which role, and what finding an account among
+/// a million needs (search keys, a version for conditional updates).
+mod m0012_admin {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0012_admin"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.create_table(
+                Table::create()
+                    .table("admin_roles")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    // `user:<id>` or `client:<client id>`.
+                    .col(string("principal"))
+                    .col(string("role"))
+                    .col(big_integer("granted_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("admin_roles", "admin_roles_principal", &["tenant_id", "principal", "role"], true)).await?;
+            m.create_index(index("admin_roles", "admin_roles_role", &["role"], false)).await?;
+            // Search by e-mail or name prefix: lowercased copies the indexes
+            // can range over (the same on both backends, unlike lower()
+            // expressions with LIKE). One column per statement: SQLite
+            // alters one at a time.
+            for col in ["email_key", "given_key", "family_key"] {
+                m.alter_table(Table::alter().table("users").add_column(string_null(col)).to_owned()).await?;
+            }
+            m.alter_table(Table::alter().table("users").add_column(big_integer("version").default(0)).to_owned()).await?;
+            let db = m.get_connection();
+            let select = Query::select().columns(["id", "email", "given_name", "family_name"]).from("users").to_owned();
+            for row in db.query_all(&select).await? {
+                let id: String = row.try_get("", "id")?;
+                let key =
+                    |c: &str| -> Result<Option<String>, DbErr> { Ok(row.try_get::<Option<String>>("", c)?.as_deref().map(trame_core::username::search_key)) };
+                let update = Query::update()
+                    .table("users")
+                    .value("email_key", key("email")?)
+                    .value("given_key", key("given_name")?)
+                    .value("family_key", key("family_name")?)
+                    .and_where(Expr::col("id").eq(id))
+                    .to_owned();
+                db.execute(&update).await?;
+            }
+            m.create_index(index("users", "users_tenant_email_key", &["tenant_id", "email_key"], false)).await?;
+            m.create_index(index("users", "users_tenant_given_key", &["tenant_id", "given_key"], false)).await?;
+            m.create_index(index("users", "users_tenant_family_key", &["tenant_id", "family_key"], false)).await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            for idx in ["users_tenant_family_key", "users_tenant_given_key", "users_tenant_email_key"] {
+                m.drop_index(Index::drop().name(idx).table("users").to_owned()).await?;
+            }
+            for col in ["version", "family_key", "given_key", "email_key"] {
+                m.alter_table(Table::alter().table("users").drop_column(col).to_owned()).await?;
+            }
+            m.drop_table(Table::drop().table("admin_roles").to_owned()).await
         }
     }
 }

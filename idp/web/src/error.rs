@@ -19,6 +19,8 @@ use crate::render::Deferred;
 pub enum Surface {
     Json,
     Html,
+    /// The admin API: RFC 9457 problem details.
+    Problem,
 }
 
 #[derive(Debug)]
@@ -60,6 +62,14 @@ pub enum ApiError {
         surface: Surface,
         source: trame_jose::Error,
     },
+    /// An admin API refusal (RFC 9457).
+    Problem(crate::problem::Problem),
+}
+
+impl From<crate::problem::Problem> for ApiError {
+    fn from(p: crate::problem::Problem) -> Self {
+        ApiError::Problem(p)
+    }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -93,6 +103,7 @@ impl ApiError {
 pub trait OrApi<T> {
     fn json_err(self) -> ApiResult<T>;
     fn html_err(self) -> ApiResult<T>;
+    fn problem_err(self) -> ApiResult<T>;
 }
 
 macro_rules! or_api {
@@ -103,6 +114,9 @@ macro_rules! or_api {
             }
             fn html_err(self) -> ApiResult<T> {
                 self.map_err(|source| ApiError::$variant { surface: Surface::Html, source })
+            }
+            fn problem_err(self) -> ApiResult<T> {
+                self.map_err(|source| ApiError::$variant { surface: Surface::Problem, source })
             }
         }
     };
@@ -119,6 +133,9 @@ impl<T> OrApi<T> for Result<T, trame_app::Error> {
     }
     fn html_err(self) -> ApiResult<T> {
         self.map_err(|e| ApiError::from_app(e, Surface::Html))
+    }
+    fn problem_err(self) -> ApiResult<T> {
+        self.map_err(|e| ApiError::from_app(e, Surface::Problem))
     }
 }
 
@@ -158,6 +175,10 @@ fn internal(surface: Surface, unavailable: bool) -> Response {
     match surface {
         Surface::Json => no_store((status, Json(json!({"error": code}))).into_response()),
         Surface::Html => ApiError::page(status, msg).into_response(),
+        Surface::Problem => {
+            let detail = if unavailable { "a service Trame depends on is unavailable; try again later" } else { "an internal error occurred" };
+            crate::problem::Problem::new(status, code, detail).into_response()
+        }
     }
 }
 
@@ -189,6 +210,7 @@ impl IntoResponse for ApiError {
                 r
             }
             ApiError::Page { status, message, detail } => Deferred::ErrorPage { status, message, detail }.into_response(),
+            ApiError::Problem(p) => p.into_response(),
             ApiError::Redirect { issuer, reply, error, description } => {
                 let mut params = vec![("error", error.as_str().to_owned()), ("error_description", description)];
                 if let Some(s) = &reply.state {

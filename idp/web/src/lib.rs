@@ -15,6 +15,7 @@ mod extract;
 mod headers;
 mod interaction;
 mod pages;
+mod problem;
 mod render;
 mod request_object;
 mod respond;

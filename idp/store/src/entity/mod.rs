@@ -2,6 +2,7 @@
 //! structured values are JSON text, so one schema serves SQLite and PostgreSQL.
 
 pub mod account_session;
+pub mod admin_role;
 pub mod audit_event;
 pub mod catalog_version;
 pub mod client;

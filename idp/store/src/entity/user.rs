@@ -1,3 +1,4 @@
+use sea_orm::ActiveValue::{self, Set};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -37,9 +38,43 @@ pub struct Model {
     pub updated_at: i64,
     /// When the account was disabled: it cannot sign in until enabled.
     pub disabled_at: Option<i64>,
+    /// Search keys (`trame_core::username::search_key`) of the e-mail
+    /// address and the names, kept by [`ActiveModelBehavior::before_save`].
+    pub email_key: Option<String>,
+    pub given_key: Option<String>,
+    pub family_key: Option<String>,
+    /// Bumped by every change saved through the model, and compared by
+    /// conditional updates (an administrator's `If-Match`).
+    pub version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    /// Every write of a row through its model keeps the search keys in step
+    /// with what they index and counts a new version, so no caller can
+    /// forget either.
+    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        let key = |v: &ActiveValue<Option<String>>| v.try_as_ref().map(|v| v.as_deref().map(trame_core::username::search_key));
+        if self.email.is_set() || insert {
+            self.email_key = Set(key(&self.email).flatten());
+        }
+        if self.given_name.is_set() || insert {
+            self.given_key = Set(key(&self.given_name).flatten());
+        }
+        if self.family_name.is_set() || insert {
+            self.family_key = Set(key(&self.family_name).flatten());
+        }
+        self.version = match self.version {
+            ActiveValue::Unchanged(v) if !insert => Set(v + 1),
+            ActiveValue::NotSet if insert => Set(0),
+            v => v,
+        };
+        Ok(self)
+    }
+}

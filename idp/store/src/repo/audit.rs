@@ -63,6 +63,10 @@ pub struct AuditQuery {
     pub tenant_id: Option<String>,
     /// Records about this target, or made by it as actor.
     pub subject: Option<String>,
+    /// Records made by this actor (`user:<id>`, `client:<id>`, `cli:<who>`).
+    pub actor: Option<String>,
+    /// Records about this target.
+    pub target: Option<String>,
     pub action: Option<String>,
     pub since: Option<i64>,
     pub until: Option<i64>,
@@ -113,6 +117,12 @@ impl Store {
         }
         if let Some(s) = &q.subject {
             find = find.filter(Condition::any().add(audit_event::Column::Target.eq(s.as_str())).add(audit_event::Column::Actor.eq(s.as_str())));
+        }
+        if let Some(a) = &q.actor {
+            find = find.filter(audit_event::Column::Actor.eq(a.as_str()));
+        }
+        if let Some(t) = &q.target {
+            find = find.filter(audit_event::Column::Target.eq(t.as_str()));
         }
         if let Some(a) = &q.action {
             find = find.filter(audit_event::Column::Action.eq(a.as_str()));

@@ -7,7 +7,7 @@ use trame_core::scope::Scopes;
 use trame_core::subject::SubjectType;
 
 use super::{catalog, json_list, keys, new_id, parse_list};
-use crate::entity::client;
+use crate::entity::{admin_role, client};
 use crate::{Result, Store, StoreError};
 
 /// A client to register; its settings come from
@@ -265,6 +265,12 @@ impl Store {
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound(format!("client '{client_id}'")));
         }
+        admin_role::Entity::delete_many()
+            .filter(admin_role::Column::TenantId.eq(tenant_id))
+            .filter(admin_role::Column::Principal.eq(format!("client:{client_id}")))
+            .exec(&txn)
+            .await
+            .map_err(StoreError::Db)?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         Ok(())

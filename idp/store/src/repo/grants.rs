@@ -4,8 +4,8 @@
 //! rotation adds a token and marks the old one used, and the reuse of a used
 //! token revokes the whole grant (RFC 9700 §4.14.2; `refresh_tokens.rs`).
 
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 
 use super::{json_list, new_id, parse_list};
 use crate::entity::{consent, grant, refresh_token, user};
@@ -24,6 +24,15 @@ pub struct NewGrant {
     pub amr: Vec<String>,
     pub sid: String,
     pub expires_at: i64,
+}
+
+/// A consent a user gave to a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub client_id: String,
+    /// Space-separated, as granted.
+    pub scopes: String,
+    pub granted_at: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -178,6 +187,55 @@ impl Store {
             .await
             .map_err(StoreError::Db)?;
         Ok(row.map(|r| r.scopes))
+    }
+
+    /// Every consent a user gave, by client.
+    pub async fn consents_of(&self, tenant_id: &str, user_id: &str) -> Result<Vec<Consent>> {
+        let rows = consent::Entity::find()
+            .filter(consent::Column::TenantId.eq(tenant_id))
+            .filter(consent::Column::UserId.eq(user_id))
+            .order_by_asc(consent::Column::ClientId)
+            .all(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(rows.into_iter().map(|r| Consent { client_id: r.client_id, scopes: r.scopes, granted_at: r.granted_at }).collect())
+    }
+
+    /// Withdraws a user's consent to a client and revokes the grants that
+    /// client holds for the user (their refresh tokens and access tokens
+    /// stop), in one transaction. Returns the sessions (`sid`) those
+    /// grants came from, whose logout the client is to be told of; `None`
+    /// when there was no such consent.
+    pub async fn withdraw_consent(&self, tenant_id: &str, user_id: &str, client_id: &str, now: i64) -> Result<Option<Vec<String>>> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let gone = consent::Entity::delete_many()
+            .filter(consent::Column::TenantId.eq(tenant_id))
+            .filter(consent::Column::UserId.eq(user_id))
+            .filter(consent::Column::ClientId.eq(client_id))
+            .exec(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        if gone.rows_affected == 0 {
+            return Ok(None);
+        }
+        let of_client = || {
+            grant::Entity::find()
+                .filter(grant::Column::TenantId.eq(tenant_id))
+                .filter(grant::Column::UserId.eq(user_id))
+                .filter(grant::Column::ClientId.eq(client_id))
+        };
+        let sids: Vec<String> = of_client().select_only().column(grant::Column::Sid).distinct().into_tuple().all(&txn).await.map_err(StoreError::Db)?;
+        grant::Entity::update_many()
+            .col_expr(grant::Column::RevokedAt, Expr::value(now))
+            .filter(grant::Column::TenantId.eq(tenant_id))
+            .filter(grant::Column::UserId.eq(user_id))
+            .filter(grant::Column::ClientId.eq(client_id))
+            .filter(grant::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        Ok(Some(sids))
     }
 
     pub async fn save_consent(&self, tenant_id: &str, user_id: &str, client_id: &str, scopes: &str, now: i64) -> Result<()> {

@@ -2,6 +2,7 @@
 //! need, written once for both SQL backends.
 
 pub mod account;
+pub mod admin;
 pub mod audit;
 pub mod catalog;
 pub mod clients;

@@ -1,9 +1,13 @@
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::ActiveValue::NotSet;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
 use trame_core::user::{Address, UserProfile};
 
 use super::new_id;
-use crate::entity::{account_session, consent, federated_identity, grant, passkey, recovery_code, refresh_token, user};
+use crate::entity::{account_session, admin_role, consent, federated_identity, grant, passkey, recovery_code, refresh_token, user};
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, Default)]
@@ -49,12 +53,82 @@ pub struct Account {
     pub has_totp: bool,
     /// When the account was disabled (it cannot sign in), if it is.
     pub disabled_at: Option<i64>,
+    pub created_at: i64,
+    /// Changes with every write of the account: what an administrator's
+    /// `If-Match` compares.
+    pub version: i64,
 }
 
 impl Account {
     fn of(m: user::Model) -> Self {
-        Self { profile: to_domain(&m), has_totp: m.totp_secret_sealed.is_some(), disabled_at: m.disabled_at, password_hash: m.password_hash }
+        Self {
+            profile: to_domain(&m),
+            has_totp: m.totp_secret_sealed.is_some(),
+            disabled_at: m.disabled_at,
+            created_at: m.created_at,
+            version: m.version,
+            password_hash: m.password_hash,
+        }
     }
+}
+
+/// One page of a tenant's accounts, in username order.
+#[derive(Debug, Clone, Default)]
+pub struct UserSearch {
+    /// Accounts whose username, e-mail address, given name or family name
+    /// starts with this (without case or accents); all when `None`.
+    pub prefix: Option<String>,
+    /// Accounts after this username key (the previous page's
+    /// [`UserPage::next`]).
+    pub after: Option<String>,
+    /// At most this many (1 to 200).
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserPage {
+    pub accounts: Vec<Account>,
+    /// Where the next page starts, when there may be one.
+    pub next: Option<String>,
+}
+
+/// The profile fields an administrator or the person may change; `None`
+/// leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    pub given_name: Option<Option<String>>,
+    pub family_name: Option<Option<String>>,
+    /// A changed address is no longer verified.
+    pub email: Option<Option<String>>,
+    pub phone_number: Option<Option<String>>,
+    pub phone_number_verified: Option<bool>,
+    pub address: Option<Option<Address>>,
+}
+
+/// The first string after every string that starts with `prefix`, in code
+/// point order (the order of SQLite's BINARY and PostgreSQL's C
+/// collations): `dup` gives `duq`. `None` when there is none to give.
+fn prefix_end(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = (last as u32 + 1..=char::MAX as u32).find_map(char::from_u32) {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// Rows whose `col` starts with `prefix`: a range an index can serve,
+/// checked again by an escaped `LIKE` so a collation with another order
+/// than code points can only cost speed, never return a wrong row.
+fn starts_with(col: user::Column, prefix: &str) -> sea_orm::Condition {
+    let mut c = sea_orm::Condition::all().add(col.gte(prefix));
+    if let Some(end) = prefix_end(prefix) {
+        c = c.add(col.lt(end));
+    }
+    let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    c.add(Expr::col(col).like(sea_orm::sea_query::LikeExpr::new(format!("{escaped}%")).escape('\\')))
 }
 
 /// The user row with this id in this tenant.
@@ -94,6 +168,11 @@ pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<us
         created_at: Set(now),
         updated_at: Set(now),
         disabled_at: Set(None),
+        // Set by the model's before_save.
+        email_key: NotSet,
+        given_key: NotSet,
+        family_key: NotSet,
+        version: NotSet,
     })
 }
 
@@ -107,6 +186,85 @@ impl Store {
         let row = new_user_row(tenant_id, new, now)?;
         let m = row.insert(&self.db).await.map_err(|e| StoreError::from_db(e, name))?;
         Ok(to_domain(&m))
+    }
+
+    /// A page of the tenant's accounts matching `q`, in username order:
+    /// each of the four prefixes is a range over its own index.
+    pub async fn search_users(&self, tenant_id: &str, q: &UserSearch) -> Result<UserPage> {
+        let limit = q.limit.clamp(1, 200);
+        let mut find = user::Entity::find().filter(user::Column::TenantId.eq(tenant_id));
+        if let Some(p) = q.prefix.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            let key = trame_core::username::search_key(p);
+            find = find.filter(
+                sea_orm::Condition::any()
+                    .add(starts_with(user::Column::UsernameKey, &username_key(p)))
+                    .add(starts_with(user::Column::EmailKey, &key))
+                    .add(starts_with(user::Column::GivenKey, &key))
+                    .add(starts_with(user::Column::FamilyKey, &key)),
+            );
+        }
+        if let Some(after) = &q.after {
+            find = find.filter(user::Column::UsernameKey.gt(after.as_str()));
+        }
+        let mut rows = find.order_by_asc(user::Column::UsernameKey).limit(limit + 1).all(&self.db).await.map_err(StoreError::Db)?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let next = if more { rows.last().map(|r| r.username_key.clone()) } else { None };
+        Ok(UserPage { accounts: rows.into_iter().map(Account::of).collect(), next })
+    }
+
+    /// How many accounts the tenant has.
+    pub async fn count_users(&self, tenant_id: &str) -> Result<u64> {
+        user::Entity::find().filter(user::Column::TenantId.eq(tenant_id)).count(&self.db).await.map_err(StoreError::Db)
+    }
+
+    /// Changes an account's profile if it is still at `version` (`None`:
+    /// whatever its version). `Ok(None)` when the tenant has no such
+    /// account; [`StoreError::Conflict`] when its version moved on (another
+    /// change came first) or the new verified address is another's.
+    pub async fn change_profile(&self, tenant_id: &str, user_id: &str, version: Option<i64>, change: &ProfileChange, now: i64) -> Result<Option<Account>> {
+        let Some(row) = user_row(&self.db, tenant_id, user_id).await? else {
+            return Ok(None);
+        };
+        if version.is_some_and(|v| v != row.version) {
+            return Err(StoreError::Conflict("a newer version of this account".into()));
+        }
+        let read_version = row.version;
+        let mut am: user::ActiveModel = row.into();
+        if let Some(v) = &change.given_name {
+            am.given_name = Set(v.clone());
+        }
+        if let Some(v) = &change.family_name {
+            am.family_name = Set(v.clone());
+        }
+        if let Some(v) = &change.email {
+            if am.email.as_ref() != v {
+                am.email_verified = Set(false);
+            }
+            am.email = Set(v.clone());
+        }
+        if let Some(v) = &change.phone_number {
+            am.phone_number = Set(v.clone());
+        }
+        if let Some(v) = change.phone_number_verified {
+            am.phone_number_verified = Set(v);
+        }
+        if let Some(v) = &change.address {
+            am.address = Set(v.as_ref().map(|a| serde_json::to_string(a).expect("an address serializes")));
+        }
+        am.updated_at = Set(now);
+        // Compare and set: the update applies only to the version read, so
+        // a change committed in between (another administrator, the person
+        // on their account page) makes it miss instead of being
+        // overwritten. The model's hook (search keys, version) runs first,
+        // as `update` would run it.
+        let am = am.before_save(&self.db, false).await.map_err(StoreError::Db)?;
+        let updated = user::Entity::update(am).validate().map_err(StoreError::Db)?.filter(user::Column::Version.eq(read_version)).exec(&self.db).await;
+        match updated {
+            Ok(m) => Ok(Some(Account::of(m))),
+            Err(sea_orm::DbErr::RecordNotUpdated) => Err(StoreError::Conflict("a newer version of this account".into())),
+            Err(e) => Err(StoreError::from_db(e, "this verified e-mail address")),
+        }
     }
 
     pub async fn list_users(&self, tenant_id: &str) -> Result<Vec<UserProfile>> {
@@ -178,6 +336,7 @@ impl Store {
         let r = user::Entity::update_many()
             .col_expr(user::Column::DisabledAt, Expr::value(disabled_at))
             .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
             .filter(user::Column::TenantId.eq(tenant_id))
             .filter(user::Column::Id.eq(user_id))
             .exec(&self.db)
@@ -221,6 +380,12 @@ impl Store {
         delete_of_user!(account_session);
         delete_of_user!(consent);
         delete_of_user!(federated_identity);
+        admin_role::Entity::delete_many()
+            .filter(admin_role::Column::TenantId.eq(tenant_id))
+            .filter(admin_role::Column::Principal.eq(format!("user:{user_id}")))
+            .exec(&txn)
+            .await
+            .map_err(StoreError::Db)?;
         let r = user::Entity::delete_many()
             .filter(user::Column::TenantId.eq(tenant_id))
             .filter(user::Column::Id.eq(user_id))

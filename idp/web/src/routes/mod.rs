@@ -2,6 +2,7 @@
 //! the tenant's issuer; [`crate::tenancy`] has stripped the prefix.
 
 pub mod account;
+pub mod admin_api;
 pub mod authorize;
 pub mod consent;
 pub mod federation;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/introspect", post(introspection::introspect))
         .route("/register", post(register::register))
         .route("/register/{client_id}", get(register::read).put(register::update).delete(register::delete))
+        .nest(admin_api::BASE, admin_api::router())
         .merge(pages())
         // Before the fallback: only matched routes carry a template.
         .route_layer(crate::telemetry::StampRoute)

@@ -6,7 +6,7 @@
 use crate::common::*;
 use axum::http::StatusCode;
 use trame_app::audit::Actor;
-use trame_app::users;
+use trame_app::users::{self, AccountChange};
 use trame_store::AuditQuery;
 
 fn operator() -> Actor {
@@ -25,7 +25,7 @@ backend_test!(
         let at = r.json()["access_token"].as_str().unwrap().to_owned();
         assert_eq!(env.userinfo(&at).await.status, StatusCode::OK);
 
-        assert!(users::disable(env.state.app(), &entry, &env.user_id, operator()).await.unwrap());
+        assert_eq!(users::disable(env.state.app(), &entry, &env.user_id, operator()).await.unwrap(), AccountChange::Done);
         // The access token stops at once; the session too: the browser is
         // asked to sign in again, and the right password is refused.
         assert_eq!(env.userinfo(&at).await.status, StatusCode::UNAUTHORIZED);
@@ -37,7 +37,7 @@ backend_test!(
         let none = b.authorize(&with_param(basic_params("openid"), "prompt", Some("none"))).await;
         none.assert_redirect_error(BASIC_REDIRECT, "login_required", Some("st-123"));
 
-        assert!(users::enable(env.state.app(), &entry, &env.user_id, operator()).await.unwrap());
+        assert_eq!(users::enable(env.state.app(), &entry, &env.user_id, operator()).await.unwrap(), AccountChange::Done);
         let redirect = b.sign_in(&basic_params("openid"), USERNAME, PASSWORD).await;
         assert!(query_param(&redirect, "code").is_some(), "{redirect}");
 
@@ -52,8 +52,8 @@ backend_test!(
         let last = env.state.store.audit_events(&AuditQuery { tenant_id: Some(env.tenant.id.clone()), action: Some("sign_in".into()), limit: 1, ..AuditQuery::default() }).await.unwrap();
         assert_eq!(last[0].outcome, "failure");
         // Unknown accounts: nothing done, nothing recorded.
-        assert!(!users::disable(env.state.app(), &entry, "no-such-user", operator()).await.unwrap());
-        assert!(!users::remove(env.state.app(), &entry, "no-such-user", operator()).await.unwrap());
+        assert_eq!(users::disable(env.state.app(), &entry, "no-such-user", operator()).await.unwrap(), AccountChange::NotFound);
+        assert_eq!(users::remove(env.state.app(), &entry, "no-such-user", operator()).await.unwrap(), AccountChange::NotFound);
     }
 );
 
@@ -78,7 +78,7 @@ backend_test!(
             .await
             .unwrap();
 
-        assert!(users::remove(env.state.app(), &entry, &env.user_id, operator()).await.unwrap());
+        assert_eq!(users::remove(env.state.app(), &entry, &env.user_id, operator()).await.unwrap(), AccountChange::Done);
         assert!(store.user_by_id(&env.tenant.id, &env.user_id).await.unwrap().is_none());
         assert!(store.user_for_sign_in(&env.tenant.id, USERNAME).await.unwrap().is_none(), "the username is free again");
         assert!(store.account_sessions(&env.tenant.id, &env.user_id, env.clock.now()).await.unwrap().is_empty());
@@ -89,6 +89,6 @@ backend_test!(
         assert_eq!(trail.first().map(|e| e.action.as_str()), Some("user.removed"));
         assert!(trail.iter().all(|e| e.address.is_none()), "no address left about the erased account: {trail:?}");
         // Erasing twice: nothing to erase.
-        assert!(!users::remove(env.state.app(), &entry, &env.user_id, operator()).await.unwrap());
+        assert_eq!(users::remove(env.state.app(), &entry, &env.user_id, operator()).await.unwrap(), AccountChange::NotFound);
     }
 );

@@ -5,6 +5,7 @@
 mod common;
 mod account;
 mod accounts_admin;
+mod admin_api;
 mod authorize;
 mod discovery;
 mod federation;

@@ -1,0 +1,101 @@
+//! The admin REST API of a tenant, at `<issuer>/admin/api/v1`: accounts,
+//! their sessions, consents and data, and the audit trail. Machines call
+//! it with an access token from the tenant's own token endpoint (the
+//! `client_credentials` grant with the `trame:admin` or `trame:admin:read`
+//! scope); the rules of who may do what are `trame_app::admin`'s, the work
+//! is `trame_app`'s (the same functions the CLI calls); this layer only
+//! speaks HTTP: JSON in, JSON out, RFC 9457 problems, `ETag`/`If-Match`.
+//!
+//! The OpenAPI 3.1 document at `…/openapi.json` is generated from these
+//! handlers and types (utoipa), so it cannot drift from them.
+
+mod audit_log;
+mod caller;
+mod input;
+mod users;
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use serde_json::{Value, json};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::problem::Problem;
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+
+/// Where the API sits under a tenant's issuer.
+pub const BASE: &str = "/admin/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Trame admin API",
+        version = "1",
+        description = "Administration of one Trame tenant: accounts, their sessions, consents and personal data, and the audit trail. \
+Authenticate with an access token from the tenant's token endpoint (grant client_credentials, scope trame:admin, or trame:admin:read for reading only). \
+Errors are RFC 9457 problem details; updates need the ETag of the version they change (If-Match).",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    security(("oauth2" = ["trame:admin"])),
+    tags(
+        (name = "users", description = "Accounts of the tenant"),
+        (name = "audit", description = "The audit trail")
+    )
+)]
+struct ApiDoc;
+
+/// The API's routes, with its OpenAPI document served at `/openapi.json`.
+pub fn router() -> Router<AppState> {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get, users::update, users::remove))
+        .routes(routes!(users::disable))
+        .routes(routes!(users::enable))
+        .routes(routes!(users::sessions, users::end_sessions))
+        .routes(routes!(users::export))
+        .routes(routes!(users::consents))
+        .routes(routes!(users::withdraw_consent))
+        .routes(routes!(audit_log::list))
+        .split_for_parts();
+    let doc = Arc::new(serde_json::to_value(&api).expect("the OpenAPI document serializes"));
+    router.route("/openapi.json", get(openapi)).layer(Extension(doc)).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
+}
+
+/// The document, with this tenant's API address and token endpoint filled
+/// in: a client needs nothing else to find its way.
+async fn openapi(State(_): State<AppState>, tenant: TenantCtx, Extension(doc): Extension<Arc<Value>>) -> Response {
+    let issuer = tenant.tenant.issuer.as_str().trim_end_matches('/');
+    let mut doc = (*doc).clone();
+    doc["servers"] = json!([{ "url": format!("{issuer}{BASE}"), "description": tenant.tenant.display_name }]);
+    doc["components"]["securitySchemes"] = json!({
+        "oauth2": {
+            "type": "oauth2",
+            "description": "A client of this tenant with the client_credentials grant and an administration scope, given by the operator (trame client add --grant-type client_credentials --scope trame:admin).",
+            "flows": { "clientCredentials": {
+                "tokenUrl": format!("{issuer}/token"),
+                "scopes": {
+                    "trame:admin": "Read and change the tenant's accounts (tenant-admin rights)",
+                    "trame:admin:read": "Read only (auditor rights)"
+                }
+            } }
+        }
+    });
+    let mut r = Json(doc).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+async fn not_found() -> Problem {
+    Problem::not_found("resource in the admin API")
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this resource does not take this method")
+}

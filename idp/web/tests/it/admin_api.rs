@@ -1,0 +1,332 @@
+//! The admin REST API (`<issuer>/admin/api/v1`) as a script would use it:
+//! a client of the tenant with `client_credentials` and `trame:admin`, and
+//! every refusal a careless or hostile caller meets.
+
+use crate::common::*;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use trame_app::admin::{self, Holder, Role, RoleError};
+use trame_app::audit::Actor;
+use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
+use trame_core::ids::{Issuer, TenantSlug};
+
+const OPS_ID: &str = "ops-script";
+const OPS_SECRET: &str = "ops-secret-0123456789abcdef";
+const READER_ID: &str = "ops-reader";
+const READER_SECRET: &str = "reader-secret-0123456789abcdef";
+const API: &str = "/admin/api/v1";
+
+fn machine<'a>(id: &'a str, secret: &'a str, scopes: &'a str) -> ClientSpec<'a> {
+    ClientSpec {
+        id,
+        secret: Some(secret),
+        method: AuthMethod::ClientSecretBasic,
+        redirects: &[],
+        post_logout: &[],
+        grants: &[GrantType::ClientCredentials],
+        scopes,
+        pkce: PkcePolicy::Required,
+        skip_consent: true,
+    }
+}
+
+/// An access token of `id` from the tenant at `prefix`.
+async fn token(env: &Env, prefix: &str, id: &str, secret: &str, scope: &str) -> String {
+    let r = env.post_form(&format!("{prefix}/token"), &[("grant_type", "client_credentials"), ("scope", scope)], Some((id, secret))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn admin_env(env: &Env) -> (String, String) {
+    let now = env.clock.now();
+    add_client(&env.state.store, &env.tenant.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
+    add_client(&env.state.store, &env.tenant.id, machine(READER_ID, READER_SECRET, "trame:admin:read"), now).await;
+    env.refresh_catalog().await;
+    (token(env, "", OPS_ID, OPS_SECRET, "trame:admin").await, token(env, "", READER_ID, READER_SECRET, "trame:admin:read").await)
+}
+
+async fn call(env: &Env, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
+    let mut b = Request::builder().method(method).uri(path).header(header::HOST, HOST);
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    for (k, v) in extra {
+        b = b.header(*k, *v);
+    }
+    let body = match body {
+        Some(v) => {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
+    env.send(b.body(body).unwrap()).await
+}
+
+#[track_caller]
+fn assert_problem(r: &Resp, status: StatusCode, code: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(r.header("content-type").as_deref(), Some("application/problem+json"), "{}", r.body);
+    let p = r.json();
+    assert_eq!((p["code"].as_str(), p["status"].as_u64(), p["type"].as_str()), (Some(code), Some(u64::from(status.as_u16())), Some("about:blank")), "{p}");
+    assert!(p["detail"].as_str().is_some_and(|d| !d.is_empty()));
+}
+
+backend_test!(
+    async fn only_an_administration_token_of_this_tenant_opens_the_api(env) {
+        let (ops, reader) = admin_env(&env).await;
+        let users = format!("{API}/users");
+        let r = call(&env, Method::GET, &users, None, None, &[]).await;
+        assert_problem(&r, StatusCode::UNAUTHORIZED, "invalid_token");
+        assert_eq!(r.header("www-authenticate").as_deref(), Some("Bearer"));
+        assert_problem(&call(&env, Method::GET, &users, Some("not-a-token"), None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        // A client without the scope, and a person's token (even one whose
+        // client holds the scope would not do: they name a person).
+        let r = env.post_form("/token", &[("grant_type", "client_credentials"), ("client_id", POST_ID), ("client_secret", POST_SECRET)], None).await;
+        let plain = r.json()["access_token"].as_str().unwrap().to_owned();
+        let r = call(&env, Method::GET, &users, Some(&plain), None, &[]).await;
+        assert_problem(&r, StatusCode::FORBIDDEN, "insufficient_rights");
+        assert!(r.header("www-authenticate").unwrap().contains("insufficient_scope"));
+        let person = env.tokens_basic("openid profile").await["access_token"].as_str().unwrap().to_owned();
+        assert_problem(&call(&env, Method::GET, &users, Some(&person), None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        // Reading with either; changing only with trame:admin.
+        assert_eq!(call(&env, Method::GET, &users, Some(&reader), None, &[]).await.status, StatusCode::OK);
+        assert_eq!(call(&env, Method::GET, &users, Some(&ops), None, &[]).await.status, StatusCode::OK);
+        let new = json!({ "username": "camille" });
+        assert_problem(&call(&env, Method::POST, &users, Some(&reader), Some(new.clone()), &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        let alice = format!("{API}/users/{}", env.user_id);
+        assert_problem(&call(&env, Method::DELETE, &alice, Some(&reader), None, &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        // Another tenant's administration token is no token here, and this
+        // tenant's accounts are not found through the other's API.
+        let now = env.clock.now();
+        let other = env.state.store.create_tenant(&TenantSlug::parse("autre").unwrap(), &Issuer::parse(&format!("{ISSUER}/autre")).unwrap(), "Autre", now).await.unwrap();
+        add_client(&env.state.store, &other.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
+        env.refresh_catalog().await;
+        let foreign = token(&env, "/autre", OPS_ID, OPS_SECRET, "trame:admin").await;
+        assert_problem(&call(&env, Method::GET, &users, Some(&foreign), None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        let r = call(&env, Method::GET, &format!("/autre{API}/users/{}", env.user_id), Some(&foreign), None, &[]).await;
+        assert_problem(&r, StatusCode::NOT_FOUND, "not_found");
+        let listed = call(&env, Method::GET, &format!("/autre{API}/users"), Some(&foreign), None, &[]).await.json();
+        assert_eq!(listed["items"], json!([]), "nothing of the other tenant");
+        // Removing the client (or its scope) ends its rights at once.
+        env.state.store.remove_client(&env.tenant.id, READER_ID).await.unwrap();
+        env.state.catalog.by_id(&env.tenant.id).unwrap().forget_client(READER_ID);
+        assert_problem(&call(&env, Method::GET, &users, Some(&reader), None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        // Unknown paths and methods answer as problems too.
+        assert_problem(&call(&env, Method::GET, &format!("{API}/nothing"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        assert_problem(&call(&env, Method::PUT, &users, Some(&ops), None, &[]).await, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    }
+);
+
+backend_test!(
+    async fn accounts_are_created_found_by_any_name_and_paged(env) {
+        let (ops, _) = admin_env(&env).await;
+        let users = format!("{API}/users");
+        let new = json!({ "username": "hdurand", "email": "Helene.Durand@ville.example", "given_name": "Hélène", "family_name": "Durand",
+            "phone_number": "+33 6 12 34 56 78", "address": { "locality": "Saint-Exemple", "country": "FR" } });
+        let r = call(&env, Method::POST, &users, Some(&ops), Some(new), &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let made = r.json();
+        let id = made["id"].as_str().unwrap().to_owned();
+        assert_eq!(r.location().as_deref(), Some(format!("{ISSUER}{API}/users/{id}").as_str()));
+        assert!(r.header("etag").is_some());
+        assert_eq!((made["phone_number"].as_str(), made["has_password"].as_bool(), made["disabled"].as_bool()), (Some("+33612345678"), Some(false), Some(false)));
+        for extra in ["bmartin", "cmartin", "dmartin"] {
+            let r = call(&env, Method::POST, &users, Some(&ops), Some(json!({ "username": extra, "family_name": "Martin" })), &[]).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        // Found by the start of a username, an address or a name, without
+        // case or accents.
+        for q in ["hdur", "helene.d", "HÉL", "dura"] {
+            let found = call(&env, Method::GET, &format!("{users}?q={}", urlencode(q)), Some(&ops), None, &[]).await.json();
+            let names: Vec<&str> = found["items"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+            assert_eq!(names, ["hdurand"], "{q}");
+        }
+        let none = call(&env, Method::GET, &format!("{users}?q=%25"), Some(&ops), None, &[]).await.json();
+        assert_eq!(none["items"], json!([]), "a LIKE wildcard is a character like any other");
+        // Pages of two, in username order: alice (seeded, family name
+        // Martin) then the three Martins.
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("{users}?q=martin&limit=2&cursor={c}"),
+                None => format!("{users}?q=martin&limit=2"),
+            };
+            let page = call(&env, Method::GET, &path, Some(&ops), None, &[]).await.json();
+            seen.extend(page["items"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap().to_owned()));
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ["alice", "bmartin", "cmartin", "dmartin"]);
+        // Refusals, each naming its problem.
+        assert_problem(&call(&env, Method::GET, &format!("{users}?limit=0"), Some(&ops), None, &[]).await, StatusCode::BAD_REQUEST, "invalid_request");
+        assert_problem(&call(&env, Method::GET, &format!("{users}?cursor=@@"), Some(&ops), None, &[]).await, StatusCode::BAD_REQUEST, "invalid_request");
+        assert_problem(&call(&env, Method::GET, &format!("{users}?sort=name"), Some(&ops), None, &[]).await, StatusCode::BAD_REQUEST, "invalid_request");
+        let taken = call(&env, Method::POST, &users, Some(&ops), Some(json!({ "username": "HDurand" })), &[]).await;
+        assert_problem(&taken, StatusCode::CONFLICT, "username_taken");
+        let bad = call(&env, Method::POST, &users, Some(&ops), Some(json!({ "username": "x1", "email": "not an address" })), &[]).await;
+        assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_value");
+        assert_eq!(bad.json()["field"], "email");
+        let typo = call(&env, Method::POST, &users, Some(&ops), Some(json!({ "username": "x2", "familyname": "Typo" })), &[]).await;
+        assert_problem(&typo, StatusCode::BAD_REQUEST, "invalid_body");
+        let r = env
+            .send(
+                Request::post(&users)
+                    .header(header::HOST, HOST)
+                    .header(header::AUTHORIZATION, format!("Bearer {ops}"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from("username=x3"))
+                    .unwrap(),
+            )
+            .await;
+        assert_problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        assert_problem(&call(&env, Method::GET, &format!("{users}/no-such-id"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+    }
+);
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+backend_test!(
+    async fn an_update_needs_the_version_it_changes(env) {
+        let (ops, _) = admin_env(&env).await;
+        let alice = format!("{API}/users/{}", env.user_id);
+        let read = call(&env, Method::GET, &alice, Some(&ops), None, &[]).await;
+        let tag = read.header("etag").unwrap();
+        let change = json!({ "given_name": "Alicia", "email": "alicia@ville.example", "phone_number": null });
+        assert_problem(&call(&env, Method::PATCH, &alice, Some(&ops), Some(change.clone()), &[]).await, StatusCode::PRECONDITION_REQUIRED, "precondition_required");
+        let r = call(&env, Method::PATCH, &alice, Some(&ops), Some(change.clone()), &[("if-match", &tag)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let new_tag = r.header("etag").unwrap();
+        assert_ne!(new_tag, tag);
+        let changed = r.json();
+        assert_eq!((changed["given_name"].as_str(), changed["family_name"].as_str()), (Some("Alicia"), Some("Martin")), "absent members stay");
+        assert_eq!((changed["email"].as_str(), changed["email_verified"].as_bool()), (Some("alicia@ville.example"), Some(false)));
+        // A second administrator working from the first version is told,
+        // and nothing is overwritten.
+        let late = call(&env, Method::PATCH, &alice, Some(&ops), Some(json!({ "given_name": "Alix" })), &[("if-match", &tag)]).await;
+        assert_problem(&late, StatusCode::PRECONDITION_FAILED, "stale_version");
+        assert_problem(&call(&env, Method::PATCH, &alice, Some(&ops), Some(json!({ "given_name": "Alix" })), &[("if-match", &format!("W/{new_tag}"))]).await, StatusCode::PRECONDITION_FAILED, "stale_version");
+        assert_eq!(call(&env, Method::GET, &alice, Some(&ops), None, &[]).await.json()["given_name"], "Alicia");
+        // Disabling moves the version on too.
+        assert_eq!(call(&env, Method::POST, &format!("{alice}/disable"), Some(&ops), None, &[]).await.status, StatusCode::OK);
+        assert_problem(&call(&env, Method::PATCH, &alice, Some(&ops), Some(json!({ "given_name": "Alix" })), &[("if-match", &new_tag)]).await, StatusCode::PRECONDITION_FAILED, "stale_version");
+        let r = call(&env, Method::PATCH, &alice, Some(&ops), Some(json!({ "given_name": "Alix", "address": { "locality": "Lyon" } })), &[("if-match", "*")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["address"]["locality"], "Lyon");
+        let bad = call(&env, Method::PATCH, &alice, Some(&ops), Some(json!({ "phone_number": "06 12" })), &[("if-match", "*")]).await;
+        assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_value");
+        assert_eq!(bad.json()["field"], "phone_number");
+        assert_problem(&call(&env, Method::PATCH, &format!("{API}/users/nobody"), Some(&ops), Some(json!({})), &[("if-match", "*")]).await, StatusCode::NOT_FOUND, "not_found");
+        // The audit trail names the fields, never their values.
+        let trail = call(&env, Method::GET, &format!("{API}/audit?action=user.updated&target=user:{}", env.user_id), Some(&ops), None, &[]).await.json();
+        let first = &trail["items"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(first["actor"], format!("client:{OPS_ID}"));
+        assert_eq!(first["detail"]["fields"], json!(["given_name", "email", "phone_number"]));
+        assert!(!trail.to_string().contains("alicia@"), "no values in the trail");
+    }
+);
+
+backend_test!(
+    async fn disabling_erasing_and_the_audit_trail(env) {
+        let (ops, reader) = admin_env(&env).await;
+        let tokens = env.tokens_basic("openid profile offline_access").await;
+        let at = tokens["access_token"].as_str().unwrap().to_owned();
+        let alice = format!("{API}/users/{}", env.user_id);
+        let sessions = call(&env, Method::GET, &format!("{alice}/sessions"), Some(&ops), None, &[]).await.json();
+        assert_eq!(sessions.as_array().unwrap().len(), 1, "{sessions}");
+        assert!(sessions[0]["methods"].as_array().unwrap().contains(&json!("pwd")));
+        let consents = call(&env, Method::GET, &format!("{alice}/consents"), Some(&reader), None, &[]).await.json();
+        assert_eq!(consents[0]["client_id"], BASIC_ID);
+
+        let r = call(&env, Method::POST, &format!("{alice}/disable"), Some(&ops), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["disabled"], true);
+        assert_eq!(env.userinfo(&at).await.status, StatusCode::UNAUTHORIZED, "its tokens stop at once");
+        assert_eq!(call(&env, Method::GET, &format!("{alice}/sessions"), Some(&ops), None, &[]).await.json(), json!([]));
+        let r = call(&env, Method::POST, &format!("{alice}/enable"), Some(&ops), None, &[]).await;
+        assert_eq!(r.json()["disabled"], false);
+
+        // The export holds what is kept about the person.
+        let export = call(&env, Method::GET, &format!("{alice}/export"), Some(&reader), None, &[]).await;
+        assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+        let data = export.json();
+        assert_eq!(data["account"]["username"], USERNAME);
+        assert_eq!(data["consents"][0]["client_id"], BASIC_ID);
+        assert_eq!(data["credentials"]["password"], true);
+        assert!(data["audit_events"].as_array().unwrap().iter().any(|e| e["action"] == "user.disabled"));
+        assert!(!export.body.contains("argon2"), "no secret in an export");
+
+        // Withdrawing the consent stops the service's refresh token.
+        assert_eq!(call(&env, Method::DELETE, &format!("{alice}/consents/{BASIC_ID}"), Some(&ops), None, &[]).await.status, StatusCode::NO_CONTENT);
+        let rt = tokens["refresh_token"].as_str().unwrap();
+        env.token_basic(&[("grant_type", "refresh_token"), ("refresh_token", rt)]).await.assert_oauth(StatusCode::BAD_REQUEST, "invalid_grant");
+        assert_problem(&call(&env, Method::DELETE, &format!("{alice}/consents/{BASIC_ID}"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+
+        // Erased: gone, and the trail says so without naming the person.
+        assert_eq!(call(&env, Method::DELETE, &alice, Some(&ops), None, &[]).await.status, StatusCode::NO_CONTENT);
+        assert_problem(&call(&env, Method::GET, &alice, Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        assert_problem(&call(&env, Method::DELETE, &alice, Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        let trail = call(&env, Method::GET, &format!("{API}/audit?user={}", env.user_id), Some(&reader), None, &[]).await.json();
+        let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(&actions[..5], ["user.removed", "consent.withdrawn", "user.exported", "user.enabled", "user.disabled"], "{actions:?}");
+        assert!(!trail.to_string().contains(USERNAME));
+        // Filters and pages.
+        let page = call(&env, Method::GET, &format!("{API}/audit?actor=client:{OPS_ID}&limit=2"), Some(&reader), None, &[]).await.json();
+        assert_eq!(page["items"].as_array().unwrap().len(), 2);
+        let next = page["next_cursor"].as_str().unwrap();
+        let rest = call(&env, Method::GET, &format!("{API}/audit?actor=client:{OPS_ID}&cursor={next}"), Some(&reader), None, &[]).await.json();
+        assert!(rest["items"].as_array().unwrap().iter().all(|e| e["actor"] == format!("client:{OPS_ID}")));
+        assert_ne!(rest["items"][0]["id"], page["items"][1]["id"]);
+        assert_problem(&call(&env, Method::GET, &format!("{API}/audit?since=20&until=10"), Some(&reader), None, &[]).await, StatusCode::BAD_REQUEST, "invalid_request");
+    }
+);
+
+backend_test!(
+    async fn the_last_operator_stays(env) {
+        let now = env.clock.now();
+        let store = &env.state.store;
+        let default = store.create_tenant(&TenantSlug::parse("default").unwrap(), &Issuer::parse(&format!("{ISSUER}/default")).unwrap(), "Opérateur", now).await.unwrap();
+        let op = add_user(store, &default.id, "operatrice", PASSWORD, now).await;
+        let cli = || Actor::Cli("test".into());
+        // Operators are the default tenant's; a client gets only that role.
+        assert!(matches!(admin::grant(store, &env.tenant, Holder::Username(USERNAME), Role::Operator, now, cli()).await, Err(RoleError::OperatorOutsideDefault)));
+        assert!(matches!(admin::grant(store, &env.tenant, Holder::Client(BASIC_ID), Role::Auditor, now, cli()).await, Err(RoleError::ClientTenantRole)));
+        assert!(admin::grant(store, &default, Holder::Username("operatrice"), Role::Operator, now, cli()).await.unwrap());
+        assert!(!admin::grant(store, &default, Holder::Username("operatrice"), Role::Operator, now, cli()).await.unwrap(), "already held");
+        assert!(matches!(admin::revoke(store, &default, Holder::Username("operatrice"), Role::Operator, now, cli()).await, Err(RoleError::LastOperator)));
+
+        add_client(store, &default.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
+        env.refresh_catalog().await;
+        let ops = token(&env, "/default", OPS_ID, OPS_SECRET, "trame:admin").await;
+        let r = call(&env, Method::DELETE, &format!("/default{API}/users/{op}"), Some(&ops), None, &[]).await;
+        assert_problem(&r, StatusCode::CONFLICT, "last_operator");
+        assert_problem(&call(&env, Method::POST, &format!("/default{API}/users/{op}/disable"), Some(&ops), None, &[]).await, StatusCode::CONFLICT, "last_operator");
+        // With a second operator, the first may go.
+        add_user(store, &default.id, "second", PASSWORD, now).await;
+        assert!(admin::grant(store, &default, Holder::Username("second"), Role::Operator, now, cli()).await.unwrap());
+        assert_eq!(call(&env, Method::DELETE, &format!("/default{API}/users/{op}"), Some(&ops), None, &[]).await.status, StatusCode::NO_CONTENT);
+        assert!(admin::list(store, None).await.unwrap().iter().all(|g| !g.principal.ends_with(&op)), "its roles went with it");
+        assert!(matches!(admin::revoke(store, &default, Holder::Username("second"), Role::Operator, now, cli()).await, Err(RoleError::LastOperator)));
+    }
+);
+
+backend_test!(
+    async fn the_openapi_document_describes_this_tenants_api(env) {
+        let r = env.get(&format!("{API}/openapi.json")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let doc = r.json();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        assert_eq!(doc["servers"][0]["url"], format!("{ISSUER}{API}"));
+        assert_eq!(doc["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"], format!("{ISSUER}/token"));
+        for path in ["/users", "/users/{id}", "/users/{id}/disable", "/users/{id}/export", "/users/{id}/consents/{client_id}", "/audit"] {
+            assert!(doc["paths"][path].is_object(), "{path} documented");
+        }
+        assert!(doc["components"]["schemas"]["Problem"].is_object());
+    }
+);
