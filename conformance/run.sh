@@ -197,6 +197,15 @@ TRAME_E2E_M2M_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_M2M_CLIENT_ID" 
   --redirect-uri "$REDIRECT_URI" --grant-type client_credentials)
 export TRAME_E2E_M2M_CLIENT_SECRET
 
+# The admin API's client (tests/admin-api.test.mjs): a script with
+# tenant-admin rights through the trame:admin scope; alice is the
+# installation's operator.
+export TRAME_E2E_ADMIN_CLIENT_ID=e2e-admin
+TRAME_E2E_ADMIN_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_ADMIN_CLIENT_ID" \
+  --grant-type client_credentials --scope trame:admin)
+export TRAME_E2E_ADMIN_CLIENT_SECRET
+trame admin grant "$TRAME_E2E_USERNAME" --role operator >/dev/null
+
 export TRAME_E2E_PAIRWISE_CLIENT_ID=e2e-pairwise
 TRAME_E2E_PAIRWISE_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_PAIRWISE_CLIENT_ID" \
   --redirect-uri "$PAIRWISE_REDIRECT_URI" --subject-type pairwise --scope "$ALL_SCOPES")

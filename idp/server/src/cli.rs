@@ -49,6 +49,10 @@ pub enum Command {
     /// The audit trail: who changed what, and citizens' security events.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Administration roles (who may use the admin API and console) and
+    /// the admin API's OpenAPI document.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// OpenID Federation: superiors, trust anchors, subordinates, trust
     /// marks and federation keys of a tenant; resolving any entity.
     #[command(subcommand)]
@@ -394,6 +398,64 @@ pub struct UserArg {
     pub tenant: TenantArg,
     #[arg(long)]
     pub username: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    /// The whole installation (accounts and clients of the default tenant).
+    Operator,
+    /// One tenant: its accounts, clients and settings.
+    TenantAdmin,
+    /// One tenant, read only.
+    Auditor,
+}
+
+/// Who holds a role: an account, or (operator only) a client.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct HolderArg {
+    /// The account's username.
+    pub username: Option<String>,
+    /// A client instead (operator only: a client's rights over its tenant
+    /// come from its trame:admin scope).
+    #[arg(long)]
+    pub client: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Grants a role to an account (or the operator role to a client).
+    Grant {
+        #[command(flatten)]
+        holder: HolderArg,
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Revokes a role; the last operator keeps theirs.
+    Revoke {
+        #[command(flatten)]
+        holder: HolderArg,
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Lists who holds which role.
+    List {
+        /// One tenant's roles; every tenant's when absent.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prints the OpenAPI 3.1 document of a tenant's admin API.
+    Openapi {
+        #[command(flatten)]
+        tenant: TenantArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,10 +28,10 @@ use trame_settings::Config;
 use trame_store::{Account, AuditQuery};
 use trame_store::{NewClient, Store};
 
+use crate::cli::{AdminCommand, AuditCommand, HolderArg, ListArgs, RoleArg};
 use crate::cli::{
     AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserArg, UserCommand,
 };
-use crate::cli::{AuditCommand, ListArgs};
 
 /// What a command needs: storage, the settings, randomness, the clock, and
 /// standard input (one line for secrets and passwords).
@@ -596,7 +596,7 @@ pub async fn audit(cx: &mut Context<'_>, cmd: AuditCommand) -> Result<()> {
         bail!("--limit must be 1 to 1000");
     }
     let since = since.map(|s| parse_time(&s)).transpose().map_err(|e| anyhow!("--since: {e}"))?;
-    let q = AuditQuery { tenant_id: tenant.as_ref().map(|t| t.id.clone()), subject, action, since, until: None, before: None, limit };
+    let q = AuditQuery { tenant_id: tenant.as_ref().map(|t| t.id.clone()), subject, action, since, limit, ..AuditQuery::default() };
     let events = cx.store.audit_events(&q).await?;
     let slugs: std::collections::HashMap<String, String> = cx.store.list_tenants().await?.into_iter().map(|t| (t.id, t.slug.to_string())).collect();
     for e in events {
@@ -621,6 +621,69 @@ pub async fn audit(cx: &mut Context<'_>, cmd: AuditCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+pub async fn admin(cx: &mut Context<'_>, cmd: AdminCommand) -> Result<()> {
+    use trame_app::admin::{self, Role};
+    let role_of = |r: RoleArg| match r {
+        RoleArg::Operator => Role::Operator,
+        RoleArg::TenantAdmin => Role::TenantAdmin,
+        RoleArg::Auditor => Role::Auditor,
+    };
+    match cmd {
+        AdminCommand::Grant { holder, tenant, role } => {
+            let t = cx.tenant(&tenant.tenant).await?;
+            let new = admin::grant(cx.store, &t, holder_of(&holder), role_of(role), cx.now(), Actor::cli_from_env()).await?;
+            let who = holder.username.as_deref().or(holder.client.as_deref()).unwrap_or_default();
+            let role = role_of(role).as_str();
+            println!("{}", if new { format!("{who} is now {role} ({})", t.slug) } else { format!("{who} was already {role} ({})", t.slug) });
+        }
+        AdminCommand::Revoke { holder, tenant, role } => {
+            let t = cx.tenant(&tenant.tenant).await?;
+            let gone = admin::revoke(cx.store, &t, holder_of(&holder), role_of(role), cx.now(), Actor::cli_from_env()).await?;
+            let who = holder.username.as_deref().or(holder.client.as_deref()).unwrap_or_default();
+            let role = role_of(role).as_str();
+            println!("{}", if gone { format!("{who} is no longer {role} ({})", t.slug) } else { format!("{who} was not {role} ({})", t.slug) });
+        }
+        AdminCommand::List { tenant, json } => {
+            let only = match tenant {
+                Some(slug) => Some(cx.tenant(&slug).await?),
+                None => None,
+            };
+            let tenants: std::collections::HashMap<String, String> = cx.store.list_tenants().await?.into_iter().map(|t| (t.id, t.slug.to_string())).collect();
+            for g in admin::list(cx.store, only.as_ref().map(|t| t.id.as_str())).await? {
+                let slug = tenants.get(&g.tenant_id).cloned().unwrap_or_default();
+                // People are named by username, as in the other commands.
+                let who = match g.principal.strip_prefix("user:") {
+                    Some(id) => cx.store.account(&g.tenant_id, id).await?.map(|a| a.profile.username).unwrap_or_else(|| g.principal.clone()),
+                    None => g.principal.clone(),
+                };
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({ "tenant": slug, "holder": who, "principal": g.principal, "role": g.role, "granted_at": rfc3339(g.granted_at) })
+                    );
+                } else {
+                    println!("{slug:<16} {:<14} {who}", g.role);
+                }
+            }
+        }
+        AdminCommand::Openapi { tenant } => {
+            let t = cx.tenant(&tenant.tenant).await?;
+            println!("{}", serde_json::to_string_pretty(&trame_web::admin_api_document(t.issuer.as_str(), &t.display_name))?);
+        }
+    }
+    Ok(())
+}
+
+/// The account or client named on the command line (clap requires one).
+fn holder_of(h: &HolderArg) -> trame_app::admin::Holder<'_> {
+    use trame_app::admin::Holder;
+    match (&h.username, &h.client) {
+        (Some(u), _) => Holder::Username(u.as_str()),
+        (None, Some(c)) => Holder::Client(c.as_str()),
+        (None, None) => Holder::Username(""),
+    }
 }
 
 /// A day (`2026-12-01`, midnight UTC) or an RFC 3339 time, as Unix seconds.

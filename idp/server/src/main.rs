@@ -83,6 +83,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::User(c) => commands::user(&mut cx, c, rng.clone(), clock.clone()).await,
         Command::Keys(c) => commands::keys(&mut cx, c).await,
         Command::Audit(c) => commands::audit(&mut cx, c).await,
+        Command::Admin(c) => commands::admin(&mut cx, c).await,
         Command::Federation(c) => federation::run(&mut cx, c, rng.clone(), clock.clone()).await,
     }
 }

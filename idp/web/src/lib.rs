@@ -28,6 +28,7 @@ mod tenancy;
 
 pub use error::ApiError;
 pub use render::Themes;
+pub use routes::admin_api::document as admin_api_document;
 pub use state::{AppState, AppStateInner, WebConfig};
 pub use trame_app::Catalog;
 

@@ -51,9 +51,10 @@ Errors are RFC 9457 problem details; updates need the ETag of the version they c
 )]
 struct ApiDoc;
 
-/// The API's routes, with its OpenAPI document served at `/openapi.json`.
-pub fn router() -> Router<AppState> {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The API's routes and its OpenAPI document (without a tenant's
+/// addresses).
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update, users::remove))
         .routes(routes!(users::disable))
@@ -63,17 +64,28 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(users::consents))
         .routes(routes!(users::withdraw_consent))
         .routes(routes!(audit_log::list))
-        .split_for_parts();
+        .split_for_parts()
+}
+
+/// The API's routes, with its OpenAPI document served at `/openapi.json`.
+pub fn router() -> Router<AppState> {
+    let (router, api) = parts();
     let doc = Arc::new(serde_json::to_value(&api).expect("the OpenAPI document serializes"));
     router.route("/openapi.json", get(openapi)).layer(Extension(doc)).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 
+/// The OpenAPI document of the admin API of the tenant at `issuer` (what
+/// `trame admin openapi` prints for validators and code generators).
+pub fn document(issuer: &str, name: &str) -> Value {
+    let doc = serde_json::to_value(parts().1).expect("the OpenAPI document serializes");
+    for_tenant(doc, issuer, name)
+}
+
 /// The document, with this tenant's API address and token endpoint filled
 /// in: a client needs nothing else to find its way.
-async fn openapi(State(_): State<AppState>, tenant: TenantCtx, Extension(doc): Extension<Arc<Value>>) -> Response {
-    let issuer = tenant.tenant.issuer.as_str().trim_end_matches('/');
-    let mut doc = (*doc).clone();
-    doc["servers"] = json!([{ "url": format!("{issuer}{BASE}"), "description": tenant.tenant.display_name }]);
+fn for_tenant(mut doc: Value, issuer: &str, name: &str) -> Value {
+    let issuer = issuer.trim_end_matches('/');
+    doc["servers"] = json!([{ "url": format!("{issuer}{BASE}"), "description": name }]);
     doc["components"]["securitySchemes"] = json!({
         "oauth2": {
             "type": "oauth2",
@@ -87,6 +99,11 @@ async fn openapi(State(_): State<AppState>, tenant: TenantCtx, Extension(doc): E
             } }
         }
     });
+    doc
+}
+
+async fn openapi(State(_): State<AppState>, tenant: TenantCtx, Extension(doc): Extension<Arc<Value>>) -> Response {
+    let doc = for_tenant((*doc).clone(), tenant.tenant.issuer.as_str(), &tenant.tenant.display_name);
     let mut r = Json(doc).into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     r
