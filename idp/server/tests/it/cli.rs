@@ -393,3 +393,33 @@ async fn the_cli_and_registration_refuse_the_same_redirect_uris() {
     }
     assert!(!i.ok(&["client", "list"]).contains("door"), "nothing was written");
 }
+
+#[tokio::test]
+async fn administration_roles_and_the_api_document() {
+    for (name, i) in installs().await {
+        i.ok(&["tenant", "add", "ville"]);
+        i.ok(&["user", "add", "--username", "operatrice"]);
+        i.ok(&["user", "add", "--tenant", "ville", "--username", "agent"]);
+        assert!(i.ok(&["admin", "grant", "operatrice", "--role", "operator"]).contains("is now operator"), "{name}");
+        assert!(i.ok(&["admin", "grant", "operatrice", "--role", "operator"]).contains("already"), "{name}");
+        i.ok(&["admin", "grant", "agent", "--tenant", "ville", "--role", "auditor"]);
+        assert_refused(&i.cli(&["admin", "grant", "agent", "--tenant", "ville", "--role", "operator"]), "default tenant");
+        assert_refused(&i.cli(&["admin", "grant", "nobody", "--tenant", "ville", "--role", "tenant-admin"]), "no such account");
+        assert_refused(&i.cli(&["admin", "grant", "--role", "auditor"]), "required");
+        let listed = i.ok(&["admin", "list", "--json"]);
+        let rows: Vec<serde_json::Value> = listed.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert!(rows.iter().any(|r| r["holder"] == "operatrice" && r["role"] == "operator" && r["tenant"] == "default"), "{name}: {listed}");
+        assert!(rows.iter().any(|r| r["holder"] == "agent" && r["role"] == "auditor" && r["tenant"] == "ville"), "{name}: {listed}");
+        // The last operator keeps the role and the account.
+        assert_refused(&i.cli(&["admin", "revoke", "operatrice", "--role", "operator"]), "last operator");
+        assert_refused(&i.cli(&["user", "remove", "--username", "operatrice", "--yes"]), "last operator");
+        assert_refused(&i.cli(&["user", "disable", "--username", "operatrice"]), "last operator");
+        assert!(i.ok(&["admin", "revoke", "agent", "--tenant", "ville", "--role", "auditor"]).contains("no longer"), "{name}");
+        assert!(i.ok(&["admin", "list", "--tenant", "ville"]).trim().is_empty(), "{name}");
+        let trail = i.ok(&["audit", "list", "--action", "role.granted"]);
+        assert_eq!(trail.lines().count(), 2, "{name}: {trail}");
+        // The admin API's document names the tenant's own addresses.
+        let doc: serde_json::Value = serde_json::from_str(&i.ok(&["admin", "openapi", "--tenant", "ville"])).unwrap();
+        assert_eq!(doc["servers"][0]["url"], format!("{}/ville/admin/api/v1", i.public_url), "{name}");
+    }
+}
