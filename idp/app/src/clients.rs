@@ -4,13 +4,20 @@
 //! same way for all, with the sector identifier document fetched when the
 //! metadata names one.
 
-use trame_core::client::{ClientSettings, PkcePolicy};
+use trame_core::client::{Client, ClientSettings, PkcePolicy};
+use trame_core::crypto::{random_token, secret_digest};
+use trame_core::ids::ClientId;
 use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
 use trame_core::subject::SubjectType;
+use trame_core::tenant::Tenant;
 use trame_jose::Alg;
+use trame_store::{NewClient, StoreError};
 
-use crate::outbound;
+use crate::audit::{self, Actor, Event};
+use crate::catalog::TenantEntry;
+use crate::error::Error;
 use crate::registration::fetch_sector_document;
+use crate::{App, outbound};
 
 /// The rules of clients the operator (or a tenant's administrator) adds:
 /// PKCE required unless the operator relaxes it in the request, ES256 ID
@@ -33,4 +40,84 @@ pub async fn settle(outbound: &outbound::Client, req: ClientRequest, mut rules: 
         rules.sector_redirect_uris = Some(fetch_sector_document(outbound, &url).await?);
     }
     validate(req, &rules)
+}
+
+/// The shortest client secret an operator may choose (generated ones are
+/// 256-bit random).
+pub const MIN_SECRET_LEN: usize = 32;
+
+/// Why [`create`] made no client.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    #[error("client '{0}' already exists")]
+    Taken(String),
+    #[error("the client secret must be at least {MIN_SECRET_LEN} characters")]
+    ShortSecret,
+    #[error("a client secret is only for client_secret_basic and client_secret_post clients")]
+    SecretNotUsed,
+    #[error(transparent)]
+    Failed(#[from] Error),
+}
+
+/// A client made, with its secret when Trame generated one (shown once;
+/// only its digest is kept).
+pub struct Created {
+    pub client: Client,
+    pub generated_secret: Option<String>,
+}
+
+/// Registers a client of `tenant` with the operator's rules (the CLI's
+/// `client add`, the admin API): its metadata settled as a registration
+/// request's, a secret generated unless one is given, the change audited.
+pub async fn create(app: &App, tenant: &Tenant, client_id: ClientId, req: ClientRequest, secret: Option<String>, by: Actor) -> Result<Created, CreateError> {
+    let settings = settle(app.outbound_for(tenant), req, operator_rules()).await?;
+    let secret = match (settings.auth_method.uses_secret(), secret) {
+        (true, Some(s)) if s.chars().count() < MIN_SECRET_LEN => return Err(CreateError::ShortSecret),
+        (true, Some(s)) => Some((s, false)),
+        (true, None) => Some((random_token(app.rng.as_ref()), true)),
+        (false, Some(_)) => return Err(CreateError::SecretNotUsed),
+        (false, None) => None,
+    };
+    let asked = client_id.as_str().to_owned();
+    let new = NewClient { client_id, secret_digest: secret.as_ref().map(|(s, _)| secret_digest(s)), registration_token_digest: None, settings };
+    let client = match app.store.create_client(&tenant.id, new, app.now()).await {
+        Ok(c) => c,
+        Err(StoreError::Conflict(_)) => return Err(CreateError::Taken(asked)),
+        Err(e) => return Err(Error::from(e).into()),
+    };
+    audit::record(&app.store, app.now(), Event::new(&tenant.id, by, "client.created").on(audit::client(client.id.as_str()))).await;
+    Ok(Created { generated_secret: secret.and_then(|(s, generated)| generated.then_some(s)), client })
+}
+
+/// Replaces the secret of a `client_secret_*` client with a new generated
+/// one, returned once; its tokens already issued keep working until they
+/// expire. `None` when the tenant has no such client or it uses no secret.
+pub async fn rotate_secret(app: &App, tenant: &TenantEntry, client_id: &str, by: Actor) -> Result<Option<String>, Error> {
+    let t = &tenant.tenant;
+    let Some(client) = app.store.client(&t.id, client_id).await? else {
+        return Ok(None);
+    };
+    if !client.settings.auth_method.uses_secret() {
+        return Ok(None);
+    }
+    let secret = random_token(app.rng.as_ref());
+    app.store.update_client(&t.id, client_id, &client.settings, Some(Some(secret_digest(&secret))), app.now()).await?;
+    tenant.forget_client(client_id);
+    audit::record(&app.store, app.now(), Event::new(&t.id, by, "client.secret_rotated").on(audit::client(client_id))).await;
+    Ok(Some(secret))
+}
+
+/// Removes a client: its tokens stop working. False when there was none.
+pub async fn remove(app: &App, tenant: &TenantEntry, client_id: &str, by: Actor) -> Result<bool, Error> {
+    let t = &tenant.tenant;
+    match app.store.remove_client(&t.id, client_id).await {
+        Ok(()) => {}
+        Err(StoreError::NotFound(_)) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    }
+    tenant.forget_client(client_id);
+    audit::record(&app.store, app.now(), Event::new(&t.id, by, "client.removed").on(audit::client(client_id))).await;
+    Ok(true)
 }

@@ -47,6 +47,7 @@ pub mod discovery;
 pub mod federation;
 pub mod i18n;
 pub mod interactions;
+pub mod keys;
 pub mod logout_channels;
 pub mod logout_delivery;
 pub mod mail;

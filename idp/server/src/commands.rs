@@ -19,14 +19,14 @@ use trame_core::assurance::AcrPolicy;
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::ids::{ClientId, RedirectUri};
-use trame_core::registration::{ClientRequest, MetadataError, refresh_reuse_grace};
+use trame_core::registration::{ClientRequest, refresh_reuse_grace};
 use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::user::Address;
 use trame_core::{Clock, Randomness, password};
 use trame_jose::Alg;
 use trame_settings::Config;
+use trame_store::Store;
 use trame_store::{Account, AuditQuery};
-use trame_store::{NewClient, Store};
 
 use crate::cli::{AdminCommand, AuditCommand, HolderArg, ListArgs, RoleArg};
 use crate::cli::{
@@ -42,10 +42,6 @@ pub struct Context<'a> {
     pub clock: &'a dyn Clock,
     pub stdin: &'a mut dyn BufRead,
 }
-
-/// Generated client secrets are random tokens; a secret given on stdin must
-/// be as hard to guess, because it is stored as a fast digest.
-const MIN_SECRET_LEN: usize = 32;
 
 impl Context<'_> {
     fn now(&self) -> i64 {
@@ -69,14 +65,21 @@ impl Context<'_> {
     /// database and sent by the server when this process cannot), with
     /// the tenant entry and account `u` names.
     async fn app_and_account(&self, u: &UserArg, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<(App, Arc<TenantEntry>, Account)> {
-        let tenant = self.tenant(&u.tenant.tenant).await?;
-        let account = self.account(&tenant, &u.username).await?;
+        let (app, entry) = self.app_and_tenant(&u.tenant.tenant, rng, clock).await?;
+        let account = self.account(&entry.tenant, &u.username).await?;
+        Ok((app, entry, account))
+    }
+
+    /// The application over this command's storage and the entry of the
+    /// tenant `slug`.
+    async fn app_and_tenant(&self, slug: &str, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<(App, Arc<TenantEntry>)> {
+        let tenant = self.tenant(slug).await?;
         let ephemeral = crate::storage::ephemeral(self.config)?;
         let outbound = OutboundConfig { reach: self.config.outbound_reach, proxy: self.config.outbound_proxy.clone() };
         let app = App::new(self.store.clone(), ephemeral, outbound, rng, clock);
         app.catalog.refresh(self.store, self.now()).await.context("cannot load tenants")?;
         let entry = app.catalog.by_id(&tenant.id).ok_or_else(|| anyhow!("tenant {} is not loaded", tenant.slug))?;
-        Ok((app, entry, account))
+        Ok((app, entry))
     }
 
     /// Records an operator change in the audit trail, by the OS user
@@ -170,9 +173,9 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
     Ok(())
 }
 
-pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
+pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     match cmd {
-        ClientCommand::Add(args) => add_client(cx, *args).await,
+        ClientCommand::Add(args) => add_client(cx, *args, rng, clock).await,
         ClientCommand::Set { tenant, client_id, refresh_reuse_grace: grace } => {
             let tenant = cx.tenant(&tenant.tenant).await?;
             let client = cx.store.client(&tenant.id, &client_id).await?.ok_or_else(|| anyhow!("client '{client_id}' not found"))?;
@@ -239,17 +242,17 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand) -> Result<()> {
             Ok(())
         }
         ClientCommand::Remove { tenant, client_id } => {
-            let tenant = cx.tenant(&tenant.tenant).await?;
-            cx.store.remove_client(&tenant.id, &client_id).await?;
-            cx.audited(Some(&tenant.id), "client.removed", audit::client(&client_id)).await;
+            let (app, entry) = cx.app_and_tenant(&tenant.tenant, rng, clock).await?;
+            if !clients::remove(&app, &entry, &client_id, Actor::cli_from_env()).await? {
+                bail!("client '{client_id}' not found");
+            }
             println!("client {client_id} removed");
             Ok(())
         }
     }
 }
 
-async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
-    let tenant = cx.tenant(&a.tenant.tenant).await?;
+async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     let client_id = ClientId::parse(&a.client_id)?;
     let auth_method = match (a.auth_method, a.public) {
         (None, true) | (Some(AuthMethodArg::None), _) => AuthMethod::None,
@@ -300,32 +303,18 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd) -> Result<()> {
     };
     // The same rules as a registration request over HTTP, with the
     // operator's defaults; errors name the metadata field.
-    let flag = |e: MetadataError| anyhow!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1));
-    let reach = trame_app::outbound::for_issuer(cx.config.outbound_reach, tenant.issuer.as_str());
-    let outbound = trame_app::outbound::Client::new(reach, cx.config.outbound_proxy.as_ref());
-    let settings = clients::settle(&outbound, req, clients::operator_rules()).await.map_err(flag)?;
-    let secret = if settings.auth_method.uses_secret() {
-        if a.secret_stdin {
-            let s = cx.read_line("client secret")?;
-            if s.chars().count() < MIN_SECRET_LEN {
-                bail!("the client secret must be at least {MIN_SECRET_LEN} characters");
-            }
-            Some((s, false))
-        } else {
-            Some((random_token(cx.rng), true))
-        }
-    } else {
-        if a.secret_stdin {
-            bail!("--secret-stdin is only for client_secret_basic and client_secret_post clients");
-        }
-        None
+    let secret = if a.secret_stdin { Some(cx.read_line("client secret")?) } else { None };
+    let (app, entry) = cx.app_and_tenant(&a.tenant.tenant, rng, clock).await?;
+    let made = match clients::create(&app, &entry.tenant, client_id, req, secret, Actor::cli_from_env()).await {
+        Ok(m) => m,
+        Err(clients::CreateError::Metadata(e)) => bail!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1)),
+        Err(clients::CreateError::SecretNotUsed) => bail!("--secret-stdin is only for client_secret_basic and client_secret_post clients"),
+        Err(e) => return Err(e.into()),
     };
-    let new = NewClient { client_id, secret_digest: secret.as_ref().map(|(s, _)| secret_digest(s)), registration_token_digest: None, settings };
-    let c = cx.store.create_client(&tenant.id, new, cx.now()).await?;
-    cx.audited(Some(&tenant.id), "client.created", audit::client(c.id.as_str())).await;
+    let c = made.client;
     println!("client_id: {}", c.id);
     println!("auth_method: {}", c.auth_method.as_str());
-    if let Some((s, true)) = secret {
+    if let Some(s) = made.generated_secret {
         println!("client_secret: {s}");
         eprintln!("The client secret is shown only this once; Trame keeps only a digest of it.");
     }
@@ -514,13 +503,12 @@ pub async fn keys(cx: &mut Context<'_>, cmd: KeysCommand) -> Result<()> {
             }
         }
         KeysCommand::Rotate { tenant, alg: a, delay } => {
-            if !(0..=30 * 24 * 3600).contains(&delay) {
-                bail!("--delay must be between 0 and 2592000 seconds");
-            }
             let tenant = cx.tenant(&tenant.tenant).await?;
             let now = cx.now();
-            let kid = cx.store.rotate_key(&tenant.id, alg(a), now + delay, now).await?;
-            cx.audited(Some(&tenant.id), "keys.rotated", audit::tenant(tenant.slug.as_str())).await;
+            let kid = match trame_app::keys::rotate(cx.store, &tenant, alg(a), delay, now, Actor::cli_from_env()).await {
+                Err(trame_app::keys::RotateError::Delay) => bail!("--delay must be between 0 and {} seconds", trame_app::keys::MAX_DELAY),
+                r => r?,
+            };
             println!("new {} key {kid}, signing from {}", alg(a).as_str(), rfc3339(now + delay));
         }
     }

@@ -79,7 +79,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::CheckConfig | Command::Probe { .. } => unreachable!("handled above"),
         Command::Tenant(c) => commands::tenant(&mut cx, c).await,
-        Command::Client(c) => commands::client(&mut cx, c).await,
+        Command::Client(c) => commands::client(&mut cx, c, rng.clone(), clock.clone()).await,
         Command::User(c) => commands::user(&mut cx, c, rng.clone(), clock.clone()).await,
         Command::Keys(c) => commands::keys(&mut cx, c).await,
         Command::Audit(c) => commands::audit(&mut cx, c).await,

@@ -330,3 +330,67 @@ backend_test!(
         assert!(doc["components"]["schemas"]["Problem"].is_object());
     }
 );
+
+backend_test!(
+    async fn clients_and_keys(env) {
+        let (ops, reader) = admin_env(&env).await;
+        let clients = format!("{API}/clients");
+        let listed = call(&env, Method::GET, &clients, Some(&reader), None, &[]).await.json();
+        assert!(listed.as_array().unwrap().iter().any(|c| c["client_id"] == BASIC_ID && c["redirect_uris"][0] == BASIC_REDIRECT), "{listed}");
+        let new = json!({ "client_id": "portail", "client_name": "Portail citoyen", "redirect_uris": ["https://portail.example/cb"], "scope": "openid profile" });
+        assert_problem(&call(&env, Method::POST, &clients, Some(&reader), Some(new.clone()), &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        let r = call(&env, Method::POST, &clients, Some(&ops), Some(new.clone()), &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.header("cache-control").as_deref(), Some("no-store"));
+        let made = r.json();
+        let secret = made["client_secret"].as_str().unwrap().to_owned();
+        assert_eq!((made["client"]["client_name"].as_str(), made["client"]["id_token_signed_response_alg"].as_str()), (Some("Portail citoyen"), Some("ES256")));
+        assert_eq!(call(&env, Method::GET, &format!("{clients}/portail"), Some(&reader), None, &[]).await.json()["client_id"], "portail");
+        assert!(!call(&env, Method::GET, &clients, Some(&reader), None, &[]).await.body.contains(&secret), "a secret is shown once");
+        // The same rules as the CLI, each refusal naming its field.
+        assert_problem(&call(&env, Method::POST, &clients, Some(&ops), Some(new), &[]).await, StatusCode::CONFLICT, "client_id_taken");
+        let bad = call(&env, Method::POST, &clients, Some(&ops), Some(json!({ "client_id": "x", "redirect_uris": ["http://evil.example/cb"] })), &[]).await;
+        assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_client_metadata");
+        assert_eq!(bad.json()["field"], "redirect_uris");
+        assert_eq!(call(&env, Method::POST, &clients, Some(&ops), Some(json!({ "redirect_uris": [] })), &[]).await.json()["field"], "client_id");
+        // A machine client with the administration scope; a person's one
+        // cannot have it.
+        let m2m = json!({ "client_id": "annuaire", "grant_types": ["client_credentials"], "scope": "trame:admin:read" });
+        let r = call(&env, Method::POST, &clients, Some(&ops), Some(m2m), &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let annuaire_secret = r.json()["client_secret"].as_str().unwrap().to_owned();
+        env.refresh_catalog().await;
+        let its = token(&env, "", "annuaire", &annuaire_secret, "trame:admin:read").await;
+        assert_eq!(call(&env, Method::GET, &format!("{API}/keys"), Some(&its), None, &[]).await.status, StatusCode::OK);
+        let person = json!({ "client_id": "y", "redirect_uris": ["https://y.example/cb"], "scope": "openid trame:admin" });
+        assert_eq!(call(&env, Method::POST, &clients, Some(&ops), Some(person), &[]).await.json()["field"], "scope");
+
+        // A new secret, shown once; the old one stops.
+        let r = call(&env, Method::POST, &format!("{clients}/annuaire/secret"), Some(&ops), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let fresh = r.json()["client_secret"].as_str().unwrap().to_owned();
+        let old = env.post_form("/token", &[("grant_type", "client_credentials")], Some(("annuaire", &annuaire_secret))).await;
+        assert_eq!(old.status, StatusCode::UNAUTHORIZED, "{}", old.body);
+        token(&env, "", "annuaire", &fresh, "trame:admin:read").await;
+        assert_problem(&call(&env, Method::POST, &format!("{clients}/nobody/secret"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+
+        assert_eq!(call(&env, Method::DELETE, &format!("{clients}/portail"), Some(&ops), None, &[]).await.status, StatusCode::NO_CONTENT);
+        assert_problem(&call(&env, Method::GET, &format!("{clients}/portail"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        assert_problem(&call(&env, Method::DELETE, &format!("{clients}/portail"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+
+        // Keys: listed, rotated with a delay, refusals named.
+        let keys = call(&env, Method::GET, &format!("{API}/keys"), Some(&reader), None, &[]).await.json();
+        assert_eq!(keys.as_array().unwrap().iter().filter(|k| k["status"] == "active").count(), 1, "{keys}");
+        let r = call(&env, Method::POST, &format!("{API}/keys/rotate"), Some(&ops), Some(json!({ "alg": "EdDSA", "delay": 3600 })), &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let kid = r.json()["kid"].as_str().unwrap().to_owned();
+        let keys = call(&env, Method::GET, &format!("{API}/keys"), Some(&reader), None, &[]).await.json();
+        assert!(keys.as_array().unwrap().iter().any(|k| k["kid"] == kid.as_str() && k["status"] == "next" && k["alg"] == "EdDSA"), "{keys}");
+        assert_eq!(call(&env, Method::POST, &format!("{API}/keys/rotate"), Some(&ops), Some(json!({ "alg": "HS256" })), &[]).await.json()["field"], "alg");
+        assert_eq!(call(&env, Method::POST, &format!("{API}/keys/rotate"), Some(&ops), Some(json!({ "delay": -1 })), &[]).await.json()["field"], "delay");
+        assert_problem(&call(&env, Method::POST, &format!("{API}/keys/rotate"), Some(&reader), None, &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        let trail = call(&env, Method::GET, &format!("{API}/audit?actor=client:{OPS_ID}"), Some(&reader), None, &[]).await.json();
+        let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["keys.rotated", "client.removed", "client.secret_rotated", "client.created", "client.created"]);
+    }
+);

@@ -11,7 +11,9 @@
 
 mod audit_log;
 mod caller;
+mod clients;
 mod input;
+mod keys;
 mod users;
 
 use std::sync::Arc;
@@ -38,7 +40,7 @@ pub const BASE: &str = "/admin/api/v1";
     info(
         title = "Trame admin API",
         version = "1",
-        description = "Administration of one Trame tenant: accounts, their sessions, consents and personal data, and the audit trail. \
+        description = "Administration of one Trame tenant: accounts, their sessions, consents and personal data, clients, signing keys, and the audit trail. \
 Authenticate with an access token from the tenant's token endpoint (grant client_credentials, scope trame:admin, or trame:admin:read for reading only). \
 Errors are RFC 9457 problem details; updates need the ETag of the version they change (If-Match).",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
@@ -46,6 +48,8 @@ Errors are RFC 9457 problem details; updates need the ETag of the version they c
     security(("oauth2" = ["trame:admin"])),
     tags(
         (name = "users", description = "Accounts of the tenant"),
+        (name = "clients", description = "Relying parties of the tenant"),
+        (name = "keys", description = "Token-signing keys of the tenant"),
         (name = "audit", description = "The audit trail")
     )
 )]
@@ -63,6 +67,11 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::export))
         .routes(routes!(users::consents))
         .routes(routes!(users::withdraw_consent))
+        .routes(routes!(clients::list, clients::create))
+        .routes(routes!(clients::get, clients::remove))
+        .routes(routes!(clients::rotate_secret))
+        .routes(routes!(keys::list))
+        .routes(routes!(keys::rotate))
         .routes(routes!(audit_log::list))
         .split_for_parts()
 }
