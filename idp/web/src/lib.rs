@@ -47,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .route("/_trame/health", axum::routing::get(routes::health::live))
         .route("/_trame/ready", axum::routing::get(routes::health::ready))
         .route("/_trame/assets/{name}", axum::routing::get(routes::asset))
+        .nest_service(routes::admin_api::OPERATOR_BASE, routes::admin_api::operator_router(state.clone()))
         .route_layer(telemetry::StampRoute)
         .fallback_service(tenant_routes)
         .with_state(state.clone())

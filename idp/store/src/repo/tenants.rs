@@ -1,4 +1,4 @@
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 use trame_core::assurance::AcrPolicy;
 use trame_core::crypto::{b64url, b64url_decode};
 use trame_core::federation::FederationSettings;
@@ -70,6 +70,20 @@ impl Store {
     pub async fn list_tenants(&self) -> Result<Vec<Tenant>> {
         let rows = tenant::Entity::find().order_by_asc(tenant::Column::Slug).all(&self.db).await.map_err(StoreError::Db)?;
         rows.into_iter().map(to_domain).collect()
+    }
+
+    /// A page of tenants in slug order, after `after`: at most `limit`,
+    /// plus whether more follow. One range over the slug index, however
+    /// many tenants there are.
+    pub async fn tenants_page(&self, after: Option<&str>, limit: u64) -> Result<(Vec<Tenant>, bool)> {
+        let mut find = tenant::Entity::find();
+        if let Some(a) = after {
+            find = find.filter(tenant::Column::Slug.gt(a));
+        }
+        let mut rows = find.order_by_asc(tenant::Column::Slug).limit(limit + 1).all(&self.db).await.map_err(StoreError::Db)?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        Ok((rows.into_iter().map(to_domain).collect::<Result<_>>()?, more))
     }
 
     /// Some tenant, the first by slug, or none when there is none yet:

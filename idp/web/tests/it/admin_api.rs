@@ -394,3 +394,48 @@ backend_test!(
         assert_eq!(actions, ["keys.rotated", "client.removed", "client.secret_rotated", "client.created", "client.created"]);
     }
 );
+
+backend_test!(
+    async fn the_operator_lists_every_tenant_by_pages(env) {
+        let now = env.clock.now();
+        let store = &env.state.store;
+        let default = store.create_tenant(&TenantSlug::parse("default").unwrap(), &Issuer::parse(&format!("{ISSUER}/default")).unwrap(), "Opérateur", now).await.unwrap();
+        for slug in ["a-ville", "b-ville", "c-ville"] {
+            store.create_tenant(&TenantSlug::parse(slug).unwrap(), &Issuer::parse(&format!("{ISSUER}/{slug}")).unwrap(), slug, now).await.unwrap();
+        }
+        add_client(store, &default.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
+        add_client(store, &env.tenant.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
+        env.refresh_catalog().await;
+        let tenants = "/_trame/admin/api/v1/tenants";
+        // Not an operator yet: a tenant-admin of the default tenant is not
+        // one, nor is another tenant's administrator.
+        let plain = token(&env, "/default", OPS_ID, OPS_SECRET, "trame:admin").await;
+        assert_problem(&call(&env, Method::GET, tenants, Some(&plain), None, &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        let ville = token(&env, "", OPS_ID, OPS_SECRET, "trame:admin").await;
+        assert_problem(&call(&env, Method::GET, tenants, Some(&ville), None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        assert_problem(&call(&env, Method::GET, tenants, None, None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+
+        admin::grant(store, &default, Holder::Client(OPS_ID), Role::Operator, now, Actor::Cli("test".into())).await.unwrap();
+        let mut seen = Vec::new();
+        let mut path = format!("{tenants}?limit=2");
+        loop {
+            let page = call(&env, Method::GET, &path, Some(&plain), None, &[]).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            let page = page.json();
+            seen.extend(page["items"].as_array().unwrap().iter().map(|t| (t["slug"].as_str().unwrap().to_owned(), t["users"].as_u64().unwrap())));
+            match page["next_cursor"].as_str() {
+                Some(c) => path = format!("{tenants}?limit=2&cursor={c}"),
+                None => break,
+            }
+        }
+        let slugs: Vec<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(slugs, ["a-ville", "b-ville", "c-ville", "default", "ville"]);
+        assert_eq!(seen.last().unwrap().1, 1, "ville has alice");
+        let one = call(&env, Method::GET, &format!("{tenants}/ville"), Some(&plain), None, &[]).await.json();
+        assert_eq!((one["issuer"].as_str(), one["clients"].as_u64()), (Some(ISSUER), Some(4)));
+        assert_problem(&call(&env, Method::GET, &format!("{tenants}/nowhere"), Some(&plain), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        let doc = env.get("/_trame/admin/api/v1/openapi.json").await.json();
+        assert!(doc["paths"]["/tenants"].is_object());
+        assert_eq!(doc["servers"][0]["url"], format!("{ISSUER}/_trame/admin/api/v1"));
+    }
+);

@@ -28,6 +28,17 @@ impl Admin {
     }
 }
 
+impl Admin {
+    /// Refuses anyone but an operator.
+    pub fn operator(&self) -> ApiResult<()> {
+        if self.rights.operator {
+            Ok(())
+        } else {
+            Err(Problem::forbidden("only an operator (a client of the default tenant made operator with trame admin grant --client) may do this").into())
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 

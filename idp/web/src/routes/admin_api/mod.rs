@@ -14,6 +14,7 @@ mod caller;
 mod clients;
 mod input;
 mod keys;
+mod tenants;
 mod users;
 
 use std::sync::Arc;
@@ -81,6 +82,58 @@ pub fn router() -> Router<AppState> {
     let (router, api) = parts();
     let doc = Arc::new(serde_json::to_value(&api).expect("the OpenAPI document serializes"));
     router.route("/openapi.json", get(openapi)).layer(Extension(doc)).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Where the operator's API sits.
+pub const OPERATOR_BASE: &str = "/_trame/admin/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Trame operator API",
+        version = "1",
+        description = "The installation's tenants. Authenticate with an access token of the default tenant (client_credentials) from a client the operator made operator (trame admin grant --client <id> --role operator) with the trame:admin scope.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    security(("oauth2" = ["trame:admin"])),
+    tags((name = "tenants", description = "The installation's tenants"))
+)]
+struct OperatorDoc;
+
+/// The operator's routes, for the default tenant's tokens, with their
+/// document at `/openapi.json`.
+pub fn operator_router(state: AppState) -> Router {
+    let (router, api) = OpenApiRouter::with_openapi(OperatorDoc::openapi()).routes(routes!(tenants::list)).routes(routes!(tenants::get)).split_for_parts();
+    let doc = Arc::new(serde_json::to_value(&api).expect("the OpenAPI document serializes"));
+    router
+        .route("/openapi.json", get(operator_openapi))
+        .layer(Extension(doc))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), default_tenant))
+        .with_state(state)
+}
+
+/// The operator's API is the default tenant's: its tokens, its audit
+/// trail.
+async fn default_tenant(State(state): State<AppState>, mut req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match state.catalog.by_slug(trame_core::tenant::DEFAULT_SLUG) {
+        Some(entry) => {
+            req.extensions_mut().insert(TenantCtx(entry));
+            next.run(req).await
+        }
+        None => Problem::not_found("default tenant").into_response(),
+    }
+}
+
+async fn operator_openapi(tenant: TenantCtx, Extension(doc): Extension<Arc<Value>>) -> Response {
+    let mut doc = for_tenant((*doc).clone(), tenant.tenant.issuer.as_str(), "Operator");
+    // The token endpoint is the default tenant's; the server is the
+    // installation's own path.
+    doc["servers"] = json!([{ "url": format!("{}{OPERATOR_BASE}", tenant.tenant.issuer.origin()), "description": "Operator" }]);
+    let mut r = Json(doc).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
 }
 
 /// The OpenAPI document of the admin API of the tenant at `issuer` (what
