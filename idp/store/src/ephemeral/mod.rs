@@ -3,13 +3,23 @@
 //!
 //! Single-use entries are taken with one atomic operation (GETDEL), never
 //! read-then-delete, so two nodes racing on the same code cannot both win.
+//!
+//! In process, the entries may also be kept across a restart in a SQLite
+//! file ([`Ephemeral::persisted`], the journal in `journal.rs`), for a
+//! single embedded node: memory still decides everything, the file is
+//! written behind it and read only at start.
 
+mod journal;
+mod journal_file;
 mod memory;
 
+use std::path::Path;
 use std::time::Duration;
 
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
+
+use crate::{Store, StoreError};
 
 pub use memory::MemoryStore;
 use memory::Value;
@@ -18,6 +28,11 @@ use memory::Value;
 pub enum EphemeralError {
     #[error("the ephemeral store is unavailable")]
     Unavailable(#[source] redis::RedisError),
+    /// A persisted in-process store could not write a removal to its
+    /// file (the cause is logged by its writer); the value was not handed
+    /// out.
+    #[error("the ephemeral store could not record a change in its file")]
+    NotRecorded,
 }
 
 type Result<T> = std::result::Result<T, EphemeralError>;
@@ -31,6 +46,7 @@ pub enum Ephemeral {
 impl std::fmt::Debug for Ephemeral {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            Ephemeral::Memory(m) if m.journal().is_some() => "Ephemeral::Memory (persisted)",
             Ephemeral::Memory(_) => "Ephemeral::Memory",
             Ephemeral::Redis(_) => "Ephemeral::Redis",
         })
@@ -40,6 +56,27 @@ impl std::fmt::Debug for Ephemeral {
 impl Ephemeral {
     pub fn memory() -> Self {
         Ephemeral::Memory(MemoryStore::default())
+    }
+
+    /// In process, with the entries kept in the SQLite file `file`
+    /// (created when missing; values sealed under `store`'s master key) so
+    /// that a restart finds them again with what is left of their TTLs:
+    /// the live ones are read back now, and every change is written behind
+    /// memory in batches. For one node serving from that file (see
+    /// `journal.rs` for why, and for what a crash loses). Call
+    /// [`Ephemeral::shutdown`] before the process ends.
+    pub async fn persisted(store: &Store, file: &Path) -> std::result::Result<Self, StoreError> {
+        Ok(Ephemeral::Memory(journal::open(store, file).await?))
+    }
+
+    /// Writes what a persisted store still has queued and stops its writer;
+    /// nothing to do for the others. Removals made afterwards fail.
+    pub async fn shutdown(&self) {
+        if let Ephemeral::Memory(m) = self
+            && let Some(j) = m.journal()
+        {
+            j.close().await;
+        }
     }
 
     /// Connects to Redis; every key is prefixed with `prefix` so several
@@ -104,10 +141,11 @@ impl Ephemeral {
         }
     }
 
-    /// Reads and deletes in one atomic step.
+    /// Reads and deletes in one atomic step. Persisted in process, the
+    /// value is returned only once its removal is written.
     pub async fn take(&self, key: &str) -> Result<Option<String>> {
         match self {
-            Ephemeral::Memory(m) => Ok(m.remove(key).and_then(Value::text)),
+            Ephemeral::Memory(m) => Ok(m.remove(key).await?.and_then(Value::text)),
             Ephemeral::Redis(r) => {
                 let mut c = r.conn.clone();
                 c.get_del(r.key(key)).await.map_err(EphemeralError::Unavailable)
@@ -115,12 +153,11 @@ impl Ephemeral {
         }
     }
 
+    /// Deletes an entry; persisted in process, returns once the deletion
+    /// is written (as [`Ephemeral::take`]).
     pub async fn delete(&self, key: &str) -> Result<()> {
         match self {
-            Ephemeral::Memory(m) => {
-                m.remove(key);
-                Ok(())
-            }
+            Ephemeral::Memory(m) => m.remove(key).await.map(drop),
             Ephemeral::Redis(r) => {
                 let mut c = r.conn.clone();
                 c.del::<_, ()>(r.key(key)).await.map_err(EphemeralError::Unavailable)
