@@ -71,7 +71,11 @@ impl Context<'_> {
     async fn app_and_account(&self, u: &UserArg, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<(App, Arc<TenantEntry>, Account)> {
         let tenant = self.tenant(&u.tenant.tenant).await?;
         let account = self.account(&tenant, &u.username).await?;
-        let ephemeral = crate::storage::ephemeral(self.config)?;
+        // With the embedded database, the persisted entries: what this
+        // command removes (the sessions it ends) must not come back when
+        // the server restarts. A running server keeps its own copy in
+        // memory until then. The caller shuts the store down.
+        let ephemeral = crate::storage::ephemeral(self.config, self.store).await?;
         let outbound = OutboundConfig { reach: self.config.outbound_reach, proxy: self.config.outbound_proxy.clone() };
         let app = App::new(self.store.clone(), ephemeral, outbound, rng, clock);
         app.catalog.refresh(self.store, self.now()).await.context("cannot load tenants")?;
@@ -374,12 +378,16 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
         }
         UserCommand::Disable(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
-            users::disable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            let done = users::disable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            done?;
             println!("user {} disabled: its sessions ended and its tokens stopped working", account.profile.username);
         }
         UserCommand::Enable(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
-            users::enable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            let done = users::enable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            done?;
             println!("user {} enabled", account.profile.username);
         }
         UserCommand::Remove { user, yes } => {
@@ -387,12 +395,16 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
                 bail!("--yes: erasing an account cannot be undone; add --yes to confirm");
             }
             let (app, entry, account) = cx.app_and_account(&user, rng, clock).await?;
-            users::remove(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?;
+            let done = users::remove(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            done?;
             println!("user {} erased (id {})", account.profile.username, account.profile.id);
         }
         UserCommand::EndSessions(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
-            let n = users::end_sessions(&app, &entry, &account.profile.id).await?;
+            let ended = users::end_sessions(&app, &entry, &account.profile.id).await;
+            app.ephemeral.shutdown().await;
+            let n = ended?;
             audit::record(cx.store, cx.now(), Event::new(&entry.tenant.id, Actor::cli_from_env(), "user.sessions_ended").on(audit::user(&account.profile.id)))
                 .await;
             println!("{n} session(s) of {} ended; its tokens stopped working", account.profile.username);
