@@ -147,6 +147,7 @@ pub fn audit_lost(action: &'static str) {
 pub fn ephemeral_error(e: &EphemeralError) {
     let kind = match e {
         EphemeralError::Unavailable(_) => "unavailable",
+        EphemeralError::NotRecorded => "unrecorded",
     };
     metrics::counter!(names::STORE_ERRORS, "store" => "ephemeral", "kind" => kind).increment(1);
 }

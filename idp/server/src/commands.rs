@@ -74,7 +74,11 @@ impl Context<'_> {
     /// tenant `slug`.
     async fn app_and_tenant(&self, slug: &str, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<(App, Arc<TenantEntry>)> {
         let tenant = self.tenant(slug).await?;
-        let ephemeral = crate::storage::ephemeral(self.config)?;
+        // With the embedded database, the persisted entries: what this
+        // command removes (the sessions it ends) must not come back when
+        // the server restarts. A running server keeps its own copy in
+        // memory until then. The caller shuts the store down.
+        let ephemeral = crate::storage::ephemeral(self.config, self.store).await?;
         let outbound = OutboundConfig { reach: self.config.outbound_reach, proxy: self.config.outbound_proxy.clone() };
         let app = App::new(self.store.clone(), ephemeral, outbound, rng, clock);
         app.catalog.refresh(self.store, self.now()).await.context("cannot load tenants")?;
@@ -243,7 +247,9 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand, rng: Arc<dyn Rando
         }
         ClientCommand::Remove { tenant, client_id } => {
             let (app, entry) = cx.app_and_tenant(&tenant.tenant, rng, clock).await?;
-            if !clients::remove(&app, &entry, &client_id, Actor::cli_from_env()).await? {
+            let done = clients::remove(&app, &entry, &client_id, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            if !done? {
                 bail!("client '{client_id}' not found");
             }
             println!("client {client_id} removed");
@@ -305,7 +311,9 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
     // operator's defaults; errors name the metadata field.
     let secret = if a.secret_stdin { Some(cx.read_line("client secret")?) } else { None };
     let (app, entry) = cx.app_and_tenant(&a.tenant.tenant, rng, clock).await?;
-    let made = match clients::create(&app, &entry.tenant, client_id, req, secret, Actor::cli_from_env()).await {
+    let made = clients::create(&app, &entry.tenant, client_id, req, secret, Actor::cli_from_env()).await;
+    app.ephemeral.shutdown().await;
+    let made = match made {
         Ok(m) => m,
         Err(clients::CreateError::Metadata(e)) => bail!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1)),
         Err(clients::CreateError::SecretNotUsed) => bail!("--secret-stdin is only for client_secret_basic and client_secret_post clients"),
@@ -372,12 +380,16 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
         }
         UserCommand::Disable(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
-            refused_if_last_operator(users::disable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?)?;
+            let done = users::disable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            refused_if_last_operator(done?)?;
             println!("user {} disabled: its sessions ended and its tokens stopped working", account.profile.username);
         }
         UserCommand::Enable(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
-            refused_if_last_operator(users::enable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?)?;
+            let done = users::enable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            refused_if_last_operator(done?)?;
             println!("user {} enabled", account.profile.username);
         }
         UserCommand::Remove { user, yes } => {
@@ -385,12 +397,16 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
                 bail!("--yes: erasing an account cannot be undone; add --yes to confirm");
             }
             let (app, entry, account) = cx.app_and_account(&user, rng, clock).await?;
-            refused_if_last_operator(users::remove(&app, &entry, &account.profile.id, Actor::cli_from_env()).await?)?;
+            let done = users::remove(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            refused_if_last_operator(done?)?;
             println!("user {} erased (id {})", account.profile.username, account.profile.id);
         }
         UserCommand::EndSessions(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
-            let n = users::end_sessions(&app, &entry, &account.profile.id).await?;
+            let ended = users::end_sessions(&app, &entry, &account.profile.id).await;
+            app.ephemeral.shutdown().await;
+            let n = ended?;
             audit::record(cx.store, cx.now(), Event::new(&entry.tenant.id, Actor::cli_from_env(), "user.sessions_ended").on(audit::user(&account.profile.id)))
                 .await;
             println!("{n} session(s) of {} ended; its tokens stopped working", account.profile.username);

@@ -104,7 +104,7 @@ async fn check_config(config: &Config) -> anyhow::Result<()> {
         }
     }
     if config.redis_url.is_some() {
-        match storage::ephemeral(config) {
+        match storage::redis(config) {
             Ok(e) if e.ping().await.is_ok() => println!("redis_url: reachable"),
             Ok(_) => problems.push("redis_url: does not answer PING".to_owned()),
             Err(e) => problems.push(format!("redis_url: {e:#}")),

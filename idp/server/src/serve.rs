@@ -1,7 +1,8 @@
 //! `trame serve`: the HTTP(S) listener, the catalog poller, the logout
 //! notification retries (and, on the same loop, the pruning of expired
-//! revocations), graceful shutdown, certificate reloading, and the metrics
-//! listener when `metrics_listen` is set.
+//! revocations), graceful shutdown (the ephemeral entries of an embedded
+//! node written last), certificate reloading, and the metrics listener when
+//! `metrics_listen` is set.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,7 +39,6 @@ const DRAIN: Duration = Duration::from_secs(20);
 pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     // First, so that nothing recorded during start-up is lost.
     let metrics = config.metrics_listen.map(|addr| exporter::install().map(|h| (addr, h))).transpose()?;
-    let ephemeral = storage::ephemeral(&config)?;
     let web_config = WebConfig {
         public_authority: config.public_url.authority(),
         trusted_proxies: config.trusted_proxies.clone(),
@@ -56,6 +56,12 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
         None => tracing::info!(transport = mailer.kind(), "mail"),
     }
     let password_work = PasswordWork::new(config.password_hash_concurrency, password_work::DEFAULT_MAX_WAIT);
+    let ephemeral = storage::ephemeral(&config, &store).await?;
+    if config.redis_url.is_none() && !config.embedded_database() {
+        tracing::warn!(
+            "no redis_url: sessions, pending sign-ins and codes live in this node's memory only; a restart signs everyone out and other nodes do not see them"
+        );
+    }
     let state = AppState::new(store.clone(), ephemeral, web_config, rng, clock.clone()).with_mailer(mailer).with_password_work(password_work);
     state.catalog.refresh(&store, clock.now()).await.context("cannot load tenants")?;
 
@@ -97,6 +103,8 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     if let Some(t) = metrics_task {
         t.abort();
     }
+    // After the last request: what it changed is written before the exit.
+    state.ephemeral.shutdown().await;
     served.with_context(|| format!("cannot listen on {} (listen)", config.listen))?;
     tracing::info!("stopped");
     Ok(())

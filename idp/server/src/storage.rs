@@ -18,6 +18,10 @@ use trame_settings::Config;
 use trame_store::{Ephemeral, MasterKey, Store, StoreError};
 
 pub const DEFAULT_TENANT: &str = trame_core::tenant::DEFAULT_SLUG;
+/// The SQLite file, in the data directory, of the short-lived entries of
+/// an embedded node without Redis (sessions, pending sign-ins, codes): not
+/// worth a backup, and a restored backup must not bring sessions back.
+pub const EPHEMERAL_FILE: &str = "ephemeral.db";
 
 /// Connects to the database, applies migrations and makes sure a default
 /// tenant exists. Returns the names of the migrations it applied.
@@ -63,13 +67,34 @@ async fn migrate(store: &Store) -> Result<Vec<String>> {
 }
 
 /// The ephemeral store: Redis when `redis_url` is set, in-process otherwise.
-/// Redis is not waited for: a node starts while it is down, answers
-/// readiness with 503 until it answers, and reconnects by itself.
-pub fn ephemeral(config: &Config) -> Result<Ephemeral> {
+///
+/// In process with the embedded database, the entries are also kept in
+/// [`EPHEMERAL_FILE`] beside it ([`Ephemeral::persisted`]), so that a
+/// restart (an upgrade) signs nobody out and loses no pending sign-in: an
+/// embedded database has one node. With PostgreSQL and no Redis they stay
+/// in memory only, as they always have: several nodes may share that
+/// database, and were their entries kept, one reading back the entries of
+/// another still running could hand out a code the other also hands out.
+/// Those nodes need Redis anyway to share sessions and codes. Whoever
+/// opens a persisted store calls [`Ephemeral::shutdown`] before the
+/// process ends.
+pub async fn ephemeral(config: &Config, store: &Store) -> Result<Ephemeral> {
     match &config.redis_url {
-        Some(url) => Ephemeral::redis_lazy(url, &config.redis_prefix).context("cannot use Redis (redis_url)"),
+        Some(_) => redis(config),
+        None if config.embedded_database() => {
+            let file = config.data_dir.join(EPHEMERAL_FILE);
+            Ephemeral::persisted(store, &file).await.with_context(|| format!("cannot open the ephemeral store's file {}", file.display()))
+        }
         None => Ok(Ephemeral::memory()),
     }
+}
+
+/// Redis, from `redis_url`. Redis is not waited for: a node starts while
+/// it is down, answers readiness with 503 until it answers, and reconnects
+/// by itself.
+pub fn redis(config: &Config) -> Result<Ephemeral> {
+    let url = config.redis_url.as_deref().context("no redis_url")?;
+    Ephemeral::redis_lazy(url, &config.redis_prefix).context("cannot use Redis (redis_url)")
 }
 
 /// On a first start there are no tenants: create `default`, whose issuer is

@@ -10,5 +10,6 @@ mod observe;
 mod outbound_proxy;
 mod private_key_jwt;
 mod resilience;
+mod restart;
 mod serve;
 mod two_nodes;

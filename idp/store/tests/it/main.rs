@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod clients;
 mod ephemeral;
+mod ephemeral_persisted;
 mod federated_identities;
 mod grants;
 mod keys;

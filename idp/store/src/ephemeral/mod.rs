@@ -3,18 +3,36 @@
 //!
 //! Single-use entries are taken with one atomic operation (GETDEL), never
 //! read-then-delete, so two nodes racing on the same code cannot both win.
+//!
+//! In process, the entries may also be kept across a restart in a SQLite
+//! file ([`Ephemeral::persisted`], the journal in `journal.rs`), for a
+//! single embedded node: memory still decides everything, the file is
+//! written behind it and read only at start.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod journal;
+mod journal_file;
+mod memory;
+
+use std::path::Path;
+use std::time::Duration;
 
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
+
+use crate::{Store, StoreError};
+
+pub use memory::MemoryStore;
+use memory::Value;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EphemeralError {
     #[error("the ephemeral store is unavailable")]
     Unavailable(#[source] redis::RedisError),
+    /// A persisted in-process store could not write a removal to its
+    /// file (the cause is logged by its writer); the value was not handed
+    /// out.
+    #[error("the ephemeral store could not record a change in its file")]
+    NotRecorded,
 }
 
 type Result<T> = std::result::Result<T, EphemeralError>;
@@ -28,6 +46,7 @@ pub enum Ephemeral {
 impl std::fmt::Debug for Ephemeral {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            Ephemeral::Memory(m) if m.journal().is_some() => "Ephemeral::Memory (persisted)",
             Ephemeral::Memory(_) => "Ephemeral::Memory",
             Ephemeral::Redis(_) => "Ephemeral::Redis",
         })
@@ -37,6 +56,27 @@ impl std::fmt::Debug for Ephemeral {
 impl Ephemeral {
     pub fn memory() -> Self {
         Ephemeral::Memory(MemoryStore::default())
+    }
+
+    /// In process, with the entries kept in the SQLite file `file`
+    /// (created when missing; values sealed under `store`'s master key) so
+    /// that a restart finds them again with what is left of their TTLs:
+    /// the live ones are read back now, and every change is written behind
+    /// memory in batches. For one node serving from that file (see
+    /// `journal.rs` for why, and for what a crash loses). Call
+    /// [`Ephemeral::shutdown`] before the process ends.
+    pub async fn persisted(store: &Store, file: &Path) -> std::result::Result<Self, StoreError> {
+        Ok(Ephemeral::Memory(journal::open(store, file).await?))
+    }
+
+    /// Writes what a persisted store still has queued and stops its writer;
+    /// nothing to do for the others. Removals made afterwards fail.
+    pub async fn shutdown(&self) {
+        if let Ephemeral::Memory(m) = self
+            && let Some(j) = m.journal()
+        {
+            j.close().await;
+        }
     }
 
     /// Connects to Redis; every key is prefixed with `prefix` so several
@@ -101,10 +141,11 @@ impl Ephemeral {
         }
     }
 
-    /// Reads and deletes in one atomic step.
+    /// Reads and deletes in one atomic step. Persisted in process, the
+    /// value is returned only once its removal is written.
     pub async fn take(&self, key: &str) -> Result<Option<String>> {
         match self {
-            Ephemeral::Memory(m) => Ok(m.remove(key).and_then(Value::text)),
+            Ephemeral::Memory(m) => Ok(m.remove(key).await?.and_then(Value::text)),
             Ephemeral::Redis(r) => {
                 let mut c = r.conn.clone();
                 c.get_del(r.key(key)).await.map_err(EphemeralError::Unavailable)
@@ -112,12 +153,11 @@ impl Ephemeral {
         }
     }
 
+    /// Deletes an entry; persisted in process, returns once the deletion
+    /// is written (as [`Ephemeral::take`]).
     pub async fn delete(&self, key: &str) -> Result<()> {
         match self {
-            Ephemeral::Memory(m) => {
-                m.remove(key);
-                Ok(())
-            }
+            Ephemeral::Memory(m) => m.remove(key).await.map(drop),
             Ephemeral::Redis(r) => {
                 let mut c = r.conn.clone();
                 c.del::<_, ()>(r.key(key)).await.map_err(EphemeralError::Unavailable)
@@ -171,107 +211,5 @@ pub struct RedisStore {
 impl RedisStore {
     fn key(&self, k: &str) -> String {
         format!("{}{}", self.prefix, k)
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Value {
-    Text(String),
-    Count(i64),
-}
-
-impl Value {
-    fn text(self) -> Option<String> {
-        match self {
-            Value::Text(s) => Some(s),
-            Value::Count(n) => Some(n.to_string()),
-        }
-    }
-    fn count(self) -> i64 {
-        match self {
-            Value::Count(n) => n,
-            Value::Text(s) => s.parse().unwrap_or(0),
-        }
-    }
-}
-
-/// The in-process store for a single node without Redis.
-#[derive(Clone, Default)]
-pub struct MemoryStore {
-    inner: Arc<Mutex<MemoryInner>>,
-}
-
-#[derive(Default)]
-struct MemoryInner {
-    entries: HashMap<String, (Value, Instant)>,
-    ops: u64,
-}
-
-impl MemoryInner {
-    /// Drops expired entries now and then, so memory stays bounded by what
-    /// is live rather than by what was ever written.
-    fn maintain(&mut self, now: Instant) {
-        self.ops += 1;
-        if self.ops.is_multiple_of(1024) {
-            self.entries.retain(|_, (_, exp)| *exp > now);
-        }
-    }
-    fn live(&mut self, key: &str, now: Instant) -> Option<&mut (Value, Instant)> {
-        if self.entries.get(key).is_some_and(|(_, exp)| *exp <= now) {
-            self.entries.remove(key);
-        }
-        self.entries.get_mut(key)
-    }
-}
-
-impl MemoryStore {
-    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryInner> {
-        // A panic while holding this lock cannot leave an entry half-written
-        // (every operation is a single map call), so poisoning is ignored.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn insert(&self, key: &str, v: Value, ttl: u64) {
-        let now = Instant::now();
-        let mut g = self.lock();
-        g.maintain(now);
-        g.entries.insert(key.to_owned(), (v, now + Duration::from_secs(ttl)));
-    }
-
-    fn insert_if_absent(&self, key: &str, v: Value, ttl: u64) -> bool {
-        let now = Instant::now();
-        let mut g = self.lock();
-        g.maintain(now);
-        if g.live(key, now).is_some() {
-            return false;
-        }
-        g.entries.insert(key.to_owned(), (v, now + Duration::from_secs(ttl)));
-        true
-    }
-
-    fn get(&self, key: &str) -> Option<Value> {
-        let now = Instant::now();
-        let mut g = self.lock();
-        g.live(key, now).map(|(v, _)| v.clone())
-    }
-
-    fn remove(&self, key: &str) -> Option<Value> {
-        let now = Instant::now();
-        let mut g = self.lock();
-        g.live(key, now)?;
-        g.entries.remove(key).map(|(v, _)| v)
-    }
-
-    fn incr(&self, key: &str, ttl: u64) -> i64 {
-        let now = Instant::now();
-        let mut g = self.lock();
-        g.maintain(now);
-        if let Some((v, _)) = g.live(key, now) {
-            let n = v.clone().count() + 1;
-            *v = Value::Count(n);
-            return n;
-        }
-        g.entries.insert(key.to_owned(), (Value::Count(1), now + Duration::from_secs(ttl)));
-        1
     }
 }
