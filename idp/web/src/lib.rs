@@ -6,6 +6,7 @@
 //! renders as OAuth JSON, a redirect to a validated redirect URI, or a themed
 //! page.
 
+mod account_guard;
 mod ceremony;
 mod client_auth;
 mod cookies;

@@ -17,16 +17,14 @@ use trame_core::tenant::CredentialUpgrade;
 use trame_core::{aaguid, assurance, lifetimes, password, recovery, totp};
 use trame_store::StoreError;
 
+use crate::account_guard::{Refused, back, checked_session, form_session, signed_in};
 use crate::ceremony::{self, Purpose};
 use crate::csrf;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::json_body;
 use crate::extract::{ClientIp, FormParams, single};
-use crate::interaction::{self, Purpose as IaPurpose, Starter};
 use crate::render::lang_of;
-use crate::respond::see_other;
-use crate::respond::with_cookie;
-use crate::session::{self, Session};
+use crate::session::Session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use trame_app::mail::valid_email;
@@ -55,72 +53,23 @@ const NOTICES: &[&str] = &[
     "upgrade-mail-sent",
     "upgrade-needs-email",
     "credential-upgraded",
+    "profile-saved",
+    "profile-invalid",
+    "profile-stale",
+    "consent-withdrawn",
+    "delete-unconfirmed",
+    "delete-last-operator",
 ];
+
+/// The audit actions the page's "recent activity" names (each has an
+/// `activity-` translation); others are not shown.
+const ACTIVITY: &[&str] =
+    &["sign_in", "user.updated", "user.disabled", "user.enabled", "user.sessions_ended", "user.exported", "consent.withdrawn", "role.granted", "role.revoked"];
 
 #[derive(Deserialize)]
 pub struct AccountQuery {
     #[serde(default)]
     notice: Option<String>,
-}
-
-fn back(tenant: &TenantCtx, notice: &str) -> Response {
-    see_other(&tenant.tenant.issuer.endpoint(&format!("/account?notice={notice}")))
-}
-
-/// A session recent enough to change the account: a browser left signed in
-/// for hours must not let someone passing by add their own passkey or
-/// remove the owner's (OWASP ASVS V3.7: re-authentication before sensitive
-/// changes). Sign-ins at services keep using the whole session.
-async fn recent_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap) -> ApiResult<Option<Session>> {
-    let s = session::current(state, &tenant.tenant, headers).await?;
-    Ok(s.filter(|s| is_recent(state, s)))
-}
-
-/// Whether the session signed in recently enough to change the account.
-fn is_recent(state: &AppState, s: &Session) -> bool {
-    state.now() - s.auth_time <= lifetimes::ACCOUNT_CHANGES
-}
-
-/// The session, or a redirect to sign in first (then back here).
-async fn signed_in(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, ip: Option<std::net::IpAddr>) -> ApiResult<Result<Session, Response>> {
-    if let Some(s) = recent_session(state, tenant, headers).await? {
-        return Ok(Ok(s));
-    }
-    let (binding, cookie) = session::binding(state, &tenant.tenant, headers);
-    let id = interaction::create_for(state, &tenant.tenant, Vec::new(), Starter { binding, ip }, IaPurpose::Account, None).await?;
-    Ok(Err(with_cookie(see_other(&tenant.tenant.issuer.endpoint(&format!("/login?interaction={id}"))), cookie)))
-}
-
-/// Why a post to the account pages was refused.
-enum Refused {
-    /// No session, or one too old for changes.
-    SignInAgain,
-    /// The form's token is not this session's.
-    Csrf,
-}
-
-/// For posts: a recent session and the CSRF token bound to it
-/// ([`crate::csrf::for_session`]).
-async fn checked_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, submitted: &str) -> ApiResult<Result<Session, Refused>> {
-    let Some(s) = session::current(state, &tenant.tenant, headers).await? else {
-        return Ok(Err(Refused::SignInAgain));
-    };
-    if !csrf::matches(&csrf::for_session(state, &s.store_key), submitted) {
-        return Ok(Err(Refused::Csrf));
-    }
-    if !is_recent(state, &s) {
-        return Ok(Err(Refused::SignInAgain));
-    }
-    Ok(Ok(s))
-}
-
-/// For form posts: the session and a valid CSRF token, or a refusal page.
-async fn form_session(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, f: &[(String, String)]) -> ApiResult<Session> {
-    let csrf = single(f, "csrf").ok().flatten().unwrap_or_default();
-    checked_session(state, tenant, headers, csrf).await?.map_err(|r| match r {
-        Refused::Csrf => ApiError::page(StatusCode::FORBIDDEN, "error-csrf"),
-        Refused::SignInAgain => ApiError::page(StatusCode::UNAUTHORIZED, "error-sign-in-again"),
-    })
 }
 
 /// Whether a credential's cap keeps it below two-factor sign-in.
@@ -130,6 +79,12 @@ fn is_limited(max_acr: Option<&str>) -> bool {
 
 fn date(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts).map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).unwrap_or_default()
+}
+
+fn date_time(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .map(|d| format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", d.year(), u8::from(d.month()), d.day(), d.hour(), d.minute()))
+        .unwrap_or_default()
 }
 
 pub async fn show(
@@ -171,6 +126,32 @@ pub async fn show(
         .iter()
         .map(|x| context! { sid => x.sid.clone(), label => x.label.clone(), created => date(x.created_at), current => x.sid == s.sid })
         .collect();
+    let mut services = Vec::new();
+    for c in trame_app::consents::of_user(&state, &tenant, &s.user_id).await.html_err()? {
+        let name = tenant.client(&state.store, &c.client_id, state.now()).await.html_err()?.and_then(|k| k.settings.name.clone());
+        let scopes: Vec<String> =
+            c.scopes.split(' ').filter(|x| trame_core::scope::SUPPORTED.contains(x) && *x != "openid").map(|x| format!("scope-{x}")).collect();
+        services.push(context! { client_id => c.client_id.clone(), name => name.unwrap_or(c.client_id), since => date(c.granted_at), scopes => scopes });
+    }
+    let query = trame_store::AuditQuery { tenant_id: Some(t.id.clone()), subject: Some(trame_app::audit::user(&s.user_id)), limit: 50, ..Default::default() };
+    let activity: Vec<_> = state
+        .store
+        .audit_events(&query)
+        .await
+        .html_err()?
+        .into_iter()
+        .filter(|e| ACTIVITY.contains(&e.action.as_str()))
+        .take(10)
+        .map(|e| {
+            context! {
+                what => format!("activity-{}", e.action.replace(['.', '_'], "-")),
+                when => date_time(e.at),
+                failed => e.outcome == "failure",
+                by_admin => !e.actor.ends_with(&s.user_id),
+                address => e.address,
+            }
+        })
+        .collect();
     let notice = q.notice.filter(|n| NOTICES.contains(&n.as_str()));
     let page = state.themes.page(
         StatusCode::OK,
@@ -181,6 +162,11 @@ pub async fn show(
             csrf => csrf::for_session(&state, &s.store_key),
             base => t.issuer.path_prefix(),
             username => user.username,
+            given_name => user.given_name,
+            family_name => user.family_name,
+            version => account.version,
+            services => services,
+            activity => activity,
             email => user.email,
             email_verified => user.email_verified,
             mail_enabled => state.mailer.is_enabled(),

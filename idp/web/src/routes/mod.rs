@@ -2,6 +2,7 @@
 //! the tenant's issuer; [`crate::tenancy`] has stripped the prefix.
 
 pub mod account;
+pub mod account_data;
 pub mod admin_api;
 pub mod authorize;
 pub mod consent;
@@ -91,6 +92,10 @@ fn pages() -> Router<AppState> {
         .route("/account/recovery-codes", post(account::recovery_codes))
         .route("/account/sessions/end", post(account::session_end))
         .route("/account/email", post(account::email))
+        .route("/account/profile", post(account_data::profile))
+        .route("/account/consents/withdraw", post(account_data::withdraw))
+        .route("/account/export", get(account_data::export))
+        .route("/account/delete", post(account_data::delete))
         .route("/account/credentials/upgrade", post(account::upgrade))
         .route("/account/upgrade", get(mail_links::upgrade_show).post(mail_links::upgrade_confirm))
         .route("/verify-email", get(mail_links::verify_show).post(mail_links::verify_confirm))

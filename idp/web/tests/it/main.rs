@@ -4,6 +4,7 @@
 #[macro_use]
 mod common;
 mod account;
+mod account_data;
 mod accounts_admin;
 mod admin_api;
 mod authorize;

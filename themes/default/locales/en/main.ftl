@@ -184,3 +184,42 @@ totp-failures-notice = { $count ->
     [one] A wrong authenticator code was entered for your account since you last came here. If it was not you, someone knows your password: change it.
    *[other] { $count } wrong authenticator codes were entered for your account since you last came here. If it was not you, someone knows your password: change it.
 }
+
+profile-title = Your identity
+profile-given-name = Given name
+profile-family-name = Family name
+profile-save = Save
+profile-saved = Your identity is saved.
+profile-invalid = A name has at most 200 characters and no control characters.
+profile-stale = Your account changed meanwhile: check your names below, then save again.
+services-title = Connected services
+services-none = You have not authorised any service.
+services-help = Removing a service cuts its access to your account; it will ask for your agreement again next time.
+service-since = authorised on { $date }
+service-scopes = access to:
+service-withdraw = Remove the access of { $name }
+consent-withdrawn = The service's access is removed.
+activity-title = Recent activity
+activity-none = No activity recorded.
+activity-failed = failed
+activity-by-admin = by an administrator
+activity-sign-in = Sign-in
+activity-user-updated = Identity changed
+activity-user-disabled = Account disabled
+activity-user-enabled = Account enabled again
+activity-user-sessions-ended = Sessions ended
+activity-user-exported = Data downloaded
+activity-consent-withdrawn = A service's access removed
+activity-role-granted = Administration role granted
+activity-role-revoked = Administration role removed
+data-title = Your data
+data-help = Download everything this service keeps about you (profile, passkeys, sessions, authorised services, activity) as a JSON file.
+data-download = Download my data
+delete-title = Delete my account
+delete-help = Deletion is final: your profile, passkeys, password and authorisations are erased, you are signed out of every service, and your username can no longer be used to sign in. The security log keeps an anonymous record of the deletion.
+delete-confirm-label = I understand that deleting my account is final.
+delete-button = Delete my account
+delete-unconfirmed = Tick the box to confirm the deletion.
+delete-last-operator = This account is the installation's last operator: it cannot be deleted.
+account-deleted-title = Account deleted
+account-deleted-message = Your account and your data have been deleted. You are signed out.

@@ -184,3 +184,42 @@ totp-failures-notice = { $count ->
     [one] Un code d'application erroné a été saisi pour votre compte depuis votre dernière visite. Si ce n'était pas vous, quelqu'un connaît votre mot de passe : changez-le.
    *[other] { $count } codes d'application erronés ont été saisis pour votre compte depuis votre dernière visite. Si ce n'était pas vous, quelqu'un connaît votre mot de passe : changez-le.
 }
+
+profile-title = Votre identité
+profile-given-name = Prénom
+profile-family-name = Nom
+profile-save = Enregistrer
+profile-saved = Votre identité est enregistrée.
+profile-invalid = Un nom compte au plus 200 caractères, sans caractères de contrôle.
+profile-stale = Votre compte a changé entre-temps : vérifiez vos noms ci-dessous puis enregistrez de nouveau.
+services-title = Services connectés
+services-none = Vous n'avez autorisé aucun service.
+services-help = Retirer un service coupe son accès à votre compte ; il vous demandera de nouveau votre accord la prochaine fois.
+service-since = autorisé le { $date }
+service-scopes = accès à :
+service-withdraw = Retirer l'accès de { $name }
+consent-withdrawn = L'accès du service est retiré.
+activity-title = Activité récente
+activity-none = Aucune activité enregistrée.
+activity-failed = échec
+activity-by-admin = par un administrateur
+activity-sign-in = Connexion
+activity-user-updated = Identité modifiée
+activity-user-disabled = Compte désactivé
+activity-user-enabled = Compte réactivé
+activity-user-sessions-ended = Sessions fermées
+activity-user-exported = Données téléchargées
+activity-consent-withdrawn = Accès d'un service retiré
+activity-role-granted = Rôle d'administration attribué
+activity-role-revoked = Rôle d'administration retiré
+data-title = Vos données
+data-help = Téléchargez tout ce que ce service conserve sur vous (profil, clés d'accès, sessions, services autorisés, activité), dans un fichier JSON.
+data-download = Télécharger mes données
+delete-title = Supprimer mon compte
+delete-help = La suppression est définitive : votre profil, vos clés d'accès, votre mot de passe et vos autorisations sont effacés, vous êtes déconnecté de tous les services, et votre identifiant ne pourra plus être utilisé pour vous connecter. Le journal de sécurité garde une trace anonyme de la suppression.
+delete-confirm-label = Je comprends que la suppression de mon compte est définitive.
+delete-button = Supprimer mon compte
+delete-unconfirmed = Cochez la case pour confirmer la suppression.
+delete-last-operator = Ce compte est le dernier opérateur de l'installation : il ne peut pas être supprimé.
+account-deleted-title = Compte supprimé
+account-deleted-message = Votre compte et vos données ont été supprimés. Vous êtes déconnecté.
