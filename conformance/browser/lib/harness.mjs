@@ -9,12 +9,15 @@
 // relying party (the redirect URIs on port 9, where nothing listens) are
 // intercepted and answered with a small page; what arrived there is kept.
 // `shot` saves a PNG of the current page under
-// conformance/report/screenshots/<mode>/. Passkeys: `addAuthenticator`
+// conformance/report/screenshots/<mode>/ and, for Trame's own pages, runs
+// axe-core on it (WCAG 2.1 A and AA rules); `assertClean` fails on any
+// violation. Passkeys: `addAuthenticator`
 // attaches a DevTools virtual authenticator to a page, and contexts opened
 // with `webauthn: true` record the pages' navigator.credentials calls.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -24,6 +27,10 @@ export const ISSUER_ORIGIN = new URL(ISSUER).origin;
 export const MODE = process.env.TRAME_E2E_MODE || 'local';
 export const SCREENSHOT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'report', 'screenshots', MODE);
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** axe-core's browser bundle, evaluated through DevTools (not a script tag: the pages' CSP allows none). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Per-step timeout for Playwright actions and navigations. */
 export const STEP_TIMEOUT = 10_000;
@@ -141,6 +148,8 @@ class Recorder {
     this.statusNotes = [];
     this.pageErrors = [];
     this.violations = [];
+    /** axe-core violations, per page state shot: [{ step, url, lang, violations }]. */
+    this.accessibility = [];
     /** Requests that reached the relying party (intercepted). */
     this.rpHits = [];
     this.waiters = [];
@@ -237,7 +246,23 @@ class Recorder {
     const file = path.join(SCREENSHOT_DIR, `${this.name}-${String(this.step).padStart(2, '0')}-${step}.png`);
     await page.screenshot({ path: file, fullPage: true, timeout: STEP_TIMEOUT });
     this.shots.push(file);
+    await this.checkAccessibility(page, step);
     return file;
+  }
+
+  /**
+   * Runs axe-core (WCAG 2.1 A and AA) on a page of Trame's own (the relying
+   * party's stand-in pages are not ours) and records what it finds.
+   */
+  async checkAccessibility(page, step) {
+    if (new URL(page.url()).origin !== ISSUER_ORIGIN) return;
+    await page.evaluate(AXE_SOURCE);
+    const found = await page.evaluate(async (tags) => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+      return { lang: document.documentElement.lang, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })) };
+    }, WCAG21_AA);
+    this.checked = (this.checked ?? 0) + 1;
+    if (found.violations.length > 0) this.accessibility.push({ step, url: page.url(), ...found });
   }
 
   /** The response recorded for an exact URL (the last one). */
@@ -257,6 +282,7 @@ class Recorder {
    */
   assertClean(rpUrls = []) {
     assert.deepEqual(this.violations, [], `CSP violations in ${this.name}`);
+    assert.deepEqual(this.accessibility, [], `axe-core (WCAG 2.1 AA) violations in ${this.name}: ${JSON.stringify(this.accessibility, null, 2)}`);
     assert.deepEqual(this.console, [], `console errors/warnings in ${this.name}`);
     assert.deepEqual(this.pageErrors, [], `uncaught page errors in ${this.name}`);
     assert.ok(this.requests.length > 0, 'the browser made requests');
