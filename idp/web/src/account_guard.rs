@@ -75,3 +75,12 @@ pub(crate) async fn form_session(state: &AppState, tenant: &TenantCtx, headers: 
         Refused::SignInAgain => ApiError::page(StatusCode::UNAUTHORIZED, "error-sign-in-again"),
     })
 }
+
+/// Records a change the person made to their own account (a security
+/// event of the audit trail: credentials, e-mail, sessions, consents),
+/// from the address it came from.
+pub(crate) async fn audited(state: &AppState, tenant: &TenantCtx, user_id: &str, action: &'static str, ip: Option<std::net::IpAddr>) {
+    use trame_app::audit::{self, Actor, Event};
+    let event = Event::new(&tenant.tenant.id, Actor::User(user_id.to_owned()), action).on(audit::user(user_id)).from_address(ip);
+    audit::record(&state.store, state.now(), event).await;
+}

@@ -17,7 +17,7 @@ use trame_core::tenant::CredentialUpgrade;
 use trame_core::{aaguid, assurance, lifetimes, password, recovery, totp};
 use trame_store::StoreError;
 
-use crate::account_guard::{Refused, back, checked_session, form_session, signed_in};
+use crate::account_guard::{Refused, audited, back, checked_session, form_session, signed_in};
 use crate::ceremony::{self, Purpose};
 use crate::csrf;
 use crate::error::{ApiError, ApiResult, OrApi};
@@ -63,8 +63,28 @@ const NOTICES: &[&str] = &[
 
 /// The audit actions the page's "recent activity" names (each has an
 /// `activity-` translation); others are not shown.
-const ACTIVITY: &[&str] =
-    &["sign_in", "user.updated", "user.disabled", "user.enabled", "user.sessions_ended", "user.exported", "consent.withdrawn", "role.granted", "role.revoked"];
+const ACTIVITY: &[&str] = &[
+    "sign_in",
+    "recovery.used",
+    "passkey.added",
+    "passkey.removed",
+    "password.set",
+    "password.removed",
+    "totp.enabled",
+    "totp.disabled",
+    "recovery_codes.renewed",
+    "email.changed",
+    "session.ended",
+    "consent.given",
+    "consent.withdrawn",
+    "user.updated",
+    "user.disabled",
+    "user.enabled",
+    "user.sessions_ended",
+    "user.exported",
+    "role.granted",
+    "role.revoked",
+];
 
 #[derive(Deserialize)]
 pub struct AccountQuery {
@@ -220,7 +240,7 @@ struct FinishRequest {
     credential: serde_json::Value,
 }
 
-pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: FinishRequest = json_body(&body)?;
     let s = json_session(&state, &tenant, &headers, &req.csrf).await?;
     let t = &tenant.tenant;
@@ -237,6 +257,7 @@ pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, he
         Err(e) => return Err(e).json_err(),
     }
     tracing::info!(tenant = %t.slug, outcome = "success", "passkey added");
+    audited(&state, &tenant, &s.user_id, "passkey.added", ip).await;
     Ok(Json(json!({ "location": t.issuer.endpoint("/account?notice=passkey-added") })).into_response())
 }
 
@@ -254,13 +275,20 @@ pub async fn passkey_rename(State(state): State<AppState>, tenant: TenantCtx, he
     }
 }
 
-pub async fn passkey_remove(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn passkey_remove(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let id = single(&f, "id").ok().flatten().unwrap_or_default();
     let confirmed = single(&f, "confirm_last").ok().flatten() == Some("yes");
     match state.store.remove_passkey(&tenant.tenant.id, &s.user_id, id, confirmed).await {
         Ok(()) => {
             tracing::info!(tenant = %tenant.tenant.slug, "passkey removed");
+            audited(&state, &tenant, &s.user_id, "passkey.removed", ip).await;
             trame_app::sessions::end_others(&state, &tenant, &s.user_id, &s).await.html_err()?;
             Ok(back(&tenant, "passkey-removed"))
         }
@@ -270,13 +298,20 @@ pub async fn passkey_remove(State(state): State<AppState>, tenant: TenantCtx, he
     }
 }
 
-pub async fn password(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn password(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let t = &tenant.tenant;
     if single(&f, "action").ok().flatten() == Some("remove") {
         return match state.store.set_password_of(&t.id, &s.user_id, None, state.now()).await {
             Ok(()) => {
                 trame_app::sessions::end_others(&state, &tenant, &s.user_id, &s).await.html_err()?;
+                audited(&state, &tenant, &s.user_id, "password.removed", ip).await;
                 Ok(back(&tenant, "password-removed"))
             }
             Err(StoreError::Invalid(_)) => Ok(back(&tenant, "password-last")),
@@ -293,6 +328,7 @@ pub async fn password(State(state): State<AppState>, tenant: TenantCtx, headers:
     let hash = hash.map_err(|_| ApiError::page(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
     state.store.set_password_of(&t.id, &s.user_id, Some(&hash), state.now()).await.html_err()?;
     trame_app::sessions::end_others(&state, &tenant, &s.user_id, &s).await.html_err()?;
+    audited(&state, &tenant, &s.user_id, "password.set", ip).await;
     Ok(back(&tenant, "password-set"))
 }
 
@@ -339,12 +375,19 @@ fn totp_page(
     Ok(page)
 }
 
-pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn totp_submit(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let t = &tenant.tenant;
     if single(&f, "action").ok().flatten() == Some("disable") {
         state.store.set_totp_secret(&t.id, &s.user_id, None, None, state.now()).await.html_err()?;
         trame_app::sessions::end_others(&state, &tenant, &s.user_id, &s).await.html_err()?;
+        audited(&state, &tenant, &s.user_id, "totp.disabled", ip).await;
         return Ok(back(&tenant, "totp-disabled"));
     }
     if state.store.account(&t.id, &s.user_id).await.html_err()?.is_none_or(|a| a.password_hash.is_none()) {
@@ -366,6 +409,7 @@ pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, heade
             state.ephemeral.delete(&key).await.html_err()?;
             state.store.set_totp_secret(&t.id, &s.user_id, Some(&secret), Some(&s.acr), state.now()).await.html_err()?;
             state.store.claim_totp_step(&t.id, &s.user_id, step).await.html_err()?;
+            audited(&state, &tenant, &s.user_id, "totp.enabled", ip).await;
             Ok(back(&tenant, "totp-enabled"))
         }
         None => {
@@ -376,12 +420,19 @@ pub async fn totp_submit(State(state): State<AppState>, tenant: TenantCtx, heade
 }
 
 /// New recovery codes, shown once on the page that answers this post.
-pub async fn recovery_codes(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn recovery_codes(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let t = &tenant.tenant;
     let codes = recovery::generate(state.rng.as_ref(), lifetimes::RECOVERY_CODES);
     let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
     state.store.replace_recovery_codes(&t.id, &s.user_id, &digests, state.now()).await.html_err()?;
+    audited(&state, &tenant, &s.user_id, "recovery_codes.renewed", ip).await;
     Ok(state.themes.page(
         StatusCode::OK,
         "recovery_codes.html",
@@ -389,16 +440,29 @@ pub async fn recovery_codes(State(state): State<AppState>, tenant: TenantCtx, he
     ))
 }
 
-pub async fn session_end(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn session_end(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let sid = single(&f, "sid").ok().flatten().unwrap_or_default();
     if !trame_app::sessions::end_by_sid(&state, &tenant, &s.user_id, sid).await.html_err()? {
         return Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found"));
     }
+    audited(&state, &tenant, &s.user_id, "session.ended", ip).await;
     Ok(back(&tenant, "session-ended"))
 }
 
-pub async fn email(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn email(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let t = &tenant.tenant;
     let addr = single(&f, "email").ok().flatten().unwrap_or_default().trim().to_owned();
@@ -407,6 +471,7 @@ pub async fn email(State(state): State<AppState>, tenant: TenantCtx, headers: He
     }
     state.store.set_email(&t.id, &s.user_id, Some(&addr), false, state.now()).await.html_err()?;
     send_verification(&state, t, &s.user_id, &addr).await;
+    audited(&state, &tenant, &s.user_id, "email.changed", ip).await;
     Ok(back(&tenant, "email-sent"))
 }
 

@@ -9,7 +9,7 @@ use trame_core::oauth::ErrorCode;
 
 use crate::error::redirect_error;
 use crate::error::{ApiError, ApiResult, OrApi};
-use crate::extract::{FormParams, single};
+use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Starter};
 use crate::pages::{InteractionQuery, lang_for};
 use crate::session;
@@ -44,7 +44,13 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
     ))
 }
 
-pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
     let id = get("interaction");
     let mut ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
@@ -55,6 +61,11 @@ pub async fn submit(State(state): State<AppState>, tenant: TenantCtx, headers: H
     match get("decision").as_str() {
         "approve" => {
             state.store.save_consent(&tenant.tenant.id, &session.user_id, client.id.as_str(), &req.scopes.to_string_sorted(), state.now()).await.html_err()?;
+            let event = trame_app::audit::Event::new(&tenant.tenant.id, trame_app::audit::Actor::User(session.user_id.clone()), "consent.given")
+                .on(trame_app::audit::user(&session.user_id))
+                .from_address(ip)
+                .with(serde_json::json!({ "client_id": client.id.as_str(), "scopes": req.scopes.to_string_sorted() }));
+            trame_app::audit::record(&state.store, state.now(), event).await;
             ia.consented = true;
             let binding = ia.binding.clone();
             let params = ia.params.clone();

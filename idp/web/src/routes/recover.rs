@@ -47,7 +47,14 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
 }
 
 /// Signs the person in by recovery and opens the account page.
-async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, user_id: &str, method: SignInMethod) -> ApiResult<Response> {
+async fn recovered(
+    state: &AppState,
+    tenant: &TenantCtx,
+    headers: &HeaderMap,
+    user_id: &str,
+    method: SignInMethod,
+    ip: Option<std::net::IpAddr>,
+) -> ApiResult<Response> {
     let t = &tenant.tenant;
     let amr = assurance::amr(&[Method::Recovery]);
     let acr = t.settings.acr_policy.level_reached(&amr);
@@ -60,6 +67,15 @@ async fn recovered(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, us
     // Whoever held the account before the recovery is signed out.
     trame_app::sessions::end_others(state, tenant, user_id, &session).await.html_err()?;
     tracing::info!(tenant = %t.slug, outcome = "success", method = "recovery", "sign-in");
+    let how = match method {
+        SignInMethod::EmailLink => "email_link",
+        _ => "recovery_code",
+    };
+    let event = trame_app::audit::Event::new(&t.id, trame_app::audit::Actor::User(user_id.to_owned()), "recovery.used")
+        .on(trame_app::audit::user(user_id))
+        .from_address(ip)
+        .with(serde_json::json!({ "method": how }));
+    trame_app::audit::record(&state.store, state.now(), event).await;
     telemetry::sign_in(method, SignInOutcome::Success);
     Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
 }
@@ -99,7 +115,7 @@ pub async fn submit(
             match (ok, user) {
                 (true, Some(u)) => {
                     throttle::clear_account(&state, &t.id, &counted_as, ip).await.html_err()?;
-                    recovered(&state, &tenant, &headers, &u.id, SignInMethod::RecoveryCode).await
+                    recovered(&state, &tenant, &headers, &u.id, SignInMethod::RecoveryCode, ip).await
                 }
                 _ => {
                     throttle::record_failure(&state, &t.id, &counted_as, ip).await.html_err()?;
@@ -172,7 +188,13 @@ pub async fn email_link(State(state): State<AppState>, tenant: TenantCtx, header
     with_cookie(page, cookie)
 }
 
-pub async fn email_confirm(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+pub async fn email_confirm(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
     let t = &tenant.tenant;
     if !session::check_page_csrf(&state, t, &headers, &get("csrf")) {
@@ -181,7 +203,7 @@ pub async fn email_confirm(State(state): State<AppState>, tenant: TenantCtx, hea
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
     let v = mail_link::redeem(&state, t, trame_store::ephemeral_keys::link_kind::RECOVERY, &get("token")).await.html_err()?.ok_or_else(invalid)?;
     match v.get("user").and_then(|u| u.as_str()) {
-        Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink).await,
+        Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink, ip).await,
         None => Err(invalid()),
     }
 }

@@ -55,6 +55,7 @@ backend_test!(async fn a_service_is_withdrawn_and_the_data_downloaded(env) {
     let page = b.get("/account").await;
     assert!(page.body.contains("Service rp-basic"), "the service by its name");
     assert!(page.body.contains("votre nom et votre profil"), "with what it may see");
+    assert!(page.body.contains("Accès accordé à un service"), "the consent is in the recent activity");
     let export = b.get("/account/export").await;
     assert_eq!(export.status, StatusCode::OK, "{}", export.body);
     assert!(export.header("content-disposition").unwrap().starts_with("attachment"));
@@ -87,4 +88,18 @@ backend_test!(async fn the_account_is_deleted_after_a_confirmation(env) {
     assert_eq!(b.get("/account").await.status, StatusCode::SEE_OTHER, "signed out");
     let trail = env.state.store.audit_events(&AuditQuery { tenant_id: Some(env.tenant.id.clone()), action: Some("user.removed".into()), limit: 5, ..AuditQuery::default() }).await.unwrap();
     assert_eq!(trail[0].actor, format!("user:{}", env.user_id));
+});
+
+backend_test!(async fn the_persons_security_events_are_in_the_audit_trail(env) {
+    let (mut b, csrf, _) = signed_in(&env).await;
+    assert_eq!(notice(&b.post("/account/password", &[("csrf", &csrf), ("password", "a new and long passphrase")]).await), "password-set");
+    let codes = b.post("/account/recovery-codes", &[("csrf", &csrf)]).await;
+    assert_eq!(codes.status, StatusCode::OK);
+    let trail = env.state.store.audit_events(&AuditQuery { tenant_id: Some(env.tenant.id.clone()), subject: Some(format!("user:{}", env.user_id)), limit: 10, ..AuditQuery::default() }).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(&actions[..4], ["recovery_codes.renewed", "password.set", "consent.given", "sign_in"], "{actions:?}");
+    assert_eq!(trail[2].detail.as_ref().unwrap()["client_id"], BASIC_ID);
+    let page = b.get("/account").await;
+    assert!(page.body.contains("Mot de passe défini") && page.body.contains("Nouveaux codes de récupération"));
+    assert!(!trail.iter().any(|e| e.detail.as_ref().is_some_and(|d| d.to_string().contains("passphrase"))), "never a secret");
 });

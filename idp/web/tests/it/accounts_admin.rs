@@ -43,7 +43,7 @@ backend_test!(
 
         let trail = env.state.store.audit_events(&AuditQuery { tenant_id: Some(env.tenant.id.clone()), subject: Some(format!("user:{}", env.user_id)), limit: 10, ..AuditQuery::default() }).await.unwrap();
         let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["sign_in", "user.enabled", "user.disabled", "sign_in"], "newest first; the refused sign-in started no session");
+        assert_eq!(actions, ["sign_in", "user.enabled", "user.disabled", "consent.given", "sign_in"], "newest first; the refused sign-in started no session");
         assert!(trail.iter().filter(|e| e.action.starts_with("user.")).all(|e| e.actor == "cli:test" && e.outcome == "success"));
         assert!(trail.iter().filter(|e| e.action == "sign_in").all(|e| e.actor == format!("user:{}", env.user_id)));
         // A wrong password is on the account's trail too, as a failure.
