@@ -121,3 +121,105 @@ pub async fn remove(app: &App, tenant: &TenantEntry, client_id: &str, by: Actor)
     audit::record(&app.store, app.now(), Event::new(&t.id, by, "client.removed").on(audit::client(client_id))).await;
     Ok(true)
 }
+
+/// The registration request that would make `client` as it is now: its
+/// RFC 7591 metadata ([`crate::registration::metadata`]) plus the
+/// operator's choices a request cannot carry. An update starts from it and
+/// changes what it is asked to, so what is not mentioned stays.
+pub fn request_of(client: &Client) -> Result<ClientRequest, MetadataError> {
+    let mut req = ClientRequest::from_json(&serde_json::Value::Object(crate::registration::metadata(client)))?;
+    req.pkce = Some(client.settings.pkce);
+    req.skip_consent = client.settings.skip_consent;
+    req.refresh_reuse_grace = Some(client.settings.refresh_reuse_grace);
+    Ok(req)
+}
+
+/// What happens to a client's secret in an [`update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretChange {
+    /// Kept while the authentication method still uses one; generated when
+    /// the client starts to use one, removed when it stops.
+    Follow,
+    /// A new generated secret, returned once.
+    Rotate,
+    /// The operator's own (at least [`MIN_SECRET_LEN`] characters).
+    Given(String),
+}
+
+/// Why [`update`] changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("client '{0}' not found")]
+    NotFound(String),
+    /// A federation relying party's metadata come from its trust chain,
+    /// renewed with it: an operator's change would be lost at the next.
+    #[error("client '{0}' registered through its OpenID Federation trust chain: its metadata come from the chain")]
+    Federation(String),
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// Consent is what stands between a client anyone registered and the
+    /// citizens' data.
+    #[error("a client that registered itself never skips consent")]
+    SelfRegisteredSkipsConsent,
+    #[error("the client secret must be at least {MIN_SECRET_LEN} characters")]
+    ShortSecret,
+    #[error("a client secret is only for client_secret_basic and client_secret_post clients")]
+    SecretNotUsed,
+    #[error(transparent)]
+    Failed(#[from] Error),
+}
+
+impl From<StoreError> for UpdateError {
+    fn from(e: StoreError) -> Self {
+        Self::Failed(e.into())
+    }
+}
+
+/// A client changed, with its new secret when Trame generated one (shown
+/// once).
+pub struct Updated {
+    pub client: Client,
+    pub generated_secret: Option<String>,
+    /// False when the request asked for what the client already had:
+    /// nothing was written nor audited.
+    pub changed: bool,
+}
+
+/// Replaces the settings of a client of `tenant` with those `req` asks for,
+/// under the same rules as a new client's ([`operator_rules`], through
+/// [`settle`]): the caller builds `req` from [`request_of`] the current
+/// client and the changes. The settings and the secret are written in one
+/// transaction, the client is forgotten by this node's catalog entry (the
+/// others see the catalog version move) and the change is audited.
+pub async fn update(app: &App, tenant: &TenantEntry, client_id: &str, req: ClientRequest, secret: SecretChange, by: Actor) -> Result<Updated, UpdateError> {
+    let t = &tenant.tenant;
+    let Some(current) = app.store.client(&t.id, client_id).await? else {
+        return Err(UpdateError::NotFound(client_id.to_owned()));
+    };
+    if current.federation.is_some() {
+        return Err(UpdateError::Federation(client_id.to_owned()));
+    }
+    let settings = settle(app.outbound_for(t), req, operator_rules()).await?;
+    if settings.skip_consent && current.registration_token_digest.is_some() {
+        return Err(UpdateError::SelfRegisteredSkipsConsent);
+    }
+    let (generated, digest) = match (settings.auth_method.uses_secret(), secret) {
+        (false, SecretChange::Follow) => (None, current.secret_digest.is_some().then_some(None)),
+        (false, _) => return Err(UpdateError::SecretNotUsed),
+        (true, SecretChange::Given(s)) if s.chars().count() < MIN_SECRET_LEN => return Err(UpdateError::ShortSecret),
+        (true, SecretChange::Given(s)) => (None, Some(Some(secret_digest(&s)))),
+        (true, SecretChange::Follow) if current.secret_digest.is_some() => (None, None),
+        (true, SecretChange::Follow | SecretChange::Rotate) => {
+            let s = random_token(app.rng.as_ref());
+            let d = secret_digest(&s);
+            (Some(s), Some(Some(d)))
+        }
+    };
+    if settings == current.settings && digest.is_none() {
+        return Ok(Updated { client: current, generated_secret: None, changed: false });
+    }
+    let client = app.store.update_client(&t.id, client_id, &settings, digest, app.now()).await?;
+    tenant.forget_client(client_id);
+    audit::record(&app.store, app.now(), Event::new(&t.id, by, "client.updated").on(audit::client(client_id))).await;
+    Ok(Updated { client, generated_secret: generated, changed: true })
+}

@@ -1,9 +1,14 @@
-//! Tenants (one per collectivité): the rules of a new tenant, whoever
-//! makes it (the operator's CLI today, the admin API next).
+//! Tenants (one per collectivité): the rules of a new tenant, of a
+//! changed one and of a removal, whoever asks (the operator's CLI today,
+//! the admin API next).
 
 use trame_core::ids::{IdError, Issuer, TenantSlug};
+pub use trame_core::tenant::DEFAULT_SLUG as DEFAULT_TENANT;
 use trame_core::tenant::Tenant;
 use trame_store::{Store, StoreError};
+
+use crate::audit::{self, Actor, Event};
+use crate::error::Error;
 
 /// Why a tenant cannot be made as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,11 +36,90 @@ pub fn check(public_url: &Issuer, slug: &str, issuer: Option<&str>, display_name
         Some(i) => Issuer::parse(i.trim_end_matches('/'))?,
         None => Issuer::parse(&format!("{public_url}/{slug}"))?,
     };
-    let name = display_name.map_or_else(|| slug.to_string(), str::to_owned);
+    let display_name = checked_name(display_name.unwrap_or(slug.as_str()))?;
+    Ok(NewTenant { slug, issuer, display_name })
+}
+
+fn checked_name(name: &str) -> Result<String, TenantRefusal> {
     if name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
         return Err(TenantRefusal::DisplayName);
     }
-    Ok(NewTenant { slug, issuer, display_name: name.trim().to_owned() })
+    Ok(name.trim().to_owned())
+}
+
+/// Why [`update`] or [`remove`] changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error(transparent)]
+    Refused(#[from] TenantRefusal),
+    #[error("no tenant '{0}'")]
+    NotFound(String),
+    #[error("the issuer {issuer} belongs to {holder}")]
+    IssuerTaken { issuer: String, holder: String },
+    /// The default tenant holds the installation's operators and its
+    /// issuer is `public_url`'s.
+    #[error("the default tenant cannot be removed")]
+    Default,
+    #[error(transparent)]
+    Failed(#[from] Error),
+}
+
+impl From<StoreError> for ChangeError {
+    fn from(e: StoreError) -> Self {
+        Self::Failed(e.into())
+    }
+}
+
+/// A tenant changed by [`update`], and whether its issuer changed: then
+/// every relying party of the tenant must be reconfigured (tokens carry the
+/// old `iss`, discovery moved).
+pub struct Updated {
+    pub tenant: Tenant,
+    pub issuer_changed: bool,
+}
+
+/// Changes a tenant's issuer and display name (the ones given). An issuer
+/// another tenant has is refused, naming it; one set here is the
+/// operator's, so the default tenant stops following `public_url`.
+/// Audited as an installation event.
+pub async fn update(store: &Store, slug: &str, issuer: Option<&str>, display_name: Option<&str>, now: i64, by: Actor) -> Result<Updated, ChangeError> {
+    let Some(current) = store.tenant_by_slug(slug).await? else {
+        return Err(ChangeError::NotFound(slug.to_owned()));
+    };
+    let issuer = issuer.map(|i| Issuer::parse(i.trim_end_matches('/'))).transpose().map_err(TenantRefusal::from)?;
+    let display_name = display_name.map(checked_name).transpose()?;
+    if let Some(i) = &issuer
+        && let Some(holder) = store.list_tenants().await?.into_iter().find(|t| t.issuer == *i && t.id != current.id)
+    {
+        return Err(ChangeError::IssuerTaken { issuer: i.to_string(), holder: format!("tenant {}", holder.slug) });
+    }
+    let tenant = match store.set_tenant_identity(slug, issuer.as_ref(), display_name.as_deref()).await {
+        Ok(t) => t,
+        // Taken between the check and the write.
+        Err(StoreError::Conflict(_)) => {
+            return Err(ChangeError::IssuerTaken { issuer: issuer.map(|i| i.to_string()).unwrap_or_default(), holder: "another tenant".to_owned() });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(store, now, Event::installation(by, "tenant.updated").on(audit::tenant(slug))).await;
+    Ok(Updated { issuer_changed: tenant.issuer != current.issuer, tenant })
+}
+
+/// Removes a tenant and everything it holds (accounts, clients, keys,
+/// grants, consents, its audit records) in one transaction; the removal
+/// itself is recorded as an installation event. The default tenant stays.
+pub async fn remove(store: &Store, slug: &str, now: i64, by: Actor) -> Result<Tenant, ChangeError> {
+    if slug == DEFAULT_TENANT {
+        return Err(ChangeError::Default);
+    }
+    let Some(tenant) = store.tenant_by_slug(slug).await? else {
+        return Err(ChangeError::NotFound(slug.to_owned()));
+    };
+    if !store.remove_tenant(&tenant.id).await? {
+        return Err(ChangeError::NotFound(slug.to_owned()));
+    }
+    audit::record(store, now, Event::installation(by, "tenant.removed").on(audit::tenant(slug))).await;
+    Ok(tenant)
 }
 
 /// Creates a checked tenant (its keys come with it); a slug or issuer

@@ -79,6 +79,27 @@ pub enum TenantCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Changes a tenant's issuer or display name (the ones given). A new
+    /// issuer moves every endpoint of the tenant: its relying parties must
+    /// be reconfigured, and tokens already issued stop being accepted.
+    Update {
+        slug: String,
+        /// The new issuer URL. Set this way, the default tenant's issuer no
+        /// longer follows `public_url`.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Name shown on the sign-in pages.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Removes a tenant and everything it holds: accounts, clients, keys,
+    /// grants, consents and its audit records. Cannot be undone.
+    Remove {
+        slug: String,
+        /// Confirms the removal.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Changes a tenant's sign-in settings (only the ones given).
     Set {
         slug: String,
@@ -247,21 +268,123 @@ pub struct ClientAdd {
     pub refresh_reuse_grace: Option<u32>,
 }
 
+/// `trame client update`: the flags of `client add`, each optional; a
+/// string flag given empty clears the setting, a repeated list flag
+/// replaces the list.
+#[derive(Debug, Args)]
+pub struct ClientUpdate {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[arg(long)]
+    pub client_id: String,
+    /// Human-readable name shown on the consent page ("" removes it).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Exact redirect URI (repeatable; replaces the list).
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    pub redirect_uris: Vec<String>,
+    /// Adds a redirect URI to the list (repeatable).
+    #[arg(long = "add-redirect-uri", value_name = "URI", conflicts_with = "redirect_uris")]
+    pub add_redirect_uris: Vec<String>,
+    /// Removes a redirect URI from the list (repeatable).
+    #[arg(long = "remove-redirect-uri", value_name = "URI", conflicts_with = "redirect_uris")]
+    pub remove_redirect_uris: Vec<String>,
+    /// Where RP-initiated logout may return (repeatable; replaces the list).
+    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Adds a post-logout redirect URI (repeatable).
+    #[arg(long = "add-post-logout-redirect-uri", value_name = "URI", conflicts_with = "post_logout_redirect_uris")]
+    pub add_post_logout_redirect_uris: Vec<String>,
+    /// Removes a post-logout redirect URI (repeatable).
+    #[arg(long = "remove-post-logout-redirect-uri", value_name = "URI", conflicts_with = "post_logout_redirect_uris")]
+    pub remove_post_logout_redirect_uris: Vec<String>,
+    /// Makes it a public client (no secret; PKCE required).
+    #[arg(long, conflicts_with = "auth_method")]
+    pub public: bool,
+    /// Generates a new client secret, printed once; tokens already issued
+    /// keep working until they expire.
+    #[arg(long, conflicts_with = "secret_stdin")]
+    pub rotate_secret: bool,
+    /// Reads a new client secret from one line of standard input (at
+    /// least 32 characters).
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// Client authentication at the token endpoint.
+    #[arg(long, value_enum)]
+    pub auth_method: Option<AuthMethodArg>,
+    /// The client's key set URL, for private_key_jwt ("" removes it).
+    #[arg(long, conflicts_with = "jwks_file")]
+    pub jwks_uri: Option<String>,
+    /// The client's key set as a JSON file, for private_key_jwt.
+    #[arg(long, value_name = "FILE")]
+    pub jwks_file: Option<PathBuf>,
+    /// Allowed grant type (repeatable; replaces the list).
+    #[arg(long = "grant-type", value_enum)]
+    pub grant_types: Vec<GrantTypeArg>,
+    /// Allowed scopes, space-separated or repeated (replaces them).
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    #[arg(long, value_enum)]
+    pub subject_type: Option<SubjectTypeArg>,
+    /// PKCE policy; public clients always require it.
+    #[arg(long, value_enum)]
+    pub pkce: Option<PkceArg>,
+    /// Skips the consent page (first-party services); `--skip-consent
+    /// false` asks for consent again.
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    pub skip_consent: Option<bool>,
+    /// ID token signature algorithm.
+    #[arg(long, value_enum)]
+    pub id_token_alg: Option<AlgArg>,
+    /// Signs UserInfo responses with this algorithm.
+    #[arg(long, value_enum, conflicts_with = "plain_userinfo")]
+    pub userinfo_alg: Option<AlgArg>,
+    /// UserInfo answers plain JSON again.
+    #[arg(long)]
+    pub plain_userinfo: bool,
+    /// Pairwise sector: an https URL listing the redirect URIs ("" removes it).
+    #[arg(long, value_name = "URL")]
+    pub sector_identifier_uri: Option<String>,
+    /// Back-channel logout URL ("" removes it).
+    #[arg(long, value_name = "URL")]
+    pub backchannel_logout_uri: Option<String>,
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    pub backchannel_logout_session_required: Option<bool>,
+    /// Front-channel logout URL ("" removes it).
+    #[arg(long, value_name = "URL")]
+    pub frontchannel_logout_uri: Option<String>,
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    pub frontchannel_logout_session_required: Option<bool>,
+    /// The service's privacy policy ("" removes it).
+    #[arg(long, value_name = "URL")]
+    pub policy_uri: Option<String>,
+    /// The service's terms of use ("" removes it).
+    #[arg(long, value_name = "URL")]
+    pub tos_uri: Option<String>,
+    /// Seconds during which an exact retry of a just-rotated refresh
+    /// token gets the same new refresh token again (0 to 60).
+    #[arg(long, value_name = "SECONDS")]
+    pub refresh_reuse_grace: Option<u32>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Registers a client; a generated secret is printed once.
     Add(Box<ClientAdd>),
-    /// Changes a client's settings (only the ones given).
-    Set {
+    /// Changes a client's settings (only the ones given), under the same
+    /// rules as `client add`; `set` is the same command.
+    #[command(alias = "set")]
+    Update(Box<ClientUpdate>),
+    /// Shows every setting of a client.
+    Show {
         #[command(flatten)]
         tenant: TenantArg,
         #[arg(long)]
         client_id: String,
-        /// Seconds during which an exact retry of a just-rotated refresh
-        /// token gets the same new refresh token again instead of revoking
-        /// the grant (0 to 60; 0: every second use revokes).
-        #[arg(long, value_name = "SECONDS")]
-        refresh_reuse_grace: Option<u32>,
+        /// One JSON object: the client's RFC 7591 metadata and the
+        /// operator's settings.
+        #[arg(long)]
+        json: bool,
     },
     /// Lists a tenant's clients.
     List(ListArgs),
@@ -293,15 +416,8 @@ pub struct UserAdd {
     pub tenant: TenantArg,
     #[arg(long)]
     pub username: String,
-    #[arg(long)]
-    pub email: Option<String>,
-    #[arg(long)]
-    pub given_name: Option<String>,
-    #[arg(long)]
-    pub family_name: Option<String>,
-    /// In international form (E.164), e.g. +33612345678.
-    #[arg(long)]
-    pub phone_number: Option<String>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// The number was checked (Trame sends no SMS: nothing else
     /// verifies one); released as `phone_number_verified: true`.
     #[arg(long, requires = "phone_number")]
@@ -311,6 +427,36 @@ pub struct UserAdd {
     /// Reads a password from one line of standard input.
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+/// `trame user set`.
+#[derive(Debug, Args)]
+pub struct UserSet {
+    #[command(flatten)]
+    pub user: UserArg,
+    /// An empty value clears the field.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Whether the number was checked (Trame sends no SMS).
+    #[arg(long, value_name = "true|false")]
+    pub phone_number_verified: Option<bool>,
+    /// Each field replaces that field of the stored address.
+    #[command(flatten)]
+    pub address: AddressArgs,
+}
+
+/// The profile fields of `user add` and `user set`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub given_name: Option<String>,
+    #[arg(long)]
+    pub family_name: Option<String>,
+    /// In international form (E.164), e.g. +33612345678.
+    #[arg(long)]
+    pub phone_number: Option<String>,
 }
 
 /// A postal address (the `address` claim), one flag per field.
@@ -372,6 +518,10 @@ pub enum UserCommand {
     /// Ends every session of an account (its services are told) and
     /// revokes its tokens.
     EndSessions(UserArg),
+    /// Changes an account's profile: only the fields given, with the rules
+    /// of a new account; an empty value ("") clears a field. A new e-mail
+    /// address is unverified.
+    Set(Box<UserSet>),
     /// Sets an account's password, read from one line of standard input.
     SetPassword {
         #[command(flatten)]

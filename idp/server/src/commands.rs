@@ -16,21 +16,22 @@ use trame_app::users::{self, AccountRefusal, Creator, NewAccount};
 use trame_app::{App, OutboundConfig, TenantEntry};
 use trame_app::{clients, tenants};
 use trame_core::assurance::AcrPolicy;
-use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
+use trame_core::client::{AuthMethod, Client, GrantType, PkcePolicy};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::ids::{ClientId, RedirectUri};
-use trame_core::registration::{ClientRequest, refresh_reuse_grace};
+use trame_core::registration::ClientRequest;
 use trame_core::tenant::{DynamicRegistration, Registration, Tenant};
 use trame_core::user::Address;
 use trame_core::{Clock, Randomness, password};
 use trame_jose::Alg;
 use trame_settings::Config;
 use trame_store::Store;
-use trame_store::{Account, AuditQuery};
+use trame_store::{Account, AuditQuery, ProfileChange};
 
-use crate::cli::{AdminCommand, AuditCommand, HolderArg, ListArgs, RoleArg};
+use crate::cli::{AdminCommand, AuditCommand, HolderArg, ListArgs, ProfileArgs, RoleArg};
 use crate::cli::{
-    AlgArg, AuthMethodArg, ClientAdd, ClientCommand, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserArg, UserCommand,
+    AlgArg, AuthMethodArg, ClientAdd, ClientCommand, ClientUpdate, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserArg,
+    UserCommand, UserSet,
 };
 
 /// What a command needs: storage, the settings, randomness, the clock, and
@@ -118,6 +119,37 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             cx.audited(None, "tenant.created", audit::tenant(t.slug.as_str())).await;
             println!("tenant {}: issuer {}", t.slug, t.issuer);
         }
+        TenantCommand::Update { slug, issuer, display_name } => {
+            if issuer.is_none() && display_name.is_none() {
+                bail!("nothing to change: give --issuer or --display-name");
+            }
+            let done = tenants::update(cx.store, &slug, issuer.as_deref(), display_name.as_deref(), cx.now(), Actor::cli_from_env()).await;
+            let done = done.map_err(|e| match e {
+                tenants::ChangeError::Refused(r @ tenants::TenantRefusal::DisplayName) => anyhow!("--display-name: {r}"),
+                tenants::ChangeError::Refused(r) => anyhow!("--issuer: {r}"),
+                tenants::ChangeError::IssuerTaken { .. } => anyhow!("--issuer: {e}"),
+                e => anyhow!("{e}"),
+            })?;
+            let t = done.tenant;
+            println!("tenant {}: issuer {}, display name {}", t.slug, t.issuer, t.display_name);
+            if done.issuer_changed {
+                println!(
+                    "the issuer changed: reconfigure every relying party of {} (discovery at {}), tokens issued under the old issuer are no longer accepted",
+                    t.slug,
+                    t.issuer.endpoint("/.well-known/openid-configuration")
+                );
+                if t.slug.as_str() == tenants::DEFAULT_TENANT {
+                    println!("the default tenant's issuer is now set explicitly: it no longer follows public_url");
+                }
+            }
+        }
+        TenantCommand::Remove { slug, yes } => {
+            if !yes {
+                bail!("--yes: removing tenant {slug} deletes its accounts, clients, keys and audit records and cannot be undone; add --yes to confirm");
+            }
+            let t = tenants::remove(cx.store, &slug, cx.now(), Actor::cli_from_env()).await.map_err(|e| anyhow!("{e}"))?;
+            println!("tenant {} removed (issuer {}), with its accounts, clients, keys and audit records", t.slug, t.issuer);
+        }
         TenantCommand::List { json } => {
             let tenants = cx.store.list_tenants().await?;
             if json {
@@ -180,17 +212,11 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
 pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
     match cmd {
         ClientCommand::Add(args) => add_client(cx, *args, rng, clock).await,
-        ClientCommand::Set { tenant, client_id, refresh_reuse_grace: grace } => {
+        ClientCommand::Update(args) => update_client(cx, *args, rng, clock).await,
+        ClientCommand::Show { tenant, client_id, json } => {
             let tenant = cx.tenant(&tenant.tenant).await?;
             let client = cx.store.client(&tenant.id, &client_id).await?.ok_or_else(|| anyhow!("client '{client_id}' not found"))?;
-            let mut settings = client.settings.clone();
-            if let Some(g) = grace {
-                settings.refresh_reuse_grace = refresh_reuse_grace(g, &settings.grant_types)
-                    .map_err(|e| anyhow!("--refresh-reuse-grace: {}", e.to_string().replacen("refresh_reuse_grace: ", "", 1)))?;
-            }
-            let c = cx.store.update_client(&tenant.id, &client_id, &settings, None, cx.now()).await?;
-            cx.audited(Some(&tenant.id), "client.updated", audit::client(c.id.as_str())).await;
-            println!("client {}: refresh reuse grace {}s", c.id, c.refresh_reuse_grace);
+            show_client(&client, cx.now(), json);
             Ok(())
         }
         ClientCommand::List(ListArgs { tenant: t, json }) => {
@@ -270,13 +296,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
     };
     let grant_types: Vec<&str> =
         if a.grant_types.is_empty() { vec!["authorization_code", "refresh_token"] } else { a.grant_types.iter().map(|t| grant_type(*t).as_str()).collect() };
-    let jwks = match &a.jwks_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("--jwks-file: cannot read {}", path.display()))?;
-            Some(serde_json::from_str::<serde_json::Value>(&text).with_context(|| format!("--jwks-file: {} is not JSON", path.display()))?)
-        }
-        None => None,
-    };
+    let jwks = a.jwks_file.as_deref().map(read_jwks).transpose()?;
     let req = ClientRequest {
         redirect_uris: a.redirect_uris,
         post_logout_redirect_uris: a.post_logout_redirect_uris,
@@ -287,10 +307,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
         jwks_uri: a.jwks_uri,
         jwks,
         sector_identifier_uri: a.sector_identifier_uri,
-        subject_type: Some(match a.subject_type {
-            SubjectTypeArg::Public => "public".into(),
-            SubjectTypeArg::Pairwise => "pairwise".into(),
-        }),
+        subject_type: Some(subject_type(a.subject_type).into()),
         id_token_signed_response_alg: Some(alg(a.id_token_alg).as_str().into()),
         userinfo_signed_response_alg: a.userinfo_alg.map(|x| alg(x).as_str().into()),
         token_endpoint_auth_method: Some(auth_method.as_str().into()),
@@ -299,10 +316,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
         backchannel_logout_session_required: Some(a.backchannel_logout_session_required),
         frontchannel_logout_uri: a.frontchannel_logout_uri,
         frontchannel_logout_session_required: Some(a.frontchannel_logout_session_required),
-        pkce: Some(match a.pkce {
-            PkceArg::Required => PkcePolicy::Required,
-            PkceArg::Optional => PkcePolicy::Optional,
-        }),
+        pkce: Some(pkce(a.pkce)),
         skip_consent: a.skip_consent,
         refresh_reuse_grace: a.refresh_reuse_grace,
         ..Default::default()
@@ -327,6 +341,259 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
         eprintln!("The client secret is shown only this once; Trame keeps only a digest of it.");
     }
     Ok(())
+}
+
+/// `trame client update`: the client's current registration request with
+/// the flags given laid over it, then the same rules as `client add`.
+async fn update_client(cx: &mut Context<'_>, u: ClientUpdate, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<()> {
+    let tenant = cx.tenant(&u.tenant.tenant).await?;
+    let id = u.client_id.as_str();
+    let current = cx.store.client(&tenant.id, id).await?.ok_or_else(|| anyhow!("client '{id}' not found"))?;
+    let mut req = clients::request_of(&current).map_err(|e| anyhow!("client '{id}': its stored settings do not read back: {e}"))?;
+    // An empty value clears an optional setting.
+    let text = |v: String| (!v.is_empty()).then_some(v);
+    if let Some(n) = u.name {
+        req.client_name = text(n);
+    }
+    edit_list(&mut req.redirect_uris, u.redirect_uris, u.add_redirect_uris, u.remove_redirect_uris, "redirect-uri")?;
+    edit_list(
+        &mut req.post_logout_redirect_uris,
+        u.post_logout_redirect_uris,
+        u.add_post_logout_redirect_uris,
+        u.remove_post_logout_redirect_uris,
+        "post-logout-redirect-uri",
+    )?;
+    let method = match (u.auth_method, u.public) {
+        (Some(m), _) => Some(auth_method_of(m)),
+        (None, true) => Some(AuthMethod::None),
+        (None, false) => None,
+    };
+    if let Some(m) = method {
+        req.token_endpoint_auth_method = Some(m.as_str().into());
+        // The assertion algorithm belongs to private_key_jwt only.
+        if m != AuthMethod::PrivateKeyJwt {
+            req.token_endpoint_auth_signing_alg = None;
+        }
+    }
+    if let Some(uri) = u.jwks_uri {
+        req.jwks_uri = text(uri);
+        req.jwks = None;
+    }
+    if let Some(path) = &u.jwks_file {
+        req.jwks = Some(read_jwks(path)?);
+        req.jwks_uri = None;
+    }
+    if !u.grant_types.is_empty() {
+        req.grant_types = Some(u.grant_types.iter().map(|g| grant_type(*g).as_str().to_owned()).collect());
+        // Derived again from the grants: `code` only with authorization_code.
+        req.response_types = None;
+    }
+    if !u.scopes.is_empty() {
+        req.scope = Some(u.scopes.join(" "));
+    }
+    if let Some(t) = u.subject_type {
+        req.subject_type = Some(subject_type(t).into());
+    }
+    if let Some(p) = u.pkce {
+        req.pkce = Some(pkce(p));
+    }
+    if let Some(b) = u.skip_consent {
+        req.skip_consent = b;
+    }
+    if let Some(a) = u.id_token_alg {
+        req.id_token_signed_response_alg = Some(alg(a).as_str().into());
+    }
+    if let Some(a) = u.userinfo_alg {
+        req.userinfo_signed_response_alg = Some(alg(a).as_str().into());
+    }
+    if u.plain_userinfo {
+        req.userinfo_signed_response_alg = None;
+    }
+    if let Some(v) = u.sector_identifier_uri {
+        req.sector_identifier_uri = text(v);
+    }
+    if let Some(v) = u.backchannel_logout_uri {
+        req.backchannel_logout_uri = text(v);
+    }
+    if let Some(b) = u.backchannel_logout_session_required {
+        req.backchannel_logout_session_required = Some(b);
+    }
+    if let Some(v) = u.frontchannel_logout_uri {
+        req.frontchannel_logout_uri = text(v);
+    }
+    if let Some(b) = u.frontchannel_logout_session_required {
+        req.frontchannel_logout_session_required = Some(b);
+    }
+    if let Some(v) = u.policy_uri {
+        req.policy_uri = text(v);
+    }
+    if let Some(v) = u.tos_uri {
+        req.tos_uri = text(v);
+    }
+    if let Some(g) = u.refresh_reuse_grace {
+        req.refresh_reuse_grace = Some(g);
+    }
+    let secret = match (u.rotate_secret, u.secret_stdin) {
+        (true, _) => clients::SecretChange::Rotate,
+        (false, true) => clients::SecretChange::Given(cx.read_line("client secret")?),
+        (false, false) => clients::SecretChange::Follow,
+    };
+    let (app, entry) = cx.app_and_tenant(&u.tenant.tenant, rng, clock).await?;
+    let done = clients::update(&app, &entry, id, req, secret, Actor::cli_from_env()).await;
+    app.ephemeral.shutdown().await;
+    let done = match done {
+        Ok(d) => d,
+        Err(clients::UpdateError::Metadata(e)) => bail!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1)),
+        Err(e @ clients::UpdateError::SelfRegisteredSkipsConsent) => bail!("--skip-consent: {e}"),
+        Err(clients::UpdateError::SecretNotUsed) => {
+            bail!("--rotate-secret, --secret-stdin: the client would use no secret (its auth method is none or private_key_jwt)")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // A pairwise `sub` is derived from the sector: a new sector gives every
+    // account another subject at this client.
+    let pairwise = |c: &Client| c.subject_type == trame_core::subject::SubjectType::Pairwise;
+    if pairwise(&done.client) && pairwise(&current) && done.client.sector_identifier != current.sector_identifier {
+        eprintln!(
+            "warning: the client's pairwise sector changed from {} to {}: every account has another subject (sub) at this client now",
+            current.sector_identifier.as_deref().unwrap_or("-"),
+            done.client.sector_identifier.as_deref().unwrap_or("-")
+        );
+    }
+    println!("client {}: {}", done.client.id, if done.changed { "updated" } else { "unchanged (the settings given are the ones it has)" });
+    show_client(&done.client, cx.now(), false);
+    if let Some(s) = done.generated_secret {
+        println!("client_secret: {s}");
+        eprintln!("The client secret is shown only this once; Trame keeps only a digest of it.");
+    }
+    Ok(())
+}
+
+/// A list flag of `client update`: given values replace the list, or
+/// others are added to and removed from it.
+fn edit_list(list: &mut Vec<String>, replace: Vec<String>, add: Vec<String>, remove: Vec<String>, flag: &str) -> Result<()> {
+    if !replace.is_empty() {
+        *list = replace;
+    }
+    for r in remove {
+        if !list.contains(&r) {
+            bail!("--remove-{flag}: {r} is not in the client's list");
+        }
+        list.retain(|x| *x != r);
+    }
+    for a in add {
+        if !list.contains(&a) {
+            list.push(a);
+        }
+    }
+    Ok(())
+}
+
+/// Every setting of a client: its registration metadata (RFC 7591, as the
+/// registration endpoint shows it) and what only the operator sets.
+fn show_client(c: &Client, now: i64, json: bool) {
+    let federation = c.federation.as_ref().map(
+        |f| serde_json::json!({ "kind": f.kind.as_str(), "trust_anchor": f.trust_anchor, "expires_at": rfc3339(f.expires_at), "lapsed": c.is_expired(now) }),
+    );
+    if json {
+        let mut m = trame_app::registration::metadata(c);
+        m.insert("pkce".into(), serde_json::json!(c.pkce.as_str()));
+        m.insert("skip_consent".into(), serde_json::json!(c.skip_consent));
+        m.insert("refresh_reuse_grace".into(), serde_json::json!(c.refresh_reuse_grace));
+        m.insert("sector_identifier".into(), serde_json::json!(c.sector_identifier));
+        m.insert("has_secret".into(), serde_json::json!(c.secret_digest.is_some()));
+        m.insert("self_registered".into(), serde_json::json!(c.registration_token_digest.is_some()));
+        m.insert("federation".into(), federation.unwrap_or(serde_json::Value::Null));
+        println!("{}", serde_json::Value::Object(m));
+        return;
+    }
+    let list = |v: &[RedirectUri]| if v.is_empty() { "-".to_owned() } else { v.iter().map(RedirectUri::as_str).collect::<Vec<_>>().join(" ") };
+    let opt = |v: Option<&str>| v.unwrap_or("-").to_owned();
+    let secret = match (c.auth_method.uses_secret(), c.secret_digest.is_some()) {
+        (true, true) => "set (only its digest is kept)",
+        (true, false) => "missing",
+        (false, _) => "none",
+    };
+    let jwks = c.jwks.as_ref().map(|k| format!("{} key(s) inline", k["keys"].as_array().map_or(0, Vec::len)));
+    let rows: Vec<(&str, String)> = vec![
+        ("name", opt(c.name.as_deref())),
+        ("application type", c.info.application_type.as_str().to_owned()),
+        ("redirect uris", list(&c.redirect_uris)),
+        ("post-logout redirect uris", list(&c.post_logout_redirect_uris)),
+        ("grant types", c.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(" ")),
+        ("scopes", c.scopes.to_string_sorted()),
+        ("auth method", c.auth_method.as_str().to_owned()),
+        ("secret", secret.to_owned()),
+        ("assertion alg", opt(c.token_auth_alg.as_deref())),
+        ("jwks uri", opt(c.jwks_uri.as_deref())),
+        ("jwks", jwks.unwrap_or_else(|| "-".to_owned())),
+        ("subject type", c.subject_type.as_str().to_owned()),
+        ("sector", opt(c.sector_identifier.as_deref())),
+        ("sector identifier uri", opt(c.info.sector_identifier_uri.as_deref())),
+        ("pkce", c.pkce.as_str().to_owned()),
+        ("skip consent", yes_no(c.skip_consent).to_owned()),
+        ("id token alg", c.id_token_alg.as_str().to_owned()),
+        ("userinfo alg", c.userinfo_alg.map_or_else(|| "- (plain JSON)".to_owned(), |a| a.as_str().to_owned())),
+        ("default max age", c.default_max_age.map_or_else(|| "-".to_owned(), |s| format!("{s}s"))),
+        ("default acr values", if c.default_acr_values.is_empty() { "-".to_owned() } else { c.default_acr_values.join(" ") }),
+        (
+            "back-channel logout",
+            c.logout
+                .backchannel_uri
+                .as_deref()
+                .map_or_else(|| "-".to_owned(), |u| format!("{u}{}", if c.logout.backchannel_session_required { " (sid required)" } else { "" })),
+        ),
+        (
+            "front-channel logout",
+            c.logout
+                .frontchannel_uri
+                .as_deref()
+                .map_or_else(|| "-".to_owned(), |u| format!("{u}{}", if c.logout.frontchannel_session_required { " (iss and sid)" } else { "" })),
+        ),
+        ("client uri", opt(c.info.client_uri.as_deref())),
+        ("logo uri", opt(c.info.logo_uri.as_deref())),
+        ("policy uri", opt(c.info.policy_uri.as_deref())),
+        ("tos uri", opt(c.info.tos_uri.as_deref())),
+        ("contacts", if c.info.contacts.is_empty() { "-".to_owned() } else { c.info.contacts.join(" ") }),
+        ("refresh reuse grace", format!("{}s", c.refresh_reuse_grace)),
+        ("registered by", if c.registration_token_digest.is_some() { "itself (RFC 7591)" } else { "the operator" }.to_owned()),
+    ];
+    println!("client {}", c.id);
+    for (label, value) in rows {
+        println!("  {label}: {value}");
+    }
+    if let Some(f) = &c.federation {
+        let state = if c.is_expired(now) { "lapsed" } else { "until" };
+        println!("  federation: {} registration under {}, {state} {}", f.kind.as_str(), f.trust_anchor, rfc3339(f.expires_at));
+    }
+}
+
+fn read_jwks(path: &std::path::Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("--jwks-file: cannot read {}", path.display()))?;
+    serde_json::from_str::<serde_json::Value>(&text).with_context(|| format!("--jwks-file: {} is not JSON", path.display()))
+}
+
+fn auth_method_of(m: AuthMethodArg) -> AuthMethod {
+    match m {
+        AuthMethodArg::ClientSecretBasic => AuthMethod::ClientSecretBasic,
+        AuthMethodArg::ClientSecretPost => AuthMethod::ClientSecretPost,
+        AuthMethodArg::PrivateKeyJwt => AuthMethod::PrivateKeyJwt,
+        AuthMethodArg::None => AuthMethod::None,
+    }
+}
+
+fn subject_type(t: SubjectTypeArg) -> &'static str {
+    match t {
+        SubjectTypeArg::Public => "public",
+        SubjectTypeArg::Pairwise => "pairwise",
+    }
+}
+
+fn pkce(p: PkceArg) -> PkcePolicy {
+    match p {
+        PkceArg::Required => PkcePolicy::Required,
+        PkceArg::Optional => PkcePolicy::Optional,
+    }
 }
 
 /// The `trame client add` flag that sets a registration metadata field,
@@ -412,7 +679,14 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
             println!("{n} session(s) of {} ended; its tokens stopped working", account.profile.username);
         }
         UserCommand::Add(add) => {
-            let UserAdd { tenant, username, email, given_name, family_name, phone_number, phone_number_verified, address, password_stdin } = *add;
+            let UserAdd {
+                tenant,
+                username,
+                profile: ProfileArgs { email, given_name, family_name, phone_number },
+                phone_number_verified,
+                address,
+                password_stdin,
+            } = *add;
             let tenant = cx.tenant(&tenant.tenant).await?;
             let address = Address {
                 // A street of several lines, as `--address-street 'a\nb'` gives it.
@@ -477,6 +751,49 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
             cx.store.create_invitation(&tenant.id, &secret_digest(&token), email.as_deref(), now + i64::from(days) * 86_400, now).await?;
             cx.audited(Some(&tenant.id), "user.invited", audit::tenant(tenant.slug.as_str())).await;
             println!("{}", tenant.issuer.endpoint(&format!("/signup?invitation={token}")));
+        }
+        UserCommand::Set(set) => {
+            let UserSet { user, profile: ProfileArgs { email, given_name, family_name, phone_number }, phone_number_verified, address } = *set;
+            let (app, entry, account) = cx.app_and_account(&user, rng, clock).await?;
+            let a = address;
+            let address_given =
+                [&a.address_street, &a.address_locality, &a.address_region, &a.address_postal_code, &a.address_country].iter().any(|f| f.is_some());
+            // Each field given replaces that field of the stored address;
+            // an address left with no field is removed.
+            let address = address_given.then(|| {
+                let mut addr = account.profile.address.clone().unwrap_or_default();
+                let set = |field: &mut Option<String>, v: Option<String>| {
+                    if let Some(v) = v {
+                        *field = (!v.is_empty()).then_some(v);
+                    }
+                };
+                set(&mut addr.street_address, a.address_street.map(|s| s.replace("\\n", "\n")));
+                set(&mut addr.locality, a.address_locality);
+                set(&mut addr.region, a.address_region);
+                set(&mut addr.postal_code, a.address_postal_code);
+                set(&mut addr.country, a.address_country);
+                // A stored `formatted` would no longer match its fields.
+                addr.formatted = None;
+                Some(addr)
+            });
+            let change = ProfileChange {
+                given_name: given_name.map(Some),
+                family_name: family_name.map(Some),
+                email: email.map(Some),
+                phone_number: phone_number.map(Some),
+                phone_number_verified,
+                address,
+            };
+            let done = users::change_profile(&app, &entry.tenant, &account.profile.id, None, change, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            match done {
+                Ok(_) => {}
+                Err(users::ChangeError::Refused(r)) => return Err(refusal(r)),
+                Err(users::ChangeError::NotFound | users::ChangeError::Stale) => bail!("user '{}' changed or went away meanwhile; try again", user.username),
+                Err(users::ChangeError::Failed(e)) => return Err(e.into()),
+            }
+            let account = cx.account(&entry.tenant, &user.username).await?;
+            show_user(cx, &entry.tenant, account, false).await?;
         }
         UserCommand::SetPassword { tenant, username } => {
             let tenant = cx.tenant(&tenant.tenant).await?;

@@ -61,6 +61,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         _ => {}
     }
     let (store, applied) = storage::open(&config, rng.clone(), clock.as_ref()).await?;
+    storage::reconcile_default_issuer(&config, &store, matches!(command, Command::Serve)).await?;
     let stdin = std::io::stdin();
     let mut stdin = stdin.lock();
     let mut cx = commands::Context { store: &store, config: &config, rng: rng.as_ref(), clock: clock.as_ref(), stdin: &mut stdin };
@@ -131,11 +132,21 @@ async fn check_config(config: &Config) -> anyhow::Result<()> {
     for p in &problems {
         println!("{p}");
     }
+    // What the default tenant's issuer is, which is not always public_url.
+    let issuer = match storage::issuer_in_force(config).await {
+        Some((issuer, why)) => {
+            println!("issuer of the default tenant: {issuer} ({why})");
+            issuer
+        }
+        None => {
+            println!("issuer of the default tenant: {} (public_url)", config.public_url);
+            config.public_url.to_string()
+        }
+    };
     if problems.is_empty() {
         println!(
-            "configuration OK: listen {}, public_url {}, database {}",
+            "configuration OK: listen {}, issuer {issuer}, database {}",
             config.listen,
-            config.public_url,
             if config.embedded_database() { "embedded SQLite" } else { "PostgreSQL" }
         );
         Ok(())

@@ -115,6 +115,68 @@ async fn ensure_default_tenant(config: &Config, store: &Store, now: i64) -> Resu
     }
 }
 
+/// The default tenant's issuer follows `public_url` unless the operator
+/// set it (`trame tenant update default --issuer`). Only the server
+/// (`follow`) makes the change: a command run from another folder, with
+/// other settings, must not move the issuer of a running installation, so
+/// it only warns that its settings differ from what is stored.
+pub async fn reconcile_default_issuer(config: &Config, store: &Store, follow: bool) -> Result<()> {
+    let Some(t) = store.tenant_by_slug(DEFAULT_TENANT).await? else { return Ok(()) };
+    let public_url = &config.public_url;
+    if t.issuer == *public_url {
+        return Ok(());
+    }
+    let explicit = store.issuer_is_explicit(DEFAULT_TENANT).await?;
+    match (follow, explicit) {
+        (true, true) => tracing::warn!(
+            issuer = %t.issuer, %public_url,
+            "the default tenant's issuer was set explicitly (trame tenant update default --issuer) and stays in force; public_url is not its issuer"
+        ),
+        (true, false) => match store.follow_issuer(DEFAULT_TENANT, public_url).await {
+            Ok(_) => tracing::warn!(
+                old = %t.issuer, issuer = %public_url,
+                "the default tenant's issuer follows public_url: its relying parties must be reconfigured"
+            ),
+            Err(StoreError::Conflict(_)) => tracing::warn!(
+                issuer = %t.issuer, %public_url,
+                "public_url is another tenant's issuer: the default tenant keeps its stored issuer, which stays in force"
+            ),
+            Err(e) => return Err(e).context("cannot update the default tenant's issuer"),
+        },
+        (false, true) => eprintln!(
+            "warning: public_url is {public_url} but the default tenant's issuer, set explicitly, is {}: does this command read the server's settings (its folder, or --config)?",
+            t.issuer
+        ),
+        (false, false) => eprintln!(
+            "warning: public_url is {public_url} but the default tenant's issuer is {}: the server, started with these settings, would move it to {public_url}; does this command read the server's settings (its folder, or --config)?",
+            t.issuer
+        ),
+    }
+    Ok(())
+}
+
+/// The default tenant's issuer a server started with `config` uses, and
+/// why, for `trame check-config`: `None` when the database cannot be read
+/// (an embedded one not created yet: then it will be `public_url`).
+pub async fn issuer_in_force(config: &Config) -> Option<(String, &'static str)> {
+    let database = config.data_dir.join("trame.db");
+    if config.embedded_database() && !database.exists() {
+        return None;
+    }
+    // A throwaway key: nothing is unsealed, only the tenant row is read.
+    let key = MasterKey::generate(&trame_core::OsRandom);
+    let store = Store::connect(&config.database_url, key, Arc::new(trame_core::OsRandom)).await.ok()?;
+    let t = store.tenant_by_slug(DEFAULT_TENANT).await.ok()??;
+    // Before the migration that records it, no issuer was explicit.
+    let explicit = store.issuer_is_explicit(DEFAULT_TENANT).await.unwrap_or(false);
+    Some(match (explicit, t.issuer == config.public_url) {
+        (true, true) => (t.issuer.to_string(), "set explicitly, the same as public_url"),
+        (true, false) => (t.issuer.to_string(), "set explicitly (trame tenant update default --issuer); public_url is not used for it"),
+        (false, true) => (t.issuer.to_string(), "public_url"),
+        (false, false) => (config.public_url.to_string(), "public_url, replacing the stored issuer at the next start"),
+    })
+}
+
 /// A master key that does not match the database would only show up as
 /// failures on the first sign-in; say it at start-up instead, by unsealing
 /// one tenant's keys.

@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_contact::Migration),
             Box::new(m0011_audit::Migration),
             Box::new(m0012_admin::Migration),
+            Box::new(m0013_tenant_issuer::Migration),
         ]
     }
 }
@@ -787,6 +788,32 @@ mod m0012_admin {
                 m.alter_table(Table::alter().table("users").drop_column(col).to_owned()).await?;
             }
             m.drop_table(Table::drop().table("admin_roles").to_owned()).await
+        }
+    }
+}
+
+mod m0013_tenant_issuer {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0013_tenant_issuer"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        /// Whether the operator set the tenant's issuer (`trame tenant
+        /// update --issuer`): the default tenant follows `public_url` until
+        /// then.
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("tenants").add_column(boolean("issuer_explicit").default(false)).to_owned()).await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("tenants").drop_column("issuer_explicit").to_owned()).await
         }
     }
 }

@@ -339,15 +339,16 @@ async fn refresh_reuse_grace_flag() {
     for (name, i) in installs().await {
         i.ok(&["client", "add", "--client-id", "app", "--redirect-uri", "https://app.example/cb", "--refresh-reuse-grace", "20"]);
         let out = i.ok(&["client", "set", "--client-id", "app"]);
-        assert!(out.contains("client app: refresh reuse grace 20s"), "{name}: stored by add: {out}");
+        assert!(out.contains("client app: unchanged") && out.contains("refresh reuse grace: 20s"), "{name}: stored by add: {out}");
+        // `set` is `update`, kept for the scripts written before it.
         let out = i.ok(&["client", "set", "--client-id", "app", "--refresh-reuse-grace", "60"]);
-        assert!(out.contains("refresh reuse grace 60s"), "{name}: {out}");
-        assert!(i.ok(&["client", "set", "--client-id", "app"]).contains("refresh reuse grace 60s"), "{name}: kept");
+        assert!(out.contains("refresh reuse grace: 60s"), "{name}: {out}");
+        assert!(i.ok(&["client", "show", "--client-id", "app"]).contains("refresh reuse grace: 60s"), "{name}: kept");
         i.ok(&["client", "add", "--client-id", "plain", "--redirect-uri", "https://plain.example/cb"]);
-        assert!(i.ok(&["client", "set", "--client-id", "plain"]).contains("refresh reuse grace 0s"), "{name}: 0 by default");
+        assert!(i.ok(&["client", "show", "--client-id", "plain"]).contains("refresh reuse grace: 0s"), "{name}: 0 by default");
 
         assert_refused(&i.cli(&["client", "set", "--client-id", "app", "--refresh-reuse-grace", "61"]), "--refresh-reuse-grace");
-        assert!(i.ok(&["client", "set", "--client-id", "app"]).contains("refresh reuse grace 60s"), "{name}: a refusal writes nothing");
+        assert!(i.ok(&["client", "show", "--client-id", "app"]).contains("refresh reuse grace: 60s"), "{name}: a refusal writes nothing");
         assert_refused(
             &i.cli(&["client", "add", "--client-id", "long", "--redirect-uri", "https://l.example/cb", "--refresh-reuse-grace", "61"]),
             "--refresh-reuse-grace",
@@ -357,6 +358,104 @@ async fn refresh_reuse_grace_flag() {
         assert_refused(&i.cli(&["client", "set", "--client-id", "nobody", "--refresh-reuse-grace", "5"]), "nobody");
         assert!(!i.cli(&["client", "set", "--client-id", "app", "--refresh-reuse-grace", "soon"]).status.success(), "{name}: not a number");
         assert!(!i.ok(&["client", "list"]).contains("long"), "{name}: refused clients are not created");
+    }
+}
+
+/// `client update` changes only what it is given, under the rules of
+/// `client add`; `client show` lists every setting.
+#[tokio::test]
+async fn client_update_and_show() {
+    for (name, i) in installs().await {
+        let out = i.ok(&["client", "add", "--client-id", "portail", "--name", "Portail", "--redirect-uri", "https://portail.example/cb", "--skip-consent"]);
+        let first_secret = secret_of(&out);
+        let show = |id: &str| -> serde_json::Value {
+            let out = i.ok(&["client", "show", "--client-id", id, "--json"]);
+            serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{name}: {e}: {out}"))
+        };
+        let c = show("portail");
+        assert_eq!(
+            (c["client_name"].as_str(), c["skip_consent"].as_bool(), c["pkce"].as_str()),
+            (Some("Portail"), Some(true), Some("required")),
+            "{name}: {c}"
+        );
+        assert_eq!(c["has_secret"], true, "{name}: {c}");
+        assert!(c.get("post_logout_redirect_uris").is_none(), "{name}: {c}");
+
+        // The quick-start case: a post-logout redirect URI added later.
+        let out = i.ok(&["client", "update", "--client-id", "portail", "--add-post-logout-redirect-uri", "https://portail.example/bye"]);
+        assert!(out.contains("client portail: updated") && out.contains("post-logout redirect uris: https://portail.example/bye"), "{name}: {out}");
+        assert!(!out.contains("client_secret:"), "{name}: the secret stays: {out}");
+        let c = show("portail");
+        assert_eq!(c["post_logout_redirect_uris"], serde_json::json!(["https://portail.example/bye"]), "{name}: {c}");
+        assert_eq!((c["client_name"].as_str(), c["skip_consent"].as_bool()), (Some("Portail"), Some(true)), "{name}: the rest is kept: {c}");
+
+        let out = i.ok(&[
+            "client",
+            "update",
+            "--client-id",
+            "portail",
+            "--add-redirect-uri",
+            "https://portail.example/cb2",
+            "--remove-redirect-uri",
+            "https://portail.example/cb",
+            "--name",
+            "",
+            "--skip-consent",
+            "false",
+            "--scope",
+            "openid email",
+            "--policy-uri",
+            "https://portail.example/privacy",
+            "--backchannel-logout-uri",
+            "https://portail.example/bcl",
+            "--id-token-alg",
+            "RS256",
+        ]);
+        assert!(out.contains("updated"), "{name}: {out}");
+        let c = show("portail");
+        assert_eq!(c["redirect_uris"], serde_json::json!(["https://portail.example/cb2"]), "{name}: {c}");
+        assert!(c.get("client_name").is_none(), "{name}: an empty value clears: {c}");
+        assert_eq!(c["skip_consent"], false, "{name}: {c}");
+        assert_eq!(c["scope"], "email openid", "{name}: {c}");
+        assert_eq!(c["policy_uri"], "https://portail.example/privacy", "{name}: {c}");
+        assert_eq!(c["backchannel_logout_uri"], "https://portail.example/bcl", "{name}: {c}");
+        assert_eq!(c["id_token_signed_response_alg"], "RS256", "{name}: {c}");
+        let text = i.ok(&["client", "show", "--client-id", "portail"]);
+        for label in
+            ["redirect uris:", "grant types:", "scopes:", "auth method: client_secret_basic", "subject type: public", "pkce: required", "skip consent: no"]
+        {
+            assert!(text.contains(label), "{name}: {label} in {text}");
+        }
+        for label in
+            ["id token alg: RS256", "back-channel logout: https://portail.example/bcl", "policy uri:", "refresh reuse grace: 0s", "registered by: the operator"]
+        {
+            assert!(text.contains(label), "{name}: {label} in {text}");
+        }
+
+        // The rules of `client add`, named by the flag; a refusal writes nothing.
+        assert_refused(&i.cli(&["client", "update", "--client-id", "portail", "--redirect-uri", "http://portail.example/cb"]), "--redirect-uri");
+        assert_refused(&i.cli(&["client", "update", "--client-id", "portail", "--remove-redirect-uri", "https://nowhere.example/cb"]), "--remove-redirect-uri");
+        assert_refused(&i.cli(&["client", "update", "--client-id", "portail", "--grant-type", "client_credentials", "--refresh-reuse-grace", "5"]), "refresh");
+        assert_refused(&i.cli(&["client", "update", "--client-id", "nobody", "--name", "x"]), "client 'nobody' not found");
+        assert_refused(&i.cli(&["client", "show", "--client-id", "nobody"]), "client 'nobody' not found");
+        assert_refused(&i.cli_with_input(&["client", "update", "--client-id", "portail", "--secret-stdin"], "short\n"), "at least 32");
+        assert_eq!(show("portail")["redirect_uris"], serde_json::json!(["https://portail.example/cb2"]), "{name}");
+
+        // A new secret, shown once; the old one stops working.
+        let out = i.ok(&["client", "update", "--client-id", "portail", "--rotate-secret"]);
+        let second = secret_of(&out);
+        assert!(second != first_secret && second.len() >= 43, "{name}: {out}");
+        // A public client has no secret to rotate.
+        i.ok(&["client", "update", "--client-id", "portail", "--public"]);
+        let c = show("portail");
+        assert_eq!((c["token_endpoint_auth_method"].as_str(), c["has_secret"].as_bool()), (Some("none"), Some(false)), "{name}: {c}");
+        assert_refused(&i.cli(&["client", "update", "--client-id", "portail", "--rotate-secret"]), "would use no secret");
+        // Back to a confidential client: a secret is issued at once.
+        let out = i.ok(&["client", "update", "--client-id", "portail", "--auth-method", "client_secret_post"]);
+        assert!(secret_of(&out).len() >= 43, "{name}: {out}");
+
+        let trail = i.ok(&["audit", "list", "--action", "client.updated"]);
+        assert_eq!(trail.lines().count(), 5, "{name}: one record per change, none for a refusal: {trail}");
     }
 }
 
@@ -422,4 +521,162 @@ async fn administration_roles_and_the_api_document() {
         let doc: serde_json::Value = serde_json::from_str(&i.ok(&["admin", "openapi", "--tenant", "ville"])).unwrap();
         assert_eq!(doc["servers"][0]["url"], format!("{}/ville/admin/api/v1", i.public_url), "{name}");
     }
+}
+
+/// `user set` changes the fields given, with the rules of `user add`; an
+/// empty value clears a field.
+#[tokio::test]
+async fn user_set_changes_only_the_fields_given() {
+    for (name, i) in installs().await {
+        i.ok(&[
+            "user",
+            "add",
+            "--username",
+            "camille",
+            "--email",
+            "camille@example.fr",
+            "--given-name",
+            "Camille",
+            "--address-locality",
+            "Lyon",
+            "--address-country",
+            "FR",
+        ]);
+        let show = || -> serde_json::Value {
+            let out = i.ok(&["user", "show", "--username", "camille", "--json"]);
+            serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{name}: {e}: {out}"))
+        };
+        let out = i.ok(&[
+            "user",
+            "set",
+            "--username",
+            "camille",
+            "--family-name",
+            "Martin",
+            "--phone-number",
+            "+33 6 12 34 56 78",
+            "--phone-number-verified",
+            "true",
+            "--address-locality",
+            "Paris",
+        ]);
+        assert!(out.contains("family name: Martin"), "{name}: the account is shown after the change: {out}");
+        let u = show();
+        assert_eq!(
+            (u["family_name"].as_str(), u["given_name"].as_str(), u["email"].as_str()),
+            (Some("Martin"), Some("Camille"), Some("camille@example.fr")),
+            "{name}: {u}"
+        );
+        assert_eq!((u["phone_number"].as_str(), u["phone_number_verified"].as_bool()), (Some("+33612345678"), Some(true)), "{name}: {u}");
+        assert_eq!((u["address"]["locality"].as_str(), u["address"]["country"].as_str()), (Some("Paris"), Some("FR")), "{name}: the other fields stay: {u}");
+
+        i.ok(&["user", "set", "--username", "camille", "--given-name", "", "--address-country", ""]);
+        let u = show();
+        assert!(u["given_name"].is_null() && u["address"]["country"].is_null(), "{name}: an empty value clears: {u}");
+        assert_eq!(u["address"]["locality"], "Paris", "{name}: {u}");
+
+        i.ok(&["user", "set", "--username", "camille", "--email", "c.martin@example.fr"]);
+        assert_eq!((show()["email"].as_str(), show()["email_verified"].as_bool()), (Some("c.martin@example.fr"), Some(false)), "{name}");
+
+        assert_refused(&i.cli(&["user", "set", "--username", "camille", "--email", "not an address"]), "--email");
+        assert_refused(&i.cli(&["user", "set", "--username", "camille", "--phone-number", "call me"]), "--phone-number");
+        assert_refused(&i.cli(&["user", "set", "--username", "nobody", "--given-name", "X"]), "no user 'nobody'");
+        assert!(!i.cli(&["user", "set", "--username", "camille", "--phone-number-verified", "maybe"]).status.success(), "{name}");
+        assert_eq!(show()["email"], "c.martin@example.fr", "{name}: a refusal writes nothing");
+        let trail = i.ok(&["audit", "list", "--action", "user.updated"]);
+        assert_eq!(trail.lines().count(), 3, "{name}: {trail}");
+    }
+}
+
+/// `tenant update` changes the issuer or the display name, never to
+/// another tenant's issuer; `tenant remove --yes` takes everything of the
+/// tenant away, and nothing of the others.
+#[tokio::test]
+async fn tenant_update_and_remove() {
+    for (name, i) in installs().await {
+        i.ok(&["tenant", "add", "ville", "--display-name", "Ville"]);
+        i.ok(&["tenant", "add", "autre"]);
+        i.ok(&["client", "add", "--tenant", "ville", "--client-id", "portail", "--redirect-uri", "https://portail.example/cb"]);
+        i.ok(&["user", "add", "--tenant", "ville", "--username", "camille"]);
+        i.ok(&["admin", "grant", "camille", "--tenant", "ville", "--role", "tenant-admin"]);
+        i.ok(&["client", "add", "--tenant", "autre", "--client-id", "portail", "--redirect-uri", "https://autre.example/cb"]);
+        i.ok(&["user", "add", "--tenant", "autre", "--username", "dominique"]);
+
+        let out = i.ok(&["tenant", "update", "ville", "--display-name", "Ville de Test"]);
+        assert!(out.contains("display name Ville de Test") && !out.contains("reconfigure"), "{name}: {out}");
+        let out = i.ok(&["tenant", "update", "ville", "--issuer", "https://login.ville.example/"]);
+        assert!(out.contains("issuer https://login.ville.example,") && out.contains("reconfigure every relying party"), "{name}: {out}");
+        let tenants = i.ok(&["tenant", "list", "--json"]);
+        assert!(tenants.contains(r#""issuer":"https://login.ville.example""#) && tenants.contains("Ville de Test"), "{name}: {tenants}");
+
+        assert_refused(&i.cli(&["tenant", "update", "autre", "--issuer", "https://login.ville.example"]), "belongs to tenant ville");
+        assert_refused(&i.cli(&["tenant", "update", "autre", "--issuer", "ftp://autre.example"]), "--issuer");
+        assert_refused(&i.cli(&["tenant", "update", "autre", "--display-name", " "]), "--display-name");
+        assert_refused(&i.cli(&["tenant", "update", "nobody", "--display-name", "X"]), "no tenant 'nobody'");
+        assert_refused(&i.cli(&["tenant", "update", "autre"]), "nothing to change");
+        assert_refused(&i.cli(&["tenant", "remove", "ville"]), "--yes");
+        assert_refused(&i.cli(&["tenant", "remove", "default", "--yes"]), "default tenant");
+        assert_refused(&i.cli(&["tenant", "remove", "nobody", "--yes"]), "no tenant 'nobody'");
+        assert!(i.ok(&["user", "list", "--tenant", "ville"]).contains("camille"), "{name}: nothing removed without --yes");
+
+        let out = i.ok(&["tenant", "remove", "ville", "--yes"]);
+        assert!(out.contains("tenant ville removed"), "{name}: {out}");
+        assert!(!i.ok(&["tenant", "list"]).contains("ville"), "{name}");
+        assert_refused(&i.cli(&["user", "list", "--tenant", "ville"]), "no tenant 'ville'");
+        assert!(i.ok(&["user", "list", "--tenant", "autre"]).contains("dominique"), "{name}: other tenants keep theirs");
+        assert!(i.ok(&["client", "list", "--tenant", "autre"]).contains("portail"), "{name}");
+        assert!(!i.ok(&["admin", "list"]).contains("camille"), "{name}: its roles went with it");
+        // Its audit records went with it; the installation's stay.
+        assert_eq!(i.ok(&["audit", "list", "--action", "user.created"]).lines().count(), 1, "{name}: only autre's account");
+        assert_eq!(i.ok(&["audit", "list", "--action", "client.created"]).lines().count(), 1, "{name}");
+        let removed = i.ok(&["audit", "list", "--action", "tenant.removed"]);
+        assert!(removed.contains("tenant:ville"), "{name}: {removed}");
+        assert_eq!(i.ok(&["audit", "list", "--action", "tenant.updated"]).lines().count(), 2, "{name}");
+        // The slug and the issuer are free again.
+        i.ok(&["tenant", "add", "ville", "--issuer", "https://login.ville.example"]);
+    }
+}
+
+/// The default tenant's issuer follows `public_url` at start, unless the
+/// operator set it; a command run with other settings says so and changes
+/// nothing; `check-config` prints the issuer in force.
+#[tokio::test]
+async fn the_default_tenant_follows_public_url_unless_set() {
+    let mut i = Install::embedded();
+    let first = i.public_url.clone();
+    i.ok(&["tenant", "list"]);
+    let default_issuer = |i: &Install| -> String {
+        let out = i.ok(&["tenant", "list", "--json"]);
+        let t = out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).find(|t| t["slug"] == "default").expect("default tenant");
+        t["issuer"].as_str().unwrap().to_owned()
+    };
+    let moved = format!("http://127.0.0.1:{}", i.port);
+    i.public_url = moved.clone();
+
+    let out = i.cli(&["tenant", "list"]);
+    assert!(out.status.success() && stderr(&out).contains(&format!("warning: public_url is {moved}")), "{}", stderr(&out));
+    assert_eq!(default_issuer(&i), first, "a command does not move the issuer");
+    let check = i.ok(&["check-config"]);
+    assert!(check.contains(&format!("issuer of the default tenant: {moved} (public_url, replacing")), "{check}");
+
+    {
+        let server = i.serve().await;
+        assert!(server.log_text().contains("follows public_url"), "{}", server.log_text());
+    }
+    assert_eq!(default_issuer(&i), moved, "the server moved it");
+    let out = i.cli(&["tenant", "list"]);
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert!(i.ok(&["check-config"]).contains(&format!("configuration OK: listen 127.0.0.1:{}, issuer {moved},", i.port)));
+
+    // Set explicitly, it stays whatever public_url says.
+    let out = i.ok(&["tenant", "update", "default", "--issuer", "https://id.example.org"]);
+    assert!(out.contains("no longer follows public_url"), "{out}");
+    let out = i.cli(&["tenant", "list"]);
+    assert!(stderr(&out).contains("set explicitly, is https://id.example.org"), "{}", stderr(&out));
+    assert!(i.ok(&["check-config"]).contains("issuer of the default tenant: https://id.example.org (set explicitly"));
+    {
+        let server = i.serve().await;
+        assert!(server.log_text().contains("stays in force"), "{}", server.log_text());
+    }
+    assert_eq!(default_issuer(&i), "https://id.example.org");
 }

@@ -22,6 +22,9 @@ pub struct Model {
     pub usernames: String,
     /// `FederationSettings` as JSON text.
     pub federation: String,
+    /// Set by the operator; otherwise the default tenant's issuer follows
+    /// `public_url`.
+    pub issuer_explicit: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,3 +1,4 @@
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 use trame_core::assurance::AcrPolicy;
 use trame_core::crypto::{b64url, b64url_decode};
@@ -7,7 +8,10 @@ use trame_core::tenant::{Tenant, TenantSettings};
 use trame_jose::Alg;
 
 use super::{catalog, keys, new_id};
-use crate::entity::tenant;
+use crate::entity::{
+    account_session, admin_role, audit_event, client, consent, federated_identity, federation_key, federation_subordinate, grant, initial_access_token,
+    invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, trust_mark, user,
+};
 use crate::{Result, Store, StoreError};
 
 fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
@@ -58,6 +62,7 @@ impl Store {
             credential_upgrade: Set(TenantSettings::default().credential_upgrade.as_str().to_owned()),
             usernames: Set(TenantSettings::default().usernames.as_str().to_owned()),
             federation: Set(FederationSettings::default().to_json()),
+            issuer_explicit: Set(false),
         };
         let model = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("a tenant with slug '{slug}' or issuer '{issuer}'")))?;
         keys::insert_new_key(&txn, self, &id, Alg::ES256, now, now).await?;
@@ -127,9 +132,109 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("tenant '{slug}'")))?;
         let mut am: tenant::ActiveModel = row.into();
         change(&mut am);
-        let m = am.update(&txn).await.map_err(StoreError::Db)?;
+        let m = am.update(&txn).await.map_err(|e| StoreError::from_db(e, "a tenant with this issuer"))?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         to_domain(m)
+    }
+
+    /// Changes a tenant's issuer and display name (the ones given). An
+    /// issuer given this way is the operator's: the default tenant stops
+    /// following `public_url`. Another tenant's issuer is a `Conflict`.
+    pub async fn set_tenant_identity(&self, slug: &str, issuer: Option<&Issuer>, display_name: Option<&str>) -> Result<Tenant> {
+        self.update_tenant(slug, |am| {
+            if let Some(i) = issuer {
+                am.issuer = Set(i.as_str().to_owned());
+                am.issuer_explicit = Set(true);
+            }
+            if let Some(n) = display_name {
+                am.display_name = Set(n.to_owned());
+            }
+        })
+        .await
+    }
+
+    /// Whether the operator set the issuer of the tenant `slug` (false
+    /// for an unknown tenant).
+    pub async fn issuer_is_explicit(&self, slug: &str) -> Result<bool> {
+        let row: Option<bool> = tenant::Entity::find()
+            .select_only()
+            .column(tenant::Column::IssuerExplicit)
+            .filter(tenant::Column::Slug.eq(slug))
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(row.unwrap_or(false))
+    }
+
+    /// Gives the tenant `slug` the issuer `issuer` unless the operator set
+    /// its issuer: the default tenant following `public_url`. The tenant
+    /// changed, or `None` when it was explicit or already there. Another
+    /// tenant's issuer is a `Conflict`.
+    pub async fn follow_issuer(&self, slug: &str, issuer: &Issuer) -> Result<Option<Tenant>> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        // One conditional update: two nodes starting together cannot undo
+        // an operator's explicit issuer set between a read and a write.
+        let r = tenant::Entity::update_many()
+            .col_expr(tenant::Column::Issuer, Expr::value(issuer.as_str()))
+            .filter(tenant::Column::Slug.eq(slug))
+            .filter(tenant::Column::IssuerExplicit.eq(false))
+            .filter(tenant::Column::Issuer.ne(issuer.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(|e| StoreError::from_db(e, format!("a tenant with issuer '{issuer}'")))?;
+        if r.rows_affected == 0 {
+            return Ok(None);
+        }
+        catalog::bump(&txn).await?;
+        let row = tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(&txn).await.map_err(StoreError::Db)?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        row.map(to_domain).transpose()
+    }
+
+    /// Removes a tenant and everything it holds, in one transaction: its
+    /// accounts and all their rows, clients, grants and refresh tokens,
+    /// consents, keys, federation entries, roles, invitations, queued
+    /// logout notifications and its own audit records (the installation's
+    /// records, such as the removal itself, stay). False when there was no
+    /// such tenant. Revoked access tokens are kept by `jti` alone and
+    /// expire with the tokens.
+    pub async fn remove_tenant(&self, tenant_id: &str) -> Result<bool> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        // By subquery, not a list of ids: a large tenant has more grants
+        // than a statement takes parameters.
+        let grants = Query::select().column(grant::Column::Id).from(grant::Entity).and_where(grant::Column::TenantId.eq(tenant_id)).to_owned();
+        refresh_token::Entity::delete_many().filter(refresh_token::Column::GrantId.in_subquery(grants)).exec(&txn).await.map_err(StoreError::Db)?;
+        macro_rules! delete_of_tenant {
+            ($($entity:ident),+) => {
+                $(
+                    $entity::Entity::delete_many().filter($entity::Column::TenantId.eq(tenant_id)).exec(&txn).await.map_err(StoreError::Db)?;
+                )+
+            };
+        }
+        delete_of_tenant!(
+            grant,
+            passkey,
+            recovery_code,
+            account_session,
+            consent,
+            federated_identity,
+            admin_role,
+            invitation,
+            logout_delivery,
+            initial_access_token,
+            user,
+            client,
+            signing_key,
+            federation_key,
+            federation_subordinate,
+            trust_mark,
+            audit_event
+        );
+        let r = tenant::Entity::delete_many().filter(tenant::Column::Id.eq(tenant_id)).exec(&txn).await.map_err(StoreError::Db)?;
+        catalog::bump(&txn).await?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        Ok(r.rows_affected > 0)
     }
 }

@@ -61,3 +61,134 @@ backend_test!(duplicate_slug_or_issuer_is_a_conflict_and_writes_nothing(be, b) {
     assert_eq!(query_i64(&conn, "SELECT COUNT(*) FROM signing_keys").await, 2, "{b}");
     assert_eq!(s.catalog_version().await.unwrap(), v + 1, "{b}");
 });
+
+/// Every table that holds rows of a tenant, by its `tenant_id` column.
+const TENANT_TABLES: [&str; 17] = [
+    "users",
+    "passkeys",
+    "recovery_codes",
+    "account_sessions",
+    "invitations",
+    "clients",
+    "signing_keys",
+    "consents",
+    "grants",
+    "initial_access_tokens",
+    "logout_deliveries",
+    "federation_keys",
+    "federation_subordinates",
+    "trust_marks",
+    "federated_identities",
+    "admin_roles",
+    "audit_events",
+];
+
+/// A tenant with a row in most of its tables: an account with a passkey
+/// and recovery codes, a role, a client, a grant with a refresh token, a
+/// consent, an invitation, an initial access token, audit records.
+async fn populated(s: &trame_store::Store, name: &str) -> trame_core::tenant::Tenant {
+    use trame_store::{NewAuditEvent, NewPasskey, NewUser, Outcome};
+    let t = tenant(s, name).await;
+    let passkey = NewPasskey {
+        credential_id: format!("cred-{name}").into_bytes(),
+        name: "Phone".into(),
+        public_key: vec![1, 2, 3],
+        dynamic_state: vec![4, 5],
+        sign_count: 0,
+        backup_eligible: true,
+        backup_state: true,
+        aaguid: [7; 16],
+        transports: vec!["internal".into()],
+        max_acr: None,
+    };
+    let u = s
+        .create_user_with_passkey(
+            &t.id,
+            NewUser { username: "camille".into(), ..NewUser::default() },
+            passkey,
+            &[format!("{name}-1"), format!("{name}-2")],
+            None,
+            T0,
+        )
+        .await
+        .unwrap();
+    s.grant_role(&t.id, &format!("user:{}", u.id), "tenant-admin", T0).await.unwrap();
+    s.create_client(&t.id, client("app"), T0).await.unwrap();
+    let g = s.create_grant(grant(&t.id, "app", &u.id, T0 + 86_400), T0).await.unwrap();
+    s.add_refresh_token(&g.id, &d(&format!("rt-{name}")), T0, T0 + 86_400).await.unwrap();
+    s.save_consent(&t.id, &u.id, "app", "openid", T0).await.unwrap();
+    s.create_invitation(&t.id, &format!("inv-{name}"), None, T0 + 100, T0).await.unwrap();
+    s.create_initial_access_token(&t.id, &format!("iat-{name}"), T0 + 100, None, T0).await.unwrap();
+    let event = |tenant_id: Option<&str>| NewAuditEvent {
+        tenant_id: tenant_id.map(str::to_owned),
+        at: T0,
+        actor: "cli:root".into(),
+        action: "user.created".into(),
+        target: Some(format!("user:{}", u.id)),
+        outcome: Outcome::Success,
+        address: None,
+        detail: None,
+    };
+    s.record_audit(event(Some(&t.id))).await.unwrap();
+    s.record_audit(event(None)).await.unwrap();
+    t
+}
+
+backend_test!(removing_a_tenant_leaves_no_row_of_it_and_touches_no_other(be, b) {
+    let s = &be.store;
+    let gone = populated(s, "ville-a").await;
+    let kept = populated(s, "ville-b").await;
+    let conn = raw(&be.db).await;
+    let count = |table: &str, tenant_id: &str| format!("SELECT COUNT(*) FROM {table} WHERE tenant_id = '{tenant_id}'");
+    let mut before = Vec::new();
+    for table in TENANT_TABLES {
+        before.push(query_i64(&conn, &count(table, &kept.id)).await);
+    }
+    for table in ["users", "passkeys", "recovery_codes", "clients", "signing_keys", "consents", "grants", "admin_roles", "audit_events", "federation_keys"] {
+        assert!(query_i64(&conn, &count(table, &gone.id)).await > 0, "{b}: the test fills {table}");
+    }
+    let refresh = "SELECT COUNT(*) FROM refresh_tokens";
+    assert_eq!(query_i64(&conn, refresh).await, 2, "{b}");
+    let installation = "SELECT COUNT(*) FROM audit_events WHERE tenant_id IS NULL";
+    let installation_before = query_i64(&conn, installation).await;
+    let v = s.catalog_version().await.unwrap();
+
+    assert!(s.remove_tenant(&gone.id).await.unwrap(), "{b}");
+    for table in TENANT_TABLES {
+        assert_eq!(query_i64(&conn, &count(table, &gone.id)).await, 0, "{b}: a row of the removed tenant is left in {table}");
+    }
+    assert_eq!(query_i64(&conn, &format!("SELECT COUNT(*) FROM tenants WHERE id = '{}'", gone.id)).await, 0, "{b}");
+    assert_eq!(query_i64(&conn, refresh).await, 1, "{b}: its grants' refresh tokens went with them");
+    for (table, n) in TENANT_TABLES.iter().zip(before) {
+        assert_eq!(query_i64(&conn, &count(table, &kept.id)).await, n, "{b}: the other tenant's {table}");
+    }
+    assert_eq!(query_i64(&conn, installation).await, installation_before, "{b}: installation records stay");
+    assert!(s.refresh_token_grant(&d("rt-ville-b"), T0 + 1).await.unwrap().is_some(), "{b}: the other tenant's tokens still work");
+    assert!(s.catalog_version().await.unwrap() > v, "{b}: running nodes drop it from their catalog");
+    assert!(s.tenant_by_slug("ville-a").await.unwrap().is_none(), "{b}");
+    assert!(!s.remove_tenant(&gone.id).await.unwrap(), "{b}: nothing left to remove");
+    // Its slug and issuer can be used again.
+    tenant(s, "ville-a").await;
+});
+
+backend_test!(tenant_identity_and_the_issuer_that_follows_public_url(be, b) {
+    let s = &be.store;
+    let a = tenant(s, "ville-a").await;
+    tenant(s, "ville-b").await;
+    assert!(!s.issuer_is_explicit("ville-a").await.unwrap(), "{b}");
+    let moved = s.follow_issuer("ville-a", &issuer("https://new.example")).await.unwrap().expect("moved");
+    assert_eq!((moved.id.as_str(), moved.issuer.as_str()), (a.id.as_str(), "https://new.example"), "{b}");
+    assert!(s.follow_issuer("ville-a", &issuer("https://new.example")).await.unwrap().is_none(), "{b}: already there");
+    let e = s.follow_issuer("ville-a", &issuer("https://ville-b.example")).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{b}: another tenant's issuer: {e:?}");
+
+    let t = s.set_tenant_identity("ville-a", Some(&issuer("https://login.ville-a.fr")), Some("Ville A")).await.unwrap();
+    assert_eq!((t.issuer.as_str(), t.display_name.as_str()), ("https://login.ville-a.fr", "Ville A"), "{b}");
+    assert!(s.issuer_is_explicit("ville-a").await.unwrap(), "{b}");
+    assert!(s.follow_issuer("ville-a", &issuer("https://new.example")).await.unwrap().is_none(), "{b}: an explicit issuer stays");
+    assert_eq!(s.tenant_by_slug("ville-a").await.unwrap().unwrap().issuer.as_str(), "https://login.ville-a.fr", "{b}");
+    let e = s.set_tenant_identity("ville-a", Some(&issuer("https://ville-b.example")), None).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{b}: {e:?}");
+    let t = s.set_tenant_identity("ville-b", None, Some("Ville B")).await.unwrap();
+    assert!(!s.issuer_is_explicit("ville-b").await.unwrap() && t.issuer.as_str() == "https://ville-b.example", "{b}: a name alone leaves the issuer");
+});
