@@ -343,7 +343,7 @@ fn redirect_list(field: &'static str, uris: &[String], app: ApplicationType) -> 
 }
 
 /// The operator's refresh reuse grace, checked against the client's grants
-/// (also when it is changed alone, by `trame client set`).
+/// (also when an update changes it alone: `trame client update`).
 pub fn refresh_reuse_grace(seconds: u32, grant_types: &[GrantType]) -> Result<u32, MetadataError> {
     let field = "refresh_reuse_grace";
     if seconds > MAX_REFRESH_REUSE_GRACE {

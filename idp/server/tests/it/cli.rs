@@ -20,6 +20,8 @@ fn assert_refused(out: &std::process::Output, needle: &str) {
     let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("error")).collect();
     assert_eq!(errors.len(), 1, "one error line expected: {}", stderr(out));
     assert!(errors[0].contains(needle), "error {:?} should mention {needle:?}", errors[0]);
+    let message = errors[0].strip_prefix("error: ").unwrap_or(errors[0]);
+    assert!(!message.starts_with(char::is_uppercase), "error {:?} should start in lower case", errors[0]);
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use trame_store::{AccountSession, NewPasskey, NewUser, StoreError};
 
 use crate::common::*;
 
-fn key(cred: &[u8]) -> NewPasskey {
+pub(crate) fn key(cred: &[u8]) -> NewPasskey {
     NewPasskey {
         credential_id: cred.to_vec(),
         name: "Phone".into(),

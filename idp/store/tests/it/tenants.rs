@@ -87,25 +87,13 @@ const TENANT_TABLES: [&str; 17] = [
 /// and recovery codes, a role, a client, a grant with a refresh token, a
 /// consent, an invitation, an initial access token, audit records.
 async fn populated(s: &trame_store::Store, name: &str) -> trame_core::tenant::Tenant {
-    use trame_store::{NewAuditEvent, NewPasskey, NewUser, Outcome};
+    use trame_store::{NewAuditEvent, NewUser, Outcome};
     let t = tenant(s, name).await;
-    let passkey = NewPasskey {
-        credential_id: format!("cred-{name}").into_bytes(),
-        name: "Phone".into(),
-        public_key: vec![1, 2, 3],
-        dynamic_state: vec![4, 5],
-        sign_count: 0,
-        backup_eligible: true,
-        backup_state: true,
-        aaguid: [7; 16],
-        transports: vec!["internal".into()],
-        max_acr: None,
-    };
     let u = s
         .create_user_with_passkey(
             &t.id,
             NewUser { username: "camille".into(), ..NewUser::default() },
-            passkey,
+            crate::accounts::key(format!("cred-{name}").as_bytes()),
             &[format!("{name}-1"), format!("{name}-2")],
             None,
             T0,
