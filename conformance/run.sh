@@ -85,7 +85,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- Node dependencies ------------------------------------------------------
-if [ ! -d "$HERE/node_modules/openid-client" ] || [ ! -d "$HERE/node_modules/playwright-core" ]; then
+if [ ! -d "$HERE/node_modules/openid-client" ] || [ ! -d "$HERE/node_modules/playwright-core" ] ||
+  [ ! -d "$HERE/node_modules/axe-core" ] || [ ! -d "$HERE/node_modules/@seriousme/openapi-schema-validator" ]; then
   log "installing npm dependencies (npm ci)"
   (cd "$HERE" && npm ci --no-audit --no-fund >&2) || die "npm ci failed"
 fi
