@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use trame_core::crypto::{random_id, random_token};
 use trame_core::lifetimes;
 use trame_core::tenant::Tenant;
-use trame_store::AccountSession;
+use trame_store::{AccountSession, Store, StoreError};
 
 use crate::catalog::TenantEntry;
 use crate::error::Result;
-use crate::{App, logout_channels, users};
+use crate::{App, logout_channels};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
@@ -39,6 +39,13 @@ fn key(cookie: &str) -> String {
     trame_store::ephemeral_keys::session(cookie)
 }
 
+/// Whether the account may sign in or keep a session: it exists in the
+/// tenant and is not disabled. Every way of signing in, and every session
+/// read, asks this one question.
+pub async fn can_sign_in(store: &Store, tenant_id: &str, user_id: &str) -> Result<bool, StoreError> {
+    Ok(store.account(tenant_id, user_id).await?.is_some_and(|a| a.disabled_at.is_none()))
+}
+
 /// The session behind a cookie, if it is alive, of this tenant, and its
 /// account still exists and is not disabled (a session outlives neither:
 /// the ephemeral store of another process may still hold it).
@@ -50,7 +57,7 @@ pub async fn find(app: &App, tenant: &Tenant, cookie: &str) -> Result<Option<Ses
     let Some(session) = serde_json::from_str::<Session>(&raw).ok().filter(|s| s.tenant_id == tenant.id) else {
         return Ok(None);
     };
-    let usable = users::can_sign_in(&app.store, &tenant.id, &session.user_id).await?;
+    let usable = can_sign_in(&app.store, &tenant.id, &session.user_id).await?;
     Ok(usable.then_some(Session { store_key, ..session }))
 }
 

@@ -219,13 +219,6 @@ pub async fn create(store: &Store, tenant: &Tenant, account: Checked, password_h
     }
 }
 
-/// Whether the account may sign in or keep a session: it exists in the
-/// tenant and is not disabled. Every way of signing in, and every session
-/// read, asks this one question.
-pub async fn can_sign_in(store: &Store, tenant_id: &str, user_id: &str) -> Result<bool, StoreError> {
-    Ok(store.account(tenant_id, user_id).await?.is_some_and(|a| a.disabled_at.is_none()))
-}
-
 /// Ends every session of the account (its clients told, back channel
 /// included) and revokes every grant, so its tokens stop working at once.
 /// Returns how many sessions ended.

@@ -194,7 +194,7 @@ async fn establish_with(
     {
         return Ok(SignedIn::BelowRequiredLevel);
     }
-    if !trame_app::users::can_sign_in(&state.store, &tenant.tenant.id, user_id).await.html_err()? {
+    if !trame_app::sessions::can_sign_in(&state.store, &tenant.tenant.id, user_id).await.html_err()? {
         tracing::info!(tenant = %tenant.tenant.slug, outcome = "failure", reason = "disabled", "sign-in");
         return Ok(SignedIn::AccountDisabled);
     }

@@ -59,7 +59,7 @@ async fn recovered(
     let amr = assurance::amr(&[Method::Recovery]);
     let acr = t.settings.acr_policy.level_reached(&amr);
     // A disabled account is not opened by its recovery codes or links either.
-    if !trame_app::users::can_sign_in(&state.store, &t.id, user_id).await.html_err()? {
+    if !trame_app::sessions::can_sign_in(&state.store, &t.id, user_id).await.html_err()? {
         telemetry::sign_in(method, SignInOutcome::Failure);
         return Ok(page(state, tenant, headers, StatusCode::FORBIDDEN, None, Some("account-disabled")));
     }
