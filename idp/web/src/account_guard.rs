@@ -80,7 +80,20 @@ pub(crate) async fn form_session(state: &AppState, tenant: &TenantCtx, headers: 
 /// event of the audit trail: credentials, e-mail, sessions, consents),
 /// from the address it came from.
 pub(crate) async fn audited(state: &AppState, tenant: &TenantCtx, user_id: &str, action: &'static str, ip: Option<std::net::IpAddr>) {
+    audited_with(state, tenant, user_id, action, ip, None).await;
+}
+
+/// The same, with what the record says besides (never a secret).
+pub(crate) async fn audited_with(
+    state: &AppState,
+    tenant: &TenantCtx,
+    user_id: &str,
+    action: &'static str,
+    ip: Option<std::net::IpAddr>,
+    detail: Option<serde_json::Value>,
+) {
     use trame_app::audit::{self, Actor, Event};
-    let event = Event::new(&tenant.tenant.id, Actor::User(user_id.to_owned()), action).on(audit::user(user_id)).from_address(ip);
+    let mut event = Event::new(&tenant.tenant.id, Actor::User(user_id.to_owned()), action).on(audit::user(user_id)).from_address(ip);
+    event.detail = detail;
     audit::record(&state.store, state.now(), event).await;
 }

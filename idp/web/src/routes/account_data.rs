@@ -8,12 +8,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
-use trame_app::audit::{self, Actor, Event};
+use trame_app::audit::Actor;
 use trame_app::users::{self, AccountChange, ChangeError};
 use trame_app::{consents, personal_data};
 use trame_store::ProfileChange;
 
-use crate::account_guard::{back, form_session, signed_in};
+use crate::account_guard::{audited, back, form_session, signed_in};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
 use crate::render::lang_of;
@@ -59,8 +59,7 @@ pub async fn export(State(state): State<AppState>, tenant: TenantCtx, ClientIp(i
     };
     let data =
         personal_data::export(&state, &tenant, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
-    let event = Event::new(&tenant.tenant.id, Actor::User(s.user_id.clone()), "user.exported").on(audit::user(&s.user_id)).from_address(ip);
-    audit::record(&state.store, state.now(), event).await;
+    audited(&state, &tenant, &s.user_id, "user.exported", ip).await;
     let body = serde_json::to_string_pretty(&data).unwrap_or_default();
     let mut r = (StatusCode::OK, body).into_response();
     let h = r.headers_mut();

@@ -61,11 +61,8 @@ pub async fn submit(
     match get("decision").as_str() {
         "approve" => {
             state.store.save_consent(&tenant.tenant.id, &session.user_id, client.id.as_str(), &req.scopes.to_string_sorted(), state.now()).await.html_err()?;
-            let event = trame_app::audit::Event::new(&tenant.tenant.id, trame_app::audit::Actor::User(session.user_id.clone()), "consent.given")
-                .on(trame_app::audit::user(&session.user_id))
-                .from_address(ip)
-                .with(serde_json::json!({ "client_id": client.id.as_str(), "scopes": req.scopes.to_string_sorted() }));
-            trame_app::audit::record(&state.store, state.now(), event).await;
+            let detail = serde_json::json!({ "client_id": client.id.as_str(), "scopes": req.scopes.to_string_sorted() });
+            crate::account_guard::audited_with(&state, &tenant, &session.user_id, "consent.given", ip, Some(detail)).await;
             ia.consented = true;
             let binding = ia.binding.clone();
             let params = ia.params.clone();

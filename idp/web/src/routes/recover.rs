@@ -71,11 +71,7 @@ async fn recovered(
         SignInMethod::EmailLink => "email_link",
         _ => "recovery_code",
     };
-    let event = trame_app::audit::Event::new(&t.id, trame_app::audit::Actor::User(user_id.to_owned()), "recovery.used")
-        .on(trame_app::audit::user(user_id))
-        .from_address(ip)
-        .with(serde_json::json!({ "method": how }));
-    trame_app::audit::record(&state.store, state.now(), event).await;
+    crate::account_guard::audited_with(state, tenant, user_id, "recovery.used", ip, Some(serde_json::json!({ "method": how }))).await;
     telemetry::sign_in(method, SignInOutcome::Success);
     Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
 }

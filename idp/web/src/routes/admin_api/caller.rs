@@ -29,6 +29,14 @@ impl Admin {
 }
 
 impl Admin {
+    /// Records what this caller did to `target`, from its address (for
+    /// the actions the use case itself does not record).
+    pub async fn audited(&self, state: &AppState, action: &'static str, target: String) {
+        use trame_app::audit::{self, Event};
+        let event = Event::new(&self.tenant.tenant.id, self.rights.actor.clone(), action).on(target).from_address(self.address);
+        audit::record(&state.store, state.now(), event).await;
+    }
+
     /// Refuses anyone but an operator.
     pub fn operator(&self) -> ApiResult<()> {
         if self.rights.operator {

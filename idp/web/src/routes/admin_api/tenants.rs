@@ -22,12 +22,12 @@ pub struct TenantView {
     /// Who may create an account: `open`, `invite` or `closed`.
     pub registration: String,
     pub users: u64,
-    pub clients: usize,
+    pub clients: u64,
 }
 
 async fn view(state: &AppState, t: Tenant) -> ApiResult<TenantView> {
     let users = state.store.count_users(&t.id).await.problem_err()?;
-    let clients = state.store.list_clients(&t.id).await.problem_err()?.len();
+    let clients = state.store.count_clients(&t.id).await.problem_err()?;
     Ok(TenantView {
         slug: t.slug.to_string(),
         issuer: t.issuer.as_str().to_owned(),

@@ -346,10 +346,7 @@ pub async fn end_sessions(State(state): State<AppState>, admin: Admin, Path(id):
     admin.may_write()?;
     account(&state, &admin, &id).await?;
     let ended = users::end_sessions(state.app(), &admin.tenant, &id).await.problem_err()?;
-    let event = trame_app::audit::Event::new(&admin.tenant.tenant.id, admin.rights.actor.clone(), "user.sessions_ended")
-        .on(trame_app::audit::user(&id))
-        .from_address(admin.address);
-    trame_app::audit::record(&state.store, state.now(), event).await;
+    admin.audited(&state, "user.sessions_ended", trame_app::audit::user(&id)).await;
     Ok(Json(Ended { ended }))
 }
 
@@ -359,10 +356,7 @@ pub async fn end_sessions(State(state): State<AppState>, admin: Admin, Path(id):
     responses((status = 200, body = Object), (status = 404, body = Problem)))]
 pub async fn export(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let data = personal_data::export(state.app(), &admin.tenant, &id).await.problem_err()?.ok_or_else(|| Problem::not_found("account"))?;
-    let event = trame_app::audit::Event::new(&admin.tenant.tenant.id, admin.rights.actor.clone(), "user.exported")
-        .on(trame_app::audit::user(&id))
-        .from_address(admin.address);
-    trame_app::audit::record(&state.store, state.now(), event).await;
+    admin.audited(&state, "user.exported", trame_app::audit::user(&id)).await;
     Ok(Json(data))
 }
 
