@@ -84,10 +84,21 @@ impl I18n {
     }
 }
 
-pub fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {
+pub fn args<'a>(pairs: &[(&'a str, Arg)]) -> FluentArgs<'a> {
     let mut a = FluentArgs::new();
     for (k, v) in pairs {
-        a.set(*k, FluentValue::from(v.clone()));
+        match v {
+            Arg::Text(t) => a.set(*k, FluentValue::from(t.clone())),
+            Arg::Number(n) => a.set(*k, FluentValue::from(*n)),
+        }
     }
     a
+}
+
+/// A message variable: text, or a number that plural selectors
+/// (`[one]`, `[other]`) and exact matches (`[0]`) apply to.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
 }

@@ -56,6 +56,8 @@ pub enum Purpose {
     Authorize,
     /// The account page: afterwards, to `<issuer>/account`.
     Account,
+    /// The administration console: afterwards, to `<issuer>/admin`.
+    Console,
 }
 
 fn key(id: &str) -> String {

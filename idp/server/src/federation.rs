@@ -139,6 +139,7 @@ async fn web_state(cx: &Context<'_>, rng: Arc<dyn Randomness>, clock: Arc<dyn Cl
         trusted_proxies: Vec::new(),
         outbound_reach: cx.config.outbound_reach,
         outbound_proxy: cx.config.outbound_proxy.clone(),
+        console_acr: cx.config.console_acr.clone(),
     };
     let now = clock.now();
     let state = AppState::new(cx.store.clone(), Ephemeral::memory(), config, rng, clock);

@@ -44,6 +44,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
         trusted_proxies: config.trusted_proxies.clone(),
         outbound_reach: config.outbound_reach,
         outbound_proxy: config.outbound_proxy.clone(),
+        console_acr: config.console_acr.clone(),
     };
     tracing::info!(
         outbound_reach = trame_app::outbound::describe_policy(config.outbound_reach),

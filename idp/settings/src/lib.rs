@@ -52,6 +52,7 @@ const KEYS: &[&str] = &[
     "metrics_listen",
     "audit_retention_days",
     "audit_address_days",
+    "console_acr",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +103,9 @@ struct Raw {
     /// After how many days an audit record's client address is cut to its
     /// network (/24, /48); default 30.
     audit_address_days: Option<u32>,
+    /// The level a person must have signed in at to use the
+    /// administration console; default `eidas2` (a passkey).
+    console_acr: Option<String>,
 }
 
 impl Default for Raw {
@@ -131,6 +135,7 @@ impl Default for Raw {
             metrics_listen: None,
             audit_retention_days: None,
             audit_address_days: None,
+            console_acr: None,
         }
     }
 }
@@ -175,6 +180,9 @@ pub struct Config {
     /// Days an audit record keeps its full client address (at most the
     /// retention).
     pub audit_address_days: u32,
+    /// The level ([`trame_core::assurance::LEVELS`]) the console asks of
+    /// the people who use it.
+    pub console_acr: String,
 }
 
 /// One problem in the settings, named by its key.
@@ -340,6 +348,10 @@ impl Config {
         } else if audit_address_days > audit_retention_days {
             problems.push(problem("audit_address_days", format!("must not exceed audit_retention_days ({audit_retention_days})")));
         }
+        let console_acr = raw.console_acr.clone().unwrap_or_else(|| "eidas2".to_owned());
+        if !trame_core::assurance::LEVELS.contains(&console_acr.as_str()) {
+            problems.push(problem("console_acr", format!("'{console_acr}' is not one of {}", trame_core::assurance::LEVELS.join(", "))));
+        }
         let (listen, public_url) = match (listen, public_url) {
             (Ok(l), Ok(_))
                 if problems.is_empty()
@@ -362,6 +374,7 @@ impl Config {
             password_hash_concurrency: raw.password_hash_concurrency.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
             audit_retention_days,
             audit_address_days,
+            console_acr,
             listen,
             metrics_listen,
             public_url,
@@ -591,6 +604,14 @@ mod tests {
         assert_eq!(keys(load_str("audit_retention_days = 0\n", &[]).unwrap_err()), ["audit_retention_days"]);
         assert_eq!(keys(load_str("audit_retention_days = 10\n", &[]).unwrap_err()), ["audit_address_days"], "30 days of addresses in 10 days of records");
         assert_eq!(keys(load_str("", &[("TRAME_AUDIT_RETENTION_DAYS", "a year")]).unwrap_err()), ["audit_retention_days"]);
+    }
+
+    #[test]
+    fn console_level() {
+        assert_eq!(load_str("", &[]).unwrap().console_acr, "eidas2", "the console asks for a passkey by default");
+        assert_eq!(load_str("console_acr = \"eidas3\"\n", &[]).unwrap().console_acr, "eidas3");
+        assert_eq!(load_str("", &[("TRAME_CONSOLE_ACR", "eidas1")]).unwrap().console_acr, "eidas1");
+        assert_eq!(keys(load_str("console_acr = \"high\"\n", &[]).unwrap_err()), ["console_acr"]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod ceremony;
 mod client_auth;
 mod cookies;
 mod csrf;
+mod dates;
 mod error;
 mod extract;
 mod headers;

@@ -35,6 +35,18 @@ mod default_theme {
         ("recover.html", include_str!("../../../themes/default/templates/recover.html")),
         ("recover_email.html", include_str!("../../../themes/default/templates/recover_email.html")),
         ("confirm_link.html", include_str!("../../../themes/default/templates/confirm_link.html")),
+        ("console_base.html", include_str!("../../../themes/default/templates/console_base.html")),
+        ("console_records.html", include_str!("../../../themes/default/templates/console_records.html")),
+        ("console_users.html", include_str!("../../../themes/default/templates/console_users.html")),
+        ("console_user.html", include_str!("../../../themes/default/templates/console_user.html")),
+        ("console_clients.html", include_str!("../../../themes/default/templates/console_clients.html")),
+        ("console_client_new.html", include_str!("../../../themes/default/templates/console_client_new.html")),
+        ("console_client.html", include_str!("../../../themes/default/templates/console_client.html")),
+        ("console_client_secret.html", include_str!("../../../themes/default/templates/console_client_secret.html")),
+        ("console_keys.html", include_str!("../../../themes/default/templates/console_keys.html")),
+        ("console_audit.html", include_str!("../../../themes/default/templates/console_audit.html")),
+        ("console_settings.html", include_str!("../../../themes/default/templates/console_settings.html")),
+        ("console_tenants.html", include_str!("../../../themes/default/templates/console_tenants.html")),
     ];
     pub const ASSETS: &[(&str, &str, &str)] = &[
         ("trame.css", "text/css; charset=utf-8", include_str!("../../../themes/default/static/trame.css")),
@@ -67,7 +79,12 @@ impl Themes {
             let mut pairs = Vec::new();
             for k in kwargs.args() {
                 let v: Value = kwargs.get(k)?;
-                pairs.push((k, v.to_string()));
+                // Numbers stay numbers, for the plural forms.
+                let arg = match v.as_i64() {
+                    Some(n) if v.kind() == minijinja::value::ValueKind::Number => trame_app::i18n::Arg::Number(n),
+                    _ => trame_app::i18n::Arg::Text(v.to_string()),
+                };
+                pairs.push((k, arg));
             }
             let a = trame_app::i18n::args(&pairs);
             Ok(tr.t(&lang, &id, if pairs.is_empty() { None } else { Some(&a) }))

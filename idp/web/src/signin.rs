@@ -221,6 +221,10 @@ pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id
             interaction::delete(state, &id).await.html_err()?;
             Ok(see_other(&tenant.tenant.issuer.endpoint("/account")))
         }
+        Purpose::Console => {
+            interaction::delete(state, &id).await.html_err()?;
+            Ok(see_other(&tenant.tenant.issuer.endpoint("/admin")))
+        }
     }
 }
 

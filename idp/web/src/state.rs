@@ -27,6 +27,9 @@ pub struct WebConfig {
     /// The proxy Trame's own requests go through; the environment's
     /// proxies are never used ([`trame_app::outbound`]).
     pub outbound_proxy: Option<trame_app::outbound::ProxyUrl>,
+    /// The level people must have signed in at to use the console
+    /// (`console_acr`).
+    pub console_acr: String,
 }
 
 /// The one application state, cloned into every handler: one `Arc`, so a

@@ -20,6 +20,7 @@ use trame_store::StoreError;
 use crate::account_guard::{Refused, audited, back, checked_session, form_session, signed_in};
 use crate::ceremony::{self, Purpose};
 use crate::csrf;
+use crate::dates::{date, date_time};
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::json_body;
 use crate::extract::{ClientIp, FormParams, single};
@@ -95,16 +96,6 @@ pub struct AccountQuery {
 /// Whether a credential's cap keeps it below two-factor sign-in.
 fn is_limited(max_acr: Option<&str>) -> bool {
     max_acr.is_some_and(|cap| !assurance::satisfies(cap, &[mail_link::UPGRADED_LEVEL.to_owned()]))
-}
-
-fn date(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts).map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).unwrap_or_default()
-}
-
-fn date_time(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .map(|d| format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", d.year(), u8::from(d.month()), d.day(), d.hour(), d.minute()))
-        .unwrap_or_default()
 }
 
 pub async fn show(

@@ -6,6 +6,7 @@ pub mod account_data;
 pub mod admin_api;
 pub mod authorize;
 pub mod consent;
+pub mod console;
 pub mod federation;
 pub mod federation_registration;
 pub mod health;
@@ -102,6 +103,7 @@ fn pages() -> Router<AppState> {
         .route("/recover", get(recover::show).post(recover::submit))
         .route("/recover/email", get(recover::email_link).post(recover::email_confirm))
         .route("/consent", get(consent::show).post(consent::submit))
+        .merge(console::router())
         .route_layer(axum::middleware::from_fn(crate::csrf::same_origin_only))
 }
 

@@ -1,0 +1,150 @@
+// Browser suite: the administration console at <issuer>/admin, as a
+// collectivité's administrator uses it. An account signs up with a passkey
+// (Chromium's virtual authenticator), the operator grants it a role with
+// the CLI, and it signs in to /admin: finds a citizen by name (accents and
+// case ignored), disables then deletes the account (typing its username),
+// reads both steps in the audit log, registers a service (secret shown
+// once), and visits the keys, settings and tenants pages. Every page state
+// is checked by axe-core (WCAG 2.1 AA), then every page again in English.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { ISSUER } from '../tests/lib/setup.mjs';
+import { launch, openContext, LABELS, TEST_TIMEOUT } from './lib/harness.mjs';
+
+const BIN = process.env.TRAME_E2E_BIN;
+const run = promisify(execFile);
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Runs the CLI against the running server's settings (the environment). */
+async function trame(args, input) {
+  const child = run(BIN, args, { env: process.env });
+  if (input !== undefined) {
+    child.child.stdin.end(input);
+  }
+  return (await child).stdout;
+}
+
+const TEXT = {
+  fr: { users: 'Comptes', clients: 'Services', keys: 'Clés de signature', audit: "Journal d'audit", settings: 'Paramètres', tenants: 'Collectivités' },
+  en: { users: 'Accounts', clients: 'Services', keys: 'Signing keys', audit: 'Audit log', settings: 'Settings', tenants: 'Tenants' },
+};
+
+test('console: an administrator signs in with a passkey, finds a citizen, disables and deletes the account, and reads it in the audit log', { timeout: 3 * TEST_TIMEOUT }, async () => {
+  assert.ok(BIN, 'TRAME_E2E_BIN names the binary (conformance/run.sh)');
+  const suffix = randomBytes(4).toString('hex');
+  const adminName = `agent-${suffix}`;
+  const citizen = `citoyen-${suffix}`;
+  const family = `Lefèvre-${suffix}`;
+  await trame(['user', 'add', '--tenant', 'default', '--username', citizen, '--given-name', 'Zoé', '--family-name', family, '--password-stdin'], `pw-${suffix}-long-enough\n`);
+
+  const s = await openContext(browser, 'console', { webauthn: true });
+  try {
+    const page = await s.newPage();
+    await s.addAuthenticator(page);
+    // Sign-up with a passkey: a session at eidas2, the console's level.
+    const L = LABELS.fr;
+    await page.goto(`${ISSUER}/signup`);
+    await page.getByLabel(L.username, { exact: true }).fill(adminName);
+    await page.getByLabel(L.email, { exact: true }).fill(`${adminName}@example.com`);
+    await page.getByRole('button', { name: L.signupButton, exact: true }).click();
+    await page.locator('ol#code-list li').nth(9).waitFor();
+
+    // Without a role, the console says so.
+    const refused = await page.goto(`${ISSUER}/admin/users`);
+    assert.equal(refused.status(), 403);
+    await s.shot(page, 'no-role');
+    await trame(['admin', 'grant', adminName, '--role', 'operator']);
+
+    await page.goto(`${ISSUER}/admin`);
+    await page.waitForURL(`${ISSUER}/admin/users`);
+    await page.getByRole('heading', { level: 1, name: TEXT.fr.users }).waitFor();
+    await s.shot(page, 'users');
+
+    // Found by the start of the family name, without its accent.
+    await page.getByLabel('Rechercher un compte', { exact: true }).fill(`lefevre-${suffix}`);
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    const link = page.getByRole('link', { name: citizen, exact: true });
+    await link.waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 1, 'only the matching account');
+    await s.shot(page, 'search');
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: citizen }).waitFor();
+    await s.shot(page, 'user');
+
+    await page.getByRole('button', { name: 'Désactiver le compte', exact: true }).click();
+    await page.getByText('Le compte est désactivé.').waitFor();
+    assert.match(await page.locator('#user-status').innerText(), /Désactivé depuis/);
+    await s.shot(page, 'disabled');
+
+    // A wrong confirmation deletes nothing; the username does.
+    await page.getByLabel(`Pour confirmer, saisissez « ${citizen} »`, { exact: true }).fill('wrong');
+    await page.getByRole('button', { name: 'Supprimer définitivement', exact: true }).click();
+    await page.getByText('Le nom saisi ne correspond pas : rien n\'a été supprimé.').waitFor();
+    await page.getByLabel(`Pour confirmer, saisissez « ${citizen} »`, { exact: true }).fill(citizen);
+    await page.getByRole('button', { name: 'Supprimer définitivement', exact: true }).click();
+    await page.getByText('Le compte est supprimé.').waitFor();
+    await s.shot(page, 'deleted');
+
+    // Both steps in the audit log, by the administrator.
+    await page.getByRole('link', { name: TEXT.fr.audit, exact: true }).click();
+    await page.getByLabel('Auteur', { exact: true }).waitFor();
+    for (const action of ['user.disabled', 'user.removed']) {
+      await page.getByLabel('Action', { exact: true }).fill(action);
+      await page.getByRole('button', { name: 'Filtrer', exact: true }).click();
+      const row = page.locator('tbody tr', { hasText: action }).first();
+      await row.waitFor();
+      assert.match(await row.innerText(), new RegExp(adminName), `${action} by the administrator`);
+    }
+    await s.shot(page, 'audit');
+
+    // A service registered: its secret is shown once.
+    await page.goto(`${ISSUER}/admin/clients/new`);
+    await page.getByLabel('Identifiant du service (client_id)', { exact: true }).fill(`portail-${suffix}`);
+    await page.getByLabel('Nom affiché aux usagers', { exact: true }).fill('Portail famille');
+    await page.getByLabel('Adresses de retour (redirect_uris)', { exact: true }).fill('http://localhost:9/portail');
+    await s.shot(page, 'client-form');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    const secret = page.getByLabel('Secret du service (client_secret)', { exact: true });
+    await secret.waitFor();
+    assert.ok((await secret.inputValue()).length >= 32, 'a generated secret');
+    await s.shot(page, 'client-secret');
+
+    for (const [path, heading] of [['keys', TEXT.fr.keys], ['settings', TEXT.fr.settings], ['tenants', TEXT.fr.tenants], ['clients', TEXT.fr.clients]]) {
+      await page.goto(`${ISSUER}/admin/${path}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await s.shot(page, path);
+    }
+
+    // The same pages in English, from the same session.
+    const en = await openContext(browser, 'console-en', { locale: 'en-GB', storageState: await s.context.storageState() });
+    try {
+      const p = await en.newPage();
+      for (const [path, heading] of Object.entries(TEXT.en)) {
+        await p.goto(`${ISSUER}/admin/${path}`);
+        await p.getByRole('heading', { level: 1, name: heading }).waitFor();
+        await en.shot(p, path);
+      }
+      await p.goto(`${ISSUER}/admin/clients/new`);
+      await p.getByRole('heading', { level: 1, name: 'Register a service' }).waitFor();
+      await en.shot(p, 'client-form');
+      en.assertClean();
+      assert.ok(en.checked >= 7, 'axe-core ran on the English pages');
+    } finally {
+      await en.close();
+    }
+    s.assertClean();
+    assert.ok(s.checked >= 12, 'axe-core ran on every page state');
+  } finally {
+    await s.close();
+  }
+});

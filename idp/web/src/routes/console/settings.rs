@@ -1,0 +1,90 @@
+//! `/admin/settings`: the tenant as its people see it (display name) and
+//! its policies. The display name is changed here; the policies, which
+//! change what citizens may do, are shown with the CLI command that
+//! changes them (`trame tenant set`), run by the installation's operator.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use minijinja::context;
+use serde::Deserialize;
+use trame_app::tenants::{self, ChangeError};
+
+use super::guard::Console;
+use super::{back, field, guard, notice, page_with};
+use crate::error::{ApiResult, OrApi};
+use crate::extract::{ClientIp, FormParams};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn settings_page(
+    state: &AppState,
+    tenant: &TenantCtx,
+    headers: &HeaderMap,
+    c: &Console,
+    status: StatusCode,
+    notice: Option<String>,
+    invalid: bool,
+) -> Response {
+    let t = &tenant.tenant;
+    let s = &t.settings;
+    let policies = [
+        ("registration", s.registration.as_str().to_owned()),
+        ("dynamic-registration", s.dynamic_registration.as_str().to_owned()),
+        ("usernames", s.usernames.as_str().to_owned()),
+        ("credential-upgrade", s.credential_upgrade.as_str().to_owned()),
+        ("acr-rules", s.acr_policy.to_rules().join(", ")),
+    ];
+    let policies: Vec<_> = policies.into_iter().map(|(k, v)| context! { label => format!("console-policy-{k}"), value => v }).collect();
+    let ctx = context! {
+        slug => t.slug.as_str(),
+        issuer => t.issuer.as_str(),
+        display_name => t.display_name.clone(),
+        policies => policies,
+        invalid => invalid,
+        notice => notice,
+    };
+    page_with(state, tenant, headers, c, status, "settings", "console_settings.html", ctx)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Query(q): Query<NoticeQuery>,
+) -> ApiResult<Response> {
+    let c = match guard::enter(&state, &tenant, &headers, ip).await? {
+        Ok(c) => c,
+        Err(redirect) => return Ok(redirect),
+    };
+    Ok(settings_page(&state, &tenant, &headers, &c, StatusCode::OK, notice(q.notice), false))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
+    let c = guard::act(&state, &tenant, &headers, ip, &f).await?;
+    let name = field(&f, "display_name").unwrap_or_default();
+    match tenants::update(&state.store, tenant.tenant.slug.as_str(), None, Some(name), state.now(), c.rights.actor.clone()).await {
+        Ok(_) => {}
+        Err(ChangeError::Refused(_)) => return Ok(settings_page(&state, &tenant, &headers, &c, StatusCode::UNPROCESSABLE_ENTITY, None, true)),
+        Err(ChangeError::NotFound(_)) => return Err(super::not_found()),
+        Err(ChangeError::Failed(e)) => return Err(e).html_err(),
+        // The issuer is not changed here, and the default tenant stays.
+        Err(ChangeError::IssuerTaken { .. } | ChangeError::Default) => return Err(crate::error::ApiError::page(StatusCode::CONFLICT, "console-invalid-form")),
+    }
+    // This node shows the new name at once; the others at their next
+    // catalog refresh.
+    state.catalog.refresh(&state.store, state.now()).await.html_err()?;
+    Ok(back(&tenant, "/admin/settings", "console-settings-saved"))
+}
