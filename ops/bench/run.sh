@@ -265,8 +265,22 @@ start_trame() {
   log "trame ($MODE) ready in $STARTUP_MS ms, idle RSS $((IDLE_RSS_KB / 1024)) MB, pid $SERVER_PID"
 }
 
+# The TR39 skeleton of the digits of SQL expression $1 (see
+# trame_core::username::skeleton): 0 looks like o and 1 like l, the other
+# digits stand for themselves. Unique per account, as the index
+# users_username_skeleton requires.
+skeleton_digits() { printf "replace(replace(CAST(%s AS text), '0', 'o'), '1', 'l')" "$1"; }
+
 # Copies user bench0 to bench<from>..bench<to-1>: same password hash, so
-# every copy signs in with BENCH_PASSWORD. Mirrors `trame user add` rows.
+# every copy signs in with BENCH_PASSWORD. Mirrors `trame user add` rows:
+# username bench<n>, e-mail bench<n>@example.fr, given name Bench, family
+# name User<n>, and the keys the store keeps beside them (username_key,
+# username_skeleton, email_key, given_key, family_key: entity/user.rs
+# before_save), so the admin API's search finds the copies as it would
+# accounts made through Trame. On PostgreSQL the table is then vacuumed, as
+# autovacuum would soon after such a load (statistics, and the visibility
+# map that lets counts read the index alone), so that it does not start in
+# the middle of a measurement.
 clone_users() {
   local from=$1 to=$2
   [ "$to" -gt "$from" ] || return 0
@@ -274,13 +288,14 @@ clone_users() {
     local cols sel
     cols=$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB_NAME" -Atc \
       "SELECT string_agg(quote_ident(column_name), ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'users' AND table_schema = 'public'")
-    sel=$(printf '%s' "$cols" | sed -e "s/\bid\b/'bench-' || g/; s/\busername\b/'bench' || g/; s/\busername_key\b/'bench' || g/; s/\bemail\b/'bench' || g || '@example.fr'/")
-    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB_NAME" -v ON_ERROR_STOP=1 -q -c \
-      "INSERT INTO users ($cols) SELECT $sel FROM users, generate_series($from, $((to - 1))) AS g WHERE users.username_key = 'bench0'; ANALYZE users;" >&2
+    sel=$(printf '%s' "$cols" | sed -e "s/\bid\b/'bench-' || g/; s/\busername\b/'bench' || g/; s/\busername_key\b/'bench' || g/; s/\busername_skeleton\b/'bench' || $(skeleton_digits g)/; s/\bemail\b/'bench' || g || '@example.fr'/; s/\bemail_key\b/'bench' || g || '@example.fr'/; s/\bfamily_name\b/'User' || g/; s/\bfamily_key\b/'user' || g/")
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB_NAME" -v ON_ERROR_STOP=1 -q \
+      -c "INSERT INTO users ($cols) SELECT $sel FROM users, generate_series($from, $((to - 1))) AS g WHERE users.username_key = 'bench0'" \
+      -c "VACUUM (ANALYZE) users" >&2
   else
     local db=$TRAME_DATA_DIR/trame.db cols sel
     cols=$(sqlite3 "$db" "SELECT group_concat('\"' || name || '\"', ',') FROM pragma_table_info('users')")
-    sel=$(printf '%s' "$cols" | sed -e "s/\"id\"/'bench-' || g.n/; s/\"username\"/'bench' || g.n/; s/\"username_key\"/'bench' || g.n/; s/\"email\"/'bench' || g.n || '@example.fr'/")
+    sel=$(printf '%s' "$cols" | sed -e "s/\"id\"/'bench-' || g.n/; s/\"username\"/'bench' || g.n/; s/\"username_key\"/'bench' || g.n/; s/\"username_skeleton\"/'bench' || $(skeleton_digits g.n)/; s/\"email\"/'bench' || g.n || '@example.fr'/; s/\"email_key\"/'bench' || g.n || '@example.fr'/; s/\"family_name\"/'User' || g.n/; s/\"family_key\"/'user' || g.n/")
     sqlite3 "$db" "PRAGMA busy_timeout = 10000; WITH RECURSIVE g(n) AS (SELECT $from UNION ALL SELECT n + 1 FROM g WHERE n < $((to - 1))) INSERT INTO users ($cols) SELECT $sel FROM users, g WHERE users.username_key = 'bench0';" >&2
   fi
 }
@@ -358,7 +373,87 @@ setup_trame() {
     --scope "openid profile email offline_access" --skip-consent >/dev/null
   printf '%s\n' "$BENCH_SECRET" | trame_cli client add --tenant default --client-id bench-m2m --secret-stdin \
     --redirect-uri "$BENCH_REDIRECT_URI" --grant-type client_credentials >/dev/null
+  # The admin API's caller (scale phase): a client_credentials client with
+  # scope trame:admin, made operator for the installation's tenant list.
+  printf '%s\n' "$BENCH_SECRET" | trame_cli client add --tenant default --client-id bench-admin --secret-stdin \
+    --redirect-uri "$BENCH_REDIRECT_URI" --grant-type client_credentials --scope trame:admin >/dev/null
+  trame_cli admin grant --client bench-admin --role operator >/dev/null
   export BENCH_USERS=$USERS_SMALL
+}
+
+# A fresh admin API access token of bench-admin (they live 5 minutes,
+# trame_core::lifetimes::ACCESS_TOKEN: one per measurement).
+admin_token() {
+  curl -fsS -H "Host: localhost:$PORT" -u "bench-admin:$BENCH_SECRET" \
+    --data-urlencode grant_type=client_credentials --data-urlencode scope=trame:admin "http://127.0.0.1:$PORT/token" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).access_token))'
+}
+
+# admin_scenario LABEL SCENARIO PATH: a wrk scenario on the admin API with a
+# fresh token, after one request checked (200, a page of items) whose item
+# count is recorded with the row ("items").
+admin_scenario() {
+  local label=$1 scenario=$2 path=$3 token items
+  token=$(admin_token) || die "no admin API token for bench-admin (log: $WORK)"
+  items=$(curl -fsS -H "Host: localhost:$PORT" -H "Authorization: Bearer $token" -H "Accept: application/json" "http://127.0.0.1:$PORT$path" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).items.length))') ||
+    die "admin API request failed: GET $path"
+  log "GET $path: $items items"
+  wrk_scenario trame "scale:$label" "$scenario" "$SERVER_PID" "$TRAME_PUBLIC_URL" "$path" GET "" "Bearer $token" "$SCALE_CONNECTIONS"
+  # the item count, added to the row just recorded
+  node -e '
+    const fs = require("fs"); const [file, items] = process.argv.slice(1);
+    const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+    lines[lines.length - 1] = JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), items: Number(items) });
+    fs.writeFileSync(file, lines.join("\n") + "\n");
+  ' "$RESULTS" "$items"
+}
+
+# explain_admin LABEL: with BENCH_EXPLAIN=1, the plans PostgreSQL chooses
+# for the admin rows' queries (as the store sends them: sea-orm's SQL with
+# bind parameters, so both the custom plan of the first executions and the
+# generic plan a prepared statement may switch to after five), into
+# $WORK/explain.txt (KEEP_WORKDIR=1 keeps it).
+explain_admin() {
+  [ "${BENCH_EXPLAIN:-0}" = 1 ] || return 0
+  local few range
+  few=$(few_prefix "$BENCH_USERS")
+  # username_key >= p AND username_key < p' AND username_key LIKE p%, for
+  # each of the four keys (repo/users.rs starts_with)
+  range() { printf "(\"%s\" >= \$2 AND \"%s\" < \$3 AND \"%s\" LIKE \$4 ESCAPE '\\')" "$1" "$1" "$1"; }
+  {
+    echo "=== $1 ==="
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB_NAME" -v ON_ERROR_STOP=1 -X <<SQL
+PREPARE search(text, text, text, text) AS SELECT * FROM users WHERE tenant_id = \$1
+  AND ($(range username_key) OR $(range email_key) OR $(range given_key) OR $(range family_key))
+  ORDER BY username_key ASC LIMIT 21;
+PREPARE count_users(text) AS SELECT COUNT(*) AS num_items FROM (SELECT users.id FROM users WHERE tenant_id = \$1) AS sub;
+PREPARE tenants_page(text) AS SELECT * FROM tenants WHERE slug > \$1 ORDER BY slug ASC LIMIT 101;
+SELECT id AS default_id FROM tenants WHERE slug = 'default' \gset
+\echo --- user search '$few' (custom plan)
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE search(:'default_id', '$few', '$(printf '%s' "$few" | sed 's/.$//')$(printf '%s' "${few: -1}" | tr '0-8' '1-9')', '$few%');
+\echo --- user search 'user' (custom plan)
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE search(:'default_id', 'user', 'uses', 'user%');
+\echo --- count_users of the default tenant
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE count_users(:'default_id');
+\echo --- tenants page after t5
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE tenants_page('t5');
+SET plan_cache_mode = force_generic_plan;
+\echo --- user search '$few' (generic plan)
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE search(:'default_id', '$few', '$(printf '%s' "$few" | sed 's/.$//')$(printf '%s' "${few: -1}" | tr '0-8' '1-9')', '$few%');
+\echo --- user search 'user' (generic plan)
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE search(:'default_id', 'user', 'uses', 'user%');
+SQL
+  } >>"$WORK/explain.txt" 2>&1 || log "warning: EXPLAIN failed (see $WORK/explain.txt)"
+}
+
+# A username prefix that matches 11 accounts of bench0..bench<n-1> (n of
+# 100 or more): the digits 1234… one shorter than n-1, the account of that
+# name and its ten longer ones (bench12345 for 1,000,000, bench1234 for
+# 20,000, bench12 for 1,000).
+few_prefix() {
+  local last=$(($1 - 1))
+  printf 'bench%s' "$(printf '1234567890123' | cut -c1-$((${#last} - 1)))"
 }
 
 # The scenarios, same order and settings for every server.
@@ -390,7 +485,8 @@ cat >"$WORK/header.json" <<EOF
  "oidc_provider":"$(node -p 'require(process.argv[1]).version' "$HERE/node_modules/oidc-provider/package.json")",
  "quick":$QUICK,"duration_s":$DURATION,"connections":$CONNECTIONS,"threads":$THREADS,
  "server_cpus":"$BENCH_SERVER_CPUS","client_cpus":"$BENCH_CLIENT_CPUS","pinned":$([ ${#PIN_SERVER[@]} -gt 0 ] && echo true || echo false),
- "tenants":$TENANTS,"users_small":$USERS_SMALL,"users_big":$USERS_BIG,"scale_connections":$SCALE_CONNECTIONS}
+ "tenants":$TENANTS,"users_small":$USERS_SMALL,"users_big":$USERS_BIG,"scale_connections":$SCALE_CONNECTIONS,
+ "note":$(node -p 'JSON.stringify(process.env.BENCH_NOTE || "")')}
 EOF
 log "work dir $WORK; servers on CPUs $BENCH_SERVER_CPUS, load generators on $BENCH_CLIENT_CPUS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -444,7 +540,23 @@ for MODE in $MODES; do
       wrk_scenario trame "scale:$label" discovery "$SERVER_PID" "$TRAME_PUBLIC_URL" /.well-known/openid-configuration GET "" "" "$SCALE_CONNECTIONS"
       wrk_scenario trame "scale:$label" client_credentials "$SERVER_PID" "$TRAME_PUBLIC_URL" /token POST "grant_type=client_credentials" "$basic" "$SCALE_CONNECTIONS"
       driver_scenario trame "scale:$label" signin "$SERVER_PID" "$TRAME_PUBLIC_URL" authcode "$SCALE_CONNECTIONS"
+      # The admin API (issue 17): user search in the default tenant, which
+      # holds every user, by a username prefix matching a handful of
+      # accounts, and by a family-name prefix matching every copy (User<n>:
+      # the first 20 in username order out of them all); the operator's
+      # tenant list, a page of 100 (each with its user and client counts),
+      # first and (with tenants enough) one from the middle of the slugs.
+      explain_admin "$label"
+      admin_scenario "$label" admin_search_few "/admin/api/v1/users?q=$(few_prefix "$BENCH_USERS")&limit=20"
+      admin_scenario "$label" admin_search_all "/admin/api/v1/users?q=user&limit=20"
+      admin_scenario "$label" admin_tenants "/_trame/admin/api/v1/tenants?limit=100"
+      if [ "$SCALE_TENANTS" -gt 100 ]; then
+        # slugs t1..t<n-1> sort as text: t1, t10, t100, ...; after "t5" comes the
+        # second half (the cursor is the last slug seen, base64url)
+        admin_scenario "$label" admin_tenants_deep "/_trame/admin/api/v1/tenants?limit=100&cursor=$(printf t5 | base64 -w0 | tr '+/' '-_' | tr -d =)"
+      fi
     }
+    SCALE_TENANTS=1
     export BENCH_USERS=$USERS_SMALL
     scale "1 tenant, $USERS_SMALL users"
     log "adding $((USERS_BIG - USERS_SMALL)) users with SQL"
@@ -456,6 +568,7 @@ for MODE in $MODES; do
     log "adding $((TENANTS - 1)) tenants (one with the CLI, the rest with SQL, see driver/seed-tenants.mjs)"
     t0=$(now_ms)
     add_tenants "$TENANTS"
+    SCALE_TENANTS=$TENANTS
     echo "{\"server\":\"trame\",\"mode\":\"scale\",\"scenario\":\"_setup\",\"label\":\"tenants\",\"ms\":$(($(now_ms) - t0))}" >>"$RESULTS"
     scale "$TENANTS tenants, $USERS_BIG users"
   fi

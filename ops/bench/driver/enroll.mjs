@@ -37,6 +37,7 @@ const dispatcher = new Agent({ connect: { lookup: (h, o, cb) => cb(null, o?.all 
 /** One request with the cookies of `jar`; JSON bodies as the page's fetch sends them. */
 async function http(jar, url, { json } = {}) {
   const headers = { accept: json ? 'application/json' : 'text/html' };
+  if (jar.forwardedFor) headers['x-forwarded-for'] = jar.forwardedFor;
   const cookie = jar.header(url);
   if (cookie) headers.cookie = cookie;
   if (json) Object.assign(headers, { 'content-type': 'application/json', origin: ORIGIN });
@@ -50,6 +51,12 @@ async function http(jar, url, { json } = {}) {
 
 async function enrol(username) {
   const jar = new CookieJar(); // one browser per account
+  // Trame lets one address check 20 usernames at sign-up per window
+  // (throttle::USERNAME_CHECKS_PER_ADDRESS), fewer than the loops: each
+  // account is another browser, with another address in the benchmarking
+  // range 198.18.0.0/15 (RFC 2544), sent as X-Forwarded-For (run.sh sets
+  // trusted_proxies = 127.0.0.1), as load.mjs does for its flows.
+  jar.forwardedFor = `198.${18 + ((Math.random() * 2) | 0)}.${(Math.random() * 256) | 0}.${(Math.random() * 256) | 0}`;
   const pageUrl = `${opt.issuer}/signup`;
   const page = await http(jar, pageUrl);
   const form = parseForms(page, pageUrl).find((f) => f.attrs.id === 'signup');
