@@ -29,6 +29,7 @@ pub use repo::logout_queue::{LogoutDelivery, NewLogoutDelivery};
 pub use repo::passkeys::{NewPasskey, Passkey};
 pub use repo::refresh_tokens::{RefreshOutcome, Rotation};
 pub use repo::revocations::AccessGrant;
+pub use repo::tenant_counts::TenantCounts;
 pub use repo::users::{Account, NewUser, ProfileChange, UserPage, UserSearch};
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};

@@ -15,6 +15,7 @@ pub mod passkeys;
 pub mod refresh_tokens;
 pub mod registration;
 pub mod revocations;
+pub mod tenant_counts;
 pub mod tenants;
 pub mod users;
 

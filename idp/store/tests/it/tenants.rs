@@ -180,3 +180,25 @@ backend_test!(tenant_identity_and_the_issuer_that_follows_public_url(be, b) {
     let t = s.set_tenant_identity("ville-b", None, Some("Ville B")).await.unwrap();
     assert!(!s.issuer_is_explicit("ville-b").await.unwrap() && t.issuer.as_str() == "https://ville-b.example", "{b}: a name alone leaves the issuer");
 });
+
+backend_test!(counts_of_a_page_of_tenants(be, b) {
+    let s = &be.store;
+    let (a, c, empty) = (tenant(s, "ville-a").await, tenant(s, "ville-c").await, tenant(s, "ville-e").await);
+    for i in 0..7 {
+        s.create_user(&a.id, trame_store::NewUser { username: format!("a{i}"), ..Default::default() }, T0).await.unwrap();
+    }
+    for i in 0..3 {
+        s.create_user(&c.id, trame_store::NewUser { username: format!("c{i}"), ..Default::default() }, T0).await.unwrap();
+    }
+    s.create_client(&c.id, client("one"), T0).await.unwrap();
+    s.create_client(&c.id, client("two"), T0).await.unwrap();
+    let ids = vec![a.id.clone(), c.id.clone(), empty.id.clone(), "no-such-tenant".to_owned()];
+    let counts = s.tenant_counts(&ids, 5).await.unwrap();
+    let got = |id: &str| counts[id];
+    assert_eq!((got(&a.id).users, got(&a.id).users_capped, got(&a.id).clients), (5, true, 0), "{b}: accounts counted up to the cap");
+    assert_eq!((got(&c.id).users, got(&c.id).users_capped, got(&c.id).clients), (3, false, 2), "{b}");
+    assert_eq!(got(&empty.id), trame_store::TenantCounts::default(), "{b}");
+    assert_eq!(got("no-such-tenant"), trame_store::TenantCounts::default(), "{b}");
+    assert_eq!(s.tenant_counts(&[a.id.clone()], 7).await.unwrap()[&a.id].users_capped, false, "{b}: exactly the cap is not more");
+    assert!(s.tenant_counts(&[], 5).await.unwrap().is_empty(), "{b}");
+});
