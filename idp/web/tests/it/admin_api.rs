@@ -2,14 +2,18 @@
 //! a client of the tenant with `client_credentials` and `trame:admin`, and
 //! every refusal a careless or hostile caller meets.
 
+use crate::account::mailed_links;
 use crate::common::*;
+use crate::passkeys::{open_signup, sign_up};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use trame_app::admin::{self, Holder, Role, RoleError};
 use trame_app::audit::Actor;
+use trame_app::mail::{MailConfig, Mailer};
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
 use trame_core::ids::{Issuer, TenantSlug};
+use trame_testkit::authenticator::SoftAuthenticator;
 
 const OPS_ID: &str = "ops-script";
 const OPS_SECRET: &str = "ops-secret-0123456789abcdef";
@@ -47,6 +51,11 @@ async fn admin_env(env: &Env) -> (String, String) {
 }
 
 async fn call(env: &Env, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
+    call_at(&env.app, method, path, token, body, extra).await
+}
+
+/// [`call`], on `app` (the env's state with a mailer, say).
+async fn call_at(app: &axum::Router, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
     let mut b = Request::builder().method(method).uri(path).header(header::HOST, HOST);
     if let Some(t) = token {
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -61,7 +70,7 @@ async fn call(env: &Env, method: Method, path: &str, token: Option<&str>, body: 
         }
         None => Body::empty(),
     };
-    env.send(b.body(body).unwrap()).await
+    send(app, b.body(body).unwrap()).await
 }
 
 #[track_caller]
@@ -307,6 +316,9 @@ backend_test!(
         let r = call(&env, Method::DELETE, &format!("/default{API}/users/{op}"), Some(&ops), None, &[]).await;
         assert_problem(&r, StatusCode::CONFLICT, "last_operator");
         assert_problem(&call(&env, Method::POST, &format!("/default{API}/users/{op}/disable"), Some(&ops), None, &[]).await, StatusCode::CONFLICT, "last_operator");
+        let r = call(&env, Method::POST, &format!("/default{API}/users/{op}/reset-credentials"), Some(&ops), None, &[]).await;
+        assert_problem(&r, StatusCode::CONFLICT, "last_operator");
+        assert!(store.account(&default.id, &op).await.unwrap().unwrap().password_hash.is_some(), "the last operator keeps its password");
         // With a second operator, the first may go.
         add_user(store, &default.id, "second", PASSWORD, now).await;
         assert!(admin::grant(store, &default, Holder::Username("second"), Role::Operator, now, cli()).await.unwrap());
@@ -437,5 +449,106 @@ backend_test!(
         let doc = env.get("/_trame/admin/api/v1/openapi.json").await.json();
         assert!(doc["paths"]["/tenants"].is_object());
         assert_eq!(doc["servers"][0]["url"], format!("{ISSUER}/_trame/admin/api/v1"));
+    }
+);
+
+backend_test!(
+    async fn resetting_credentials_removes_them_all_ends_sessions_and_mails_a_link(env) {
+        let (ops, reader) = admin_env(&env).await;
+        let store = &env.state.store;
+        let outbox = trame_testkit::TempDir::new("outbox");
+        let mailer = Mailer::from_config(&MailConfig { smtp_url: None, from: "noreply@localhost".into(), outbox_dir: Some(outbox.path.clone()) }).unwrap();
+        let app = trame_web::app(env.state.clone().with_mailer(mailer));
+        // camille: a passkey and ten recovery codes (sign-up, signed in on
+        // this browser), a password (signed in with it at a service on
+        // another), TOTP and a verified address.
+        open_signup(&env).await;
+        let mut auth = SoftAuthenticator::new();
+        let mut first = Browser::new(app.clone(), HOST);
+        assert_eq!(sign_up(&mut first, &mut auth, "camille").await.status, StatusCode::OK);
+        let id = store.user_for_sign_in(&env.tenant.id, "camille").await.unwrap().unwrap().profile.id;
+        let now = env.clock.now();
+        let password = "un mot de passe assez long";
+        store.set_password_of(&env.tenant.id, &id, Some(&trame_core::password::hash(password, &trame_core::OsRandom).unwrap()), now).await.unwrap();
+        let mut second = Browser::new(app.clone(), HOST);
+        let redirect = second.sign_in(&basic_params("openid"), "camille", password).await;
+        let code = query_param(&redirect, "code").unwrap();
+        let tokens = env.token_basic(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", BASIC_REDIRECT), ("code_verifier", VERIFIER)]).await;
+        assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.body);
+        let at = tokens.json()["access_token"].as_str().unwrap().to_owned();
+        store.set_totp_secret(&env.tenant.id, &id, Some(&[7u8; 20][..]), None, now).await.unwrap();
+        store.set_email(&env.tenant.id, &id, Some("camille@ville.example"), true, now).await.unwrap();
+        assert_eq!(first.get("/account").await.status, StatusCode::OK);
+
+        let reset = format!("{API}/users/{id}/reset-credentials");
+        assert_problem(&call_at(&app, Method::POST, &reset, None, None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        assert_problem(&call_at(&app, Method::POST, &reset, Some(&reader), None, &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        let r = call_at(&app, Method::POST, &reset, Some(&ops), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            r.json(),
+            json!({ "link_sent": true, "removed": { "passkeys": 1, "password": true, "totp": true, "recovery_codes": 10 }, "sessions_ended": 2 })
+        );
+        let account = store.account(&env.tenant.id, &id).await.unwrap().unwrap();
+        assert!(account.password_hash.is_none() && !account.has_totp);
+        assert!(store.passkeys_of(&env.tenant.id, &id).await.unwrap().is_empty());
+        assert_eq!(store.recovery_codes_left(&env.tenant.id, &id).await.unwrap(), 0);
+        // Signed out everywhere, its tokens stopped, its old password refused.
+        assert_eq!(first.get("/account").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(second.get("/account").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(env.userinfo(&at).await.status, StatusCode::UNAUTHORIZED);
+        let mut third = Browser::new(app.clone(), HOST);
+        let (_, page) = third.login_page(&basic_params("openid")).await;
+        assert_eq!(third.submit_login(&page, "camille", password).await.status, StatusCode::UNAUTHORIZED);
+
+        // The mailed link signs the person in once, on the account page
+        // where they add a new passkey.
+        let links = mailed_links(&outbox.path, "/recover/email?token=");
+        assert_eq!(links.len(), 1, "one mail");
+        let mut back = Browser::new(app.clone(), HOST);
+        let page = back.get(&links[0]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let form = [("csrf", page.input("csrf").unwrap()), ("token", page.input("token").unwrap())];
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = back.post("/recover/email", &form).await;
+        assert_eq!(query_param(&r.location().unwrap(), "notice").as_deref(), Some("recovered"));
+        let account_page = back.get("/account").await;
+        assert_eq!(account_page.status, StatusCode::OK, "{}", account_page.body);
+        assert!(account_page.body.contains("Moyens de connexion réinitialisés"), "the reset among the account's activity: {}", account_page.body);
+        back.post("/recover/email", &form).await.assert_page(StatusCode::BAD_REQUEST);
+
+        // The trail: by the administrator, on the account, counts only.
+        let trail = call_at(&app, Method::GET, &format!("{API}/audit?action=user.credentials_reset&target=user:{id}"), Some(&reader), None, &[]).await.json();
+        let items = trail["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{trail}");
+        assert_eq!(items[0]["actor"], format!("client:{OPS_ID}"));
+        assert_eq!((items[0]["detail"]["passkeys"].as_u64(), items[0]["detail"]["link_sent"].as_bool()), (Some(1), Some(true)));
+        assert!(!trail.to_string().contains("camille"));
+
+        // alice has no verified address: her credentials go, no link does.
+        let alice = format!("{API}/users/{}/reset-credentials", env.user_id);
+        let r = call_at(&app, Method::POST, &alice, Some(&ops), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let done = r.json();
+        assert_eq!((done["link_sent"].as_bool(), done["removed"]["password"].as_bool()), (Some(false), Some(true)));
+        assert_eq!(mailed_links(&outbox.path, "/recover/email?token=").len(), 1, "no second mail");
+        let mut b = env.browser();
+        let (_, page) = b.login_page(&basic_params("openid")).await;
+        assert_eq!(b.submit_login(&page, USERNAME, PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+        // Nor with mail turned off (the env's own state has no mailer).
+        store.set_email(&env.tenant.id, &env.user_id, Some("alice@ville.example"), true, now).await.unwrap();
+        assert_eq!(call(&env, Method::POST, &alice, Some(&ops), None, &[]).await.json()["link_sent"], false);
+
+        // Unknown here, and another tenant's administrator finds nothing.
+        assert_problem(&call(&env, Method::POST, &format!("{API}/users/nobody/reset-credentials"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        let other = store.create_tenant(&TenantSlug::parse("autre").unwrap(), &Issuer::parse(&format!("{ISSUER}/autre")).unwrap(), "Autre", now).await.unwrap();
+        add_client(store, &other.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
+        env.refresh_catalog().await;
+        let foreign = token(&env, "/autre", OPS_ID, OPS_SECRET, "trame:admin").await;
+        let r = call(&env, Method::POST, &format!("/autre{API}/users/{id}/reset-credentials"), Some(&foreign), None, &[]).await;
+        assert_problem(&r, StatusCode::NOT_FOUND, "not_found");
+        assert_problem(&call(&env, Method::POST, &reset, Some(&foreign), None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        let doc = env.get(&format!("{API}/openapi.json")).await.json();
+        assert!(doc["paths"]["/users/{id}/reset-credentials"]["post"].is_object());
     }
 );

@@ -208,6 +208,7 @@ activity-user-updated = Identity changed
 activity-user-disabled = Account disabled
 activity-user-enabled = Account enabled again
 activity-user-sessions-ended = Sessions ended
+activity-user-credentials-reset = Ways of signing in reset
 activity-user-exported = Data downloaded
 activity-consent-withdrawn = A service's access removed
 activity-role-granted = Administration role granted

@@ -208,6 +208,7 @@ activity-user-updated = Identité modifiée
 activity-user-disabled = Compte désactivé
 activity-user-enabled = Compte réactivé
 activity-user-sessions-ended = Sessions fermées
+activity-user-credentials-reset = Moyens de connexion réinitialisés
 activity-user-exported = Données téléchargées
 activity-consent-withdrawn = Accès d'un service retiré
 activity-role-granted = Rôle d'administration attribué

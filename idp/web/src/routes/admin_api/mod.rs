@@ -65,6 +65,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::disable))
         .routes(routes!(users::enable))
         .routes(routes!(users::sessions, users::end_sessions))
+        .routes(routes!(users::reset_credentials))
         .routes(routes!(users::export))
         .routes(routes!(users::consents))
         .routes(routes!(users::withdraw_consent))
