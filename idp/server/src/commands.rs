@@ -115,15 +115,14 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
     match cmd {
         TenantCommand::Add { slug, issuer, display_name } => {
             let new = tenants::check(&cx.config.public_url, &slug, issuer.as_deref(), display_name.as_deref()).map_err(|e| anyhow!("{e}"))?;
-            let t = tenants::create(cx.store, new, cx.now()).await?;
-            cx.audited(None, "tenant.created", audit::tenant(t.slug.as_str())).await;
+            let t = tenants::create(cx.store, new, cx.now(), Actor::cli_from_env()).await?;
             println!("tenant {}: issuer {}", t.slug, t.issuer);
         }
         TenantCommand::Update { slug, issuer, display_name } => {
             if issuer.is_none() && display_name.is_none() {
                 bail!("nothing to change: give --issuer or --display-name");
             }
-            let done = tenants::update(cx.store, &slug, issuer.as_deref(), display_name.as_deref(), cx.now(), Actor::cli_from_env()).await;
+            let done = tenants::update(cx.store, &slug, issuer.as_deref(), display_name.as_deref(), None, cx.now(), Actor::cli_from_env()).await;
             let done = done.map_err(|e| match e {
                 tenants::ChangeError::Refused(r @ tenants::TenantRefusal::DisplayName) => anyhow!("--display-name: {r}"),
                 tenants::ChangeError::Refused(r) => anyhow!("--issuer: {r}"),

@@ -245,7 +245,13 @@ impl Env {
         let state = AppState::new(
             backends.store.clone(),
             backends.ephemeral.clone(),
-            WebConfig { public_authority: public_authority.into(), trusted_proxies, outbound_reach, outbound_proxy: None },
+            WebConfig {
+                public_url: Issuer::parse(issuer).unwrap(),
+                public_authority: public_authority.into(),
+                trusted_proxies,
+                outbound_reach,
+                outbound_proxy: None,
+            },
             Arc::new(OsRandom),
             clock.clone(),
         );
