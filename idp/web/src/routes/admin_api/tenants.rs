@@ -79,10 +79,13 @@ async fn versioned(state: &AppState, status: StatusCode, t: Tenant) -> ApiResult
 }
 
 /// After a change: this node serves it from now on (the others within a
-/// catalog poll).
-async fn refresh(state: &AppState) -> ApiResult<()> {
-    state.catalog.refresh(&state.store, state.now()).await.problem_err()?;
-    Ok(())
+/// catalog poll). The change is made whatever happens here: a refresh
+/// that fails is logged, not answered as a failure, and this node's
+/// poller catches up within a second like the others.
+async fn refresh(state: &AppState) {
+    if let Err(e) = state.catalog.refresh(&state.store, state.now()).await {
+        tracing::warn!(error = %e, "catalog not refreshed after a tenant change; the next poll will");
+    }
 }
 
 /// A refused slug, issuer or display name, as the field at fault.
@@ -157,7 +160,7 @@ pub async fn create(State(state): State<AppState>, admin: Admin, headers: Header
         }
         Err(e) => return Err(e).problem_err(),
     };
-    refresh(&state).await?;
+    refresh(&state).await;
     let location = format!("{}{}/tenants/{}", admin.tenant.tenant.issuer.origin(), super::OPERATOR_BASE, t.slug);
     let mut r = versioned(&state, StatusCode::CREATED, t).await?;
     if let Ok(v) = HeaderValue::from_str(&location) {
@@ -222,7 +225,7 @@ pub async fn update(State(state): State<AppState>, admin: Admin, Path(slug): Pat
     };
     let done = tenants::update(&state.store, &slug, issuer.as_deref(), display_name.as_deref(), read, state.now(), admin.rights.actor.clone()).await;
     let updated = done.map_err(refused)?;
-    refresh(&state).await?;
+    refresh(&state).await;
     versioned(&state, StatusCode::OK, updated.tenant).await
 }
 
@@ -270,6 +273,6 @@ pub async fn remove(State(state): State<AppState>, admin: Admin, Path(slug): Pat
         .into());
     }
     tenants::remove(&state.store, &slug, state.now(), admin.rights.actor.clone()).await.map_err(refused)?;
-    refresh(&state).await?;
+    refresh(&state).await;
     Ok(StatusCode::NO_CONTENT)
 }
