@@ -148,7 +148,14 @@ impl Catalog {
             routes.insert(entry.tenant.issuer.authority(), entry.tenant.issuer.path_prefix(), entry);
         }
         let reload_at = store.next_key_event(now).await?;
-        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Snapshot { version, reload_at, routes, by_id, by_slug });
+        let mut current = self.snapshot.write().unwrap_or_else(|p| p.into_inner());
+        // Two refreshes may run at once (the poller, and a node's own
+        // change refreshing at once): the one that read an older version
+        // must not replace the newer snapshot the other installed.
+        if current.version > version {
+            return Ok(false);
+        }
+        *current = Arc::new(Snapshot { version, reload_at, routes, by_id, by_slug });
         Ok(true)
     }
 

@@ -1,4 +1,5 @@
-//! One-time links sent by mail (e-mail verification, account recovery): a
+//! One-time links sent by mail (e-mail verification, account recovery,
+//! credential upgrade): a
 //! 256-bit token in the link; its record in the ephemeral store under the
 //! token's digest, with a TTL, bound to the tenant, taken on use.
 
@@ -50,6 +51,8 @@ fn record_of(tenant: &Tenant, raw: &str) -> Option<Map<String, Value>> {
     (record.get("tenant").and_then(Value::as_str) == Some(tenant.id.as_str())).then_some(record)
 }
 
+/// Kind of the account recovery links.
+pub const RECOVERY: &str = trame_store::ephemeral_keys::link_kind::RECOVERY;
 /// Kind of the e-mail verification links.
 pub const VERIFY: &str = trame_store::ephemeral_keys::link_kind::VERIFY;
 /// Kind of the credential upgrade links.
@@ -76,6 +79,46 @@ pub async fn send_verification(app: &App, t: &Tenant, user_id: &str, addr: &str)
     );
     if let Err(e) = app.mailer.send(addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
         tracing::warn!(error = %e, tenant = %t.slug, "verification mail not sent");
+    }
+}
+
+/// A new recovery link for the account: opened and confirmed (in any
+/// browser, within [`lifetimes::RECOVERY_LINK`]), it signs the person in
+/// once at the lowest level and opens the account page, where they add a
+/// passkey (`/recover/email`). The person asking for it on the recovery
+/// page and an administrator resetting the account's credentials get the
+/// same kind of link.
+pub async fn recovery_link(app: &App, t: &Tenant, user_id: &str) -> Result<String> {
+    let record = json!({ "user": user_id });
+    let token = issue(app, t, RECOVERY, record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await?;
+    Ok(t.issuer.endpoint(&format!("/recover/email?token={token}")))
+}
+
+/// The mail of a recovery link the person asked for: (subject, body).
+pub fn recovery_mail(t: &Tenant, link: &str) -> (String, String) {
+    let body = format!(
+        "Bonjour,\n\nPour retrouver l'accès à votre compte {name}, ouvrez ce lien dans les 30 minutes :\n{link}\n\nTo recover your {name} account, open this link within 30 minutes:\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre compte reste protégé.\n",
+        name = t.display_name
+    );
+    (format!("{} : récupération de compte / account recovery", t.display_name), body)
+}
+
+/// Mails a recovery link after an administrator removed the account's
+/// ways of signing in. False when the mailer refused it (logged): the
+/// administrator must reach the person another way.
+pub async fn send_reset(app: &App, t: &Tenant, user_id: &str, addr: &str) -> Result<bool> {
+    let link = recovery_link(app, t, user_id).await?;
+    let body = format!(
+        "Bonjour,\n\nUn administrateur de {name} a retiré les moyens de connexion de votre compte (clés d'accès, mot de passe, double authentification, codes de récupération). Pour vous connecter et ajouter une nouvelle clé d'accès, ouvrez ce lien dans les 30 minutes :\n{link}\n\nAn administrator of {name} removed the ways of signing in to your account (passkeys, password, two-step verification, recovery codes). To sign in and add a new passkey, open this link within 30 minutes:\n{link}\n\nSi vous n'attendiez pas ce message, contactez {name}.\nIf you did not expect this message, contact {name}.\n",
+        name = t.display_name
+    );
+    let subject = format!("{} : nouveaux moyens de connexion / new ways of signing in", t.display_name);
+    match app.mailer.send(addr, &subject, &body).await {
+        Ok(()) => Ok(true),
+        Err(e) => {
+            tracing::warn!(error = %e, tenant = %t.slug, "credentials reset mail not sent");
+            Ok(false)
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Tenants (one per collectivité): the rules of a new tenant, of a
-//! changed one and of a removal, whoever asks (the operator's CLI today,
-//! the admin API next).
+//! changed one and of a removal, whoever asks (the operator's CLI and the
+//! operator's admin API).
 
 use trame_core::ids::{IdError, Issuer, TenantSlug};
 pub use trame_core::tenant::DEFAULT_SLUG as DEFAULT_TENANT;
@@ -60,6 +60,9 @@ pub enum ChangeError {
     /// issuer is `public_url`'s.
     #[error("the default tenant cannot be removed")]
     Default,
+    /// The tenant changed since the caller read it.
+    #[error("the tenant changed meanwhile")]
+    Stale,
     #[error(transparent)]
     Failed(#[from] Error),
 }
@@ -80,12 +83,26 @@ pub struct Updated {
 
 /// Changes a tenant's issuer and display name (the ones given). An issuer
 /// another tenant has is refused, naming it; one set here is the
-/// operator's, so the default tenant stops following `public_url`.
-/// Audited as an installation event.
-pub async fn update(store: &Store, slug: &str, issuer: Option<&str>, display_name: Option<&str>, now: i64, by: Actor) -> Result<Updated, ChangeError> {
+/// operator's, so the default tenant stops following `public_url`. With
+/// `read` (the tenant as the caller read it: the admin API's `If-Match`),
+/// only if its issuer and display name are still those, checked in the
+/// write itself ([`ChangeError::Stale`] otherwise). Audited as an
+/// installation event.
+pub async fn update(
+    store: &Store,
+    slug: &str,
+    issuer: Option<&str>,
+    display_name: Option<&str>,
+    read: Option<&Tenant>,
+    now: i64,
+    by: Actor,
+) -> Result<Updated, ChangeError> {
     let Some(current) = store.tenant_by_slug(slug).await? else {
         return Err(ChangeError::NotFound(slug.to_owned()));
     };
+    if read.is_some_and(|r| r.issuer != current.issuer || r.display_name != current.display_name) {
+        return Err(ChangeError::Stale);
+    }
     let issuer = issuer.map(|i| Issuer::parse(i.trim_end_matches('/'))).transpose().map_err(TenantRefusal::from)?;
     let display_name = display_name.map(checked_name).transpose()?;
     if let Some(i) = &issuer
@@ -93,8 +110,14 @@ pub async fn update(store: &Store, slug: &str, issuer: Option<&str>, display_nam
     {
         return Err(ChangeError::IssuerTaken { issuer: i.to_string(), holder: format!("tenant {}", holder.slug) });
     }
-    let tenant = match store.set_tenant_identity(slug, issuer.as_ref(), display_name.as_deref()).await {
-        Ok(t) => t,
+    let written = match read {
+        None => store.set_tenant_identity(slug, issuer.as_ref(), display_name.as_deref()).await.map(Some),
+        Some(r) => store.set_tenant_identity_if(slug, issuer.as_ref(), display_name.as_deref(), (&r.issuer, &r.display_name)).await,
+    };
+    let tenant = match written {
+        Ok(Some(t)) => t,
+        // Changed (or removed) between the read and the write.
+        Ok(None) => return Err(if store.tenant_by_slug(slug).await?.is_some() { ChangeError::Stale } else { ChangeError::NotFound(slug.to_owned()) }),
         // Taken between the check and the write.
         Err(StoreError::Conflict(_)) => {
             return Err(ChangeError::IssuerTaken { issuer: issuer.map(|i| i.to_string()).unwrap_or_default(), holder: "another tenant".to_owned() });
@@ -123,9 +146,12 @@ pub async fn remove(store: &Store, slug: &str, now: i64, by: Actor) -> Result<Te
 }
 
 /// Creates a checked tenant (its keys come with it); a slug or issuer
-/// already taken is the store's `Conflict`.
-pub async fn create(store: &Store, new: NewTenant, now: i64) -> Result<Tenant, StoreError> {
-    store.create_tenant(&new.slug, &new.issuer, &new.display_name, now).await
+/// already taken is the store's `Conflict`. Audited as an installation
+/// event.
+pub async fn create(store: &Store, new: NewTenant, now: i64, by: Actor) -> Result<Tenant, StoreError> {
+    let t = store.create_tenant(&new.slug, &new.issuer, &new.display_name, now).await?;
+    audit::record(store, now, Event::installation(by, "tenant.created").on(audit::tenant(t.slug.as_str()))).await;
+    Ok(t)
 }
 
 #[cfg(test)]

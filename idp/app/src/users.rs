@@ -20,7 +20,7 @@ use crate::audit::{self, Actor, Event};
 use crate::catalog::TenantEntry;
 use crate::error::Error;
 use crate::mail::valid_email;
-use crate::{App, admin, sessions};
+use crate::{App, admin, mail_link, sessions};
 
 /// Who creates an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,6 +358,74 @@ pub async fn remove(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -
     app.store.forget_audit_addresses_of(&t.id, &audit::user(user_id)).await?;
     audit::record(&app.store, app.now(), Event::new(&t.id, by, "user.removed").on(audit::user(user_id))).await;
     Ok(AccountChange::Done)
+}
+
+/// What an administrator's credential reset took from the account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reset {
+    pub removed: trame_store::RemovedCredentials,
+    /// Sessions ended (their services told).
+    pub sessions_ended: usize,
+}
+
+/// What became of [`reset_credentials`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetOutcome {
+    /// Credentials removed, sessions ended, and a recovery link mailed to
+    /// the account's verified address.
+    LinkSent(Reset),
+    /// Credentials removed and sessions ended, but no link went out: the
+    /// account has no verified address, mail is disabled, or the mailer
+    /// refused the message (logged). The person has no way to sign in until
+    /// an administrator gives them one (`trame user set-password`, or a
+    /// verified address and the recovery page); `trame user invite` makes
+    /// a new account, not a way back into this one.
+    NoAddress(Reset),
+    /// The tenant has no such account.
+    NotFound,
+    /// Refused: the installation's last operator would be left without a
+    /// way to sign in ([`crate::admin`]).
+    LastOperator,
+}
+
+/// Resets an account's credentials, when one may be stolen or the person
+/// lost them all: its passkeys, password, TOTP and recovery codes are
+/// removed (so whatever someone else holds stops working), every session
+/// ends with its services told and its tokens stop, then a recovery link
+/// goes to the account's verified address, if it has one and mail is on:
+/// the person signs in once with it and adds a new passkey. The web console,
+/// the admin API and `trame user reset-credentials` call this. Audited as
+/// `user.credentials_reset` (counts only).
+pub async fn reset_credentials(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<ResetOutcome, Error> {
+    let t = &tenant.tenant;
+    let Some(account) = app.store.account(&t.id, user_id).await? else {
+        return Ok(ResetOutcome::NotFound);
+    };
+    if admin::is_last_operator(&app.store, &t.id, user_id).await? {
+        return Ok(ResetOutcome::LastOperator);
+    }
+    // Credentials first: a session started meanwhile with one of them is
+    // ended just after, and none can start another.
+    let Some(removed) = app.store.remove_credentials(&t.id, user_id, app.now()).await? else {
+        return Ok(ResetOutcome::NotFound);
+    };
+    let sessions_ended = end_sessions(app, tenant, user_id).await?;
+    let reset = Reset { removed, sessions_ended };
+    let address = account.profile.email.filter(|_| account.profile.email_verified);
+    let sent = match address {
+        Some(addr) if app.mailer.is_enabled() => mail_link::send_reset(app, t, user_id, &addr).await?,
+        _ => false,
+    };
+    let detail = serde_json::json!({
+        "passkeys": removed.passkeys,
+        "password": removed.password,
+        "totp": removed.totp,
+        "recovery_codes": removed.recovery_codes,
+        "sessions_ended": sessions_ended,
+        "link_sent": sent,
+    });
+    audit::record(&app.store, app.now(), Event::new(&t.id, by, "user.credentials_reset").on(audit::user(user_id)).with(detail)).await;
+    Ok(if sent { ResetOutcome::LinkSent(reset) } else { ResetOutcome::NoAddress(reset) })
 }
 
 #[cfg(test)]

@@ -518,6 +518,19 @@ pub enum UserCommand {
     /// Ends every session of an account (its services are told) and
     /// revokes its tokens.
     EndSessions(UserArg),
+    /// Resets an account's credentials (one may be stolen, or the person
+    /// lost them): removes its passkeys, password, TOTP and recovery codes,
+    /// ends its sessions, and mails a recovery link to its verified address
+    /// (with Redis and mail set up), with which the person signs in once
+    /// and adds a new passkey.
+    ResetCredentials {
+        #[command(flatten)]
+        user: UserArg,
+        /// Confirms the reset (the person cannot sign in with what they
+        /// had any more).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Changes an account's profile: only the fields given, with the rules
     /// of a new account; an empty value ("") clears a field. A new e-mail
     /// address is unverified.

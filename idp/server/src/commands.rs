@@ -9,7 +9,7 @@ use std::io::BufRead;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use std::sync::Arc;
-use trame_app::mail::valid_email;
+use trame_app::mail::{Mailer, valid_email};
 
 use trame_app::audit::{self, Actor, Event};
 use trame_app::users::{self, AccountRefusal, Creator, NewAccount};
@@ -115,15 +115,14 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
     match cmd {
         TenantCommand::Add { slug, issuer, display_name } => {
             let new = tenants::check(&cx.config.public_url, &slug, issuer.as_deref(), display_name.as_deref()).map_err(|e| anyhow!("{e}"))?;
-            let t = tenants::create(cx.store, new, cx.now()).await?;
-            cx.audited(None, "tenant.created", audit::tenant(t.slug.as_str())).await;
+            let t = tenants::create(cx.store, new, cx.now(), Actor::cli_from_env()).await?;
             println!("tenant {}: issuer {}", t.slug, t.issuer);
         }
         TenantCommand::Update { slug, issuer, display_name } => {
             if issuer.is_none() && display_name.is_none() {
                 bail!("nothing to change: give --issuer or --display-name");
             }
-            let done = tenants::update(cx.store, &slug, issuer.as_deref(), display_name.as_deref(), cx.now(), Actor::cli_from_env()).await;
+            let done = tenants::update(cx.store, &slug, issuer.as_deref(), display_name.as_deref(), None, cx.now(), Actor::cli_from_env()).await;
             let done = done.map_err(|e| match e {
                 tenants::ChangeError::Refused(r @ tenants::TenantRefusal::DisplayName) => anyhow!("--display-name: {r}"),
                 tenants::ChangeError::Refused(r) => anyhow!("--issuer: {r}"),
@@ -677,6 +676,58 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
             audit::record(cx.store, cx.now(), Event::new(&entry.tenant.id, Actor::cli_from_env(), "user.sessions_ended").on(audit::user(&account.profile.id)))
                 .await;
             println!("{n} session(s) of {} ended; its tokens stopped working", account.profile.username);
+        }
+        UserCommand::ResetCredentials { user, yes } => {
+            if !yes {
+                bail!("--yes: resetting removes the account's passkeys, password, TOTP and recovery codes and ends its sessions; add --yes to confirm");
+            }
+            let (app, entry, account) = cx.app_and_account(&user, rng, clock).await?;
+            // The link is kept in the ephemeral store: only Redis is shared
+            // with the running server. Without it, the server would never
+            // see a link made here (an embedded node reads its file only at
+            // start), so none is sent.
+            let app = match &cx.config.redis_url {
+                Some(_) => app.with_mailer(Mailer::from_config(&cx.config.mail).context("cannot set up mail (smtp_url, mail_from, mail_outbox_dir)")?),
+                None => app,
+            };
+            let done = users::reset_credentials(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
+            app.ephemeral.shutdown().await;
+            let name = &account.profile.username;
+            let (reset, sent) = match done? {
+                users::ResetOutcome::LinkSent(r) => (r, true),
+                users::ResetOutcome::NoAddress(r) => (r, false),
+                users::ResetOutcome::NotFound => bail!("no such user"),
+                users::ResetOutcome::LastOperator => {
+                    bail!("this account is the installation's last operator: it keeps its credentials; grant the role to another account first")
+                }
+            };
+            let r = reset.removed;
+            println!(
+                "credentials of {name} reset: {} passkey(s), password {}, TOTP {}, {} recovery code(s) removed; {} session(s) ended, its tokens stopped working",
+                r.passkeys,
+                if r.password { "removed" } else { "none" },
+                if r.totp { "removed" } else { "none" },
+                r.recovery_codes,
+                reset.sessions_ended
+            );
+            let t = &entry.tenant;
+            if sent {
+                println!("a recovery link was mailed to its verified address: the person signs in with it once and adds a new passkey");
+            } else if !account.profile.email_verified || account.profile.email.is_none() {
+                println!(
+                    "no recovery link was sent: the account has no verified e-mail address; until given a way to sign in the person cannot, e.g. a password: `trame user set-password --tenant {} --username <name>`",
+                    t.slug
+                );
+            } else if cx.config.redis_url.is_none() {
+                println!(
+                    "no recovery link was sent: without Redis the server does not see links made by the CLI; the person asks for one at {} with their address (or set a password: `trame user set-password`)",
+                    t.issuer.endpoint("/recover")
+                );
+            } else {
+                println!(
+                    "no recovery link was sent: mail is not set up, or the mail could not be sent (see the log); the person can be given a password with `trame user set-password`"
+                );
+            }
         }
         UserCommand::Add(add) => {
             let UserAdd {

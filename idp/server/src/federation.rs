@@ -135,6 +135,7 @@ pub async fn run(cx: &mut Context<'_>, cmd: FederationCommand, rng: Arc<dyn Rand
 /// store, the outbound reach from the settings, no Redis.
 async fn web_state(cx: &Context<'_>, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<AppState> {
     let config = WebConfig {
+        public_url: cx.config.public_url.clone(),
         public_authority: cx.config.public_url.authority(),
         trusted_proxies: Vec::new(),
         outbound_reach: cx.config.outbound_reach,

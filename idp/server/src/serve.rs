@@ -40,6 +40,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     // First, so that nothing recorded during start-up is lost.
     let metrics = config.metrics_listen.map(|addr| exporter::install().map(|h| (addr, h))).transpose()?;
     let web_config = WebConfig {
+        public_url: config.public_url.clone(),
         public_authority: config.public_url.authority(),
         trusted_proxies: config.trusted_proxies.clone(),
         outbound_reach: config.outbound_reach,

@@ -18,7 +18,7 @@ mod repo;
 pub use ephemeral::{Ephemeral, EphemeralError};
 pub use error::StoreError;
 pub use master_key::MasterKey;
-pub use repo::account::{AccountSession, Invitation, SecondFactor};
+pub use repo::account::{AccountSession, Invitation, RemovedCredentials, SecondFactor};
 pub use repo::admin::RoleGrant;
 pub use repo::audit::{AuditEvent, AuditQuery, NewAuditEvent, Outcome};
 pub use repo::clients::NewClient;

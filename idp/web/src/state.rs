@@ -15,6 +15,10 @@ use crate::render::Themes;
 /// What the web layer needs from the configuration.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
+    /// The `public_url` setting: where a tenant created through the
+    /// operator's API goes when no issuer is given (`<public_url>/<slug>`,
+    /// as `trame tenant add` does).
+    pub public_url: trame_core::ids::Issuer,
     /// The authority (`host:port`) of the public URL: requests for a host no
     /// tenant claims are routed as if they came to this one.
     pub public_authority: String,

@@ -682,3 +682,39 @@ async fn the_default_tenant_follows_public_url_unless_set() {
     }
     assert_eq!(default_issuer(&i), "https://id.example.org");
 }
+
+/// `user reset-credentials --yes` removes every credential of the account
+/// and ends its sessions through the same function as the admin API; the
+/// last operator keeps its own.
+#[tokio::test]
+async fn user_reset_credentials() {
+    for (name, i) in installs().await {
+        i.ok(&["tenant", "add", "ville"]);
+        i.ok_with_input(
+            &["user", "add", "--tenant", "ville", "--username", "camille", "--email", "camille@example.fr", "--password-stdin"],
+            "un mot de passe assez long\n",
+        );
+        assert!(i.ok(&["user", "show", "--tenant", "ville", "--username", "camille"]).contains("password: yes"), "{name}");
+        assert_refused(&i.cli(&["user", "reset-credentials", "--tenant", "ville", "--username", "camille"]), "--yes");
+        assert!(i.ok(&["user", "show", "--tenant", "ville", "--username", "camille"]).contains("password: yes"), "{name}: nothing removed without --yes");
+        let out = i.ok(&["user", "reset-credentials", "--tenant", "ville", "--username", "camille", "--yes"]);
+        assert!(
+            out.contains("credentials of camille reset: 0 passkey(s), password removed, TOTP none, 0 recovery code(s) removed; 0 session(s) ended"),
+            "{name}: {out}"
+        );
+        assert!(out.contains("no recovery link was sent: the account has no verified e-mail address"), "{name}: {out}");
+        assert!(out.contains("trame user set-password --tenant ville"), "{name}: {out}");
+        assert!(i.ok(&["user", "show", "--tenant", "ville", "--username", "camille"]).contains("password: no"), "{name}");
+        assert_refused(&i.cli(&["user", "reset-credentials", "--tenant", "ville", "--username", "nobody", "--yes"]), "no user 'nobody'");
+        let trail = i.ok(&["audit", "list", "--tenant", "ville", "--action", "user.credentials_reset", "--json"]);
+        let record: serde_json::Value = serde_json::from_str(trail.lines().next().unwrap_or_else(|| panic!("{name}: no record"))).unwrap();
+        assert!(record["actor"].as_str().unwrap().starts_with("cli:"), "{name}: {record}");
+        assert_eq!(record["detail"]["password"], true, "{name}: {record}");
+        assert!(!trail.contains("camille"), "{name}: no username in the trail");
+
+        i.ok_with_input(&["user", "add", "--username", "operatrice", "--password-stdin"], "un mot de passe assez long\n");
+        i.ok(&["admin", "grant", "operatrice", "--role", "operator"]);
+        assert_refused(&i.cli(&["user", "reset-credentials", "--username", "operatrice", "--yes"]), "last operator");
+        assert!(i.ok(&["user", "show", "--username", "operatrice"]).contains("password: yes"), "{name}");
+    }
+}

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use super::users::{to_domain as user_to_domain, user_row};
 use super::{json_list, parse_list};
-use crate::entity::{account_session, invitation, recovery_code, user};
+use crate::entity::{account_session, invitation, passkey, recovery_code, user};
 use crate::{Result, Store, StoreError};
 
 /// A browser session as the account page lists it.
@@ -37,6 +37,16 @@ pub struct SecondFactor {
     pub totp_secret: Option<Zeroizing<Vec<u8>>>,
     /// The level of the session that enabled TOTP (`None`: no cap).
     pub totp_max_acr: Option<String>,
+}
+
+/// What [`Store::remove_credentials`] took from an account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RemovedCredentials {
+    pub passkeys: u64,
+    pub password: bool,
+    pub totp: bool,
+    /// The unused recovery codes (the used ones went too: they open nothing).
+    pub recovery_codes: u64,
 }
 
 fn totp_aad(user_id: &str) -> Vec<u8> {
@@ -127,6 +137,48 @@ impl Store {
             .await
             .map_err(StoreError::Db)?;
         Ok(if rows.len() == 1 { Some(user_to_domain(&rows[0])) } else { None })
+    }
+
+    /// Removes every way the account signs in by itself: its passkeys,
+    /// password, TOTP and recovery codes, in one transaction (a credential
+    /// added meanwhile is either removed or added after: never half of
+    /// one). `None` when the tenant has no such account. The account
+    /// row's version moves on, so an administrator's `If-Match` read
+    /// before no longer matches.
+    pub async fn remove_credentials(&self, tenant_id: &str, user_id: &str, now: i64) -> Result<Option<RemovedCredentials>> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let Some(row) = user_row(&txn, tenant_id, user_id).await? else {
+            return Ok(None);
+        };
+        let passkeys = passkey::Entity::delete_many()
+            .filter(passkey::Column::TenantId.eq(tenant_id))
+            .filter(passkey::Column::UserId.eq(user_id))
+            .exec(&txn)
+            .await
+            .map_err(StoreError::Db)?
+            .rows_affected;
+        let recovery_codes = recovery_code::Entity::find()
+            .filter(recovery_code::Column::TenantId.eq(tenant_id))
+            .filter(recovery_code::Column::UserId.eq(user_id))
+            .filter(recovery_code::Column::UsedAt.is_null())
+            .count(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        recovery_code::Entity::delete_many()
+            .filter(recovery_code::Column::TenantId.eq(tenant_id))
+            .filter(recovery_code::Column::UserId.eq(user_id))
+            .exec(&txn)
+            .await
+            .map_err(StoreError::Db)?;
+        let removed = RemovedCredentials { passkeys, password: row.password_hash.is_some(), totp: row.totp_secret_sealed.is_some(), recovery_codes };
+        let mut am: user::ActiveModel = row.into();
+        am.password_hash = Set(None);
+        am.totp_secret_sealed = Set(None);
+        am.totp_max_acr = Set(None);
+        am.updated_at = Set(now);
+        am.update(&txn).await.map_err(StoreError::Db)?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        Ok(Some(removed))
     }
 
     // --- TOTP -----------------------------------------------------------

@@ -1,4 +1,4 @@
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use trame_core::client::{
     ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, FederationRegistration, GrantType, LogoutChannels, PkcePolicy, RegistrationKind,
 };
@@ -242,11 +242,6 @@ impl Store {
             .await
             .map_err(StoreError::Db)?;
         rows.into_iter().map(to_domain).collect()
-    }
-
-    /// How many clients the tenant has.
-    pub async fn count_clients(&self, tenant_id: &str) -> Result<u64> {
-        client::Entity::find().filter(client::Column::TenantId.eq(tenant_id)).count(&self.db).await.map_err(StoreError::Db)
     }
 
     pub async fn client(&self, tenant_id: &str, client_id: &str) -> Result<Option<Client>> {

@@ -154,6 +154,41 @@ impl Store {
         .await
     }
 
+    /// [`Store::set_tenant_identity`], only if the tenant still has the
+    /// issuer and display name `found` (what the caller read): one
+    /// conditional update, so of two administrators changing the tenant
+    /// from the same reading, one wins and the other gets `None` (also
+    /// when there is no such tenant), whichever node each is on. Another
+    /// tenant's issuer is a `Conflict`.
+    pub async fn set_tenant_identity_if(
+        &self,
+        slug: &str,
+        issuer: Option<&Issuer>,
+        display_name: Option<&str>,
+        found: (&Issuer, &str),
+    ) -> Result<Option<Tenant>> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        // The display name is always set (to itself when unchanged): an
+        // UPDATE needs a column, and an empty change still checks the
+        // condition.
+        let mut update = tenant::Entity::update_many()
+            .col_expr(tenant::Column::DisplayName, Expr::value(display_name.unwrap_or(found.1)))
+            .filter(tenant::Column::Slug.eq(slug))
+            .filter(tenant::Column::Issuer.eq(found.0.as_str()))
+            .filter(tenant::Column::DisplayName.eq(found.1));
+        if let Some(i) = issuer {
+            update = update.col_expr(tenant::Column::Issuer, Expr::value(i.as_str())).col_expr(tenant::Column::IssuerExplicit, Expr::value(true));
+        }
+        let r = update.exec(&txn).await.map_err(|e| StoreError::from_db(e, "a tenant with this issuer"))?;
+        if r.rows_affected == 0 {
+            return Ok(None);
+        }
+        catalog::bump(&txn).await?;
+        let row = tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(&txn).await.map_err(StoreError::Db)?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        row.map(to_domain).transpose()
+    }
+
     /// Whether the operator set the issuer of the tenant `slug` (false
     /// for an unknown tenant).
     pub async fn issuer_is_explicit(&self, slug: &str) -> Result<bool> {

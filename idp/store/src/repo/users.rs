@@ -213,11 +213,6 @@ impl Store {
         Ok(UserPage { accounts: rows.into_iter().map(Account::of).collect(), next })
     }
 
-    /// How many accounts the tenant has.
-    pub async fn count_users(&self, tenant_id: &str) -> Result<u64> {
-        user::Entity::find().filter(user::Column::TenantId.eq(tenant_id)).count(&self.db).await.map_err(StoreError::Db)
-    }
-
     /// Changes an account's profile if it is still at `version` (`None`:
     /// whatever its version). `Ok(None)` when the tenant has no such
     /// account; [`StoreError::Conflict`] when its version moved on (another

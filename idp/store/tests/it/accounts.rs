@@ -2,7 +2,7 @@
 //! both backends: uniqueness, single use under concurrency, and "never lock
 //! the person out".
 
-use trame_store::{AccountSession, NewPasskey, NewUser, StoreError};
+use trame_store::{AccountSession, NewPasskey, NewUser, RemovedCredentials, StoreError};
 
 use crate::common::*;
 
@@ -222,4 +222,30 @@ backend_test!(credentials_keep_the_level_that_bound_them(be, b) {
     assert_eq!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_max_acr.as_deref(), Some("eidas1"), "{b}");
     s.set_totp_max_acr(&t.id, &u.id, Some("eidas2")).await.unwrap();
     assert_eq!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_max_acr.as_deref(), Some("eidas2"), "{b}");
+});
+
+backend_test!(credentials_are_removed_all_at_once(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let u = s.create_user_with_passkey(&t.id, new_user("gael"), key(b"g1"), &["r1".into(), "r2".into(), "r3".into()], None, T0).await.unwrap();
+    s.add_passkey(&t.id, &u.id, key(b"g2"), T0).await.unwrap();
+    assert!(s.use_recovery_code(&t.id, &u.id, "r1", T0).await.unwrap());
+    s.set_password_of(&t.id, &u.id, Some("$argon2id$x"), T0).await.unwrap();
+    s.set_totp_secret(&t.id, &u.id, Some(b"0123456789abcdef0123"), Some("eidas1"), T0).await.unwrap();
+    let other = s.create_user_with_passkey(&t.id, new_user("hugo"), key(b"h1"), &["r4".into()], None, T0).await.unwrap();
+    let version = s.account(&t.id, &u.id).await.unwrap().unwrap().version;
+
+    let removed = s.remove_credentials(&t.id, &u.id, T0 + 1).await.unwrap().expect("an account");
+    assert_eq!(removed, RemovedCredentials { passkeys: 2, password: true, totp: true, recovery_codes: 2 }, "{b}");
+    let a = s.account(&t.id, &u.id).await.unwrap().unwrap();
+    assert!(a.password_hash.is_none() && !a.has_totp && a.version > version, "{b}");
+    assert!(s.passkeys_of(&t.id, &u.id).await.unwrap().is_empty() && s.passkey_by_credential(&t.id, b"g1").await.unwrap().is_none(), "{b}");
+    assert_eq!(s.recovery_codes_left(&t.id, &u.id).await.unwrap(), 0, "{b}");
+    assert!(s.second_factor_of(&t.id, &u.id).await.unwrap().totp_secret.is_none(), "{b}");
+    // Nothing of another account, and nothing left a second time.
+    assert_eq!((s.passkeys_of(&t.id, &other.id).await.unwrap().len(), s.recovery_codes_left(&t.id, &other.id).await.unwrap()), (1, 1), "{b}");
+    assert_eq!(s.remove_credentials(&t.id, &u.id, T0 + 2).await.unwrap(), Some(RemovedCredentials::default()), "{b}");
+    let t2 = tenant(s, "ville-b").await;
+    assert_eq!(s.remove_credentials(&t2.id, &other.id, T0).await.unwrap(), None, "{b}: another tenant's account");
+    assert_eq!(s.passkeys_of(&t.id, &other.id).await.unwrap().len(), 1, "{b}");
 });

@@ -202,3 +202,38 @@ backend_test!(counts_of_a_page_of_tenants(be, b) {
     assert_eq!(s.tenant_counts(&[a.id.clone()], 7).await.unwrap()[&a.id].users_capped, false, "{b}: exactly the cap is not more");
     assert!(s.tenant_counts(&[], 5).await.unwrap().is_empty(), "{b}");
 });
+
+backend_test!(a_conditional_identity_change_wins_once(be, b) {
+    let s = &be.store;
+    let read = tenant(s, "ville-a").await;
+    let version = s.catalog_version().await.unwrap();
+    // Eight writers from the same reading, as administrators on several
+    // nodes: exactly one finds what it read.
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|n| {
+            let (store, read, start) = (s.clone(), read.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                let name = format!("Ville {n}");
+                store.set_tenant_identity_if("ville-a", None, Some(&name), (&read.issuer, &read.display_name)).await.unwrap().is_some()
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for task in tasks {
+        wins += usize::from(task.await.unwrap());
+    }
+    assert_eq!(wins, 1, "{b}: one write");
+    assert!(s.catalog_version().await.unwrap() > version, "{b}: every node reloads");
+    let now = s.tenant_by_slug("ville-a").await.unwrap().unwrap();
+    assert!(now.display_name.starts_with("Ville "), "{b}");
+    // From the current reading it applies, the issuer with it (explicit).
+    let t = s.set_tenant_identity_if("ville-a", Some(&issuer("https://login.ville-a.fr")), None, (&now.issuer, &now.display_name)).await.unwrap().unwrap();
+    assert_eq!((t.issuer.as_str(), t.display_name.as_str()), ("https://login.ville-a.fr", now.display_name.as_str()), "{b}");
+    assert!(s.issuer_is_explicit("ville-a").await.unwrap(), "{b}");
+    tenant(s, "ville-b").await;
+    let e = s.set_tenant_identity_if("ville-a", Some(&issuer("https://ville-b.example")), None, (&t.issuer, &t.display_name)).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{b}: another tenant's issuer: {e:?}");
+    assert!(s.set_tenant_identity_if("nowhere", None, Some("x"), (&t.issuer, &t.display_name)).await.unwrap().is_none(), "{b}");
+});

@@ -82,6 +82,7 @@ const ACTIVITY: &[&str] = &[
     "user.disabled",
     "user.enabled",
     "user.sessions_ended",
+    "user.credentials_reset",
     "user.exported",
     "role.granted",
     "role.revoked",

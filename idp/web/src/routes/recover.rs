@@ -8,9 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
 use serde::Deserialize;
-use serde_json::json;
 use trame_core::assurance::{self, Method};
-use trame_core::{lifetimes, recovery};
+use trame_core::recovery;
 
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams, single};
@@ -129,25 +128,11 @@ pub async fn submit(
             }
             throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await.html_err()?;
             if let Some(user) = state.store.user_by_verified_email(&t.id, &addr).await.html_err()? {
-                let record = json!({ "user": user.id });
-                let token = mail_link::issue(
-                    &state,
-                    t,
-                    trame_store::ephemeral_keys::link_kind::RECOVERY,
-                    record.as_object().cloned().unwrap_or_default(),
-                    lifetimes::RECOVERY_LINK,
-                )
-                .await
-                .html_err()?;
-                let link = t.issuer.endpoint(&format!("/recover/email?token={token}"));
-                let body = format!(
-                    "Bonjour,\n\nPour retrouver l'accès à votre compte {name}, ouvrez ce lien dans les 30 minutes :\n{link}\n\nTo recover your {name} account, open this link within 30 minutes:\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre compte reste protégé.\n",
-                    name = t.display_name
-                );
+                let link = mail_link::recovery_link(&state, t, &user.id).await.html_err()?;
+                let (subject, body) = mail_link::recovery_mail(t, &link);
                 // Sent after the answer: the time an SMTP exchange takes
                 // must not tell that the address has an account.
-                let (mailer, subject, slug) =
-                    (state.mailer.clone(), format!("{} : récupération de compte / account recovery", t.display_name), t.slug.to_string());
+                let (mailer, slug) = (state.mailer.clone(), t.slug.to_string());
                 tokio::spawn(async move {
                     if let Err(e) = mailer.send(&addr, &subject, &body).await {
                         tracing::warn!(error = %e, tenant = %slug, "recovery mail not sent");
@@ -197,7 +182,7 @@ pub async fn email_confirm(
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
-    let v = mail_link::redeem(&state, t, trame_store::ephemeral_keys::link_kind::RECOVERY, &get("token")).await.html_err()?.ok_or_else(invalid)?;
+    let v = mail_link::redeem(&state, t, mail_link::RECOVERY, &get("token")).await.html_err()?.ok_or_else(invalid)?;
     match v.get("user").and_then(|u| u.as_str()) {
         Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink, ip).await,
         None => Err(invalid()),

@@ -2,14 +2,18 @@
 //! a client of the tenant with `client_credentials` and `trame:admin`, and
 //! every refusal a careless or hostile caller meets.
 
+use crate::account::mailed_links;
 use crate::common::*;
+use crate::passkeys::{open_signup, sign_up};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use trame_app::admin::{self, Holder, Role, RoleError};
 use trame_app::audit::Actor;
+use trame_app::mail::{MailConfig, Mailer};
 use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
 use trame_core::ids::{Issuer, TenantSlug};
+use trame_testkit::authenticator::SoftAuthenticator;
 
 const OPS_ID: &str = "ops-script";
 const OPS_SECRET: &str = "ops-secret-0123456789abcdef";
@@ -47,6 +51,11 @@ async fn admin_env(env: &Env) -> (String, String) {
 }
 
 async fn call(env: &Env, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
+    call_at(&env.app, method, path, token, body, extra).await
+}
+
+/// [`call`], on `app` (the env's state with a mailer, say).
+async fn call_at(app: &axum::Router, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
     let mut b = Request::builder().method(method).uri(path).header(header::HOST, HOST);
     if let Some(t) = token {
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -61,7 +70,7 @@ async fn call(env: &Env, method: Method, path: &str, token: Option<&str>, body: 
         }
         None => Body::empty(),
     };
-    env.send(b.body(body).unwrap()).await
+    send(app, b.body(body).unwrap()).await
 }
 
 #[track_caller]
@@ -307,6 +316,9 @@ backend_test!(
         let r = call(&env, Method::DELETE, &format!("/default{API}/users/{op}"), Some(&ops), None, &[]).await;
         assert_problem(&r, StatusCode::CONFLICT, "last_operator");
         assert_problem(&call(&env, Method::POST, &format!("/default{API}/users/{op}/disable"), Some(&ops), None, &[]).await, StatusCode::CONFLICT, "last_operator");
+        let r = call(&env, Method::POST, &format!("/default{API}/users/{op}/reset-credentials"), Some(&ops), None, &[]).await;
+        assert_problem(&r, StatusCode::CONFLICT, "last_operator");
+        assert!(store.account(&default.id, &op).await.unwrap().unwrap().password_hash.is_some(), "the last operator keeps its password");
         // With a second operator, the first may go.
         add_user(store, &default.id, "second", PASSWORD, now).await;
         assert!(admin::grant(store, &default, Holder::Username("second"), Role::Operator, now, cli()).await.unwrap());
@@ -437,5 +449,307 @@ backend_test!(
         let doc = env.get("/_trame/admin/api/v1/openapi.json").await.json();
         assert!(doc["paths"]["/tenants"].is_object());
         assert_eq!(doc["servers"][0]["url"], format!("{ISSUER}/_trame/admin/api/v1"));
+    }
+);
+
+backend_test!(
+    async fn resetting_credentials_removes_them_all_ends_sessions_and_mails_a_link(env) {
+        let (ops, reader) = admin_env(&env).await;
+        let store = &env.state.store;
+        let outbox = trame_testkit::TempDir::new("outbox");
+        let mailer = Mailer::from_config(&MailConfig { smtp_url: None, from: "noreply@localhost".into(), outbox_dir: Some(outbox.path.clone()) }).unwrap();
+        let app = trame_web::app(env.state.clone().with_mailer(mailer));
+        // camille: a passkey and ten recovery codes (sign-up, signed in on
+        // this browser), a password (signed in with it at a service on
+        // another), TOTP and a verified address.
+        open_signup(&env).await;
+        let mut auth = SoftAuthenticator::new();
+        let mut first = Browser::new(app.clone(), HOST);
+        assert_eq!(sign_up(&mut first, &mut auth, "camille").await.status, StatusCode::OK);
+        let id = store.user_for_sign_in(&env.tenant.id, "camille").await.unwrap().unwrap().profile.id;
+        let now = env.clock.now();
+        let password = "un mot de passe assez long";
+        store.set_password_of(&env.tenant.id, &id, Some(&trame_core::password::hash(password, &trame_core::OsRandom).unwrap()), now).await.unwrap();
+        let mut second = Browser::new(app.clone(), HOST);
+        let redirect = second.sign_in(&basic_params("openid"), "camille", password).await;
+        let code = query_param(&redirect, "code").unwrap();
+        let tokens = env.token_basic(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", BASIC_REDIRECT), ("code_verifier", VERIFIER)]).await;
+        assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.body);
+        let at = tokens.json()["access_token"].as_str().unwrap().to_owned();
+        store.set_totp_secret(&env.tenant.id, &id, Some(&[7u8; 20][..]), None, now).await.unwrap();
+        store.set_email(&env.tenant.id, &id, Some("camille@ville.example"), true, now).await.unwrap();
+        assert_eq!(first.get("/account").await.status, StatusCode::OK);
+
+        let reset = format!("{API}/users/{id}/reset-credentials");
+        assert_problem(&call_at(&app, Method::POST, &reset, None, None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        assert_problem(&call_at(&app, Method::POST, &reset, Some(&reader), None, &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        let r = call_at(&app, Method::POST, &reset, Some(&ops), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            r.json(),
+            json!({ "link_sent": true, "removed": { "passkeys": 1, "password": true, "totp": true, "recovery_codes": 10 }, "sessions_ended": 2 })
+        );
+        let account = store.account(&env.tenant.id, &id).await.unwrap().unwrap();
+        assert!(account.password_hash.is_none() && !account.has_totp);
+        assert!(store.passkeys_of(&env.tenant.id, &id).await.unwrap().is_empty());
+        assert_eq!(store.recovery_codes_left(&env.tenant.id, &id).await.unwrap(), 0);
+        // Signed out everywhere, its tokens stopped, its old password refused.
+        assert_eq!(first.get("/account").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(second.get("/account").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(env.userinfo(&at).await.status, StatusCode::UNAUTHORIZED);
+        let mut third = Browser::new(app.clone(), HOST);
+        let (_, page) = third.login_page(&basic_params("openid")).await;
+        assert_eq!(third.submit_login(&page, "camille", password).await.status, StatusCode::UNAUTHORIZED);
+
+        // The mailed link signs the person in once, on the account page
+        // where they add a new passkey.
+        let links = mailed_links(&outbox.path, "/recover/email?token=");
+        assert_eq!(links.len(), 1, "one mail");
+        let mut back = Browser::new(app.clone(), HOST);
+        let page = back.get(&links[0]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let form = [("csrf", page.input("csrf").unwrap()), ("token", page.input("token").unwrap())];
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = back.post("/recover/email", &form).await;
+        assert_eq!(query_param(&r.location().unwrap(), "notice").as_deref(), Some("recovered"));
+        let account_page = back.get("/account").await;
+        assert_eq!(account_page.status, StatusCode::OK, "{}", account_page.body);
+        assert!(account_page.body.contains("Moyens de connexion réinitialisés"), "the reset among the account's activity: {}", account_page.body);
+        back.post("/recover/email", &form).await.assert_page(StatusCode::BAD_REQUEST);
+
+        // The trail: by the administrator, on the account, counts only.
+        let trail = call_at(&app, Method::GET, &format!("{API}/audit?action=user.credentials_reset&target=user:{id}"), Some(&reader), None, &[]).await.json();
+        let items = trail["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{trail}");
+        assert_eq!(items[0]["actor"], format!("client:{OPS_ID}"));
+        assert_eq!((items[0]["detail"]["passkeys"].as_u64(), items[0]["detail"]["link_sent"].as_bool()), (Some(1), Some(true)));
+        assert!(!trail.to_string().contains("camille"));
+
+        // alice has no verified address: her credentials go, no link does.
+        let alice = format!("{API}/users/{}/reset-credentials", env.user_id);
+        let r = call_at(&app, Method::POST, &alice, Some(&ops), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let done = r.json();
+        assert_eq!((done["link_sent"].as_bool(), done["removed"]["password"].as_bool()), (Some(false), Some(true)));
+        assert_eq!(mailed_links(&outbox.path, "/recover/email?token=").len(), 1, "no second mail");
+        let mut b = env.browser();
+        let (_, page) = b.login_page(&basic_params("openid")).await;
+        assert_eq!(b.submit_login(&page, USERNAME, PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+        // Nor with mail turned off (the env's own state has no mailer).
+        store.set_email(&env.tenant.id, &env.user_id, Some("alice@ville.example"), true, now).await.unwrap();
+        assert_eq!(call(&env, Method::POST, &alice, Some(&ops), None, &[]).await.json()["link_sent"], false);
+
+        // Unknown here, and another tenant's administrator finds nothing.
+        assert_problem(&call(&env, Method::POST, &format!("{API}/users/nobody/reset-credentials"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        let other = store.create_tenant(&TenantSlug::parse("autre").unwrap(), &Issuer::parse(&format!("{ISSUER}/autre")).unwrap(), "Autre", now).await.unwrap();
+        add_client(store, &other.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
+        env.refresh_catalog().await;
+        let foreign = token(&env, "/autre", OPS_ID, OPS_SECRET, "trame:admin").await;
+        let r = call(&env, Method::POST, &format!("/autre{API}/users/{id}/reset-credentials"), Some(&foreign), None, &[]).await;
+        assert_problem(&r, StatusCode::NOT_FOUND, "not_found");
+        assert_problem(&call(&env, Method::POST, &reset, Some(&foreign), None, &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        let doc = env.get(&format!("{API}/openapi.json")).await.json();
+        assert!(doc["paths"]["/users/{id}/reset-credentials"]["post"].is_object());
+    }
+);
+
+/// The default tenant with an operator client (`OPS_ID`, may change), a
+/// read-only operator client (`READER_ID`) and a tenant-admin client that
+/// is no operator (`PLAIN_ID`); their tokens.
+async fn operator_env(env: &Env) -> (trame_core::tenant::Tenant, String, String, String) {
+    const PLAIN_ID: &str = "not-operator";
+    let now = env.clock.now();
+    let store = &env.state.store;
+    let default =
+        store.create_tenant(&TenantSlug::parse("default").unwrap(), &Issuer::parse(&format!("{ISSUER}/default")).unwrap(), "Opérateur", now).await.unwrap();
+    add_client(store, &default.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
+    add_client(store, &default.id, machine(READER_ID, READER_SECRET, "trame:admin:read"), now).await;
+    add_client(store, &default.id, machine(PLAIN_ID, OPS_SECRET, "trame:admin"), now).await;
+    for id in [OPS_ID, READER_ID] {
+        admin::grant(store, &default, Holder::Client(id), Role::Operator, now, Actor::Cli("test".into())).await.unwrap();
+    }
+    env.refresh_catalog().await;
+    let ops = token(env, "/default", OPS_ID, OPS_SECRET, "trame:admin").await;
+    let reader = token(env, "/default", READER_ID, READER_SECRET, "trame:admin:read").await;
+    let plain = token(env, "/default", PLAIN_ID, OPS_SECRET, "trame:admin").await;
+    (default, ops, reader, plain)
+}
+
+const TENANTS: &str = "/_trame/admin/api/v1/tenants";
+
+backend_test!(
+    async fn the_operator_creates_a_tenant_served_at_once(env) {
+        let (_, ops, reader, plain) = operator_env(&env).await;
+        let ville = {
+            add_client(&env.state.store, &env.tenant.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), env.clock.now()).await;
+            env.refresh_catalog().await;
+            token(&env, "", OPS_ID, OPS_SECRET, "trame:admin").await
+        };
+        let new = json!({ "slug": "mairie" });
+        // Only an operator who may change things.
+        assert_problem(&call(&env, Method::POST, TENANTS, None, Some(new.clone()), &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        assert_problem(&call(&env, Method::POST, TENANTS, Some(&reader), Some(new.clone()), &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        assert_problem(&call(&env, Method::POST, TENANTS, Some(&plain), Some(new.clone()), &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        assert_problem(&call(&env, Method::POST, TENANTS, Some(&ville), Some(new.clone()), &[]).await, StatusCode::UNAUTHORIZED, "invalid_token");
+        assert_eq!(env.get("/mairie/.well-known/openid-configuration").await.status, StatusCode::NOT_FOUND);
+
+        let r = call(&env, Method::POST, TENANTS, Some(&ops), Some(new.clone()), &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.location().as_deref(), Some(format!("{ISSUER}{TENANTS}/mairie").as_str()));
+        assert!(r.header("etag").is_some());
+        let made = r.json();
+        let issuer = format!("{ISSUER}/mairie");
+        assert_eq!((made["issuer"].as_str(), made["display_name"].as_str(), made["users"].as_u64()), (Some(issuer.as_str()), Some("mairie"), Some(0)));
+        // Served by this node without waiting for a catalog poll.
+        let discovery = env.get("/mairie/.well-known/openid-configuration").await;
+        assert_eq!(discovery.status, StatusCode::OK, "{}", discovery.body);
+        assert_eq!(discovery.json()["issuer"], issuer);
+        let r = call(&env, Method::POST, TENANTS, Some(&ops), Some(json!({ "slug": "quai", "issuer": format!("{ISSUER}/quai-x/"), "display_name": " Quai " })), &[]).await;
+        assert_eq!((r.status, r.json()["display_name"].as_str()), (StatusCode::CREATED, Some("Quai")), "{}", r.body);
+        assert_eq!(r.json()["issuer"], format!("{ISSUER}/quai-x"));
+
+        // Taken, and invalid: each refusal names its member.
+        let taken = call(&env, Method::POST, TENANTS, Some(&ops), Some(new), &[]).await;
+        assert_problem(&taken, StatusCode::CONFLICT, "tenant_exists");
+        assert_eq!(taken.json()["field"], "slug");
+        let taken = call(&env, Method::POST, TENANTS, Some(&ops), Some(json!({ "slug": "autre", "issuer": issuer })), &[]).await;
+        assert_problem(&taken, StatusCode::CONFLICT, "tenant_exists");
+        assert_eq!(taken.json()["field"], "issuer");
+        for (body, field) in [
+            (json!({ "slug": "Bad Slug" }), "slug"),
+            (json!({ "slug": "jwks" }), "slug"),
+            (json!({ "slug": "x", "issuer": "ftp://x.example" }), "issuer"),
+            (json!({ "slug": "y", "display_name": " " }), "display_name"),
+        ] {
+            let bad = call(&env, Method::POST, TENANTS, Some(&ops), Some(body.clone()), &[]).await;
+            assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_value");
+            assert_eq!(bad.json()["field"], field, "{body}");
+        }
+        assert_problem(&call(&env, Method::POST, TENANTS, Some(&ops), Some(json!({ "slug": "z", "name": "typo" })), &[]).await, StatusCode::BAD_REQUEST, "invalid_body");
+        assert_problem(&call(&env, Method::POST, TENANTS, Some(&ops), Some(json!({ "issuer": "http://x.example" })), &[]).await, StatusCode::BAD_REQUEST, "invalid_body");
+        assert_problem(&call(&env, Method::POST, TENANTS, Some(&ops), None, &[]).await, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        assert!(env.state.store.tenant_by_slug("z").await.unwrap().is_none() && env.state.store.tenant_by_slug("y").await.unwrap().is_none());
+
+        // The installation's trail: by the operator's client.
+        let q = trame_store::AuditQuery { action: Some("tenant.created".into()), limit: 10, ..Default::default() };
+        let created = env.state.store.audit_events(&q).await.unwrap();
+        let targets: Vec<(&str, &str)> = created.iter().map(|e| (e.actor.as_str(), e.target.as_deref().unwrap())).collect();
+        assert_eq!(targets, [("client:ops-script", "tenant:quai"), ("client:ops-script", "tenant:mairie")]);
+        // Documented.
+        let doc = env.get("/_trame/admin/api/v1/openapi.json").await.json();
+        for (path, method) in [("/tenants", "post"), ("/tenants/{slug}", "patch"), ("/tenants/{slug}", "delete")] {
+            assert!(doc["paths"][path][method]["responses"].is_object(), "{method} {path} documented");
+        }
+        assert!(doc["paths"]["/tenants/{slug}"]["patch"]["responses"]["412"].is_object());
+    }
+);
+
+backend_test!(
+    async fn a_tenant_is_changed_only_from_the_version_read(env) {
+        let (_, ops, reader, _) = operator_env(&env).await;
+        assert_eq!(call(&env, Method::POST, TENANTS, Some(&ops), Some(json!({ "slug": "mairie" })), &[]).await.status, StatusCode::CREATED);
+        let one = format!("{TENANTS}/mairie");
+        let read = call(&env, Method::GET, &one, Some(&reader), None, &[]).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+        let tag = read.header("etag").unwrap();
+        let change = json!({ "display_name": "Mairie de Test" });
+        assert_problem(&call(&env, Method::PATCH, &one, Some(&ops), Some(change.clone()), &[]).await, StatusCode::PRECONDITION_REQUIRED, "precondition_required");
+        assert_problem(&call(&env, Method::PATCH, &one, Some(&reader), Some(change.clone()), &[("if-match", &tag)]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        let r = call(&env, Method::PATCH, &one, Some(&ops), Some(change), &[("if-match", &tag)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let new_tag = r.header("etag").unwrap();
+        assert_ne!(new_tag, tag);
+        assert_eq!((r.json()["display_name"].as_str(), r.json()["issuer"].as_str()), (Some("Mairie de Test"), Some(format!("{ISSUER}/mairie").as_str())));
+        assert_eq!(call(&env, Method::GET, &one, Some(&reader), None, &[]).await.header("etag").as_deref(), Some(new_tag.as_str()));
+        // A second operator working from the first reading is told, and
+        // nothing is overwritten.
+        let late = call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "display_name": "Autre" })), &[("if-match", &tag)]).await;
+        assert_problem(&late, StatusCode::PRECONDITION_FAILED, "stale_version");
+        let weak = call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "display_name": "Autre" })), &[("if-match", &format!("W/{new_tag}"))]).await;
+        assert_problem(&weak, StatusCode::PRECONDITION_FAILED, "stale_version");
+        // Two updates from the same reading, through the app as two nodes
+        // would: the second finds what it read gone.
+        let current = env.state.store.tenant_by_slug("mairie").await.unwrap().unwrap();
+        let by = || Actor::Cli("test".into());
+        let now = env.clock.now();
+        trame_app::tenants::update(&env.state.store, "mairie", None, Some("Premier"), Some(&current), now, by()).await.unwrap();
+        let second = trame_app::tenants::update(&env.state.store, "mairie", None, Some("Second"), Some(&current), now, by()).await;
+        assert!(matches!(second, Err(trame_app::tenants::ChangeError::Stale)), "{:?}", second.err());
+        // The write itself checks what was read, for the one that passed
+        // the check before another's write landed.
+        let raced = env.state.store.set_tenant_identity_if("mairie", None, Some("Second"), (&current.issuer, &current.display_name)).await.unwrap();
+        assert!(raced.is_none());
+        assert_eq!(env.state.store.tenant_by_slug("mairie").await.unwrap().unwrap().display_name, "Premier");
+        assert_problem(&call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "display_name": "Autre" })), &[("if-match", &new_tag)]).await, StatusCode::PRECONDITION_FAILED, "stale_version");
+
+        // Invalid changes, each naming its member; another tenant's issuer.
+        for (body, status, code, field) in [
+            (json!({ "issuer": "not a URL" }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", "issuer"),
+            (json!({ "display_name": null }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", "display_name"),
+            (json!({ "display_name": "" }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", "display_name"),
+            (json!({ "issuer": ISSUER }), StatusCode::CONFLICT, "tenant_exists", "issuer"),
+        ] {
+            let bad = call(&env, Method::PATCH, &one, Some(&ops), Some(body.clone()), &[("if-match", "*")]).await;
+            assert_problem(&bad, status, code);
+            assert_eq!(bad.json()["field"], field, "{body}");
+        }
+        assert_problem(&call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "slug": "x" })), &[("if-match", "*")]).await, StatusCode::BAD_REQUEST, "invalid_body");
+        assert_problem(&call(&env, Method::PATCH, &format!("{TENANTS}/nowhere"), Some(&ops), Some(json!({})), &[("if-match", "*")]).await, StatusCode::NOT_FOUND, "not_found");
+
+        // A new issuer is served at once, the old one no more.
+        let moved = format!("{ISSUER}/hotel-de-ville");
+        let r = call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "issuer": moved })), &[("if-match", "*")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(env.get("/hotel-de-ville/.well-known/openid-configuration").await.json()["issuer"], moved);
+        assert_eq!(env.get("/mairie/.well-known/openid-configuration").await.status, StatusCode::NOT_FOUND);
+        let q = trame_store::AuditQuery { action: Some("tenant.updated".into()), target: Some("tenant:mairie".into()), limit: 10, ..Default::default() };
+        assert_eq!(env.state.store.audit_events(&q).await.unwrap().iter().filter(|e| e.actor == format!("client:{OPS_ID}")).count(), 2);
+    }
+);
+
+backend_test!(
+    async fn a_removed_tenant_stops_at_once_and_its_sessions_with_it(env) {
+        let (_, ops, reader, _) = operator_env(&env).await;
+        assert_eq!(call(&env, Method::POST, TENANTS, Some(&ops), Some(json!({ "slug": "quartier" })), &[]).await.status, StatusCode::CREATED);
+        let quartier = env.state.store.tenant_by_slug("quartier").await.unwrap().unwrap();
+        add_user(&env.state.store, &quartier.id, "zoe", PASSWORD, env.clock.now()).await;
+        // zoe signs in to her account page there.
+        let mut b = env.browser();
+        let r = b.get("/quartier/account").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = b.get(&r.location().unwrap()).await;
+        let form = [("interaction", page.input("interaction").unwrap()), ("csrf", page.input("csrf").unwrap())];
+        let r = b.post("/quartier/login", &[("interaction", &form[0].1), ("csrf", &form[1].1), ("username", "zoe"), ("password", PASSWORD)]).await;
+        assert_eq!(r.location().as_deref(), Some(format!("{ISSUER}/quartier/account").as_str()), "{}", r.body);
+        assert_eq!(b.get("/quartier/account").await.status, StatusCode::OK);
+
+        let one = format!("{TENANTS}/quartier");
+        // A confirmation, the slug again, is required.
+        for q in ["", "?confirm=", "?confirm=autre", "?confirm=quartier&confirm=quartier"] {
+            let r = call(&env, Method::DELETE, &format!("{one}{q}"), Some(&ops), None, &[]).await;
+            assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_request");
+        }
+        assert_eq!(call(&env, Method::DELETE, &one, Some(&ops), None, &[]).await.json()["field"], "confirm");
+        assert_problem(&call(&env, Method::DELETE, &format!("{one}?confirm=quartier"), Some(&reader), None, &[]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        assert_problem(&call(&env, Method::DELETE, &format!("{TENANTS}/default?confirm=default"), Some(&ops), None, &[]).await, StatusCode::CONFLICT, "default_tenant");
+        assert!(env.state.store.tenant_by_slug("quartier").await.unwrap().is_some(), "nothing removed yet");
+
+        assert_eq!(call(&env, Method::DELETE, &format!("{one}?confirm=quartier"), Some(&ops), None, &[]).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(env.get("/quartier/.well-known/openid-configuration").await.status, StatusCode::NOT_FOUND, "no longer served");
+        assert_problem(&call(&env, Method::GET, &one, Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        assert_problem(&call(&env, Method::DELETE, &format!("{one}?confirm=quartier"), Some(&ops), None, &[]).await, StatusCode::NOT_FOUND, "not_found");
+        assert!(env.state.store.user_for_sign_in(&quartier.id, "zoe").await.unwrap().is_none(), "its accounts went with it");
+        let q = trame_store::AuditQuery { action: Some("tenant.removed".into()), limit: 10, ..Default::default() };
+        assert_eq!(env.state.store.audit_events(&q).await.unwrap()[0].actor, format!("client:{OPS_ID}"));
+
+        // A tenant made again under the same slug and issuer does not take
+        // the old one's sessions: zoe's cookie opens nothing.
+        assert_eq!(call(&env, Method::POST, TENANTS, Some(&ops), Some(json!({ "slug": "quartier" })), &[]).await.status, StatusCode::CREATED);
+        let again = env.state.store.tenant_by_slug("quartier").await.unwrap().unwrap();
+        add_user(&env.state.store, &again.id, "zoe", PASSWORD, env.clock.now()).await;
+        assert!(!b.cookies.is_empty());
+        let r = b.get("/quartier/account").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "a sign-in first: {}", r.body);
+        assert!(r.location().unwrap().contains("/quartier/login?interaction="));
     }
 );

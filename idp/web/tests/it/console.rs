@@ -187,9 +187,12 @@ backend_test!(async fn keys_settings_and_the_audit_filters(env) {
     b.post("/admin/keys/rotate", &[("csrf", &csrf), ("alg", "HS256")]).await.assert_page(StatusCode::BAD_REQUEST);
     b.post("/admin/keys/rotate", &[("csrf", &csrf), ("delay_hours", "-3")]).await.assert_page(StatusCode::BAD_REQUEST);
 
-    assert_eq!(notice(&b.post("/admin/settings", &[("csrf", &csrf), ("display_name", "Mairie de Trame")]).await), "console-settings-saved");
+    let shown = env.tenant.display_name.clone();
+    assert_eq!(notice(&b.post("/admin/settings", &[("csrf", &csrf), ("shown", &shown), ("display_name", "Mairie de Trame")]).await), "console-settings-saved");
+    // The same form again, from the page as it was: nothing overwritten.
+    assert_eq!(notice(&b.post("/admin/settings", &[("csrf", &csrf), ("shown", &shown), ("display_name", "Autre nom")]).await), "console-settings-stale");
     assert!(b.get("/admin/settings").await.body.contains("Mairie de Trame"), "shown at once on this node");
-    let r = b.post("/admin/settings", &[("csrf", &csrf), ("display_name", "")]).await;
+    let r = b.post("/admin/settings", &[("csrf", &csrf), ("shown", "Mairie de Trame"), ("display_name", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("role=\"alert\""));
 
@@ -200,4 +203,20 @@ backend_test!(async fn keys_settings_and_the_audit_filters(env) {
     let r = b.get(&format!("/admin/audit?user={ADMIN}")).await;
     assert!(r.body.contains("role.granted"), "the account's own trail: {}", r.body);
     assert!(b.get("/admin/audit?user=nobody-at-all").await.body.contains("Aucun événement"));
+});
+
+backend_test!(async fn a_reset_takes_every_credential(env) {
+    let (mut b, csrf) = console_user(&env, Some(Role::TenantAdmin)).await;
+    let user = format!("/admin/users/{}", env.user_id);
+    // No mail here: the credentials go, no link is sent, the page says so.
+    assert_eq!(notice(&b.post(&format!("{user}/reset"), &[("csrf", &csrf)]).await), "console-user-reset-no-address");
+    let account = env.state.store.account(&env.tenant.id, &env.user_id).await.unwrap().unwrap();
+    assert!(account.password_hash.is_none() && !account.has_totp, "password and TOTP removed");
+    let mut other = env.browser();
+    let (_, page) = other.login_page(&basic_params("openid")).await;
+    assert_ne!(other.submit_login(&page, USERNAME, PASSWORD).await.status, StatusCode::SEE_OTHER, "the old password no longer signs in");
+    let found = actions(&env, "user.credentials_reset").await;
+    assert_eq!(found.len(), 1);
+    assert!(found[0].actor.starts_with("user:"));
+    b.post("/admin/users/nobody/reset", &[("csrf", &csrf)]).await.assert_page(StatusCode::NOT_FOUND);
 });

@@ -313,7 +313,14 @@ backend_test!(
         let state = trame_web::AppState::new(
             env.backends.store.clone(),
             env.backends.ephemeral.clone(),
-            trame_web::WebConfig { public_authority: HOST.into(), trusted_proxies: vec![], outbound_reach: Some(trame_app::outbound::Reach::PublicOnly), outbound_proxy: None, console_acr: "eidas2".into() },
+            trame_web::WebConfig {
+                public_url: trame_core::ids::Issuer::parse(ISSUER).unwrap(),
+                public_authority: HOST.into(),
+                trusted_proxies: vec![],
+                outbound_reach: Some(trame_app::outbound::Reach::PublicOnly),
+                outbound_proxy: None,
+                console_acr: "eidas2".into(),
+            },
             std::sync::Arc::new(trame_core::OsRandom),
             env.clock.clone(),
         );

@@ -45,6 +45,13 @@ impl Admin {
             Err(Problem::forbidden("only an operator (a client of the default tenant made operator with trame admin grant --client) may do this").into())
         }
     }
+
+    /// Refuses anyone but an operator who may change things: tenants
+    /// made, changed or removed.
+    pub fn may_operate(&self) -> ApiResult<()> {
+        self.operator()?;
+        if self.rights.may_operate() { Ok(()) } else { Err(Problem::forbidden("this token may only read (trame:admin:read)").into()) }
+    }
 }
 
 impl FromRequestParts<AppState> for Admin {

@@ -70,8 +70,9 @@ pub fn etag(version: i64) -> String {
 /// it); `*` accepts any version.
 pub enum IfMatch {
     Any,
-    /// The versions named; weak tags never match (strong comparison).
-    Versions(Vec<i64>),
+    /// The strong tags named, as sent (quotes included); weak tags never
+    /// match (strong comparison).
+    Tags(Vec<String>),
 }
 
 impl IfMatch {
@@ -88,7 +89,16 @@ impl IfMatch {
         if values.contains(&"*") {
             return Ok(IfMatch::Any);
         }
-        Ok(IfMatch::Versions(values.iter().filter_map(|t| t.strip_prefix('"')?.strip_suffix('"')?.parse::<i64>().ok()).collect()))
+        Ok(IfMatch::Tags(values.iter().filter(|t| t.len() >= 2 && t.starts_with('"') && t.ends_with('"')).map(|t| (*t).to_owned()).collect()))
+    }
+
+    /// Whether the resource whose current entity tag is `current` (as
+    /// [`etag`] writes it) may be changed.
+    pub fn matches(&self, current: &str) -> bool {
+        match self {
+            IfMatch::Any => true,
+            IfMatch::Tags(tags) => tags.iter().any(|t| t == current),
+        }
     }
 
     /// The version a conditional update must find, given the current one:
@@ -96,8 +106,8 @@ impl IfMatch {
     pub fn expect(&self, current: i64) -> ApiResult<Option<i64>> {
         match self {
             IfMatch::Any => Ok(None),
-            IfMatch::Versions(v) if v.contains(&current) => Ok(Some(current)),
-            IfMatch::Versions(_) => Err(stale().into()),
+            IfMatch::Tags(_) if self.matches(&etag(current)) => Ok(Some(current)),
+            IfMatch::Tags(_) => Err(stale().into()),
         }
     }
 }
@@ -127,6 +137,8 @@ mod tests {
         assert_eq!(expect("*", 7), Some(None));
         assert_eq!(expect("W/\"7\"", 7), None, "weak tags never match");
         assert!(IfMatch::from_headers(&HeaderMap::new()).is_err(), "428 without If-Match");
+        let tags = IfMatch::from_headers(&with_if_match("\"a1b2\", W/\"c3\"")).ok().unwrap();
+        assert!(tags.matches("\"a1b2\"") && !tags.matches("\"c3\""), "opaque tags, strong only");
     }
 
     #[test]

@@ -65,6 +65,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::disable))
         .routes(routes!(users::enable))
         .routes(routes!(users::sessions, users::end_sessions))
+        .routes(routes!(users::reset_credentials))
         .routes(routes!(users::export))
         .routes(routes!(users::consents))
         .routes(routes!(users::withdraw_consent))
@@ -92,7 +93,8 @@ pub const OPERATOR_BASE: &str = "/_trame/admin/api/v1";
     info(
         title = "Trame operator API",
         version = "1",
-        description = "The installation's tenants. Authenticate with an access token of the default tenant (client_credentials) from a client the operator made operator (trame admin grant --client <id> --role operator) with the trame:admin scope.",
+        description = "The installation's tenants: listed, created, changed, removed. Authenticate with an access token of the default tenant (client_credentials) from a client the operator made operator (trame admin grant --client <id> --role operator) with the trame:admin scope (trame:admin:read to read only). \
+Errors are RFC 9457 problem details; updates need the ETag of the settings they change (If-Match).",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     security(("oauth2" = ["trame:admin"])),
@@ -103,7 +105,10 @@ struct OperatorDoc;
 /// The operator's routes, for the default tenant's tokens, with their
 /// document at `/openapi.json`.
 pub fn operator_router(state: AppState) -> Router {
-    let (router, api) = OpenApiRouter::with_openapi(OperatorDoc::openapi()).routes(routes!(tenants::list)).routes(routes!(tenants::get)).split_for_parts();
+    let (router, api) = OpenApiRouter::with_openapi(OperatorDoc::openapi())
+        .routes(routes!(tenants::list, tenants::create))
+        .routes(routes!(tenants::get, tenants::update, tenants::remove))
+        .split_for_parts();
     let doc = Arc::new(serde_json::to_value(&api).expect("the OpenAPI document serializes"));
     router
         .route("/openapi.json", get(operator_openapi))

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use trame_app::users::{self, AccountChange, AccountRefusal, ChangeError, CreateError, Creator, NewAccount};
+use trame_app::users::{self, AccountChange, AccountRefusal, ChangeError, CreateError, Creator, NewAccount, ResetOutcome};
 use trame_app::{consents, personal_data};
 use trame_core::user::Address;
 use trame_store::{Account, ProfileChange, UserSearch};
@@ -129,13 +129,16 @@ fn change_refused(c: AccountChange, what: &str) -> ApiResult<()> {
     match c {
         AccountChange::Done => Ok(()),
         AccountChange::NotFound => Err(Problem::not_found("account").into()),
-        AccountChange::LastOperator => Err(Problem::new(
-            StatusCode::CONFLICT,
-            "last_operator",
-            format!("this account is the installation's last operator: it cannot be {what}; grant the role to another account first"),
-        )
-        .into()),
+        AccountChange::LastOperator => Err(last_operator(what).into()),
     }
+}
+
+fn last_operator(what: &str) -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "last_operator",
+        format!("this account is the installation's last operator: it cannot be {what}; grant the role to another account first"),
+    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -348,6 +351,54 @@ pub async fn end_sessions(State(state): State<AppState>, admin: Admin, Path(id):
     let ended = users::end_sessions(state.app(), &admin.tenant, &id).await.problem_err()?;
     admin.audited(&state, "user.sessions_ended", trame_app::audit::user(&id)).await;
     Ok(Json(Ended { ended }))
+}
+
+/// What a credential reset removed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RemovedCredentials {
+    /// How many passkeys.
+    pub passkeys: u64,
+    pub password: bool,
+    pub totp: bool,
+    /// How many unused recovery codes.
+    pub recovery_codes: u64,
+}
+
+/// The result of a credential reset.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialsReset {
+    /// Whether a recovery link went to the account's verified address.
+    /// When false (no verified address, or mail is off), the person cannot
+    /// sign in until given a way another way (e.g. a password set by the
+    /// operator, `trame user set-password`).
+    pub link_sent: bool,
+    pub removed: RemovedCredentials,
+    /// How many sessions ended.
+    pub sessions_ended: usize,
+}
+
+/// Resets an account's credentials, when one may be stolen or the person
+/// lost them: its passkeys, password, TOTP and recovery codes are removed,
+/// its sessions end (its services are told) and its tokens stop; a
+/// recovery link goes to its verified e-mail address, with which the
+/// person signs in once and adds a new passkey.
+#[utoipa::path(post, path = "/users/{id}/reset-credentials", tag = "users", params(("id" = String, Path)),
+    responses((status = 200, body = CredentialsReset), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "The installation's last operator")))]
+pub async fn reset_credentials(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> ApiResult<Json<CredentialsReset>> {
+    admin.may_write()?;
+    let (reset, link_sent) = match users::reset_credentials(state.app(), &admin.tenant, &id, admin.rights.actor.clone()).await.problem_err()? {
+        ResetOutcome::LinkSent(r) => (r, true),
+        ResetOutcome::NoAddress(r) => (r, false),
+        ResetOutcome::NotFound => return Err(Problem::not_found("account").into()),
+        ResetOutcome::LastOperator => return Err(last_operator("left without a way to sign in").into()),
+    };
+    let r = reset.removed;
+    Ok(Json(CredentialsReset {
+        link_sent,
+        removed: RemovedCredentials { passkeys: r.passkeys, password: r.password, totp: r.totp, recovery_codes: r.recovery_codes },
+        sessions_ended: reset.sessions_ended,
+    }))
 }
 
 /// Everything held about the person (GDPR art. 15 and 20), as they would

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/disable", post(users::disable))
         .route("/admin/users/{id}/enable", post(users::enable))
         .route("/admin/users/{id}/end-sessions", post(users::end_sessions))
+        .route("/admin/users/{id}/reset", post(users::reset))
         .route("/admin/users/{id}/delete", post(users::delete))
         .route("/admin/clients", get(clients::list).post(clients::create))
         .route("/admin/clients/new", get(clients::new))
@@ -72,6 +73,7 @@ const NOTICES: &[&str] = &[
     "console-client-deleted",
     "console-key-rotated",
     "console-settings-saved",
+    "console-settings-stale",
 ];
 
 fn notice(q: Option<String>) -> Option<String> {

@@ -75,8 +75,16 @@ pub async fn update(
 ) -> ApiResult<Response> {
     let c = guard::act(&state, &tenant, &headers, ip, &f).await?;
     let name = field(&f, "display_name").unwrap_or_default();
-    match tenants::update(&state.store, tenant.tenant.slug.as_str(), None, Some(name), state.now(), c.rights.actor.clone()).await {
+    // The name the page showed comes back: a change made meanwhile (another
+    // administrator, the API) is not overwritten, the page shows it instead.
+    let mut read = tenant.tenant.clone();
+    read.display_name = field(&f, "shown").unwrap_or_default().to_owned();
+    match tenants::update(&state.store, tenant.tenant.slug.as_str(), None, Some(name), Some(&read), state.now(), c.rights.actor.clone()).await {
         Ok(_) => {}
+        Err(ChangeError::Stale) => {
+            state.catalog.refresh(&state.store, state.now()).await.html_err()?;
+            return Ok(back(&tenant, "/admin/settings", "console-settings-stale"));
+        }
         Err(ChangeError::Refused(_)) => return Ok(settings_page(&state, &tenant, &headers, &c, StatusCode::UNPROCESSABLE_ENTITY, None, true)),
         Err(ChangeError::NotFound(_)) => return Err(super::not_found()),
         Err(ChangeError::Failed(e)) => return Err(e).html_err(),

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use minijinja::context;
 use serde::Deserialize;
-use trame_app::users::{self, AccountChange};
+use trame_app::users::{self, AccountChange, ResetOutcome};
 use trame_core::aaguid;
 use trame_store::{AuditQuery, UserSearch};
 
@@ -195,6 +195,26 @@ pub async fn end_sessions(
     users::end_sessions(state.app(), &tenant, &a.profile.id).await.html_err()?;
     super::audited(&state, &tenant, &c, "user.sessions_ended", trame_app::audit::user(&a.profile.id)).await;
     Ok(back(&tenant, &user_path(&a.profile.id), "console-user-sessions-ended"))
+}
+
+/// Removes every credential of the account and ends its sessions; a
+/// recovery link goes to its verified address, if it has one.
+pub async fn reset(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
+    let (c, a) = target(&state, &tenant, &headers, ip, &id, &f).await?;
+    let id = a.profile.id;
+    match users::reset_credentials(state.app(), &tenant, &id, c.rights.actor.clone()).await.html_err()? {
+        ResetOutcome::LinkSent(_) => Ok(back(&tenant, &user_path(&id), "console-user-reset-link-sent")),
+        ResetOutcome::NoAddress(_) => Ok(back(&tenant, &user_path(&id), "console-user-reset-no-address")),
+        ResetOutcome::LastOperator => Ok(back(&tenant, &user_path(&id), "console-last-operator")),
+        ResetOutcome::NotFound => Err(not_found()),
+    }
 }
 
 /// Erases the account (GDPR), once its username is typed to confirm.

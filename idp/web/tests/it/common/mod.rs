@@ -245,7 +245,14 @@ impl Env {
         let state = AppState::new(
             backends.store.clone(),
             backends.ephemeral.clone(),
-            WebConfig { public_authority: public_authority.into(), trusted_proxies, outbound_reach, outbound_proxy: None, console_acr: "eidas2".into() },
+            WebConfig {
+                public_url: Issuer::parse(issuer).unwrap(),
+                public_authority: public_authority.into(),
+                trusted_proxies,
+                outbound_reach,
+                outbound_proxy: None,
+                console_acr: "eidas2".into(),
+            },
             Arc::new(OsRandom),
             clock.clone(),
         );
