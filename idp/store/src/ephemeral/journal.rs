@@ -34,10 +34,9 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::EphemeralError;
+use super::batches::{Change, Changes, Journal, Progress};
 use super::journal_file::{JournalFile, StoredEntry};
 use super::memory::{MemoryInner, MemoryStore, lock, unix_now};
 use crate::{Store, StoreError};
@@ -54,109 +53,6 @@ const RETRY: Duration = Duration::from_secs(1);
 pub(super) const PURGE: Duration = Duration::from_secs(600);
 /// At a graceful stop, how many failed writes before giving up.
 const CLOSING_ATTEMPTS: u32 = 3;
-
-/// One key's change, the last one made.
-#[derive(Debug)]
-pub(super) enum Change {
-    Upsert { value: String, expires_at: i64 },
-    Remove,
-}
-
-/// The changes recorded since the writer last took a batch. It lives
-/// under the memory store's lock, so recording is part of the change.
-#[derive(Debug)]
-pub(super) struct Changes {
-    by_key: HashMap<String, Change>,
-    /// The number of the batch these changes will be written in.
-    batch: u64,
-    /// A removal is waiting for this batch: write it without lingering.
-    urgent: bool,
-}
-
-impl Default for Changes {
-    fn default() -> Self {
-        Changes { by_key: HashMap::new(), batch: 1, urgent: false }
-    }
-}
-
-impl Changes {
-    /// Records `change` of `key`; returns the batch it goes in and whether
-    /// the writer must be woken (the first change of a batch, or its first
-    /// removal). A map grows only while the file refuses writes, and
-    /// then by no more keys than memory holds or removed meanwhile.
-    pub(super) fn record(&mut self, key: &str, change: Change) -> (u64, bool) {
-        let removal = matches!(change, Change::Remove);
-        let wake = self.by_key.is_empty() || (removal && !self.urgent);
-        self.urgent |= removal;
-        self.by_key.insert(key.to_owned(), change);
-        (self.batch, wake)
-    }
-
-    fn take_batch(&mut self) -> Option<(u64, HashMap<String, Change>)> {
-        if self.by_key.is_empty() {
-            return None;
-        }
-        let batch = self.batch;
-        self.batch += 1;
-        self.urgent = false;
-        Some((batch, std::mem::take(&mut self.by_key)))
-    }
-
-    /// A batch that could not be written goes back, behind any newer
-    /// change of the same key.
-    fn put_back(&mut self, failed: HashMap<String, Change>) {
-        for (key, change) in failed {
-            self.by_key.entry(key).or_insert(change);
-        }
-    }
-}
-
-/// How far the writer got: every batch up to `durable` is written; the
-/// batch `failed` (if not also durable) could not be.
-#[derive(Debug, Clone, Copy, Default)]
-struct Progress {
-    durable: u64,
-    failed: u64,
-}
-
-/// What the memory store and the writer share.
-#[derive(Debug)]
-pub(super) struct Journal {
-    wake: Notify,
-    closing: AtomicBool,
-    /// The writer holds the sender: once it has stopped, waiting for a
-    /// batch fails at once instead of forever.
-    progress: watch::Receiver<Progress>,
-    writer: Mutex<Option<JoinHandle<()>>>,
-}
-
-impl Journal {
-    pub(super) fn wake(&self) {
-        self.wake.notify_one();
-    }
-
-    /// Waits until `batch` is written; an error when it could not be (the
-    /// file refused it, or the writer has stopped).
-    pub(super) async fn durable(&self, batch: u64) -> Result<(), EphemeralError> {
-        let mut progress = self.progress.clone();
-        let written = match progress.wait_for(|p| p.durable >= batch || p.failed >= batch).await {
-            Ok(p) => p.durable >= batch,
-            Err(_) => false,
-        };
-        if written { Ok(()) } else { Err(EphemeralError::NotRecorded) }
-    }
-
-    /// Writes what is queued and stops the writer. Changes made afterwards
-    /// stay in memory only (a removal then fails).
-    pub(super) async fn close(&self) {
-        self.closing.store(true, Ordering::Release);
-        self.wake();
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(w) = writer {
-            let _ = w.await;
-        }
-    }
-}
 
 /// A memory store holding the live entries of the journal file at `path`
 /// (created when missing), journaled into it from now on, its values
@@ -194,7 +90,7 @@ async fn write_changes(file: JournalFile, memory: Weak<Mutex<MemoryInner>>, jour
     let mut closing_failures = 0;
     loop {
         let closing = journal.closing.load(Ordering::Acquire);
-        let Some((empty, urgent)) = with_changes(&memory, |c| (c.by_key.is_empty(), c.urgent)) else { return };
+        let Some((empty, urgent)) = with_changes(&memory, |c| (c.is_empty(), c.is_urgent())) else { return };
         if empty && closing {
             return;
         }

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::EphemeralError;
-use super::journal::{Change, Changes, Journal};
+use super::batches::{Change, Changes, Journal};
 
 #[derive(Clone, Debug)]
 pub(super) enum Value {

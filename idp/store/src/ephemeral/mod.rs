@@ -9,6 +9,7 @@
 //! single embedded node: memory still decides everything, the file is
 //! written behind it and read only at start.
 
+mod batches;
 mod journal;
 mod journal_file;
 mod memory;
