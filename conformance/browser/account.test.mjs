@@ -1,12 +1,14 @@
 // Browser suite: the person's rights on the account page, in French and in
 // English, each state checked by axe-core (WCAG 2.1 AA): their names
 // changed, their services and recent activity listed, their data
-// downloaded. (Deletion is tested against the server in idp/web; here the
-// seeded account must stay for the other suites.)
+// downloaded; and an account of its own, signed up with a passkey for the
+// purpose, deleted by its owner (the seeded account stays for the other
+// suites).
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ISSUER, USER } from '../tests/lib/setup.mjs';
-import { launch, openContext, signInWith, waitForSignIn, TEST_TIMEOUT } from './lib/harness.mjs';
+import { randomBytes } from 'node:crypto';
+import { launch, openContext, signInWith, waitForSignIn, LABELS, TEST_TIMEOUT } from './lib/harness.mjs';
 
 let browser;
 before(async () => {
@@ -59,3 +61,33 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
     }
   });
 }
+
+test('account page: a citizen deletes their own account, and it is gone', { timeout: TEST_TIMEOUT }, async () => {
+  const s = await openContext(browser, 'account-delete', { webauthn: true });
+  try {
+    const page = await s.newPage();
+    await s.addAuthenticator(page);
+    const L = LABELS.fr;
+    const username = `leaving-${randomBytes(4).toString('hex')}`;
+    await page.goto(`${ISSUER}/signup`);
+    await page.getByLabel(L.username, { exact: true }).fill(username);
+    await page.getByLabel(L.email, { exact: true }).fill(`${username}@example.com`);
+    await page.getByRole('button', { name: L.signupButton, exact: true }).click();
+    await page.locator('ol#code-list li').nth(9).waitFor();
+    await page.goto(`${ISSUER}/account`);
+    const button = page.getByRole('button', { name: 'Supprimer mon compte', exact: true });
+    await button.waitFor();
+    // The box says what deletion means; without it, nothing happens.
+    await page.getByLabel('Je comprends que la suppression de mon compte est définitive.', { exact: true }).check();
+    await button.click();
+    await page.getByRole('heading', { level: 1, name: 'Compte supprimé' }).waitFor();
+    await s.shot(page, 'deleted');
+    const cookies = await s.context.cookies(ISSUER);
+    assert.ok(!cookies.some((c) => c.name.startsWith('trame_session') && c.value !== ''), 'signed out');
+    const check = await s.context.request.get(`${ISSUER}/account`, { maxRedirects: 0 });
+    assert.equal(check.status(), 303, 'no session any more');
+    s.assertClean();
+  } finally {
+    await s.close();
+  }
+});

@@ -87,10 +87,10 @@ test('console: an administrator signs in with a passkey, finds a citizen, disabl
     await s.shot(page, 'disabled');
 
     // A wrong confirmation deletes nothing; the username does.
-    await page.getByLabel(`Pour confirmer, saisissez « ${citizen} »`, { exact: true }).fill('wrong');
+    await page.locator('form[action$="/delete"]').getByLabel(`Pour confirmer, saisissez « ${citizen} »`, { exact: true }).fill('wrong');
     await page.getByRole('button', { name: 'Supprimer définitivement', exact: true }).click();
-    await page.getByText('Le nom saisi ne correspond pas : rien n\'a été supprimé.').waitFor();
-    await page.getByLabel(`Pour confirmer, saisissez « ${citizen} »`, { exact: true }).fill(citizen);
+    await page.getByText('Le nom saisi ne correspond pas : rien n\'a été changé.').waitFor();
+    await page.locator('form[action$="/delete"]').getByLabel(`Pour confirmer, saisissez « ${citizen} »`, { exact: true }).fill(citizen);
     await page.getByRole('button', { name: 'Supprimer définitivement', exact: true }).click();
     await page.getByText('Le compte est supprimé.').waitFor();
     await s.shot(page, 'deleted');

@@ -162,8 +162,10 @@ backend_test!(async fn services_are_registered_with_the_cli_rules_and_removed_by
     assert!(b.get("/admin/clients").await.body.contains("Portail famille"));
     assert!(b.get("/admin/clients/portail").await.body.contains("portail.example.fr"), "its redirect URI");
     // A new secret; the old one stops.
-    let r = b.post("/admin/clients/portail/secret", &[("csrf", &csrf)]).await;
+    assert_eq!(notice(&b.post("/admin/clients/portail/secret", &[("csrf", &csrf)]).await), "console-unconfirmed", "the id typed first");
+    let r = b.post("/admin/clients/portail/secret", &[("csrf", &csrf), ("confirm", "portail")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_ne!(r.input("client_secret").as_deref(), Some(secret.as_str()), "a new secret, shown once");
     let t = env.post_form("/token", &[("grant_type", "client_credentials")], Some(("portail", &secret))).await;
     assert_eq!(t.status, StatusCode::UNAUTHORIZED);
     // Removed once its id is typed.
@@ -209,7 +211,9 @@ backend_test!(async fn a_reset_takes_every_credential(env) {
     let (mut b, csrf) = console_user(&env, Some(Role::TenantAdmin)).await;
     let user = format!("/admin/users/{}", env.user_id);
     // No mail here: the credentials go, no link is sent, the page says so.
-    assert_eq!(notice(&b.post(&format!("{user}/reset"), &[("csrf", &csrf)]).await), "console-user-reset-no-address");
+    assert_eq!(notice(&b.post(&format!("{user}/reset"), &[("csrf", &csrf)]).await), "console-unconfirmed", "the username typed first");
+    assert!(env.state.store.account(&env.tenant.id, &env.user_id).await.unwrap().unwrap().password_hash.is_some());
+    assert_eq!(notice(&b.post(&format!("{user}/reset"), &[("csrf", &csrf), ("confirm", USERNAME)]).await), "console-user-reset-no-address");
     let account = env.state.store.account(&env.tenant.id, &env.user_id).await.unwrap().unwrap();
     assert!(account.password_hash.is_none() && !account.has_totp, "password and TOTP removed");
     let mut other = env.browser();
@@ -218,5 +222,5 @@ backend_test!(async fn a_reset_takes_every_credential(env) {
     let found = actions(&env, "user.credentials_reset").await;
     assert_eq!(found.len(), 1);
     assert!(found[0].actor.starts_with("user:"));
-    b.post("/admin/users/nobody/reset", &[("csrf", &csrf)]).await.assert_page(StatusCode::NOT_FOUND);
+    b.post("/admin/users/nobody/reset", &[("csrf", &csrf), ("confirm", "nobody")]).await.assert_page(StatusCode::NOT_FOUND);
 });

@@ -187,7 +187,8 @@ pub async fn show(
     Ok(page(&state, &tenant, &headers, &c, "clients", "console_client.html", ctx))
 }
 
-/// A new secret, shown once; the previous one stops working.
+/// A new secret, shown once, after the client id is typed to confirm:
+/// the previous one stops working at once.
 pub async fn rotate_secret(
     State(state): State<AppState>,
     tenant: TenantCtx,
@@ -197,6 +198,9 @@ pub async fn rotate_secret(
     FormParams(f): FormParams,
 ) -> ApiResult<Response> {
     let c = guard::act(&state, &tenant, &headers, ip, &f).await?;
+    if field(&f, "confirm") != Some(id.as_str()) {
+        return Ok(back(&tenant, &format!("/admin/clients/{}", segment(&id)), "console-unconfirmed"));
+    }
     let secret = clients::rotate_secret(state.app(), &tenant, &id, c.rights.actor.clone()).await.html_err()?.ok_or_else(not_found)?;
     let ctx = context! { client_id => id.clone(), href => format!("clients/{}", segment(&id)), secret => secret, created => false };
     Ok(page(&state, &tenant, &headers, &c, "clients", "console_client_secret.html", ctx))

@@ -197,8 +197,9 @@ pub async fn end_sessions(
     Ok(back(&tenant, &user_path(&a.profile.id), "console-user-sessions-ended"))
 }
 
-/// Removes every credential of the account and ends its sessions; a
-/// recovery link goes to its verified address, if it has one.
+/// Removes every credential of the account and ends its sessions, once its
+/// username is typed to confirm; a recovery link goes to its verified
+/// address, if it has one.
 pub async fn reset(
     State(state): State<AppState>,
     tenant: TenantCtx,
@@ -209,6 +210,9 @@ pub async fn reset(
 ) -> ApiResult<Response> {
     let (c, a) = target(&state, &tenant, &headers, ip, &id, &f).await?;
     let id = a.profile.id;
+    if field(&f, "confirm") != Some(a.profile.username.as_str()) {
+        return Ok(back(&tenant, &user_path(&id), "console-unconfirmed"));
+    }
     match users::reset_credentials(state.app(), &tenant, &id, c.rights.actor.clone()).await.html_err()? {
         ResetOutcome::LinkSent(_) => Ok(back(&tenant, &user_path(&id), "console-user-reset-link-sent")),
         ResetOutcome::NoAddress(_) => Ok(back(&tenant, &user_path(&id), "console-user-reset-no-address")),
