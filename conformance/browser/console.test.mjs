@@ -103,7 +103,9 @@ test('console: an administrator signs in with a passkey, finds a citizen, disabl
       await page.getByRole('button', { name: 'Filtrer', exact: true }).click();
       const row = page.locator('tbody tr', { hasText: action }).first();
       await row.waitFor();
-      assert.match(await row.innerText(), new RegExp(adminName), `${action} by the administrator`);
+      const text = await row.innerText();
+      assert.match(text, new RegExp(adminName), `${action} by the administrator`);
+      assert.match(text, /127\.0\.0\.1|::1/, `${action} from the administrator's address`);
     }
     await s.shot(page, 'audit');
 

@@ -16,7 +16,7 @@ use trame_core::scope::{self, Scopes};
 use trame_core::tenant::{DEFAULT_SLUG, Tenant};
 use trame_store::{RoleGrant, Store, StoreError, TenantKeys};
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Actor, By, Event};
 use crate::catalog::TenantEntry;
 use crate::error::Error;
 use crate::{App, tokens};
@@ -170,7 +170,7 @@ async fn principal(store: &Store, tenant: &Tenant, holder: &Holder<'_>, role: Ro
 }
 
 /// Grants `role` in `tenant`; false when it was already held.
-pub async fn grant(store: &Store, tenant: &Tenant, holder: Holder<'_>, role: Role, now: i64, by: Actor) -> Result<bool, RoleError> {
+pub async fn grant(store: &Store, tenant: &Tenant, holder: Holder<'_>, role: Role, now: i64, by: impl Into<By>) -> Result<bool, RoleError> {
     let who = principal(store, tenant, &holder, role).await?;
     let new = store.grant_role(&tenant.id, &who, role.as_str(), now).await?;
     if new {
@@ -181,7 +181,7 @@ pub async fn grant(store: &Store, tenant: &Tenant, holder: Holder<'_>, role: Rol
 
 /// Revokes `role` in `tenant`; false when it was not held. The last
 /// operator keeps theirs.
-pub async fn revoke(store: &Store, tenant: &Tenant, holder: Holder<'_>, role: Role, now: i64, by: Actor) -> Result<bool, RoleError> {
+pub async fn revoke(store: &Store, tenant: &Tenant, holder: Holder<'_>, role: Role, now: i64, by: impl Into<By>) -> Result<bool, RoleError> {
     let who = principal(store, tenant, &holder, role).await?;
     let gone = match store.revoke_role(&tenant.id, &who, role.as_str(), Some(Role::Operator.as_str())).await {
         Err(StoreError::Invalid(_)) => return Err(RoleError::LastOperator),

@@ -50,6 +50,28 @@ pub fn tenant(slug: &str) -> String {
     format!("tenant:{slug}")
 }
 
+/// Who made a change and from where: what the use cases that record their
+/// own audit events take, so a change made through the console or the
+/// admin API carries the administrator's address as a person's own
+/// changes do. An [`Actor`] alone (the CLI) is one with no address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct By {
+    pub actor: Actor,
+    pub address: Option<IpAddr>,
+}
+
+impl By {
+    pub fn at(actor: Actor, address: Option<IpAddr>) -> Self {
+        Self { actor, address }
+    }
+}
+
+impl From<Actor> for By {
+    fn from(actor: Actor) -> Self {
+        Self { actor, address: None }
+    }
+}
+
 /// One audited action.
 #[derive(Debug, Clone)]
 pub struct Event {
@@ -65,13 +87,14 @@ pub struct Event {
 
 impl Event {
     /// A successful `action` by `actor` in the tenant `tenant_id`.
-    pub fn new(tenant_id: &str, actor: Actor, action: &'static str) -> Self {
-        Self { tenant_id: Some(tenant_id.to_owned()), actor, action, target: None, outcome: Outcome::Success, address: None, detail: None }
+    pub fn new(tenant_id: &str, by: impl Into<By>, action: &'static str) -> Self {
+        let By { actor, address } = by.into();
+        Self { tenant_id: Some(tenant_id.to_owned()), actor, action, target: None, outcome: Outcome::Success, address, detail: None }
     }
     /// A successful installation-wide `action` (no tenant: a tenant
     /// created, say).
-    pub fn installation(actor: Actor, action: &'static str) -> Self {
-        Self { tenant_id: None, ..Self::new("", actor, action) }
+    pub fn installation(by: impl Into<By>, action: &'static str) -> Self {
+        Self { tenant_id: None, ..Self::new("", by, action) }
     }
     pub fn on(mut self, target: String) -> Self {
         self.target = Some(target);

@@ -13,7 +13,7 @@ use trame_core::tenant::Tenant;
 use trame_jose::Alg;
 use trame_store::{NewClient, StoreError};
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, By, Event};
 use crate::catalog::TenantEntry;
 use crate::error::Error;
 use crate::registration::fetch_sector_document;
@@ -71,7 +71,14 @@ pub struct Created {
 /// Registers a client of `tenant` with the operator's rules (the CLI's
 /// `client add`, the admin API): its metadata settled as a registration
 /// request's, a secret generated unless one is given, the change audited.
-pub async fn create(app: &App, tenant: &Tenant, client_id: ClientId, req: ClientRequest, secret: Option<String>, by: Actor) -> Result<Created, CreateError> {
+pub async fn create(
+    app: &App,
+    tenant: &Tenant,
+    client_id: ClientId,
+    req: ClientRequest,
+    secret: Option<String>,
+    by: impl Into<By>,
+) -> Result<Created, CreateError> {
     let settings = settle(app.outbound_for(tenant), req, operator_rules()).await?;
     let secret = match (settings.auth_method.uses_secret(), secret) {
         (true, Some(s)) if s.chars().count() < MIN_SECRET_LEN => return Err(CreateError::ShortSecret),
@@ -94,7 +101,7 @@ pub async fn create(app: &App, tenant: &Tenant, client_id: ClientId, req: Client
 /// Replaces the secret of a `client_secret_*` client with a new generated
 /// one, returned once; its tokens already issued keep working until they
 /// expire. `None` when the tenant has no such client or it uses no secret.
-pub async fn rotate_secret(app: &App, tenant: &TenantEntry, client_id: &str, by: Actor) -> Result<Option<String>, Error> {
+pub async fn rotate_secret(app: &App, tenant: &TenantEntry, client_id: &str, by: impl Into<By>) -> Result<Option<String>, Error> {
     let t = &tenant.tenant;
     let Some(client) = app.store.client(&t.id, client_id).await? else {
         return Ok(None);
@@ -110,7 +117,7 @@ pub async fn rotate_secret(app: &App, tenant: &TenantEntry, client_id: &str, by:
 }
 
 /// Removes a client: its tokens stop working. False when there was none.
-pub async fn remove(app: &App, tenant: &TenantEntry, client_id: &str, by: Actor) -> Result<bool, Error> {
+pub async fn remove(app: &App, tenant: &TenantEntry, client_id: &str, by: impl Into<By>) -> Result<bool, Error> {
     let t = &tenant.tenant;
     match app.store.remove_client(&t.id, client_id).await {
         Ok(()) => {}
@@ -191,7 +198,14 @@ pub struct Updated {
 /// client and the changes. The settings and the secret are written in one
 /// transaction, the client is forgotten by this node's catalog entry (the
 /// others see the catalog version move) and the change is audited.
-pub async fn update(app: &App, tenant: &TenantEntry, client_id: &str, req: ClientRequest, secret: SecretChange, by: Actor) -> Result<Updated, UpdateError> {
+pub async fn update(
+    app: &App,
+    tenant: &TenantEntry,
+    client_id: &str,
+    req: ClientRequest,
+    secret: SecretChange,
+    by: impl Into<By>,
+) -> Result<Updated, UpdateError> {
     let t = &tenant.tenant;
     let Some(current) = app.store.client(&t.id, client_id).await? else {
         return Err(UpdateError::NotFound(client_id.to_owned()));

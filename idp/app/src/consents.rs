@@ -6,7 +6,7 @@
 
 use trame_store::{Consent, StoreError};
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, By, Event};
 use crate::catalog::TenantEntry;
 use crate::error::Error;
 use crate::{App, logout_channels};
@@ -17,7 +17,7 @@ pub async fn of_user(app: &App, tenant: &TenantEntry, user_id: &str) -> Result<V
 
 /// Withdraws the consent a user gave to `client_id`; false when there was
 /// none.
-pub async fn withdraw(app: &App, tenant: &TenantEntry, user_id: &str, client_id: &str, by: Actor) -> Result<bool, Error> {
+pub async fn withdraw(app: &App, tenant: &TenantEntry, user_id: &str, client_id: &str, by: impl Into<By>) -> Result<bool, Error> {
     let t = &tenant.tenant;
     let Some(sids) = app.store.withdraw_consent(&t.id, user_id, client_id, app.now()).await? else {
         return Ok(false);

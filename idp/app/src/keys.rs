@@ -5,7 +5,7 @@ use trame_core::tenant::Tenant;
 use trame_jose::Alg;
 use trame_store::{Store, StoreError};
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, By, Event};
 
 /// The longest a new key may wait before it signs: 30 days.
 pub const MAX_DELAY: i64 = 30 * 24 * 3600;
@@ -22,7 +22,7 @@ pub enum RotateError {
 /// `now` (so relying parties that cache the JWKS see it first); the
 /// previous key stays published until what it signed expired. Returns the
 /// new key's id.
-pub async fn rotate(store: &Store, tenant: &Tenant, alg: Alg, delay: i64, now: i64, by: Actor) -> Result<String, RotateError> {
+pub async fn rotate(store: &Store, tenant: &Tenant, alg: Alg, delay: i64, now: i64, by: impl Into<By>) -> Result<String, RotateError> {
     if !(0..=MAX_DELAY).contains(&delay) {
         return Err(RotateError::Delay);
     }

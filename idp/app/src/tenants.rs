@@ -7,7 +7,7 @@ pub use trame_core::tenant::DEFAULT_SLUG as DEFAULT_TENANT;
 use trame_core::tenant::Tenant;
 use trame_store::{Store, StoreError};
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, By, Event};
 use crate::error::Error;
 
 /// Why a tenant cannot be made as asked.
@@ -95,7 +95,7 @@ pub async fn update(
     display_name: Option<&str>,
     read: Option<&Tenant>,
     now: i64,
-    by: Actor,
+    by: impl Into<By>,
 ) -> Result<Updated, ChangeError> {
     let Some(current) = store.tenant_by_slug(slug).await? else {
         return Err(ChangeError::NotFound(slug.to_owned()));
@@ -131,7 +131,7 @@ pub async fn update(
 /// Removes a tenant and everything it holds (accounts, clients, keys,
 /// grants, consents, its audit records) in one transaction; the removal
 /// itself is recorded as an installation event. The default tenant stays.
-pub async fn remove(store: &Store, slug: &str, now: i64, by: Actor) -> Result<Tenant, ChangeError> {
+pub async fn remove(store: &Store, slug: &str, now: i64, by: impl Into<By>) -> Result<Tenant, ChangeError> {
     if slug == DEFAULT_TENANT {
         return Err(ChangeError::Default);
     }
@@ -148,7 +148,7 @@ pub async fn remove(store: &Store, slug: &str, now: i64, by: Actor) -> Result<Te
 /// Creates a checked tenant (its keys come with it); a slug or issuer
 /// already taken is the store's `Conflict`. Audited as an installation
 /// event.
-pub async fn create(store: &Store, new: NewTenant, now: i64, by: Actor) -> Result<Tenant, StoreError> {
+pub async fn create(store: &Store, new: NewTenant, now: i64, by: impl Into<By>) -> Result<Tenant, StoreError> {
     let t = store.create_tenant(&new.slug, &new.issuer, &new.display_name, now).await?;
     audit::record(store, now, Event::installation(by, "tenant.created").on(audit::tenant(t.slug.as_str()))).await;
     Ok(t)

@@ -16,7 +16,7 @@ use trame_core::user::{Address, UserProfile};
 use trame_core::username::{self, UsernameError};
 use trame_store::{NewUser, ProfileChange, Store, StoreError};
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, By, Event};
 use crate::catalog::TenantEntry;
 use crate::error::Error;
 use crate::mail::valid_email;
@@ -193,7 +193,14 @@ pub enum CreateError {
 /// Creates an account from checked details, with a password (an argon2id
 /// PHC string) or no credential yet. A username taken meanwhile is
 /// [`AccountRefusal::Taken`].
-pub async fn create(store: &Store, tenant: &Tenant, account: Checked, password_hash: Option<String>, now: i64, by: Actor) -> Result<UserProfile, CreateError> {
+pub async fn create(
+    store: &Store,
+    tenant: &Tenant,
+    account: Checked,
+    password_hash: Option<String>,
+    now: i64,
+    by: impl Into<By>,
+) -> Result<UserProfile, CreateError> {
     if !available(store, tenant, account.username()).await? {
         return Err(AccountRefusal::Taken.into());
     }
@@ -258,7 +265,7 @@ pub async fn change_profile(
     user_id: &str,
     version: Option<i64>,
     change: ProfileChange,
-    by: Actor,
+    by: impl Into<By>,
 ) -> Result<trame_store::Account, ChangeError> {
     let cleared = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     let mut fields = Vec::new();
@@ -315,7 +322,7 @@ pub enum AccountChange {
 
 /// Disables an account: it cannot sign in until enabled, its sessions end
 /// and its tokens stop working. The last operator's account stays enabled.
-pub async fn disable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<AccountChange, Error> {
+pub async fn disable(app: &App, tenant: &TenantEntry, user_id: &str, by: impl Into<By>) -> Result<AccountChange, Error> {
     let t = &tenant.tenant;
     if admin::is_last_operator(&app.store, &t.id, user_id).await? {
         return Ok(AccountChange::LastOperator);
@@ -329,7 +336,7 @@ pub async fn disable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) 
 }
 
 /// Enables a disabled account.
-pub async fn enable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<AccountChange, Error> {
+pub async fn enable(app: &App, tenant: &TenantEntry, user_id: &str, by: impl Into<By>) -> Result<AccountChange, Error> {
     let t = &tenant.tenant;
     if !app.store.set_user_disabled(&t.id, user_id, None, app.now()).await? {
         return Ok(AccountChange::NotFound);
@@ -343,7 +350,7 @@ pub async fn enable(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -
 /// and the audit trail keeps its records without their addresses, plus
 /// one saying it was erased (by its random id: nothing that names the
 /// person). The last operator's account stays.
-pub async fn remove(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<AccountChange, Error> {
+pub async fn remove(app: &App, tenant: &TenantEntry, user_id: &str, by: impl Into<By>) -> Result<AccountChange, Error> {
     let t = &tenant.tenant;
     if app.store.account(&t.id, user_id).await?.is_none() {
         return Ok(AccountChange::NotFound);
@@ -396,7 +403,7 @@ pub enum ResetOutcome {
 /// the person signs in once with it and adds a new passkey. The web console,
 /// the admin API and `trame user reset-credentials` call this. Audited as
 /// `user.credentials_reset` (counts only).
-pub async fn reset_credentials(app: &App, tenant: &TenantEntry, user_id: &str, by: Actor) -> Result<ResetOutcome, Error> {
+pub async fn reset_credentials(app: &App, tenant: &TenantEntry, user_id: &str, by: impl Into<By>) -> Result<ResetOutcome, Error> {
     let t = &tenant.tenant;
     let Some(account) = app.store.account(&t.id, user_id).await? else {
         return Ok(ResetOutcome::NotFound);

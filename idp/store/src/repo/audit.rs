@@ -184,13 +184,16 @@ impl Store {
         }
     }
 
-    /// Forgets the client addresses of every record made by or about
-    /// `subject` (an erased account); the records stay.
+    /// Forgets the client addresses of every record `subject` (an erased
+    /// account) made: where the person connected from, their sign-ins and
+    /// failed attempts included; the records stay. Records others made
+    /// about them keep their address, which is the other's (an
+    /// administrator who disabled the account), not the person's.
     pub async fn forget_audit_addresses_of(&self, tenant_id: &str, subject: &str) -> Result<u64> {
         let r = audit_event::Entity::update_many()
             .col_expr(audit_event::Column::Address, Expr::value(Option::<String>::None))
             .filter(audit_event::Column::TenantId.eq(tenant_id))
-            .filter(Condition::any().add(audit_event::Column::Target.eq(subject)).add(audit_event::Column::Actor.eq(subject)))
+            .filter(audit_event::Column::Actor.eq(subject))
             .exec(&self.db)
             .await
             .map_err(StoreError::Db)?;

@@ -66,6 +66,7 @@ backend_test!(audit_addresses_are_truncated_forgotten_and_records_purged(be, b) 
     s.record_audit(event(Some(&a.id), T0, "user:u1", "sign_in", None, Some("192.0.2.9"))).await.unwrap();
     s.record_audit(event(Some(&a.id), T0 + 100, "user:u1", "sign_in", None, Some("198.51.100.4"))).await.unwrap();
     s.record_audit(event(Some(&a.id), T0 + 100, "cli:root", "user.disabled", Some("user:u2"), Some("203.0.113.5"))).await.unwrap();
+    s.record_audit(event(Some(&a.id), T0 + 100, "user:admin", "user.disabled", Some("user:u1"), Some("203.0.113.7"))).await.unwrap();
 
     let n = s.truncate_audit_addresses(T0 + 50, |a| format!("{a}/24")).await.unwrap();
     assert_eq!(n, 1, "{b}: only the older record");
@@ -73,14 +74,16 @@ backend_test!(audit_addresses_are_truncated_forgotten_and_records_purged(be, b) 
     let all = s.audit_events(&AuditQuery { limit: 10, ..AuditQuery::default() }).await.unwrap();
     let mut addresses: Vec<Option<String>> = all.iter().map(|e| e.address.clone()).collect();
     addresses.sort();
-    assert_eq!(addresses, [Some("192.0.2.9/24".to_owned()), Some("198.51.100.4".into()), Some("203.0.113.5".into())], "{b}");
+    assert_eq!(addresses, [Some("192.0.2.9/24".to_owned()), Some("198.51.100.4".into()), Some("203.0.113.5".into()), Some("203.0.113.7".into())], "{b}");
 
     assert_eq!(s.forget_audit_addresses_of(&a.id, "user:u1").await.unwrap(), 2, "{b}");
     let all = s.audit_events(&AuditQuery { limit: 10, ..AuditQuery::default() }).await.unwrap();
-    assert_eq!(all.iter().filter(|e| e.address.is_some()).count(), 1, "{b}: another account's record keeps its address");
+    let kept: Vec<&str> = all.iter().filter_map(|e| e.address.as_deref()).collect();
+    assert_eq!(kept.len(), 2, "{b}: another account's record keeps its address, and so does the administrator's about u1: {kept:?}");
+    assert!(kept.contains(&"203.0.113.7"), "{b}");
 
     assert_eq!(s.purge_audit(T0 + 50).await.unwrap(), 1, "{b}");
-    assert_eq!(s.audit_events(&AuditQuery { limit: 10, ..AuditQuery::default() }).await.unwrap().len(), 2, "{b}");
+    assert_eq!(s.audit_events(&AuditQuery { limit: 10, ..AuditQuery::default() }).await.unwrap().len(), 3, "{b}");
 });
 
 backend_test!(accounts_are_disabled_and_erased_whole(be, b) {

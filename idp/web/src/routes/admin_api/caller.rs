@@ -22,6 +22,11 @@ pub struct Admin {
 }
 
 impl Admin {
+    /// Who acts, from where, as the audit trail records it.
+    pub fn by(&self) -> trame_app::audit::By {
+        trame_app::audit::By::at(self.rights.actor.clone(), self.address)
+    }
+
     /// Refuses a read-only caller.
     pub fn may_write(&self) -> ApiResult<()> {
         if self.rights.may_write(&self.tenant.tenant.id) { Ok(()) } else { Err(Problem::forbidden("this token may only read (trame:admin:read)").into()) }
@@ -33,7 +38,7 @@ impl Admin {
     /// the actions the use case itself does not record).
     pub async fn audited(&self, state: &AppState, action: &'static str, target: String) {
         use trame_app::audit::{self, Event};
-        let event = Event::new(&self.tenant.tenant.id, self.rights.actor.clone(), action).on(target).from_address(self.address);
+        let event = Event::new(&self.tenant.tenant.id, self.by(), action).on(target);
         audit::record(&state.store, state.now(), event).await;
     }
 

@@ -80,7 +80,7 @@ pub async fn create(State(state): State<AppState>, admin: Admin, headers: Header
     }
     let req = ClientRequest::from_json(&body).map_err(|e| Problem::invalid("invalid_client_metadata", e.field(), e.to_string()))?;
     let t = &admin.tenant.tenant;
-    let made = match clients::create(state.app(), t, client_id, req, None, admin.rights.actor.clone()).await {
+    let made = match clients::create(state.app(), t, client_id, req, None, admin.by()).await {
         Ok(m) => m,
         Err(CreateError::Metadata(e)) => return Err(Problem::invalid("invalid_client_metadata", e.field(), e.to_string()).into()),
         Err(e @ CreateError::Taken(_)) => return Err(Problem::new(StatusCode::CONFLICT, "client_id_taken", e.to_string()).at("client_id").into()),
@@ -101,7 +101,7 @@ pub async fn create(State(state): State<AppState>, admin: Admin, headers: Header
     responses((status = 204), (status = 404, body = Problem)))]
 pub async fn remove(State(state): State<AppState>, admin: Admin, Path(client_id): Path<String>) -> ApiResult<StatusCode> {
     admin.may_write()?;
-    if clients::remove(state.app(), &admin.tenant, &client_id, admin.rights.actor.clone()).await.problem_err()? {
+    if clients::remove(state.app(), &admin.tenant, &client_id, admin.by()).await.problem_err()? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(Problem::not_found("client").into())
@@ -119,7 +119,7 @@ pub struct NewSecret {
     responses((status = 200, body = NewSecret), (status = 404, body = Problem)))]
 pub async fn rotate_secret(State(state): State<AppState>, admin: Admin, Path(client_id): Path<String>) -> ApiResult<Response> {
     admin.may_write()?;
-    let secret = clients::rotate_secret(state.app(), &admin.tenant, &client_id, admin.rights.actor.clone()).await.problem_err()?;
+    let secret = clients::rotate_secret(state.app(), &admin.tenant, &client_id, admin.by()).await.problem_err()?;
     let secret = secret.ok_or_else(|| Problem::not_found("client with a secret"))?;
     let mut r = Json(NewSecret { client_secret: secret }).into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -71,7 +71,7 @@ pub async fn rotate(State(state): State<AppState>, admin: Admin, headers: Header
         Some(a) => trame_core::keys::issued(a).ok_or_else(|| Problem::invalid("invalid_value", "alg", format!("'{a}' is not ES256, RS256 or EdDSA")))?,
     };
     let t = &admin.tenant.tenant;
-    match keys::rotate(&state.store, t, alg, r.delay.unwrap_or(0), state.now(), admin.rights.actor.clone()).await {
+    match keys::rotate(&state.store, t, alg, r.delay.unwrap_or(0), state.now(), admin.by()).await {
         Ok(kid) => Ok((StatusCode::CREATED, Json(Rotated { kid }))),
         Err(e @ RotateError::Delay) => Err(Problem::invalid("invalid_value", "delay", e.to_string()).into()),
         Err(RotateError::Failed(e)) => Err(e).problem_err(),

@@ -165,7 +165,7 @@ pub async fn create(State(state): State<AppState>, admin: Admin, headers: Header
     admin.may_operate()?;
     let n: NewTenant = input::body(&headers, &body)?;
     let new = tenants::check(&state.config.public_url, &n.slug, n.issuer.as_deref(), n.display_name.as_deref()).map_err(refusal)?;
-    let t = match tenants::create(&state.store, new, state.now(), admin.rights.actor.clone()).await {
+    let t = match tenants::create(&state.store, new, state.now(), admin.by()).await {
         Ok(t) => t,
         Err(StoreError::Conflict(_)) => {
             // Which of the two: the slug, or else the issuer.
@@ -237,7 +237,7 @@ pub async fn update(State(state): State<AppState>, admin: Admin, Path(slug): Pat
         IfMatch::Any => None,
         IfMatch::Tags(_) => Some(&current),
     };
-    let done = tenants::update(&state.store, &slug, issuer.as_deref(), display_name.as_deref(), read, state.now(), admin.rights.actor.clone()).await;
+    let done = tenants::update(&state.store, &slug, issuer.as_deref(), display_name.as_deref(), read, state.now(), admin.by()).await;
     let updated = done.map_err(refused)?;
     refresh(&state).await;
     versioned(&state, StatusCode::OK, updated.tenant).await
@@ -286,7 +286,7 @@ pub async fn remove(State(state): State<AppState>, admin: Admin, Path(slug): Pat
         .at("confirm")
         .into());
     }
-    tenants::remove(&state.store, &slug, state.now(), admin.rights.actor.clone()).await.map_err(refused)?;
+    tenants::remove(&state.store, &slug, state.now(), admin.by()).await.map_err(refused)?;
     refresh(&state).await;
     Ok(StatusCode::NO_CONTENT)
 }

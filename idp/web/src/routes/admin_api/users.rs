@@ -207,7 +207,7 @@ pub async fn create(State(state): State<AppState>, admin: Admin, headers: Header
         address: n.address.map(Address::from),
     };
     let checked = users::check(t, Creator::Operator, new).map_err(refusal)?;
-    let made = match users::create(&state.store, t, checked, None, state.now(), admin.rights.actor.clone()).await {
+    let made = match users::create(&state.store, t, checked, None, state.now(), admin.by()).await {
         Ok(u) => u,
         Err(CreateError::Refused(r)) => return Err(refusal(r).into()),
         Err(CreateError::Failed(e)) => return Err(e).problem_err(),
@@ -271,7 +271,7 @@ pub async fn update(State(state): State<AppState>, admin: Admin, Path(id): Path<
         phone_number_verified: c.phone_number_verified,
         address: c.address.map(|a| a.map(Address::from)),
     };
-    match users::change_profile(state.app(), &admin.tenant.tenant, &id, version, change, admin.rights.actor.clone()).await {
+    match users::change_profile(state.app(), &admin.tenant.tenant, &id, version, change, admin.by()).await {
         Ok(a) => Ok(versioned(StatusCode::OK, a)),
         Err(ChangeError::Refused(r)) => Err(refusal(r).into()),
         Err(ChangeError::NotFound) => Err(Problem::not_found("account").into()),
@@ -288,7 +288,7 @@ pub async fn update(State(state): State<AppState>, admin: Admin, Path(id): Path<
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn remove(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> ApiResult<StatusCode> {
     admin.may_write()?;
-    let done = users::remove(state.app(), &admin.tenant, &id, admin.rights.actor.clone()).await.problem_err()?;
+    let done = users::remove(state.app(), &admin.tenant, &id, admin.by()).await.problem_err()?;
     change_refused(done, "erased")?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -299,7 +299,7 @@ pub async fn remove(State(state): State<AppState>, admin: Admin, Path(id): Path<
     responses((status = 200, body = User, headers(("ETag" = String))), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn disable(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> ApiResult<Response> {
     admin.may_write()?;
-    let done = users::disable(state.app(), &admin.tenant, &id, admin.rights.actor.clone()).await.problem_err()?;
+    let done = users::disable(state.app(), &admin.tenant, &id, admin.by()).await.problem_err()?;
     change_refused(done, "disabled")?;
     Ok(versioned(StatusCode::OK, account(&state, &admin, &id).await?))
 }
@@ -309,7 +309,7 @@ pub async fn disable(State(state): State<AppState>, admin: Admin, Path(id): Path
     responses((status = 200, body = User, headers(("ETag" = String))), (status = 404, body = Problem)))]
 pub async fn enable(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> ApiResult<Response> {
     admin.may_write()?;
-    let done = users::enable(state.app(), &admin.tenant, &id, admin.rights.actor.clone()).await.problem_err()?;
+    let done = users::enable(state.app(), &admin.tenant, &id, admin.by()).await.problem_err()?;
     change_refused(done, "enabled")?;
     Ok(versioned(StatusCode::OK, account(&state, &admin, &id).await?))
 }
@@ -387,7 +387,7 @@ pub struct CredentialsReset {
         (status = 409, body = Problem, description = "The installation's last operator")))]
 pub async fn reset_credentials(State(state): State<AppState>, admin: Admin, Path(id): Path<String>) -> ApiResult<Json<CredentialsReset>> {
     admin.may_write()?;
-    let (reset, link_sent) = match users::reset_credentials(state.app(), &admin.tenant, &id, admin.rights.actor.clone()).await.problem_err()? {
+    let (reset, link_sent) = match users::reset_credentials(state.app(), &admin.tenant, &id, admin.by()).await.problem_err()? {
         ResetOutcome::LinkSent(r) => (r, true),
         ResetOutcome::NoAddress(r) => (r, false),
         ResetOutcome::NotFound => return Err(Problem::not_found("account").into()),
@@ -439,7 +439,7 @@ pub async fn consents(State(state): State<AppState>, admin: Admin, Path(id): Pat
 pub async fn withdraw_consent(State(state): State<AppState>, admin: Admin, Path((id, client_id)): Path<(String, String)>) -> ApiResult<StatusCode> {
     admin.may_write()?;
     account(&state, &admin, &id).await?;
-    if consents::withdraw(state.app(), &admin.tenant, &id, &client_id, admin.rights.actor.clone()).await.problem_err()? {
+    if consents::withdraw(state.app(), &admin.tenant, &id, &client_id, admin.by()).await.problem_err()? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(Problem::not_found("consent").into())

@@ -138,7 +138,7 @@ pub async fn create(
         Ok(r) => r,
         Err(e) => return refuse(e.field(), e.to_string()),
     };
-    let made = match clients::create(state.app(), &tenant.tenant, client_id, req, None, c.rights.actor.clone()).await {
+    let made = match clients::create(state.app(), &tenant.tenant, client_id, req, None, c.by()).await {
         Ok(m) => m,
         Err(CreateError::Metadata(e)) => return refuse(e.field(), e.to_string()),
         Err(CreateError::Taken(_)) => return refuse("client_id", String::new()),
@@ -201,7 +201,7 @@ pub async fn rotate_secret(
     if field(&f, "confirm") != Some(id.as_str()) {
         return Ok(back(&tenant, &format!("/admin/clients/{}", segment(&id)), "console-unconfirmed"));
     }
-    let secret = clients::rotate_secret(state.app(), &tenant, &id, c.rights.actor.clone()).await.html_err()?.ok_or_else(not_found)?;
+    let secret = clients::rotate_secret(state.app(), &tenant, &id, c.by()).await.html_err()?.ok_or_else(not_found)?;
     let ctx = context! { client_id => id.clone(), href => format!("clients/{}", segment(&id)), secret => secret, created => false };
     Ok(page(&state, &tenant, &headers, &c, "clients", "console_client_secret.html", ctx))
 }
@@ -221,7 +221,7 @@ pub async fn delete(
     if field(&f, "confirm") != Some(id) {
         return Ok(back(&tenant, &format!("/admin/clients/{}", segment(id)), "console-unconfirmed"));
     }
-    if !clients::remove(state.app(), &tenant, id, c.rights.actor.clone()).await.html_err()? {
+    if !clients::remove(state.app(), &tenant, id, c.by()).await.html_err()? {
         return Err(not_found());
     }
     Ok(back(&tenant, "/admin/clients", "console-client-deleted"))

@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use trame_app::admin::{self, Rights};
+use trame_app::audit::By;
 use trame_core::assurance;
 
 use crate::account_guard::{Refused, checked_session, recent_session};
@@ -30,6 +31,11 @@ pub struct Console {
 }
 
 impl Console {
+    /// Who acts, from where, as the audit trail records it.
+    pub fn by(&self) -> By {
+        By::at(self.rights.actor.clone(), self.address)
+    }
+
     pub fn may_write(&self, tenant: &TenantCtx) -> bool {
         self.rights.may_write(&tenant.tenant.id)
     }

@@ -74,7 +74,7 @@ pub async fn rotate(
     let bad = || ApiError::page(axum::http::StatusCode::BAD_REQUEST, "console-invalid-form");
     let alg = trame_core::keys::issued(field(&f, "alg").unwrap_or("ES256")).ok_or_else(bad)?;
     let hours = field(&f, "delay_hours").unwrap_or("0").parse::<i64>().ok().filter(|h| DELAYS_HOURS.contains(h)).ok_or_else(bad)?;
-    match keys::rotate(&state.store, &tenant.tenant, alg, hours * 3_600, state.now(), c.rights.actor.clone()).await {
+    match keys::rotate(&state.store, &tenant.tenant, alg, hours * 3_600, state.now(), c.by()).await {
         Ok(_) => Ok(back(&tenant, "/admin/keys", "console-key-rotated")),
         Err(RotateError::Delay) => Err(bad()),
         Err(RotateError::Failed(e)) => Err(e).html_err(),

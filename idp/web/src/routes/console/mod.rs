@@ -143,7 +143,7 @@ fn segment(s: &str) -> String {
 /// use case itself does not record).
 async fn audited(state: &AppState, tenant: &TenantCtx, c: &Console, action: &'static str, target: String) {
     use trame_app::audit::{self, Event};
-    let event = Event::new(&tenant.tenant.id, c.rights.actor.clone(), action).on(target).from_address(c.address);
+    let event = Event::new(&tenant.tenant.id, c.by(), action).on(target);
     audit::record(&state.store, state.now(), event).await;
 }
 

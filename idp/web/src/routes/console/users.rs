@@ -166,7 +166,7 @@ pub async fn disable(
     FormParams(f): FormParams,
 ) -> ApiResult<Response> {
     let (c, a) = target(&state, &tenant, &headers, ip, &id, &f).await?;
-    let done = users::disable(state.app(), &tenant, &a.profile.id, c.rights.actor.clone()).await.html_err()?;
+    let done = users::disable(state.app(), &tenant, &a.profile.id, c.by()).await.html_err()?;
     changed(&tenant, &a.profile.id, done, "console-user-disabled")
 }
 
@@ -179,7 +179,7 @@ pub async fn enable(
     FormParams(f): FormParams,
 ) -> ApiResult<Response> {
     let (c, a) = target(&state, &tenant, &headers, ip, &id, &f).await?;
-    let done = users::enable(state.app(), &tenant, &a.profile.id, c.rights.actor.clone()).await.html_err()?;
+    let done = users::enable(state.app(), &tenant, &a.profile.id, c.by()).await.html_err()?;
     changed(&tenant, &a.profile.id, done, "console-user-enabled")
 }
 
@@ -213,7 +213,7 @@ pub async fn reset(
     if field(&f, "confirm") != Some(a.profile.username.as_str()) {
         return Ok(back(&tenant, &user_path(&id), "console-unconfirmed"));
     }
-    match users::reset_credentials(state.app(), &tenant, &id, c.rights.actor.clone()).await.html_err()? {
+    match users::reset_credentials(state.app(), &tenant, &id, c.by()).await.html_err()? {
         ResetOutcome::LinkSent(_) => Ok(back(&tenant, &user_path(&id), "console-user-reset-link-sent")),
         ResetOutcome::NoAddress(_) => Ok(back(&tenant, &user_path(&id), "console-user-reset-no-address")),
         ResetOutcome::LastOperator => Ok(back(&tenant, &user_path(&id), "console-last-operator")),
@@ -235,7 +235,7 @@ pub async fn delete(
     if field(&f, "confirm") != Some(a.profile.username.as_str()) {
         return Ok(back(&tenant, &user_path(&id), "console-unconfirmed"));
     }
-    match users::remove(state.app(), &tenant, &id, c.rights.actor.clone()).await.html_err()? {
+    match users::remove(state.app(), &tenant, &id, c.by()).await.html_err()? {
         AccountChange::Done => Ok(back(&tenant, "/admin/users", "console-user-deleted")),
         AccountChange::LastOperator => Ok(back(&tenant, &user_path(&id), "console-last-operator")),
         AccountChange::NotFound => Err(not_found()),
