@@ -164,6 +164,9 @@ pub enum UpdateError {
     Federation(String),
     #[error(transparent)]
     Metadata(#[from] MetadataError),
+    /// The client changed since the caller read it (`read`).
+    #[error("the client changed meanwhile")]
+    Stale,
     /// Consent is what stands between a client anyone registered and the
     /// citizens' data.
     #[error("a client that registered itself never skips consent")]
@@ -195,7 +198,9 @@ pub struct Updated {
 /// Replaces the settings of a client of `tenant` with those `req` asks for,
 /// under the same rules as a new client's ([`operator_rules`], through
 /// [`settle`]): the caller builds `req` from [`request_of`] the current
-/// client and the changes. The settings and the secret are written in one
+/// client and the changes. With `read` (the settings as the caller read
+/// them: the admin API's `If-Match`), only if they are still those,
+/// checked again under the row's lock ([`UpdateError::Stale`] otherwise). The settings and the secret are written in one
 /// transaction, the client is forgotten by this node's catalog entry (the
 /// others see the catalog version move) and the change is audited.
 pub async fn update(
@@ -204,12 +209,16 @@ pub async fn update(
     client_id: &str,
     req: ClientRequest,
     secret: SecretChange,
+    read: Option<&ClientSettings>,
     by: impl Into<By>,
 ) -> Result<Updated, UpdateError> {
     let t = &tenant.tenant;
     let Some(current) = app.store.client(&t.id, client_id).await? else {
         return Err(UpdateError::NotFound(client_id.to_owned()));
     };
+    if read.is_some_and(|r| *r != current.settings) {
+        return Err(UpdateError::Stale);
+    }
     if current.federation.is_some() {
         return Err(UpdateError::Federation(client_id.to_owned()));
     }
@@ -232,7 +241,9 @@ pub async fn update(
     if settings == current.settings && digest.is_none() {
         return Ok(Updated { client: current, generated_secret: None, changed: false });
     }
-    let client = app.store.update_client(&t.id, client_id, &settings, digest, app.now()).await?;
+    let Some(client) = app.store.update_client_if(&t.id, client_id, &settings, digest, read, app.now()).await? else {
+        return Err(UpdateError::Stale);
+    };
     tenant.forget_client(client_id);
     audit::record(&app.store, app.now(), Event::new(&t.id, by, "client.updated").on(audit::client(client_id))).await;
     Ok(Updated { client, generated_secret: generated, changed: true })

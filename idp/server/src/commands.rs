@@ -438,7 +438,7 @@ async fn update_client(cx: &mut Context<'_>, u: ClientUpdate, rng: Arc<dyn Rando
         (false, false) => clients::SecretChange::Follow,
     };
     let (app, entry) = cx.app_and_tenant(&u.tenant.tenant, rng, clock).await?;
-    let done = clients::update(&app, &entry, id, req, secret, Actor::cli_from_env()).await;
+    let done = clients::update(&app, &entry, id, req, secret, None, Actor::cli_from_env()).await;
     app.ephemeral.shutdown().await;
     let done = match done {
         Ok(d) => d,

@@ -1,4 +1,4 @@
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 use trame_core::client::{
     ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, FederationRegistration, GrantType, LogoutChannels, PkcePolicy, RegistrationKind,
 };
@@ -166,14 +166,39 @@ impl Store {
         secret_digest: Option<Option<String>>,
         now: i64,
     ) -> Result<Client> {
+        // Without a condition there is nothing to find changed: always Some.
+        let updated = self.update_client_if(tenant_id, client_id, settings, secret_digest, None, now).await?;
+        updated.ok_or_else(|| StoreError::NotFound(format!("client '{client_id}'")))
+    }
+
+    /// [`Store::update_client`], only if the client's settings are still
+    /// `read` (when given): `None` when they changed meanwhile. The row is
+    /// read under a lock (`FOR UPDATE` on PostgreSQL; SQLite has one
+    /// writer), so of two administrators who read the same settings on any
+    /// nodes, the second finds the first's and writes nothing.
+    pub async fn update_client_if(
+        &self,
+        tenant_id: &str,
+        client_id: &str,
+        settings: &ClientSettings,
+        secret_digest: Option<Option<String>>,
+        read: Option<&ClientSettings>,
+        now: i64,
+    ) -> Result<Option<Client>> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         let row = client::Entity::find()
             .filter(client::Column::TenantId.eq(tenant_id))
             .filter(client::Column::ClientId.eq(client_id))
+            .lock_exclusive()
             .one(&txn)
             .await
             .map_err(StoreError::Db)?
             .ok_or_else(|| StoreError::NotFound(format!("client '{client_id}'")))?;
+        if let Some(read) = read
+            && to_domain(row.clone())?.settings != *read
+        {
+            return Ok(None);
+        }
         let mut am: client::ActiveModel = row.into();
         set_settings(&mut am, settings);
         if let Some(d) = secret_digest {
@@ -183,7 +208,7 @@ impl Store {
         ensure_keys(&txn, self, tenant_id, settings, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
-        to_domain(m)
+        to_domain(m).map(Some)
     }
 
     /// Registers a federation relying party, or replaces its earlier

@@ -290,3 +290,35 @@ backend_test!(federation_registrations_replace_each_other_never_an_operator_clie
     let kept = s.client(&t.id, id.as_str()).await.unwrap().unwrap();
     assert_eq!((kept.federation.clone(), kept.name.clone()), (None, None), "{b}: untouched");
 });
+
+backend_test!(a_conditional_client_change_wins_once(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    let read = s.create_client(&t.id, client("app"), T0).await.unwrap().settings;
+    // Eight writers from the same reading, as administrators on several
+    // nodes: exactly one finds what it read.
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|n| {
+            let (store, read, tenant_id, start) = (s.clone(), read.clone(), t.id.clone(), start.clone());
+            tokio::spawn(async move {
+                let mine = ClientSettings { name: Some(format!("writer {n}")), ..read.clone() };
+                start.wait().await;
+                // SQLite refuses a second writer outright ("database is
+                // locked") where PostgreSQL makes it wait: both leave one.
+                matches!(store.update_client_if(&tenant_id, "app", &mine, None, Some(&read), T0 + 1).await, Ok(Some(_)))
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for task in tasks {
+        wins += usize::from(task.await.unwrap());
+    }
+    assert_eq!(wins, 1, "{b}: one write");
+    let now = s.client(&t.id, "app").await.unwrap().unwrap().settings;
+    assert!(now.name.as_deref().is_some_and(|n| n.starts_with("writer ")), "{b}");
+    // From the current reading it applies; from the first, never again.
+    let next = ClientSettings { name: Some("again".into()), ..now.clone() };
+    assert!(s.update_client_if(&t.id, "app", &next, None, Some(&read), T0 + 2).await.unwrap().is_none(), "{b}");
+    assert!(s.update_client_if(&t.id, "app", &next, None, Some(&now), T0 + 2).await.unwrap().is_some(), "{b}");
+});

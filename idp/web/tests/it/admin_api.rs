@@ -408,6 +408,48 @@ backend_test!(
 );
 
 backend_test!(
+    async fn a_client_is_changed_only_from_the_version_read(env) {
+        let (ops, reader) = admin_env(&env).await;
+        let clients = format!("{API}/clients");
+        let new = json!({ "client_id": "portail", "client_name": "Portail", "redirect_uris": ["https://portail.example/cb"], "scope": "openid profile" });
+        let made = call(&env, Method::POST, &clients, Some(&ops), Some(new), &[]).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        let tag = made.header("etag").expect("an ETag");
+        let one = format!("{clients}/portail");
+        assert_eq!(call(&env, Method::GET, &one, Some(&reader), None, &[]).await.header("etag"), Some(tag.clone()), "the same tag when read");
+        let change = json!({ "client_name": "Portail famille", "redirect_uris": ["https://portail.example/cb", "https://portail.example/cb2"],
+            "post_logout_redirect_uris": ["https://portail.example/bye"], "scope": "openid profile email" });
+        // No If-Match: 428; a read-only token: 403; another tag: 412.
+        assert_problem(&call(&env, Method::PUT, &one, Some(&ops), Some(change.clone()), &[]).await, StatusCode::PRECONDITION_REQUIRED, "precondition_required");
+        assert_problem(&call(&env, Method::PUT, &one, Some(&reader), Some(change.clone()), &[("if-match", &tag)]).await, StatusCode::FORBIDDEN, "insufficient_rights");
+        assert_problem(&call(&env, Method::PUT, &one, Some(&ops), Some(change.clone()), &[("if-match", "\"old\"")]).await, StatusCode::PRECONDITION_FAILED, "stale_version");
+        let r = call(&env, Method::PUT, &one, Some(&ops), Some(change.clone()), &[("if-match", &tag)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let now = r.json();
+        assert_eq!(now["client"]["client_name"], "Portail famille");
+        assert_eq!(now["client"]["redirect_uris"].as_array().unwrap().len(), 2);
+        assert!(now["client_secret"].is_null(), "the secret stays, unshown");
+        let new_tag = r.header("etag").unwrap();
+        assert_ne!(new_tag, tag);
+        // The old tag no longer changes anything: the first writer's change stays.
+        let again = json!({ "client_name": "Écrasé", "redirect_uris": ["https://portail.example/cb"] });
+        assert_problem(&call(&env, Method::PUT, &one, Some(&ops), Some(again), &[("if-match", &tag)]).await, StatusCode::PRECONDITION_FAILED, "stale_version");
+        assert_eq!(call(&env, Method::GET, &one, Some(&reader), None, &[]).await.json()["client_name"], "Portail famille");
+        // The CLI's rules, naming the field; the id and secret are not the body's to change.
+        let bad = call(&env, Method::PUT, &one, Some(&ops), Some(json!({ "redirect_uris": ["http://evil.example/cb"] })), &[("if-match", &new_tag)]).await;
+        assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_client_metadata");
+        assert_eq!(bad.json()["field"], "redirect_uris");
+        let renamed = call(&env, Method::PUT, &one, Some(&ops), Some(json!({ "client_id": "autre", "redirect_uris": ["https://portail.example/cb"] })), &[("if-match", &new_tag)]).await;
+        assert_eq!(renamed.json()["field"], "client_id");
+        let secret = call(&env, Method::PUT, &one, Some(&ops), Some(json!({ "client_secret": "x", "redirect_uris": ["https://portail.example/cb"] })), &[("if-match", &new_tag)]).await;
+        assert_eq!(secret.json()["field"], "client_secret");
+        assert_problem(&call(&env, Method::PUT, &format!("{clients}/nobody"), Some(&ops), Some(change), &[("if-match", "*")]).await, StatusCode::NOT_FOUND, "not_found");
+        let trail = call(&env, Method::GET, &format!("{API}/audit?action=client.updated"), Some(&reader), None, &[]).await.json();
+        assert_eq!(trail["items"].as_array().unwrap().len(), 1, "one change, audited");
+    }
+);
+
+backend_test!(
     async fn the_operator_lists_every_tenant_by_pages(env) {
         let now = env.clock.now();
         let store = &env.state.store;

@@ -70,7 +70,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::consents))
         .routes(routes!(users::withdraw_consent))
         .routes(routes!(clients::list, clients::create))
-        .routes(routes!(clients::get, clients::remove))
+        .routes(routes!(clients::get, clients::update, clients::remove))
         .routes(routes!(clients::rotate_secret))
         .routes(routes!(keys::list))
         .routes(routes!(keys::rotate))
