@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::{Value, context};
-use serde::Deserialize;
 use serde_json::json;
 use trame_app::clients::{self, CreateError};
 use trame_core::client::{AuthMethod, Client};
@@ -15,7 +14,7 @@ use trame_core::ids::ClientId;
 use trame_core::registration::ClientRequest;
 
 use super::guard::Console;
-use super::{back, field, guard, not_found, notice, page, page_with, segment};
+use super::{NoticeQuery, back, field, guard, not_found, notice, page, page_with, segment};
 use crate::error::{ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams};
 use crate::state::AppState;
@@ -24,11 +23,6 @@ use crate::tenancy::TenantCtx;
 /// What kind of service a form registers: the registration request's
 /// grant types and client authentication follow from it.
 const KINDS: &[&str] = &["web", "public", "service"];
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-}
 
 fn kind_of(c: &Client) -> &'static str {
     let s = &c.settings;

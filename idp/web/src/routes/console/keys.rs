@@ -4,10 +4,9 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use minijinja::context;
-use serde::Deserialize;
 use trame_app::keys::{self, RotateError};
 
-use super::{back, field, guard, notice, page};
+use super::{NoticeQuery, back, field, guard, notice, page};
 use crate::dates::date_time;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams};
@@ -19,11 +18,6 @@ const ALGS: &[&str] = &["ES256", "RS256", "EdDSA"];
 /// When a new key starts signing: now, or after relying parties that
 /// cache the key set for a day have seen it.
 const DELAYS_HOURS: &[i64] = &[0, 24];
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-}
 
 pub async fn list(
     State(state): State<AppState>,

@@ -76,6 +76,12 @@ const NOTICES: &[&str] = &[
     "console-settings-stale",
 ];
 
+/// The query of a page that may show a notice.
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
 fn notice(q: Option<String>) -> Option<String> {
     q.filter(|n| NOTICES.contains(&n.as_str()))
 }

@@ -7,20 +7,14 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
-use serde::Deserialize;
 use trame_app::tenants::{self, ChangeError};
 
 use super::guard::Console;
-use super::{back, field, guard, notice, page_with};
+use super::{NoticeQuery, back, field, guard, notice, page_with};
 use crate::error::{ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-}
 
 fn settings_page(
     state: &AppState,

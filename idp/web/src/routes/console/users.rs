@@ -12,7 +12,7 @@ use trame_app::users::{self, AccountChange, ResetOutcome};
 use trame_core::aaguid;
 use trame_store::{AuditQuery, UserSearch};
 
-use super::{Console, back, field, guard, not_found, notice, page, query_string, segment};
+use super::{Console, NoticeQuery, back, field, guard, not_found, notice, page, query_string, segment};
 use crate::dates::{date, date_time};
 use crate::error::{ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams};
@@ -57,18 +57,13 @@ pub async fn list(
     Ok(page(&state, &tenant, &headers, &c, "users", "console_users.html", ctx))
 }
 
-#[derive(Deserialize)]
-pub struct ShowQuery {
-    notice: Option<String>,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     tenant: TenantCtx,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
+    Query(q): Query<NoticeQuery>,
 ) -> ApiResult<Response> {
     let c = match guard::enter(&state, &tenant, &headers, ip).await? {
         Ok(c) => c,
