@@ -309,6 +309,25 @@ impl Store {
         Ok(user_row(&self.db, tenant_id, id).await?.as_ref().map(to_domain))
     }
 
+    /// The usernames of these accounts (by id), in one query; accounts
+    /// that no longer exist are absent.
+    pub async fn usernames_of(&self, tenant_id: &str, ids: &[String]) -> Result<std::collections::HashMap<String, String>> {
+        if ids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let rows: Vec<(String, String)> = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .column(user::Column::Username)
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .filter(user::Column::Id.is_in(ids.iter().map(String::as_str)))
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        Ok(rows.into_iter().collect())
+    }
+
     pub async fn set_password_hash(&self, tenant_id: &str, username: &str, hash: &str, now: i64) -> Result<()> {
         let row = user::Entity::find()
             .filter(user::Column::TenantId.eq(tenant_id))

@@ -132,22 +132,19 @@ pub async fn list(
     Ok(page_with(&state, &tenant, &headers, &c, status, "audit", "console_audit.html", ctx))
 }
 
-/// The usernames of the accounts a page of records names (at most one
-/// read per account shown; erased accounts keep their id).
+/// The usernames of the accounts a page of records names, in one read
+/// (erased accounts keep their id).
 async fn usernames(state: &AppState, tenant_id: &str, events: &[AuditEvent]) -> ApiResult<HashMap<String, String>> {
-    let mut named: Vec<String> = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
     for e in events {
         for who in std::iter::once(&e.actor).chain(e.target.as_ref()) {
-            if who.starts_with("user:") && !named.contains(who) {
-                named.push(who.clone());
+            if let Some(id) = who.strip_prefix("user:")
+                && !ids.iter().any(|x| x == id)
+            {
+                ids.push(id.to_owned());
             }
         }
     }
-    let mut names = HashMap::new();
-    for who in named {
-        if let Some(p) = state.store.user_by_id(tenant_id, &who["user:".len()..]).await.html_err()? {
-            names.insert(who, p.username);
-        }
-    }
-    Ok(names)
+    let names = state.store.usernames_of(tenant_id, &ids).await.html_err()?;
+    Ok(names.into_iter().map(|(id, name)| (trame_app::audit::user(&id), name)).collect())
 }
