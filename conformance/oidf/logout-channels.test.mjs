@@ -153,13 +153,19 @@ test('oidcc-frontchannel-rp-initiated-logout', { timeout: TEST_TIMEOUT }, async 
     const url = await endSessionUrl({ id_token_hint: tokens.id_token, post_logout_redirect_uri: POST_LOGOUT_REDIRECT_URI, state });
     const frontHit = s.nextRpHit(frontchannel);
     const backHit = s.nextRpHit(POST_LOGOUT_REDIRECT_URI);
-    await page.goto(url.href);
+    // Only until the response arrives: the page goes on by itself once its
+    // frames have loaded, and a goto waiting for its load event is
+    // interrupted by that navigation when the frames are quick.
+    await page.goto(url.href, { waitUntil: 'commit' });
     const front = new URL((await frontHit).url);
     assert.equal(front.searchParams.get('iss'), DYN_ISSUER, 'ValidateFrontchannelLogoutIss');
     assert.equal(front.searchParams.get('sid'), claims.sid, 'CheckIdTokenSidMatchesFrontChannelLogoutRequest');
     warn(t, [...front.searchParams.keys()].every((k) => k === 'iss' || k === 'sid'), `unexpected parameters: ${front.search}`);
     const back = new URL((await backHit).url);
     assert.equal(back.searchParams.get('state'), state, 'CheckPostLogoutState');
+    // The request is seen before its navigation commits: wait for it, or
+    // the next goto is interrupted by it.
+    await page.waitForURL((u) => u.href.startsWith(POST_LOGOUT_REDIRECT_URI));
     assert.deepEqual(s.violations, [], 'no CSP violation on the way (frame-src allows the relying party)');
 
     // prompt=none in the same browser: an error requiring a user interface.
