@@ -46,6 +46,8 @@ step "cargo fmt --check" cargo fmt --all --check
 # Lints on every target (tests and benches too), warnings as errors.
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test" cargo test --release --workspace
+# Every shipped language pack complete, with the reference's variables.
+step "translations" target/release/trame i18n check
 # 5 s per target: the cold build of the twelve targets is most of this step
 # (fuzz/README.md runs them longer).
 step "fuzz (bounded)" fuzz/run.sh 5
@@ -59,7 +61,7 @@ step "ops validation" ops/validate.sh
 if [ ${#failed[@]} -gt 0 ]; then
   for log in "${failed_logs[@]}"; do
     echo "----- what failed in $(basename "$log" .log) (full log: $log) -----" >&2
-    grep -E '✖|^not ok|FAILED|panicked|^error|failures:|---- .* stdout ----|AssertionError|\[run.sh\] ERROR' "$log" | grep -v '^# ' | head -60 >&2
+    grep -E '✖|^not ok|FAILED|panicked|^error|failures:|---- .* stdout ----|[A-Za-z]+Error\b|page\.[a-zA-Z]+:|\[run.sh\] ERROR' "$log" | grep -v '^# ' | head -60 >&2
   done
   echo "FAILED: ${failed[*]}" >&2
   exit 1

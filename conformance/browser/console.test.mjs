@@ -8,14 +8,10 @@
 // is checked by axe-core (WCAG 2.1 AA), then every page again in English.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { ISSUER } from '../tests/lib/setup.mjs';
-import { launch, openContext, LABELS, TEST_TIMEOUT } from './lib/harness.mjs';
+import { launch, openContext, trameCli, LABELS, TEST_TIMEOUT } from './lib/harness.mjs';
 
-const BIN = process.env.TRAME_E2E_BIN;
-const run = promisify(execFile);
 
 let browser;
 before(async () => {
@@ -25,14 +21,7 @@ after(async () => {
   await browser?.close();
 });
 
-/** Runs the CLI against the running server's settings (the environment). */
-async function trame(args, input) {
-  const child = run(BIN, args, { env: process.env });
-  if (input !== undefined) {
-    child.child.stdin.end(input);
-  }
-  return (await child).stdout;
-}
+const trame = trameCli;
 
 const TEXT = {
   fr: { users: 'Comptes', clients: 'Services', keys: 'Clés de signature', audit: "Journal d'audit", settings: 'Paramètres', tenants: 'Collectivités' },
@@ -40,7 +29,6 @@ const TEXT = {
 };
 
 test('console: an administrator signs in with a passkey, finds a citizen, disables and deletes the account, and reads it in the audit log', { timeout: 3 * TEST_TIMEOUT }, async () => {
-  assert.ok(BIN, 'TRAME_E2E_BIN names the binary (conformance/run.sh)');
   const suffix = randomBytes(4).toString('hex');
   const adminName = `agent-${suffix}`;
   const citizen = `citoyen-${suffix}`;

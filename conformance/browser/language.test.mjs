@@ -1,9 +1,12 @@
-// Browser suite 4: the language of the sign-in page — French by default,
-// English through ui_locales or the browser's language (Accept-Language).
+// Browser suite 4: the languages of the pages: French by default, any
+// shipped language through ui_locales or the browser's language
+// (Accept-Language); every page of a sign-in in each of them, Arabic
+// right to left, under axe-core.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLIENTS, rp, newRequest } from '../tests/lib/setup.mjs';
-import { launch, openContext, waitForSignIn, LABELS, TEST_TIMEOUT } from './lib/harness.mjs';
+import * as client from 'openid-client';
+import { CLIENTS, USER, rp, newRequest } from '../tests/lib/setup.mjs';
+import { launch, openContext, waitForSignIn, signInWith, LABELS, LANGUAGES, TEST_TIMEOUT } from './lib/harness.mjs';
 
 let browser;
 before(async () => {
@@ -47,11 +50,13 @@ function assertLanguage(seen, lang, what) {
   assert.equal(seen.password, L.password, `${what}: password label`);
 }
 
-test('browser: the sign-in page is French by default, English with ui_locales=en or an English browser', { timeout: TEST_TIMEOUT }, async () => {
-  // A browser in a language Trame does not have (German): the default, French.
-  const de = await signInPage('de-default', { locale: 'de-DE', expect: 'fr' });
-  assert.equal(de.acceptLanguage, 'de-DE');
-  assertLanguage(de, 'fr', 'de-DE browser');
+test('browser: the sign-in page is French by default, another language with ui_locales or a browser in it', { timeout: TEST_TIMEOUT }, async () => {
+  // A browser in a language Trame does not have (Dutch): the default, French.
+  const nl = await signInPage('nl-default', { locale: 'nl-NL', expect: 'fr' });
+  assert.equal(nl.acceptLanguage, 'nl-NL');
+  assertLanguage(nl, 'fr', 'nl-NL browser');
+  // A German browser: German.
+  assertLanguage(await signInPage('de', { locale: 'de-DE', expect: 'de' }), 'de', 'de-DE browser');
   // A French browser.
   assertLanguage(await signInPage('fr', { locale: 'fr-FR', expect: 'fr' }), 'fr', 'fr-FR browser');
   // ui_locales=en wins over the browser's language.
@@ -62,3 +67,74 @@ test('browser: the sign-in page is French by default, English with ui_locales=en
   // ui_locales=fr wins over an English browser.
   assertLanguage(await signInPage('en-ui-fr', { locale: 'en-US', uiLocales: 'fr', expect: 'fr' }), 'fr', 'en-US browser, ui_locales=fr');
 });
+
+// Every page of a sign-in, in each shipped language from the browser's
+// own: sign-in, sign-up, consent (refused, so it is asked again in the
+// next language), logout confirmation, signed out, an error page. Each
+// state is screenshot and checked by axe-core (s.shot); each says what
+// its translation file says, in <html lang> and, for Arabic, right to
+// left.
+for (const lang of LANGUAGES) {
+  test(`browser: every page of a sign-in in ${lang}`, { timeout: TEST_TIMEOUT }, async () => {
+    const L = LABELS[lang];
+    const s = await openContext(browser, `language-pages-${lang}`, { locale: lang === 'en' ? 'en-GB' : lang });
+    try {
+      const config = await rp('basic');
+      const meta = config.serverMetadata();
+      const page = await s.newPage();
+      const expectPage = async (what) => {
+        assert.equal(await page.locator('html').getAttribute('lang'), lang, `${what}: lang`);
+        assert.equal(await page.locator('html').getAttribute('dir'), lang === 'ar' ? 'rtl' : 'ltr', `${what}: dir`);
+        await s.shot(page, what);
+      };
+      // prompt=consent: the consent page even where another test's
+      // consent was kept.
+      const req = await newRequest(config, { redirectUri: CLIENTS.basic.redirectUri, scope: 'openid profile', extra: { prompt: 'consent' } });
+      await page.goto(req.url.href);
+      await waitForSignIn(page, lang);
+      await expectPage('sign-in');
+      if (lang === 'ar') {
+        // Mirrored: the form's labels start at the right (the text's own
+        // box: a block label spans the card's width either way).
+        const text = await page.locator('label[for=username]').evaluate((l) => {
+          const r = document.createRange();
+          r.selectNodeContents(l);
+          const t = r.getBoundingClientRect();
+          const c = l.closest('main').getBoundingClientRect();
+          return { left: t.left - c.left, right: c.right - t.right, width: c.width };
+        });
+        assert.ok(text.left > text.width / 2 && text.right < text.width / 4, `the label sits on the right of the card: ${JSON.stringify(text)}`);
+      }
+      const signup = page.getByRole('link', { name: L.signupLink, exact: true });
+      if ((await signup.count()) > 0) {
+        await signup.click();
+        await page.getByRole('heading', { level: 1, name: L.signupTitle }).waitFor();
+        await expectPage('sign-up');
+        await page.goBack();
+        await waitForSignIn(page, lang);
+      }
+      await signInWith(page, { ...USER, lang });
+      await page.getByRole('heading', { level: 1, name: L.consentTitle }).waitFor();
+      await expectPage('consent');
+      const refused = s.nextRpHit(CLIENTS.basic.redirectUri);
+      await page.getByRole('button', { name: L.deny, exact: true }).click();
+      assert.equal(new URL((await refused).url).searchParams.get('error'), 'access_denied');
+      await page.waitForURL((u) => u.href.startsWith(CLIENTS.basic.redirectUri));
+      await page.goto(meta.end_session_endpoint);
+      await page.getByRole('heading', { level: 1, name: L.logoutTitle }).waitFor();
+      await expectPage('logout-confirmation');
+      await page.getByRole('button', { name: L.logoutButton, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: L.signedOut }).waitFor();
+      await expectPage('signed-out');
+      const bad = new URL(meta.authorization_endpoint);
+      bad.search = new URLSearchParams({ client_id: 'no-such-client', redirect_uri: CLIENTS.basic.redirectUri, response_type: 'code', scope: 'openid', state: client.randomState() }).toString();
+      await page.goto(bad.href);
+      await page.getByRole('heading', { level: 1, name: L.errorTitle }).waitFor();
+      assert.equal((await page.getByRole('alert').textContent()).trim(), L.unknownClient);
+      await expectPage('error');
+      s.assertClean([CLIENTS.basic.redirectUri]);
+    } finally {
+      await s.close();
+    }
+  });
+}

@@ -21,6 +21,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ISSUER } from '../../tests/lib/setup.mjs';
 
 export const ISSUER_ORIGIN = new URL(ISSUER).origin;
@@ -402,17 +404,45 @@ export async function signInWith(page, { username, password, lang = 'fr' }) {
   await page.getByRole('button', { name: L.signIn, exact: true }).click();
 }
 
-/** The texts the tests look for, from themes/default/locales. */
-export const LABELS = {
-  fr: {
-    title: 'Connexion', username: 'Identifiant', password: 'Mot de passe', signIn: 'Se connecter', approve: 'Autoriser', deny: 'Refuser', consentTitle: 'Autorisation', logoutTitle: 'Déconnexion', logoutButton: 'Se déconnecter', signedOut: 'Déconnecté', failed: 'Identifiant ou mot de passe incorrect.',
-    passkeySignIn: "Se connecter avec une clé d'accès", passkeyFailed: "La clé d'accès n'a pas pu être utilisée. Réessayez.", signupLink: 'Créer un compte', signupTitle: 'Créer un compte', signupButton: "Créer mon compte avec une clé d'accès", email: 'Adresse électronique', codesContinue: "J'ai noté mes codes, continuer",
-  },
-  en: {
-    title: 'Sign in', username: 'Username', password: 'Password', signIn: 'Sign in', approve: 'Allow', deny: 'Deny', consentTitle: 'Authorization', logoutTitle: 'Sign out', logoutButton: 'Sign out', signedOut: 'Signed out', failed: 'Incorrect username or password.',
-    passkeySignIn: 'Sign in with a passkey', passkeyFailed: 'The passkey could not be used. Try again.', signupLink: 'Create an account', signupTitle: 'Create an account', signupButton: 'Create my account with a passkey', email: 'E-mail address', codesContinue: 'I have saved my codes, continue',
-  },
-};
+/** The languages Trame ships, as discovery lists them (trame_app::i18n::BUILT_IN). */
+export const LANGUAGES = ['fr', 'en', 'de', 'es', 'it', 'pt', 'ar'];
+
+/**
+ * A language's messages (single-line ones: what the tests look for), read
+ * from themes/default/locales/<lang>/main.ftl: the pages must say what
+ * the translation files say.
+ */
+export function messages(lang) {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'themes', 'default', 'locales', lang, 'main.ftl');
+  const out = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([a-z0-9-]+) = (.*\S)\s*$/.exec(line);
+    if (m && !m[2].includes('{')) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** The texts the tests look for, by name, in every shipped language. */
+export const LABELS = Object.fromEntries(
+  LANGUAGES.map((lang) => {
+    const m = messages(lang);
+    const pick = (id) => {
+      if (!(id in m)) throw new Error(`${lang}: no single-line message ${id}`);
+      return m[id];
+    };
+    return [
+      lang,
+      {
+        title: pick('sign-in-title'), username: pick('username-label'), password: pick('password-label'), signIn: pick('sign-in-button'),
+        approve: pick('consent-approve'), deny: pick('consent-deny'), consentTitle: pick('consent-title'), logoutTitle: pick('logout-title'),
+        logoutButton: pick('logout-button'), signedOut: pick('signed-out-title'), failed: pick('sign-in-failed'),
+        passkeySignIn: pick('passkey-sign-in-button'), passkeyFailed: pick('passkey-failed'), signupLink: pick('signup-link'),
+        signupTitle: pick('signup-title'), signupButton: pick('signup-button'), email: pick('email-label'), codesContinue: pick('recovery-codes-saved'),
+        errorTitle: pick('error-title'), unknownClient: pick('error-unknown-client'),
+      },
+    ];
+  }),
+);
 
 /** Waits until the sign-in page is shown (its password field) and returns its URL. */
 export async function waitForSignIn(page, lang = 'fr') {
@@ -427,4 +457,16 @@ export async function approveConsent(page, lang = 'fr') {
   assert.equal(await approve.getAttribute('name'), 'decision');
   assert.equal(await approve.getAttribute('value'), 'approve');
   await approve.click();
+}
+
+/**
+ * Runs the `trame` CLI (TRAME_E2E_BIN, set by conformance/run.sh) with the
+ * running server's settings (the environment), `input` on its standard
+ * input; resolves to what it printed.
+ */
+export async function trameCli(args, input) {
+  assert.ok(process.env.TRAME_E2E_BIN, 'TRAME_E2E_BIN names the binary (conformance/run.sh)');
+  const child = promisify(execFile)(process.env.TRAME_E2E_BIN, args, { env: process.env });
+  if (input !== undefined) child.child.stdin.end(input);
+  return (await child).stdout;
 }

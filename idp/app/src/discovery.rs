@@ -50,7 +50,7 @@ pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
         "acr_values_supported": trame_core::assurance::LEVELS,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
         "display_values_supported": ["page", "popup", "touch", "wap"],
-        "ui_locales_supported": ["fr", "en"],
+        "ui_locales_supported": crate::i18n::BUILT_IN,
         "claim_types_supported": ["normal"],
         "authorization_response_iss_parameter_supported": true,
         "frontchannel_logout_supported": true,

@@ -1,11 +1,24 @@
 //! Translations with Fluent. Every visible string goes through here; French
 //! is the default, English the fallback for any missing message.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
 use unic_langid::LanguageIdentifier;
 
 pub const DEFAULT_LANG: &str = "fr";
+
+/// The languages built into the binary, in fallback order (French, then
+/// English, then the others): the pages negotiate among them and
+/// discovery's `ui_locales_supported` lists them.
+pub const BUILT_IN: &[&str] = &["fr", "en", "de", "es", "it", "pt", "ar"];
+
+/// The languages written right to left.
+pub fn is_rtl(lang: &str) -> bool {
+    lang == "ar"
+}
 
 pub struct I18n {
     /// (language tag, bundle), in preference order for fallback.
@@ -101,4 +114,138 @@ pub fn args<'a>(pairs: &[(&'a str, Arg)]) -> FluentArgs<'a> {
 pub enum Arg {
     Text(String),
     Number(i64),
+}
+
+/// What is wrong with a language pack compared with the reference
+/// (French): Fluent syntax errors, messages missing or extra, attributes
+/// that differ, and variables that differ (a translation that drops
+/// `{ $client }` loses information; one that invents `{ $name }` shows a
+/// raw placeholder). Empty when the pack is complete. `trame i18n check`
+/// and the tests run it on every shipped language.
+pub fn check_pack(reference: &str, pack: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let parsed = |src: &str, what: &str, problems: &mut Vec<String>| -> BTreeMap<String, MessageShape> {
+        let resource = match fluent_syntax::parser::parse(src) {
+            Ok(r) => r,
+            Err((r, errors)) => {
+                for e in errors {
+                    // Where the entry that failed starts, rather than
+                    // where the parser gave up (often the file's end).
+                    let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
+                    let line = src[..at.min(src.len())].matches('\n').count() + 1;
+                    problems.push(format!("{what}: syntax error at line {line}: {:?}", e.kind));
+                }
+                r
+            }
+        };
+        let mut shapes = BTreeMap::new();
+        for entry in resource.body {
+            if let Entry::Message(m) = entry {
+                let mut shape = MessageShape::default();
+                if let Some(p) = &m.value {
+                    pattern_variables(p, &mut shape.variables);
+                } else {
+                    problems.push(format!("{what}: {} has no value", m.id.name));
+                }
+                for a in &m.attributes {
+                    shape.attributes.insert(a.id.name.to_owned());
+                    pattern_variables(&a.value, &mut shape.variables);
+                }
+                if shapes.insert(m.id.name.to_owned(), shape).is_some() {
+                    problems.push(format!("{what}: {} is defined twice", m.id.name));
+                }
+            }
+        }
+        shapes
+    };
+    let want = parsed(reference, "reference", &mut problems);
+    let have = parsed(pack, "pack", &mut problems);
+    for (id, shape) in &want {
+        match have.get(id) {
+            None => problems.push(format!("missing: {id}")),
+            Some(h) if h.variables != shape.variables => {
+                problems.push(format!("{id}: variables {} where the reference has {}", list(&h.variables), list(&shape.variables)))
+            }
+            Some(h) if h.attributes != shape.attributes => {
+                problems.push(format!("{id}: attributes {} where the reference has {}", list(&h.attributes), list(&shape.attributes)))
+            }
+            Some(_) => {}
+        }
+    }
+    for id in have.keys().filter(|id| !want.contains_key(*id)) {
+        problems.push(format!("extra: {id} (not in the reference)"));
+    }
+    problems
+}
+
+#[derive(Default)]
+struct MessageShape {
+    variables: BTreeSet<String>,
+    attributes: BTreeSet<String>,
+}
+
+fn list(s: &BTreeSet<String>) -> String {
+    if s.is_empty() { "none".to_owned() } else { s.iter().map(|v| format!("${v}")).collect::<Vec<_>>().join(", ") }
+}
+
+fn pattern_variables(p: &Pattern<&str>, out: &mut BTreeSet<String>) {
+    for e in &p.elements {
+        if let PatternElement::Placeable { expression } = e {
+            expression_variables(expression, out);
+        }
+    }
+}
+
+fn expression_variables(e: &Expression<&str>, out: &mut BTreeSet<String>) {
+    match e {
+        Expression::Inline(i) => inline_variables(i, out),
+        Expression::Select { selector, variants } => {
+            inline_variables(selector, out);
+            for v in variants {
+                pattern_variables(&v.value, out);
+            }
+        }
+    }
+}
+
+fn inline_variables(i: &InlineExpression<&str>, out: &mut BTreeSet<String>) {
+    match i {
+        InlineExpression::VariableReference { id } => {
+            out.insert(id.name.to_owned());
+        }
+        InlineExpression::FunctionReference { arguments, .. } => {
+            for a in &arguments.positional {
+                inline_variables(a, out);
+            }
+            for a in &arguments.named {
+                inline_variables(&a.value, out);
+            }
+        }
+        InlineExpression::Placeable { expression } => expression_variables(expression, out),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REFERENCE: &str = "hello = Bonjour { $name } !\nbye = Au revoir\ncount = { $n ->\n    [one] un\n   *[other] { $n } choses\n}\n";
+
+    #[test]
+    fn a_complete_pack_passes() {
+        let pack = "hello = Hello { $name }!\nbye = Goodbye\ncount = { $n ->\n    [one] one thing\n   *[other] { $n } things\n}\n";
+        assert_eq!(check_pack(REFERENCE, pack), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_broken_pack_says_what_is_wrong() {
+        let pack = "hello = Hello { $nom }!\ncount = { $n ->\n    [one] one\n   *[other] many\n}\nextra = Extra\nbroken = { $x\n";
+        let problems = check_pack(REFERENCE, pack);
+        assert!(problems.iter().any(|p| p.starts_with("pack: syntax error at line 7")), "{problems:?}");
+        assert!(problems.contains(&"missing: bye".to_owned()), "{problems:?}");
+        assert!(problems.contains(&"hello: variables $nom where the reference has $name".to_owned()), "{problems:?}");
+        assert!(problems.contains(&"extra: extra (not in the reference)".to_owned()), "{problems:?}");
+        assert!(!problems.iter().any(|p| p.starts_with("count")), "a variable used only in the selector counts: {problems:?}");
+    }
 }

@@ -37,6 +37,7 @@ mod error;
 
 pub mod admin;
 pub mod audit;
+pub mod branding;
 pub mod catalog;
 pub mod ceremonies;
 pub mod client_keys;

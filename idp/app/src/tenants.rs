@@ -40,7 +40,8 @@ pub fn check(public_url: &Issuer, slug: &str, issuer: Option<&str>, display_name
     Ok(NewTenant { slug, issuer, display_name })
 }
 
-fn checked_name(name: &str) -> Result<String, TenantRefusal> {
+/// Checks a display name: 1 to 200 printable characters, trimmed.
+pub fn checked_name(name: &str) -> Result<String, TenantRefusal> {
     if name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
         return Err(TenantRefusal::DisplayName);
     }

@@ -450,6 +450,7 @@ mod tests {
             pairwise_salt: vec![0; 32],
             settings: TenantSettings { usernames, ..TenantSettings::default() },
             federation: Default::default(),
+            branding: Default::default(),
         }
     }
 

@@ -9,6 +9,7 @@
 pub mod aaguid;
 pub mod assurance;
 pub mod authorize;
+pub mod branding;
 pub mod claims;
 pub mod client;
 pub mod crypto;

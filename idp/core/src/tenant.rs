@@ -22,6 +22,8 @@ pub struct Tenant {
     pub settings: TenantSettings,
     /// Its part in an OpenID Federation.
     pub federation: crate::federation::FederationSettings,
+    /// Its look and its public-sector mentions.
+    pub branding: crate::branding::Branding,
 }
 
 /// What a tenant's operator decides about accounts and sign-in.

@@ -57,6 +57,25 @@ pub enum Command {
     /// marks and federation keys of a tenant; resolving any entity.
     #[command(subcommand)]
     Federation(FederationCommand),
+    /// Translations of the pages: checking a language pack.
+    #[command(subcommand)]
+    I18n(I18nCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum I18nCommand {
+    /// Checks language packs against the reference (French): Fluent syntax
+    /// errors, messages missing or extra, variables that differ. Exits
+    /// non-zero on any problem.
+    Check {
+        /// Only this language (default: every built-in one).
+        #[arg(long)]
+        lang: Option<String>,
+        /// A pack file (main.ftl) to check instead of the built-in one: a
+        /// translation in progress.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,7 +154,51 @@ pub enum TenantCommand {
         /// addresses: e-mail addresses are the usernames.
         #[arg(long, value_name = "plain|addresses")]
         usernames: Option<String>,
+        /// Name shown on the sign-in pages.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Boxed: the enum stays small (clippy's large_enum_variant).
+        #[command(flatten)]
+        branding: Box<BrandingArgs>,
     },
+}
+
+/// A tenant's look and its public-sector mentions (`trame tenant set`).
+/// An empty value ('') removes a link or the colour.
+#[derive(Debug, Args, Default)]
+pub struct BrandingArgs {
+    /// The collectivité's logo, shown in every page's header: an SVG
+    /// (rewritten without scripts or external references; text must be
+    /// converted to paths) or a PNG, at most 60 KiB.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_logo")]
+    pub logo_file: Option<std::path::PathBuf>,
+    /// Removes the logo.
+    #[arg(long)]
+    pub no_logo: bool,
+    /// Buttons and links, #RRGGBB; refused when white text on it would
+    /// have a contrast below 4.5:1 (WCAG AA).
+    #[arg(long, value_name = "#RRGGBB")]
+    pub primary_color: Option<String>,
+    /// The footer's "Mentions légales" link (https).
+    #[arg(long, value_name = "URL")]
+    pub legal_notice_url: Option<String>,
+    /// The footer's "Données personnelles" link (https), also on sign-up.
+    #[arg(long, value_name = "URL")]
+    pub privacy_url: Option<String>,
+    /// The accessibility statement the footer's RGAA mention links to.
+    #[arg(long, value_name = "URL")]
+    pub accessibility_url: Option<String>,
+    /// The RGAA compliance the footer states: full (totalement conforme),
+    /// partial (partiellement) or none (non conforme, the default until an
+    /// audit).
+    #[arg(long, value_name = "full|partial|none")]
+    pub accessibility_status: Option<String>,
+    /// The footer's contact link (https, or mailto:).
+    #[arg(long, value_name = "URL")]
+    pub contact_url: Option<String>,
+    /// The collectivité's site: the header's name and logo link there.
+    #[arg(long, value_name = "URL")]
+    pub service_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -14,7 +14,7 @@ use trame_app::mail::{Mailer, valid_email};
 use trame_app::audit::{self, Actor, Event};
 use trame_app::users::{self, AccountRefusal, Creator, NewAccount};
 use trame_app::{App, OutboundConfig, TenantEntry};
-use trame_app::{clients, tenants};
+use trame_app::{branding, clients, tenants};
 use trame_core::assurance::AcrPolicy;
 use trame_core::client::{AuthMethod, Client, GrantType, PkcePolicy};
 use trame_core::crypto::{random_token, secret_digest};
@@ -166,8 +166,28 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 println!("{:<24} {:<48} {:<12} {}", t.slug, t.issuer, t.settings.registration, t.display_name);
             }
         }
-        TenantCommand::Set { slug, registration, counter_policy, acr_rules, dynamic_registration, dynamic_client_pkce, credential_upgrade, usernames } => {
+        TenantCommand::Set {
+            slug,
+            registration,
+            counter_policy,
+            acr_rules,
+            dynamic_registration,
+            dynamic_client_pkce,
+            credential_upgrade,
+            usernames,
+            display_name,
+            branding,
+        } => {
             let t = cx.tenant(&slug).await?;
+            let sign_in_given = registration.is_some()
+                || counter_policy.is_some()
+                || !acr_rules.is_empty()
+                || dynamic_registration.is_some()
+                || dynamic_client_pkce.is_some()
+                || credential_upgrade.is_some()
+                || usernames.is_some();
+            // Everything is checked before anything is written.
+            let (change, logo) = branding_change(&branding)?;
             let mut settings = t.settings.clone();
             if let Some(r) = registration {
                 settings.registration = r.parse().map_err(|e: String| anyhow::anyhow!("--registration: {e}"))?;
@@ -190,19 +210,26 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             if let Some(u) = credential_upgrade {
                 settings.credential_upgrade = u.parse().map_err(|e: String| anyhow::anyhow!("--credential-upgrade: {e}"))?;
             }
-            let t = cx.store.set_tenant_settings(&slug, &settings).await?;
-            cx.audited(Some(&t.id), "tenant.updated", audit::tenant(t.slug.as_str())).await;
-            println!(
-                "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}, usernames {}",
-                t.slug,
-                t.settings.registration,
-                t.settings.counter_policy,
-                t.settings.acr_policy.to_rules().join(" "),
-                t.settings.dynamic_registration,
-                t.settings.dynamic_client_pkce,
-                t.settings.credential_upgrade,
-                t.settings.usernames,
-            );
+            if let Some(n) = &display_name {
+                tenants::checked_name(n).map_err(|e| anyhow!("--display-name: {e}"))?;
+            }
+            let branding_given = !change.settings().is_empty() || !matches!(logo, branding::LogoChange::Keep);
+            if !sign_in_given && !branding_given && display_name.is_none() {
+                // Nothing asked: the settings as they are.
+                print_tenant_settings(&t);
+                return Ok(());
+            }
+            if sign_in_given {
+                let t = cx.store.set_tenant_settings(&slug, &settings).await?;
+                cx.audited(Some(&t.id), "tenant.updated", audit::tenant(t.slug.as_str())).await;
+            }
+            if let Some(n) = &display_name {
+                tenants::update(cx.store, &slug, None, Some(n), None, cx.now(), Actor::cli_from_env()).await.map_err(|e| anyhow!("--display-name: {e}"))?;
+            }
+            if branding_given {
+                branding::set(cx.store, &slug, &change, logo, None, cx.now(), Actor::cli_from_env()).await.map_err(|e| anyhow!("{e}"))?;
+            }
+            print_tenant_settings(&cx.tenant(&slug).await?);
         }
     }
     Ok(())
@@ -1075,4 +1102,68 @@ pub(crate) fn rfc3339(t: i64) -> String {
         .ok()
         .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_else(|| t.to_string())
+}
+
+fn print_tenant_settings(t: &trame_core::tenant::Tenant) {
+    let s = &t.settings;
+    println!(
+        "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}, usernames {}",
+        t.slug,
+        s.registration,
+        s.counter_policy,
+        s.acr_policy.to_rules().join(" "),
+        s.dynamic_registration,
+        s.dynamic_client_pkce,
+        s.credential_upgrade,
+        s.usernames,
+    );
+    let b = &t.branding;
+    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
+    println!(
+        "branding: display name {}, logo {}, primary colour {}, legal notice {}, personal data {}, accessibility {} ({}), contact {}, site {}",
+        t.display_name,
+        b.logo.as_ref().map_or("none", |l| l.kind.content_type()),
+        b.primary_color.map_or_else(|| "default".to_owned(), |c| c.to_string()),
+        or_none(&b.legal_notice_url),
+        or_none(&b.privacy_url),
+        b.accessibility_status.as_str(),
+        or_none(&b.accessibility_url),
+        or_none(&b.contact_url),
+        or_none(&b.service_url),
+    );
+}
+
+/// `trame tenant set`'s branding options, checked (the logo read and
+/// checked too), each refusal naming its option.
+fn branding_change(a: &crate::cli::BrandingArgs) -> anyhow::Result<(branding::CheckedChange, branding::LogoChange)> {
+    let change = branding::BrandingChange {
+        primary_color: a.primary_color.clone(),
+        legal_notice_url: a.legal_notice_url.clone(),
+        privacy_url: a.privacy_url.clone(),
+        accessibility_url: a.accessibility_url.clone(),
+        accessibility_status: a.accessibility_status.clone(),
+        contact_url: a.contact_url.clone(),
+        service_url: a.service_url.clone(),
+    };
+    let checked = change.check().map_err(|e| {
+        let option = match &e {
+            trame_core::branding::BrandingRefusal::Url { field, .. } => field.replace('_', "-"),
+            trame_core::branding::BrandingRefusal::AccessibilityStatus(_) => "accessibility-status".to_owned(),
+            _ => "primary-color".to_owned(),
+        };
+        anyhow!("--{option}: {e}")
+    })?;
+    let logo = match (&a.logo_file, a.no_logo) {
+        (Some(path), _) => {
+            let meta = std::fs::metadata(path).map_err(|e| anyhow!("--logo-file {}: {e}", path.display()))?;
+            if meta.len() > branding::MAX_LOGO_BYTES as u64 {
+                bail!("--logo-file {}: {}", path.display(), branding::LogoRefusal::TooLarge);
+            }
+            let bytes = std::fs::read(path).map_err(|e| anyhow!("--logo-file {}: {e}", path.display()))?;
+            branding::LogoChange::Set(branding::check_logo(&bytes).map_err(|e| anyhow!("--logo-file {}: {e}", path.display()))?)
+        }
+        (None, true) => branding::LogoChange::Remove,
+        (None, false) => branding::LogoChange::Keep,
+    };
+    Ok((checked, logo))
 }

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod exporter;
 mod federation;
+mod i18n;
 mod probe;
 mod serve;
 mod storage;
@@ -58,6 +59,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::CheckConfig => return check_config(&config).await,
         // No storage: the probe only asks the server.
         Command::Probe { url } => return probe::run(&config, url.as_deref()).await,
+        // Files only.
+        Command::I18n(c) => return i18n::run(c),
         _ => {}
     }
     let (store, applied) = storage::open(&config, rng.clone(), clock.as_ref()).await?;
@@ -78,7 +81,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::CheckConfig | Command::Probe { .. } => unreachable!("handled above"),
+        Command::CheckConfig | Command::Probe { .. } | Command::I18n(_) => unreachable!("handled above"),
         Command::Tenant(c) => commands::tenant(&mut cx, c).await,
         Command::Client(c) => commands::client(&mut cx, c, rng.clone(), clock.clone()).await,
         Command::User(c) => commands::user(&mut cx, c, rng.clone(), clock.clone()).await,

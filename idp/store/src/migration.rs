@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_audit::Migration),
             Box::new(m0012_admin::Migration),
             Box::new(m0013_tenant_issuer::Migration),
+            Box::new(m0014_branding::Migration),
         ]
     }
 }
@@ -814,6 +815,44 @@ mod m0013_tenant_issuer {
 
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             m.alter_table(Table::alter().table("tenants").drop_column("issuer_explicit").to_owned()).await
+        }
+    }
+}
+
+mod m0014_branding {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0014_branding"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        /// A tenant's branding (`trame_core::branding::Branding` as JSON,
+        /// in the catalog with the rest of the tenant) and its logo's bytes
+        /// in a table of their own, read only when a browser asks for the
+        /// logo (the catalog keeps its digest, not 10,000 images).
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("tenants").add_column(text("branding").default("{}")).to_owned()).await?;
+            m.create_table(
+                Table::create()
+                    .table("tenant_logos")
+                    .col(string("tenant_id").primary_key())
+                    .col(string("content_type"))
+                    .col(string("digest"))
+                    .col(blob("data"))
+                    .to_owned(),
+            )
+            .await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.drop_table(Table::drop().table("tenant_logos").to_owned()).await?;
+            m.alter_table(Table::alter().table("tenants").drop_column("branding").to_owned()).await
         }
     }
 }

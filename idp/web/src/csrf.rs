@@ -97,6 +97,7 @@ mod tests {
             pairwise_salt: Vec::new(),
             settings: Default::default(),
             federation: Default::default(),
+            branding: Default::default(),
         }
     }
 

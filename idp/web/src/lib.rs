@@ -7,6 +7,7 @@
 //! page.
 
 mod account_guard;
+mod branding;
 mod ceremony;
 mod client_auth;
 mod cookies;
@@ -30,6 +31,12 @@ mod tenancy;
 
 pub use error::ApiError;
 pub use render::Themes;
+
+/// The built-in languages and their Fluent files, French (the reference)
+/// first.
+pub fn built_in_locales() -> &'static [(&'static str, &'static [&'static str])] {
+    render::default_theme::LOCALES
+}
 pub use routes::admin_api::document as admin_api_document;
 pub use state::{AppState, AppStateInner, WebConfig};
 pub use trame_app::Catalog;

@@ -49,7 +49,7 @@ pub async fn sign_in_form(state: &AppState, tenant: &TenantEntry, headers: &Head
         "login.html",
         context! {
             lang => lang,
-            tenant_name => t.display_name.clone(),
+            tenant => crate::branding::view(t),
             client_name => client_name,
             interaction => id,
             csrf => ia.csrf.clone(),

@@ -17,7 +17,7 @@ use trame_app::i18n::I18n;
 
 /// The default theme, compiled into the binary so `trame serve` needs no
 /// files beside it.
-mod default_theme {
+pub(crate) mod default_theme {
     pub const TEMPLATES: &[(&str, &str)] = &[
         ("base.html", include_str!("../../../themes/default/templates/base.html")),
         ("login.html", include_str!("../../../themes/default/templates/login.html")),
@@ -54,8 +54,16 @@ mod default_theme {
         ("passkey.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/passkey.js")),
         ("frontchannel_logout.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/frontchannel_logout.js")),
     ];
-    pub const FR: &[&str] = &[include_str!("../../../themes/default/locales/fr/main.ftl")];
-    pub const EN: &[&str] = &[include_str!("../../../themes/default/locales/en/main.ftl")];
+    /// Per language (`trame_app::i18n::BUILT_IN`), its Fluent files.
+    pub const LOCALES: &[(&str, &[&str])] = &[
+        ("fr", &[include_str!("../../../themes/default/locales/fr/main.ftl")]),
+        ("en", &[include_str!("../../../themes/default/locales/en/main.ftl")]),
+        ("de", &[include_str!("../../../themes/default/locales/de/main.ftl")]),
+        ("es", &[include_str!("../../../themes/default/locales/es/main.ftl")]),
+        ("it", &[include_str!("../../../themes/default/locales/it/main.ftl")]),
+        ("pt", &[include_str!("../../../themes/default/locales/pt/main.ftl")]),
+        ("ar", &[include_str!("../../../themes/default/locales/ar/main.ftl")]),
+    ];
 }
 
 pub struct Themes {
@@ -65,12 +73,14 @@ pub struct Themes {
 
 impl Themes {
     pub fn default_theme() -> Self {
-        let i18n = Arc::new(I18n::new(&[("fr", default_theme::FR), ("en", default_theme::EN)]));
+        let i18n = Arc::new(I18n::new(default_theme::LOCALES));
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
         for (name, src) in default_theme::TEMPLATES {
             env.add_template(name, src).expect("built-in templates parse");
         }
+        // dir="{{ dir(lang) }}": right to left for Arabic.
+        env.add_function("dir", |lang: String| if trame_app::i18n::is_rtl(&lang) { "rtl" } else { "ltr" });
         let tr = i18n.clone();
         // {{ t("message-id", name=value) }}: the page's language comes from
         // the `lang` variable every page context carries.
@@ -148,10 +158,13 @@ pub fn render_deferred(themes: &Themes, accept_language: Option<&HeaderValue>, m
         return res;
     };
     let lang = themes.i18n.negotiate(&[], accept_language.and_then(|v| v.to_str().ok()));
+    let tenant = res.extensions_mut().remove::<crate::tenancy::TenantCtx>().map(|t| crate::branding::view(&t.tenant));
     let mut page = match deferred {
-        Deferred::ErrorPage { status, message, detail } => {
-            themes.page(status, "message.html", context! { lang => lang, title => "error-title", message => message, detail => detail, is_error => true })
-        }
+        Deferred::ErrorPage { status, message, detail } => themes.page(
+            status,
+            "message.html",
+            context! { lang => lang, tenant => tenant, title => "error-title", message => message, detail => detail, is_error => true },
+        ),
         Deferred::FormPost { action, fields } => themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields }),
     };
     carry_headers(res.headers(), page.headers_mut());
@@ -177,6 +190,29 @@ fn carry_headers(from: &HeaderMap, to: &mut HeaderMap) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_shipped_language_is_complete() {
+        let langs: Vec<&str> = default_theme::LOCALES.iter().map(|(l, _)| *l).collect();
+        assert_eq!(langs, trame_app::i18n::BUILT_IN, "the languages embedded are the ones discovery lists");
+        let reference = default_theme::LOCALES[0].1.join("\n");
+        for (lang, files) in default_theme::LOCALES {
+            let problems = trame_app::i18n::check_pack(&reference, &files.join("\n"));
+            assert!(problems.is_empty(), "{lang}: {problems:#?}");
+        }
+    }
+
+    #[test]
+    fn every_template_renders_in_every_language() {
+        let themes = Themes::default_theme();
+        for lang in trame_app::i18n::BUILT_IN {
+            let html =
+                themes.render("message.html", context! { lang => *lang, title => "error-title", message => "error-not-found", is_error => true }).unwrap();
+            assert!(html.contains(&format!("lang=\"{lang}\"")));
+            assert_eq!(html.contains("dir=\"rtl\""), *lang == "ar", "{lang}");
+            assert!(!html.contains("error-not-found"), "{lang}: the message id shows instead of its text");
+        }
+    }
 
     #[test]
     fn every_cookie_and_header_of_the_handler_reaches_the_page() {

@@ -62,8 +62,14 @@ async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) ->
         }
     }
     let https = entry.tenant.issuer.is_https();
-    req.extensions_mut().insert(TenantCtx(entry));
+    req.extensions_mut().insert(TenantCtx(entry.clone()));
     let mut res = next.run(req).await;
+    // A page still to render (an error page, say) shows the tenant's
+    // header and footer like the others: `render::render_deferred` takes
+    // the tenant from here.
+    if res.extensions().get::<crate::render::Deferred>().is_some() {
+        res.extensions_mut().insert(TenantCtx(entry));
+    }
     if https {
         // Browsers then refuse plain http for this host for a year: no
         // downgrade that would expose cookies. Not `includeSubDomains`: the

@@ -718,3 +718,86 @@ async fn user_reset_credentials() {
         assert!(i.ok(&["user", "show", "--username", "operatrice"]).contains("password: yes"), "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_tenants_branding_is_checked_set_shown_and_cleared() {
+    for (name, i) in installs().await {
+        let dir = &i.dir.path;
+        let logo = dir.join("logo.svg");
+        std::fs::write(
+            &logo,
+            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><script>alert(1)</script><rect width="10" height="10" fill="#1e3a8a"/></svg>"##,
+        )
+        .unwrap();
+        let with_text = dir.join("text.svg");
+        std::fs::write(&with_text, r#"<svg xmlns="http://www.w3.org/2000/svg"><text>Ville</text></svg>"#).unwrap();
+        let not_image = dir.join("logo.gif");
+        std::fs::write(&not_image, b"GIF89a").unwrap();
+        // Each refusal names its option, and nothing is written.
+        assert_refused(&i.cli(&["tenant", "set", "default", "--primary-color", "#ffff00"]), "--primary-color");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--primary-color", "blue"]), "--primary-color");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--privacy-url", "http://ville.example/donnees"]), "--privacy-url");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--contact-url", "javascript:alert(1)"]), "--contact-url");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--accessibility-status", "mostly"]), "--accessibility-status");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--logo-file", with_text.to_str().unwrap()]), "paths");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--logo-file", not_image.to_str().unwrap()]), "--logo-file");
+        assert_refused(&i.cli(&["tenant", "set", "default", "--logo-file", "/nonexistent/logo.svg"]), "--logo-file");
+        // A valid change alongside a refused one changes nothing either.
+        assert_refused(&i.cli(&["tenant", "set", "default", "--registration", "open", "--primary-color", "#ffff00"]), "--primary-color");
+        let shown = i.ok(&["tenant", "set", "default"]);
+        assert!(shown.contains("registration closed") && shown.contains("logo none") && shown.contains("accessibility none"), "{name}: {shown}");
+
+        let out = i.ok(&[
+            "tenant",
+            "set",
+            "default",
+            "--display-name",
+            "Ville d'Exemple",
+            "--logo-file",
+            logo.to_str().unwrap(),
+            "--primary-color",
+            "#1E3A8A",
+            "--privacy-url",
+            "https://ville.example/donnees",
+            "--contact-url",
+            "mailto:mairie@ville.example",
+            "--accessibility-status",
+            "partial",
+        ]);
+        for part in [
+            "display name Ville d'Exemple",
+            "logo image/svg+xml",
+            "primary colour #1e3a8a",
+            "personal data https://ville.example/donnees",
+            "accessibility partial",
+        ] {
+            assert!(out.contains(part), "{name}: {part} in {out}");
+        }
+        // An empty value removes a link; --no-logo the logo.
+        let out = i.ok(&["tenant", "set", "default", "--privacy-url", "", "--no-logo"]);
+        assert!(out.contains("personal data none") && out.contains("logo none") && out.contains("primary colour #1e3a8a"), "{name}: {out}");
+        let trail = i.ok(&["audit", "list", "--tenant", "default"]);
+        assert!(trail.contains("tenant.branding_changed"), "{name}: {trail}");
+    }
+}
+
+#[tokio::test]
+async fn language_packs_are_checked() {
+    let i = Install::embedded();
+    let out = i.ok(&["i18n", "check"]);
+    for lang in ["fr", "en", "de", "es", "it", "pt", "ar"] {
+        assert!(out.contains(&format!("{lang}: complete")), "{out}");
+    }
+    assert!(i.ok(&["i18n", "check", "--lang", "ar"]).contains("ar: complete"));
+    assert_refused(&i.cli(&["i18n", "check", "--lang", "xx"]), "not a built-in language");
+    // A pack in progress: one message missing, one with a variable renamed,
+    // one broken.
+    let pack = i.dir.path.join("main.ftl");
+    std::fs::write(&pack, "sign-in-title = Anmelden\nsign-in-intro = Weiter zu { $dienst }.\nbroken = { $x\n").unwrap();
+    let out = i.cli(&["i18n", "check", "--lang", "xx", "--file", pack.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("missing: username-label"), "{report}");
+    assert!(report.contains("sign-in-intro: variables $dienst where the reference has $client"), "{report}");
+    assert!(report.contains("syntax error"), "{report}");
+}

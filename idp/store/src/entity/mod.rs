@@ -20,5 +20,6 @@ pub mod refresh_token;
 pub mod revoked_access_token;
 pub mod signing_key;
 pub mod tenant;
+pub mod tenant_logo;
 pub mod trust_mark;
 pub mod user;

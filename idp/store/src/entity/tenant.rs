@@ -25,6 +25,8 @@ pub struct Model {
     /// Set by the operator; otherwise the default tenant's issuer follows
     /// `public_url`.
     pub issuer_explicit: bool,
+    /// `Branding` as JSON text.
+    pub branding: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 use trame_core::assurance::AcrPolicy;
+use trame_core::branding::{Branding, LogoKind, LogoRef};
 use trame_core::crypto::{b64url, b64url_decode};
 use trame_core::federation::FederationSettings;
 use trame_core::ids::{Issuer, TenantSlug};
@@ -10,7 +11,7 @@ use trame_jose::Alg;
 use super::{catalog, keys, new_id};
 use crate::entity::{
     account_session, admin_role, audit_event, client, consent, federated_identity, federation_key, federation_subordinate, grant, initial_access_token,
-    invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, trust_mark, user,
+    invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, tenant_logo, trust_mark, user,
 };
 use crate::{Result, Store, StoreError};
 
@@ -31,6 +32,7 @@ pub(crate) fn to_domain(m: tenant::Model) -> Result<Tenant> {
     Ok(Tenant {
         settings: settings_of(&m)?,
         federation: FederationSettings::from_json(&m.federation).map_err(StoreError::Corrupt)?,
+        branding: Branding::from_json(&m.branding).map_err(StoreError::Corrupt)?,
         slug: TenantSlug::parse(&m.slug).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         issuer: Issuer::parse(&m.issuer).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         pairwise_salt: b64url_decode(&m.pairwise_salt).ok_or_else(|| StoreError::Corrupt("pairwise salt".into()))?,
@@ -63,6 +65,7 @@ impl Store {
             usernames: Set(TenantSettings::default().usernames.as_str().to_owned()),
             federation: Set(FederationSettings::default().to_json()),
             issuer_explicit: Set(false),
+            branding: Set(Branding::default().to_json()),
         };
         let model = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, format!("a tenant with slug '{slug}' or issuer '{issuer}'")))?;
         keys::insert_new_key(&txn, self, &id, Alg::ES256, now, now).await?;
@@ -265,11 +268,86 @@ impl Store {
             federation_key,
             federation_subordinate,
             trust_mark,
+            tenant_logo,
             audit_event
         );
         let r = tenant::Entity::delete_many().filter(tenant::Column::Id.eq(tenant_id)).exec(&txn).await.map_err(StoreError::Db)?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         Ok(r.rows_affected > 0)
+    }
+}
+
+/// A tenant's stored logo.
+#[derive(Debug, Clone)]
+pub struct StoredLogo {
+    pub kind: LogoKind,
+    pub digest: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Store {
+    /// Changes the branding of the tenant `slug` to `change(current)` and,
+    /// with `logo`, its logo (`Some(None)` removes it), in one transaction
+    /// that bumps the catalog. With `read`, only if the branding is still
+    /// that: compared under the row's lock, so of two administrators
+    /// changing it from the same reading one wins and the other gets
+    /// `None`. Returns the tenant's id and the new branding.
+    pub async fn set_tenant_branding(
+        &self,
+        slug: &str,
+        read: Option<&Branding>,
+        change: impl FnOnce(&Branding) -> Branding,
+        logo: Option<Option<(LogoRef, &[u8])>>,
+    ) -> Result<Option<(String, Branding)>> {
+        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let row = tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(slug))
+            .lock_exclusive()
+            .one(&txn)
+            .await
+            .map_err(StoreError::Db)?
+            .ok_or_else(|| StoreError::NotFound(format!("tenant '{slug}'")))?;
+        let current = Branding::from_json(&row.branding).map_err(StoreError::Corrupt)?;
+        if read.is_some_and(|r| *r != current) {
+            return Ok(None);
+        }
+        let mut branding = change(&current);
+        let tenant_id = row.id.clone();
+        match logo {
+            None => {}
+            Some(None) => {
+                branding.logo = None;
+                tenant_logo::Entity::delete_by_id(tenant_id.clone()).exec(&txn).await.map_err(StoreError::Db)?;
+            }
+            Some(Some((reference, bytes))) => {
+                tenant_logo::Entity::delete_by_id(tenant_id.clone()).exec(&txn).await.map_err(StoreError::Db)?;
+                tenant_logo::ActiveModel {
+                    tenant_id: Set(tenant_id.clone()),
+                    content_type: Set(reference.kind.content_type().to_owned()),
+                    digest: Set(reference.digest.clone()),
+                    data: Set(bytes.to_vec()),
+                }
+                .insert(&txn)
+                .await
+                .map_err(StoreError::Db)?;
+                branding.logo = Some(reference);
+            }
+        }
+        let mut am: tenant::ActiveModel = row.into();
+        am.branding = Set(branding.to_json());
+        am.update(&txn).await.map_err(StoreError::Db)?;
+        catalog::bump(&txn).await?;
+        txn.commit().await.map_err(StoreError::Db)?;
+        Ok(Some((tenant_id, branding)))
+    }
+
+    /// The logo of the tenant `tenant_id`, if it has one.
+    pub async fn tenant_logo(&self, tenant_id: &str) -> Result<Option<StoredLogo>> {
+        let Some(row) = tenant_logo::Entity::find_by_id(tenant_id.to_owned()).one(&self.db).await.map_err(StoreError::Db)? else {
+            return Ok(None);
+        };
+        let kind = LogoKind::from_content_type(&row.content_type).ok_or_else(|| StoreError::Corrupt(format!("logo type {}", row.content_type)))?;
+        Ok(Some(StoredLogo { kind, digest: row.digest, bytes: row.data }))
     }
 }

@@ -2,6 +2,7 @@
 //! writes, and the catalog version.
 
 use crate::common::*;
+use trame_core::branding::{AccessibilityStatus, Branding, LogoKind, LogoRef};
 use trame_store::StoreError;
 
 backend_test!(create_list_and_find_by_slug(be, b) {
@@ -63,7 +64,7 @@ backend_test!(duplicate_slug_or_issuer_is_a_conflict_and_writes_nothing(be, b) {
 });
 
 /// Every table that holds rows of a tenant, by its `tenant_id` column.
-const TENANT_TABLES: [&str; 17] = [
+const TENANT_TABLES: [&str; 18] = [
     "users",
     "passkeys",
     "recovery_codes",
@@ -81,6 +82,7 @@ const TENANT_TABLES: [&str; 17] = [
     "federated_identities",
     "admin_roles",
     "audit_events",
+    "tenant_logos",
 ];
 
 /// A tenant with a row in most of its tables: an account with a passkey
@@ -119,6 +121,8 @@ async fn populated(s: &trame_store::Store, name: &str) -> trame_core::tenant::Te
     };
     s.record_audit(event(Some(&t.id))).await.unwrap();
     s.record_audit(event(None)).await.unwrap();
+    let logo = LogoRef { kind: LogoKind::Png, digest: format!("logo-{name}") };
+    s.set_tenant_branding(name, None, Branding::clone, Some(Some((logo, b"png bytes".as_slice())))).await.unwrap();
     t
 }
 
@@ -132,7 +136,7 @@ backend_test!(removing_a_tenant_leaves_no_row_of_it_and_touches_no_other(be, b) 
     for table in TENANT_TABLES {
         before.push(query_i64(&conn, &count(table, &kept.id)).await);
     }
-    for table in ["users", "passkeys", "recovery_codes", "clients", "signing_keys", "consents", "grants", "admin_roles", "audit_events", "federation_keys"] {
+    for table in ["users", "passkeys", "recovery_codes", "clients", "signing_keys", "consents", "grants", "admin_roles", "audit_events", "federation_keys", "tenant_logos"] {
         assert!(query_i64(&conn, &count(table, &gone.id)).await > 0, "{b}: the test fills {table}");
     }
     let refresh = "SELECT COUNT(*) FROM refresh_tokens";
@@ -236,4 +240,32 @@ backend_test!(a_conditional_identity_change_wins_once(be, b) {
     let e = s.set_tenant_identity_if("ville-a", Some(&issuer("https://ville-b.example")), None, (&t.issuer, &t.display_name)).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{b}: another tenant's issuer: {e:?}");
     assert!(s.set_tenant_identity_if("nowhere", None, Some("x"), (&t.issuer, &t.display_name)).await.unwrap().is_none(), "{b}");
+});
+
+backend_test!(branding_is_changed_whole_or_not_at_all_and_the_logo_with_it(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville-a").await;
+    assert_eq!(t.branding, Branding::default(), "{b}");
+    assert!(s.tenant_logo(&t.id).await.unwrap().is_none(), "{b}");
+    let v = s.catalog_version().await.unwrap();
+    let logo = LogoRef { kind: LogoKind::Svg, digest: "d1".into() };
+    let partial = |b: &Branding| Branding { accessibility_status: AccessibilityStatus::Partial, ..b.clone() };
+    let (id, written) = s.set_tenant_branding("ville-a", None, partial, Some(Some((logo.clone(), b"<svg/>".as_slice())))).await.unwrap().unwrap();
+    assert_eq!((id.as_str(), written.logo.as_ref(), written.accessibility_status), (t.id.as_str(), Some(&logo), AccessibilityStatus::Partial), "{b}");
+    assert!(s.catalog_version().await.unwrap() > v, "{b}: every node sees it");
+    let stored = s.tenant_logo(&t.id).await.unwrap().unwrap();
+    assert_eq!((stored.kind, stored.digest.as_str(), stored.bytes.as_slice()), (LogoKind::Svg, "d1", b"<svg/>".as_slice()), "{b}");
+    assert_eq!(s.tenant_by_slug("ville-a").await.unwrap().unwrap().branding, written, "{b}: read back");
+
+    // From a stale reading: nothing written, the logo kept.
+    let full = |b: &Branding| Branding { accessibility_status: AccessibilityStatus::Full, ..b.clone() };
+    assert!(s.set_tenant_branding("ville-a", Some(&Branding::default()), full, Some(None)).await.unwrap().is_none(), "{b}");
+    assert_eq!(s.tenant_by_slug("ville-a").await.unwrap().unwrap().branding, written, "{b}");
+    assert!(s.tenant_logo(&t.id).await.unwrap().is_some(), "{b}");
+    // From the current one: written; the logo removed.
+    let (_, after) = s.set_tenant_branding("ville-a", Some(&written), full, Some(None)).await.unwrap().unwrap();
+    assert_eq!((after.logo, after.accessibility_status), (None, AccessibilityStatus::Full), "{b}");
+    assert!(s.tenant_logo(&t.id).await.unwrap().is_none(), "{b}");
+    let e = s.set_tenant_branding("nowhere", None, Branding::clone, None).await.unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{b}: {e:?}");
 });

@@ -170,7 +170,7 @@ pub async fn show(
         "account.html",
         context! {
             lang => lang_of(&state.themes, &headers),
-            tenant_name => t.display_name.clone(),
+            tenant => crate::branding::view(t),
             csrf => csrf::for_session(&state, &s.store_key),
             base => t.issuer.path_prefix(),
             username => user.username,
@@ -356,7 +356,7 @@ fn totp_page(
         "totp.html",
         context! {
             lang => lang_of(&state.themes, headers),
-            tenant_name => t.display_name.clone(),
+            tenant => crate::branding::view(t),
             csrf => csrf::for_session(state, &s.store_key),
             secret => totp::secret_base32(secret),
             qr => minijinja::Value::from_safe_string(totp::qr_svg(&uri).unwrap_or_default()),
@@ -428,7 +428,7 @@ pub async fn recovery_codes(
     Ok(state.themes.page(
         StatusCode::OK,
         "recovery_codes.html",
-        context! { lang => lang_of(&state.themes, &headers), tenant_name => t.display_name.clone(), codes => codes, next => t.issuer.endpoint("/account") },
+        context! { lang => lang_of(&state.themes, &headers), tenant => crate::branding::view(t), codes => codes, next => t.issuer.endpoint("/account") },
     ))
 }
 

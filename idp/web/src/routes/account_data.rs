@@ -86,7 +86,7 @@ pub async fn delete(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let mut page = state.themes.page(
         StatusCode::OK,
         "message.html",
-        context! { lang => lang_of(&state.themes, &headers), tenant_name => tenant.tenant.display_name.clone(), title => "account-deleted-title", message => "account-deleted-message" },
+        context! { lang => lang_of(&state.themes, &headers), tenant => crate::branding::view(&tenant.tenant), title => "account-deleted-title", message => "account-deleted-message" },
     );
     page.headers_mut().append(header::SET_COOKIE, ended.clear_cookie);
     Ok(page)

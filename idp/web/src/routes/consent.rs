@@ -30,7 +30,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
         "consent.html",
         context! {
             lang => lang_for(&state, &ia, &headers),
-            tenant_name => tenant.tenant.display_name.clone(),
+            tenant => crate::branding::view(&tenant.tenant),
             client_name => client.name.clone().unwrap_or_else(|| client.id.as_str().to_owned()),
             // Links only: the service's logo is not loaded, so the page
             // fetches nothing from a third party.

@@ -129,7 +129,7 @@ async fn otp_form(
         "otp.html",
         context! {
             lang => lang_for(state, ia, headers),
-            tenant_name => tenant.tenant.display_name.clone(),
+            tenant => crate::branding::view(&tenant.tenant),
             interaction => id,
             csrf => ia.csrf.clone(),
             error => error,

@@ -68,7 +68,7 @@ fn signed_out_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap) 
     state.themes.page(
         StatusCode::OK,
         "message.html",
-        context! { lang => crate::render::lang_of(&state.themes, headers), tenant_name => tenant.tenant.display_name.clone(), title => "signed-out-title", message => "signed-out-message" },
+        context! { lang => crate::render::lang_of(&state.themes, headers), tenant => crate::branding::view(&tenant.tenant), title => "signed-out-title", message => "signed-out-message" },
     )
 }
 
@@ -132,7 +132,7 @@ async fn begin(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, p: &
     let r = state.themes.page(
         StatusCode::OK,
         "logout.html",
-        context! { lang => crate::render::lang_of(&state.themes, headers), tenant_name => tenant.tenant.display_name.clone(), logout => id, csrf => pending.csrf },
+        context! { lang => crate::render::lang_of(&state.themes, headers), tenant => crate::branding::view(&tenant.tenant), logout => id, csrf => pending.csrf },
     );
     Ok(with_cookie(r, new_cookie))
 }
@@ -197,7 +197,7 @@ fn frontchannel_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap
     let mut r = state.themes.page(
         StatusCode::OK,
         "frontchannel_logout.html",
-        context! { lang => crate::render::lang_of(&state.themes, headers), tenant_name => tenant.tenant.display_name.clone(), frames => frames, next => target },
+        context! { lang => crate::render::lang_of(&state.themes, headers), tenant => crate::branding::view(&tenant.tenant), frames => frames, next => target },
     );
     r.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     r.extensions_mut().insert(FrameSources(origins));

@@ -36,7 +36,7 @@ fn message(state: &AppState, t: &Tenant, headers: &HeaderMap, status: StatusCode
     state.themes.page(
         status,
         "message.html",
-        context! { lang => lang_of(&state.themes, headers), tenant_name => t.display_name.clone(), title => title, message => msg, is_error => status.is_client_error(), account => t.issuer.endpoint("/account") },
+        context! { lang => lang_of(&state.themes, headers), tenant => crate::branding::view(t), title => title, message => msg, is_error => status.is_client_error(), account => t.issuer.endpoint("/account") },
     )
 }
 
@@ -65,7 +65,7 @@ fn confirm_page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, s: Op
         "confirm_link.html",
         context! {
             lang => lang_of(&state.themes, headers),
-            tenant_name => t.display_name.clone(),
+            tenant => crate::branding::view(t),
             title => title,
             intro => intro,
             csrf => csrf::for_session(state, &s.store_key),

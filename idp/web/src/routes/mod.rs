@@ -5,6 +5,7 @@ pub mod account;
 pub mod account_data;
 pub mod admin_api;
 pub mod authorize;
+pub mod brand;
 pub mod consent;
 pub mod console;
 pub mod federation;
@@ -40,6 +41,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/.well-known/openid-configuration", get(wellknown::discovery))
         .route("/jwks", get(wellknown::jwks))
+        .route("/brand/logo", get(brand::logo))
+        .route("/brand/style.css", get(brand::style))
         .route("/.well-known/openid-federation", get(federation::entity_configuration))
         .route("/federation/fetch", get(federation::fetch))
         .route("/federation/list", get(federation::list))

@@ -97,7 +97,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
         "peers.html",
         context! {
             lang => lang_for(&state, &ia, &headers),
-            tenant_name => tenant.tenant.display_name.clone(),
+            tenant => crate::branding::view(&tenant.tenant),
             interaction => query.interaction.clone(),
             csrf => ia.csrf.clone(),
             base => base,

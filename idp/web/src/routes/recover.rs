@@ -31,7 +31,7 @@ fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, status: Statu
         "recover.html",
         context! {
             lang => lang_of(&state.themes, headers),
-            tenant_name => t.display_name.clone(),
+            tenant => crate::branding::view(t),
             csrf => session::page_csrf(state, &binding),
             mail_enabled => state.mailer.is_enabled(),
             notice => notice,
@@ -161,7 +161,7 @@ pub async fn email_link(State(state): State<AppState>, tenant: TenantCtx, header
         "recover_email.html",
         context! {
             lang => lang_of(&state.themes, &headers),
-            tenant_name => t.display_name.clone(),
+            tenant => crate::branding::view(t),
             csrf => session::page_csrf(&state, &binding),
             token => q.token,
         },

@@ -76,7 +76,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
         "signup.html",
         context! {
             lang => lang_of(&state.themes, &headers),
-            tenant_name => t.display_name.clone(),
+            tenant => crate::branding::view(t),
             csrf => session::page_csrf(&state, &binding),
             base => t.issuer.path_prefix(),
             interaction => q.interaction.unwrap_or_default(),

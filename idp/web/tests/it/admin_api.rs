@@ -15,13 +15,13 @@ use trame_core::client::{AuthMethod, GrantType, PkcePolicy};
 use trame_core::ids::{Issuer, TenantSlug};
 use trame_testkit::authenticator::SoftAuthenticator;
 
-const OPS_ID: &str = "ops-script";
-const OPS_SECRET: &str = "ops-secret-0123456789abcdef";
+pub(crate) const OPS_ID: &str = "ops-script";
+pub(crate) const OPS_SECRET: &str = "ops-secret-0123456789abcdef";
 const READER_ID: &str = "ops-reader";
 const READER_SECRET: &str = "reader-secret-0123456789abcdef";
-const API: &str = "/admin/api/v1";
+pub(crate) const API: &str = "/admin/api/v1";
 
-fn machine<'a>(id: &'a str, secret: &'a str, scopes: &'a str) -> ClientSpec<'a> {
+pub(crate) fn machine<'a>(id: &'a str, secret: &'a str, scopes: &'a str) -> ClientSpec<'a> {
     ClientSpec {
         id,
         secret: Some(secret),
@@ -36,13 +36,13 @@ fn machine<'a>(id: &'a str, secret: &'a str, scopes: &'a str) -> ClientSpec<'a> 
 }
 
 /// An access token of `id` from the tenant at `prefix`.
-async fn token(env: &Env, prefix: &str, id: &str, secret: &str, scope: &str) -> String {
+pub(crate) async fn token(env: &Env, prefix: &str, id: &str, secret: &str, scope: &str) -> String {
     let r = env.post_form(&format!("{prefix}/token"), &[("grant_type", "client_credentials"), ("scope", scope)], Some((id, secret))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.json()["access_token"].as_str().unwrap().to_owned()
 }
 
-async fn admin_env(env: &Env) -> (String, String) {
+pub(crate) async fn admin_env(env: &Env) -> (String, String) {
     let now = env.clock.now();
     add_client(&env.state.store, &env.tenant.id, machine(OPS_ID, OPS_SECRET, "trame:admin"), now).await;
     add_client(&env.state.store, &env.tenant.id, machine(READER_ID, READER_SECRET, "trame:admin:read"), now).await;
@@ -50,12 +50,12 @@ async fn admin_env(env: &Env) -> (String, String) {
     (token(env, "", OPS_ID, OPS_SECRET, "trame:admin").await, token(env, "", READER_ID, READER_SECRET, "trame:admin:read").await)
 }
 
-async fn call(env: &Env, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
+pub(crate) async fn call(env: &Env, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
     call_at(&env.app, method, path, token, body, extra).await
 }
 
 /// [`call`], on `app` (the env's state with a mailer, say).
-async fn call_at(app: &axum::Router, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
+pub(crate) async fn call_at(app: &axum::Router, method: Method, path: &str, token: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Resp {
     let mut b = Request::builder().method(method).uri(path).header(header::HOST, HOST);
     if let Some(t) = token {
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -74,7 +74,7 @@ async fn call_at(app: &axum::Router, method: Method, path: &str, token: Option<&
 }
 
 #[track_caller]
-fn assert_problem(r: &Resp, status: StatusCode, code: &str) {
+pub(crate) fn assert_problem(r: &Resp, status: StatusCode, code: &str) {
     assert_eq!(r.status, status, "{}", r.body);
     assert_eq!(r.header("content-type").as_deref(), Some("application/problem+json"), "{}", r.body);
     let p = r.json();

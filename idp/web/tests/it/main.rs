@@ -8,6 +8,7 @@ mod account_data;
 mod accounts_admin;
 mod admin_api;
 mod authorize;
+mod branding;
 mod console;
 mod discovery;
 mod federation;

@@ -94,38 +94,43 @@ backend_test!(
     async fn french_by_default_english_on_request(env) {
         let mut b = env.browser();
         let (_, page) = b.login_page(&basic_params("openid")).await;
-        assert!(page.body.contains("<html lang=\"fr\">"), "{}", page.body);
+        assert!(page.body.contains("<html lang=\"fr\" dir=\"ltr\">"), "{}", page.body);
         assert!(page.body.contains("Connexion"));
         assert!(page.body.contains("Se connecter"));
 
         let (_, page) = b.login_page(&with_param(basic_params("openid"), "ui_locales", Some("en"))).await;
-        assert!(page.body.contains("<html lang=\"en\">"), "{}", page.body);
+        assert!(page.body.contains("<html lang=\"en\" dir=\"ltr\">"), "{}", page.body);
         assert!(page.body.contains("Sign in"));
         let failed = b.submit_login(&page, USERNAME, "wrong").await;
         assert!(failed.body.contains("Incorrect username or password."), "{}", failed.body);
 
         // ui_locales with an unsupported language first.
+        let (_, page) = b.login_page(&with_param(basic_params("openid"), "ui_locales", Some("nl-NL en-GB"))).await;
+        assert!(page.body.contains("<html lang=\"en\" dir=\"ltr\">"));
+        // Every shipped language; Arabic right to left.
         let (_, page) = b.login_page(&with_param(basic_params("openid"), "ui_locales", Some("de-DE en-GB"))).await;
-        assert!(page.body.contains("<html lang=\"en\">"));
+        assert!(page.body.contains("<html lang=\"de\" dir=\"ltr\">") && page.body.contains("Anmelden"), "{}", page.body);
+        let (_, page) = b.login_page(&with_param(basic_params("openid"), "ui_locales", Some("ar"))).await;
+        assert!(page.body.contains("<html lang=\"ar\" dir=\"rtl\">"), "{}", page.body);
 
         let mut en = env.browser();
         en.accept_language = Some("en-US,en;q=0.9".into());
         let (_, page) = en.login_page(&basic_params("openid")).await;
-        assert!(page.body.contains("<html lang=\"en\">"));
+        assert!(page.body.contains("<html lang=\"en\" dir=\"ltr\">"));
         assert!(page.body.contains("Sign in"));
         // ui_locales wins over Accept-Language.
         let (_, page) = en.login_page(&with_param(basic_params("openid"), "ui_locales", Some("fr"))).await;
-        assert!(page.body.contains("<html lang=\"fr\">"));
+        assert!(page.body.contains("<html lang=\"fr\" dir=\"ltr\">"));
         // Error pages follow Accept-Language.
         let r = en.authorize(&with_param(basic_params("openid"), "client_id", None)).await;
-        assert!(r.body.contains("<html lang=\"en\">"));
+        assert!(r.body.contains("<html lang=\"en\" dir=\"ltr\">"));
         assert!(r.body.contains("client_id is missing"), "{}", r.body);
         let r = b.authorize(&with_param(basic_params("openid"), "client_id", None)).await;
-        assert!(r.body.contains("<html lang=\"fr\">"));
+        assert!(r.body.contains("<html lang=\"fr\" dir=\"ltr\">"));
         // q=0 excludes a language.
         let mut zero = env.browser();
-        zero.accept_language = Some("en;q=0, de".into());
+        zero.accept_language = Some("en;q=0, nl".into());
         let (_, page) = zero.login_page(&basic_params("openid")).await;
-        assert!(page.body.contains("<html lang=\"fr\">"));
+        assert!(page.body.contains("<html lang=\"fr\" dir=\"ltr\">"));
     }
 );

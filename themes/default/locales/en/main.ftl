@@ -389,3 +389,13 @@ console-policy-acr-rules = Assurance levels
 console-tenants-title = Tenants
 console-tenant-users = Accounts
 console-tenant-clients = Services
+
+## Header and footer: the local authority and the mandatory mentions
+brand-home = home page of the local authority's website
+footer-legal-notice = Legal notice
+footer-privacy = Personal data
+footer-accessibility-full = Accessibility: fully compliant
+footer-accessibility-partial = Accessibility: partially compliant
+footer-accessibility-none = Accessibility: not compliant
+footer-contact = Contact
+signup-privacy-notice = { $tenant } uses your username and e-mail address so that you can sign in to its online services. They are passed on to a service only with your consent.

@@ -389,3 +389,13 @@ console-policy-acr-rules = Niveaux de garantie
 console-tenants-title = Collectivités
 console-tenant-users = Comptes
 console-tenant-clients = Services
+
+## En-tête et pied de page : la collectivité et les mentions obligatoires
+brand-home = accueil du site de la collectivité
+footer-legal-notice = Mentions légales
+footer-privacy = Données personnelles
+footer-accessibility-full = Accessibilité : totalement conforme
+footer-accessibility-partial = Accessibilité : partiellement conforme
+footer-accessibility-none = Accessibilité : non conforme
+footer-contact = Contact
+signup-privacy-notice = { $tenant } utilise votre identifiant et votre adresse électronique pour vous permettre de vous connecter à ses services en ligne. Ils ne sont transmis à un service qu’avec votre accord.

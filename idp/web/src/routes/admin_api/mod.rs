@@ -10,6 +10,7 @@
 //! handlers and types (utoipa), so it cannot drift from them.
 
 mod audit_log;
+mod branding;
 mod caller;
 mod clients;
 mod input;
@@ -51,6 +52,7 @@ Errors are RFC 9457 problem details; updates need the ETag of the version they c
         (name = "users", description = "Accounts of the tenant"),
         (name = "clients", description = "Relying parties of the tenant"),
         (name = "keys", description = "Token-signing keys of the tenant"),
+        (name = "branding", description = "The tenant's logo, colour and footer mentions"),
         (name = "audit", description = "The audit trail")
     )
 )]
@@ -75,6 +77,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(keys::list))
         .routes(routes!(keys::rotate))
         .routes(routes!(audit_log::list))
+        .routes(routes!(branding::get, branding::update))
+        .routes(routes!(branding::put_logo, branding::remove_logo))
         .split_for_parts()
 }
 

@@ -96,7 +96,7 @@ async fn versioned(state: &AppState, status: StatusCode, t: Tenant) -> ApiResult
 /// catalog poll). The change is made whatever happens here: a refresh
 /// that fails is logged, not answered as a failure, and this node's
 /// poller catches up within a second like the others.
-async fn refresh(state: &AppState) {
+pub(super) async fn refresh(state: &AppState) {
     if let Err(e) = state.catalog.refresh(&state.store, state.now()).await {
         tracing::warn!(error = %e, "catalog not refreshed after a tenant change; the next poll will");
     }

@@ -108,7 +108,7 @@ fn page_with(
     let t = &tenant.tenant;
     let common = context! {
         lang => lang_of(&state.themes, headers),
-        tenant_name => t.display_name.clone(),
+        tenant => crate::branding::view(t),
         base => t.issuer.path_prefix(),
         csrf => c.csrf.clone(),
         section => section,

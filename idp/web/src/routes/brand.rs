@@ -1,0 +1,55 @@
+//! A tenant's logo and stylesheet, as its pages link them
+//! (`crate::branding::view`): `<issuer>/brand/logo` and
+//! `<issuer>/brand/style.css`. Both addresses carry a version, so browsers
+//! may keep them for a day.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{ApiError, ApiResult, OrApi};
+use crate::state::AppState;
+use crate::tenancy::TenantCtx;
+
+const CACHE: &str = "public, max-age=86400";
+
+pub async fn logo(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap) -> ApiResult<Response> {
+    let not_found = || ApiError::page(StatusCode::NOT_FOUND, "error-not-found");
+    let logo = state.store.tenant_logo(&tenant.tenant.id).await.html_err()?.ok_or_else(not_found)?;
+    let etag = format!("\"{}\"", logo.digest);
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
+        return Ok(not_modified(&etag));
+    }
+    let mut r = logo.bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(logo.kind.content_type()));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
+    h.insert(header::ETAG, HeaderValue::from_str(&etag).map_err(|_| not_found())?);
+    // Opened on its own, an SVG runs no script and loads nothing (it was
+    // also rewritten when it was set: trame_app::branding).
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
+    Ok(r)
+}
+
+fn not_modified(etag: &str) -> Response {
+    let mut r = StatusCode::NOT_MODIFIED.into_response();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
+    r
+}
+
+/// The tenant's colour over the default theme's accent (buttons, links,
+/// notices): checked against white text (4.5:1) when it was set. A
+/// stylesheet, not an inline style: the pages' CSP allows none.
+pub async fn style(tenant: TenantCtx) -> ApiResult<Response> {
+    let Some(c) = tenant.tenant.branding.primary_color else {
+        return Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found"));
+    };
+    let css = format!(":root {{ --accent: {c}; }}\n");
+    let mut res = css.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
+    Ok(res)
+}
