@@ -158,7 +158,7 @@ pub fn render_deferred(themes: &Themes, accept_language: Option<&HeaderValue>, m
         return res;
     };
     let lang = themes.i18n.negotiate(&[], accept_language.and_then(|v| v.to_str().ok()));
-    let tenant = res.extensions_mut().remove::<crate::tenancy::TenantCtx>().map(|t| crate::branding::view(&t.tenant));
+    let tenant = res.extensions_mut().remove::<std::sync::Arc<trame_app::TenantEntry>>().map(|t| crate::branding::view(&t.tenant));
     let mut page = match deferred {
         Deferred::ErrorPage { status, message, detail } => themes.page(
             status,

@@ -66,9 +66,10 @@ async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) ->
     let mut res = next.run(req).await;
     // A page still to render (an error page, say) shows the tenant's
     // header and footer like the others: `render::render_deferred` takes
-    // the tenant from here.
+    // the tenant from here (the entry itself, so rendering needs nothing
+    // of this module).
     if res.extensions().get::<crate::render::Deferred>().is_some() {
-        res.extensions_mut().insert(TenantCtx(entry));
+        res.extensions_mut().insert(entry);
     }
     if https {
         // Browsers then refuse plain http for this host for a year: no
