@@ -9,13 +9,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use trame_app::branding::{self, BrandingChange, LogoChange, SetError};
+use trame_app::branding::{self, BrandingChange, CheckedChange, LogoChange, SetError};
 use trame_core::branding::{Branding, BrandingRefusal, LogoKind};
 use utoipa::ToSchema;
 
 use super::caller::Admin;
 use super::input::{self, IfMatch};
-use crate::error::{ApiError, ApiResult, OrApi};
+use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -63,8 +63,7 @@ fn view(admin: &Admin, b: &Branding) -> BrandingView {
 /// A digest of the whole branding (the logo's digest included): the
 /// update compares the branding itself under the row's lock.
 fn etag(b: &Branding) -> String {
-    let digest = trame_core::crypto::sha256(b.to_json().as_bytes());
-    format!("\"{}\"", trame_core::crypto::b64url(&digest[..16]))
+    input::digest_etag(b.to_json().as_bytes())
 }
 
 fn versioned(admin: &Admin, status: StatusCode, b: &Branding) -> Response {
@@ -131,7 +130,7 @@ fn failed(e: SetError) -> ApiError {
     match e {
         SetError::NotFound(_) => Problem::not_found("tenant").into(),
         SetError::Stale => input::stale().into(),
-        SetError::Failed(e) => Err::<(), _>(e).problem_err().unwrap_err(),
+        SetError::Failed(source) => ApiError::Store { surface: Surface::Problem, source },
     }
 }
 
@@ -211,9 +210,8 @@ async fn change_logo(state: &AppState, admin: &Admin, headers: &HeaderMap, logo:
     } else {
         None
     };
-    let nothing = BrandingChange::default().check().map_err(refusal)?;
     let slug = admin.tenant.tenant.slug.as_str();
-    let b = branding::set(&state.store, slug, &nothing, logo, read.as_ref(), state.now(), admin.by()).await.map_err(failed)?;
+    let b = branding::set(&state.store, slug, &CheckedChange::default(), logo, read.as_ref(), state.now(), admin.by()).await.map_err(failed)?;
     super::tenants::refresh(state).await;
     Ok(versioned(admin, StatusCode::OK, &b))
 }

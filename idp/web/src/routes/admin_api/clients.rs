@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use sha2::Digest;
 use trame_app::clients::{self, CreateError, SecretChange, UpdateError};
 use trame_app::registration::metadata;
 use trame_core::client::Client;
@@ -37,8 +36,7 @@ fn view(c: &Client) -> Value {
 /// A client's entity tag: a digest of what the API shows of it, so any
 /// change to its metadata changes the tag.
 fn etag(c: &Client) -> String {
-    let digest = sha2::Sha256::digest(view(c).to_string().as_bytes());
-    format!("\"{}\"", trame_core::crypto::b64url(&digest[..16]))
+    input::digest_etag(view(c).to_string().as_bytes())
 }
 
 /// A client's representation with its `ETag`.

@@ -65,6 +65,13 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
+/// The strong entity tag of a representation whose version is its
+/// content: a digest of `bytes`, so it matches only the very values it
+/// was made of.
+pub fn digest_etag(bytes: &[u8]) -> String {
+    format!("\"{}\"", trame_core::crypto::b64url(&trame_core::crypto::sha256(bytes)[..16]))
+}
+
 /// What `If-Match` asks for (RFC 9110 §13.1.1): required on updates, so two
 /// administrators never overwrite each other unknowingly (428 without
 /// it); `*` accepts any version.

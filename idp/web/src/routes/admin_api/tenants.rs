@@ -78,8 +78,7 @@ fn etag(t: &Tenant) -> String {
     seen.extend_from_slice(t.issuer.as_str().as_bytes());
     seen.push(0);
     seen.extend_from_slice(t.display_name.as_bytes());
-    let digest = trame_core::crypto::sha256(&seen);
-    format!("\"{}\"", trame_core::crypto::b64url(&digest[..16]))
+    input::digest_etag(&seen)
 }
 
 /// A tenant as the API shows it, with its `ETag`.
