@@ -177,7 +177,7 @@ printf '%s\n' "$TRAME_E2E_PASSWORD" | trame user add --tenant default \
 export TRAME_E2E_BASIC_CLIENT_ID=e2e-basic
 TRAME_E2E_BASIC_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_BASIC_CLIENT_ID" \
   --redirect-uri "$REDIRECT_URI" --post-logout-redirect-uri "$POST_LOGOUT_REDIRECT_URI" \
-  --auth-method client_secret_basic --scope "$ALL_SCOPES")
+  --auth-method client_secret_basic --scope "$ALL_SCOPES" --subject-type public)
 export TRAME_E2E_BASIC_CLIENT_SECRET
 
 export TRAME_E2E_POST_CLIENT_ID=e2e-post
@@ -303,10 +303,17 @@ export TRAME_E2E_MODE=$MODE
 rm -rf "$HERE/report/screenshots/$MODE"
 # localhost must reach the IPv4 listener.
 export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--dns-result-order=ipv4first"
+export TRAME_E2E_NETWORK_LOG=$WORK/network.log
+: >"$TRAME_E2E_NETWORK_LOG"
 set +e
 node --test --test-concurrency=1 --test-timeout=120000 ${REPORTERS[@]+"${REPORTERS[@]}"} "${FILES[@]}"
 STATUS=$?
 set -e
+# Nothing went outside this machine: Chromium's requests and Trame's own
+# (lib/network-check.mjs), whatever the tests' outcome.
+if ! node lib/network-check.mjs "$TRAME_PUBLIC_URL" "$TRAME_E2E_DYN_ISSUER" "$TRAME_E2E_DYN_TOKEN_ISSUER"; then
+  STATUS=1
+fi
 [ ${#REPORTERS[@]} -eq 0 ] || log "OIDF module report: $REPORT"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
   log "the server died during the tests"

@@ -70,7 +70,8 @@ test('browser: the sign-in page is French by default, another language with ui_l
 
 // Every page of a sign-in, in each shipped language from the browser's
 // own: sign-in, sign-up, consent (refused, so it is asked again in the
-// next language), logout confirmation, signed out, an error page. Each
+// next language), logout confirmation, signed out, an error page, the
+// transparency page its footer links. Each
 // state is screenshot and checked by axe-core (s.shot); each says what
 // its translation file says, in <html lang> and, for Arabic, right to
 // left.
@@ -132,6 +133,10 @@ for (const lang of LANGUAGES) {
       await page.getByRole('heading', { level: 1, name: L.errorTitle }).waitFor();
       assert.equal((await page.getByRole('alert').textContent()).trim(), L.unknownClient);
       await expectPage('error');
+      // The footer's transparency page.
+      await page.getByRole('contentinfo').getByRole('link', { name: L.transparency, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: L.transparencyTitle }).waitFor();
+      await expectPage('transparency');
       s.assertClean([CLIENTS.basic.redirectUri]);
     } finally {
       await s.close();

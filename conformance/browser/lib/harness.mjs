@@ -16,7 +16,7 @@
 // with `webauthn: true` record the pages' navigator.credentials calls.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -33,6 +33,27 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** axe-core's browser bundle, evaluated through DevTools (not a script tag: the pages' CSP allows none). */
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Where run.sh collects the origin of every request Chromium sends, for its
+ * check that no page loaded anything from a host the tests did not set up
+ * (lib/network-check.mjs). Origins only, each once per process.
+ */
+const NETWORK_LOG = process.env.TRAME_E2E_NETWORK_LOG;
+const loggedOrigins = new Set();
+function logOrigin(url) {
+  if (!NETWORK_LOG) return;
+  let origin;
+  try {
+    const u = new URL(url);
+    origin = u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:' ? `${u.protocol}//${u.host}` : u.protocol;
+  } catch {
+    origin = 'unparsable';
+  }
+  if (loggedOrigins.has(origin)) return;
+  loggedOrigins.add(origin);
+  appendFileSync(NETWORK_LOG, `${origin}\n`);
+}
 
 /** Per-step timeout for Playwright actions and navigations. */
 export const STEP_TIMEOUT = 10_000;
@@ -91,7 +112,10 @@ export async function openContext(browser, name, { locale = 'fr-FR', webauthn = 
       true,
     );
   });
-  context.on('request', (r) => s.requests.push({ url: r.url(), method: r.method(), type: r.resourceType() }));
+  context.on('request', (r) => {
+    s.requests.push({ url: r.url(), method: r.method(), type: r.resourceType() });
+    logOrigin(r.url());
+  });
   context.on('response', (r) => s.responses.push({ url: r.url(), status: r.status(), headers: r.headers() }));
   context.on('console', (m) => {
     if (m.type() !== 'error' && m.type() !== 'warning') return;
@@ -439,6 +463,7 @@ export const LABELS = Object.fromEntries(
         passkeySignIn: pick('passkey-sign-in-button'), passkeyFailed: pick('passkey-failed'), signupLink: pick('signup-link'),
         signupTitle: pick('signup-title'), signupButton: pick('signup-button'), email: pick('email-label'), codesContinue: pick('recovery-codes-saved'),
         errorTitle: pick('error-title'), unknownClient: pick('error-unknown-client'),
+        transparency: pick('footer-transparency'), transparencyTitle: pick('transparency-title'),
       },
     ];
   }),

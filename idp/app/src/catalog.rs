@@ -190,6 +190,11 @@ impl Catalog {
         self.current().by_slug.get(slug).cloned()
     }
 
+    /// Every tenant, in no particular order.
+    pub fn entries(&self) -> Vec<Arc<TenantEntry>> {
+        self.current().by_id.values().cloned().collect()
+    }
+
     pub fn tenant_count(&self) -> usize {
         self.current().routes.len()
     }

@@ -8,7 +8,6 @@ use trame_core::client::{Client, ClientSettings, PkcePolicy};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::ids::ClientId;
 use trame_core::registration::{ClientRequest, MetadataError, Rules, sector_identifier_url, validate};
-use trame_core::subject::SubjectType;
 use trame_core::tenant::Tenant;
 use trame_jose::Alg;
 use trame_store::{NewClient, StoreError};
@@ -21,9 +20,15 @@ use crate::{App, outbound};
 
 /// The rules of clients the operator (or a tenant's administrator) adds:
 /// PKCE required unless the operator relaxes it in the request, ES256 ID
-/// tokens and public subjects by default, administration scopes allowed.
-pub fn operator_rules() -> Rules {
-    Rules { default_id_token_alg: Alg::ES256, default_subject_type: SubjectType::Public, administration: true, ..Rules::dynamic(PkcePolicy::Required) }
+/// tokens and the tenant's default subject type, administration scopes
+/// allowed.
+pub fn operator_rules(t: &Tenant) -> Rules {
+    Rules {
+        default_id_token_alg: Alg::ES256,
+        default_subject_type: t.settings.default_subject_type,
+        administration: true,
+        ..Rules::dynamic(PkcePolicy::Required)
+    }
 }
 
 /// The rules of clients that register themselves, under the tenant's PKCE
@@ -79,7 +84,7 @@ pub async fn create(
     secret: Option<String>,
     by: impl Into<By>,
 ) -> Result<Created, CreateError> {
-    let settings = settle(app.outbound_for(tenant), req, operator_rules()).await?;
+    let settings = settle(app.outbound_for(tenant), req, operator_rules(tenant)).await?;
     let secret = match (settings.auth_method.uses_secret(), secret) {
         (true, Some(s)) if s.chars().count() < MIN_SECRET_LEN => return Err(CreateError::ShortSecret),
         (true, Some(s)) => Some((s, false)),
@@ -222,7 +227,7 @@ pub async fn update(
     if current.federation.is_some() {
         return Err(UpdateError::Federation(client_id.to_owned()));
     }
-    let settings = settle(app.outbound_for(t), req, operator_rules()).await?;
+    let settings = settle(app.outbound_for(t), req, operator_rules(t)).await?;
     if settings.skip_consent && current.registration_token_digest.is_some() {
         return Err(UpdateError::SelfRegisteredSkipsConsent);
     }

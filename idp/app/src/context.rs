@@ -13,6 +13,7 @@ use crate::federation::peers::{LogoCache, PeerDirectory};
 use crate::mail::Mailer;
 use crate::outbound::{self, ProxyUrl, Reach};
 use crate::password_work::PasswordWork;
+use crate::usage::{Counter, Usage};
 
 /// Where Trame's own requests may go, from the configuration.
 #[derive(Debug, Clone, Default)]
@@ -61,11 +62,14 @@ pub struct AppInner {
     pub client_keys: Arc<KeyCache>,
     /// Peer logos fetched for the sign-in page, briefly.
     pub peer_logos: Arc<LogoCache>,
+    /// The transparency figures not yet in the store ([`crate::usage`]).
+    pub usage: Arc<Usage>,
 }
 
 impl App {
     pub fn new(store: Store, ephemeral: Ephemeral, outbound_config: OutboundConfig, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Self {
-        let outbound = Arc::new(outbound::Clients::new(outbound_config.proxy.clone()));
+        let usage = Arc::new(Usage::new(clock.clone()));
+        let outbound = Arc::new(outbound::Clients::new(outbound_config.proxy.clone(), usage.clone()));
         Self(Arc::new(AppInner {
             store,
             ephemeral,
@@ -80,6 +84,7 @@ impl App {
             outbound,
             client_keys: Arc::default(),
             peer_logos: Arc::default(),
+            usage,
         }))
     }
 
@@ -114,5 +119,26 @@ impl App {
 
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// At the end of a process (after the server's last request, or a
+    /// command): the transparency figures not yet written go to the store
+    /// and the ephemeral store writes what it must keep.
+    pub async fn finish(&self) {
+        if let Err(e) = self.usage.flush(&self.store).await {
+            tracing::warn!(error = %e, "the last transparency figures could not be written");
+        }
+        self.ephemeral.shutdown().await;
+    }
+
+    /// Sends a mail of `tenant_id`, counted on the transparency page with
+    /// the relay it went through.
+    pub async fn send_mail(&self, tenant_id: &str, to: &str, subject: &str, text_body: &str) -> Result<(), crate::mail::MailError> {
+        self.mailer.send(to, subject, text_body).await?;
+        self.usage.count(tenant_id, Counter::Mail);
+        if let Some(relay) = self.mailer.relay() {
+            self.usage.host(relay);
+        }
+        Ok(())
     }
 }

@@ -65,6 +65,8 @@ pub mod telemetry;
 pub mod tenants;
 pub mod throttle;
 pub mod tokens;
+pub mod transparency;
+pub mod usage;
 pub mod users;
 
 pub use catalog::{Catalog, TenantEntry};

@@ -102,8 +102,18 @@ pub struct Mailer {
 }
 
 enum Transport {
-    Smtp { smtp: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
-    Outbox { dir: PathBuf, files: AsyncFileTransport<Tokio1Executor>, from: Mailbox },
+    /// `relay`: the SMTP server's host (and port when not the default),
+    /// for the transparency page.
+    Smtp {
+        smtp: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+        relay: String,
+    },
+    Outbox {
+        dir: PathBuf,
+        files: AsyncFileTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
     Disabled,
 }
 
@@ -132,7 +142,9 @@ impl Mailer {
     pub fn from_config(config: &MailConfig) -> Result<Self, MailError> {
         let transport = match (&config.smtp_url, &config.outbox_dir) {
             (Some(_), Some(_)) => return Err(MailError::BothTransports),
-            (Some(url), None) => Transport::Smtp { smtp: smtp_transport(url)?, from: parse_from(&config.from)? },
+            (Some(url), None) => {
+                Transport::Smtp { smtp: smtp_transport(url)?, from: parse_from(&config.from)?, relay: crate::outbound::host_of(url).unwrap_or_default() }
+            }
             (None, Some(dir)) => Transport::Outbox { dir: dir.clone(), files: AsyncFileTransport::<Tokio1Executor>::new(dir), from: parse_from(&config.from)? },
             (None, None) => Transport::Disabled,
         };
@@ -151,6 +163,14 @@ impl Mailer {
             Transport::Smtp { .. } => "smtp",
             Transport::Outbox { .. } => "outbox",
             Transport::Disabled => "disabled",
+        }
+    }
+
+    /// The SMTP server messages go through, when that is the transport.
+    pub fn relay(&self) -> Option<&str> {
+        match &self.transport {
+            Transport::Smtp { relay, .. } => Some(relay),
+            _ => None,
         }
     }
 

@@ -77,7 +77,7 @@ pub async fn send_verification(app: &App, t: &Tenant, user_id: &str, addr: &str)
         "Bonjour,\n\nPour confirmer votre adresse pour {name}, ouvrez ce lien dans le navigateur où vous êtes connecté(e) à votre compte :\n{link}\n\nTo confirm your address for {name}, open this link in the browser where you are signed in to your account:\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
         name = t.display_name
     );
-    if let Err(e) = app.mailer.send(addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
+    if let Err(e) = app.send_mail(&t.id, addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
         tracing::warn!(error = %e, tenant = %t.slug, "verification mail not sent");
     }
 }
@@ -113,7 +113,7 @@ pub async fn send_reset(app: &App, t: &Tenant, user_id: &str, addr: &str) -> Res
         name = t.display_name
     );
     let subject = format!("{} : nouveaux moyens de connexion / new ways of signing in", t.display_name);
-    match app.mailer.send(addr, &subject, &body).await {
+    match app.send_mail(&t.id, addr, &subject, &body).await {
         Ok(()) => Ok(true),
         Err(e) => {
             tracing::warn!(error = %e, tenant = %t.slug, "credentials reset mail not sent");
@@ -146,7 +146,9 @@ pub async fn send_upgrade(app: &App, t: &Tenant, s: &Session, credential: &Crede
         "Bonjour,\n\nPour que votre nouveau moyen de connexion à {name} compte pleinement, ouvrez ce lien dans les 30 minutes, dans le navigateur où vous l'avez ajouté :\n{link}\n\nTo make your new way of signing in to {name} count in full, open this link within 30 minutes, in the browser where you added it:\n{link}\n\nSi vous n'avez rien ajouté, quelqu'un connaît peut-être votre mot de passe : changez-le et retirez ce moyen de connexion.\nIf you added nothing, someone may know your password: change it and remove that way of signing in.\n",
         name = t.display_name
     );
-    if let Err(e) = app.mailer.send(&addr, &format!("{} : confirmez votre moyen de connexion / confirm your way of signing in", t.display_name), &body).await {
+    if let Err(e) =
+        app.send_mail(&t.id, &addr, &format!("{} : confirmez votre moyen de connexion / confirm your way of signing in", t.display_name), &body).await
+    {
         tracing::warn!(error = %e, tenant = %t.slug, "upgrade mail not sent");
     }
     Ok(true)

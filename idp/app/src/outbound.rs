@@ -14,12 +14,14 @@
 //! private destinations as well, against a name that changes its answer).
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use url::Url;
 
 mod reach;
+
+use crate::usage::Usage;
 
 pub use reach::{NotPublic, check_url, describe_policy, for_issuer, is_local_issuer, is_public};
 /// The settings' types (trame-settings): the reach, and the proxy checked
@@ -38,6 +40,9 @@ pub struct Client {
     http: reqwest::Client,
     reach: Reach,
     proxied: bool,
+    /// Where the hosts this client reaches are counted (the transparency
+    /// page lists them); none in tests that build a bare client.
+    usage: Option<Arc<Usage>>,
 }
 
 impl Client {
@@ -63,7 +68,13 @@ impl Client {
             .user_agent(concat!("trame/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("an HTTP client with default TLS settings builds");
-        Self { http, reach, proxied: proxy.is_some() }
+        Self { http, reach, proxied: proxy.is_some(), usage: None }
+    }
+
+    /// Counts every host this client is allowed to reach in `usage`.
+    pub fn counted_in(mut self, usage: Arc<Usage>) -> Self {
+        self.usage = Some(usage);
+        self
     }
 
     pub fn reach(&self) -> Reach {
@@ -78,7 +89,17 @@ impl Client {
 
     /// Refuses a URL outside the reach before anything is sent: address
     /// literals always, names too when a proxy would resolve them.
+    /// Every request goes through here, so this is where the host it is
+    /// about to reach is counted.
     pub async fn guard(&self, url: &str) -> Result<(), FetchError> {
+        self.check(url).await?;
+        if let (Some(usage), Some(host)) = (&self.usage, host_of(url)) {
+            usage.host(&host);
+        }
+        Ok(())
+    }
+
+    async fn check(&self, url: &str) -> Result<(), FetchError> {
         check_url(url, self.reach).map_err(|_| FetchError::NotPublic)?;
         if !self.proxied || self.reach == Reach::Anywhere {
             return Ok(());
@@ -96,18 +117,29 @@ impl Client {
     }
 }
 
+/// The host of a URL as the transparency page lists it: the name or
+/// address, and the port when it is not the scheme's default.
+pub fn host_of(url: &str) -> Option<String> {
+    let u = Url::parse(url).ok()?;
+    let host = u.host_str()?.to_ascii_lowercase();
+    Some(match u.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
 /// A node's outbound clients, one per reach, each built on first use
 /// (loading the system's trust store costs more than the rest of start-up).
-#[derive(Default)]
 pub struct Clients {
     proxy: Option<ProxyUrl>,
+    usage: Arc<Usage>,
     public: OnceLock<Client>,
     anywhere: OnceLock<Client>,
 }
 
 impl Clients {
-    pub fn new(proxy: Option<ProxyUrl>) -> Self {
-        Self { proxy, ..Self::default() }
+    pub fn new(proxy: Option<ProxyUrl>, usage: Arc<Usage>) -> Self {
+        Self { proxy, usage, public: OnceLock::new(), anywhere: OnceLock::new() }
     }
 
     pub fn get(&self, reach: Reach) -> &Client {
@@ -115,7 +147,7 @@ impl Clients {
             Reach::PublicOnly => &self.public,
             Reach::Anywhere => &self.anywhere,
         };
-        cell.get_or_init(|| Client::new(reach, self.proxy.as_ref()))
+        cell.get_or_init(|| Client::new(reach, self.proxy.as_ref()).counted_in(self.usage.clone()))
     }
 }
 

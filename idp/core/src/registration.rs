@@ -466,7 +466,10 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
         hosts.sort();
         hosts.dedup();
         if hosts.len() > 1 {
-            return Err(bad("sector_identifier_uri", "pairwise subjects with redirect URIs on several hosts need a sector_identifier_uri"));
+            return Err(bad(
+                "sector_identifier_uri",
+                "pairwise subjects with redirect URIs on several hosts need a sector_identifier_uri (or subject_type public)",
+            ));
         }
     }
 

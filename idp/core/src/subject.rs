@@ -4,9 +4,12 @@
 
 use crate::crypto::{b64url, sha256};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The default, for a new tenant's clients: pairwise (neutrality toward
+/// services: unlinkable unless a client asks for the same `sub` everywhere).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SubjectType {
     Public,
+    #[default]
     Pairwise,
 }
 

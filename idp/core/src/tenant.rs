@@ -42,6 +42,11 @@ pub struct TenantSettings {
     pub credential_upgrade: CredentialUpgrade,
     /// Whether usernames may have the shape of an address (`name@host`).
     pub usernames: Usernames,
+    /// The subject type of the clients the operator or an administrator
+    /// adds without naming one: pairwise for new tenants, so services
+    /// cannot correlate citizens; public for tenants created before the
+    /// setting existed (their clients keep their behaviour).
+    pub default_subject_type: crate::subject::SubjectType,
 }
 
 /// The shape of the usernames of a tenant's accounts.

@@ -154,6 +154,11 @@ pub enum TenantCommand {
         /// addresses: e-mail addresses are the usernames.
         #[arg(long, value_name = "plain|addresses")]
         usernames: Option<String>,
+        /// The subject type of clients added without --subject-type:
+        /// pairwise (new tenants' default; services cannot correlate
+        /// citizens by identifier) or public.
+        #[arg(long, value_enum)]
+        default_subject_type: Option<SubjectTypeArg>,
         /// Name shown on the sign-in pages.
         #[arg(long)]
         display_name: Option<String>,
@@ -284,8 +289,10 @@ pub struct ClientAdd {
     /// Allowed scopes, space-separated or repeated (default: openid profile email offline_access).
     #[arg(long = "scope")]
     pub scopes: Vec<String>,
-    #[arg(long, value_enum, default_value = "public")]
-    pub subject_type: SubjectTypeArg,
+    /// public: every service sees the same `sub`; pairwise: one per
+    /// sector (default: the tenant's, see `tenant set --default-subject-type`).
+    #[arg(long, value_enum)]
+    pub subject_type: Option<SubjectTypeArg>,
     /// PKCE policy; public clients always require it.
     #[arg(long, value_enum, default_value = "required")]
     pub pkce: PkceArg,

@@ -156,6 +156,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                     let line = serde_json::json!({
                         "slug": t.slug.as_str(), "issuer": t.issuer.as_str(), "display_name": t.display_name,
                         "registration": t.settings.registration.to_string(), "usernames": t.settings.usernames.to_string(),
+                        "default_subject_type": t.settings.default_subject_type.as_str(),
                     });
                     println!("{line}");
                 }
@@ -175,6 +176,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             dynamic_client_pkce,
             credential_upgrade,
             usernames,
+            default_subject_type,
             display_name,
             branding,
         } => {
@@ -185,7 +187,8 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 || dynamic_registration.is_some()
                 || dynamic_client_pkce.is_some()
                 || credential_upgrade.is_some()
-                || usernames.is_some();
+                || usernames.is_some()
+                || default_subject_type.is_some();
             // Everything is checked before anything is written.
             let (change, logo) = branding_change(&branding)?;
             let mut settings = t.settings.clone();
@@ -206,6 +209,9 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             }
             if let Some(u) = usernames {
                 settings.usernames = u.parse().map_err(|e: String| anyhow::anyhow!("--usernames: {e}"))?;
+            }
+            if let Some(s) = default_subject_type {
+                settings.default_subject_type = trame_core::subject::SubjectType::parse(subject_type(s)).unwrap_or_default();
             }
             if let Some(u) = credential_upgrade {
                 settings.credential_upgrade = u.parse().map_err(|e: String| anyhow::anyhow!("--credential-upgrade: {e}"))?;
@@ -300,7 +306,7 @@ pub async fn client(cx: &mut Context<'_>, cmd: ClientCommand, rng: Arc<dyn Rando
         ClientCommand::Remove { tenant, client_id } => {
             let (app, entry) = cx.app_and_tenant(&tenant.tenant, rng, clock).await?;
             let done = clients::remove(&app, &entry, &client_id, Actor::cli_from_env()).await;
-            app.ephemeral.shutdown().await;
+            app.finish().await;
             if !done? {
                 bail!("client '{client_id}' not found");
             }
@@ -333,7 +339,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
         jwks_uri: a.jwks_uri,
         jwks,
         sector_identifier_uri: a.sector_identifier_uri,
-        subject_type: Some(subject_type(a.subject_type).into()),
+        subject_type: a.subject_type.map(|t| subject_type(t).into()),
         id_token_signed_response_alg: Some(alg(a.id_token_alg).as_str().into()),
         userinfo_signed_response_alg: a.userinfo_alg.map(|x| alg(x).as_str().into()),
         token_endpoint_auth_method: Some(auth_method.as_str().into()),
@@ -352,7 +358,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
     let secret = if a.secret_stdin { Some(cx.read_line("client secret")?) } else { None };
     let (app, entry) = cx.app_and_tenant(&a.tenant.tenant, rng, clock).await?;
     let made = clients::create(&app, &entry.tenant, client_id, req, secret, Actor::cli_from_env()).await;
-    app.ephemeral.shutdown().await;
+    app.finish().await;
     let made = match made {
         Ok(m) => m,
         Err(clients::CreateError::Metadata(e)) => bail!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1)),
@@ -466,7 +472,7 @@ async fn update_client(cx: &mut Context<'_>, u: ClientUpdate, rng: Arc<dyn Rando
     };
     let (app, entry) = cx.app_and_tenant(&u.tenant.tenant, rng, clock).await?;
     let done = clients::update(&app, &entry, id, req, secret, None, Actor::cli_from_env()).await;
-    app.ephemeral.shutdown().await;
+    app.finish().await;
     let done = match done {
         Ok(d) => d,
         Err(clients::UpdateError::Metadata(e)) => bail!("{}", e.to_string().replacen(e.field(), &flag_of(e.field()), 1)),
@@ -674,14 +680,14 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
         UserCommand::Disable(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
             let done = users::disable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
-            app.ephemeral.shutdown().await;
+            app.finish().await;
             refused_if_last_operator(done?)?;
             println!("user {} disabled: its sessions ended and its tokens stopped working", account.profile.username);
         }
         UserCommand::Enable(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
             let done = users::enable(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
-            app.ephemeral.shutdown().await;
+            app.finish().await;
             refused_if_last_operator(done?)?;
             println!("user {} enabled", account.profile.username);
         }
@@ -691,14 +697,14 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
             }
             let (app, entry, account) = cx.app_and_account(&user, rng, clock).await?;
             let done = users::remove(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
-            app.ephemeral.shutdown().await;
+            app.finish().await;
             refused_if_last_operator(done?)?;
             println!("user {} erased (id {})", account.profile.username, account.profile.id);
         }
         UserCommand::EndSessions(u) => {
             let (app, entry, account) = cx.app_and_account(&u, rng, clock).await?;
             let ended = users::end_sessions(&app, &entry, &account.profile.id).await;
-            app.ephemeral.shutdown().await;
+            app.finish().await;
             let n = ended?;
             audit::record(cx.store, cx.now(), Event::new(&entry.tenant.id, Actor::cli_from_env(), "user.sessions_ended").on(audit::user(&account.profile.id)))
                 .await;
@@ -718,7 +724,7 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
                 None => app,
             };
             let done = users::reset_credentials(&app, &entry, &account.profile.id, Actor::cli_from_env()).await;
-            app.ephemeral.shutdown().await;
+            app.finish().await;
             let name = &account.profile.username;
             let (reset, sent) = match done? {
                 users::ResetOutcome::LinkSent(r) => (r, true),
@@ -863,7 +869,7 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
                 address,
             };
             let done = users::change_profile(&app, &entry.tenant, &account.profile.id, None, change, Actor::cli_from_env()).await;
-            app.ephemeral.shutdown().await;
+            app.finish().await;
             match done {
                 Ok(_) => {}
                 Err(users::ChangeError::Refused(r)) => return Err(refusal(r)),
@@ -1107,7 +1113,7 @@ pub(crate) fn rfc3339(t: i64) -> String {
 fn print_tenant_settings(t: &trame_core::tenant::Tenant) {
     let s = &t.settings;
     println!(
-        "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}, usernames {}",
+        "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}, usernames {}, default subject type {}",
         t.slug,
         s.registration,
         s.counter_policy,
@@ -1116,6 +1122,7 @@ fn print_tenant_settings(t: &trame_core::tenant::Tenant) {
         s.dynamic_client_pkce,
         s.credential_upgrade,
         s.usernames,
+        s.default_subject_type.as_str(),
     );
     let b = &t.branding;
     let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());

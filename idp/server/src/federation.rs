@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
-use trame_app::federation::FederationFetcher;
+use trame_app::federation::{FederationFetcher, FetchFor};
 use trame_app::outbound::Reach;
 use trame_core::federation::{FederationSettings, HeldTrustMark, PeerSignIn, TrustAnchorConfig};
 use trame_core::tenant::Tenant;
@@ -115,7 +115,7 @@ pub async fn run(cx: &mut Context<'_>, cmd: FederationCommand, rng: Arc<dyn Rand
             let anchors = [TrustAnchor { entity_id: trust_anchor.clone(), jwks }];
             let chain = state
                 .chains
-                .resolve(&state, cli_reach(cx), &subject, &anchors)
+                .resolve(&state, &FetchFor::operator(cli_reach(cx)), &subject, &anchors)
                 .await
                 .map_err(|e| anyhow!("no valid trust chain from {subject} to {trust_anchor}: {e}"))?;
             let out = json!({
@@ -141,6 +141,7 @@ async fn web_state(cx: &Context<'_>, rng: Arc<dyn Randomness>, clock: Arc<dyn Cl
         outbound_reach: cx.config.outbound_reach,
         outbound_proxy: cx.config.outbound_proxy.clone(),
         console_acr: cx.config.console_acr.clone(),
+        providers: cx.config.providers.clone(),
     };
     let now = clock.now();
     let state = AppState::new(cx.store.clone(), Ephemeral::memory(), config, rng, clock);
@@ -181,7 +182,8 @@ fn cli_reach(cx: &Context<'_>) -> Reach {
 /// An entity's Entity Configuration, fetched and checked (self-signed,
 /// well-formed, current).
 async fn fetch_configuration(state: &AppState, reach: Reach, id: &str, now: i64) -> Result<EntityStatement> {
-    let fetcher = FederationFetcher::new(state, reach);
+    let by = FetchFor::operator(reach);
+    let fetcher = FederationFetcher::new(state, &by);
     let jwt = fetcher.fetch_entity_configuration(id).await.map_err(|e| anyhow!("cannot fetch the Entity Configuration of {id}: {e}"))?;
     let parsed =
         verify_entity_configuration(&jwt, None, &ValidationOptions::at(now)).map_err(|e| anyhow!("the Entity Configuration of {id} is invalid: {e}"))?;

@@ -24,6 +24,9 @@ use crate::{exporter, storage};
 /// How often a node checks whether the CLI or another node changed tenants,
 /// clients or keys. One indexed read of one row per second per node.
 const CATALOG_POLL: Duration = Duration::from_secs(1);
+/// How often a node adds its transparency figures to the store: one short
+/// transaction per period when it served anything, none when idle.
+const USAGE_FLUSH: Duration = Duration::from_secs(10);
 /// How often a node looks for back-channel logout notifications due for a
 /// retry (first attempts are made at once, by the request that ends the
 /// session).
@@ -46,6 +49,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
         outbound_reach: config.outbound_reach,
         outbound_proxy: config.outbound_proxy.clone(),
         console_acr: config.console_acr.clone(),
+        providers: config.providers.clone(),
     };
     tracing::info!(
         outbound_reach = trame_app::outbound::describe_policy(config.outbound_reach),
@@ -75,6 +79,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     let poller = tokio::spawn(poll_catalog(state.clone(), stop_rx.clone()));
     let retention = AuditRetention { records_days: config.audit_retention_days, address_days: config.audit_address_days };
     let deliverer = tokio::spawn(deliver_logout_notifications(state.clone(), retention, stop_rx.clone()));
+    let usage = tokio::spawn(flush_usage(state.clone(), stop_rx.clone()));
     let handle: Handle<SocketAddr> = Handle::new();
     tokio::spawn(shutdown_on_signal(state.clone(), handle.clone(), stop_tx));
 
@@ -102,11 +107,12 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     announce.abort();
     poller.abort();
     deliverer.abort();
+    usage.abort();
     if let Some(t) = metrics_task {
         t.abort();
     }
     // After the last request: what it changed is written before the exit.
-    state.ephemeral.shutdown().await;
+    state.finish().await;
     served.with_context(|| format!("cannot listen on {} (listen)", config.listen))?;
     tracing::info!("stopped");
     Ok(())
@@ -145,6 +151,15 @@ where
             }
         }
     }
+}
+
+/// Adds this node's transparency figures to the store every few seconds
+/// (`trame_app::usage`); on failure they wait for the next flush.
+async fn flush_usage(state: AppState, stop: watch::Receiver<bool>) {
+    every(USAGE_FLUSH, stop, "transparency figures not written; kept for the next try", "transparency figures written again", || async {
+        state.usage.flush(&state.store).await
+    })
+    .await
 }
 
 /// Keeps the catalog in step with the database; on failure the node serves

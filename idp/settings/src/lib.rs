@@ -12,6 +12,7 @@
 
 pub mod mail;
 pub mod outbound;
+pub mod providers;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use trame_core::ids::Issuer;
 
 use crate::mail::{MailConfig, MailSettingError};
 use crate::outbound::{ProxyUrl, Reach};
+use crate::providers::{Provider, RawProvider};
 
 /// The keys a `TRAME_` variable may set. Other `TRAME_*` variables (for
 /// instance a test harness's own) are not ours and are left alone.
@@ -106,6 +108,9 @@ struct Raw {
     /// The level a person must have signed in at to use the
     /// administration console; default `eidas2` (a passkey).
     console_acr: Option<String>,
+    /// The providers the installation depends on (`[[providers]]`), for
+    /// the transparency page; in the file only.
+    providers: Vec<RawProvider>,
 }
 
 impl Default for Raw {
@@ -136,6 +141,7 @@ impl Default for Raw {
             audit_retention_days: None,
             audit_address_days: None,
             console_acr: None,
+            providers: Vec::new(),
         }
     }
 }
@@ -183,6 +189,8 @@ pub struct Config {
     /// The level ([`trame_core::assurance::LEVELS`]) the console asks of
     /// the people who use it.
     pub console_acr: String,
+    /// The declared providers (`[[providers]]`), checked.
+    pub providers: Vec<Provider>,
 }
 
 /// One problem in the settings, named by its key.
@@ -352,6 +360,13 @@ impl Config {
         if !trame_core::assurance::LEVELS.contains(&console_acr.as_str()) {
             problems.push(problem("console_acr", format!("'{console_acr}' is not one of {}", trame_core::assurance::LEVELS.join(", "))));
         }
+        let mut providers = Vec::new();
+        for p in &raw.providers {
+            match providers::check(p) {
+                Ok(p) => providers.push(p),
+                Err(why) => problems.push(problem("providers", why)),
+            }
+        }
         let (listen, public_url) = match (listen, public_url) {
             (Ok(l), Ok(_))
                 if problems.is_empty()
@@ -375,6 +390,7 @@ impl Config {
             audit_retention_days,
             audit_address_days,
             console_acr,
+            providers,
             listen,
             metrics_listen,
             public_url,

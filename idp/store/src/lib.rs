@@ -31,6 +31,7 @@ pub use repo::refresh_tokens::{RefreshOutcome, Rotation};
 pub use repo::revocations::AccessGrant;
 pub use repo::tenant_counts::TenantCounts;
 pub use repo::tenants::StoredLogo;
+pub use repo::usage::{HostCount, ServedService, UsageBatch, UsageCount};
 pub use repo::users::{Account, NewUser, ProfileChange, UserPage, UserSearch};
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};

@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_admin::Migration),
             Box::new(m0013_tenant_issuer::Migration),
             Box::new(m0014_branding::Migration),
+            Box::new(m0015_transparency::Migration),
         ]
     }
 }
@@ -853,6 +854,70 @@ mod m0014_branding {
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             m.drop_table(Table::drop().table("tenant_logos").to_owned()).await?;
             m.alter_table(Table::alter().table("tenants").drop_column("branding").to_owned()).await
+        }
+    }
+}
+
+mod m0015_transparency {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0015_transparency"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        /// The public transparency figures (`trame_app::usage`): counts of
+        /// transactions per tenant, day and kind, the services that got a
+        /// token each day, and the hosts the installation's outbound
+        /// requests reached each day. Days are Unix days (UTC). Counts only:
+        /// never a person. And the tenant's default subject type for the
+        /// clients its operator adds: `public` for the tenants that exist
+        /// (nothing changes for them), `pairwise` for new ones.
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("tenants").add_column(string("default_subject_type").default("public")).to_owned()).await?;
+            m.create_table(
+                Table::create()
+                    .table("usage_counts")
+                    .col(string("tenant_id"))
+                    .col(integer("day"))
+                    .col(string("counter"))
+                    .col(big_integer("count"))
+                    .primary_key(Index::create().col("tenant_id").col("day").col("counter"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_table(
+                Table::create()
+                    .table("usage_services")
+                    .col(string("tenant_id"))
+                    .col(integer("day"))
+                    .col(string("client_id"))
+                    .primary_key(Index::create().col("tenant_id").col("day").col("client_id"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_table(
+                Table::create()
+                    .table("outbound_hosts")
+                    .col(integer("day"))
+                    .col(string("host"))
+                    .col(big_integer("count"))
+                    .primary_key(Index::create().col("day").col("host"))
+                    .to_owned(),
+            )
+            .await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            for t in ["outbound_hosts", "usage_services", "usage_counts"] {
+                m.drop_table(Table::drop().table(t).to_owned()).await?;
+            }
+            m.alter_table(Table::alter().table("tenants").drop_column("default_subject_type").to_owned()).await
         }
     }
 }

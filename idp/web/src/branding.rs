@@ -25,5 +25,6 @@ pub fn view(t: &Tenant) -> minijinja::Value {
         accessibility => b.accessibility_url.clone(),
         accessibility_status => b.accessibility_status.as_str(),
         contact => b.contact_url.clone(),
+        transparency => format!("{base}/transparence"),
     }
 }

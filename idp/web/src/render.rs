@@ -47,6 +47,7 @@ pub(crate) mod default_theme {
         ("console_audit.html", include_str!("../../../themes/default/templates/console_audit.html")),
         ("console_settings.html", include_str!("../../../themes/default/templates/console_settings.html")),
         ("console_tenants.html", include_str!("../../../themes/default/templates/console_tenants.html")),
+        ("transparency.html", include_str!("../../../themes/default/templates/transparency.html")),
     ];
     pub const ASSETS: &[(&str, &str, &str)] = &[
         ("trame.css", "text/css; charset=utf-8", include_str!("../../../themes/default/static/trame.css")),

@@ -33,6 +33,7 @@ use crate::error::{page_error, redirect_error};
 use crate::state::AppState;
 use trame_app::catalog::TenantEntry;
 use trame_app::client_keys::{self, KeyFailure};
+use trame_app::federation::FetchFor;
 use trame_app::federation::registration::{self, Prepared, RegistrationError};
 use trame_app::throttle;
 
@@ -180,7 +181,7 @@ async fn prepare(
     anchors: &[trame_federation::chain::TrustAnchor],
     supplied: Option<&[String]>,
 ) -> Result<Prepared, RegistrationError> {
-    let chain = registration::relying_party_chain(state, state.reach(&tenant.tenant), client_id, anchors, supplied).await?;
+    let chain = registration::relying_party_chain(state, &FetchFor::tenant(state, &tenant.tenant), client_id, anchors, supplied).await?;
     registration::prepare(state, tenant, &chain, RegistrationKind::Automatic).await
 }
 

@@ -34,6 +34,9 @@ pub struct WebConfig {
     /// The level people must have signed in at to use the console
     /// (`console_acr`).
     pub console_acr: String,
+    /// The providers the operator declared (`[[providers]]`), for the
+    /// transparency page.
+    pub providers: Vec<trame_app::transparency::Provider>,
 }
 
 /// The one application state, cloned into every handler: one `Arc`, so a

@@ -18,22 +18,48 @@ use super::local::{self, LocalError};
 use super::statements::{media, paths};
 use crate::App;
 use crate::outbound::{self, Reach};
+use crate::usage::Counter;
+use trame_core::tenant::Tenant;
+
+/// On whose behalf statements are fetched: the reach of the tenant the
+/// chain is built for, and its id, under which the fetches count as
+/// federation exchanges on its transparency page (none for the operator's
+/// commands).
+#[derive(Debug, Clone)]
+pub struct FetchFor {
+    pub reach: Reach,
+    pub tenant_id: Option<String>,
+}
+
+impl FetchFor {
+    /// For `tenant`, with its reach.
+    pub fn tenant(state: &App, tenant: &Tenant) -> Self {
+        Self { reach: state.reach(tenant), tenant_id: Some(tenant.id.clone()) }
+    }
+
+    /// For the installation's operator (the CLI): not counted.
+    pub fn operator(reach: Reach) -> Self {
+        Self { reach, tenant_id: None }
+    }
+}
 
 pub struct FederationFetcher<'a> {
     state: &'a App,
-    /// The reach of the tenant the chain is built for.
-    reach: Reach,
+    by: &'a FetchFor,
 }
 
 impl<'a> FederationFetcher<'a> {
-    pub fn new(state: &'a App, reach: Reach) -> Self {
-        Self { state, reach }
+    pub fn new(state: &'a App, by: &'a FetchFor) -> Self {
+        Self { state, by }
     }
 
     async fn get(&self, url: &str) -> Result<String, FetchError> {
         // The cause goes to the log; callers (the resolve endpoint) answer
         // with one text, so no one learns which ports are open where.
-        let (media_type, body) = outbound::get_typed(self.state.outbound(self.reach), url, media::ENTITY_STATEMENT).await.map_err(|e| {
+        if let Some(tenant_id) = &self.by.tenant_id {
+            self.state.usage.count(tenant_id, Counter::FederationOut);
+        }
+        let (media_type, body) = outbound::get_typed(self.state.outbound(self.by.reach), url, media::ENTITY_STATEMENT).await.map_err(|e| {
             tracing::info!(error = %e, "federation statement not fetched");
             FetchError::Other("the statement could not be fetched".into())
         })?;
@@ -103,11 +129,11 @@ fn cache_key(anchors: &[TrustAnchor]) -> String {
 impl ChainResolver {
     /// A chain from `subject` to one of `anchors`, from the cache or
     /// resolved now.
-    pub async fn resolve(&self, state: &App, reach: Reach, subject: &str, anchors: &[TrustAnchor]) -> Result<TrustChain, ChainError> {
+    pub async fn resolve(&self, state: &App, by: &FetchFor, subject: &str, anchors: &[TrustAnchor]) -> Result<TrustChain, ChainError> {
         let now = state.now();
         // A chain fetched from private addresses is not for a tenant that
         // may not reach them.
-        let key = format!("{reach:?}\n{}", cache_key(anchors));
+        let key = format!("{:?}\n{}", by.reach, cache_key(anchors));
         {
             let mut caches = self.caches.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(cache) = caches.get_mut(&key) {
@@ -118,7 +144,7 @@ impl ChainResolver {
                 }
             }
         }
-        let fetcher = FederationFetcher::new(state, reach);
+        let fetcher = FederationFetcher::new(state, by);
         let chain = chain::resolve(&fetcher, subject, anchors, &ResolveOptions::at(now)).await?;
         self.caches.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_default().insert(chain.clone());
         Ok(chain)

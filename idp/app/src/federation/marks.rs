@@ -11,7 +11,7 @@ use crate::App;
 /// The subject's Trust Marks that check out (§7.3): issuer allowed by the
 /// anchor, issuer's keys from its own chain to the same anchor, signature,
 /// times, delegation. The others are left out of the answer (§8.3.2).
-pub async fn verified(state: &App, reach: crate::outbound::Reach, chain: &TrustChain, anchors: &[TrustAnchor]) -> Vec<(TrustMarkEntry, Option<i64>)> {
+pub async fn verified(state: &App, by: &super::FetchFor, chain: &TrustChain, anchors: &[TrustAnchor]) -> Vec<(TrustMarkEntry, Option<i64>)> {
     let Some(entries) = chain.subject_configuration.trust_marks.clone() else { return Vec::new() };
     let Some(ta_statement) =
         chain.statements.last().and_then(|s| trame_federation::statement::ParsedStatement::parse(s, &ValidationOptions::at(state.now())).ok())
@@ -31,7 +31,7 @@ pub async fn verified(state: &App, reach: crate::outbound::Reach, chain: &TrustC
         let issuer_jwks = if issuer == chain.trust_anchor {
             ta_statement.statement.jwks.clone()
         } else {
-            match state.chains.resolve(state, reach, &issuer, &ta_anchor).await {
+            match state.chains.resolve(state, by, &issuer, &ta_anchor).await {
                 Ok(c) => c.subject_configuration.jwks.clone(),
                 Err(_) => continue,
             }

@@ -25,4 +25,4 @@ pub mod peers;
 pub mod registration;
 pub mod statements;
 
-pub use fetcher::{ChainResolver, FederationFetcher};
+pub use fetcher::{ChainResolver, FederationFetcher, FetchFor};

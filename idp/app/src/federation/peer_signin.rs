@@ -32,6 +32,7 @@ use trame_jose::SigningKey;
 use trame_store::FederationKeys;
 
 use crate::catalog::TenantEntry;
+use crate::federation::FetchFor;
 use crate::federation::fetcher::trust_anchors;
 use crate::federation::peers::Peer;
 use crate::interactions::Interaction;
@@ -143,7 +144,7 @@ pub async fn start(app: &App, tenant: &TenantEntry, peer: &Peer, interaction: &s
     let keys = signer(app, tenant).await?;
     let key = key_of(&keys)?;
     let anchors: Vec<TrustAnchor> = trust_anchors(&t.federation).into_iter().filter(|a| a.entity_id == peer.trust_anchor).collect();
-    let own_chain = app.chains.resolve(app, app.reach(t), me, &anchors).await.map_err(PeerSignInError::OwnChain)?;
+    let own_chain = app.chains.resolve(app, &FetchFor::tenant(app, t), me, &anchors).await.map_err(PeerSignInError::OwnChain)?;
 
     let state_param = random_token(app.rng.as_ref());
     let nonce = random_token(app.rng.as_ref());

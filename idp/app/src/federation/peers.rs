@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::FetchFor;
 use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -23,7 +24,7 @@ use super::local;
 use crate::App;
 use crate::catalog::TenantEntry;
 use crate::memo::Memo;
-use crate::outbound::{self, Reach};
+use crate::outbound;
 use bytes::Bytes;
 
 /// Peers read from one list, at most: a directory is a page people read.
@@ -105,17 +106,17 @@ async fn read(state: &App, tenant: &TenantEntry, config: &PeerSignIn) -> Result<
     if anchors.is_empty() {
         return Err(PeerError::NotConfigured);
     }
-    let reach = state.reach(&tenant.tenant);
-    let ids = listed_providers(state, reach, &config.list_from, &anchors).await?;
+    let by = FetchFor::tenant(state, &tenant.tenant);
+    let ids = listed_providers(state, &by, &config.list_from, &anchors).await?;
     // Resolved a few at once, each within a bound: an unreachable peer
     // (5 s per fetch) must not hold the page up for the others.
     let gate = Arc::new(Semaphore::new(CONCURRENT_RESOLUTIONS));
     let mut tasks = JoinSet::new();
     for id in ids.into_iter().filter(|id| id != tenant.tenant.issuer.as_str()).take(MAX_PEERS) {
-        let (state, anchors, marks, gate) = (state.clone(), anchors.clone(), config.required_trust_marks.clone(), gate.clone());
+        let (state, by, anchors, marks, gate) = (state.clone(), by.clone(), anchors.clone(), config.required_trust_marks.clone(), gate.clone());
         tasks.spawn(async move {
             let _permit = gate.acquire_owned().await;
-            let peer = match tokio::time::timeout(PEER_RESOLUTION, peer_of(&state, reach, &id, &anchors, &marks)).await {
+            let peer = match tokio::time::timeout(PEER_RESOLUTION, peer_of(&state, &by, &id, &anchors, &marks)).await {
                 Ok(r) => r,
                 Err(_) => Err("its chain took too long to resolve".to_owned()),
             };
@@ -136,8 +137,8 @@ async fn read(state: &App, tenant: &TenantEntry, config: &PeerSignIn) -> Result<
 
 /// The `openid_provider` entities the authority lists. The authority is
 /// trusted only through its own chain to one of the tenant's anchors.
-async fn listed_providers(state: &App, reach: Reach, list_from: &str, anchors: &[TrustAnchor]) -> Result<Vec<String>, PeerError> {
-    let chain = state.chains.resolve(state, reach, list_from, anchors).await.map_err(|e| PeerError::ListSource(list_from.to_owned(), e))?;
+async fn listed_providers(state: &App, by: &FetchFor, list_from: &str, anchors: &[TrustAnchor]) -> Result<Vec<String>, PeerError> {
+    let chain = state.chains.resolve(state, by, list_from, anchors).await.map_err(|e| PeerError::ListSource(list_from.to_owned(), e))?;
     // An authority of this instance answers in-process.
     if let Some(entry) = state.catalog.by_entity_id(list_from) {
         return local::listed(state, &entry, "openid_provider").await.map_err(PeerError::ListLocal);
@@ -150,18 +151,18 @@ async fn listed_providers(state: &App, reach: Reach, list_from: &str, anchors: &
         .ok_or_else(|| PeerError::NoListEndpoint(list_from.to_owned()))?;
     let mut url = url::Url::parse(endpoint).map_err(|_| PeerError::NoListEndpoint(list_from.to_owned()))?;
     url.query_pairs_mut().append_pair("entity_type", "openid_provider");
-    let body = outbound::get_document(state.outbound(reach), url.as_str()).await.map_err(PeerError::ListFetch)?;
+    let body = outbound::get_document(state.outbound(by.reach), url.as_str()).await.map_err(PeerError::ListFetch)?;
     let ids: Vec<String> = serde_json::from_slice(&body).map_err(|_| PeerError::List("the list is not a JSON array of strings".into()))?;
     Ok(ids)
 }
 
 /// A listed provider as a peer: its chain, its provider metadata naming
 /// it as issuer, and the required Trust Marks. `Err` says why not.
-async fn peer_of(state: &App, reach: Reach, id: &str, anchors: &[TrustAnchor], required_marks: &[String]) -> Result<Peer, String> {
-    let chain = state.chains.resolve(state, reach, id, anchors).await.map_err(|e| format!("no trust chain: {e}"))?;
+async fn peer_of(state: &App, by: &FetchFor, id: &str, anchors: &[TrustAnchor], required_marks: &[String]) -> Result<Peer, String> {
+    let chain = state.chains.resolve(state, by, id, anchors).await.map_err(|e| format!("no trust chain: {e}"))?;
     let provider = provider_metadata(&chain)?;
     if !required_marks.is_empty() {
-        let held = super::marks::verified(state, reach, &chain, anchors).await;
+        let held = super::marks::verified(state, by, &chain, anchors).await;
         if let Some(missing) = required_marks.iter().find(|t| !held.iter().any(|(m, _)| &m.trust_mark_type == *t)) {
             return Err(format!("no valid Trust Mark of type {missing}"));
         }

@@ -92,7 +92,7 @@ pub fn supplied_statements(v: &Value) -> Option<Vec<String>> {
 /// the path, §12.1.1.1.2), or else resolved from its Entity Configuration.
 pub async fn relying_party_chain(
     state: &App,
-    reach: crate::outbound::Reach,
+    by: &super::FetchFor,
     client_id: &str,
     anchors: &[TrustAnchor],
     supplied: Option<&[String]>,
@@ -102,7 +102,7 @@ pub async fn relying_party_chain(
             let refs: Vec<&str> = statements.iter().map(String::as_str).collect();
             chain::validate_chain(&refs, anchors, &ValidationOptions::at(state.now()))?
         }
-        None => state.chains.resolve(state, reach, client_id, anchors).await?,
+        None => state.chains.resolve(state, by, client_id, anchors).await?,
     };
     if chain.subject != client_id {
         return Err(RegistrationError::WrongSubject { expected: client_id.to_owned(), found: chain.subject });

@@ -424,7 +424,7 @@ async fn client_update_and_show() {
         assert_eq!(c["id_token_signed_response_alg"], "RS256", "{name}: {c}");
         let text = i.ok(&["client", "show", "--client-id", "portail"]);
         for label in
-            ["redirect uris:", "grant types:", "scopes:", "auth method: client_secret_basic", "subject type: public", "pkce: required", "skip consent: no"]
+            ["redirect uris:", "grant types:", "scopes:", "auth method: client_secret_basic", "subject type: pairwise", "pkce: required", "skip consent: no"]
         {
             assert!(text.contains(label), "{name}: {label} in {text}");
         }
@@ -800,4 +800,35 @@ async fn language_packs_are_checked() {
     assert!(report.contains("missing: username-label"), "{report}");
     assert!(report.contains("sign-in-intro: variables $dienst where the reference has $client"), "{report}");
     assert!(report.contains("syntax error"), "{report}");
+}
+
+/// New tenants give the clients their operator adds pairwise subjects
+/// unless the client or the tenant asks for public ones; a client keeps
+/// its subject type when the tenant's default changes.
+#[tokio::test]
+async fn clients_get_the_tenants_default_subject_type() {
+    for (name, i) in installs().await {
+        i.ok(&["tenant", "add", "ville"]);
+        let subject_type = |client: &str| -> String {
+            let out = i.ok(&["client", "show", "--tenant", "ville", "--client-id", client]);
+            out.lines().find(|l| l.contains("subject type")).unwrap_or_default().to_owned()
+        };
+        let tenants = i.ok(&["tenant", "list", "--json"]);
+        assert!(tenants.lines().any(|l| l.contains(r#""slug":"ville""#) && l.contains(r#""default_subject_type":"pairwise""#)), "{name}: {tenants}");
+        i.ok(&["client", "add", "--tenant", "ville", "--client-id", "portail", "--redirect-uri", "https://portail.example/cb"]);
+        assert!(subject_type("portail").contains("pairwise"), "{name}: {}", subject_type("portail"));
+        i.ok(&["client", "add", "--tenant", "ville", "--client-id", "annuaire", "--redirect-uri", "https://a.example/cb", "--subject-type", "public"]);
+        assert!(subject_type("annuaire").contains("public"), "{name}");
+        // Several redirect hosts need a sector under pairwise: the error says how out.
+        let two_hosts =
+            ["client", "add", "--tenant", "ville", "--client-id", "deux", "--redirect-uri", "https://a.example/cb", "--redirect-uri", "https://b.example/cb"];
+        assert_refused(&i.cli(&two_hosts), "or subject_type public");
+
+        let out = i.ok(&["tenant", "set", "ville", "--default-subject-type", "public"]);
+        assert!(out.contains("default subject type public"), "{name}: {out}");
+        i.ok(&two_hosts);
+        assert!(subject_type("deux").contains("public"), "{name}");
+        assert!(subject_type("portail").contains("pairwise"), "{name}: existing clients keep theirs");
+        assert!(!i.cli(&["tenant", "set", "ville", "--default-subject-type", "secret"]).status.success(), "{name}");
+    }
 }

@@ -20,6 +20,7 @@ pub struct Model {
     pub dynamic_client_pkce: String,
     pub credential_upgrade: String,
     pub usernames: String,
+    pub default_subject_type: String,
     /// `FederationSettings` as JSON text.
     pub federation: String,
     /// Set by the operator; otherwise the default tenant's issuer follows

@@ -17,6 +17,7 @@ pub mod registration;
 pub mod revocations;
 pub mod tenant_counts;
 pub mod tenants;
+pub mod usage;
 pub mod users;
 
 pub use users::NewUser;

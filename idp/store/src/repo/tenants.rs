@@ -11,9 +11,10 @@ use trame_jose::Alg;
 use super::{catalog, keys, new_id};
 use crate::entity::{
     account_session, admin_role, audit_event, client, consent, federated_identity, federation_key, federation_subordinate, grant, initial_access_token,
-    invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, tenant_logo, trust_mark, user,
+    invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, tenant_logo, trust_mark, usage_count, usage_service, user,
 };
 use crate::{Result, Store, StoreError};
+use trame_core::subject::SubjectType;
 
 fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
     let rules = super::parse_list(&m.acr_policy, "tenant acr policy")?;
@@ -25,6 +26,7 @@ fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
         dynamic_client_pkce: m.dynamic_client_pkce.parse().map_err(StoreError::Corrupt)?,
         credential_upgrade: m.credential_upgrade.parse().map_err(StoreError::Corrupt)?,
         usernames: m.usernames.parse().map_err(StoreError::Corrupt)?,
+        default_subject_type: SubjectType::parse(&m.default_subject_type).ok_or_else(|| StoreError::Corrupt("tenant default subject type".into()))?,
     })
 }
 
@@ -63,6 +65,7 @@ impl Store {
             dynamic_client_pkce: Set(TenantSettings::default().dynamic_client_pkce.as_str().to_owned()),
             credential_upgrade: Set(TenantSettings::default().credential_upgrade.as_str().to_owned()),
             usernames: Set(TenantSettings::default().usernames.as_str().to_owned()),
+            default_subject_type: Set(TenantSettings::default().default_subject_type.as_str().to_owned()),
             federation: Set(FederationSettings::default().to_json()),
             issuer_explicit: Set(false),
             branding: Set(Branding::default().to_json()),
@@ -119,6 +122,7 @@ impl Store {
             am.dynamic_client_pkce = Set(settings.dynamic_client_pkce.as_str().to_owned());
             am.credential_upgrade = Set(settings.credential_upgrade.as_str().to_owned());
             am.usernames = Set(settings.usernames.as_str().to_owned());
+            am.default_subject_type = Set(settings.default_subject_type.as_str().to_owned());
         })
         .await
     }
@@ -269,6 +273,8 @@ impl Store {
             federation_subordinate,
             trust_mark,
             tenant_logo,
+            usage_count,
+            usage_service,
             audit_event
         );
         let r = tenant::Entity::delete_many().filter(tenant::Column::Id.eq(tenant_id)).exec(&txn).await.map_err(StoreError::Db)?;

@@ -176,6 +176,7 @@ backend_test!(tenant_settings_round_trip(be, b) {
         dynamic_client_pkce: PkcePolicy::Optional,
         credential_upgrade: trame_core::tenant::CredentialUpgrade::Never,
         usernames: trame_core::tenant::Usernames::Addresses,
+        default_subject_type: trame_core::subject::SubjectType::Public,
     };
     let got = s.set_tenant_settings("ville-a", &want).await.unwrap();
     assert_eq!(got.settings, want, "{b}");

@@ -16,4 +16,5 @@ mod refresh_grace;
 mod revocations;
 mod smoke;
 mod tenants;
+mod usage;
 mod users;

@@ -64,7 +64,7 @@ backend_test!(duplicate_slug_or_issuer_is_a_conflict_and_writes_nothing(be, b) {
 });
 
 /// Every table that holds rows of a tenant, by its `tenant_id` column.
-const TENANT_TABLES: [&str; 18] = [
+const TENANT_TABLES: [&str; 20] = [
     "users",
     "passkeys",
     "recovery_codes",
@@ -83,6 +83,8 @@ const TENANT_TABLES: [&str; 18] = [
     "admin_roles",
     "audit_events",
     "tenant_logos",
+    "usage_counts",
+    "usage_services",
 ];
 
 /// A tenant with a row in most of its tables: an account with a passkey
@@ -123,6 +125,12 @@ async fn populated(s: &trame_store::Store, name: &str) -> trame_core::tenant::Te
     s.record_audit(event(None)).await.unwrap();
     let logo = LogoRef { kind: LogoKind::Png, digest: format!("logo-{name}") };
     s.set_tenant_branding(name, None, Branding::clone, Some(Some((logo, b"png bytes".as_slice())))).await.unwrap();
+    let usage = trame_store::UsageBatch {
+        counts: vec![trame_store::UsageCount { tenant_id: t.id.clone(), day: 20_000, counter: "sign_in.passkey".into(), count: 3 }],
+        services: vec![trame_store::ServedService { tenant_id: t.id.clone(), day: 20_000, client_id: "app".into() }],
+        hosts: vec![],
+    };
+    s.add_usage(&usage).await.unwrap();
     t
 }
 
@@ -136,7 +144,7 @@ backend_test!(removing_a_tenant_leaves_no_row_of_it_and_touches_no_other(be, b) 
     for table in TENANT_TABLES {
         before.push(query_i64(&conn, &count(table, &kept.id)).await);
     }
-    for table in ["users", "passkeys", "recovery_codes", "clients", "signing_keys", "consents", "grants", "admin_roles", "audit_events", "federation_keys", "tenant_logos"] {
+    for table in ["users", "passkeys", "recovery_codes", "clients", "signing_keys", "consents", "grants", "admin_roles", "audit_events", "federation_keys", "tenant_logos", "usage_counts", "usage_services"] {
         assert!(query_i64(&conn, &count(table, &gone.id)).await > 0, "{b}: the test fills {table}");
     }
     let refresh = "SELECT COUNT(*) FROM refresh_tokens";

@@ -16,9 +16,11 @@ use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::extract::{ClientIp, FormParams, Params, single};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
+use trame_app::federation::FetchFor;
 use trame_app::federation::fetcher::trust_anchors;
 use trame_app::federation::local::{self, LocalError};
 use trame_app::federation::statements::{self, MarkStatus, SignError, media};
+use trame_app::usage::Counter;
 
 fn not_found(description: impl Into<String>) -> ApiError {
     ApiError::oauth(ErrorCode::NotFound, description)
@@ -86,6 +88,7 @@ pub async fn entity_configuration(State(state): State<AppState>, tenant: TenantC
     if !tenant.tenant.issuer.is_https() {
         return Err(not_found("this issuer is not served over https, so it is not an OpenID Federation entity"));
     }
+    state.usage.count(&tenant.tenant.id, Counter::FederationIn);
     let ec = local::entity_configuration(&state, &tenant).await.map_err(local_error)?;
     Ok(jwt(media::ENTITY_STATEMENT, ec, true))
 }
@@ -96,6 +99,7 @@ fn authority(tenant: &TenantCtx) -> ApiResult<()> {
 
 /// `GET /federation/fetch?sub=` (§8.1).
 pub async fn fetch(State(state): State<AppState>, tenant: TenantCtx, Params(params): Params) -> ApiResult<Response> {
+    state.usage.count(&tenant.tenant.id, Counter::FederationIn);
     authority(&tenant)?;
     only_known(&params, &["sub"])?;
     let sub = single(&params, "sub")?.ok_or_else(|| ApiError::invalid_request("sub is required"))?;
@@ -110,6 +114,7 @@ pub async fn fetch(State(state): State<AppState>, tenant: TenantCtx, Params(para
 /// filters, and `trust_marked` / `trust_mark_type` answered from the Trust
 /// Marks this tenant issued itself.
 pub async fn list(State(state): State<AppState>, tenant: TenantCtx, Params(params): Params) -> ApiResult<Response> {
+    state.usage.count(&tenant.tenant.id, Counter::FederationIn);
     authority(&tenant)?;
     only_known(&params, &["entity_type", "intermediate", "trust_marked", "trust_mark_type"])?;
     let types = all(&params, "entity_type");
@@ -138,6 +143,7 @@ pub async fn list(State(state): State<AppState>, tenant: TenantCtx, Params(param
 /// the subject's metadata resolved through a chain to one of the given
 /// anchors this tenant trusts, and its verified Trust Marks.
 pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, Params(params): Params) -> ApiResult<Response> {
+    state.usage.count(&tenant.tenant.id, Counter::FederationIn);
     only_known(&params, &["sub", "trust_anchor", "entity_type"])?;
     let sub = single(&params, "sub")?.ok_or_else(|| ApiError::invalid_request("sub is required"))?;
     let asked = all(&params, "trust_anchor");
@@ -154,8 +160,8 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
     if !trame_app::throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await.json_err()? {
         return Err(ApiError::oauth(ErrorCode::RateLimited, "too many resolve requests from this address; try again later"));
     }
-    let reach = state.reach(&tenant.tenant);
-    let chain = state.chains.resolve(&state, reach, sub, &anchors).await.map_err(|e| {
+    let by = FetchFor::tenant(&state, &tenant.tenant);
+    let chain = state.chains.resolve(&state, &by, sub, &anchors).await.map_err(|e| {
         tracing::info!(subject = %sub, error = %e, "federation resolve failed");
         match e {
             // The subject itself could not be read.
@@ -168,7 +174,7 @@ pub async fn resolve(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
             }
         }
     })?;
-    let marks = trame_app::federation::marks::verified(&state, reach, &chain, &anchors).await;
+    let marks = trame_app::federation::marks::verified(&state, &by, &chain, &anchors).await;
     let now = state.now();
     let keys = tenant.federation_keys(&state.store, now).await.json_err()?;
     let body = statements::resolve_response(&tenant.tenant, &keys, &chain, &entity_types, &marks, now).map_err(sign_error)?;

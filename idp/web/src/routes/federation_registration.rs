@@ -20,12 +20,13 @@ use crate::error::{ApiError, ApiResult, OrApi, Surface};
 use crate::extract::ClientIp;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
-use trame_app::federation::FederationFetcher;
 use trame_app::federation::fetcher::trust_anchors;
 use trame_app::federation::registration::{self, RegistrationError};
 use trame_app::federation::statements::{self, media};
+use trame_app::federation::{FederationFetcher, FetchFor};
 use trame_app::registration::metadata;
 use trame_app::throttle;
+use trame_app::usage::Counter;
 
 fn refused(code: ErrorCode, description: impl Into<String>) -> ApiError {
     ApiError::oauth(code, description)
@@ -51,6 +52,7 @@ fn media_type(headers: &HeaderMap) -> Option<String> {
 }
 
 pub async fn register(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    state.usage.count(&tenant.tenant.id, Counter::FederationIn);
     let anchors = trust_anchors(&tenant.tenant.federation);
     if anchors.is_empty() {
         return Err(ApiError::oauth(ErrorCode::NotFound, "this entity registers no relying party through a federation"));
@@ -113,7 +115,9 @@ async fn from_configuration(state: &AppState, tenant: &TenantCtx, anchors: &[Tru
         }
         None => {
             let resolve = chain::ResolveOptions { validation: opts, ..chain::ResolveOptions::at(state.now()) };
-            chain::resolve_with_configuration(&FederationFetcher::new(state, state.reach(&tenant.tenant)), ec, anchors, &resolve).await.map_err(chain_error)
+            chain::resolve_with_configuration(&FederationFetcher::new(state, &FetchFor::tenant(state, &tenant.tenant)), ec, anchors, &resolve)
+                .await
+                .map_err(chain_error)
         }
     }
 }

@@ -91,6 +91,7 @@ pub async fn submit(
         SignedIn::Done(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd", "sign-in");
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Success);
+            state.usage.sign_in(&t.id, SignInMethod::Password);
             Ok(r)
         }
         SignedIn::BelowRequiredLevel => {
@@ -190,6 +191,7 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
         SignedIn::Done(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "pwd+otp", "sign-in");
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Success);
+            state.usage.sign_in(&t.id, SignInMethod::Totp);
             Ok(r)
         }
         SignedIn::BelowRequiredLevel => {

@@ -23,6 +23,7 @@ pub mod register;
 pub mod revocation;
 pub mod signup;
 pub mod token;
+pub mod transparency;
 pub mod userinfo;
 pub mod wellknown;
 
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/jwks", get(wellknown::jwks))
         .route("/brand/logo", get(brand::logo))
         .route("/brand/style.css", get(brand::style))
+        .route("/transparence.json", get(transparency::json))
         .route("/.well-known/openid-federation", get(federation::entity_configuration))
         .route("/federation/fetch", get(federation::fetch))
         .route("/federation/list", get(federation::list))
@@ -106,6 +108,7 @@ fn pages() -> Router<AppState> {
         .route("/recover", get(recover::show).post(recover::submit))
         .route("/recover/email", get(recover::email_link).post(recover::email_confirm))
         .route("/consent", get(consent::show).post(consent::submit))
+        .route("/transparence", get(transparency::page))
         .merge(console::router())
         .route_layer(axum::middleware::from_fn(crate::csrf::same_origin_only))
 }

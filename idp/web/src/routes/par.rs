@@ -30,6 +30,7 @@ use crate::request_object::{self, PUSHED_URN, PushedRequest};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use trame_app::catalog::TenantEntry;
+use trame_app::federation::FetchFor;
 use trame_app::federation::registration::{self, RegistrationError};
 use trame_app::throttle;
 
@@ -116,7 +117,8 @@ async fn authenticated(
             ApiError::oauth(other.code(), other.to_string())
         }
     };
-    let chain = registration::relying_party_chain(state, state.reach(&tenant.tenant), &claimed, &anchors, supplied.as_deref()).await.map_err(refused)?;
+    let chain =
+        registration::relying_party_chain(state, &FetchFor::tenant(state, &tenant.tenant), &claimed, &anchors, supplied.as_deref()).await.map_err(refused)?;
     let prepared = registration::prepare(state, tenant, &chain, RegistrationKind::Automatic).await.map_err(refused)?;
     client_auth::authenticate_as(state, tenant, headers, p, endpoint, &prepared.client).await?;
     registration::save(state, tenant, &prepared).await.map_err(refused)

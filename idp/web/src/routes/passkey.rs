@@ -167,6 +167,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
         SignedIn::Done((_, cookie)) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-in");
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Success);
+            state.usage.sign_in(&t.id, SignInMethod::Passkey);
             let next = t.issuer.endpoint(&format!("/login/continue?interaction={}", req.interaction));
             Ok(with_cookie(Json(json!({ "location": next })).into_response(), Some(cookie)))
         }

@@ -201,6 +201,7 @@ pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers:
         SignedIn::Done(r) => {
             tracing::info!(tenant = %t.slug, outcome = "success", method = "peer", peer = %peer.entity_id, "sign-in");
             telemetry::sign_in(SignInMethod::Peer, SignInOutcome::Success);
+            state.usage.sign_in(&t.id, SignInMethod::Peer);
             Ok(r)
         }
         SignedIn::BelowRequiredLevel => {

@@ -72,6 +72,7 @@ async fn recovered(
     };
     crate::account_guard::audited_with(state, tenant, user_id, "recovery.used", ip, Some(serde_json::json!({ "method": how }))).await;
     telemetry::sign_in(method, SignInOutcome::Success);
+    state.usage.sign_in(&t.id, method);
     Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
 }
 
@@ -132,9 +133,9 @@ pub async fn submit(
                 let (subject, body) = mail_link::recovery_mail(t, &link);
                 // Sent after the answer: the time an SMTP exchange takes
                 // must not tell that the address has an account.
-                let (mailer, slug) = (state.mailer.clone(), t.slug.to_string());
+                let (app, tenant_id, slug) = (state.app().clone(), t.id.clone(), t.slug.to_string());
                 tokio::spawn(async move {
-                    if let Err(e) = mailer.send(&addr, &subject, &body).await {
+                    if let Err(e) = app.send_mail(&tenant_id, &addr, &subject, &body).await {
                         tracing::warn!(error = %e, tenant = %slug, "recovery mail not sent");
                     }
                 });

@@ -40,6 +40,7 @@ pub async fn token(State(state): State<AppState>, tenant: TenantCtx, headers: He
     };
     tracing::info!(client_id = %client.id, grant = grant_type.as_str(), "tokens issued");
     crate::telemetry::tokens_issued(grant_type.as_str());
+    state.usage.token(&tenant.tenant.id, client.id.as_str());
     let mut r = Json(body).into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));

@@ -349,5 +349,5 @@ backend_test!(async fn resolve_builds_the_chain_applies_policy_and_keeps_verifie
     // a fresh resolver sees it at once).
     env.state.store.remove_subordinate(&f.ta.id, INT).await.unwrap();
     let fresh = trame_app::federation::ChainResolver::default();
-    assert!(fresh.resolve(&env.state, trame_app::outbound::Reach::Anywhere, OP, &anchors).await.is_err());
+    assert!(fresh.resolve(&env.state, &trame_app::federation::FetchFor::operator(trame_app::outbound::Reach::Anywhere), OP, &anchors).await.is_err());
 });

@@ -26,4 +26,5 @@ mod register;
 mod request_objects;
 mod revoke_introspect;
 mod token;
+mod transparency;
 mod userinfo;

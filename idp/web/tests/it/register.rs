@@ -320,6 +320,7 @@ backend_test!(
                 outbound_reach: Some(trame_app::outbound::Reach::PublicOnly),
                 outbound_proxy: None,
                 console_acr: "eidas2".into(),
+                providers: Vec::new(),
             },
             std::sync::Arc::new(trame_core::OsRandom),
             env.clock.clone(),

@@ -252,6 +252,7 @@ impl Env {
                 outbound_reach,
                 outbound_proxy: None,
                 console_acr: "eidas2".into(),
+                providers: Vec::new(),
             },
             Arc::new(OsRandom),
             clock.clone(),
