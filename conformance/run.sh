@@ -174,6 +174,9 @@ printf '%s\n' "$TRAME_E2E_PASSWORD" | trame user add --tenant default \
   --address-postal-code "$TRAME_E2E_POSTAL_CODE" --address-country "$TRAME_E2E_COUNTRY" \
   --password-stdin >/dev/null
 
+# e2e-basic and e2e-post ask for public subject identifiers (the tenant's
+# default is pairwise): the passkey and pairwise suites compare their `sub`
+# with each other's and with the pairwise client's.
 export TRAME_E2E_BASIC_CLIENT_ID=e2e-basic
 TRAME_E2E_BASIC_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_BASIC_CLIENT_ID" \
   --redirect-uri "$REDIRECT_URI" --post-logout-redirect-uri "$POST_LOGOUT_REDIRECT_URI" \
@@ -183,7 +186,7 @@ export TRAME_E2E_BASIC_CLIENT_SECRET
 export TRAME_E2E_POST_CLIENT_ID=e2e-post
 TRAME_E2E_POST_CLIENT_SECRET=$(add_client --client-id "$TRAME_E2E_POST_CLIENT_ID" \
   --redirect-uri "$REDIRECT_URI" --post-logout-redirect-uri "$POST_LOGOUT_REDIRECT_URI" \
-  --auth-method client_secret_post --scope "$ALL_SCOPES" --skip-consent)
+  --auth-method client_secret_post --scope "$ALL_SCOPES" --skip-consent --subject-type public)
 export TRAME_E2E_POST_CLIENT_SECRET
 
 export TRAME_E2E_REFRESH_CLIENT_ID=e2e-refresh

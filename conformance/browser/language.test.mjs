@@ -6,7 +6,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import { CLIENTS, USER, rp, newRequest } from '../tests/lib/setup.mjs';
-import { launch, openContext, waitForSignIn, signInWith, LABELS, LANGUAGES, TEST_TIMEOUT } from './lib/harness.mjs';
+import { launch, openContext, waitForSignIn, signInWith, messages, LABELS, LANGUAGES, TEST_TIMEOUT } from './lib/harness.mjs';
 
 let browser;
 before(async () => {
@@ -143,3 +143,43 @@ for (const lang of LANGUAGES) {
     }
   });
 }
+
+// The switcher: a plain link list on every page; the choice is kept in a
+// cookie, wins over ui_locales and the browser's language, and the
+// sign-in goes on where it was.
+test('browser: the language switcher changes the page and every page after it', { timeout: TEST_TIMEOUT }, async () => {
+  const s = await openContext(browser, 'language-switcher', { locale: 'fr-FR' });
+  try {
+    const config = await rp('basic');
+    const page = await s.newPage();
+    const req = await newRequest(config, { redirectUri: CLIENTS.basic.redirectUri, scope: 'openid profile', extra: { prompt: 'consent' } });
+    await page.goto(req.url.href);
+    await waitForSignIn(page, 'fr');
+    const switcher = page.getByRole('navigation', { name: messages('fr')['language-switcher-label'], exact: true });
+    assert.equal(await switcher.getByRole('link').count(), LANGUAGES.length, 'one link per shipped language');
+    await switcher.getByRole('link', { name: messages('de')['language-name'], exact: true }).click();
+    await waitForSignIn(page, 'de');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'de');
+    assert.equal(new URL(page.url()).searchParams.get('interaction') !== null, true, 'the same sign-in goes on');
+    await s.shot(page, 'sign-in-de');
+    await signInWith(page, { ...USER, lang: 'de' });
+    await page.getByRole('heading', { level: 1, name: LABELS.de.consentTitle }).waitFor();
+    await s.shot(page, 'consent-de');
+    const refused = s.nextRpHit(CLIENTS.basic.redirectUri);
+    await page.getByRole('button', { name: LABELS.de.deny, exact: true }).click();
+    await refused;
+    await page.waitForURL((u) => u.href.startsWith(CLIENTS.basic.redirectUri));
+    // A relying party asking for English: the person's choice stays.
+    const en = await newRequest(config, { redirectUri: CLIENTS.basic.redirectUri, scope: 'openid', extra: { ui_locales: 'en', prompt: 'login' } });
+    await page.goto(en.url.href);
+    await waitForSignIn(page, 'de');
+    // To Arabic, right to left.
+    await page.getByRole('navigation', { name: messages('de')['language-switcher-label'], exact: true }).getByRole('link', { name: messages('ar')['language-name'], exact: true }).click();
+    await waitForSignIn(page, 'ar');
+    assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+    await s.shot(page, 'sign-in-ar');
+    s.assertClean([CLIENTS.basic.redirectUri]);
+  } finally {
+    await s.close();
+  }
+});

@@ -86,9 +86,11 @@ function rpPage(title) {
 /**
  * A fresh browser context (own cookies) with recording. `name` prefixes the
  * screenshots (one test = one name). `webauthn: true` also records the
- * pages' WebAuthn calls (see `recordWebAuthn`).
+ * pages' WebAuthn calls (see `recordWebAuthn`). `networkLog: false` keeps
+ * its requests out of the after-suite network check (the harness
+ * self-check, whose third party is answered inside the browser).
  */
-export async function openContext(browser, name, { locale = 'fr-FR', webauthn = false, ...options } = {}) {
+export async function openContext(browser, name, { locale = 'fr-FR', webauthn = false, networkLog = true, ...options } = {}) {
   const context = await browser.newContext({ locale, ...options });
   context.setDefaultTimeout(STEP_TIMEOUT);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT);
@@ -114,7 +116,7 @@ export async function openContext(browser, name, { locale = 'fr-FR', webauthn = 
   });
   context.on('request', (r) => {
     s.requests.push({ url: r.url(), method: r.method(), type: r.resourceType() });
-    logOrigin(r.url());
+    if (networkLog) logOrigin(r.url());
   });
   context.on('response', (r) => s.responses.push({ url: r.url(), status: r.status(), headers: r.headers() }));
   context.on('console', (m) => {

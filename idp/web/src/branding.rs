@@ -26,5 +26,6 @@ pub fn view(t: &Tenant) -> minijinja::Value {
         accessibility_status => b.accessibility_status.as_str(),
         contact => b.contact_url.clone(),
         transparency => format!("{base}/transparence"),
+        language => format!("{base}/language"),
     }
 }

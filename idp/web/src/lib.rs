@@ -43,7 +43,6 @@ pub use trame_app::Catalog;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -75,9 +74,9 @@ pub fn app(state: AppState) -> Router {
 /// and carry the security headers too.
 async fn around(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let tracked = telemetry::Tracked::start(&mut req);
-    let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).cloned();
+    let page = render::PageRequest::of(&req);
     let res = next.run(req).await;
-    let res = headers::security_headers(render::render_deferred(&state.themes, accept_language.as_ref(), res));
+    let res = headers::security_headers(render::render_deferred(&state.themes, &page, res));
     tracked.finish(&res);
     res
 }

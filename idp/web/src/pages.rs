@@ -19,8 +19,13 @@ pub struct InteractionQuery {
     pub interaction: String,
 }
 
-/// The page's language: the request's `ui_locales`, then Accept-Language.
+/// The page's language: the one the person chose with the switcher, then
+/// the request's `ui_locales` (so every page of the sign-in keeps it), then
+/// Accept-Language.
 pub fn lang_for(state: &AppState, ia: &Interaction, headers: &HeaderMap) -> String {
+    if let Some(chosen) = crate::render::chosen_lang(headers) {
+        return chosen.to_owned();
+    }
     let raw = RawParams::new(&ia.params);
     let ui: Vec<String> = raw.single("ui_locales").ok().flatten().map(|v| v.split(' ').map(str::to_owned).collect()).unwrap_or_default();
     state.themes.i18n.negotiate(&ui, headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))

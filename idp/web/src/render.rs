@@ -70,6 +70,9 @@ pub(crate) mod default_theme {
 pub struct Themes {
     env: Environment<'static>,
     pub i18n: Arc<I18n>,
+    /// Each shipped language and its name in itself (`language-name` of
+    /// its own pack), for the language switcher.
+    languages: Vec<(&'static str, String)>,
 }
 
 impl Themes {
@@ -100,7 +103,8 @@ impl Themes {
             let a = trame_app::i18n::args(&pairs);
             Ok(tr.t(&lang, &id, if pairs.is_empty() { None } else { Some(&a) }))
         });
-        Self { env, i18n }
+        let languages = trame_app::i18n::BUILT_IN.iter().map(|code| (*code, i18n.t(code, "language-name", None))).collect();
+        Self { env, i18n, languages }
     }
 
     pub fn render(&self, template: &str, ctx: Value) -> Result<String, minijinja::Error> {
@@ -111,9 +115,16 @@ impl Themes {
         default_theme::ASSETS.iter().find(|(n, _, _)| *n == name).map(|(_, ct, body)| (*ct, *body))
     }
 
-    /// Renders a page, answering a plain error if the template itself fails
-    /// (a theme bug must not take the error path down with it).
-    pub fn page(&self, status: StatusCode, template: &str, ctx: Value) -> Response {
+    /// A page, rendered by the middleware around the request
+    /// ([`render_deferred`]), which adds what only the request knows: the
+    /// language switcher's links back to this very page.
+    pub fn page(&self, status: StatusCode, template: &'static str, ctx: Value) -> Response {
+        Deferred::Page { status, template, ctx }.into_response()
+    }
+
+    /// Renders a page now, answering a plain error if the template itself
+    /// fails (a theme bug must not take the error path down with it).
+    fn render_page(&self, status: StatusCode, template: &str, ctx: Value) -> Response {
         match self.render(template, ctx) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
@@ -127,14 +138,27 @@ impl Themes {
 /// A page to render once the language is known.
 #[derive(Debug, Clone)]
 pub enum Deferred {
-    ErrorPage { status: StatusCode, message: &'static str, detail: Option<String> },
-    FormPost { action: String, fields: Vec<(String, String)> },
+    /// A handler's page, its context complete but for the switcher.
+    Page {
+        status: StatusCode,
+        template: &'static str,
+        ctx: Value,
+    },
+    ErrorPage {
+        status: StatusCode,
+        message: &'static str,
+        detail: Option<String>,
+    },
+    FormPost {
+        action: String,
+        fields: Vec<(String, String)>,
+    },
 }
 
 impl IntoResponse for Deferred {
     fn into_response(self) -> Response {
         let status = match &self {
-            Deferred::ErrorPage { status, .. } => *status,
+            Deferred::Page { status, .. } | Deferred::ErrorPage { status, .. } => *status,
             Deferred::FormPost { .. } => StatusCode::OK,
         };
         let mut r = status.into_response();
@@ -143,32 +167,110 @@ impl IntoResponse for Deferred {
     }
 }
 
-/// The language for this request: `ui_locales` are applied by the handlers
-/// that know them; here only Accept-Language.
-pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
-    themes.i18n.negotiate(&[], headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+/// The cookie that keeps the language a person chose with the switcher
+/// (`<issuer>/language`): `__Host-` prefixed on https (set for the whole
+/// host, never by a sibling domain), plain in development.
+pub const LANG_COOKIE: &str = "trame_lang";
+pub const LANG_COOKIE_SECURE: &str = "__Host-trame_lang";
+
+/// The language the person chose with the switcher, if it is one Trame
+/// ships.
+pub fn chosen_lang(headers: &HeaderMap) -> Option<&'static str> {
+    let v = crate::cookies::read(headers, LANG_COOKIE_SECURE).or_else(|| crate::cookies::read(headers, LANG_COOKIE))?;
+    trame_app::i18n::BUILT_IN.iter().find(|l| **l == v).copied()
 }
 
-/// Renders the response's [`Deferred`] page, if it carries one, in the
-/// language of the request's `Accept-Language` (taken before the request
-/// went in: only the header is kept, a reference count, and the language
-/// is negotiated only for the few responses that are pages). Called by the
-/// middleware around every request ([`crate::app`]).
-pub fn render_deferred(themes: &Themes, accept_language: Option<&HeaderValue>, mut res: Response) -> Response {
+/// The language for this request: the switcher's choice, else
+/// Accept-Language (`ui_locales` are applied by the handlers that know
+/// them, after the choice: [`crate::pages::lang_for`]).
+pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
+    match chosen_lang(headers) {
+        Some(l) => l.to_owned(),
+        None => themes.i18n.negotiate(&[], headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())),
+    }
+}
+
+/// What the middleware keeps of a request for the page it may render:
+/// cheap copies (a header value, the URI's shared bytes), taken before the
+/// request goes in.
+pub struct PageRequest {
+    accept_language: Option<HeaderValue>,
+    chosen: Option<&'static str>,
+    /// The page's own address, for the switcher's way back: GET requests
+    /// only (a page answering a form post cannot be asked for again).
+    here: Option<axum::http::Uri>,
+}
+
+impl PageRequest {
+    pub fn of(req: &axum::extract::Request) -> Self {
+        Self {
+            accept_language: req.headers().get(header::ACCEPT_LANGUAGE).cloned(),
+            chosen: chosen_lang(req.headers()),
+            here: (req.method() == axum::http::Method::GET).then(|| req.uri().clone()),
+        }
+    }
+
+    fn lang(&self, themes: &Themes) -> String {
+        match self.chosen {
+            Some(l) => l.to_owned(),
+            None => themes.i18n.negotiate(&[], self.accept_language.as_ref().and_then(|v| v.to_str().ok())),
+        }
+    }
+}
+
+/// The switcher's links: each language, by its own name, through
+/// `<issuer>/language` back to `here`.
+fn switcher(themes: &Themes, ctx: &Value, here: Option<&axum::http::Uri>) -> Option<Vec<Value>> {
+    let here = here?.path_and_query()?.as_str();
+    let endpoint = ctx.get_attr("tenant").ok()?.get_attr("language").ok()?;
+    let endpoint = endpoint.as_str()?;
+    let current = ctx.get_attr("lang").ok();
+    let back = percent_encoding::utf8_percent_encode(here, percent_encoding::NON_ALPHANUMERIC).to_string();
+    Some(
+        themes
+            .languages
+            .iter()
+            .map(|(code, name)| {
+                context! {
+                    code => *code,
+                    name => name,
+                    href => format!("{endpoint}?set={code}&back={back}"),
+                    current => current.as_ref().and_then(|c| c.as_str()) == Some(*code),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Renders the response's [`Deferred`] page, if it carries one: a
+/// handler's page with the language switcher added, or an error or
+/// form-post page in the request's language (the switcher's choice, else
+/// Accept-Language: negotiated only for the few responses that are
+/// pages). Called by the middleware around every request ([`crate::app`]).
+pub fn render_deferred(themes: &Themes, req: &PageRequest, mut res: Response) -> Response {
     let Some(deferred) = res.extensions_mut().remove::<Deferred>() else {
         return res;
     };
-    let lang = themes.i18n.negotiate(&[], accept_language.and_then(|v| v.to_str().ok()));
     let tenant = res.extensions_mut().remove::<std::sync::Arc<trame_app::TenantEntry>>().map(|t| crate::branding::view(&t.tenant));
     let mut page = match deferred {
-        Deferred::ErrorPage { status, message, detail } => themes.page(
-            status,
-            "message.html",
-            context! { lang => lang, tenant => tenant, title => "error-title", message => message, detail => detail, is_error => true },
-        ),
-        Deferred::FormPost { action, fields } => themes.page(StatusCode::OK, "form_post.html", context! { lang => lang, action => action, fields => fields }),
+        Deferred::Page { status, template, ctx } => {
+            let languages = switcher(themes, &ctx, req.here.as_ref());
+            themes.render_page(status, template, context! { languages => languages, ..ctx })
+        }
+        Deferred::ErrorPage { status, message, detail } => {
+            let lang = req.lang(themes);
+            let ctx = context! { lang => lang, tenant => tenant, title => "error-title", message => message, detail => detail, is_error => true };
+            let languages = switcher(themes, &ctx, req.here.as_ref());
+            themes.render_page(status, "message.html", context! { languages => languages, ..ctx })
+        }
+        Deferred::FormPost { action, fields } => {
+            themes.render_page(StatusCode::OK, "form_post.html", context! { lang => req.lang(themes), action => action, fields => fields })
+        }
     };
     carry_headers(res.headers(), page.headers_mut());
+    // What the handler left for the layers outside (the frame sources of
+    // the front-channel logout page's CSP) goes on with the page.
+    page.extensions_mut().extend(std::mem::take(res.extensions_mut()));
     page.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     page
 }

@@ -12,6 +12,7 @@ pub mod federation;
 pub mod federation_registration;
 pub mod health;
 pub mod introspection;
+pub mod language;
 pub mod login;
 pub mod logout;
 pub mod mail_links;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/brand/logo", get(brand::logo))
         .route("/brand/style.css", get(brand::style))
         .route("/transparence.json", get(transparency::json))
+        .route("/language", get(language::switch))
         .route("/.well-known/openid-federation", get(federation::entity_configuration))
         .route("/federation/fetch", get(federation::fetch))
         .route("/federation/list", get(federation::list))

@@ -134,3 +134,84 @@ backend_test!(
         assert!(page.body.contains("<html lang=\"fr\" dir=\"ltr\">"));
     }
 );
+
+backend_test!(
+    async fn the_switcher_keeps_the_chosen_language_across_pages(env) {
+        let mut b = env.browser();
+        let (login, page) = b.login_page(&with_param(basic_params("openid"), "ui_locales", Some("en"))).await;
+        let html = unescape(&page.body);
+        assert!(html.contains(r#"<nav class="languages" aria-label="Language">"#), "{html}");
+        // Each language by its own name, current one marked, back to this very page.
+        assert!(html.contains("العربية") && html.contains(r#"aria-current="true">English</a>"#), "{html}");
+        let href = input_href(&html, "de").expect("a link to German");
+        assert!(href.starts_with("/language?set=de&back=%2F"), "{href}");
+        let r = b.get(&href).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.location().as_deref(), Some(login.trim_start_matches(ISSUER)), "back to the same sign-in");
+        assert!(r.set_cookies().iter().any(|c| c.starts_with("trame_lang=de;") && c.contains("HttpOnly") && c.contains("SameSite=Lax")), "{:?}", r.set_cookies());
+        // The choice wins over the relying party's ui_locales and the browser's language, on every page.
+        let page = b.get(&login).await;
+        assert!(page.body.contains("<html lang=\"de\" dir=\"ltr\">") && page.body.contains("Anmelden"), "{}", page.body);
+        let failed = b.submit_login(&page, USERNAME, "wrong").await;
+        assert!(failed.body.contains("<html lang=\"de\""), "{}", failed.body);
+        let r = b.authorize(&with_param(basic_params("openid"), "client_id", None)).await;
+        assert!(r.body.contains("<html lang=\"de\""), "error pages too: {}", r.body);
+        let t = b.get("/transparence").await;
+        assert!(t.body.contains("<html lang=\"de\""));
+        // Back to French.
+        let r = b.get("/language?set=fr&back=%2Ftransparence").await;
+        assert_eq!(r.location().as_deref(), Some("/transparence"));
+        assert!(b.get("/transparence").await.body.contains("<html lang=\"fr\""));
+        // No way back given: the account page.
+        assert_eq!(b.get("/language?set=it").await.location().as_deref(), Some("/account"));
+    }
+);
+
+backend_test!(
+    async fn the_switcher_refuses_other_sites_and_unknown_languages(env) {
+        for bad in [
+            "/language?set=nl&back=%2Faccount",
+            "/language?set=de&back=%2F%2Fevil.example%2F",
+            "/language?set=de&back=https%3A%2F%2Fevil.example%2F",
+            "/language?set=de&back=%2F%5Cevil.example",
+            "/language?set=de&back=%2Fx%0D%0ASet-Cookie%3A%20a%3Db",
+            "/language?back=%2Faccount",
+            "/language",
+        ] {
+            let r = env.get(bad).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
+            assert!(r.location().is_none() && r.set_cookies().is_empty(), "{bad}");
+        }
+        // A planted second cookie makes the choice absent, not the planted one.
+        let mut b = env.browser();
+        b.get("/language?set=de&back=%2Ftransparence").await;
+        let r = env
+            .send(
+                axum::http::Request::get("/transparence")
+                    .header(axum::http::header::HOST, HOST)
+                    .header(axum::http::header::COOKIE, "trame_lang=de; trame_lang=ar")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert!(r.body.contains("<html lang=\"fr\""), "{}", r.body);
+        let r = env
+            .send(
+                axum::http::Request::get("/transparence")
+                    .header(axum::http::header::HOST, HOST)
+                    .header(axum::http::header::COOKIE, "trame_lang=xx")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert!(r.body.contains("<html lang=\"fr\""), "an unknown language is ignored");
+    }
+);
+
+/// The href of the switcher's link to `lang`, unescaped.
+fn input_href(html: &str, lang: &str) -> Option<String> {
+    let marker = format!(r#"" hreflang="{lang}""#);
+    let end = html.find(&marker)?;
+    let start = html[..end].rfind("href=\"")? + 6;
+    Some(html[start..end].replace("&amp;", "&"))
+}

@@ -453,3 +453,11 @@ transparency-col-declared = المصدر
 transparency-configured = مُدرَج في الإعدادات
 transparency-unexpected = غير مُدرَج في الإعدادات وغير مُعلَن عنه
 transparency-json = هذه الأرقام بصيغة JSON
+
+## The language switcher (the name is each language's own)
+language-name = العربية
+language-switcher-label = اللغة
+
+## Accessibility: text alternatives and warnings (RGAA 1.1, 13.2)
+totp-qr-alt = رمز QR للمسح باستخدام تطبيق المصادقة؛ المفتاح الذي يُدخَل يدويًا مذكور أدناه.
+new-window = نافذة جديدة

@@ -440,3 +440,11 @@ transparency-col-declared = Herkunft
 transparency-configured = Konfiguriert
 transparency-unexpected = Weder konfiguriert noch angegeben
 transparency-json = Diese Zahlen im JSON-Format
+
+## The language switcher (the name is each language's own)
+language-name = Deutsch
+language-switcher-label = Sprache
+
+## Accessibility: text alternatives and warnings (RGAA 1.1, 13.2)
+totp-qr-alt = QR-Code zum Scannen mit Ihrer Authenticator-App; den Schlüssel zur Eingabe von Hand finden Sie darunter.
+new-window = neues Fenster

@@ -440,3 +440,11 @@ transparency-col-declared = Origin
 transparency-configured = Configured
 transparency-unexpected = Neither configured nor declared
 transparency-json = These figures as JSON
+
+## The language switcher (the name is each language's own)
+language-name = English
+language-switcher-label = Language
+
+## Accessibility: text alternatives and warnings (RGAA 1.1, 13.2)
+totp-qr-alt = QR code to scan with your authenticator app; the key to type in by hand is given below.
+new-window = new window

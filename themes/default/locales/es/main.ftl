@@ -441,3 +441,11 @@ transparency-col-declared = Origen
 transparency-configured = Configurado
 transparency-unexpected = Ni configurado ni declarado
 transparency-json = Estas cifras en formato JSON
+
+## The language switcher (the name is each language's own)
+language-name = Español
+language-switcher-label = Idioma
+
+## Accessibility: text alternatives and warnings (RGAA 1.1, 13.2)
+totp-qr-alt = Código QR para escanear con su aplicación de autenticación; la clave para introducirla a mano figura a continuación.
+new-window = nueva ventana

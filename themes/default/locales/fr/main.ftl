@@ -440,3 +440,11 @@ transparency-col-declared = Origine
 transparency-configured = Configuré
 transparency-unexpected = Ni configuré ni déclaré
 transparency-json = Ces chiffres au format JSON
+
+## The language switcher (the name is each language's own)
+language-name = Français
+language-switcher-label = Langue
+
+## Accessibility: text alternatives and warnings (RGAA 1.1, 13.2)
+totp-qr-alt = Code QR à scanner avec votre application d’authentification ; la clé à saisir à la main figure ci-dessous.
+new-window = nouvelle fenêtre

@@ -440,3 +440,11 @@ transparency-col-declared = Origine
 transparency-configured = Configurato
 transparency-unexpected = Né configurato né dichiarato
 transparency-json = Questi numeri in formato JSON
+
+## The language switcher (the name is each language's own)
+language-name = Italiano
+language-switcher-label = Lingua
+
+## Accessibility: text alternatives and warnings (RGAA 1.1, 13.2)
+totp-qr-alt = Codice QR da scansionare con la tua app di autenticazione; la chiave da inserire a mano è riportata qui sotto.
+new-window = nuova finestra

@@ -441,3 +441,11 @@ transparency-col-declared = Origem
 transparency-configured = Configurado
 transparency-unexpected = Nem configurado nem declarado
 transparency-json = Estes números em formato JSON
+
+## The language switcher (the name is each language's own)
+language-name = Português
+language-switcher-label = Idioma
+
+## Accessibility: text alternatives and warnings (RGAA 1.1, 13.2)
+totp-qr-alt = Código QR a ler com a sua aplicação de autenticação; a chave para introduzir manualmente encontra-se abaixo.
+new-window = nova janela

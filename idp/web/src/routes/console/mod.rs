@@ -90,7 +90,7 @@ fn notice(q: Option<String>) -> Option<String> {
 /// tenant, the navigation with `section` current, the CSRF token, whether
 /// the person may change things or is an operator). Never cached: it
 /// shows personal data.
-fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, c: &Console, section: &str, template: &str, ctx: Value) -> Response {
+fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, c: &Console, section: &str, template: &'static str, ctx: Value) -> Response {
     page_with(state, tenant, headers, c, StatusCode::OK, section, template, ctx)
 }
 
@@ -102,7 +102,7 @@ fn page_with(
     c: &Console,
     status: StatusCode,
     section: &str,
-    template: &str,
+    template: &'static str,
     ctx: Value,
 ) -> Response {
     let t = &tenant.tenant;
