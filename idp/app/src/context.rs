@@ -64,6 +64,8 @@ pub struct AppInner {
     pub peer_logos: Arc<LogoCache>,
     /// The transparency figures not yet in the store ([`crate::usage`]).
     pub usage: Arc<Usage>,
+    /// The hosts the transparency page counts as configured, for a minute.
+    pub configured_hosts: Arc<crate::transparency::ConfiguredHosts>,
 }
 
 impl App {
@@ -85,6 +87,7 @@ impl App {
             client_keys: Arc::default(),
             peer_logos: Arc::default(),
             usage,
+            configured_hosts: Arc::default(),
         }))
     }
 

@@ -263,6 +263,30 @@ pub fn build(
     }
 }
 
+/// How long a node reuses the configured hosts it computed: the page is
+/// public, and computing them reads every client's URLs.
+pub const CONFIGURED_HOSTS_KEPT: i64 = 60;
+
+/// The configured hosts as last computed, and when.
+#[derive(Default)]
+pub struct ConfiguredHosts(std::sync::Mutex<Option<(i64, std::sync::Arc<HashSet<String>>)>>);
+
+impl ConfiguredHosts {
+    /// The set computed less than [`CONFIGURED_HOSTS_KEPT`] seconds ago,
+    /// else a new one.
+    async fn get(&self, app: &App, now: i64) -> Result<std::sync::Arc<HashSet<String>>, StoreError> {
+        if let Some((at, hosts)) = self.0.lock().unwrap_or_else(|p| p.into_inner()).as_ref()
+            && now - at < CONFIGURED_HOSTS_KEPT
+            && *at <= now
+        {
+            return Ok(hosts.clone());
+        }
+        let hosts = std::sync::Arc::new(configured_hosts(app).await?);
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((now, hosts.clone()));
+        Ok(hosts)
+    }
+}
+
 /// The hosts someone configured: clients' registered URLs (every tenant:
 /// the outbound record is the installation's), every tenant's federation
 /// settings, the mail relay.
@@ -293,7 +317,7 @@ pub async fn report(app: &App, t: &TenantEntry, providers: &[Provider]) -> Resul
         *hosts.entry(h.host).or_default() += h.count;
     }
     let hosts: Vec<(String, u64)> = hosts.into_iter().collect();
-    let configured = configured_hosts(app).await?;
+    let configured = app.configured_hosts.get(app, now).await?;
     Ok(build(t.tenant.slug.as_str(), now, &counts, &services, &hosts, providers, &configured))
 }
 
