@@ -139,7 +139,14 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("tenant '{slug}'")))?;
         let mut am: tenant::ActiveModel = row.into();
         change(&mut am);
-        let m = am.update(&txn).await.map_err(|e| StoreError::from_db(e, "a tenant with this issuer"))?;
+        // Ended here on failure (see `follow_issuer`).
+        let m = match am.update(&txn).await {
+            Ok(m) => m,
+            Err(e) => {
+                txn.rollback().await.map_err(StoreError::Db)?;
+                return Err(StoreError::from_db(e, "a tenant with this issuer"));
+            }
+        };
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
         to_domain(m)
@@ -186,8 +193,16 @@ impl Store {
         if let Some(i) = issuer {
             update = update.col_expr(tenant::Column::Issuer, Expr::value(i.as_str())).col_expr(tenant::Column::IssuerExplicit, Expr::value(true));
         }
-        let r = update.exec(&txn).await.map_err(|e| StoreError::from_db(e, "a tenant with this issuer"))?;
+        // Ended here on every way out (see `follow_issuer`).
+        let r = match update.exec(&txn).await {
+            Ok(r) => r,
+            Err(e) => {
+                txn.rollback().await.map_err(StoreError::Db)?;
+                return Err(StoreError::from_db(e, "a tenant with this issuer"));
+            }
+        };
         if r.rows_affected == 0 {
+            txn.rollback().await.map_err(StoreError::Db)?;
             return Ok(None);
         }
         catalog::bump(&txn).await?;
@@ -224,9 +239,20 @@ impl Store {
             .filter(tenant::Column::IssuerExplicit.eq(false))
             .filter(tenant::Column::Issuer.ne(issuer.as_str()))
             .exec(&txn)
-            .await
-            .map_err(|e| StoreError::from_db(e, format!("a tenant with issuer '{issuer}'")))?;
+            .await;
+        // Ended here, not when dropped: a dropped transaction is rolled back
+        // later, in the background, and on SQLite its write lock (taken by
+        // any UPDATE, even one that matched nothing or failed) would refuse
+        // the next writer meanwhile ("database is locked").
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                txn.rollback().await.map_err(StoreError::Db)?;
+                return Err(StoreError::from_db(e, format!("a tenant with issuer '{issuer}'")));
+            }
+        };
         if r.rows_affected == 0 {
+            txn.rollback().await.map_err(StoreError::Db)?;
             return Ok(None);
         }
         catalog::bump(&txn).await?;
