@@ -167,13 +167,7 @@ impl Usage {
     /// Counts a request the outbound client sends to `host`.
     pub fn host(&self, host: &str) {
         let day = day_of(self.clock.now());
-        let mut tally = self.lock();
-        match tally.hosts.get_mut(&(day, host.to_owned())) {
-            Some(n) => *n += 1,
-            None => {
-                tally.hosts.insert((day, host.to_owned()), 1);
-            }
-        }
+        *self.lock().hosts.entry((day, host.to_owned())).or_default() += 1;
     }
 
     /// Takes everything tallied so far, leaving the tally empty.
