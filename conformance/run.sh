@@ -100,7 +100,10 @@ export TRAME_LISTEN=127.0.0.1:$PORT
 export TRAME_PUBLIC_URL=http://localhost:$PORT
 export TRAME_DATA_DIR=$WORK/data
 export TRAME_LOG_FORMAT=text
-mkdir -p "$TRAME_DATA_DIR"
+# An empty themes folder the browser suite writes tenants' overrides into
+# while the server runs (browser/themes.test.mjs).
+export TRAME_THEMES_DIR=$WORK/themes
+mkdir -p "$TRAME_DATA_DIR" "$TRAME_THEMES_DIR"
 
 if [ "$MODE" = postgres ]; then
   DB_NAME=trame_e2e_$(rand_hex 6)

@@ -29,8 +29,9 @@ pub struct TenantEntry {
     /// snapshot like the keys they are made of: building and serialising
     /// the discovery document's JSON was 125,000 of the 200,000
     /// instructions of a discovery request (callgrind), the JWKS' copy and
-    /// serialisation 15,000 of 83,000.
-    discovery: OnceLock<Bytes>,
+    /// serialisation 15,000 of 83,000. Kept with the generation of the
+    /// installed languages it lists (a themes folder may add one).
+    discovery: std::sync::RwLock<Option<(u64, Bytes)>>,
     jwks: OnceLock<Bytes>,
     federation_keys: OnceCell<Arc<FederationKeys>>,
     relying_party_keys: OnceCell<Arc<FederationKeys>>,
@@ -48,7 +49,7 @@ impl TenantEntry {
         Self {
             tenant,
             keys: OnceCell::new(),
-            discovery: OnceLock::new(),
+            discovery: Default::default(),
             jwks: OnceLock::new(),
             federation_keys: OnceCell::new(),
             relying_party_keys: OnceCell::new(),
@@ -61,11 +62,19 @@ impl TenantEntry {
     }
 
     /// The discovery document (OpenID Connect Discovery 1.0 §3), as JSON.
-    /// It depends on the tenant only, which a snapshot never changes.
-    pub fn discovery_json(&self) -> Bytes {
-        self.discovery
-            .get_or_init(|| Bytes::from(serde_json::to_vec(&crate::discovery::provider_metadata(&self.tenant, false)).expect("a JSON value serialises")))
-            .clone()
+    /// It depends on the tenant, which a snapshot never changes, and on
+    /// the languages installed, which a themes reload may change.
+    pub fn discovery_json(&self, languages: &crate::i18n::Installed) -> Bytes {
+        let generation = languages.generation();
+        if let Some((g, body)) = &*self.discovery.read().unwrap_or_else(|p| p.into_inner())
+            && *g == generation
+        {
+            return body.clone();
+        }
+        let doc = crate::discovery::provider_metadata(&self.tenant, false, &languages.current());
+        let body = Bytes::from(serde_json::to_vec(&doc).expect("a JSON value serialises"));
+        *self.discovery.write().unwrap_or_else(|p| p.into_inner()) = Some((generation, body.clone()));
+        body
     }
 
     /// The published keys as a JWK Set, as JSON: made from the same keys as

@@ -66,6 +66,8 @@ pub struct AppInner {
     pub usage: Arc<Usage>,
     /// The hosts the transparency page counts as configured, for a minute.
     pub configured_hosts: Arc<crate::transparency::ConfiguredHosts>,
+    /// The languages installed on this node (discovery lists them).
+    pub languages: Arc<crate::i18n::Installed>,
 }
 
 impl App {
@@ -88,6 +90,7 @@ impl App {
             peer_logos: Arc::default(),
             usage,
             configured_hosts: Arc::default(),
+            languages: Arc::default(),
         }))
     }
 

@@ -11,8 +11,9 @@ use trame_core::tenant::Tenant;
 pub const FEDERATION_REGISTRATION_TYPES: [&str; 2] = ["automatic", "explicit"];
 
 /// The provider metadata: the discovery document, and in a federation
-/// Entity Configuration (`federation`) the federation members too.
-pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
+/// Entity Configuration (`federation`) the federation members too;
+/// `languages`: those installed on this node ([`crate::i18n::Installed`]).
+pub fn provider_metadata(tenant: &Tenant, federation: bool, languages: &[String]) -> Value {
     let iss = &tenant.issuer;
     let algs = keys::ISSUED.map(|a| a.as_str());
     let doc = json!({
@@ -50,7 +51,7 @@ pub fn provider_metadata(tenant: &Tenant, federation: bool) -> Value {
         "acr_values_supported": trame_core::assurance::LEVELS,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
         "display_values_supported": ["page", "popup", "touch", "wap"],
-        "ui_locales_supported": crate::i18n::BUILT_IN,
+        "ui_locales_supported": languages,
         "claim_types_supported": ["normal"],
         "authorization_response_iss_parameter_supported": true,
         "frontchannel_logout_supported": true,

@@ -15,9 +15,96 @@ pub const DEFAULT_LANG: &str = "fr";
 /// discovery's `ui_locales_supported` lists them.
 pub const BUILT_IN: &[&str] = &["fr", "en", "de", "es", "it", "pt", "ar"];
 
-/// The languages written right to left.
+/// Per built-in language (in [`BUILT_IN`]'s order), its Fluent files,
+/// compiled into the binary: the pages' and the mails' texts.
+pub const PACKS: &[(&str, &[&str])] = &[
+    ("fr", &[include_str!("../../../themes/default/locales/fr/main.ftl")]),
+    ("en", &[include_str!("../../../themes/default/locales/en/main.ftl")]),
+    ("de", &[include_str!("../../../themes/default/locales/de/main.ftl")]),
+    ("es", &[include_str!("../../../themes/default/locales/es/main.ftl")]),
+    ("it", &[include_str!("../../../themes/default/locales/it/main.ftl")]),
+    ("pt", &[include_str!("../../../themes/default/locales/pt/main.ftl")]),
+    ("ar", &[include_str!("../../../themes/default/locales/ar/main.ftl")]),
+];
+
+/// The languages written right to left (a pack a themes folder adds may
+/// be one of them).
 pub fn is_rtl(lang: &str) -> bool {
-    lang == "ar"
+    matches!(lang, "ar" | "he" | "fa" | "ur" | "ps" | "yi" | "dv" | "ckb" | "sd" | "ug" | "syr")
+}
+
+/// Whether `tag` can name a language pack: a primary language subtag
+/// (ISO 639, two or three lowercase letters), what the pages negotiate
+/// on.
+pub fn is_pack_name(tag: &str) -> bool {
+    (2..=3).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// The languages this node has installed (the built-in ones, and those a
+/// themes folder adds) and their texts, for discovery's
+/// `ui_locales_supported` and the mails. The web layer sets them when it
+/// loads its themes; the generation tells caches built from an older
+/// list.
+pub struct Installed {
+    current: std::sync::RwLock<(std::sync::Arc<[String]>, Option<std::sync::Arc<I18n>>)>,
+    /// Bumped by every change of the list, so a cache compares one number.
+    generation: std::sync::atomic::AtomicU64,
+}
+
+impl Default for Installed {
+    fn default() -> Self {
+        Self { current: std::sync::RwLock::new((BUILT_IN.iter().map(|l| (*l).to_owned()).collect(), None)), generation: Default::default() }
+    }
+}
+
+impl Installed {
+    pub fn current(&self) -> std::sync::Arc<[String]> {
+        self.current.read().unwrap_or_else(|p| p.into_inner()).0.clone()
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// The texts: those set, else the built-in packs (read on first use).
+    pub fn texts(&self) -> std::sync::Arc<I18n> {
+        if let Some(t) = &self.current.read().unwrap_or_else(|p| p.into_inner()).1 {
+            return t.clone();
+        }
+        let built_in = std::sync::Arc::new(I18n::new(PACKS));
+        let mut cur = self.current.write().unwrap_or_else(|p| p.into_inner());
+        cur.1.get_or_insert(built_in).clone()
+    }
+
+    /// Replaces the list and the texts; a change of the list starts a new
+    /// generation.
+    pub fn set(&self, languages: Vec<String>, texts: std::sync::Arc<I18n>) {
+        let mut cur = self.current.write().unwrap_or_else(|p| p.into_inner());
+        if *cur.0 != *languages {
+            cur.0 = languages.into();
+            self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        }
+        cur.1 = Some(texts);
+    }
+
+    /// `lang` if installed, else the default: the language of a mail to a
+    /// person whose preference is known (or not).
+    pub fn or_default(&self, lang: Option<&str>) -> String {
+        lang.map(|l| l.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase())
+            .filter(|l| self.current().iter().any(|i| i == l))
+            .unwrap_or_else(|| DEFAULT_LANG.to_owned())
+    }
+}
+
+/// The Fluent files of one language, for [`I18n::build`]: its own files
+/// (a language's pack), then files whose messages replace those of the
+/// same ids (a theme's overrides), each with the name problems are
+/// reported under.
+#[derive(Debug, Clone, Default)]
+pub struct PackFiles {
+    pub lang: String,
+    pub files: Vec<(String, String)>,
+    pub overrides: Vec<(String, String)>,
 }
 
 pub struct I18n {
@@ -42,6 +129,46 @@ impl I18n {
             bundles.push(((*lang).to_owned(), bundle));
         }
         Self { bundles }
+    }
+
+    /// Builds the translations from files read at run time (a themes
+    /// folder's packs and overrides besides the built-in ones). A file
+    /// with errors is used for the messages that parse, as Fluent intends,
+    /// and its problems are returned; a language whose tag does not parse
+    /// is left out.
+    pub fn build(packs: &[PackFiles]) -> (Self, Vec<String>) {
+        let mut problems = Vec::new();
+        let mut bundles = Vec::new();
+        for pack in packs {
+            let Ok(id) = pack.lang.parse::<LanguageIdentifier>() else {
+                problems.push(format!("{}: not a language tag", pack.lang));
+                continue;
+            };
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            bundle.set_use_isolating(false);
+            let parse = |name: &str, src: &str, problems: &mut Vec<String>| match FluentResource::try_new(src.to_owned()) {
+                Ok(r) => r,
+                Err((r, errors)) => {
+                    for e in errors {
+                        let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
+                        let line = src[..at.min(src.len())].matches('\n').count() + 1;
+                        problems.push(format!("{name}: syntax error at line {line}: {:?}", e.kind));
+                    }
+                    r
+                }
+            };
+            for (name, src) in &pack.files {
+                let res = parse(name, src, &mut problems);
+                if let Err(errors) = bundle.add_resource(res) {
+                    problems.extend(errors.iter().map(|e| format!("{name}: {e}")));
+                }
+            }
+            for (name, src) in &pack.overrides {
+                bundle.add_resource_overriding(parse(name, src, &mut problems));
+            }
+            bundles.push((pack.lang.clone(), bundle));
+        }
+        (Self { bundles }, problems)
     }
 
     pub fn languages(&self) -> impl Iterator<Item = &str> {
@@ -176,6 +303,15 @@ pub fn check_pack(reference: &str, pack: &str) -> Vec<String> {
         problems.push(format!("extra: {id} (not in the reference)"));
     }
     problems
+}
+
+/// What is wrong with a file that overrides some messages of a language
+/// (a theme's `locales/<lang>/*.ftl`): syntax errors, messages the
+/// reference does not have (the pages never show them: a key renamed by
+/// an upgrade), and variables or attributes that differ. Unlike a pack, it
+/// need not hold every message.
+pub fn check_overrides(reference: &str, overrides: &str) -> Vec<String> {
+    check_pack(reference, overrides).into_iter().filter(|p| !p.starts_with("missing: ") && !p.starts_with("reference: ")).collect()
 }
 
 #[derive(Default)]

@@ -63,7 +63,7 @@ pub const UPGRADED_LEVEL: &str = "eidas2";
 
 /// Mails a verification link; a failure is logged, not fatal: the address
 /// can be verified later from the account page.
-pub async fn send_verification(app: &App, t: &Tenant, user_id: &str, addr: &str) {
+pub async fn send_verification(app: &App, t: &Tenant, user_id: &str, addr: &str, lang: &str) {
     let record = json!({ "user": user_id, "email": addr });
     let token = match issue(app, t, VERIFY, record.as_object().cloned().unwrap_or_default(), lifetimes::EMAIL_VERIFICATION).await {
         Ok(token) => token,
@@ -73,11 +73,8 @@ pub async fn send_verification(app: &App, t: &Tenant, user_id: &str, addr: &str)
         }
     };
     let link = t.issuer.endpoint(&format!("/verify-email?token={token}"));
-    let body = format!(
-        "Bonjour,\n\nPour confirmer votre adresse pour {name}, ouvrez ce lien dans le navigateur où vous êtes connecté(e) à votre compte :\n{link}\n\nTo confirm your address for {name}, open this link in the browser where you are signed in to your account:\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
-        name = t.display_name
-    );
-    if let Err(e) = app.send_mail(&t.id, addr, &format!("{} : confirmez votre adresse / confirm your address", t.display_name), &body).await {
+    let (subject, body) = compose(app, ("mail-verify-subject", "mail-verify-body"), lang, t, &link);
+    if let Err(e) = app.send_mail(&t.id, addr, &subject, &body).await {
         tracing::warn!(error = %e, tenant = %t.slug, "verification mail not sent");
     }
 }
@@ -95,24 +92,26 @@ pub async fn recovery_link(app: &App, t: &Tenant, user_id: &str) -> Result<Strin
 }
 
 /// The mail of a recovery link the person asked for: (subject, body).
-pub fn recovery_mail(t: &Tenant, link: &str) -> (String, String) {
-    let body = format!(
-        "Bonjour,\n\nPour retrouver l'accès à votre compte {name}, ouvrez ce lien dans les 30 minutes :\n{link}\n\nTo recover your {name} account, open this link within 30 minutes:\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre compte reste protégé.\n",
-        name = t.display_name
-    );
-    (format!("{} : récupération de compte / account recovery", t.display_name), body)
+pub fn recovery_mail(app: &App, t: &Tenant, link: &str, lang: &str) -> (String, String) {
+    compose(app, ("mail-recovery-subject", "mail-recovery-body"), lang, t, link)
+}
+
+/// A mail's subject and body in `lang` (the page's, or the person's
+/// `locale`), from the translations: the messages `ids`, with the
+/// collectivité's name and the link.
+fn compose(app: &App, ids: (&str, &str), lang: &str, t: &Tenant, link: &str) -> (String, String) {
+    let texts = app.languages.texts();
+    let args = crate::i18n::args(&[("name", crate::i18n::Arg::Text(t.display_name.clone())), ("link", crate::i18n::Arg::Text(link.to_owned()))]);
+    let body = texts.t(lang, ids.1, Some(&args));
+    (texts.t(lang, ids.0, Some(&args)), format!("{}\n", body.trim_end()))
 }
 
 /// Mails a recovery link after an administrator removed the account's
 /// ways of signing in. False when the mailer refused it (logged): the
 /// administrator must reach the person another way.
-pub async fn send_reset(app: &App, t: &Tenant, user_id: &str, addr: &str) -> Result<bool> {
+pub async fn send_reset(app: &App, t: &Tenant, user_id: &str, addr: &str, lang: &str) -> Result<bool> {
     let link = recovery_link(app, t, user_id).await?;
-    let body = format!(
-        "Bonjour,\n\nUn administrateur de {name} a retiré les moyens de connexion de votre compte (clés d'accès, mot de passe, double authentification, codes de récupération). Pour vous connecter et ajouter une nouvelle clé d'accès, ouvrez ce lien dans les 30 minutes :\n{link}\n\nAn administrator of {name} removed the ways of signing in to your account (passkeys, password, two-step verification, recovery codes). To sign in and add a new passkey, open this link within 30 minutes:\n{link}\n\nSi vous n'attendiez pas ce message, contactez {name}.\nIf you did not expect this message, contact {name}.\n",
-        name = t.display_name
-    );
-    let subject = format!("{} : nouveaux moyens de connexion / new ways of signing in", t.display_name);
+    let (subject, body) = compose(app, ("mail-reset-subject", "mail-reset-body"), lang, t, &link);
     match app.send_mail(&t.id, addr, &subject, &body).await {
         Ok(()) => Ok(true),
         Err(e) => {
@@ -131,7 +130,7 @@ pub enum Credential {
 
 /// Mails the link that raises `credential` of the session's account to its
 /// verified address. False when there is no such address.
-pub async fn send_upgrade(app: &App, t: &Tenant, s: &Session, credential: &Credential) -> Result<bool> {
+pub async fn send_upgrade(app: &App, t: &Tenant, s: &Session, credential: &Credential, lang: &str) -> Result<bool> {
     let Some(addr) = app.store.user_by_id(&t.id, &s.user_id).await?.filter(|u| u.email_verified).and_then(|u| u.email) else {
         return Ok(false);
     };
@@ -142,13 +141,8 @@ pub async fn send_upgrade(app: &App, t: &Tenant, s: &Session, credential: &Crede
     let record = json!({ "user": s.user_id, "sid": s.sid, "credential": kind, "id": id });
     let token = issue(app, t, UPGRADE, record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await?;
     let link = t.issuer.endpoint(&format!("/account/upgrade?token={token}"));
-    let body = format!(
-        "Bonjour,\n\nPour que votre nouveau moyen de connexion à {name} compte pleinement, ouvrez ce lien dans les 30 minutes, dans le navigateur où vous l'avez ajouté :\n{link}\n\nTo make your new way of signing in to {name} count in full, open this link within 30 minutes, in the browser where you added it:\n{link}\n\nSi vous n'avez rien ajouté, quelqu'un connaît peut-être votre mot de passe : changez-le et retirez ce moyen de connexion.\nIf you added nothing, someone may know your password: change it and remove that way of signing in.\n",
-        name = t.display_name
-    );
-    if let Err(e) =
-        app.send_mail(&t.id, &addr, &format!("{} : confirmez votre moyen de connexion / confirm your way of signing in", t.display_name), &body).await
-    {
+    let (subject, body) = compose(app, ("mail-upgrade-subject", "mail-upgrade-body"), lang, t, &link);
+    if let Err(e) = app.send_mail(&t.id, &addr, &subject, &body).await {
         tracing::warn!(error = %e, tenant = %t.slug, "upgrade mail not sent");
     }
     Ok(true)

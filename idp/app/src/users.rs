@@ -420,7 +420,11 @@ pub async fn reset_credentials(app: &App, tenant: &TenantEntry, user_id: &str, b
     let reset = Reset { removed, sessions_ended };
     let address = account.profile.email.filter(|_| account.profile.email_verified);
     let sent = match address {
-        Some(addr) if app.mailer.is_enabled() => mail_link::send_reset(app, t, user_id, &addr).await?,
+        // In the language the person's account says, if installed.
+        Some(addr) if app.mailer.is_enabled() => {
+            let lang = app.languages.or_default(account.profile.locale.as_deref());
+            mail_link::send_reset(app, t, user_id, &addr, &lang).await?
+        }
         _ => false,
     };
     let detail = serde_json::json!({

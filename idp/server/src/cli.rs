@@ -57,24 +57,92 @@ pub enum Command {
     /// marks and federation keys of a tenant; resolving any entity.
     #[command(subcommand)]
     Federation(FederationCommand),
-    /// Translations of the pages: checking a language pack.
+    /// Translations of the pages: checking, exporting and importing a
+    /// language pack.
     #[command(subcommand)]
     I18n(I18nCommand),
+    /// The themes folder (`themes_dir`): checking it, starting an override.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum I18nCommand {
     /// Checks language packs against the reference (French): Fluent syntax
-    /// errors, messages missing or extra, variables that differ. Exits
-    /// non-zero on any problem.
+    /// errors, messages missing or extra (unused: the pages never show
+    /// them), variables that differ; the themes folder's packs and
+    /// overrides too. Exits non-zero on any problem.
     Check {
-        /// Only this language (default: every built-in one).
+        /// Only this language (default: every installed one).
         #[arg(long)]
         lang: Option<String>,
-        /// A pack file (main.ftl) to check instead of the built-in one: a
+        /// A pack file (main.ftl) to check instead of the installed one: a
         /// translation in progress.
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
+    },
+    /// Writes a language's pack for translators: every message of the
+    /// reference, with this language's translation where it has one
+    /// (`po`: a gettext catalogue, the French text as msgid and the
+    /// message id as msgctxt; `ftl`: a Fluent file, untranslated messages
+    /// in French and marked).
+    Export {
+        #[arg(long)]
+        lang: String,
+        #[arg(long, value_enum, default_value = "po")]
+        format: PackFormat,
+        /// Where to write (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Reads a translated pack (po or ftl, by its extension unless
+    /// --format says), checks it against the reference, and installs it
+    /// as `<themes_dir>/locales/<lang>/main.ftl` (or --out), where a
+    /// running server picks it up. Refused on syntax errors or variables
+    /// that differ; untranslated messages are listed and shown in French.
+    Import {
+        #[arg(long)]
+        lang: String,
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: Option<PackFormat>,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PackFormat {
+    Po,
+    Ftl,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Reports what to look at in the themes folder: template overrides
+    /// whose built-in template changed since they were written (their
+    /// version stamp) or that have no stamp, templates that fail to parse
+    /// or render in some language, message overrides of ids that no longer
+    /// exist or with other variables, files left out. Exits non-zero on
+    /// any problem.
+    Check {
+        /// Only this tenant's overrides.
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Copies built-in templates into a tenant's folder
+    /// (`<themes_dir>/<slug>/templates/`), stamped with their version, to
+    /// start an override from; the built-in names are listed when none is
+    /// given.
+    Init {
+        #[arg(long)]
+        tenant: String,
+        templates: Vec<String>,
+        /// Replace an existing override (after an upgrade, to start again
+        /// from the new built-in template).
+        #[arg(long)]
+        force: bool,
     },
 }
 

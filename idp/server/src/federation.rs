@@ -142,6 +142,7 @@ async fn web_state(cx: &Context<'_>, rng: Arc<dyn Randomness>, clock: Arc<dyn Cl
         outbound_proxy: cx.config.outbound_proxy.clone(),
         console_acr: cx.config.console_acr.clone(),
         providers: cx.config.providers.clone(),
+        themes_dir: None,
     };
     let now = clock.now();
     let state = AppState::new(cx.store.clone(), Ephemeral::memory(), config, rng, clock);

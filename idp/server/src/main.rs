@@ -9,6 +9,7 @@ mod i18n;
 mod probe;
 mod serve;
 mod storage;
+mod theme;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -60,7 +61,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         // No storage: the probe only asks the server.
         Command::Probe { url } => return probe::run(&config, url.as_deref()).await,
         // Files only.
-        Command::I18n(c) => return i18n::run(c),
+        Command::I18n(c) => return i18n::run(c, &config),
+        Command::Theme(c) => return theme::run(c, &config),
         _ => {}
     }
     let (store, applied) = storage::open(&config, rng.clone(), clock.as_ref()).await?;
@@ -81,7 +83,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::CheckConfig | Command::Probe { .. } | Command::I18n(_) => unreachable!("handled above"),
+        Command::CheckConfig | Command::Probe { .. } | Command::I18n(_) | Command::Theme(_) => unreachable!("handled above"),
         Command::Tenant(c) => commands::tenant(&mut cx, c).await,
         Command::Client(c) => commands::client(&mut cx, c, rng.clone(), clock.clone()).await,
         Command::User(c) => commands::user(&mut cx, c, rng.clone(), clock.clone()).await,

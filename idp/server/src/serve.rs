@@ -27,6 +27,9 @@ const CATALOG_POLL: Duration = Duration::from_secs(1);
 /// How often a node adds its transparency figures to the store: one short
 /// transaction per period when it served anything, none when idle.
 const USAGE_FLUSH: Duration = Duration::from_secs(10);
+/// How often the themes folder is looked at for changes (names, sizes and
+/// times only; it is read again when they change).
+const THEMES_POLL: Duration = Duration::from_secs(2);
 /// How often a node looks for back-channel logout notifications due for a
 /// retry (first attempts are made at once, by the request that ends the
 /// session).
@@ -50,6 +53,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
         outbound_proxy: config.outbound_proxy.clone(),
         console_acr: config.console_acr.clone(),
         providers: config.providers.clone(),
+        themes_dir: config.themes_dir.clone(),
     };
     tracing::info!(
         outbound_reach = trame_app::outbound::describe_policy(config.outbound_reach),
@@ -80,6 +84,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     let retention = AuditRetention { records_days: config.audit_retention_days, address_days: config.audit_address_days };
     let deliverer = tokio::spawn(deliver_logout_notifications(state.clone(), retention, stop_rx.clone()));
     let usage = tokio::spawn(flush_usage(state.clone(), stop_rx.clone()));
+    let themes = config.themes_dir.is_some().then(|| tokio::spawn(reload_themes(state.clone(), stop_rx.clone())));
     let handle: Handle<SocketAddr> = Handle::new();
     tokio::spawn(shutdown_on_signal(state.clone(), handle.clone(), stop_tx));
 
@@ -108,6 +113,9 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     poller.abort();
     deliverer.abort();
     usage.abort();
+    if let Some(t) = themes {
+        t.abort();
+    }
     if let Some(t) = metrics_task {
         t.abort();
     }
@@ -158,6 +166,20 @@ where
 async fn flush_usage(state: AppState, stop: watch::Receiver<bool>) {
     every(USAGE_FLUSH, stop, "transparency figures not written; kept for the next try", "transparency figures written again", || async {
         state.usage.flush(&state.store).await
+    })
+    .await
+}
+
+/// Reads the themes folder again when it changes, so a theme's change
+/// shows without a restart. The walk and reads are file IO: off the
+/// request workers.
+async fn reload_themes(state: AppState, stop: watch::Receiver<bool>) {
+    every(THEMES_POLL, stop, "themes not reloaded", "themes reloaded again", || async {
+        let themes = state.themes.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || themes.reload_if_changed()).await {
+            tracing::error!(error = %e, "themes reload failed");
+        }
+        Ok(())
     })
     .await
 }

@@ -55,6 +55,7 @@ const KEYS: &[&str] = &[
     "audit_retention_days",
     "audit_address_days",
     "console_acr",
+    "themes_dir",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +109,10 @@ struct Raw {
     /// The level a person must have signed in at to use the
     /// administration console; default `eidas2` (a passkey).
     console_acr: Option<String>,
+    /// A folder of theme overrides and language packs (`<slug>/templates`,
+    /// `<slug>/static`, `<slug>/locales/<lang>`, `locales/<lang>`), read
+    /// again when it changes; none by default.
+    themes_dir: Option<PathBuf>,
     /// The providers the installation depends on (`[[providers]]`), for
     /// the transparency page; in the file only.
     providers: Vec<RawProvider>,
@@ -141,6 +146,7 @@ impl Default for Raw {
             audit_retention_days: None,
             audit_address_days: None,
             console_acr: None,
+            themes_dir: None,
             providers: Vec::new(),
         }
     }
@@ -191,6 +197,8 @@ pub struct Config {
     pub console_acr: String,
     /// The declared providers (`[[providers]]`), checked.
     pub providers: Vec<Provider>,
+    /// The themes folder, if any (an existing directory).
+    pub themes_dir: Option<PathBuf>,
 }
 
 /// One problem in the settings, named by its key.
@@ -360,6 +368,13 @@ impl Config {
         if !trame_core::assurance::LEVELS.contains(&console_acr.as_str()) {
             problems.push(problem("console_acr", format!("'{console_acr}' is not one of {}", trame_core::assurance::LEVELS.join(", "))));
         }
+        // Empty counts as unset, as for metrics_listen.
+        let themes_dir = raw.themes_dir.clone().filter(|d| !d.as_os_str().is_empty());
+        if let Some(d) = &themes_dir
+            && !d.is_dir()
+        {
+            problems.push(problem("themes_dir", format!("{} is not a directory", d.display())));
+        }
         let mut providers = Vec::new();
         for p in &raw.providers {
             match providers::check(p) {
@@ -391,6 +406,7 @@ impl Config {
             audit_address_days,
             console_acr,
             providers,
+            themes_dir,
             listen,
             metrics_listen,
             public_url,
@@ -628,6 +644,16 @@ mod tests {
         assert_eq!(load_str("console_acr = \"eidas3\"\n", &[]).unwrap().console_acr, "eidas3");
         assert_eq!(load_str("", &[("TRAME_CONSOLE_ACR", "eidas1")]).unwrap().console_acr, "eidas1");
         assert_eq!(keys(load_str("console_acr = \"high\"\n", &[]).unwrap_err()), ["console_acr"]);
+    }
+
+    #[test]
+    fn themes_dir() {
+        assert_eq!(load_str("", &[]).unwrap().themes_dir, None, "none by default");
+        let here = std::env::temp_dir();
+        let c = load_str(&format!("themes_dir = {:?}\n", here.display().to_string()), &[]).unwrap();
+        assert_eq!(c.themes_dir.as_deref(), Some(here.as_path()));
+        assert_eq!(load_str("", &[("TRAME_THEMES_DIR", "")]).unwrap().themes_dir, None, "empty is unset");
+        assert_eq!(keys(load_str("", &[("TRAME_THEMES_DIR", "/nonexistent/themes")]).unwrap_err()), ["themes_dir"]);
     }
 
     #[test]

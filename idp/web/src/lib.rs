@@ -28,14 +28,15 @@ mod signin;
 mod state;
 pub mod telemetry;
 mod tenancy;
+pub mod themes;
 
 pub use error::ApiError;
-pub use render::Themes;
+pub use themes::Themes;
 
 /// The built-in languages and their Fluent files, French (the reference)
 /// first.
 pub fn built_in_locales() -> &'static [(&'static str, &'static [&'static str])] {
-    render::default_theme::LOCALES
+    themes::builtin::LOCALES
 }
 pub use routes::admin_api::document as admin_api_document;
 pub use state::{AppState, AppStateInner, WebConfig};
@@ -74,7 +75,7 @@ pub fn app(state: AppState) -> Router {
 /// and carry the security headers too.
 async fn around(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let tracked = telemetry::Tracked::start(&mut req);
-    let page = render::PageRequest::of(&req);
+    let page = render::PageRequest::of(&state.themes, &req);
     let res = next.run(req).await;
     let res = headers::security_headers(render::render_deferred(&state.themes, &page, res));
     tracked.finish(&res);

@@ -23,12 +23,12 @@ pub struct InteractionQuery {
 /// the request's `ui_locales` (so every page of the sign-in keeps it), then
 /// Accept-Language.
 pub fn lang_for(state: &AppState, ia: &Interaction, headers: &HeaderMap) -> String {
-    if let Some(chosen) = crate::render::chosen_lang(headers) {
-        return chosen.to_owned();
+    if let Some(chosen) = crate::render::chosen_lang(&state.themes, headers) {
+        return chosen;
     }
     let raw = RawParams::new(&ia.params);
     let ui: Vec<String> = raw.single("ui_locales").ok().flatten().map(|v| v.split(' ').map(str::to_owned).collect()).unwrap_or_default();
-    state.themes.i18n.negotiate(&ui, headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+    state.themes.negotiate(&ui, headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }
 
 pub async fn client_name(state: &AppState, tenant: &TenantEntry, ia: &Interaction) -> ApiResult<String> {

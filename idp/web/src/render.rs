@@ -10,127 +10,36 @@ use std::sync::Arc;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use minijinja::value::Kwargs;
-use minijinja::{Environment, Value, context};
+use minijinja::{Value, context};
 
-use trame_app::i18n::I18n;
-
-/// The default theme, compiled into the binary so `trame serve` needs no
-/// files beside it.
-pub(crate) mod default_theme {
-    pub const TEMPLATES: &[(&str, &str)] = &[
-        ("base.html", include_str!("../../../themes/default/templates/base.html")),
-        ("login.html", include_str!("../../../themes/default/templates/login.html")),
-        ("peers.html", include_str!("../../../themes/default/templates/peers.html")),
-        ("consent.html", include_str!("../../../themes/default/templates/consent.html")),
-        ("logout.html", include_str!("../../../themes/default/templates/logout.html")),
-        ("message.html", include_str!("../../../themes/default/templates/message.html")),
-        ("form_post.html", include_str!("../../../themes/default/templates/form_post.html")),
-        ("frontchannel_logout.html", include_str!("../../../themes/default/templates/frontchannel_logout.html")),
-        ("otp.html", include_str!("../../../themes/default/templates/otp.html")),
-        ("signup.html", include_str!("../../../themes/default/templates/signup.html")),
-        ("account.html", include_str!("../../../themes/default/templates/account.html")),
-        ("totp.html", include_str!("../../../themes/default/templates/totp.html")),
-        ("recovery_codes.html", include_str!("../../../themes/default/templates/recovery_codes.html")),
-        ("recover.html", include_str!("../../../themes/default/templates/recover.html")),
-        ("recover_email.html", include_str!("../../../themes/default/templates/recover_email.html")),
-        ("confirm_link.html", include_str!("../../../themes/default/templates/confirm_link.html")),
-        ("console_base.html", include_str!("../../../themes/default/templates/console_base.html")),
-        ("console_records.html", include_str!("../../../themes/default/templates/console_records.html")),
-        ("console_users.html", include_str!("../../../themes/default/templates/console_users.html")),
-        ("console_user.html", include_str!("../../../themes/default/templates/console_user.html")),
-        ("console_clients.html", include_str!("../../../themes/default/templates/console_clients.html")),
-        ("console_client_new.html", include_str!("../../../themes/default/templates/console_client_new.html")),
-        ("console_client.html", include_str!("../../../themes/default/templates/console_client.html")),
-        ("console_client_secret.html", include_str!("../../../themes/default/templates/console_client_secret.html")),
-        ("console_keys.html", include_str!("../../../themes/default/templates/console_keys.html")),
-        ("console_audit.html", include_str!("../../../themes/default/templates/console_audit.html")),
-        ("console_settings.html", include_str!("../../../themes/default/templates/console_settings.html")),
-        ("console_tenants.html", include_str!("../../../themes/default/templates/console_tenants.html")),
-        ("transparency.html", include_str!("../../../themes/default/templates/transparency.html")),
-    ];
-    pub const ASSETS: &[(&str, &str, &str)] = &[
-        ("trame.css", "text/css; charset=utf-8", include_str!("../../../themes/default/static/trame.css")),
-        ("form_post.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/form_post.js")),
-        ("passkey.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/passkey.js")),
-        ("frontchannel_logout.js", "text/javascript; charset=utf-8", include_str!("../../../themes/default/static/frontchannel_logout.js")),
-    ];
-    /// Per language (`trame_app::i18n::BUILT_IN`), its Fluent files.
-    pub const LOCALES: &[(&str, &[&str])] = &[
-        ("fr", &[include_str!("../../../themes/default/locales/fr/main.ftl")]),
-        ("en", &[include_str!("../../../themes/default/locales/en/main.ftl")]),
-        ("de", &[include_str!("../../../themes/default/locales/de/main.ftl")]),
-        ("es", &[include_str!("../../../themes/default/locales/es/main.ftl")]),
-        ("it", &[include_str!("../../../themes/default/locales/it/main.ftl")]),
-        ("pt", &[include_str!("../../../themes/default/locales/pt/main.ftl")]),
-        ("ar", &[include_str!("../../../themes/default/locales/ar/main.ftl")]),
-    ];
-}
-
-pub struct Themes {
-    env: Environment<'static>,
-    pub i18n: Arc<I18n>,
-    /// Each shipped language and its name in itself (`language-name` of
-    /// its own pack), for the language switcher.
-    languages: Vec<(&'static str, String)>,
-}
+use crate::themes::{Loaded, Themes};
 
 impl Themes {
-    pub fn default_theme() -> Self {
-        let i18n = Arc::new(I18n::new(default_theme::LOCALES));
-        let mut env = Environment::new();
-        env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-        for (name, src) in default_theme::TEMPLATES {
-            env.add_template(name, src).expect("built-in templates parse");
-        }
-        // dir="{{ dir(lang) }}": right to left for Arabic.
-        env.add_function("dir", |lang: String| if trame_app::i18n::is_rtl(&lang) { "rtl" } else { "ltr" });
-        let tr = i18n.clone();
-        // {{ t("message-id", name=value) }}: the page's language comes from
-        // the `lang` variable every page context carries.
-        env.add_function("t", move |state: &minijinja::State, id: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-            let lang = state.lookup("lang").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| trame_app::i18n::DEFAULT_LANG.into());
-            let mut pairs = Vec::new();
-            for k in kwargs.args() {
-                let v: Value = kwargs.get(k)?;
-                // Numbers stay numbers, for the plural forms.
-                let arg = match v.as_i64() {
-                    Some(n) if v.kind() == minijinja::value::ValueKind::Number => trame_app::i18n::Arg::Number(n),
-                    _ => trame_app::i18n::Arg::Text(v.to_string()),
-                };
-                pairs.push((k, arg));
-            }
-            let a = trame_app::i18n::args(&pairs);
-            Ok(tr.t(&lang, &id, if pairs.is_empty() { None } else { Some(&a) }))
-        });
-        let languages = trame_app::i18n::BUILT_IN.iter().map(|code| (*code, i18n.t(code, "language-name", None))).collect();
-        Self { env, i18n, languages }
-    }
-
-    pub fn render(&self, template: &str, ctx: Value) -> Result<String, minijinja::Error> {
-        self.env.get_template(template)?.render(ctx)
-    }
-
-    pub fn asset(&self, name: &str) -> Option<(&'static str, &'static str)> {
-        default_theme::ASSETS.iter().find(|(n, _, _)| *n == name).map(|(_, ct, body)| (*ct, *body))
-    }
-
     /// A page, rendered by the middleware around the request
     /// ([`render_deferred`]), which adds what only the request knows: the
     /// language switcher's links back to this very page.
     pub fn page(&self, status: StatusCode, template: &'static str, ctx: Value) -> Response {
         Deferred::Page { status, template, ctx }.into_response()
     }
+}
 
-    /// Renders a page now, answering a plain error if the template itself
-    /// fails (a theme bug must not take the error path down with it).
-    fn render_page(&self, status: StatusCode, template: &str, ctx: Value) -> Response {
-        match self.render(template, ctx) {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, template, "template rendering failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-            }
+/// Renders a page now with the tenant's theme; if a template the tenant's
+/// folder replaced fails, with the built-in one (a theme bug must not
+/// take the page down); a plain error if the built-in one fails too.
+fn render_page(loaded: &Loaded, slug: Option<&str>, status: StatusCode, template: &str, ctx: Value) -> Response {
+    let theme = loaded.theme(slug);
+    let html = theme.render(template, &ctx).or_else(|e| {
+        if Arc::ptr_eq(theme, &loaded.base) {
+            return Err(e);
+        }
+        tracing::error!(error = %e, template, tenant = slug, "a template of the themes folder failed: the built-in one is shown");
+        loaded.base.render(template, &ctx)
+    });
+    match html {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, template, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }
 }
@@ -173,20 +82,19 @@ impl IntoResponse for Deferred {
 pub const LANG_COOKIE: &str = "trame_lang";
 pub const LANG_COOKIE_SECURE: &str = "__Host-trame_lang";
 
-/// The language the person chose with the switcher, if it is one Trame
-/// ships.
-pub fn chosen_lang(headers: &HeaderMap) -> Option<&'static str> {
+/// The language the person chose with the switcher, if it is installed.
+pub fn chosen_lang(themes: &Themes, headers: &HeaderMap) -> Option<String> {
     let v = crate::cookies::read(headers, LANG_COOKIE_SECURE).or_else(|| crate::cookies::read(headers, LANG_COOKIE))?;
-    trame_app::i18n::BUILT_IN.iter().find(|l| **l == v).copied()
+    themes.installed(&v)
 }
 
 /// The language for this request: the switcher's choice, else
 /// Accept-Language (`ui_locales` are applied by the handlers that know
 /// them, after the choice: [`crate::pages::lang_for`]).
 pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
-    match chosen_lang(headers) {
-        Some(l) => l.to_owned(),
-        None => themes.i18n.negotiate(&[], headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())),
+    match chosen_lang(themes, headers) {
+        Some(l) => l,
+        None => themes.negotiate(&[], headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())),
     }
 }
 
@@ -195,47 +103,47 @@ pub fn lang_of(themes: &Themes, headers: &axum::http::HeaderMap) -> String {
 /// request goes in.
 pub struct PageRequest {
     accept_language: Option<HeaderValue>,
-    chosen: Option<&'static str>,
+    chosen: Option<String>,
     /// The page's own address, for the switcher's way back: GET requests
     /// only (a page answering a form post cannot be asked for again).
     here: Option<axum::http::Uri>,
 }
 
 impl PageRequest {
-    pub fn of(req: &axum::extract::Request) -> Self {
+    pub fn of(themes: &Themes, req: &axum::extract::Request) -> Self {
         Self {
             accept_language: req.headers().get(header::ACCEPT_LANGUAGE).cloned(),
-            chosen: chosen_lang(req.headers()),
+            chosen: chosen_lang(themes, req.headers()),
             here: (req.method() == axum::http::Method::GET).then(|| req.uri().clone()),
         }
     }
 
     fn lang(&self, themes: &Themes) -> String {
-        match self.chosen {
-            Some(l) => l.to_owned(),
-            None => themes.i18n.negotiate(&[], self.accept_language.as_ref().and_then(|v| v.to_str().ok())),
+        match &self.chosen {
+            Some(l) => l.clone(),
+            None => themes.negotiate(&[], self.accept_language.as_ref().and_then(|v| v.to_str().ok())),
         }
     }
 }
 
 /// The switcher's links: each language, by its own name, through
 /// `<issuer>/language` back to `here`.
-fn switcher(themes: &Themes, ctx: &Value, here: Option<&axum::http::Uri>) -> Option<Vec<Value>> {
+fn switcher(loaded: &Loaded, ctx: &Value, here: Option<&axum::http::Uri>) -> Option<Vec<Value>> {
     let here = here?.path_and_query()?.as_str();
     let endpoint = ctx.get_attr("tenant").ok()?.get_attr("language").ok()?;
     let endpoint = endpoint.as_str()?;
     let current = ctx.get_attr("lang").ok();
     let back = percent_encoding::utf8_percent_encode(here, percent_encoding::NON_ALPHANUMERIC).to_string();
     Some(
-        themes
+        loaded
             .languages
             .iter()
             .map(|(code, name)| {
                 context! {
-                    code => *code,
+                    code => code,
                     name => name,
                     href => format!("{endpoint}?set={code}&back={back}"),
-                    current => current.as_ref().and_then(|c| c.as_str()) == Some(*code),
+                    current => current.as_ref().and_then(|c| c.as_str()) == Some(code.as_str()),
                 }
             })
             .collect(),
@@ -251,20 +159,43 @@ pub fn render_deferred(themes: &Themes, req: &PageRequest, mut res: Response) ->
     let Some(deferred) = res.extensions_mut().remove::<Deferred>() else {
         return res;
     };
-    let tenant = res.extensions_mut().remove::<std::sync::Arc<trame_app::TenantEntry>>().map(|t| crate::branding::view(&t.tenant));
+    let entry = res.extensions_mut().remove::<std::sync::Arc<trame_app::TenantEntry>>();
+    let slug = entry.as_ref().map(|t| t.tenant.slug.as_str());
+    let loaded = themes.current();
+    // The tenant's own stylesheet from its themes folder, after the
+    // default one and its colour.
+    // Its other assets by name, at their versioned addresses, for the
+    // folder's templates (`{{ theme_assets["logo.svg"] }}`).
+    let (theme_style, theme_assets) = match (slug, &entry) {
+        (Some(_), Some(t)) => {
+            let theme = loaded.theme(slug);
+            let base = t.tenant.issuer.path_prefix();
+            let url = |name: &str, v: &str| format!("{base}/brand/static/{name}?v={v}");
+            let assets: std::collections::BTreeMap<&str, String> = theme.asset_versions.iter().map(|(n, v)| (n.as_str(), url(n, v))).collect();
+            (theme.style().map(|v| url("theme.css", v)), (!assets.is_empty()).then_some(assets))
+        }
+        _ => (None, None),
+    };
     let mut page = match deferred {
         Deferred::Page { status, template, ctx } => {
-            let languages = switcher(themes, &ctx, req.here.as_ref());
-            themes.render_page(status, template, context! { languages => languages, ..ctx })
+            let languages = switcher(&loaded, &ctx, req.here.as_ref());
+            render_page(&loaded, slug, status, template, context! { languages => languages, theme_style => theme_style, theme_assets => theme_assets, ..ctx })
         }
         Deferred::ErrorPage { status, message, detail } => {
             let lang = req.lang(themes);
+            let tenant = entry.as_ref().map(|t| crate::branding::view(&t.tenant));
             let ctx = context! { lang => lang, tenant => tenant, title => "error-title", message => message, detail => detail, is_error => true };
-            let languages = switcher(themes, &ctx, req.here.as_ref());
-            themes.render_page(status, "message.html", context! { languages => languages, ..ctx })
+            let languages = switcher(&loaded, &ctx, req.here.as_ref());
+            render_page(
+                &loaded,
+                slug,
+                status,
+                "message.html",
+                context! { languages => languages, theme_style => theme_style, theme_assets => theme_assets, ..ctx },
+            )
         }
         Deferred::FormPost { action, fields } => {
-            themes.render_page(StatusCode::OK, "form_post.html", context! { lang => req.lang(themes), action => action, fields => fields })
+            render_page(&loaded, slug, StatusCode::OK, "form_post.html", context! { lang => req.lang(themes), action => action, fields => fields })
         }
     };
     carry_headers(res.headers(), page.headers_mut());
@@ -296,10 +227,10 @@ mod tests {
 
     #[test]
     fn every_shipped_language_is_complete() {
-        let langs: Vec<&str> = default_theme::LOCALES.iter().map(|(l, _)| *l).collect();
+        let langs: Vec<&str> = crate::themes::builtin::LOCALES.iter().map(|(l, _)| *l).collect();
         assert_eq!(langs, trame_app::i18n::BUILT_IN, "the languages embedded are the ones discovery lists");
-        let reference = default_theme::LOCALES[0].1.join("\n");
-        for (lang, files) in default_theme::LOCALES {
+        let reference = crate::themes::builtin::LOCALES[0].1.join("\n");
+        for (lang, files) in crate::themes::builtin::LOCALES {
             let problems = trame_app::i18n::check_pack(&reference, &files.join("\n"));
             assert!(problems.is_empty(), "{lang}: {problems:#?}");
         }

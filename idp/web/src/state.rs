@@ -10,7 +10,7 @@ use trame_app::mail::Mailer;
 use trame_app::password_work::PasswordWork;
 use trame_app::{App, OutboundConfig};
 
-use crate::render::Themes;
+use crate::themes::Themes;
 
 /// What the web layer needs from the configuration.
 #[derive(Debug, Clone)]
@@ -37,6 +37,8 @@ pub struct WebConfig {
     /// The providers the operator declared (`[[providers]]`), for the
     /// transparency page.
     pub providers: Vec<trame_app::transparency::Provider>,
+    /// The themes folder (`themes_dir`), if any ([`crate::themes`]).
+    pub themes_dir: Option<std::path::PathBuf>,
 }
 
 /// The one application state, cloned into every handler: one `Arc`, so a
@@ -85,7 +87,8 @@ impl AppState {
     /// The HTTP layer over an application made elsewhere.
     pub fn from_app(app: App, config: WebConfig) -> Self {
         let csrf_key = Arc::new(*app.store.derived_secret("csrf"));
-        Self(Arc::new(AppStateInner { app, themes: Arc::new(Themes::default_theme()), config: Arc::new(config), csrf_key, draining: Arc::default() }))
+        let themes = Arc::new(Themes::load(config.themes_dir.clone(), app.languages.clone()));
+        Self(Arc::new(AppStateInner { app, themes, config: Arc::new(config), csrf_key, draining: Arc::default() }))
     }
 
     /// The application under the HTTP layer.

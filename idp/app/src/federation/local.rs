@@ -28,7 +28,7 @@ pub async fn entity_configuration(state: &App, entry: &TenantEntry) -> Result<St
         Some(_) => statements::relying_party_metadata(&entry.tenant, &*entry.relying_party_keys(&state.store, now).await?),
         None => None,
     };
-    Ok(statements::entity_configuration(&entry.tenant, &keys, provider_metadata(&entry.tenant, true), relying_party, now)?)
+    Ok(statements::entity_configuration(&entry.tenant, &keys, provider_metadata(&entry.tenant, true, &state.languages.current()), relying_party, now)?)
 }
 
 pub async fn subordinate_statement(state: &App, entry: &TenantEntry, sub: &str) -> Result<String, LocalError> {

@@ -789,7 +789,7 @@ async fn language_packs_are_checked() {
         assert!(out.contains(&format!("{lang}: complete")), "{out}");
     }
     assert!(i.ok(&["i18n", "check", "--lang", "ar"]).contains("ar: complete"));
-    assert_refused(&i.cli(&["i18n", "check", "--lang", "xx"]), "not a built-in language");
+    assert_refused(&i.cli(&["i18n", "check", "--lang", "xx"]), "not an installed language");
     // A pack in progress: one message missing, one with a variable renamed,
     // one broken.
     let pack = i.dir.path.join("main.ftl");
@@ -800,6 +800,86 @@ async fn language_packs_are_checked() {
     assert!(report.contains("missing: username-label"), "{report}");
     assert!(report.contains("sign-in-intro: variables $dienst where the reference has $client"), "{report}");
     assert!(report.contains("syntax error"), "{report}");
+}
+
+/// A translator's round trip without Rust: the German pack exported as a
+/// gettext catalogue, a new language (Breton) exported with nothing
+/// translated, two of its messages translated in the catalogue and
+/// imported into the themes folder, where `i18n check` finds it
+/// incomplete; a catalogue that renames a variable is refused.
+#[tokio::test]
+async fn a_language_pack_goes_out_and_comes_back() {
+    let mut i = Install::embedded();
+    let themes = i.dir.path.join("themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    i.extra_env.insert("TRAME_THEMES_DIR".into(), themes.display().to_string());
+    let de = i.ok(&["i18n", "export", "--lang", "de"]);
+    assert!(de.contains("msgctxt \"sign-in-title\"") && de.contains("msgstr \"Anmeldung\""), "{}", &de[..2000.min(de.len())]);
+    let po = i.dir.path.join("br.po");
+    i.ok(&["i18n", "export", "--lang", "br", "--out", po.to_str().unwrap()]);
+    let catalogue = std::fs::read_to_string(&po).unwrap();
+    assert!(catalogue.contains("msgctxt \"language-name\"\nmsgid \"Français\"\nmsgstr \"\""), "untranslated: {}", &catalogue[..1500.min(catalogue.len())]);
+    let translated = catalogue
+        .replace("msgctxt \"language-name\"\nmsgid \"Français\"\nmsgstr \"\"", "msgctxt \"language-name\"\nmsgid \"Français\"\nmsgstr \"Brezhoneg\"")
+        .replace("msgctxt \"sign-in-title\"\nmsgid \"Connexion\"\nmsgstr \"\"", "msgctxt \"sign-in-title\"\nmsgid \"Connexion\"\nmsgstr \"Kevreañ\"");
+    assert_ne!(translated, catalogue, "the test's msgids are the reference's");
+    std::fs::write(&po, &translated).unwrap();
+    let out = i.cli(&["i18n", "import", "--lang", "br", "--file", po.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("br: 2 message(s) written"), "{}", String::from_utf8_lossy(&out.stdout));
+    let pack = std::fs::read_to_string(themes.join("locales/br/main.ftl")).unwrap();
+    assert!(pack.contains("language-name = Brezhoneg\n") && pack.contains("sign-in-title = Kevreañ\n"), "{pack}");
+    // Installed, and incomplete.
+    let check = i.cli(&["i18n", "check", "--lang", "br"]);
+    assert!(!check.status.success());
+    assert!(String::from_utf8_lossy(&check.stdout).contains("missing: username-label"));
+    // A variable renamed by the translator: refused, nothing written.
+    let bad = translated.replace("msgstr \"Kevreañ\"", "msgstr \"Kevreañ { $servij }\"");
+    std::fs::write(&po, bad).unwrap();
+    assert_refused(&i.cli(&["i18n", "import", "--lang", "br", "--file", po.to_str().unwrap()]), "sign-in-title: variables $servij");
+    assert_eq!(std::fs::read_to_string(themes.join("locales/br/main.ftl")).unwrap(), pack);
+    assert_refused(&i.cli(&["i18n", "export", "--lang", "Breton"]), "two or three lowercase letters");
+}
+
+/// An override of one template and one message for a tenant: checked
+/// clean when written from the current built-in template, then reported
+/// once the built-in template is not the one it was written from (an
+/// upgrade: here its stamp names an older version), and a message
+/// override of an id the pages no longer have is reported.
+#[tokio::test]
+async fn theme_check_reports_what_an_upgrade_changed() {
+    let mut i = Install::embedded();
+    assert_refused(&i.cli(&["theme", "check"]), "no themes_dir is set");
+    let themes = i.dir.path.join("themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    i.extra_env.insert("TRAME_THEMES_DIR".into(), themes.display().to_string());
+    assert!(i.ok(&["theme", "init", "--tenant", "ville"]).contains("login.html"), "the built-in names are listed");
+    i.ok(&["theme", "init", "--tenant", "ville", "login.html"]);
+    assert_refused(&i.cli(&["theme", "init", "--tenant", "ville", "login.html"]), "already overridden");
+    assert_refused(&i.cli(&["theme", "init", "--tenant", "ville", "nothing.html"]), "not a built-in template");
+    let login = themes.join("ville/templates/login.html");
+    let written = std::fs::read_to_string(&login).unwrap();
+    assert!(written.starts_with("{# trame-theme: based on login.html "), "{}", &written[..100]);
+    std::fs::write(&login, written.replace("{% block main %}", "{% block main %}<p>Mairie de Ville</p>")).unwrap();
+    std::fs::create_dir_all(themes.join("ville/locales/fr")).unwrap();
+    std::fs::write(themes.join("ville/locales/fr/ville.ftl"), "sign-in-title = Connexion à la mairie\n").unwrap();
+    let out = i.ok(&["theme", "check"]);
+    assert!(out.contains("no problem"), "{out}");
+
+    // The upgrade.
+    let stamp_line = written.lines().next().unwrap().to_owned();
+    let old = "{# trame-theme: based on login.html 000000000000 #}";
+    std::fs::write(&login, std::fs::read_to_string(&login).unwrap().replace(&stamp_line, old)).unwrap();
+    std::fs::write(themes.join("ville/locales/fr/ville.ftl"), "sign-in-title = Connexion à la mairie\nsign-in-old-title = Ancien titre\n").unwrap();
+    let out = i.cli(&["theme", "check", "--tenant", "ville"]);
+    assert!(!out.status.success());
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("ville/templates/login.html: the built-in login.html changed since this override was written (based on 000000000000"), "{report}");
+    assert!(report.contains("ville/locales/fr/ville.ftl: extra: sign-in-old-title"), "{report}");
+    // A template that fails to render in some language is reported too.
+    std::fs::write(&login, format!("{stamp_line}\n{{% extends \"base.html\" %}}{{% block main %}}{{% include \"missing.html\" %}}{{% endblock %}}")).unwrap();
+    let report = String::from_utf8_lossy(&i.cli(&["theme", "check"]).stdout).into_owned();
+    assert!(report.contains("ville: login.html in fr does not render"), "{report}");
 }
 
 /// New tenants give the clients their operator adds pairwise subjects

@@ -20,7 +20,7 @@ use trame_store::StoreError;
 use crate::account_guard::{Refused, audited, back, checked_session, form_session, signed_in};
 use crate::ceremony::{self, Purpose};
 use crate::csrf;
-use crate::dates::{date, date_time};
+use crate::dates::Dates;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::json_body;
 use crate::extract::{ClientIp, FormParams, single};
@@ -120,6 +120,9 @@ pub async fn show(
     let totp_limited = has_totp && is_limited(state.store.second_factor_of(&t.id, &s.user_id).await.html_err()?.totp_max_acr.as_deref());
     let otp_failures = if has_totp { throttle::take_otp_failures(&state, &t.id, &s.user_id).await.html_err()? } else { 0 };
     let can_upgrade = t.settings.credential_upgrade == CredentialUpgrade::Mail && state.mailer.is_enabled() && user.email_verified;
+    let lang = lang_of(&state.themes, &headers);
+    let dates = Dates::new(&state.themes, &lang);
+    let date = |ts| dates.date(ts);
     let passkeys: Vec<_> = passkeys
         .iter()
         .map(|p| {
@@ -157,7 +160,7 @@ pub async fn show(
         .map(|e| {
             context! {
                 what => format!("activity-{}", e.action.replace(['.', '_'], "-")),
-                when => date_time(e.at),
+                when => dates.date_time(e.at),
                 failed => e.outcome == "failure",
                 by_admin => !e.actor.ends_with(&s.user_id),
                 address => e.address,
@@ -169,7 +172,7 @@ pub async fn show(
         StatusCode::OK,
         "account.html",
         context! {
-            lang => lang_of(&state.themes, &headers),
+            lang => lang,
             tenant => crate::branding::view(t),
             csrf => csrf::for_session(&state, &s.store_key),
             base => t.issuer.path_prefix(),
@@ -462,7 +465,7 @@ pub async fn email(
         return Ok(back(&tenant, "email-invalid"));
     }
     state.store.set_email(&t.id, &s.user_id, Some(&addr), false, state.now()).await.html_err()?;
-    send_verification(&state, t, &s.user_id, &addr).await;
+    send_verification(&state, t, &s.user_id, &addr, &lang_of(&state.themes, &headers)).await;
     audited(&state, &tenant, &s.user_id, "email.changed", ip).await;
     Ok(back(&tenant, "email-sent"))
 }
@@ -487,7 +490,7 @@ pub async fn upgrade(State(state): State<AppState>, tenant: TenantCtx, headers: 
         }
         _ => return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
     };
-    if mail_link::send_upgrade(&state, t, &s, &credential).await.html_err()? {
+    if mail_link::send_upgrade(&state, t, &s, &credential, &lang_of(&state.themes, &headers)).await.html_err()? {
         Ok(back(&tenant, "upgrade-mail-sent"))
     } else {
         Ok(back(&tenant, "upgrade-needs-email"))

@@ -1,9 +1,10 @@
 //! A tenant's logo and stylesheet, as its pages link them
 //! (`crate::branding::view`): `<issuer>/brand/logo` and
 //! `<issuer>/brand/style.css`. Both addresses carry a version, so browsers
-//! may keep them for a day.
+//! may keep them for a day. And the assets of the tenant's themes folder
+//! (`<themes_dir>/<slug>/static/`), at `<issuer>/brand/static/<name>`.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -52,4 +53,38 @@ pub async fn style(tenant: TenantCtx) -> ApiResult<Response> {
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
     Ok(res)
+}
+
+#[derive(serde::Deserialize)]
+pub struct AssetQuery {
+    v: Option<String>,
+}
+
+/// An asset of the tenant's themes folder; its ETag is its digest. Kept a
+/// day when asked for by its versioned address (`?v=<digest>`, as pages
+/// link it: `theme_assets[name]`), revalidated at each use otherwise,
+/// since the folder may change at any time.
+pub async fn asset(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    Path(name): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<AssetQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let not_found = || ApiError::page(StatusCode::NOT_FOUND, "error-not-found");
+    let (asset, version) = state.themes.tenant_asset(tenant.tenant.slug.as_str(), &name).ok_or_else(not_found)?;
+    let etag = format!("\"{version}\"");
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
+        return Ok(not_modified(&etag));
+    }
+    let mut r = asset.body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(if q.v.as_deref() == Some(version.as_str()) { CACHE } else { "no-cache" }));
+    h.insert(header::ETAG, HeaderValue::from_str(&etag).map_err(|_| not_found())?);
+    if asset.content_type == "image/svg+xml" {
+        // As for the logo: opened on its own, an SVG runs nothing.
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
+    }
+    Ok(r)
 }

@@ -4,7 +4,7 @@
 //! changes only which language pages are shown in, which no other site can
 //! turn against anyone.
 
-use axum::extract::Query;
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::error::{ApiError, ApiResult};
 use crate::render::{LANG_COOKIE, LANG_COOKIE_SECURE};
 use crate::respond::see_other;
+use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
 /// A year: a language is a lasting preference.
@@ -32,9 +33,9 @@ fn is_own_page(back: &str, prefix: &str) -> bool {
     back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') && !back.chars().any(char::is_control) && back.len() <= 4096 && under_prefix
 }
 
-pub async fn switch(tenant: TenantCtx, Query(q): Query<LanguageQuery>) -> ApiResult<Response> {
+pub async fn switch(State(state): State<AppState>, tenant: TenantCtx, Query(q): Query<LanguageQuery>) -> ApiResult<Response> {
     let t = &tenant.tenant;
-    let Some(lang) = trame_app::i18n::BUILT_IN.iter().find(|l| **l == q.set) else {
+    let Some(lang) = state.themes.installed(&q.set) else {
         return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
     };
     let prefix = t.issuer.path_prefix();

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/jwks", get(wellknown::jwks))
         .route("/brand/logo", get(brand::logo))
         .route("/brand/style.css", get(brand::style))
+        .route("/brand/static/{name}", get(brand::asset))
         .route("/transparence.json", get(transparency::json))
         .route("/language", get(language::switch))
         .route("/.well-known/openid-federation", get(federation::entity_configuration))

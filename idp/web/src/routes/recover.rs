@@ -130,7 +130,7 @@ pub async fn submit(
             throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await.html_err()?;
             if let Some(user) = state.store.user_by_verified_email(&t.id, &addr).await.html_err()? {
                 let link = mail_link::recovery_link(&state, t, &user.id).await.html_err()?;
-                let (subject, body) = mail_link::recovery_mail(t, &link);
+                let (subject, body) = mail_link::recovery_mail(&state, t, &link, &lang_of(&state.themes, &headers));
                 // Sent after the answer: the time an SMTP exchange takes
                 // must not tell that the address has an account.
                 let (app, tenant_id, slug) = (state.app().clone(), t.id.clone(), t.slug.to_string());

@@ -174,7 +174,7 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     };
     tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-up");
     if let Some(addr) = &email {
-        send_verification(&state, t, &user.id, addr).await;
+        send_verification(&state, t, &user.id, addr, &crate::render::lang_of(&state.themes, &headers)).await;
     }
 
     // Signed in at once, with the passkey just made.

@@ -9,8 +9,8 @@ use crate::error::{ApiResult, OrApi};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
-pub async fn discovery(tenant: TenantCtx) -> Response {
-    cached_json(tenant.discovery_json(), "application/json")
+pub async fn discovery(State(state): State<AppState>, tenant: TenantCtx) -> Response {
+    cached_json(tenant.discovery_json(&state.languages), "application/json")
 }
 
 /// A document serialised once ([`trame_app::catalog::TenantEntry`]), public and

@@ -189,6 +189,12 @@ backend_test!(async fn a_recovery_code_opens_the_account_once(env) {
     b2.post("/recover", &[("csrf", "forged"), ("method", "code"), ("username", "eli"), ("code", &codes[1])]).await.assert_page(StatusCode::FORBIDDEN);
 });
 
+/// The mails of an outbox directory, quoted-printable soft breaks undone.
+pub fn mail_texts(dir: &std::path::Path) -> Vec<String> {
+    let files: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    files.iter().map(|f| std::fs::read_to_string(f).unwrap().replace("=\r\n", "").replace("=3D", "=")).collect()
+}
+
 /// The links in the mails of an outbox directory, oldest first.
 pub fn mailed_links(dir: &std::path::Path, path: &str) -> Vec<String> {
     let mut files: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
@@ -233,6 +239,8 @@ backend_test!(async fn e_mail_verification_and_recovery_by_link(env) {
 
     // Recovery by e-mail: the same answer for an unknown address, and no mail.
     let mut b2 = Browser::new(app.clone(), HOST);
+    // This person reads German: the mail they ask for is in German.
+    assert_eq!(b2.get("/language?set=de&back=/recover").await.status, StatusCode::SEE_OTHER);
     let csrf = b2.get("/recover").await.input("csrf").unwrap();
     let unknown = b2.post("/recover", &[("csrf", &csrf), ("method", "email"), ("email", "nobody@example.fr")]).await;
     let known = b2.post("/recover", &[("csrf", &csrf), ("method", "email"), ("email", "fanny@example.fr")]).await;
@@ -251,6 +259,13 @@ backend_test!(async fn e_mail_verification_and_recovery_by_link(env) {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let links = if links.len() == 1 { mailed_links(&outbox.path, "/recover/email?token=") } else { links };
     assert_eq!(links.len(), 1, "one recovery mail, for the known address");
+    // Mails speak the language of the page they were asked from: French
+    // for the sign-up (no preference), German for the recovery.
+    let mails = mail_texts(&outbox.path);
+    let verification = mails.iter().find(|m| m.contains("/verify-email?token=")).unwrap();
+    assert!(verification.contains("Bonjour") && !verification.contains("Hello") && !verification.contains("Guten"), "{verification}");
+    let recovery = mails.iter().find(|m| m.contains("/recover/email?token=")).unwrap();
+    assert!(recovery.contains("Guten Tag") && recovery.contains("Kontowiederherstellung") && !recovery.contains("Bonjour"), "{recovery}");
     // Opening the link does not use it (mail scanners follow links).
     let page = b2.get(&links[0]).await;
     assert_eq!(page.status, StatusCode::OK);

@@ -25,6 +25,7 @@ mod peer_signin;
 mod register;
 mod request_objects;
 mod revoke_introspect;
+mod themes;
 mod token;
 mod transparency;
 mod userinfo;

@@ -321,6 +321,7 @@ backend_test!(
                 outbound_proxy: None,
                 console_acr: "eidas2".into(),
                 providers: Vec::new(),
+                themes_dir: None,
             },
             std::sync::Arc::new(trame_core::OsRandom),
             env.clock.clone(),

@@ -454,6 +454,56 @@ transparency-configured = مُدرَج في الإعدادات
 transparency-unexpected = غير مُدرَج في الإعدادات وغير مُعلَن عنه
 transparency-json = هذه الأرقام بصيغة JSON
 
+## E-mails (plain text; $name: the collectivité, $link: the link to open)
+mail-verify-subject = { $name }: أكِّد عنوانك
+mail-verify-body =
+    مرحبًا،
+
+    لتأكيد عنوانك لدى { $name }، افتح هذا الرابط في المتصفح الذي سجّلت فيه الدخول إلى حسابك:
+    { $link }
+
+    إذا لم تطلب ذلك، فتجاهل هذه الرسالة.
+mail-recovery-subject = { $name }: استعادة الحساب
+mail-recovery-body =
+    مرحبًا،
+
+    لاستعادة الوصول إلى حسابك لدى { $name }، افتح هذا الرابط خلال 30 دقيقة:
+    { $link }
+
+    إذا لم تطلب شيئًا، فتجاهل هذه الرسالة: يبقى حسابك محميًّا.
+mail-reset-subject = { $name }: وسائل دخول جديدة
+mail-reset-body =
+    مرحبًا،
+
+    أزالت إدارة { $name } وسائل الدخول إلى حسابك (مفاتيح المرور، كلمة المرور، التحقق بخطوتين، رموز الاستعادة). لتسجيل الدخول وإضافة مفتاح مرور جديد، افتح هذا الرابط خلال 30 دقيقة:
+    { $link }
+
+    إذا لم تكن تتوقع هذه الرسالة، فاتصل بـ { $name }.
+mail-upgrade-subject = { $name }: أكِّد وسيلة الدخول
+mail-upgrade-body =
+    مرحبًا،
+
+    لكي تُحتسب وسيلة الدخول الجديدة إلى { $name } بالكامل، افتح هذا الرابط خلال 30 دقيقة، في المتصفح الذي أضفتها منه:
+    { $link }
+
+    إذا لم تُضِف شيئًا، فربما يعرف أحدهم كلمة مرورك: غيّرها وأزِل وسيلة الدخول تلك.
+
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+date-day = { $day } { $month } { $year }
+date-time = { $date }، الساعة { $time } (UTC)
+month-1 = يناير
+month-2 = فبراير
+month-3 = مارس
+month-4 = أبريل
+month-5 = مايو
+month-6 = يونيو
+month-7 = يوليو
+month-8 = أغسطس
+month-9 = سبتمبر
+month-10 = أكتوبر
+month-11 = نوفمبر
+month-12 = ديسمبر
+
 ## The language switcher (the name is each language's own)
 language-name = العربية
 language-switcher-label = اللغة

@@ -441,6 +441,56 @@ transparency-configured = Konfiguriert
 transparency-unexpected = Weder konfiguriert noch angegeben
 transparency-json = Diese Zahlen im JSON-Format
 
+## E-mails (plain text; $name: the collectivité, $link: the link to open)
+mail-verify-subject = { $name }: Bestätigen Sie Ihre Adresse
+mail-verify-body =
+    Guten Tag,
+
+    um Ihre Adresse für { $name } zu bestätigen, öffnen Sie diesen Link in dem Browser, in dem Sie bei Ihrem Konto angemeldet sind:
+    { $link }
+
+    Wenn Sie dies nicht angefordert haben, ignorieren Sie diese Nachricht.
+mail-recovery-subject = { $name }: Kontowiederherstellung
+mail-recovery-body =
+    Guten Tag,
+
+    um wieder Zugang zu Ihrem Konto bei { $name } zu erhalten, öffnen Sie diesen Link innerhalb von 30 Minuten:
+    { $link }
+
+    Wenn Sie nichts angefordert haben, ignorieren Sie diese Nachricht: Ihr Konto bleibt geschützt.
+mail-reset-subject = { $name }: Neue Anmeldemethoden
+mail-reset-body =
+    Guten Tag,
+
+    die Verwaltung von { $name } hat die Anmeldemethoden Ihres Kontos entfernt (Passkeys, Passwort, Zwei-Faktor-Authentisierung, Wiederherstellungscodes). Um sich anzumelden und einen neuen Passkey hinzuzufügen, öffnen Sie diesen Link innerhalb von 30 Minuten:
+    { $link }
+
+    Wenn Sie diese Nachricht nicht erwartet haben, wenden Sie sich an { $name }.
+mail-upgrade-subject = { $name }: Bestätigen Sie Ihre Anmeldemethode
+mail-upgrade-body =
+    Guten Tag,
+
+    damit Ihre neue Anmeldemethode bei { $name } voll zählt, öffnen Sie diesen Link innerhalb von 30 Minuten in dem Browser, in dem Sie sie hinzugefügt haben:
+    { $link }
+
+    Wenn Sie nichts hinzugefügt haben, kennt möglicherweise jemand Ihr Passwort: Ändern Sie es und entfernen Sie diese Anmeldemethode.
+
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+date-day = { $day }. { $month } { $year }
+date-time = { $date }, { $time } Uhr (UTC)
+month-1 = Januar
+month-2 = Februar
+month-3 = März
+month-4 = April
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
+month-8 = August
+month-9 = September
+month-10 = Oktober
+month-11 = November
+month-12 = Dezember
+
 ## The language switcher (the name is each language's own)
 language-name = Deutsch
 language-switcher-label = Sprache

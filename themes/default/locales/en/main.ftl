@@ -441,6 +441,56 @@ transparency-configured = Configured
 transparency-unexpected = Neither configured nor declared
 transparency-json = These figures as JSON
 
+## E-mails (plain text; $name: the collectivité, $link: the link to open)
+mail-verify-subject = { $name }: confirm your address
+mail-verify-body =
+    Hello,
+
+    To confirm your address for { $name }, open this link in the browser where you are signed in to your account:
+    { $link }
+
+    If you did not ask for this, ignore this message.
+mail-recovery-subject = { $name }: account recovery
+mail-recovery-body =
+    Hello,
+
+    To get back into your { $name } account, open this link within 30 minutes:
+    { $link }
+
+    If you did not ask for anything, ignore this message: your account stays protected.
+mail-reset-subject = { $name }: new ways of signing in
+mail-reset-body =
+    Hello,
+
+    The administrators of { $name } removed the ways of signing in to your account (passkeys, password, two-step verification, recovery codes). To sign in and add a new passkey, open this link within 30 minutes:
+    { $link }
+
+    If you did not expect this message, contact { $name }.
+mail-upgrade-subject = { $name }: confirm your way of signing in
+mail-upgrade-body =
+    Hello,
+
+    To make your new way of signing in to { $name } count in full, open this link within 30 minutes, in the browser where you added it:
+    { $link }
+
+    If you added nothing, someone may know your password: change it and remove that way of signing in.
+
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+date-day = { $day } { $month } { $year }
+date-time = { $date }, { $time } (UTC)
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
 ## The language switcher (the name is each language's own)
 language-name = English
 language-switcher-label = Language

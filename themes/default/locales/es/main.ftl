@@ -442,6 +442,56 @@ transparency-configured = Configurado
 transparency-unexpected = Ni configurado ni declarado
 transparency-json = Estas cifras en formato JSON
 
+## E-mails (plain text; $name: the collectivité, $link: the link to open)
+mail-verify-subject = { $name }: confirme su dirección
+mail-verify-body =
+    Hola:
+
+    Para confirmar su dirección para { $name }, abra este enlace en el navegador en el que ha iniciado sesión en su cuenta:
+    { $link }
+
+    Si no ha solicitado nada, ignore este mensaje.
+mail-recovery-subject = { $name }: recuperación de la cuenta
+mail-recovery-body =
+    Hola:
+
+    Para recuperar el acceso a su cuenta de { $name }, abra este enlace en los próximos 30 minutos:
+    { $link }
+
+    Si no ha solicitado nada, ignore este mensaje: su cuenta sigue protegida.
+mail-reset-subject = { $name }: nuevos métodos de acceso
+mail-reset-body =
+    Hola:
+
+    La administración de { $name } ha retirado los métodos de acceso de su cuenta (llaves de acceso, contraseña, verificación en dos pasos, códigos de recuperación). Para iniciar sesión y añadir una nueva llave de acceso, abra este enlace en los próximos 30 minutos:
+    { $link }
+
+    Si no esperaba este mensaje, póngase en contacto con { $name }.
+mail-upgrade-subject = { $name }: confirme su método de acceso
+mail-upgrade-body =
+    Hola:
+
+    Para que su nuevo método de acceso a { $name } cuente por completo, abra este enlace en los próximos 30 minutos, en el navegador en el que lo añadió:
+    { $link }
+
+    Si no ha añadido nada, puede que alguien conozca su contraseña: cámbiela y retire ese método de acceso.
+
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+date-day = { $day } de { $month } de { $year }
+date-time = { $date }, { $time } (UTC)
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+
 ## The language switcher (the name is each language's own)
 language-name = Español
 language-switcher-label = Idioma

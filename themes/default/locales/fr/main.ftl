@@ -441,6 +441,56 @@ transparency-configured = Configuré
 transparency-unexpected = Ni configuré ni déclaré
 transparency-json = Ces chiffres au format JSON
 
+## E-mails (plain text; $name: the collectivité, $link: the link to open)
+mail-verify-subject = { $name } : confirmez votre adresse
+mail-verify-body =
+    Bonjour,
+
+    Pour confirmer votre adresse pour { $name }, ouvrez ce lien dans le navigateur où votre compte est ouvert :
+    { $link }
+
+    Si vous n’êtes pas à l’origine de cette demande, ignorez ce message.
+mail-recovery-subject = { $name } : récupération de compte
+mail-recovery-body =
+    Bonjour,
+
+    Pour retrouver l’accès à votre compte { $name }, ouvrez ce lien dans les 30 minutes :
+    { $link }
+
+    Si vous n’avez rien demandé, ignorez ce message : votre compte reste protégé.
+mail-reset-subject = { $name } : nouveaux moyens de connexion
+mail-reset-body =
+    Bonjour,
+
+    L’équipe d’administration de { $name } a retiré les moyens de connexion de votre compte (clés d’accès, mot de passe, double authentification, codes de récupération). Pour vous connecter et ajouter une nouvelle clé d’accès, ouvrez ce lien dans les 30 minutes :
+    { $link }
+
+    Si vous n’attendiez pas ce message, contactez { $name }.
+mail-upgrade-subject = { $name } : confirmez votre moyen de connexion
+mail-upgrade-body =
+    Bonjour,
+
+    Pour que votre nouveau moyen de connexion à { $name } compte pleinement, ouvrez ce lien dans les 30 minutes, dans le navigateur où vous l’avez ajouté :
+    { $link }
+
+    Si vous n’avez rien ajouté, quelqu’un connaît peut-être votre mot de passe : changez-le et retirez ce moyen de connexion.
+
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+date-day = { $day } { $month } { $year }
+date-time = { $date } à { $time } (UTC)
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
 ## The language switcher (the name is each language's own)
 language-name = Français
 language-switcher-label = Langue

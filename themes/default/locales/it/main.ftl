@@ -441,6 +441,56 @@ transparency-configured = Configurato
 transparency-unexpected = Né configurato né dichiarato
 transparency-json = Questi numeri in formato JSON
 
+## E-mails (plain text; $name: the collectivité, $link: the link to open)
+mail-verify-subject = { $name }: conferma il tuo indirizzo
+mail-verify-body =
+    Buongiorno,
+
+    per confermare il tuo indirizzo per { $name }, apri questo link nel browser in cui hai effettuato l’accesso al tuo account:
+    { $link }
+
+    Se non hai richiesto nulla, ignora questo messaggio.
+mail-recovery-subject = { $name }: recupero dell’account
+mail-recovery-body =
+    Buongiorno,
+
+    per recuperare l’accesso al tuo account { $name }, apri questo link entro 30 minuti:
+    { $link }
+
+    Se non hai richiesto nulla, ignora questo messaggio: il tuo account resta protetto.
+mail-reset-subject = { $name }: nuovi metodi di accesso
+mail-reset-body =
+    Buongiorno,
+
+    l’amministrazione di { $name } ha rimosso i metodi di accesso del tuo account (passkey, password, verifica in due passaggi, codici di recupero). Per accedere e aggiungere una nuova passkey, apri questo link entro 30 minuti:
+    { $link }
+
+    Se non ti aspettavi questo messaggio, contatta { $name }.
+mail-upgrade-subject = { $name }: conferma il tuo metodo di accesso
+mail-upgrade-body =
+    Buongiorno,
+
+    perché il tuo nuovo metodo di accesso a { $name } valga pienamente, apri questo link entro 30 minuti, nel browser in cui l’hai aggiunto:
+    { $link }
+
+    Se non hai aggiunto nulla, qualcuno potrebbe conoscere la tua password: cambiala e rimuovi quel metodo di accesso.
+
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+date-day = { $day } { $month } { $year }
+date-time = { $date }, ore { $time } (UTC)
+month-1 = gennaio
+month-2 = febbraio
+month-3 = marzo
+month-4 = aprile
+month-5 = maggio
+month-6 = giugno
+month-7 = luglio
+month-8 = agosto
+month-9 = settembre
+month-10 = ottobre
+month-11 = novembre
+month-12 = dicembre
+
 ## The language switcher (the name is each language's own)
 language-name = Italiano
 language-switcher-label = Lingua

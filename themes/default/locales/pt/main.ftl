@@ -442,6 +442,56 @@ transparency-configured = Configurado
 transparency-unexpected = Nem configurado nem declarado
 transparency-json = Estes números em formato JSON
 
+## E-mails (plain text; $name: the collectivité, $link: the link to open)
+mail-verify-subject = { $name }: confirme o seu endereço
+mail-verify-body =
+    Olá,
+
+    Para confirmar o seu endereço para { $name }, abra esta ligação no navegador em que tem sessão iniciada na sua conta:
+    { $link }
+
+    Se não pediu nada, ignore esta mensagem.
+mail-recovery-subject = { $name }: recuperação da conta
+mail-recovery-body =
+    Olá,
+
+    Para recuperar o acesso à sua conta { $name }, abra esta ligação nos próximos 30 minutos:
+    { $link }
+
+    Se não pediu nada, ignore esta mensagem: a sua conta continua protegida.
+mail-reset-subject = { $name }: novos métodos de início de sessão
+mail-reset-body =
+    Olá,
+
+    A administração de { $name } retirou os métodos de início de sessão da sua conta (chaves de acesso, palavra-passe, verificação em dois passos, códigos de recuperação). Para iniciar sessão e adicionar uma nova chave de acesso, abra esta ligação nos próximos 30 minutos:
+    { $link }
+
+    Se não esperava esta mensagem, contacte { $name }.
+mail-upgrade-subject = { $name }: confirme o seu método de início de sessão
+mail-upgrade-body =
+    Olá,
+
+    Para que o seu novo método de início de sessão em { $name } conte plenamente, abra esta ligação nos próximos 30 minutos, no navegador em que o adicionou:
+    { $link }
+
+    Se não adicionou nada, alguém pode conhecer a sua palavra-passe: altere-a e retire esse método de início de sessão.
+
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+date-day = { $day } de { $month } de { $year }
+date-time = { $date }, { $time } (UTC)
+month-1 = janeiro
+month-2 = fevereiro
+month-3 = março
+month-4 = abril
+month-5 = maio
+month-6 = junho
+month-7 = julho
+month-8 = agosto
+month-9 = setembro
+month-10 = outubro
+month-11 = novembro
+month-12 = dezembro
+
 ## The language switcher (the name is each language's own)
 language-name = Português
 language-switcher-label = Idioma

@@ -11,9 +11,10 @@ use serde::Deserialize;
 use trame_store::{AuditEvent, AuditQuery};
 
 use super::{guard, page_with, query_string};
-use crate::dates::{date_time, day_start};
+use crate::dates::{Dates, day_start};
 use crate::error::{ApiResult, OrApi};
 use crate::extract::ClientIp;
+use crate::render::lang_of;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
@@ -42,15 +43,15 @@ fn blank(v: Option<String>) -> Option<String> {
 
 /// Records as rows of the tables (here and on an account's page), the
 /// accounts named by their username where they still exist.
-pub async fn rows(state: &AppState, tenant_id: &str, events: Vec<AuditEvent>) -> ApiResult<Vec<Value>> {
+pub async fn rows(state: &AppState, tenant_id: &str, events: Vec<AuditEvent>, dates: &Dates) -> ApiResult<Vec<Value>> {
     let names = usernames(state, tenant_id, &events).await?;
-    Ok(events.into_iter().map(|e| row_named(e, &names)).collect())
+    Ok(events.into_iter().map(|e| row_named(e, &names, dates)).collect())
 }
 
-fn row_named(e: AuditEvent, names: &HashMap<String, String>) -> Value {
+fn row_named(e: AuditEvent, names: &HashMap<String, String>, dates: &Dates) -> Value {
     let name = |who: &str| names.get(who).cloned().unwrap_or_else(|| who.to_owned());
     context! {
-        when => date_time(e.at),
+        when => dates.date_time(e.at),
         actor => name(&e.actor),
         action => e.action,
         target => e.target.as_deref().map(name),
@@ -122,7 +123,7 @@ pub async fn list(
             ];
             next = Some(format!("?{}", query_string(&pairs)));
         }
-        rows = self::rows(&state, &t.id, events).await?;
+        rows = self::rows(&state, &t.id, events, &Dates::new(&state.themes, &lang_of(&state.themes, &headers))).await?;
     }
     let status = if invalid.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let ctx = context! {

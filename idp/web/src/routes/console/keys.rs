@@ -7,9 +7,10 @@ use minijinja::context;
 use trame_app::keys::{self, RotateError};
 
 use super::{NoticeQuery, back, field, guard, notice, page};
-use crate::dates::date_time;
+use crate::dates::Dates;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams};
+use crate::render::lang_of;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
@@ -30,6 +31,8 @@ pub async fn list(
         Ok(c) => c,
         Err(redirect) => return Ok(redirect),
     };
+    let dates = Dates::new(&state.themes, &lang_of(&state.themes, &headers));
+    let date_time = |ts| dates.date_time(ts);
     let rows: Vec<_> = state
         .store
         .list_keys(&tenant.tenant.id, state.now())

@@ -13,9 +13,10 @@ use trame_core::aaguid;
 use trame_store::{AuditQuery, UserSearch};
 
 use super::{Console, NoticeQuery, back, field, guard, not_found, notice, page, query_string, segment};
-use crate::dates::{date, date_time};
+use crate::dates::Dates;
 use crate::error::{ApiResult, OrApi};
 use crate::extract::{ClientIp, FormParams};
+use crate::render::lang_of;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
@@ -71,6 +72,8 @@ pub async fn show(
     };
     let t = &tenant.tenant;
     let account = state.store.account(&t.id, &id).await.html_err()?.ok_or_else(not_found)?;
+    let dates = Dates::new(&state.themes, &lang_of(&state.themes, &headers));
+    let (date, date_time) = (|ts| dates.date(ts), |ts| dates.date_time(ts));
     let sessions: Vec<_> = state
         .store
         .account_sessions(&t.id, &id, state.now())
@@ -98,7 +101,7 @@ pub async fn show(
     let subject = trame_app::audit::user(&id);
     let roles = state.store.roles_of(&t.id, &subject).await.html_err()?;
     let query = AuditQuery { tenant_id: Some(t.id.clone()), subject: Some(subject), limit: 20, ..Default::default() };
-    let trail = super::audit_log::rows(&state, &t.id, state.store.audit_events(&query).await.html_err()?).await?;
+    let trail = super::audit_log::rows(&state, &t.id, state.store.audit_events(&query).await.html_err()?, &dates).await?;
     let p = &account.profile;
     let ctx = context! {
         user => context! {

@@ -253,6 +253,7 @@ impl Env {
                 outbound_proxy: None,
                 console_acr: "eidas2".into(),
                 providers: Vec::new(),
+                themes_dir: None,
             },
             Arc::new(OsRandom),
             clock.clone(),
@@ -282,6 +283,14 @@ impl Env {
                 Self { app: trame_web::app(state.clone()), state, ..self }
             }
         }
+    }
+
+    /// The same installation with a themes folder (`themes_dir`).
+    pub async fn with_themes(self, dir: &std::path::Path) -> Self {
+        let mut config = (*self.state.config).clone();
+        config.themes_dir = Some(dir.to_owned());
+        let state = AppState::from_app(self.state.app().clone(), config);
+        Self { app: trame_web::app(state.clone()), state, ..self }
     }
 
     pub async fn refresh_catalog(&self) {
