@@ -10,7 +10,7 @@
 //! tested here without HTTP or storage.
 
 use serde_json::Value;
-use trame_core::assurance::{self, AcrPolicy};
+use trame_core::assurance::{self, AcrPolicy, Method};
 use trame_core::authorize::AuthorizationRequest;
 use trame_core::client::Client;
 use trame_core::keys;
@@ -170,6 +170,34 @@ pub fn requested_level(req: &AuthorizationRequest) -> (Option<&'static str>, boo
         wanted.extend(acr.values.iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)));
     }
     (assurance::required_level(&wanted), essential)
+}
+
+/// A way of signing in that a page can suggest to someone whose sign-in
+/// fell short of the level a service asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// A passkey unlocked by the device (fingerprint, face, PIN).
+    Passkey,
+    /// The password, then a code from an authenticator application.
+    PasswordAndTotp,
+}
+
+/// The ways of signing in that reach `level` under `policy`, so the page
+/// says what would work instead of a bare refusal. A passkey counts when
+/// either kind reaches the level: the common synced one or a device-bound
+/// one, both with user verification.
+pub fn ways_reaching(policy: &AcrPolicy, level: &str) -> Vec<Way> {
+    let wanted = [level.to_owned()];
+    let reaches = |methods: &[Method]| assurance::satisfies(policy.level_reached(&assurance::amr(methods)), &wanted);
+    let passkey = |device_bound| Method::Passkey { device_bound, user_verified: true };
+    let mut ways = Vec::new();
+    if reaches(&[passkey(false)]) || reaches(&[passkey(true)]) {
+        ways.push(Way::Passkey);
+    }
+    if reaches(&[Method::Password, Method::Totp]) {
+        ways.push(Way::PasswordAndTotp);
+    }
+    ways
 }
 
 /// What an `id_token_hint` says about the session's user, for this client
@@ -419,5 +447,25 @@ mod tests {
         assert!(!consent_matters(false, false, false));
         assert!(!consent_matters(true, false, true));
         assert!(consent_matters(true, false, false));
+    }
+
+    #[test]
+    fn the_ways_that_reach_a_level_follow_the_policy() {
+        let default = AcrPolicy::default();
+        // eidas2 needs mfa: a verified passkey, or password and TOTP.
+        assert_eq!(ways_reaching(&default, SUBSTANTIAL), vec![Way::Passkey, Way::PasswordAndTotp]);
+        // Every way reaches the lowest level.
+        assert_eq!(ways_reaching(&default, LOW), vec![Way::Passkey, Way::PasswordAndTotp]);
+        // eidas3 is reached by no method unless the operator says so.
+        assert!(ways_reaching(&default, HIGH).is_empty());
+        // Device-bound keys only: a passkey still counts (a device-bound
+        // one), password and TOTP do not.
+        let hardware = AcrPolicy::parse(&["eidas3=hwk+user".to_owned()]).unwrap();
+        assert_eq!(ways_reaching(&hardware, HIGH), vec![Way::Passkey]);
+        // A policy that asks for a one-time code: only password and TOTP.
+        let otp = AcrPolicy::parse(&["eidas2=otp".to_owned()]).unwrap();
+        assert_eq!(ways_reaching(&otp, SUBSTANTIAL), vec![Way::PasswordAndTotp]);
+        // An unknown level is reached by nothing.
+        assert!(ways_reaching(&default, "urn:other").is_empty());
     }
 }

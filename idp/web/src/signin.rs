@@ -262,3 +262,25 @@ pub async fn complete_with(
         SignedIn::Done((sess, cookie)) => Ok(SignedIn::Done(with_cookie(resume(state, tenant, sess, id, ia).await?, Some(cookie)))),
     }
 }
+
+/// Where a sign-in made away from the sign-in page (a recovery code) goes
+/// next: back into the pending sign-in `id` when it is this browser's, a
+/// service's, and the level reached is enough for it (marked as signed in,
+/// so it goes on to the service), else nowhere in particular (`None`: the
+/// caller's own page). A pending sign-in that is gone or foreign is not an
+/// error here: the person is signed in either way.
+pub async fn continue_pending(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, acr: &str) -> ApiResult<Option<String>> {
+    let Ok(mut ia) = interaction::load(state, &tenant.tenant, headers, id).await else {
+        return Ok(None);
+    };
+    // Only a service's sign-in: the account pages are where a recovery
+    // leads anyway, with the notice that asks for a new passkey.
+    let enough = ia.required_acr.as_ref().is_none_or(|r| assurance::satisfies(acr, std::slice::from_ref(r)));
+    if ia.purpose != Purpose::Authorize || !enough {
+        return Ok(None);
+    }
+    ia.login_at = Some(state.now());
+    ia.pending_user = None;
+    interaction::save(state, id, &ia).await.html_err()?;
+    Ok(Some(tenant.tenant.issuer.endpoint(&format!("/login/continue?interaction={id}"))))
+}

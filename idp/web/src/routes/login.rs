@@ -7,12 +7,13 @@ use axum::response::Response;
 use minijinja::context;
 use trame_core::assurance::Method;
 use trame_core::authorize::RawParams;
+use trame_core::oauth::ErrorCode;
 use trame_core::{password, totp};
 
-use crate::error::{ApiResult, OrApi};
+use crate::error::{ApiError, ApiResult, OrApi, redirect_error};
 use crate::extract::{ClientIp, FormParams, single};
-use crate::interaction::{self, Interaction};
-use crate::pages::{InteractionQuery, PageCtx, lang_for, sign_in_form};
+use crate::interaction::{self, Interaction, Purpose};
+use crate::pages::{InteractionQuery, PageCtx, lang_for, level_not_reached, sign_in_form};
 use crate::respond::see_other;
 use crate::session;
 use crate::signin::{self, Authenticated, SignedIn};
@@ -96,7 +97,7 @@ pub async fn submit(
         }
         SignedIn::BelowRequiredLevel => {
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::BelowLevel);
-            sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::FORBIDDEN, "stronger-sign-in-needed")).await
+            level_not_reached(&state, &tenant, &headers, &id, &ia).await
         }
         SignedIn::AccountDisabled => {
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
@@ -196,11 +197,30 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
         }
         SignedIn::BelowRequiredLevel => {
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::BelowLevel);
-            otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, Some("stronger-sign-in-needed")).await
+            level_not_reached(&state, &tenant, &headers, &id, &ia).await
         }
         SignedIn::AccountDisabled => {
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Failure);
             otp_form(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, Some("account-disabled")).await
         }
     }
+}
+
+/// The way back to the service from a sign-in that cannot reach the level
+/// it asks for: the pending sign-in ends and the service gets
+/// `unmet_authentication_requirements` (OpenID Connect Core §3.1.2.6) at
+/// its validated redirect URI, with `state` and `iss`.
+pub async fn abandon(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
+    let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
+    let id = get("interaction");
+    let ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
+    interaction::check_csrf(&ia, Some(&get("csrf")))?;
+    // Only a service's sign-in has somewhere to go back to.
+    if ia.purpose != Purpose::Authorize {
+        return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
+    }
+    let (_, req) = signin::validated(&state, &tenant, &ia.params).await?;
+    interaction::delete(&state, &id).await.html_err()?;
+    tracing::info!(tenant = %tenant.tenant.slug, outcome = "abandoned", "sign-in");
+    Err(redirect_error(&tenant, &req.reply, ErrorCode::UnmetAuthenticationRequirements, "the requested assurance level was not reached"))
 }

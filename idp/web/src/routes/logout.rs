@@ -36,6 +36,9 @@ struct PendingLogout {
     csrf: String,
     /// The validated post-logout redirect, with `state` already appended.
     target: Option<String>,
+    /// The client that asked, so the signed-out page links back to it.
+    #[serde(default)]
+    client_id: Option<String>,
 }
 
 fn key(id: &str) -> String {
@@ -64,11 +67,39 @@ async fn read_hint(state: &AppState, tenant: &TenantEntry, hint: &str) -> ApiRes
     Ok(HintFacts { client_id, sid: v.claims.get("sid").and_then(Value::as_str).map(str::to_owned) })
 }
 
-fn signed_out_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap) -> Response {
+/// The service a logout came from, as far as a page can link back to it:
+/// its own site (`client_uri`) and name. A client that registered no
+/// site has none; its post-logout redirect, when asked for, is already
+/// where the person goes.
+#[derive(Default)]
+struct ServiceLink {
+    url: Option<String>,
+    name: Option<String>,
+}
+
+async fn service_link(state: &AppState, tenant: &TenantEntry, client_id: Option<&str>) -> ApiResult<ServiceLink> {
+    let Some(id) = client_id else { return Ok(ServiceLink::default()) };
+    let Some(client) = tenant.client(&state.store, id, state.now()).await.html_err()? else { return Ok(ServiceLink::default()) };
+    match &client.info.client_uri {
+        Some(uri) => Ok(ServiceLink { url: Some(uri.clone()), name: client.name.clone() }),
+        None => Ok(ServiceLink::default()),
+    }
+}
+
+/// The signed-out page, with a way back: the service's site when it is
+/// known, else (in the template) the collectivité's.
+fn signed_out_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, back: &ServiceLink) -> Response {
     state.themes.page(
         StatusCode::OK,
         "message.html",
-        context! { lang => crate::render::lang_of(&state.themes, headers), tenant => crate::branding::view(&tenant.tenant), title => "signed-out-title", message => "signed-out-message" },
+        context! {
+            lang => crate::render::lang_of(&state.themes, headers),
+            tenant => crate::branding::view(&tenant.tenant),
+            title => "signed-out-title",
+            message => "signed-out-message",
+            back_url => back.url.clone(),
+            back_name => back.name.clone(),
+        },
     )
 }
 
@@ -117,22 +148,33 @@ async fn begin(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, p: &
         (Some(s), Some((sid, aud))) => constant_time_eq(client_sid(&s.sid, aud).as_bytes(), sid.as_bytes()),
         _ => false,
     };
+    let service = service_link(state, tenant, client_id.as_deref()).await?;
     if hint_is_current || current.is_none() {
         // Nothing to protect when there is no session; with a matching hint
         // the relying party proved it knows this session.
         let ended = session::end(state, tenant, headers).await?;
         tracing::info!(tenant = %tenant.tenant.slug, "signed out");
-        return Ok(signed_out(state, tenant, headers, target, ended));
+        return Ok(signed_out(state, tenant, headers, target, &service, ended));
     }
 
     let (binding, new_cookie) = session::binding(state, &tenant.tenant, headers);
     let id = random_token(state.rng.as_ref());
-    let pending = PendingLogout { tenant_id: tenant.tenant.id.clone(), binding, csrf: random_token(state.rng.as_ref()), target };
+    let pending = PendingLogout { tenant_id: tenant.tenant.id.clone(), binding, csrf: random_token(state.rng.as_ref()), target, client_id };
     state.ephemeral.put(&key(&id), &serde_json::to_string(&pending).expect("serializes"), 600).await.html_err()?;
+    // Cancelling goes back to the service's site when it has one, else to
+    // the account page: the person is signed in here.
+    let cancel = service.url.clone().unwrap_or_else(|| tenant.tenant.issuer.endpoint("/account"));
     let r = state.themes.page(
         StatusCode::OK,
         "logout.html",
-        context! { lang => crate::render::lang_of(&state.themes, headers), tenant => crate::branding::view(&tenant.tenant), logout => id, csrf => pending.csrf },
+        context! {
+            lang => crate::render::lang_of(&state.themes, headers),
+            tenant => crate::branding::view(&tenant.tenant),
+            logout => id,
+            csrf => pending.csrf,
+            cancel => cancel,
+            cancel_name => service.url.as_ref().and(service.name.clone()),
+        },
     );
     Ok(with_cookie(r, new_cookie))
 }
@@ -154,23 +196,24 @@ pub async fn confirm(State(state): State<AppState>, tenant: TenantCtx, req: Requ
     if pending.tenant_id != tenant.tenant.id || !bound || !csrf_ok || !same_origin {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
+    let service = service_link(&state, &tenant, pending.client_id.as_deref()).await?;
     let ended = session::end(&state, &tenant, &headers).await?;
     tracing::info!(tenant = %tenant.tenant.slug, "signed out");
-    Ok(signed_out(&state, &tenant, &headers, pending.target, ended))
+    Ok(signed_out(&state, &tenant, &headers, pending.target, &service, ended))
 }
 
 /// The answer once the session is over: to the client's post-logout page
 /// (or the signed-out page), through the front-channel page when clients of
 /// the session registered a front-channel logout URI. Always clears the
 /// session cookie.
-fn signed_out(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, ended: Ended) -> Response {
+fn signed_out(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, service: &ServiceLink, ended: Ended) -> Response {
     let r = if ended.frontchannel.is_empty() {
         match target {
             Some(t) => see_other(&t),
-            None => signed_out_page(state, tenant, headers),
+            None => signed_out_page(state, tenant, headers, service),
         }
     } else {
-        frontchannel_page(state, tenant, headers, target, &ended.frontchannel)
+        frontchannel_page(state, tenant, headers, target, service, &ended.frontchannel)
     };
     with_cookie(r, Some(ended.clear_cookie))
 }
@@ -180,7 +223,7 @@ fn signed_out(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, targe
 /// visible link does the same without JavaScript. Without a target, the page
 /// itself says the person is signed out. Its CSP allows frames from exactly
 /// these origins.
-fn frontchannel_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, uris: &[String]) -> Response {
+fn frontchannel_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, service: &ServiceLink, uris: &[String]) -> Response {
     let mut frames = Vec::new();
     let mut origins = Vec::new();
     for uri in uris {
@@ -197,7 +240,14 @@ fn frontchannel_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap
     let mut r = state.themes.page(
         StatusCode::OK,
         "frontchannel_logout.html",
-        context! { lang => crate::render::lang_of(&state.themes, headers), tenant => crate::branding::view(&tenant.tenant), frames => frames, next => target },
+        context! {
+            lang => crate::render::lang_of(&state.themes, headers),
+            tenant => crate::branding::view(&tenant.tenant),
+            frames => frames,
+            next => target,
+            back_url => service.url.clone(),
+            back_name => service.name.clone(),
+        },
     );
     r.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     r.extensions_mut().insert(FrameSources(origins));

@@ -1,7 +1,10 @@
 //! Getting back into an account without its passkey: a single-use
 //! recovery code, or a link mailed to the account's verified address. Both
 //! sign the person in at the lowest level and open the account page, where
-//! they add a new passkey. Neither tells whether an account exists.
+//! they add a new passkey; a code entered from a pending sign-in ("Clé
+//! d'accès perdue ?" on the sign-in page) continues that sign-in instead,
+//! so the person reaches the service they were going to. Neither tells
+//! whether an account exists.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -23,7 +26,18 @@ use crate::tenancy::TenantCtx;
 use trame_app::mail_link;
 use trame_app::throttle;
 
-fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, status: StatusCode, notice: Option<&str>, error: Option<&str>) -> Response {
+/// What the recovery page shows besides its forms.
+struct Shown<'a> {
+    status: StatusCode,
+    notice: Option<&'a str>,
+    error: Option<&'a str>,
+    /// The pending sign-in the person came from ("Clé d'accès perdue ?"),
+    /// carried through the form so the recovery continues it.
+    interaction: &'a str,
+}
+
+fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, shown: Shown<'_>) -> Response {
+    let Shown { status, notice, error, interaction } = shown;
     let t = &tenant.tenant;
     let (binding, cookie) = session::binding(state, t, headers);
     let page = state.themes.page(
@@ -36,16 +50,26 @@ fn page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, status: Statu
             mail_enabled => state.mailer.is_enabled(),
             notice => notice,
             error => error,
+            interaction => interaction,
         },
     );
     with_cookie(page, cookie)
 }
 
-pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap) -> Response {
-    page(&state, &tenant, &headers, StatusCode::OK, None, None)
+#[derive(Deserialize)]
+pub struct RecoverQuery {
+    #[serde(default)]
+    interaction: Option<String>,
 }
 
-/// Signs the person in by recovery and opens the account page.
+pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<RecoverQuery>) -> Response {
+    let interaction = q.interaction.unwrap_or_default();
+    page(&state, &tenant, &headers, Shown { status: StatusCode::OK, notice: None, error: None, interaction: &interaction })
+}
+
+/// Signs the person in by recovery, then continues the pending sign-in it
+/// came from (`interaction`, when it is this browser's and the level
+/// reached is enough for it) or opens the account page.
 async fn recovered(
     state: &AppState,
     tenant: &TenantCtx,
@@ -53,6 +77,7 @@ async fn recovered(
     user_id: &str,
     method: SignInMethod,
     ip: Option<std::net::IpAddr>,
+    interaction: &str,
 ) -> ApiResult<Response> {
     let t = &tenant.tenant;
     let amr = assurance::amr(&[Method::Recovery]);
@@ -60,7 +85,8 @@ async fn recovered(
     // A disabled account is not opened by its recovery codes or links either.
     if !trame_app::sessions::can_sign_in(&state.store, &t.id, user_id).await.html_err()? {
         telemetry::sign_in(method, SignInOutcome::Failure);
-        return Ok(page(state, tenant, headers, StatusCode::FORBIDDEN, None, Some("account-disabled")));
+        let shown = Shown { status: StatusCode::FORBIDDEN, notice: None, error: Some("account-disabled"), interaction };
+        return Ok(page(state, tenant, headers, shown));
     }
     let (session, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
     // Whoever held the account before the recovery is signed out.
@@ -73,7 +99,12 @@ async fn recovered(
     crate::account_guard::audited_with(state, tenant, user_id, "recovery.used", ip, Some(serde_json::json!({ "method": how }))).await;
     telemetry::sign_in(method, SignInOutcome::Success);
     state.usage.sign_in(&t.id, method);
-    Ok(with_cookie(see_other(&t.issuer.endpoint("/account?notice=recovered")), Some(cookie)))
+    let next = match interaction {
+        "" => None,
+        id => crate::signin::continue_pending(state, tenant, headers, id, acr).await?,
+    };
+    let next = next.unwrap_or_else(|| t.issuer.endpoint("/account?notice=recovered"));
+    Ok(with_cookie(see_other(&next), Some(cookie)))
 }
 
 pub async fn submit(
@@ -88,6 +119,8 @@ pub async fn submit(
     if !session::check_page_csrf(&state, t, &headers, &get("csrf")) {
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
+    let interaction = get("interaction");
+    let shown = |status, notice, error| Shown { status, notice, error, interaction: &interaction };
     match get("method").as_str() {
         "code" => {
             let username = get("username");
@@ -96,7 +129,7 @@ pub async fn submit(
             let counted_as = format!("recovery:{username}");
             if throttle::is_blocked(&state, &t.id, &counted_as, ip).await.html_err()? {
                 telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Throttled);
-                return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
+                return Ok(page(&state, &tenant, &headers, shown(StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts"))));
             }
             let user = if username.is_empty() || username.len() > 200 {
                 None
@@ -111,13 +144,13 @@ pub async fn submit(
             match (ok, user) {
                 (true, Some(u)) => {
                     throttle::clear_account(&state, &t.id, &counted_as, ip).await.html_err()?;
-                    recovered(&state, &tenant, &headers, &u.id, SignInMethod::RecoveryCode, ip).await
+                    recovered(&state, &tenant, &headers, &u.id, SignInMethod::RecoveryCode, ip, &interaction).await
                 }
                 _ => {
                     throttle::record_failure(&state, &t.id, &counted_as, ip).await.html_err()?;
                     tracing::info!(tenant = %t.slug, outcome = "failure", method = "recovery", "sign-in");
                     telemetry::sign_in(SignInMethod::RecoveryCode, SignInOutcome::Failure);
-                    Ok(page(&state, &tenant, &headers, StatusCode::UNAUTHORIZED, None, Some("recovery-failed")))
+                    Ok(page(&state, &tenant, &headers, shown(StatusCode::UNAUTHORIZED, None, Some("recovery-failed"))))
                 }
             }
         }
@@ -125,7 +158,7 @@ pub async fn submit(
             let addr = get("email");
             // Counted per address too: mail is not free, and not for spam.
             if throttle::is_blocked(&state, &t.id, &format!("mail:{addr}"), ip).await.html_err()? {
-                return Ok(page(&state, &tenant, &headers, StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts")));
+                return Ok(page(&state, &tenant, &headers, shown(StatusCode::TOO_MANY_REQUESTS, None, Some("too-many-attempts"))));
             }
             throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await.html_err()?;
             if let Some(user) = state.store.user_by_verified_email(&t.id, &addr).await.html_err()? {
@@ -141,7 +174,7 @@ pub async fn submit(
                 });
             }
             // The same answer whether or not an account matched.
-            Ok(page(&state, &tenant, &headers, StatusCode::OK, Some("recovery-mail-sent"), None))
+            Ok(page(&state, &tenant, &headers, shown(StatusCode::OK, Some("recovery-mail-sent"), None)))
         }
         _ => Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
     }
@@ -185,7 +218,7 @@ pub async fn email_confirm(
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
     let v = mail_link::redeem(&state, t, mail_link::RECOVERY, &get("token")).await.html_err()?.ok_or_else(invalid)?;
     match v.get("user").and_then(|u| u.as_str()) {
-        Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink, ip).await,
+        Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink, ip, "").await,
         None => Err(invalid()),
     }
 }

@@ -20,8 +20,7 @@ use trame_store::{NewUser, StoreError};
 
 use crate::ceremony::{self, Purpose};
 use crate::error::{ApiError, ApiResult, OrApi};
-use crate::extract::ClientIp;
-use crate::extract::json_body;
+use crate::extract::{ClientIp, FormParams, json_body, single};
 use crate::interaction;
 use crate::render::lang_of;
 use crate::respond::with_cookie;
@@ -66,26 +65,122 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
     if let Err(msg) = allowed(&state, t, q.invitation.as_deref()).await? {
         return Err(ApiError::page(StatusCode::FORBIDDEN, msg));
     }
-    let (binding, cookie) = session::binding(&state, t, &headers);
     let email = match q.invitation.as_deref() {
         Some(i) => state.store.invitation(&t.id, &secret_digest(i), state.now()).await.html_err()?.and_then(|i| i.email),
         None => None,
     };
+    let form = Form {
+        interaction: q.interaction.unwrap_or_default(),
+        invitation: q.invitation.unwrap_or_default(),
+        email: email.unwrap_or_default(),
+        ..Form::default()
+    };
+    Ok(form_page(&state, &tenant, &headers, StatusCode::OK, &form, &FieldErrors::default()))
+}
+
+/// The sign-up form as filled in, shown again with its errors.
+#[derive(Default)]
+struct Form {
+    username: String,
+    email: String,
+    interaction: String,
+    invitation: String,
+}
+
+/// The message of each field's error, by Fluent id; `None`: the field is
+/// fine. `other` is an error about no field (a passkey needs JavaScript).
+#[derive(Default)]
+struct FieldErrors {
+    username: Option<&'static str>,
+    email: Option<&'static str>,
+    other: Option<&'static str>,
+}
+
+fn form_page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, status: StatusCode, form: &Form, errors: &FieldErrors) -> Response {
+    let t = &tenant.tenant;
+    let (binding, cookie) = session::binding(state, t, headers);
+    // The first field in error takes the focus (`autofocus`), so the
+    // person lands where the problem is, with or without JavaScript.
+    let focus = if errors.username.is_some() {
+        "username"
+    } else if errors.email.is_some() {
+        "email"
+    } else {
+        ""
+    };
     let page = state.themes.page(
-        StatusCode::OK,
+        status,
         "signup.html",
         context! {
-            lang => lang_of(&state.themes, &headers),
+            lang => lang_of(&state.themes, headers),
             tenant => crate::branding::view(t),
-            csrf => session::page_csrf(&state, &binding),
+            csrf => session::page_csrf(state, &binding),
             base => t.issuer.path_prefix(),
-            interaction => q.interaction.unwrap_or_default(),
-            invitation => q.invitation.unwrap_or_default(),
-            email => email.unwrap_or_default(),
+            interaction => form.interaction.clone(),
+            invitation => form.invitation.clone(),
+            username => form.username.clone(),
+            email => form.email.clone(),
             mail_enabled => state.mailer.is_enabled(),
+            username_error => errors.username,
+            email_error => errors.email,
+            form_error => errors.other,
+            focus => focus,
         },
     );
-    Ok(with_cookie(page, cookie))
+    with_cookie(page, cookie)
+}
+
+/// The form posted without the page's script (which creates the passkey
+/// and never posts it): the fields are checked by the same rules as the
+/// script's request, and each error is shown at its field. A form with no
+/// error still needs the script, which the page then says.
+pub async fn check(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
+    let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
+    let t = &tenant.tenant;
+    if !session::check_page_csrf(&state, t, &headers, &get("csrf")) {
+        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
+    }
+    let form = Form { username: get("username"), email: get("email"), interaction: get("interaction"), invitation: get("invitation") };
+    if let Err(msg) = allowed(&state, t, Some(form.invitation.as_str()).filter(|i| !i.is_empty())).await? {
+        return Err(ApiError::page(StatusCode::FORBIDDEN, msg));
+    }
+    let mut errors = FieldErrors::default();
+    let account = NewAccount { username: form.username.clone(), email: Some(form.email.clone()), ..NewAccount::default() };
+    match users::check(t, Creator::Person, account) {
+        Err(AccountRefusal::Email) => errors.email = Some("email-invalid"),
+        Err(_) => {
+            errors.username = Some("signup-username-invalid");
+            // The rules stop at the first refusal: the address is checked
+            // on its own too, so both errors show at once.
+            let email = form.email.trim();
+            if !email.is_empty() && !trame_app::mail::valid_email(email) {
+                errors.email = Some("email-invalid");
+            }
+        }
+        Ok(checked) => {
+            // Counted per address, as the script's request is: the answer
+            // says whether a name is taken.
+            if !throttle::allow_username_check(&state, &t.id, ip).await.html_err()? {
+                return Err(ApiError::page(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"));
+            }
+            if !users::available(&state.store, t, checked.username()).await.html_err()? {
+                errors.username = Some("signup-username-taken");
+            }
+        }
+    }
+    let status = if errors.username.is_some() || errors.email.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        errors.other = Some("passkey-needs-script");
+        StatusCode::OK
+    };
+    Ok(form_page(&state, &tenant, &headers, status, &form, &errors))
 }
 
 #[derive(Deserialize)]

@@ -10,6 +10,7 @@ mod admin_api;
 mod authorize;
 mod branding;
 mod console;
+mod dead_ends;
 mod discovery;
 mod federation;
 mod federation_registration;
