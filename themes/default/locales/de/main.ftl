@@ -175,6 +175,7 @@ error-peer-unknown = Diese Kommune gehört nicht zu den hier angebotenen.
 error-peer-directory = Die Liste der Kommunen der Föderation konnte nicht gelesen werden. Versuchen Sie es in wenigen Augenblicken erneut.
 error-peer-sign-in = Die Anmeldung bei der anderen Kommune konnte nicht gestartet werden. Versuchen Sie es in wenigen Augenblicken erneut.
 error-peer-expired = Diese Anmeldung ist abgelaufen oder wurde bereits verwendet. Kehren Sie zum Dienst zurück und beginnen Sie erneut.
+error-detail-label = Technisches Detail für den Dienst (auf Englisch):
 
 # Anmeldemethoden, die in einer schwächer gesicherten Sitzung hinzugefügt wurden, und Bestätigungslinks
 credential-limited = Diese Anmeldemethode wurde nach einer Anmeldung mit nur einem Faktor hinzugefügt: Sie zählt nur als ein Faktor, und Dienste, die eine Anmeldung mit zwei Faktoren verlangen, akzeptieren sie nicht allein.

@@ -175,6 +175,7 @@ error-peer-unknown = This local authority is not one offered here.
 error-peer-directory = The list of the federation's local authorities could not be read. Try again in a moment.
 error-peer-sign-in = The sign-in at the other local authority could not start. Try again in a moment.
 error-peer-expired = This sign-in has expired or was already used. Go back to the service and start again.
+error-detail-label = Technical detail for the service:
 
 # Credentials bound from a weaker session, and the mailed links that confirm
 credential-limited = It was added after a sign-in with one factor, so it counts as one factor only: services asking for a two-factor sign-in will not accept it alone.

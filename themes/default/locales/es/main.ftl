@@ -175,6 +175,7 @@ error-peer-unknown = Esta entidad local no figura entre las que se ofrecen aquí
 error-peer-directory = No se ha podido leer la lista de entidades locales de la federación. Vuelva a intentarlo dentro de unos instantes.
 error-peer-sign-in = No se ha podido empezar el inicio de sesión en la otra entidad local. Vuelva a intentarlo dentro de unos instantes.
 error-peer-expired = Este inicio de sesión ha caducado o ya se ha utilizado. Vuelva al servicio y empiece de nuevo.
+error-detail-label = Detalle técnico para el servicio (en inglés):
 
 # Métodos de inicio de sesión añadidos desde una sesión más débil, y enlaces de confirmación
 credential-limited = Este método de inicio de sesión se añadió tras un inicio de sesión con un solo factor: solo cuenta como un factor, y los servicios que exigen un inicio de sesión con dos factores no lo aceptarán por sí solo.

@@ -175,6 +175,7 @@ error-peer-unknown = Cette collectivité ne fait pas partie de celles proposées
 error-peer-directory = La liste des collectivités de la fédération n'a pas pu être lue. Réessayez dans quelques instants.
 error-peer-sign-in = La connexion auprès de l'autre collectivité n'a pas pu commencer. Réessayez dans quelques instants.
 error-peer-expired = Cette connexion a expiré ou a déjà été utilisée. Retournez sur le service et recommencez.
+error-detail-label = Détail technique pour le service (en anglais) :
 
 # Moyens de connexion ajoutés depuis une session plus faible, et liens de confirmation
 credential-limited = Il a été ajouté après une connexion à un seul facteur : il ne compte que pour un facteur, et les services qui demandent une connexion à deux facteurs ne l'accepteront pas seul.

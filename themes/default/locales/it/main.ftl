@@ -175,6 +175,7 @@ error-peer-unknown = Questo ente non è tra quelli proposti qui.
 error-peer-directory = Non è stato possibile leggere l'elenco degli enti della federazione. Riprova tra qualche istante.
 error-peer-sign-in = Non è stato possibile avviare l'accesso presso l'altro ente. Riprova tra qualche istante.
 error-peer-expired = Questo accesso è scaduto o è già stato usato. Torna al servizio e ricomincia.
+error-detail-label = Dettaglio tecnico per il servizio (in inglese):
 
 # Metodi di accesso aggiunti da una sessione meno sicura e link di conferma
 credential-limited = Questo metodo di accesso è stato aggiunto dopo un accesso con un solo fattore: vale solo come un fattore e i servizi che richiedono un accesso a due fattori non lo accettano da solo.

@@ -175,6 +175,7 @@ error-peer-unknown = Esta autarquia não está entre as disponíveis aqui.
 error-peer-directory = Não foi possível ler a lista de autarquias da federação. Tente novamente dentro de momentos.
 error-peer-sign-in = Não foi possível começar o início de sessão na outra autarquia. Tente novamente dentro de momentos.
 error-peer-expired = Este início de sessão expirou ou já foi utilizado. Volte ao serviço e recomece.
+error-detail-label = Detalhe técnico para o serviço (em inglês):
 
 # Métodos de autenticação adicionados a partir de uma sessão mais fraca, e ligações de confirmação
 credential-limited = Este método de autenticação foi adicionado após um início de sessão com um único fator: conta apenas como um fator, e os serviços que exigem um início de sessão com dois fatores não o aceitarão sozinho.
