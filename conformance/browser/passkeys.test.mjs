@@ -13,7 +13,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ISSUER, CLIENTS, REDIRECT_URI, USER, rp, newRequest, client, signIn } from '../tests/lib/setup.mjs';
-import { launch, openContext, waitForSignIn, approveConsent, LABELS, TEST_TIMEOUT, ISSUER_ORIGIN } from './lib/harness.mjs';
+import { launch, openContext, waitForSignIn, approveConsent, LABELS, TEST_TIMEOUT, ISSUER_ORIGIN, messages } from './lib/harness.mjs';
 
 const L = LABELS.fr;
 const SESSION_COOKIE = 'trame_session_default';
@@ -25,16 +25,18 @@ const PASSKEY_AMRS = [
   ['hwk', 'user', 'mfa'],
   ['swk', 'user', 'mfa'],
 ];
+/** The French texts the tests look for, from the translation file (typography included). */
+const FR = messages('fr');
 const TEXT = {
-  codesLeft: (n) => `Codes non utilisés restants : ${n}.`,
-  added: "La clé d'accès a été ajoutée.",
-  renamed: "La clé d'accès a été renommée.",
-  removed: "La clé d'accès a été supprimée.",
-  lastConfirm: "Cette clé d'accès est votre seul moyen de connexion : cochez la case pour confirmer sa suppression.",
-  lastConfirmLabel: 'Je comprends, la supprimer quand même',
-  recovered: "Vous êtes connecté. Ajoutez dès maintenant une nouvelle clé d'accès pour ne plus avoir besoin d'un code de secours.",
-  recoveryFailed: 'Cet identifiant et ce code de secours ne correspondent pas.',
-  unknownPasskey: "Cette clé d'accès n'est pas enregistrée ici. Utilisez-en une autre, ou un code de secours.",
+  codesLeft: (n) => `Codes non utilisés restants\u00a0: ${n}.`,
+  added: FR['passkey-added'],
+  renamed: FR['passkey-renamed'],
+  removed: FR['passkey-removed'],
+  lastConfirm: FR['passkey-last-confirm'],
+  lastConfirmLabel: FR['passkey-last-confirm-label'],
+  recovered: FR.recovered,
+  recoveryFailed: FR['recovery-failed'],
+  unknownPasskey: FR['passkey-unknown'],
   usernameTaken: { fr: 'Cet identifiant est déjà pris. Choisissez-en un autre.', en: 'This username is taken. Choose another one.' },
   usernameInvalid: { fr: 'Un identifiant compte 2 à 64 caractères, sans espace.', en: 'A username has 2 to 64 characters and no spaces.' },
 };
@@ -207,13 +209,13 @@ test('passkeys: sign-up with a passkey shows 10 recovery codes once, then the ac
     await page.waitForURL(`${ISSUER}/account`);
     await page.getByRole('heading', { level: 1, name: 'Votre compte' }).waitFor();
     await s.shot(page, 'account');
-    assert.match(await page.locator('main').innerText(), new RegExp(`Connecté en tant que ${username}\\.`));
+    assert.match(await page.locator('main').innerText(), new RegExp(`Vous utilisez le compte ${username}\\.`));
     const listed = await listedPasskeys(page);
     assert.equal(listed.length, 1, 'the account lists one passkey');
     assert.match(listed[0].text, /jamais utilisée/, 'not used yet');
     assert.match(await page.locator('main').innerText(), new RegExp(TEXT.codesLeft(10).replace(/[.]/g, '\\.')));
     assert.match(await page.locator('main').innerText(), new RegExp(`${email.replace(/[.]/g, '\\.')} · pas encore confirmée`), 'the e-mail address, unconfirmed');
-    assert.equal(await page.getByRole('button', { name: "Ajouter une clé d'accès", exact: true }).getAttribute('id'), 'add-passkey-button');
+    assert.equal(await page.getByRole('button', { name: FR['passkey-add'], exact: true }).getAttribute('id'), 'add-passkey-button');
     assert.match(await page.locator('section[aria-labelledby="sessions-title"]').innerText(), /ce navigateur/, 'this browser is among the sessions');
 
     s.assertClean();
@@ -448,7 +450,7 @@ test('passkeys: account page — add a second passkey (the first authenticator i
     assert.match(before[0].text, /dernière utilisation le \d{4}-\d{2}-\d{2}/, 'the passkey was used');
 
     // This authenticator already holds a passkey of the account: excluded.
-    const addButton = page.getByRole('button', { name: "Ajouter une clé d'accès", exact: true });
+    const addButton = page.getByRole('button', { name: FR['passkey-add'], exact: true });
     let mark = s.webauthnCalls.length;
     await addButton.click();
     await s.nextWebAuthnCall((c) => c.op === 'create' && c.phase === 'fail', { from: mark });
@@ -492,9 +494,9 @@ test('passkeys: account page — add a second passkey (the first authenticator i
 
     // Remove the first one: with two, no confirmation is needed.
     item = passkeyItem(page, oldId);
-    await item.getByText(`Gérer « ${before[0].name} »`, { exact: true }).click();
+    await item.getByText(`Gérer «\u00a0${before[0].name}\u00a0»`, { exact: true }).click();
     assert.equal(await item.locator('input[type="checkbox"]').count(), 0, 'no confirmation while another passkey remains');
-    await item.getByRole('button', { name: `Supprimer la clé d'accès « ${before[0].name} »`, exact: true }).click();
+    await item.getByRole('button', { name: `Supprimer la clé d’accès «\u00a0${before[0].name}\u00a0»`, exact: true }).click();
     await page.waitForURL(`${ISSUER}/account?notice=passkey-removed`);
     assert.equal(await notice(page), TEXT.removed);
     const one = await listedPasskeys(page);
@@ -507,7 +509,7 @@ test('passkeys: account page — add a second passkey (the first authenticator i
     await item.locator('summary').click();
     const confirm = item.getByLabel(TEXT.lastConfirmLabel, { exact: true });
     assert.equal(await confirm.isVisible(), true, 'the confirmation checkbox is shown');
-    const removeLast = item.getByRole('button', { name: "Supprimer la clé d'accès « Clé de sécurité »", exact: true });
+    const removeLast = item.getByRole('button', { name: 'Supprimer la clé d’accès «\u00a0Clé de sécurité\u00a0»', exact: true });
     const removals = requestsTo(s, '/account/passkeys/remove').length;
     await removeLast.click();
     assert.equal(await confirm.evaluate((e) => e.validity.valueMissing), true, 'the unticked box blocks the form');
@@ -544,7 +546,7 @@ test('passkeys: a recovery code signs in without the passkey (lowest level); the
     await page.waitForURL(`${ISSUER}/account?notice=recovered`);
     assert.equal(await notice(page), TEXT.recovered);
     const text = await page.locator('main').innerText();
-    assert.match(text, new RegExp(`Connecté en tant que ${account.username}\\.`));
+    assert.match(text, new RegExp(`Vous utilisez le compte ${account.username}\\.`));
     assert.match(text, new RegExp(TEXT.codesLeft(9).replace(/[.]/g, '\\.')), 'one code used');
     await s.shot(page, 'account');
     assert.ok(await sessionCookie(s), 'signed in');
@@ -590,7 +592,7 @@ test('passkeys: a recovery code signs in without the passkey (lowest level); the
 });
 
 for (const [locale, lang, word] of [
-  ['fr-FR', 'fr', /clé d'accès/],
+  ['fr-FR', 'fr', /clé d’accès/],
   ['en-US', 'en', /passkey/],
 ]) {
   test(`passkeys: the passkey buttons' accessible names say "${word.source}" for a ${locale} browser`, { timeout: TEST_TIMEOUT }, async () => {
@@ -667,7 +669,7 @@ test('passkeys: a removed passkey is refused by the server → the sign-in page 
     const item = passkeyItem(page, only.id);
     await item.locator('summary').click();
     await item.getByLabel(TEXT.lastConfirmLabel, { exact: true }).check();
-    await item.getByRole('button', { name: `Supprimer la clé d'accès « ${only.name} »`, exact: true }).click();
+    await item.getByRole('button', { name: `Supprimer la clé d’accès «\u00a0${only.name}\u00a0»`, exact: true }).click();
     await page.waitForURL(`${ISSUER}/account?notice=passkey-removed`);
     assert.equal(await notice(page), TEXT.removed);
     assert.deepEqual(await listedPasskeys(page), [], 'no passkey left');
@@ -854,3 +856,4 @@ test('passkeys: the button pressed while the autofill request is still being pre
     await s.close();
   }
 });
+

@@ -27,4 +27,5 @@ mod request_objects;
 mod revoke_introspect;
 mod token;
 mod transparency;
+mod typography;
 mod userinfo;
