@@ -1,7 +1,9 @@
 // Browser suite: passkeys in headless Chromium with DevTools virtual
 // authenticators — sign-up, sign-out, sign-in at a relying party (button and
-// autofill), the account page (add, rename, remove), recovery codes, the
-// button's name in both languages, and refusals shown by the page.
+// autofill), the account page (add, rename, remove, the passkey just used,
+// a new passkey's default name), recovery codes, the button's name in both
+// languages, and refusals shown by the page (only those of what the person
+// did).
 //
 // Each test makes what it needs itself: an account of its own, signed up
 // through /signup in a separate context (newAccount: its username, recovery
@@ -447,7 +449,7 @@ test('passkeys: account page — add a second passkey (the first authenticator i
     await s.shot(page, 'account');
     const before = await listedPasskeys(page);
     assert.equal(before.length, 1);
-    assert.match(before[0].text, /dernière utilisation le \d{4}-\d{2}-\d{2}/, 'the passkey was used');
+    assert.ok(before[0].text.includes(FR['passkey-used-now']), `the passkey that signed in is the one said just used: ${before[0].text}`);
 
     // This authenticator already holds a passkey of the account: excluded.
     const addButton = page.getByRole('button', { name: FR['passkey-add'], exact: true });
@@ -482,6 +484,8 @@ test('passkeys: account page — add a second passkey (the first authenticator i
     const newId = two.map((p) => p.id).find((id) => id !== oldId);
     assert.ok(newId, 'the new passkey has its own id');
     assert.match(two.find((p) => p.id === newId).text, /jamais utilisée/);
+    assert.ok(!two.find((p) => p.id === newId).text.includes(FR['passkey-used-now']), 'only the passkey that signed in is said just used');
+    assert.ok(two.find((p) => p.id === oldId).text.includes(FR['passkey-used-now']), 'the passkey that signed in still is');
 
     // Rename the new one.
     let item = passkeyItem(page, newId);
@@ -857,3 +861,82 @@ test('passkeys: the button pressed while the autofill request is still being pre
   }
 });
 
+// The default name of a new passkey: the browser and the device, in the
+// page's language, from the client hints when the browser gives them
+// (here an Android phone's Chrome, whatever the User-Agent string says),
+// else from the User-Agent string (here Firefox on Windows, no hints).
+const ANDROID_CHROME_HINTS = {
+  brands: [{ brand: 'Not A(Brand', version: '8' }, { brand: 'Chromium', version: '132' }, { brand: 'Google Chrome', version: '132' }],
+  mobile: true,
+  platform: 'Android',
+};
+const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+for (const { from, hints, userAgent, locale, lang, expected } of [
+  { from: 'client hints', hints: ANDROID_CHROME_HINTS, userAgent: undefined, locale: 'fr-FR', lang: 'fr', expected: 'Clé d’accès – Chrome sur Android' },
+  { from: 'the User-Agent string', hints: null, userAgent: FIREFOX_ON_WINDOWS, locale: 'de-DE', lang: 'de', expected: 'Passkey – Firefox auf Windows' },
+]) {
+  test(`passkeys: a passkey added on the account page is named after the browser and the device from ${from}, in the page's language (${lang})`, { timeout: TEST_TIMEOUT }, async () => {
+    const account = await newAccount(`passkey-default-name-${lang}`);
+    const s = await openContext(browser, `passkey-default-name-${lang}`, { webauthn: true, locale, ...(userAgent ? { userAgent } : {}) });
+    try {
+      await s.context.addInitScript((h) => {
+        Object.defineProperty(Navigator.prototype, 'userAgentData', { configurable: true, get: () => h ?? undefined });
+      }, hints);
+      const page = await s.newPage();
+      const internal = await s.addAuthenticator(page);
+      await internal.addCredential(account.credential);
+      await page.goto(`${ISSUER}/account`);
+      await page.waitForURL(`${ISSUER}/account`);
+      await page.locator('#passkeys-title').waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), lang);
+      // The first authenticator holds the account's passkey already: a
+      // second one makes the new passkey.
+      await internal.setPresence(false);
+      await s.addAuthenticator(page, { transport: 'usb' });
+      await page.getByRole('button', { name: messages(lang)['passkey-add'], exact: true }).click();
+      await page.waitForURL(`${ISSUER}/account?notice=passkey-added`);
+      const listed = await listedPasskeys(page);
+      assert.equal(listed.length, 2);
+      const added = listed.filter((p) => p.name === expected);
+      assert.equal(added.length, 1, `one passkey named "${expected}": ${JSON.stringify(listed.map((p) => p.name))}`);
+      await s.shot(page, 'named');
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+}
+
+// Only what the person did may end in an error message: the autofill
+// (conditional) request starts by itself when the page loads, so its
+// failure says nothing; the button failing the same way says why.
+test('passkeys: the background autofill request failing shows nothing; the button failing the same way says why', { timeout: TEST_TIMEOUT }, async () => {
+  const s = await openContext(browser, 'passkey-background-failure', { webauthn: true });
+  try {
+    const page = await s.newPage();
+    await s.addAuthenticator(page, { automaticPresenceSimulation: false });
+    // Every options request is answered as for an expired sign-in.
+    await page.route(`${ISSUER}/passkey/options`, (route) =>
+      route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'interaction_expired', error_description: 'expired' }) }),
+    );
+    const config = await rp('basic');
+    const req = await newRequest(config, { redirectUri: CLIENTS.basic.redirectUri });
+    const background = page.waitForResponse(`${ISSUER}/passkey/options`);
+    await page.goto(req.url.href);
+    await waitForSignIn(page);
+    await background;
+    await page.waitForTimeout(300);
+    assert.equal((await passkeyStatus(page)).hidden, true, 'nothing said about the background request');
+    await s.shot(page, 'background-failed');
+
+    await page.getByRole('button', { name: L.passkeySignIn, exact: true }).click();
+    await page.locator('#passkey-status').waitFor();
+    assert.deepEqual(await passkeyStatus(page), { hidden: false, text: FR['error-interaction-expired'], code: 'interaction_expired', role: 'alert' });
+    await s.shot(page, 'button-failed');
+    // The refused requests, as Chromium notes them.
+    s.console = s.console.filter((c) => !/status of 400/.test(c.text));
+    s.assertClean();
+  } finally {
+    await s.close();
+  }
+});
