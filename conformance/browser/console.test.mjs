@@ -24,7 +24,7 @@ after(async () => {
 const trame = trameCli;
 
 const TEXT = {
-  fr: { users: 'Comptes', clients: 'Services', keys: 'Clés de signature', audit: "Journal d'audit", settings: 'Paramètres', tenants: 'Collectivités' },
+  fr: { users: 'Comptes', clients: 'Services', keys: 'Clés de signature', audit: 'Journal d’audit', settings: 'Paramètres', tenants: 'Collectivités' },
   en: { users: 'Accounts', clients: 'Services', keys: 'Signing keys', audit: 'Audit log', settings: 'Settings', tenants: 'Tenants' },
 };
 
@@ -77,7 +77,7 @@ test('console: an administrator signs in with a passkey, finds a citizen, disabl
     // A wrong confirmation deletes nothing; the username does.
     await page.locator('form[action$="/delete"]').getByLabel(`Pour confirmer, saisissez « ${citizen} »`, { exact: true }).fill('wrong');
     await page.getByRole('button', { name: 'Supprimer définitivement', exact: true }).click();
-    await page.getByText('Le nom saisi ne correspond pas : rien n\'a été changé.').waitFor();
+    await page.getByText('Le nom saisi ne correspond pas : rien n’a été changé.').waitFor();
     await page.locator('form[action$="/delete"]').getByLabel(`Pour confirmer, saisissez « ${citizen} »`, { exact: true }).fill(citizen);
     await page.getByRole('button', { name: 'Supprimer définitivement', exact: true }).click();
     await page.getByText('Le compte est supprimé.').waitFor();

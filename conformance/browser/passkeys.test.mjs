@@ -1,7 +1,9 @@
 // Browser suite: passkeys in headless Chromium with DevTools virtual
 // authenticators — sign-up, sign-out, sign-in at a relying party (button and
-// autofill), the account page (add, rename, remove), recovery codes, the
-// button's name in both languages, and refusals shown by the page.
+// autofill), the account page (add, rename, remove, the passkey just used,
+// a new passkey's default name), recovery codes, the button's name in both
+// languages, and refusals shown by the page (only those of what the person
+// did).
 //
 // Each test makes what it needs itself: an account of its own, signed up
 // through /signup in a separate context (newAccount: its username, recovery
@@ -13,7 +15,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ISSUER, CLIENTS, REDIRECT_URI, USER, rp, newRequest, client, signIn } from '../tests/lib/setup.mjs';
-import { launch, openContext, waitForSignIn, approveConsent, LABELS, TEST_TIMEOUT, ISSUER_ORIGIN } from './lib/harness.mjs';
+import { launch, openContext, waitForSignIn, approveConsent, LABELS, TEST_TIMEOUT, ISSUER_ORIGIN, messages } from './lib/harness.mjs';
 
 const L = LABELS.fr;
 const SESSION_COOKIE = 'trame_session_default';
@@ -25,16 +27,18 @@ const PASSKEY_AMRS = [
   ['hwk', 'user', 'mfa'],
   ['swk', 'user', 'mfa'],
 ];
+/** The French texts the tests look for, from the translation file (typography included). */
+const FR = messages('fr');
 const TEXT = {
-  codesLeft: (n) => `Codes non utilisés restants : ${n}.`,
-  added: "La clé d'accès a été ajoutée.",
-  renamed: "La clé d'accès a été renommée.",
-  removed: "La clé d'accès a été supprimée.",
-  lastConfirm: "Cette clé d'accès est votre seul moyen de connexion : cochez la case pour confirmer sa suppression.",
-  lastConfirmLabel: 'Je comprends, la supprimer quand même',
-  recovered: "Vous êtes connecté. Ajoutez dès maintenant une nouvelle clé d'accès pour ne plus avoir besoin d'un code de secours.",
-  recoveryFailed: 'Cet identifiant et ce code de secours ne correspondent pas.',
-  unknownPasskey: "Cette clé d'accès n'est pas enregistrée ici. Utilisez-en une autre, ou un code de secours.",
+  codesLeft: (n) => `Codes non utilisés restants\u00a0: ${n}.`,
+  added: FR['passkey-added'],
+  renamed: FR['passkey-renamed'],
+  removed: FR['passkey-removed'],
+  lastConfirm: FR['passkey-last-confirm'],
+  lastConfirmLabel: FR['passkey-last-confirm-label'],
+  recovered: FR.recovered,
+  recoveryFailed: FR['recovery-failed'],
+  unknownPasskey: FR['passkey-unknown'],
   usernameTaken: { fr: 'Cet identifiant est déjà pris. Choisissez-en un autre.', en: 'This username is taken. Choose another one.' },
   usernameInvalid: { fr: 'Un identifiant compte 2 à 64 caractères, sans espace.', en: 'A username has 2 to 64 characters and no spaces.' },
 };
@@ -207,13 +211,13 @@ test('passkeys: sign-up with a passkey shows 10 recovery codes once, then the ac
     await page.waitForURL(`${ISSUER}/account`);
     await page.getByRole('heading', { level: 1, name: 'Votre compte' }).waitFor();
     await s.shot(page, 'account');
-    assert.match(await page.locator('main').innerText(), new RegExp(`Connecté en tant que ${username}\\.`));
+    assert.match(await page.locator('main').innerText(), new RegExp(`Vous utilisez le compte ${username}\\.`));
     const listed = await listedPasskeys(page);
     assert.equal(listed.length, 1, 'the account lists one passkey');
     assert.match(listed[0].text, /jamais utilisée/, 'not used yet');
     assert.match(await page.locator('main').innerText(), new RegExp(TEXT.codesLeft(10).replace(/[.]/g, '\\.')));
     assert.match(await page.locator('main').innerText(), new RegExp(`${email.replace(/[.]/g, '\\.')} · pas encore confirmée`), 'the e-mail address, unconfirmed');
-    assert.equal(await page.getByRole('button', { name: "Ajouter une clé d'accès", exact: true }).getAttribute('id'), 'add-passkey-button');
+    assert.equal(await page.getByRole('button', { name: FR['passkey-add'], exact: true }).getAttribute('id'), 'add-passkey-button');
     assert.match(await page.locator('section[aria-labelledby="sessions-title"]').innerText(), /ce navigateur/, 'this browser is among the sessions');
 
     s.assertClean();
@@ -445,10 +449,10 @@ test('passkeys: account page — add a second passkey (the first authenticator i
     await s.shot(page, 'account');
     const before = await listedPasskeys(page);
     assert.equal(before.length, 1);
-    assert.match(before[0].text, /dernière utilisation le \d{4}-\d{2}-\d{2}/, 'the passkey was used');
+    assert.ok(before[0].text.includes(FR['passkey-used-now']), `the passkey that signed in is the one said just used: ${before[0].text}`);
 
     // This authenticator already holds a passkey of the account: excluded.
-    const addButton = page.getByRole('button', { name: "Ajouter une clé d'accès", exact: true });
+    const addButton = page.getByRole('button', { name: FR['passkey-add'], exact: true });
     let mark = s.webauthnCalls.length;
     await addButton.click();
     await s.nextWebAuthnCall((c) => c.op === 'create' && c.phase === 'fail', { from: mark });
@@ -480,6 +484,8 @@ test('passkeys: account page — add a second passkey (the first authenticator i
     const newId = two.map((p) => p.id).find((id) => id !== oldId);
     assert.ok(newId, 'the new passkey has its own id');
     assert.match(two.find((p) => p.id === newId).text, /jamais utilisée/);
+    assert.ok(!two.find((p) => p.id === newId).text.includes(FR['passkey-used-now']), 'only the passkey that signed in is said just used');
+    assert.ok(two.find((p) => p.id === oldId).text.includes(FR['passkey-used-now']), 'the passkey that signed in still is');
 
     // Rename the new one.
     let item = passkeyItem(page, newId);
@@ -492,9 +498,9 @@ test('passkeys: account page — add a second passkey (the first authenticator i
 
     // Remove the first one: with two, no confirmation is needed.
     item = passkeyItem(page, oldId);
-    await item.getByText(`Gérer « ${before[0].name} »`, { exact: true }).click();
+    await item.getByText(`Gérer «\u00a0${before[0].name}\u00a0»`, { exact: true }).click();
     assert.equal(await item.locator('input[type="checkbox"]').count(), 0, 'no confirmation while another passkey remains');
-    await item.getByRole('button', { name: `Supprimer la clé d'accès « ${before[0].name} »`, exact: true }).click();
+    await item.getByRole('button', { name: `Supprimer la clé d’accès «\u00a0${before[0].name}\u00a0»`, exact: true }).click();
     await page.waitForURL(`${ISSUER}/account?notice=passkey-removed`);
     assert.equal(await notice(page), TEXT.removed);
     const one = await listedPasskeys(page);
@@ -507,7 +513,7 @@ test('passkeys: account page — add a second passkey (the first authenticator i
     await item.locator('summary').click();
     const confirm = item.getByLabel(TEXT.lastConfirmLabel, { exact: true });
     assert.equal(await confirm.isVisible(), true, 'the confirmation checkbox is shown');
-    const removeLast = item.getByRole('button', { name: "Supprimer la clé d'accès « Clé de sécurité »", exact: true });
+    const removeLast = item.getByRole('button', { name: 'Supprimer la clé d’accès «\u00a0Clé de sécurité\u00a0»', exact: true });
     const removals = requestsTo(s, '/account/passkeys/remove').length;
     await removeLast.click();
     assert.equal(await confirm.evaluate((e) => e.validity.valueMissing), true, 'the unticked box blocks the form');
@@ -544,7 +550,7 @@ test('passkeys: a recovery code signs in without the passkey (lowest level); the
     await page.waitForURL(`${ISSUER}/account?notice=recovered`);
     assert.equal(await notice(page), TEXT.recovered);
     const text = await page.locator('main').innerText();
-    assert.match(text, new RegExp(`Connecté en tant que ${account.username}\\.`));
+    assert.match(text, new RegExp(`Vous utilisez le compte ${account.username}\\.`));
     assert.match(text, new RegExp(TEXT.codesLeft(9).replace(/[.]/g, '\\.')), 'one code used');
     await s.shot(page, 'account');
     assert.ok(await sessionCookie(s), 'signed in');
@@ -590,7 +596,7 @@ test('passkeys: a recovery code signs in without the passkey (lowest level); the
 });
 
 for (const [locale, lang, word] of [
-  ['fr-FR', 'fr', /clé d'accès/],
+  ['fr-FR', 'fr', /clé d’accès/],
   ['en-US', 'en', /passkey/],
 ]) {
   test(`passkeys: the passkey buttons' accessible names say "${word.source}" for a ${locale} browser`, { timeout: TEST_TIMEOUT }, async () => {
@@ -667,7 +673,7 @@ test('passkeys: a removed passkey is refused by the server → the sign-in page 
     const item = passkeyItem(page, only.id);
     await item.locator('summary').click();
     await item.getByLabel(TEXT.lastConfirmLabel, { exact: true }).check();
-    await item.getByRole('button', { name: `Supprimer la clé d'accès « ${only.name} »`, exact: true }).click();
+    await item.getByRole('button', { name: `Supprimer la clé d’accès «\u00a0${only.name}\u00a0»`, exact: true }).click();
     await page.waitForURL(`${ISSUER}/account?notice=passkey-removed`);
     assert.equal(await notice(page), TEXT.removed);
     assert.deepEqual(await listedPasskeys(page), [], 'no passkey left');
@@ -850,6 +856,86 @@ test('passkeys: the button pressed while the autofill request is still being pre
     assertPasskeyClaims(claims, 'early button');
     assert.equal(claims.sub, account.sub, 'the account that signed up');
     s.assertClean([REDIRECT_URI]);
+  } finally {
+    await s.close();
+  }
+});
+
+// The default name of a new passkey: the browser and the device, in the
+// page's language, from the client hints when the browser gives them
+// (here an Android phone's Chrome, whatever the User-Agent string says),
+// else from the User-Agent string (here Firefox on Windows, no hints).
+const ANDROID_CHROME_HINTS = {
+  brands: [{ brand: 'Not A(Brand', version: '8' }, { brand: 'Chromium', version: '132' }, { brand: 'Google Chrome', version: '132' }],
+  mobile: true,
+  platform: 'Android',
+};
+const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+for (const { from, hints, userAgent, locale, lang, expected } of [
+  { from: 'client hints', hints: ANDROID_CHROME_HINTS, userAgent: undefined, locale: 'fr-FR', lang: 'fr', expected: 'Clé d’accès – Chrome sur Android' },
+  { from: 'the User-Agent string', hints: null, userAgent: FIREFOX_ON_WINDOWS, locale: 'de-DE', lang: 'de', expected: 'Passkey – Firefox auf Windows' },
+]) {
+  test(`passkeys: a passkey added on the account page is named after the browser and the device from ${from}, in the page's language (${lang})`, { timeout: TEST_TIMEOUT }, async () => {
+    const account = await newAccount(`passkey-default-name-${lang}`);
+    const s = await openContext(browser, `passkey-default-name-${lang}`, { webauthn: true, locale, ...(userAgent ? { userAgent } : {}) });
+    try {
+      await s.context.addInitScript((h) => {
+        Object.defineProperty(Navigator.prototype, 'userAgentData', { configurable: true, get: () => h ?? undefined });
+      }, hints);
+      const page = await s.newPage();
+      const internal = await s.addAuthenticator(page);
+      await internal.addCredential(account.credential);
+      await page.goto(`${ISSUER}/account`);
+      await page.waitForURL(`${ISSUER}/account`);
+      await page.locator('#passkeys-title').waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), lang);
+      // The first authenticator holds the account's passkey already: a
+      // second one makes the new passkey.
+      await internal.setPresence(false);
+      await s.addAuthenticator(page, { transport: 'usb' });
+      await page.getByRole('button', { name: messages(lang)['passkey-add'], exact: true }).click();
+      await page.waitForURL(`${ISSUER}/account?notice=passkey-added`);
+      const listed = await listedPasskeys(page);
+      assert.equal(listed.length, 2);
+      const added = listed.filter((p) => p.name === expected);
+      assert.equal(added.length, 1, `one passkey named "${expected}": ${JSON.stringify(listed.map((p) => p.name))}`);
+      await s.shot(page, 'named');
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+}
+
+// Only what the person did may end in an error message: the autofill
+// (conditional) request starts by itself when the page loads, so its
+// failure says nothing; the button failing the same way says why.
+test('passkeys: the background autofill request failing shows nothing; the button failing the same way says why', { timeout: TEST_TIMEOUT }, async () => {
+  const s = await openContext(browser, 'passkey-background-failure', { webauthn: true });
+  try {
+    const page = await s.newPage();
+    await s.addAuthenticator(page, { automaticPresenceSimulation: false });
+    // Every options request is answered as for an expired sign-in.
+    await page.route(`${ISSUER}/passkey/options`, (route) =>
+      route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'interaction_expired', error_description: 'expired' }) }),
+    );
+    const config = await rp('basic');
+    const req = await newRequest(config, { redirectUri: CLIENTS.basic.redirectUri });
+    const background = page.waitForResponse(`${ISSUER}/passkey/options`);
+    await page.goto(req.url.href);
+    await waitForSignIn(page);
+    await background;
+    await page.waitForTimeout(300);
+    assert.equal((await passkeyStatus(page)).hidden, true, 'nothing said about the background request');
+    await s.shot(page, 'background-failed');
+
+    await page.getByRole('button', { name: L.passkeySignIn, exact: true }).click();
+    await page.locator('#passkey-status').waitFor();
+    assert.deepEqual(await passkeyStatus(page), { hidden: false, text: FR['error-interaction-expired'], code: 'interaction_expired', role: 'alert' });
+    await s.shot(page, 'button-failed');
+    // The refused requests, as Chromium notes them.
+    s.console = s.console.filter((c) => !/status of 400/.test(c.text));
+    s.assertClean();
   } finally {
     await s.close();
   }

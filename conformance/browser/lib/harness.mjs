@@ -10,8 +10,8 @@
 // intercepted and answered with a small page; what arrived there is kept.
 // `shot` saves a PNG of the current page under
 // conformance/report/screenshots/<mode>/ and, for Trame's own pages, runs
-// axe-core on it (WCAG 2.1 A and AA rules); `assertClean` fails on any
-// violation. Passkeys: `addAuthenticator`
+// axe-core on it (WCAG 2.1 A and AA rules), at the context's size and
+// again at a phone's width; `assertClean` fails on any violation. Passkeys: `addAuthenticator`
 // attaches a DevTools virtual authenticator to a page, and contexts opened
 // with `webauthn: true` record the pages' navigator.credentials calls.
 
@@ -54,6 +54,14 @@ function logOrigin(url) {
   loggedOrigins.add(origin);
   appendFileSync(NETWORK_LOG, `${origin}\n`);
 }
+
+/**
+ * A phone's screen (CSS px), where every page state shot is checked again
+ * (`Recorder.mobilePass`); contexts opened with MOBILE_CONTEXT are phones
+ * from the start (isMobile, hasTouch).
+ */
+export const MOBILE_VIEWPORT = Object.freeze({ width: 375, height: 740 });
+export const MOBILE_CONTEXT = Object.freeze({ viewport: MOBILE_VIEWPORT, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 
 /** Per-step timeout for Playwright actions and navigations. */
 export const STEP_TIMEOUT = 10_000;
@@ -267,15 +275,47 @@ class Recorder {
     return matched;
   }
 
-  /** Saves a PNG of the page as <name>-<nn>-<step>.png. */
+  /**
+   * Saves a PNG of the page as <name>-<nn>-<step>.png and checks it with
+   * axe-core; then the same page state at a phone's width
+   * (<name>-<nn>-<step>-mobile.png, see `mobilePass`).
+   */
   async shot(page, step) {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     this.step += 1;
-    const file = path.join(SCREENSHOT_DIR, `${this.name}-${String(this.step).padStart(2, '0')}-${step}.png`);
+    const base = `${this.name}-${String(this.step).padStart(2, '0')}-${step}`;
+    const file = path.join(SCREENSHOT_DIR, `${base}.png`);
     await page.screenshot({ path: file, fullPage: true, timeout: STEP_TIMEOUT });
     this.shots.push(file);
     await this.checkAccessibility(page, step);
+    await this.mobilePass(page, step, base);
     return file;
+  }
+
+  /**
+   * The page state of `shot` again at MOBILE_VIEWPORT: a screenshot and
+   * axe-core (its findings named <step>@mobile). The same page, resized,
+   * not a new one: the state the test reached (a script's message, a
+   * form's errors) cannot be loaded again. Only the viewport changes:
+   * touch emulation would need a DevTools session of its own, and one
+   * detached from a page also switches off the page's virtual
+   * authenticators (the phone-sized contexts of MOBILE_CONTEXT have touch).
+   * Skipped for contexts already phone-sized (checked as they are) and for
+   * pages not of Trame (the relying party's stand-in).
+   */
+  async mobilePass(page, step, base) {
+    const viewport = page.viewportSize();
+    if (!viewport || viewport.width <= MOBILE_VIEWPORT.width) return;
+    if (new URL(page.url()).origin !== ISSUER_ORIGIN) return;
+    try {
+      await page.setViewportSize(MOBILE_VIEWPORT);
+      const file = path.join(SCREENSHOT_DIR, `${base}-mobile.png`);
+      await page.screenshot({ path: file, fullPage: true, timeout: STEP_TIMEOUT });
+      this.shots.push(file);
+      await this.checkAccessibility(page, `${step}@mobile`);
+    } finally {
+      await page.setViewportSize(viewport);
+    }
   }
 
   /**
@@ -442,7 +482,7 @@ export function messages(lang) {
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'themes', 'default', 'locales', lang, 'main.ftl');
   const out = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([a-z0-9-]+) = (.*\S)\s*$/.exec(line);
+    const m = /^([a-z0-9_-]+) = (.*\S)\s*$/.exec(line);
     if (m && !m[2].includes('{')) out[m[1]] = m[2];
   }
   return out;

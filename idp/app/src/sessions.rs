@@ -28,6 +28,11 @@ pub struct Session {
     /// Session id, not the cookie. Each client sees its own digest of it
     /// as `sid` ([`trame_core::subject::client_sid`]).
     pub sid: String,
+    /// The passkey (its stored id) this session signed in with, so the
+    /// account page can say which one was just used. Absent for other
+    /// methods and for sessions stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<String>,
     /// Where the session is kept (the digest of its cookie): what the
     /// account pages' CSRF tokens are bound to. Not stored: known from the
     /// cookie.
@@ -103,6 +108,7 @@ pub async fn start(app: &App, tenant: &TenantEntry, previous: Option<&str>, who:
         amr: who.amr,
         acr: who.acr,
         sid: kept_sid.unwrap_or_else(|| random_id(app.rng.as_ref())),
+        passkey: None,
         store_key: store_key.clone(),
     };
     let json = serde_json::to_string(&session).expect("a session serializes");
@@ -120,6 +126,18 @@ pub async fn start(app: &App, tenant: &TenantEntry, previous: Option<&str>, who:
     };
     app.store.record_account_session(&t.id, &record).await?;
     Ok(Started { session, cookie })
+}
+
+/// Notes on a session just started which passkey signed it in
+/// ([`Session::passkey`]); it keeps its remaining lifetime. A separate
+/// write rather than a field of [`SignedIn`]: only the passkey sign-in
+/// knows the passkey, and every way of signing in starts sessions alike.
+pub async fn note_passkey(app: &App, session: &Session, passkey_id: &str) -> Result<()> {
+    let noted = Session { passkey: Some(passkey_id.to_owned()), ..session.clone() };
+    let json = serde_json::to_string(&noted).expect("a session serializes");
+    let left = noted.auth_time + lifetimes::SESSION - app.now();
+    app.ephemeral.put(&noted.store_key, &json, left).await?;
+    Ok(())
 }
 
 /// Ends the session behind a cookie (its browser signs out) and tells its

@@ -75,6 +75,21 @@ impl Scopes {
     pub fn to_string_sorted(&self) -> String {
         self.0.iter().cloned().collect::<Vec<_>>().join(" ")
     }
+
+    /// The scopes in the order a person reads them when asked to share:
+    /// who they are (`openid`, `profile`), then how to reach them (`email`,
+    /// `phone`, `address`), and access in their absence (`offline_access`)
+    /// last, after any scope Trame does not describe (alphabetically).
+    pub fn in_reading_order(&self) -> Vec<&str> {
+        let rank = |s: &str| match s {
+            OFFLINE_ACCESS => SUPPORTED.len() + 1,
+            s => SUPPORTED.iter().position(|k| *k == s).unwrap_or(SUPPORTED.len()),
+        };
+        let mut out: Vec<&str> = self.iter().collect();
+        // Stable: scopes of the same rank keep the set's alphabetical order.
+        out.sort_by_key(|s| rank(s));
+        out
+    }
 }
 
 /// The claims a standard scope releases (OIDC Core §5.4).
@@ -116,6 +131,15 @@ mod tests {
         assert!(Scopes::parse("openid \"x").is_err());
         assert!(Scopes::parse("openid\\x").is_err());
         assert!(Scopes::parse("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn reading_order_puts_identity_first_and_offline_access_last() {
+        let asked = Scopes::parse("offline_access address phone email profile openid").unwrap();
+        assert_eq!(asked.in_reading_order(), ["openid", "profile", "email", "phone", "address", "offline_access"]);
+        let with_unknown = Scopes::parse("zeta offline_access email alpha openid").unwrap();
+        assert_eq!(with_unknown.in_reading_order(), ["openid", "email", "alpha", "zeta", "offline_access"]);
+        assert!(Scopes::default().in_reading_order().is_empty());
     }
 
     #[test]

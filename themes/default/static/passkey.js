@@ -70,6 +70,51 @@
     return data;
   }
 
+  // The default name of a new passkey: the browser and the device it was
+  // made on, in the page's language ("Clé d’accès – Chrome sur Android").
+  // The page gives the wording (data-name-template with {browser} and
+  // {os}, data-name-template-one with {device} when only one is known);
+  // browser and system names are proper nouns, not translated. Client
+  // hints when the browser has them, else the User-Agent string; coarse
+  // on purpose (no versions, no model).
+  const BROWSERS = [
+    ["Microsoft Edge", /Edg(e|A|iOS)?\//, "Edge"], ["Opera", /OPR\/|OPiOS\//, "Opera"],
+    ["Samsung Internet", /SamsungBrowser\//, "Samsung Internet"], ["Brave", null, "Brave"],
+    ["Firefox", /Firefox\/|FxiOS\//, "Firefox"], ["Google Chrome", /Chrome\/|CriOS\//, "Chrome"],
+    ["Chromium", /Chromium\//, "Chromium"], [null, /Version\/[\d.]+.*Safari\//, "Safari"],
+  ];
+  const SYSTEMS = [
+    ["Android", /Android/, "Android"], ["iOS", /iPhone|iPod/, "iOS"], [null, /iPad/, "iPadOS"],
+    ["Windows", /Windows/, "Windows"], ["Chrome OS", /CrOS/, "ChromeOS"], ["Chromium OS", null, "ChromeOS"],
+    ["macOS", /Macintosh|Mac OS X/, "macOS"], ["Linux", /Linux|X11/, "Linux"],
+  ];
+  function browserAndSystem() {
+    const hints = navigator.userAgentData;
+    const brands = hints && Array.isArray(hints.brands) ? hints.brands.map((b) => b.brand) : [];
+    const platform = hints && typeof hints.platform === "string" ? hints.platform : "";
+    const ua = navigator.userAgent || "";
+    const pick = (table, hinted) => {
+      for (const [hint, , name] of table) if (hint && hinted(hint)) return name;
+      for (const [, re, name] of table) if (re && re.test(ua)) return name;
+      return "";
+    };
+    return {
+      browser: pick(BROWSERS, (h) => brands.includes(h)),
+      os: pick(SYSTEMS, (h) => h === platform),
+    };
+  }
+  function defaultName(holder) {
+    const { browser, os } = browserAndSystem();
+    const both = holder.dataset.nameTemplate;
+    const one = holder.dataset.nameTemplateOne;
+    let name = "";
+    if (browser && os && both) name = both.replace("{browser}", browser).replace("{os}", os);
+    else if ((browser || os) && one) name = one.replace("{device}", browser || os);
+    // The server keeps at most 64 characters and otherwise names the
+    // passkey after the authenticator's model.
+    return name && Array.from(name).length <= 64 ? name : undefined;
+  }
+
   function status(el, message) {
     const s = document.getElementById("passkey-status");
     if (!s) return;
@@ -103,16 +148,27 @@
       const body = fields();
       const username = login.username.value.trim();
       if (!conditional && username) body.username = username;
-      const options = await post(login.dataset.options, body);
-      if (controller && controller.signal.aborted) return;
-      const publicKey = requestOptions(options.publicKey);
-      const req = { publicKey };
-      if (controller) {
-        req.mediation = "conditional";
-        req.signal = controller.signal;
+      let cred;
+      try {
+        const options = await post(login.dataset.options, body);
+        if (controller && controller.signal.aborted) return;
+        const publicKey = requestOptions(options.publicKey);
+        const req = { publicKey };
+        if (controller) {
+          req.mediation = "conditional";
+          req.signal = controller.signal;
+        }
+        cred = await navigator.credentials.get(req);
+      } catch (e) {
+        // The autofill request runs in the background from the page's
+        // load: until the person picks a passkey in it, its failures
+        // (options refused, request aborted or not allowed) are nothing
+        // they did, and the page says nothing.
+        if (conditional) return;
+        throw e;
       }
-      const cred = await navigator.credentials.get(req);
       if (!cred) return;
+      // From here the person chose a passkey: a refusal is theirs to see.
       const done = await post(login.dataset.finish, Object.assign(fields(), { credential: credentialJSON(cred) }));
       window.location.assign(done.location);
     }
@@ -128,7 +184,7 @@
       });
       if (PublicKeyCredential.isConditionalMediationAvailable) {
         PublicKeyCredential.isConditionalMediationAvailable().then((ok) => {
-          if (ok) signIn(true).catch((e) => { if (e.name !== "AbortError") failure(login, e); });
+          if (ok) signIn(true).catch((e) => failure(login, e));
         });
       }
     }
@@ -148,7 +204,7 @@
           interaction: signup.interaction.value, invitation: signup.invitation.value,
         }));
         const cred = await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) });
-        const done = await post(signup.dataset.finish, Object.assign({}, base, { credential: credentialJSON(cred) }));
+        const done = await post(signup.dataset.finish, Object.assign({}, base, { credential: credentialJSON(cred), name: defaultName(signup) }));
         const list = document.getElementById("code-list");
         for (const c of done.recovery_codes) {
           const li = document.createElement("li");
@@ -174,7 +230,7 @@
       try {
         const options = await post(add.dataset.options, { csrf: add.dataset.csrf });
         const cred = await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) });
-        const done = await post(add.dataset.finish, { csrf: add.dataset.csrf, credential: credentialJSON(cred) });
+        const done = await post(add.dataset.finish, { csrf: add.dataset.csrf, credential: credentialJSON(cred), name: defaultName(add) });
         window.location.assign(done.location);
       } catch (e) { failure(add, e); }
     });

@@ -30,7 +30,7 @@ use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use trame_app::mail::valid_email;
 use trame_app::mail_link::{self, Credential, send_verification};
-use trame_app::passkeys::to_new_passkey;
+use trame_app::passkeys::{to_new_passkey_named, valid_name};
 use trame_app::throttle;
 use trame_webauthn::{self as webauthn, UserEntity};
 
@@ -131,6 +131,9 @@ pub async fn show(
                 name => p.name.clone(),
                 created => date(p.created_at),
                 last_used => p.last_used_at.map(date),
+                // The passkey this session signed in with: "used for this
+                // sign-in" says more than today's date.
+                just_used => s.passkey.as_deref() == Some(p.id.as_str()),
                 model => aaguid::model_name(&p.aaguid),
                 synced => p.backup_eligible,
                 limited => is_limited(p.max_acr.as_deref()),
@@ -233,6 +236,10 @@ pub async fn passkey_options(State(state): State<AppState>, tenant: TenantCtx, C
 struct FinishRequest {
     csrf: String,
     credential: serde_json::Value,
+    /// The name the page proposes (browser and device, in the page's
+    /// language); the authenticator's model name without one.
+    #[serde(default)]
+    name: Option<String>,
 }
 
 pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
@@ -244,7 +251,7 @@ pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, Cl
     // The passkey counts for no more than the session that added it
     // (NIST SP 800-63B §6.1): a password-only session cannot mint a
     // two-factor credential. `/account/passkeys/upgrade` may raise it.
-    match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey(key, Some(s.acr.clone())), state.now()).await {
+    match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey_named(key, Some(s.acr.clone()), req.name.as_deref()), state.now()).await {
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => {
             return Err(ApiError::oauth(ErrorCode::Conflict, "this passkey is already registered"));
@@ -259,10 +266,9 @@ pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, Cl
 pub async fn passkey_rename(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let id = single(&f, "id").ok().flatten().unwrap_or_default();
-    let name = single(&f, "name").ok().flatten().unwrap_or_default().trim();
-    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+    let Some(name) = valid_name(single(&f, "name").ok().flatten().unwrap_or_default()) else {
         return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
-    }
+    };
     match state.store.rename_passkey(&tenant.tenant.id, &s.user_id, id, name).await {
         Ok(()) => Ok(back(&tenant, "passkey-renamed")),
         Err(StoreError::NotFound(_)) => Err(ApiError::page(StatusCode::NOT_FOUND, "error-not-found")),

@@ -24,7 +24,7 @@ pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
     interaction::mark_seen(&state, &q.interaction, &mut ia).await.html_err()?;
     let (client, req) = validated(&state, &tenant, &ia.params).await?;
     let user = state.store.user_by_id(&tenant.tenant.id, &session.user_id).await.html_err()?;
-    let scopes: Vec<String> = req.scopes.iter().map(str::to_owned).collect();
+    let scopes: Vec<String> = req.scopes.in_reading_order().into_iter().map(str::to_owned).collect();
     Ok(state.themes.page(
         StatusCode::OK,
         "consent.html",

@@ -164,7 +164,12 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Failure);
             Err(ApiError::oauth(ErrorCode::AccessDenied, "this account is disabled"))
         }
-        SignedIn::Done((_, cookie)) => {
+        SignedIn::Done((session, cookie)) => {
+            // Only shown on the account page: a failure to note it does
+            // not undo the sign-in.
+            if let Err(e) = trame_app::sessions::note_passkey(&state, &session, &passkey.id).await {
+                tracing::warn!(tenant = %t.slug, error = %e, "the session's passkey could not be noted");
+            }
             tracing::info!(tenant = %t.slug, outcome = "success", method = "passkey", "sign-in");
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::Success);
             state.usage.sign_in(&t.id, SignInMethod::Passkey);

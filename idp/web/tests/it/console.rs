@@ -62,7 +62,7 @@ backend_test!(async fn the_console_asks_a_role_and_a_passkey(env) {
     let (mut b, _) = console_user(&env, None).await;
     let r = b.get("/admin/users").await;
     r.assert_page(StatusCode::FORBIDDEN);
-    assert!(r.body.contains("pas de rôle d&#x27;administration"), "{}", r.body);
+    assert!(r.body.contains("pas de rôle d’administration"), "{}", r.body);
     // With a role: the console, which opens on the accounts.
     admin::grant(&env.state.store, &env.tenant, Holder::Username(ADMIN), Role::TenantAdmin, env.clock.now(), Actor::Cli("test".into())).await.unwrap();
     let r = b.get("/admin").await;

@@ -228,3 +228,24 @@ backend_test!(
         assert!(b.cookie("trame_session").is_some());
     }
 );
+
+backend_test!(
+    async fn consent_lists_the_scopes_in_reading_order_each_explained(env) {
+        let mut b = env.browser();
+        // Asked for in an order no one would read them in.
+        let params = with_param(basic_params("offline_access email profile openid"), "prompt", Some("consent"));
+        let (_, page) = b.login_page(&params).await;
+        let r = b.submit_login(&page, USERNAME, PASSWORD).await;
+        let consent = b.get(&r.location().unwrap()).await;
+        assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
+        let listed: Vec<&str> =
+            consent.body.split("data-scope=\"").skip(1).map(|rest| rest.split('"').next().unwrap_or_default()).collect();
+        assert_eq!(listed, ["openid", "profile", "email", "offline_access"], "who you are, how to reach you, access in your absence last");
+        // Each with its explanation, in the page's language (French here).
+        let fr = include_str!("../../../../themes/default/locales/fr/main.ftl");
+        for scope in listed {
+            let help = fr.lines().find_map(|l| l.strip_prefix(&format!("scope-{scope}-help = "))).expect("an explanation in fr");
+            assert!(consent.body.contains(help), "{scope}: {help}\n{}", consent.body);
+        }
+    }
+);

@@ -229,7 +229,7 @@ backend_test!(
 
         let r = b.get(&logout_url(&[("id_token_hint", &token_b)])).await;
         assert_eq!(r.status, StatusCode::OK, "the signed-out page: {}", r.body);
-        assert!(r.input("logout").is_none() && r.body.contains("Vous êtes déconnecté."), "signed out without a confirmation: {}", r.body);
+        assert!(r.input("logout").is_none() && r.body.contains("Votre session est fermée."), "signed out without a confirmation: {}", r.body);
         rp.wait_for(2).await;
         wait_queue(&env, |q| q.is_empty()).await;
         let mut got: Vec<(String, Value, Value)> = Vec::new();
@@ -475,7 +475,7 @@ backend_test!(
         let iss = url::form_urlencoded::byte_serialize(ISSUER.as_bytes()).collect::<String>();
         assert_eq!(frame_sources(&r.body), [format!("{one}/fc?iss={iss}&sid={sid}")]);
         assert_eq!(r.header("content-security-policy"), Some(format!("{BASE_CSP}; frame-src {one}")));
-        assert!(r.body.contains("Vous êtes déconnecté."), "{}", r.body);
+        assert!(r.body.contains("Votre session est fermée."), "{}", r.body);
         assert!(!r.body.contains("logout-continue") && !r.body.contains("<script"), "nowhere to go on to");
         assert!(r.set_cookies().iter().any(|c| c.starts_with("trame_session_ville=;") && c.contains("Max-Age=0")), "{:?}", r.set_cookies());
     }

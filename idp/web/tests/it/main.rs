@@ -29,4 +29,5 @@ mod revoke_introspect;
 mod themes;
 mod token;
 mod transparency;
+mod typography;
 mod userinfo;

@@ -414,3 +414,47 @@ backend_test!(async fn a_ceremony_is_finished_only_where_it_was_started(env) {
     r.assert_oauth(StatusCode::BAD_REQUEST, "wrong_ceremony");
     assert!(b2.cookie("trame_session").is_none());
 });
+
+/// The passkeys listed on an account page, each as its `<li>`'s HTML.
+fn listed_passkeys(page: &str) -> Vec<&str> {
+    page.split("<li class=\"passkey\">").skip(1).map(|li| li.split("</li>").next().unwrap_or_default()).collect()
+}
+
+backend_test!(async fn a_new_passkey_takes_the_proposed_name_and_the_account_page_names_the_one_just_used(env) {
+    open_signup(&env).await;
+    let mut first = SoftAuthenticator::new();
+    let mut b = env.browser();
+    assert_eq!(sign_up(&mut b, &mut first, "sacha").await.status, StatusCode::OK);
+    // Two more passkeys: one named by the page (trimmed), one whose
+    // proposed name is not a name (the authenticator's model instead).
+    let proposed = ["  Clé d’accès – Firefox sur Windows ", "bad\u{7}name"];
+    let mut others = Vec::new();
+    for name in proposed {
+        let csrf = b.get("/account").await.input("csrf").unwrap();
+        let options = b.post_json("/account/passkeys/options", &json!({ "csrf": csrf })).await;
+        let mut auth = SoftAuthenticator::new();
+        let credential = auth.register(&options.json(), ORIGIN).await.unwrap();
+        let done = b.post_json("/account/passkeys/finish", &json!({ "csrf": csrf, "credential": credential, "name": name })).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        others.push(auth);
+    }
+    let user = env.state.store.user_for_sign_in(&env.tenant.id, "sacha").await.unwrap().unwrap().profile.id;
+    let names: Vec<String> = env.state.store.passkeys_of(&env.tenant.id, &user).await.unwrap().into_iter().map(|p| p.name).collect();
+    assert!(names.iter().any(|n| n == "Clé d’accès – Firefox sur Windows"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("bad")), "{names:?}");
+
+    // Another browser signs in with the page-named passkey, then opens
+    // its account page: that passkey, and only it, is the one just used.
+    let used_now = "utilisée pour cette connexion";
+    let mut b2 = env.browser();
+    let (ia, csrf) = login_fields(&mut b2, &basic_params("openid")).await;
+    let done = passkey_sign_in(&mut b2, &mut others[0], &ia, &csrf, None).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let account = b2.get("/account").await;
+    assert_eq!(account.status, StatusCode::OK, "{}", account.body);
+    let items = listed_passkeys(&account.body);
+    assert_eq!(items.len(), 3, "{}", account.body);
+    let marked: Vec<&&str> = items.iter().filter(|li| li.contains(used_now)).collect();
+    assert_eq!(marked.len(), 1, "{}", account.body);
+    assert!(marked[0].contains("Firefox sur Windows"), "{}", marked[0]);
+});
