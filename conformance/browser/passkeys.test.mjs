@@ -214,7 +214,8 @@ test('passkeys: sign-up with a passkey shows 10 recovery codes once, then the ac
     assert.match(await page.locator('main').innerText(), new RegExp(`Vous utilisez le compte ${username}\\.`));
     const listed = await listedPasskeys(page);
     assert.equal(listed.length, 1, 'the account lists one passkey');
-    assert.match(listed[0].text, /jamais utilisée/, 'not used yet');
+    assert.ok(listed[0].text.includes(FR['passkey-used-now']), 'the passkey just made is the one this session used');
+    assert.match(listed[0].text, /Clé d’accès – Chromium sur Linux/, 'named after the browser and the device, in French');
     assert.match(await page.locator('main').innerText(), new RegExp(TEXT.codesLeft(10).replace(/[.]/g, '\\.')));
     assert.match(await page.locator('main').innerText(), new RegExp(`${email.replace(/[.]/g, '\\.')} · pas encore confirmée`), 'the e-mail address, unconfirmed');
     assert.equal(await page.getByRole('button', { name: FR['passkey-add'], exact: true }).getAttribute('id'), 'add-passkey-button');

@@ -50,7 +50,9 @@ test('themes: a folder changes one collectivité’s pages while the server runs
   try {
     const page = await s.newPage();
     const account = `${ISSUER}/${slug}/account`;
-    await until(page, account, async (p) => (await p.locator('.brand-name').count()) > 0, 'the new tenant');
+    // Until the server's catalog has it, the address is the default
+    // tenant's unknown page.
+    await until(page, account, async (p) => (await p.locator('.brand-name').count()) > 0 && (await p.locator('.brand-name').textContent()).trim() === 'Ville-Thème', 'the new tenant');
     await waitForSignIn(page);
 
     // A stylesheet, a message and a template of its own.

@@ -46,20 +46,27 @@ pub fn is_pack_name(tag: &str) -> bool {
 /// loads its themes; the generation tells caches built from an older
 /// list.
 pub struct Installed {
-    current: std::sync::RwLock<(std::sync::Arc<[String]>, Option<std::sync::Arc<I18n>>)>,
+    current: std::sync::RwLock<Current>,
     /// Bumped by every change of the list, so a cache compares one number.
     generation: std::sync::atomic::AtomicU64,
 }
 
+/// The languages, and their texts once set or first read.
+struct Current {
+    languages: std::sync::Arc<[String]>,
+    texts: Option<std::sync::Arc<I18n>>,
+}
+
 impl Default for Installed {
     fn default() -> Self {
-        Self { current: std::sync::RwLock::new((BUILT_IN.iter().map(|l| (*l).to_owned()).collect(), None)), generation: Default::default() }
+        let current = Current { languages: BUILT_IN.iter().map(|l| (*l).to_owned()).collect(), texts: None };
+        Self { current: std::sync::RwLock::new(current), generation: Default::default() }
     }
 }
 
 impl Installed {
     pub fn current(&self) -> std::sync::Arc<[String]> {
-        self.current.read().unwrap_or_else(|p| p.into_inner()).0.clone()
+        self.current.read().unwrap_or_else(|p| p.into_inner()).languages.clone()
     }
 
     pub fn generation(&self) -> u64 {
@@ -68,23 +75,23 @@ impl Installed {
 
     /// The texts: those set, else the built-in packs (read on first use).
     pub fn texts(&self) -> std::sync::Arc<I18n> {
-        if let Some(t) = &self.current.read().unwrap_or_else(|p| p.into_inner()).1 {
+        if let Some(t) = &self.current.read().unwrap_or_else(|p| p.into_inner()).texts {
             return t.clone();
         }
         let built_in = std::sync::Arc::new(I18n::new(PACKS));
         let mut cur = self.current.write().unwrap_or_else(|p| p.into_inner());
-        cur.1.get_or_insert(built_in).clone()
+        cur.texts.get_or_insert(built_in).clone()
     }
 
     /// Replaces the list and the texts; a change of the list starts a new
     /// generation.
     pub fn set(&self, languages: Vec<String>, texts: std::sync::Arc<I18n>) {
         let mut cur = self.current.write().unwrap_or_else(|p| p.into_inner());
-        if *cur.0 != *languages {
-            cur.0 = languages.into();
+        if *cur.languages != *languages {
+            cur.languages = languages.into();
             self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         }
-        cur.1 = Some(texts);
+        cur.texts = Some(texts);
     }
 
     /// `lang` if installed, else the default: the language of a mail to a

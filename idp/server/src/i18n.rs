@@ -39,10 +39,16 @@ pub fn run(command: &I18nCommand, config: &Config) -> anyhow::Result<()> {
 /// folder's (a new language, or overrides of a built-in one's messages).
 struct Installed {
     reference: String,
-    /// Per language: its built-in files (none for a language the folder
-    /// adds), then the folder's files.
-    packs: BTreeMap<String, (Vec<String>, Vec<(String, String)>)>,
+    packs: BTreeMap<String, Pack>,
     order: Vec<String>,
+}
+
+/// A language's files: its built-in ones (none for a language the folder
+/// adds), then the folder's (name, text).
+#[derive(Default)]
+struct Pack {
+    built_in: Vec<String>,
+    folder: Vec<(String, String)>,
 }
 
 impl Installed {
@@ -52,7 +58,7 @@ impl Installed {
         let mut packs = BTreeMap::new();
         let mut order = Vec::new();
         for (lang, files) in built_in {
-            packs.insert((*lang).to_owned(), (files.iter().map(|s| (*s).to_owned()).collect(), Vec::new()));
+            packs.insert((*lang).to_owned(), Pack { built_in: files.iter().map(|s| (*s).to_owned()).collect(), folder: Vec::new() });
             order.push((*lang).to_owned());
         }
         if let Some(dir) = themes_dir {
@@ -60,7 +66,7 @@ impl Installed {
                 if !packs.contains_key(&lang) {
                     order.push(lang.clone());
                 }
-                packs.entry(lang).or_insert_with(|| (Vec::new(), Vec::new())).1.extend(files);
+                packs.entry(lang).or_default().folder.extend(files);
             }
         }
         Self { reference, packs, order }
@@ -70,8 +76,8 @@ impl Installed {
     /// later file's messages replacing earlier ones of the same id.
     fn units(&self, lang: &str) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        if let Some((built_in, folder)) = self.packs.get(lang) {
-            for src in built_in.iter().chain(folder.iter().map(|(_, s)| s)) {
+        if let Some(pack) = self.packs.get(lang) {
+            for src in pack.built_in.iter().chain(pack.folder.iter().map(|(_, s)| s)) {
                 for (k, v) in units(src) {
                     out.insert(k, v);
                 }
@@ -100,7 +106,7 @@ fn check(installed: &Installed, lang: Option<&str>, file: Option<&Path>) -> anyh
             None => installed.order.iter().collect(),
         };
         for l in langs {
-            let (built_in, folder) = &installed.packs[l];
+            let Pack { built_in, folder } = &installed.packs[l];
             let mut problems = Vec::new();
             if built_in.is_empty() {
                 // A language the folder adds: its files together are the pack.

@@ -28,7 +28,7 @@ use crate::session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use trame_app::mail_link::send_verification;
-use trame_app::passkeys::to_new_passkey;
+use trame_app::passkeys::to_new_passkey_named;
 use trame_app::throttle;
 use trame_app::users::{self, AccountRefusal, Creator, NewAccount};
 use trame_webauthn::{self as webauthn, UserEntity};
@@ -238,6 +238,10 @@ pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(
 struct FinishRequest {
     csrf: String,
     credential: serde_json::Value,
+    /// The name the page proposes for the passkey (browser and device, in
+    /// the page's language); the authenticator's model name otherwise.
+    #[serde(default)]
+    name: Option<String>,
 }
 
 pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
@@ -256,7 +260,11 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
     let new_user = NewUser { id: Some(user_id.clone()), username, email: email.clone(), ..NewUser::default() };
     let now = state.now();
-    let user = match state.store.create_user_with_passkey(&t.id, new_user, to_new_passkey(key, None), &digests, invitation.as_deref(), now).await {
+    let user = match state
+        .store
+        .create_user_with_passkey(&t.id, new_user, to_new_passkey_named(key, None, req.name.as_deref()), &digests, invitation.as_deref(), now)
+        .await
+    {
         Ok(u) => u,
         Err(StoreError::Conflict(what)) => {
             // The username was taken meanwhile, or the same registration was
@@ -275,9 +283,21 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     // Signed in at once, with the passkey just made.
     let amr = assurance::amr(&[method]);
     let acr = t.settings.acr_policy.level_reached(&amr);
-    let (_, cookie) = session::start(&state, &tenant, &headers, &user.id, amr, acr.to_owned())
+    let (session, cookie) = session::start(&state, &tenant, &headers, &user.id, amr, acr.to_owned())
         .await
         .map_err(|_| refused(ErrorCode::ServerError, "the account exists: sign in"))?;
+    // The account page shows the passkey just made as the one used; a
+    // failure to note it does not undo the sign-up.
+    let noted = match state.store.passkeys_of(&t.id, &user.id).await {
+        Ok(keys) => match keys.first() {
+            Some(k) => trame_app::sessions::note_passkey(&state, &session, &k.id).await.map_err(|e| e.to_string()),
+            None => Ok(()),
+        },
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = noted {
+        tracing::warn!(tenant = %t.slug, error = %e, "the session's passkey could not be noted");
+    }
     let mut location = t.issuer.endpoint("/account");
     if let Some(id) = ia_id
         && let Ok(mut ia) = interaction::load(&state, t, &headers, &id).await

@@ -96,7 +96,7 @@ backend_test!(async fn the_logout_confirmation_can_be_cancelled(env) {
     assert_eq!(b.get("/account").await.status, StatusCode::OK);
     let done = b.post("/logout", &[("logout", &page.input("logout").unwrap()), ("csrf", &page.input("csrf").unwrap())]).await;
     done.assert_page(StatusCode::OK);
-    assert!(done.body.contains("Vous êtes déconnecté"), "{}", done.body);
+    assert!(done.body.contains("Votre session est fermée"), "{}", done.body);
     assert!(links_to(&done, SITE_URI), "{}", done.body);
     assert_eq!(b.get("/account").await.status, StatusCode::SEE_OTHER, "signed out");
 });
