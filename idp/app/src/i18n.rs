@@ -97,9 +97,7 @@ impl Installed {
     /// `lang` if installed, else the default: the language of a mail to a
     /// person whose preference is known (or not).
     pub fn or_default(&self, lang: Option<&str>) -> String {
-        lang.map(|l| l.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase())
-            .filter(|l| self.current().iter().any(|i| i == l))
-            .unwrap_or_else(|| DEFAULT_LANG.to_owned())
+        lang.map(primary).filter(|l| self.current().iter().any(|i| i == l)).unwrap_or_else(|| DEFAULT_LANG.to_owned())
     }
 }
 
@@ -156,11 +154,7 @@ impl I18n {
             let parse = |name: &str, src: &str, problems: &mut Vec<String>| match FluentResource::try_new(src.to_owned()) {
                 Ok(r) => r,
                 Err((r, errors)) => {
-                    for e in errors {
-                        let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
-                        let line = src[..at.min(src.len())].matches('\n').count() + 1;
-                        problems.push(format!("{name}: syntax error at line {line}: {:?}", e.kind));
-                    }
+                    problems.extend(errors.iter().map(|e| syntax_problem(name, src, e)));
                     r
                 }
             };
@@ -186,7 +180,6 @@ impl I18n {
     /// Accept-Language (by q-value), then French.
     pub fn negotiate(&self, ui_locales: &[String], accept_language: Option<&str>) -> String {
         let supported: Vec<&str> = self.languages().collect();
-        let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         for l in ui_locales {
             let p = primary(l);
             if supported.contains(&p.as_str()) {
@@ -262,13 +255,7 @@ pub fn check_pack(reference: &str, pack: &str) -> Vec<String> {
         let resource = match fluent_syntax::parser::parse(src) {
             Ok(r) => r,
             Err((r, errors)) => {
-                for e in errors {
-                    // Where the entry that failed starts, rather than
-                    // where the parser gave up (often the file's end).
-                    let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
-                    let line = src[..at.min(src.len())].matches('\n').count() + 1;
-                    problems.push(format!("{what}: syntax error at line {line}: {:?}", e.kind));
-                }
+                problems.extend(errors.iter().map(|e| syntax_problem(what, src, e)));
                 r
             }
         };
@@ -319,6 +306,21 @@ pub fn check_pack(reference: &str, pack: &str) -> Vec<String> {
 /// need not hold every message.
 pub fn check_overrides(reference: &str, overrides: &str) -> Vec<String> {
     check_pack(reference, overrides).into_iter().filter(|p| !p.starts_with("missing: ") && !p.starts_with("reference: ")).collect()
+}
+
+/// A Fluent syntax error of the file `name`, with its line: where the
+/// entry that failed starts, rather than where the parser gave up (often
+/// the file's end).
+fn syntax_problem(name: &str, src: &str, e: &fluent_syntax::parser::ParserError) -> String {
+    let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
+    let line = src[..at.min(src.len())].matches('\n').count() + 1;
+    format!("{name}: syntax error at line {line}: {:?}", e.kind)
+}
+
+/// The primary language subtag of a tag, lowercased (`de-CH` → `de`):
+/// what pages negotiate on.
+fn primary(tag: &str) -> String {
+    tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
 }
 
 #[derive(Default)]

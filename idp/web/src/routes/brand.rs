@@ -13,12 +13,19 @@ use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
 const CACHE: &str = "public, max-age=86400";
+/// Opened on its own, an SVG runs no script and loads nothing.
+const SVG_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+/// Whether the browser's copy is this version (`If-None-Match`).
+fn is_fresh(headers: &HeaderMap, etag: &str) -> bool {
+    headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+}
 
 pub async fn logo(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap) -> ApiResult<Response> {
     let not_found = || ApiError::page(StatusCode::NOT_FOUND, "error-not-found");
     let logo = state.store.tenant_logo(&tenant.tenant.id).await.html_err()?.ok_or_else(not_found)?;
     let etag = format!("\"{}\"", logo.digest);
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
+    if is_fresh(&headers, &etag) {
         return Ok(not_modified(&etag));
     }
     let mut r = logo.bytes.into_response();
@@ -28,7 +35,7 @@ pub async fn logo(State(state): State<AppState>, tenant: TenantCtx, headers: Hea
     h.insert(header::ETAG, HeaderValue::from_str(&etag).map_err(|_| not_found())?);
     // Opened on its own, an SVG runs no script and loads nothing (it was
     // also rewritten when it was set: trame_app::branding).
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SVG_CSP));
     Ok(r)
 }
 
@@ -74,7 +81,7 @@ pub async fn asset(
     let not_found = || ApiError::page(StatusCode::NOT_FOUND, "error-not-found");
     let (asset, version) = state.themes.tenant_asset(tenant.tenant.slug.as_str(), &name).ok_or_else(not_found)?;
     let etag = format!("\"{version}\"");
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
+    if is_fresh(&headers, &etag) {
         return Ok(not_modified(&etag));
     }
     let mut r = asset.body.into_response();
@@ -84,7 +91,7 @@ pub async fn asset(
     h.insert(header::ETAG, HeaderValue::from_str(&etag).map_err(|_| not_found())?);
     if asset.content_type == "image/svg+xml" {
         // As for the logo: opened on its own, an SVG runs nothing.
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SVG_CSP));
     }
     Ok(r)
 }

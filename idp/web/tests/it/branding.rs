@@ -19,14 +19,6 @@ async fn brand(env: &Env, slug: &str, change: BrandingChange, logo: LogoChange) 
     env.refresh_catalog().await;
 }
 
-async fn raw(env: &Env, path: &str, headers: &[(&str, &str)]) -> Resp {
-    let mut b = Request::get(path).header(header::HOST, HOST);
-    for (k, v) in headers {
-        b = b.header(*k, *v);
-    }
-    env.send(b.body(Body::empty()).unwrap()).await
-}
-
 backend_test!(
     async fn two_tenants_of_one_installation_show_two_collectivites(env) {
         seed(&env.state.store, "autre", &format!("{ISSUER}/autre"), env.clock.now()).await;
@@ -64,7 +56,7 @@ backend_test!(
         }
         // An error page too (rendered after the handler, in the request's
         // language).
-        let error = raw(&env, "/authorize?client_id=nobody&response_type=code&scope=openid", &[]).await;
+        let error = env.get_with("/authorize?client_id=nobody&response_type=code&scope=openid", &[]).await;
         error.assert_page(StatusCode::BAD_REQUEST);
         let html = unescape(&error.body);
         assert!(html.contains(r#"<span class="brand-name">Ville d'Exemple</span>"#) && html.contains("partiellement conforme"), "{html}");
@@ -81,32 +73,32 @@ backend_test!(
         assert!(!html.contains("brand-logo") && !html.contains("/brand/style.css") && !html.contains("Mentions légales"), "{html}");
         assert!(html.contains("Accessibilité\u{a0}: non conforme"), "{html}");
         assert!(html.contains("<title>") && html.contains(" · Autre-sur-Mer</title>"), "the title names the collectivité: {html}");
-        assert_eq!(raw(&env, "/autre/brand/logo", &[]).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(raw(&env, "/autre/brand/style.css", &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(env.get_with("/autre/brand/logo", &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(env.get_with("/autre/brand/style.css", &[]).await.status, StatusCode::NOT_FOUND);
     }
 );
 
 backend_test!(
     async fn the_logo_and_colour_are_served_safely_and_cached(env) {
         brand(&env, "ville", BrandingChange { primary_color: Some("#1E3A8A".into()), ..BrandingChange::default() }, LogoChange::Set(branding::check_logo(LOGO.as_bytes()).unwrap())).await;
-        let r = raw(&env, "/brand/logo?v=x", &[]).await;
+        let r = env.get_with("/brand/logo?v=x", &[]).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.header("content-type").as_deref(), Some("image/svg+xml"));
         assert_eq!(r.header("content-security-policy").as_deref(), Some("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
         assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"));
         assert!(!r.body.contains("script") && !r.body.contains("alert") && !r.body.contains("onload") && r.body.contains("#1e3a8a"), "{}", r.body);
         let etag = r.header("etag").unwrap();
-        let again = raw(&env, "/brand/logo", &[("if-none-match", &etag)]).await;
+        let again = env.get_with("/brand/logo", &[("if-none-match", &etag)]).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED);
         assert!(again.body.is_empty());
-        let css = raw(&env, "/brand/style.css?v=1e3a8a", &[]).await;
+        let css = env.get_with("/brand/style.css?v=1e3a8a", &[]).await;
         assert_eq!(css.status, StatusCode::OK);
         assert_eq!(css.header("content-type").as_deref(), Some("text/css; charset=utf-8"));
         assert_eq!(css.body.trim(), ":root { --accent: #1e3a8a; }");
         // Removed: gone from the pages and from its address.
         brand(&env, "ville", BrandingChange { primary_color: Some(String::new()), ..BrandingChange::default() }, LogoChange::Remove).await;
-        assert_eq!(raw(&env, "/brand/logo", &[]).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(raw(&env, "/brand/style.css", &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(env.get_with("/brand/logo", &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(env.get_with("/brand/style.css", &[]).await.status, StatusCode::NOT_FOUND);
     }
 );
 
@@ -183,14 +175,14 @@ backend_test!(
         let url = r.json()["logo"]["url"].as_str().unwrap().to_owned();
         assert!(url.starts_with(&format!("{ISSUER}/brand/logo?v=")), "{url}");
         // This node serves it at once.
-        let served = raw(&env, url.strip_prefix(ISSUER).unwrap(), &[]).await;
+        let served = env.get_with(url.strip_prefix(ISSUER).unwrap(), &[]).await;
         assert_eq!(served.status, StatusCode::OK);
         assert!(!served.body.contains("script"));
         let r = call(&env, Method::DELETE, &logo_path, Some(&ops), None, &[("if-match", "\"old\"")]).await;
         assert_problem(&r, StatusCode::PRECONDITION_FAILED, "stale_version");
         let r = call(&env, Method::DELETE, &logo_path, Some(&ops), None, &[]).await;
         assert_eq!(r.json()["logo"], json!(null));
-        assert_eq!(raw(&env, "/brand/logo", &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(env.get_with("/brand/logo", &[]).await.status, StatusCode::NOT_FOUND);
 
         // Audited with the names of the settings, never their values.
         let records = env.state.store.audit_events(&AuditQuery { tenant_id: Some(env.tenant.id.clone()), action: Some("tenant.branding_changed".into()), limit: 100, ..AuditQuery::default() }).await.unwrap();

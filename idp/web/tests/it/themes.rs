@@ -3,8 +3,7 @@
 //! restart, and a broken override that never takes a page down.
 
 use crate::common::*;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 
 /// A folder removed when the test ends.
 struct Folder(std::path::PathBuf);
@@ -35,14 +34,6 @@ const MESSAGE: &str = r#"{% extends "base.html" %}
 {% block main %}<h1>{{ t(title) }}</h1><p class="ville-theme">Mairie de Ville</p><p>{{ t(message) }}</p>{% endblock %}
 "#;
 
-async fn get(env: &Env, path: &str, headers: &[(&str, &str)]) -> Resp {
-    let mut b = Request::get(path).header(header::HOST, HOST);
-    for (k, v) in headers {
-        b = b.header(*k, *v);
-    }
-    env.send(b.body(Body::empty()).unwrap()).await
-}
-
 backend_test!(
     async fn a_tenant_folder_replaces_a_template_a_message_and_adds_assets(env) {
         seed(&env.state.store, "autre", &format!("{ISSUER}/autre"), env.clock.now()).await;
@@ -55,35 +46,35 @@ backend_test!(
         let env = env.with_themes(&folder.0).await;
         env.refresh_catalog().await;
 
-        let page = get(&env, "/nothing-here", &[("accept-language", "fr")]).await;
+        let page = env.get_with("/nothing-here", &[("accept-language", "fr")]).await;
         page.assert_page(StatusCode::NOT_FOUND);
         assert!(page.body.contains("Mairie de Ville"), "the tenant's template: {}", page.body);
         assert!(page.body.contains("Cette page n’existe pas à la mairie."), "the tenant's message");
         let body = unescape(&page.body);
         let css = body.split("href=\"").filter_map(|s| s.split('"').next()).find(|h| h.starts_with("/brand/static/theme.css?v=")).expect("theme.css linked").to_owned();
         // In English, the template is still the tenant's, the message the built-in one.
-        let en = get(&env, "/nothing-here", &[("accept-language", "en")]).await;
+        let en = env.get_with("/nothing-here", &[("accept-language", "en")]).await;
         assert!(en.body.contains("Mairie de Ville") && !en.body.contains("mairie."), "{}", en.body);
 
         // The other tenant keeps the built-in theme.
-        let other = get(&env, "/autre/nothing-here", &[]).await;
+        let other = env.get_with("/autre/nothing-here", &[]).await;
         other.assert_page(StatusCode::NOT_FOUND);
         assert!(!other.body.contains("Mairie de Ville") && !other.body.contains("brand/static/theme.css"), "{}", other.body);
 
         // The assets: kept a day at their versioned address, revalidated otherwise.
-        let r = get(&env, &css, &[]).await;
+        let r = env.get_with(&css, &[]).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.header("content-type").as_deref(), Some("text/css; charset=utf-8"));
         assert_eq!(r.header("cache-control").as_deref(), Some("public, max-age=86400"));
         let etag = r.header("etag").unwrap();
-        assert_eq!(get(&env, "/brand/static/theme.css", &[("if-none-match", &etag)]).await.status, StatusCode::NOT_MODIFIED);
-        assert_eq!(get(&env, "/brand/static/theme.css", &[]).await.header("cache-control").as_deref(), Some("no-cache"));
-        let svg = get(&env, "/brand/static/blason.svg", &[]).await;
+        assert_eq!(env.get_with("/brand/static/theme.css", &[("if-none-match", &etag)]).await.status, StatusCode::NOT_MODIFIED);
+        assert_eq!(env.get_with("/brand/static/theme.css", &[]).await.header("cache-control").as_deref(), Some("no-cache"));
+        let svg = env.get_with("/brand/static/blason.svg", &[]).await;
         assert!(svg.header("content-security-policy").unwrap().contains("sandbox"));
         for missing in ["/brand/static/run.sh", "/brand/static/..%2Fville%2Fstatic%2Ftheme.css", "/brand/static/nothing.css"] {
-            get(&env, missing, &[]).await.assert_page(StatusCode::NOT_FOUND);
+            env.get_with(missing, &[]).await.assert_page(StatusCode::NOT_FOUND);
         }
-        let other = get(&env, "/autre/brand/static/theme.css", &[]).await;
+        let other = env.get_with("/autre/brand/static/theme.css", &[]).await;
         assert_eq!(other.status, StatusCode::NOT_FOUND, "another tenant's assets are not served");
     }
 );
@@ -98,17 +89,17 @@ backend_test!(
         let langs: Vec<&str> = doc["ui_locales_supported"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         assert_eq!(langs, ["fr", "en", "de", "es", "it", "pt", "ar", "br"], "discovery follows what is installed");
 
-        let page = get(&env, "/nothing-here", &[("accept-language", "br, fr;q=0.5")]).await;
+        let page = env.get_with("/nothing-here", &[("accept-language", "br, fr;q=0.5")]).await;
         assert!(page.body.contains("lang=\"br\"") && page.body.contains("N’eo ket bet kavet"), "{}", page.body);
         assert!(page.body.contains("Brezhoneg"), "the switcher lists it by its own name");
         // What the pack lacks comes from French.
         assert!(page.body.contains("Accessibilité"), "{}", page.body);
-        let r = get(&env, "/language?set=br&back=/account", &[]).await;
+        let r = env.get_with("/language?set=br&back=/account", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert!(r.set_cookies().iter().any(|c| c.starts_with("trame_lang=br;")));
-        let chosen = get(&env, "/nothing-here", &[("cookie", "trame_lang=br"), ("accept-language", "de")]).await;
+        let chosen = env.get_with("/nothing-here", &[("cookie", "trame_lang=br"), ("accept-language", "de")]).await;
         assert!(chosen.body.contains("lang=\"br\""), "the choice wins");
-        get(&env, "/language?set=xx&back=/account", &[]).await.assert_page(StatusCode::BAD_REQUEST);
+        env.get_with("/language?set=xx&back=/account", &[]).await.assert_page(StatusCode::BAD_REQUEST);
     }
 );
 
@@ -118,16 +109,16 @@ backend_test!(
         folder.write("ville/templates/message.html", MESSAGE);
         let env = env.with_themes(&folder.0).await;
         assert!(!env.state.themes.reload_if_changed(), "nothing changed");
-        assert!(get(&env, "/nothing-here", &[]).await.body.contains("Mairie de Ville"));
+        assert!(env.get_with("/nothing-here", &[]).await.body.contains("Mairie de Ville"));
 
         folder.write("ville/templates/message.html", &MESSAGE.replace("Mairie de Ville", "Hôtel de ville de Ville"));
         assert!(env.state.themes.reload_if_changed());
-        assert!(get(&env, "/nothing-here", &[]).await.body.contains("Hôtel de ville de Ville"));
+        assert!(env.get_with("/nothing-here", &[]).await.body.contains("Hôtel de ville de Ville"));
 
         // A template that does not parse: the built-in one is used.
         folder.write("ville/templates/message.html", "{% extends \"base.html\" %}{% block main %}{% if %}{% endblock %}");
         assert!(env.state.themes.reload_if_changed());
-        let page = get(&env, "/nothing-here", &[]).await;
+        let page = env.get_with("/nothing-here", &[]).await;
         page.assert_page(StatusCode::NOT_FOUND);
         assert!(!page.body.contains("Hôtel de ville") && page.body.contains("<main"), "{}", page.body);
         assert!(env.state.themes.current().problems.iter().any(|p| p.contains("ville/templates/message.html")), "{:?}", env.state.themes.current().problems);
@@ -135,7 +126,7 @@ backend_test!(
         // One that parses and fails when drawn: the built-in one, same status.
         folder.write("ville/templates/message.html", "{% extends \"base.html\" %}{% block main %}{% include \"missing.html\" %}{% endblock %}");
         assert!(env.state.themes.reload_if_changed());
-        let page = get(&env, "/nothing-here", &[]).await;
+        let page = env.get_with("/nothing-here", &[]).await;
         page.assert_page(StatusCode::NOT_FOUND);
         assert!(page.body.contains("<main"), "{}", page.body);
 

@@ -314,6 +314,15 @@ impl Env {
         self.send(b.body(Body::from(encode(form))).unwrap()).await
     }
 
+    /// A GET without cookies, with these headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut b = Request::get(path).header(header::HOST, HOST);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
     pub async fn get(&self, path: &str) -> Resp {
         self.send(Request::get(path).header(header::HOST, HOST).body(Body::empty()).unwrap()).await
     }
