@@ -103,7 +103,10 @@ export TRAME_LOG_FORMAT=text
 # An empty themes folder the browser suite writes tenants' overrides into
 # while the server runs (browser/themes.test.mjs).
 export TRAME_THEMES_DIR=$WORK/themes
-mkdir -p "$TRAME_DATA_DIR" "$TRAME_THEMES_DIR"
+# Mail goes to files the browser suite reads the links of (browser/level.test.mjs).
+export TRAME_MAIL_OUTBOX_DIR=$WORK/outbox
+export TRAME_E2E_OUTBOX=$TRAME_MAIL_OUTBOX_DIR
+mkdir -p "$TRAME_DATA_DIR" "$TRAME_THEMES_DIR" "$TRAME_MAIL_OUTBOX_DIR"
 
 if [ "$MODE" = postgres ]; then
   DB_NAME=trame_e2e_$(rand_hex 6)

@@ -42,6 +42,22 @@ pub struct Interaction {
     /// [`lifetimes::INTERACTION_UNSEEN`].
     #[serde(default)]
     pub seen: bool,
+    /// A sign-in of this interaction that fell short of `required_acr`:
+    /// who it was and how far it got. The level page may then start a
+    /// session at that level for adding a credential, never more.
+    #[serde(default)]
+    pub below: Option<BelowLevel>,
+}
+
+/// Who signed in below the required level, and how (see
+/// [`Interaction::below`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BelowLevel {
+    pub user_id: String,
+    pub amr: Vec<String>,
+    pub acr: String,
+    /// When: a session started from it must follow it closely.
+    pub at: i64,
 }
 
 /// The most a pending sign-in may store (its parameters, JSON): enough for
@@ -112,6 +128,7 @@ pub async fn create_for(
         consented: false,
         expires_at: app.now() + lifetimes::INTERACTION_UNSEEN,
         seen: false,
+        below: None,
     };
     let json = serde_json::to_string(&ia).expect("an interaction serializes");
     if json.len() > MAX_STORED {

@@ -84,12 +84,32 @@ pub async fn send_verification(app: &App, t: &Tenant, user_id: &str, addr: &str,
 /// once at the lowest level and opens the account page, where they add a
 /// passkey (`/recover/email`). The person asking for it on the recovery
 /// page and an administrator resetting the account's credentials get the
-/// same kind of link.
-pub async fn recovery_link(app: &App, t: &Tenant, user_id: &str) -> Result<String> {
-    let record = json!({ "user": user_id });
-    let token = issue(app, t, RECOVERY, record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await?;
+/// same kind of link. `pending` is the sign-in the person was in when
+/// they asked ("Clé d'accès perdue ?"): opened in that same browser, the
+/// link continues it.
+pub async fn recovery_link(app: &App, t: &Tenant, user_id: &str, pending: Option<&str>) -> Result<String> {
+    let mut record = json!({ "user": user_id }).as_object().cloned().unwrap_or_default();
+    with_pending(&mut record, pending);
+    let token = issue(app, t, RECOVERY, record, lifetimes::RECOVERY_LINK).await?;
     Ok(t.issuer.endpoint(&format!("/recover/email?token={token}")))
 }
+
+/// Notes the pending sign-in a link continues. Only its id: the link's
+/// page loads it for the browser that opens the link, and no other.
+fn with_pending(record: &mut Map<String, Value>, pending: Option<&str>) {
+    // An interaction id is a 43-character token; anything else a form
+    // sent is not one, and is not stored.
+    if let Some(id) = pending.filter(|id| id.len() == 43) {
+        record.insert(PENDING.into(), Value::String(id.to_owned()));
+    }
+}
+
+/// The pending sign-in a link's record continues, if any.
+pub fn pending_of(record: &Map<String, Value>) -> Option<&str> {
+    record.get(PENDING).and_then(Value::as_str)
+}
+
+const PENDING: &str = "interaction";
 
 /// The mail of a recovery link the person asked for: (subject, body).
 pub fn recovery_mail(app: &App, t: &Tenant, link: &str, lang: &str) -> (String, String) {
@@ -110,7 +130,7 @@ fn compose(app: &App, ids: (&str, &str), lang: &str, t: &Tenant, link: &str) -> 
 /// ways of signing in. False when the mailer refused it (logged): the
 /// administrator must reach the person another way.
 pub async fn send_reset(app: &App, t: &Tenant, user_id: &str, addr: &str, lang: &str) -> Result<bool> {
-    let link = recovery_link(app, t, user_id).await?;
+    let link = recovery_link(app, t, user_id, None).await?;
     let (subject, body) = compose(app, ("mail-reset-subject", "mail-reset-body"), lang, t, &link);
     match app.send_mail(&t.id, addr, &subject, &body).await {
         Ok(()) => Ok(true),
@@ -129,8 +149,10 @@ pub enum Credential {
 }
 
 /// Mails the link that raises `credential` of the session's account to its
-/// verified address. False when there is no such address.
-pub async fn send_upgrade(app: &App, t: &Tenant, s: &Session, credential: &Credential, lang: &str) -> Result<bool> {
+/// verified address. False when there is no such address. `pending` is the
+/// sign-in the credential was added for (from the level page): once raised,
+/// that sign-in continues.
+pub async fn send_upgrade(app: &App, t: &Tenant, s: &Session, credential: &Credential, lang: &str, pending: Option<&str>) -> Result<bool> {
     let Some(addr) = app.store.user_by_id(&t.id, &s.user_id).await?.filter(|u| u.email_verified).and_then(|u| u.email) else {
         return Ok(false);
     };
@@ -138,8 +160,9 @@ pub async fn send_upgrade(app: &App, t: &Tenant, s: &Session, credential: &Crede
         Credential::Passkey(id) => ("passkey", id.as_str()),
         Credential::Totp => ("totp", ""),
     };
-    let record = json!({ "user": s.user_id, "sid": s.sid, "credential": kind, "id": id });
-    let token = issue(app, t, UPGRADE, record.as_object().cloned().unwrap_or_default(), lifetimes::RECOVERY_LINK).await?;
+    let mut record = json!({ "user": s.user_id, "sid": s.sid, "credential": kind, "id": id }).as_object().cloned().unwrap_or_default();
+    with_pending(&mut record, pending);
+    let token = issue(app, t, UPGRADE, record, lifetimes::RECOVERY_LINK).await?;
     let link = t.issuer.endpoint(&format!("/account/upgrade?token={token}"));
     let (subject, body) = compose(app, ("mail-upgrade-subject", "mail-upgrade-body"), lang, t, &link);
     if let Err(e) = app.send_mail(&t.id, &addr, &subject, &body).await {

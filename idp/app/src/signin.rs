@@ -16,8 +16,10 @@ use trame_core::client::Client;
 use trame_core::keys;
 use trame_core::oauth::ErrorCode;
 use trame_core::scope::Scopes;
+use trame_core::tenant::CredentialUpgrade;
 use trame_store::StoreError;
 
+use crate::mail_link::UPGRADED_LEVEL;
 use crate::{App, TenantEntry};
 
 /// The session the browser holds, as far as the decision needs it.
@@ -198,6 +200,35 @@ pub fn ways_reaching(policy: &AcrPolicy, level: &str) -> Vec<Way> {
         ways.push(Way::PasswordAndTotp);
     }
     ways
+}
+
+/// What the level page may offer to add, beside [`ways_reaching`]: the
+/// facts of the tenant and of the account that signed in below the level.
+#[derive(Debug, Clone, Copy)]
+pub struct Enrolment<'a> {
+    pub policy: &'a AcrPolicy,
+    /// The level the service asks for.
+    pub level: &'a str,
+    pub upgrade: CredentialUpgrade,
+    pub mail_enabled: bool,
+    pub verified_email: bool,
+    pub has_password: bool,
+}
+
+/// The ways a person who signed in below `level` can add now and then use
+/// to reach it. A credential bound from a weaker session counts only at
+/// that session's level (NIST SP 800-63B §6.1) until a link mailed to the
+/// account's verified address raises it to [`UPGRADED_LEVEL`]: so nothing
+/// can be added when the tenant never raises credentials, mail is off, the
+/// account has no verified address, or the raised level still falls
+/// short. TOTP is a second factor of a password, so only for accounts
+/// with one.
+pub fn ways_to_add(e: &Enrolment<'_>) -> Vec<Way> {
+    let raisable = e.upgrade == CredentialUpgrade::Mail && e.mail_enabled && e.verified_email;
+    if !raisable || !assurance::satisfies(UPGRADED_LEVEL, &[e.level.to_owned()]) {
+        return Vec::new();
+    }
+    ways_reaching(e.policy, e.level).into_iter().filter(|w| *w != Way::PasswordAndTotp || e.has_password).collect()
 }
 
 /// What an `id_token_hint` says about the session's user, for this client
@@ -467,5 +498,22 @@ mod tests {
         assert_eq!(ways_reaching(&otp, SUBSTANTIAL), vec![Way::PasswordAndTotp]);
         // An unknown level is reached by nothing.
         assert!(ways_reaching(&default, "urn:other").is_empty());
+    }
+
+    #[test]
+    fn only_a_credential_that_a_mail_can_raise_high_enough_is_offered() {
+        let default = AcrPolicy::default();
+        let base =
+            Enrolment { policy: &default, level: SUBSTANTIAL, upgrade: CredentialUpgrade::Mail, mail_enabled: true, verified_email: true, has_password: true };
+        assert_eq!(ways_to_add(&base), vec![Way::Passkey, Way::PasswordAndTotp]);
+        // A passkey-only account has no password for TOTP to second.
+        assert_eq!(ways_to_add(&Enrolment { has_password: false, ..base }), vec![Way::Passkey]);
+        // No way to raise the new credential: nothing to offer.
+        assert!(ways_to_add(&Enrolment { upgrade: CredentialUpgrade::Never, ..base }).is_empty());
+        assert!(ways_to_add(&Enrolment { mail_enabled: false, ..base }).is_empty());
+        assert!(ways_to_add(&Enrolment { verified_email: false, ..base }).is_empty());
+        // A raised credential stops at eidas2: eidas3 is out of reach here.
+        let hardware = AcrPolicy::parse(&["eidas3=hwk+user".to_owned()]).unwrap();
+        assert!(ways_to_add(&Enrolment { policy: &hardware, level: HIGH, ..base }).is_empty());
     }
 }

@@ -10,6 +10,7 @@ use trame_app::interactions::{self, CreateError};
 pub use trame_app::interactions::{Interaction, Purpose, Starter, delete, mark_seen, save};
 
 use crate::error::{ApiError, ApiResult, OrApi};
+use crate::extract::single;
 use crate::session;
 use crate::state::AppState;
 
@@ -44,6 +45,17 @@ pub async fn load(state: &AppState, tenant: &Tenant, headers: &HeaderMap, id: &s
         return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
     }
     Ok(ia)
+}
+
+/// A post from a page of a pending sign-in: the interaction its form
+/// names (`interaction`), loaded for this browser, with the form's token
+/// (`csrf`) checked against it. Returns its id and the interaction.
+pub async fn posted(state: &AppState, tenant: &Tenant, headers: &HeaderMap, form: &[(String, String)]) -> ApiResult<(String, Interaction)> {
+    let field = |n: &str| single(form, n).ok().flatten().unwrap_or_default();
+    let id = field("interaction").to_owned();
+    let ia = load(state, tenant, headers, &id).await?;
+    check_csrf(&ia, Some(field("csrf")))?;
+    Ok((id, ia))
 }
 
 /// Checks the form's CSRF token against the interaction's.

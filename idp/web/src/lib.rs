@@ -13,6 +13,7 @@ mod client_auth;
 mod cookies;
 mod csrf;
 mod dates;
+mod enrolment;
 mod error;
 mod extract;
 mod headers;

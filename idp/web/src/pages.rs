@@ -1,7 +1,6 @@
 //! Helpers the pages of a pending sign-in share: the interaction query,
 //! the page's language, the client's name, the sign-in form (shown by the
-//! sign-in page and again by the pages that fall back to it), and the page
-//! of a sign-in that fell short of the level asked for.
+//! sign-in page and again by the pages that fall back to it).
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -12,13 +11,21 @@ use trame_core::authorize::RawParams;
 use trame_core::tenant::Registration;
 
 use crate::error::{ApiResult, OrApi};
-use crate::interaction::{Interaction, Purpose};
+use crate::interaction::Interaction;
 use crate::state::AppState;
-use trame_app::signin::Way;
 
 #[derive(Deserialize)]
 pub struct InteractionQuery {
     pub interaction: String,
+}
+
+/// What the sign-in page says above its form, by Fluent id: only these
+/// (a query parameter names one; anything else shows nothing).
+const NOTICES: &[&str] = &["credential-confirmed"];
+
+/// The notice a query asks for, when it is one of [`NOTICES`].
+pub fn notice(asked: Option<&str>) -> Option<&'static str> {
+    asked.and_then(|n| NOTICES.iter().copied().find(|k| *k == n))
 }
 
 /// The page's language: the one the person chose with the switcher, then
@@ -45,6 +52,7 @@ pub struct PageCtx<'a> {
     pub status: StatusCode,
     pub error: Option<&'a str>,
     pub username: &'a str,
+    pub notice: Option<&'static str>,
 }
 
 pub async fn sign_in_form(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction, p: PageCtx<'_>) -> ApiResult<Response> {
@@ -61,6 +69,7 @@ pub async fn sign_in_form(state: &AppState, tenant: &TenantEntry, headers: &Head
             interaction => id,
             csrf => ia.csrf.clone(),
             error => p.error,
+            notice => p.notice,
             username => p.username,
             base => t.issuer.path_prefix(),
             step_up => ia.required_acr.is_some(),
@@ -68,44 +77,4 @@ pub async fn sign_in_form(state: &AppState, tenant: &TenantEntry, headers: &Head
             peers => t.federation.peer_sign_in.is_some(),
         },
     ))
-}
-
-/// The page of a sign-in whose methods fell short of the level the
-/// pending sign-in requires: which ways would reach it, another try, and
-/// a way back. For a service, the way back is a form that ends the
-/// pending sign-in with `unmet_authentication_requirements`
-/// (`/login/abandon`); for the account pages, the collectivité's site.
-pub async fn level_not_reached(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, id: &str, ia: &Interaction) -> ApiResult<Response> {
-    let t = &tenant.tenant;
-    let ways: Vec<&str> = match &ia.required_acr {
-        Some(level) => trame_app::signin::ways_reaching(&t.settings.acr_policy, level).into_iter().map(way_message).collect(),
-        None => Vec::new(),
-    };
-    let to_service = ia.purpose == Purpose::Authorize;
-    let client_name = if to_service { client_name(state, tenant, ia).await? } else { String::new() };
-    let base = t.issuer.path_prefix();
-    Ok(state.themes.page(
-        StatusCode::FORBIDDEN,
-        "message.html",
-        context! {
-            lang => lang_for(state, ia, headers),
-            tenant => crate::branding::view(t),
-            title => "level-needed-title",
-            message => "level-needed-message",
-            is_error => true,
-            ways => ways,
-            retry => format!("{base}/login?interaction={id}"),
-            abandon => to_service.then(|| format!("{base}/login/abandon")),
-            interaction => id,
-            csrf => ia.csrf.clone(),
-            client_name => client_name,
-        },
-    ))
-}
-
-fn way_message(way: Way) -> &'static str {
-    match way {
-        Way::Passkey => "level-way-passkey",
-        Way::PasswordAndTotp => "level-way-password-totp",
-    }
 }

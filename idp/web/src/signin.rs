@@ -27,6 +27,7 @@ use crate::session::{self, Session};
 use crate::state::AppState;
 use trame_app::audit::{self, Actor, Event};
 use trame_app::catalog::TenantEntry;
+use trame_app::interactions::BelowLevel;
 
 /// Validates the request against its client, as it is registered now.
 pub async fn validated(state: &AppState, tenant: &TenantEntry, params: &[(String, String)]) -> ApiResult<(Arc<Client>, AuthorizationRequest)> {
@@ -129,11 +130,12 @@ pub async fn proceed(
 
 /// What a sign-in came to: done (`T`: the session, or the response that
 /// continues), or refused because the methods did not reach the level the
-/// pending sign-in requires (each page says so in its own way).
+/// pending sign-in requires (the pending sign-in as it now is, noting how
+/// far it got: the level page offers what would reach it).
 #[derive(Debug)]
 pub enum SignedIn<T> {
     Done(T),
-    BelowRequiredLevel,
+    BelowRequiredLevel(Box<Interaction>),
     /// The account is disabled (or was erased meanwhile).
     AccountDisabled,
 }
@@ -188,24 +190,41 @@ async fn establish_with(
     amr: Vec<String>,
     acr: String,
 ) -> ApiResult<SignedIn<(Session, HeaderValue)>> {
-    let acr = acr.as_str();
-    if let Some(required) = &ia.required_acr
-        && !assurance::satisfies(acr, std::slice::from_ref(required))
-    {
-        return Ok(SignedIn::BelowRequiredLevel);
-    }
     if !trame_app::sessions::can_sign_in(&state.store, &tenant.tenant.id, user_id).await.html_err()? {
         tracing::info!(tenant = %tenant.tenant.slug, outcome = "failure", reason = "disabled", "sign-in");
         return Ok(SignedIn::AccountDisabled);
     }
-    let detail = serde_json::json!({ "amr": amr, "acr": acr });
-    let (sess, cookie) = session::start(state, tenant, headers, user_id, amr, acr.to_owned()).await?;
-    let event = Event::new(&tenant.tenant.id, Actor::User(user_id.to_owned()), "sign_in").on(audit::user(user_id)).with(detail);
-    audit::record(&state.store, state.now(), event).await;
+    if let Some(required) = &ia.required_acr
+        && !assurance::satisfies(&acr, std::slice::from_ref(required))
+    {
+        // No session yet: the level page may start one at this level, if
+        // the person chooses to add a credential there.
+        ia.below = Some(BelowLevel { user_id: user_id.to_owned(), amr, acr, at: state.now() });
+        interaction::save(state, id, ia).await.html_err()?;
+        return Ok(SignedIn::BelowRequiredLevel(Box::new(ia.clone())));
+    }
+    let (sess, cookie) = start_at(state, tenant, headers, user_id, amr, acr).await?;
     ia.login_at = Some(state.now());
     ia.pending_user = None;
     interaction::save(state, id, ia).await.html_err()?;
     Ok(SignedIn::Done((sess, cookie)))
+}
+
+/// Starts a session for `user_id` at the level its methods reached, noted
+/// in the account's trail. Returns the session and its cookie.
+pub async fn start_at(
+    state: &AppState,
+    tenant: &TenantEntry,
+    headers: &HeaderMap,
+    user_id: &str,
+    amr: Vec<String>,
+    acr: String,
+) -> ApiResult<(Session, HeaderValue)> {
+    let detail = serde_json::json!({ "amr": amr, "acr": acr });
+    let started = session::start(state, tenant, headers, user_id, amr, acr).await?;
+    let event = Event::new(&tenant.tenant.id, Actor::User(user_id.to_owned()), "sign_in").on(audit::user(user_id)).with(detail);
+    audit::record(&state.store, state.now(), event).await;
+    Ok(started)
 }
 
 /// Where the browser goes once signed in: the authorization continues, or
@@ -257,7 +276,7 @@ pub async fn complete_with(
     acr: String,
 ) -> ApiResult<SignedIn<Response>> {
     match establish_with(state, tenant, headers, &id, &mut ia, user_id, amr, acr).await? {
-        SignedIn::BelowRequiredLevel => Ok(SignedIn::BelowRequiredLevel),
+        SignedIn::BelowRequiredLevel(ia) => Ok(SignedIn::BelowRequiredLevel(ia)),
         SignedIn::AccountDisabled => Ok(SignedIn::AccountDisabled),
         SignedIn::Done((sess, cookie)) => Ok(SignedIn::Done(with_cookie(resume(state, tenant, sess, id, ia).await?, Some(cookie)))),
     }

@@ -169,7 +169,18 @@
       }
       if (!cred) return;
       // From here the person chose a passkey: a refusal is theirs to see.
-      const done = await post(login.dataset.finish, Object.assign(fields(), { credential: credentialJSON(cred) }));
+      // A passkey below the level the service asks for leads to the page
+      // that says what would reach it (and may add it).
+      let done;
+      try {
+        done = await post(login.dataset.finish, Object.assign(fields(), { credential: credentialJSON(cred) }));
+      } catch (e) {
+        if (e.serverError === "below_required_level" && login.dataset.level) {
+          window.location.assign(login.dataset.level);
+          return;
+        }
+        throw e;
+      }
       window.location.assign(done.location);
     }
 
@@ -191,6 +202,7 @@
   }
 
   // --- Sign-up page -------------------------------------------------------
+  const FIELD_ERRORS = ["invalid_username", "invalid_email", "username_taken"];
   const signup = document.getElementById("signup");
   if (signup) {
     signup.addEventListener("submit", async (ev) => {
@@ -199,10 +211,19 @@
       if (!supported) { status("unsupported", signup.dataset.msgUnsupported); return; }
       try {
         const base = { csrf: signup.csrf.value };
-        const options = await post(signup.dataset.options, Object.assign({}, base, {
-          username: signup.username.value, email: signup.email.value,
-          interaction: signup.interaction.value, invitation: signup.invitation.value,
-        }));
+        let options;
+        try {
+          options = await post(signup.dataset.options, Object.assign({}, base, {
+            username: signup.username.value, email: signup.email.value,
+            interaction: signup.interaction.value, invitation: signup.invitation.value,
+          }));
+        } catch (e) {
+          // A field the server refused: the form goes to the server as it
+          // would without script, which shows each error at its field
+          // (aria-invalid, the first one focused) and creates nothing.
+          if (FIELD_ERRORS.includes(e.serverError)) { signup.submit(); return; }
+          throw e;
+        }
         const cred = await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) });
         const done = await post(signup.dataset.finish, Object.assign({}, base, { credential: credentialJSON(cred), name: defaultName(signup) }));
         const list = document.getElementById("code-list");
@@ -221,7 +242,7 @@
     });
   }
 
-  // --- Account page: add a passkey ------------------------------------------
+  // --- Account page (and the level page's enrolment): add a passkey ------
   const add = document.getElementById("add-passkey");
   if (add) {
     document.getElementById("add-passkey-button").addEventListener("click", async () => {
@@ -230,7 +251,10 @@
       try {
         const options = await post(add.dataset.options, { csrf: add.dataset.csrf });
         const cred = await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) });
-        const done = await post(add.dataset.finish, { csrf: add.dataset.csrf, credential: credentialJSON(cred), name: defaultName(add) });
+        // From the level page: the sign-in this passkey is added for.
+        const finish = { csrf: add.dataset.csrf, credential: credentialJSON(cred), name: defaultName(add) };
+        if (add.dataset.interaction) finish.interaction = add.dataset.interaction;
+        const done = await post(add.dataset.finish, finish);
         window.location.assign(done.location);
       } catch (e) { failure(add, e); }
     });

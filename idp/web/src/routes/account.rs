@@ -21,10 +21,12 @@ use crate::account_guard::{Refused, audited, back, checked_session, form_session
 use crate::ceremony::{self, Purpose};
 use crate::csrf;
 use crate::dates::Dates;
+use crate::enrolment;
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::json_body;
 use crate::extract::{ClientIp, FormParams, single};
 use crate::render::lang_of;
+use crate::respond::see_other;
 use crate::session::Session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
@@ -240,6 +242,9 @@ struct FinishRequest {
     /// language); the authenticator's model name without one.
     #[serde(default)]
     name: Option<String>,
+    /// The pending sign-in the passkey is added for, from the level page.
+    #[serde(default)]
+    interaction: Option<String>,
 }
 
 pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
@@ -251,16 +256,20 @@ pub async fn passkey_finish(State(state): State<AppState>, tenant: TenantCtx, Cl
     // The passkey counts for no more than the session that added it
     // (NIST SP 800-63B §6.1): a password-only session cannot mint a
     // two-factor credential. `/account/passkeys/upgrade` may raise it.
-    match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey_named(key, Some(s.acr.clone()), req.name.as_deref()), state.now()).await {
-        Ok(_) => {}
+    let added = match state.store.add_passkey(&t.id, &s.user_id, to_new_passkey_named(key, Some(s.acr.clone()), req.name.as_deref()), state.now()).await {
+        Ok(p) => p,
         Err(StoreError::Conflict(_)) => {
             return Err(ApiError::oauth(ErrorCode::Conflict, "this passkey is already registered"));
         }
         Err(e) => return Err(e).json_err(),
-    }
+    };
     tracing::info!(tenant = %t.slug, outcome = "success", "passkey added");
     audited(&state, &tenant, &s.user_id, "passkey.added", ip).await;
-    Ok(Json(json!({ "location": t.issuer.endpoint("/account?notice=passkey-added") })).into_response())
+    let next = match enrolment::enrolling_for(&state, &tenant, &headers, req.interaction.as_deref(), &s).await {
+        Some((id, ia)) => enrolment::credential_added(&state, &tenant, &headers, &s, &Credential::Passkey(added.id), (&id, &ia)).await.json_err()?,
+        None => t.issuer.endpoint("/account?notice=passkey-added"),
+    };
+    Ok(Json(json!({ "location": next })).into_response())
 }
 
 pub async fn passkey_rename(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
@@ -335,7 +344,20 @@ pub async fn password(
 
 /// The TOTP set-up page: a new secret, kept in the ephemeral store until
 /// the person proves their app has it by entering a code.
-pub async fn totp_show(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap) -> ApiResult<Response> {
+#[derive(Deserialize)]
+pub struct TotpQuery {
+    /// The pending sign-in TOTP is set up for, from the level page.
+    #[serde(default)]
+    interaction: Option<String>,
+}
+
+pub async fn totp_show(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Query(q): Query<TotpQuery>,
+) -> ApiResult<Response> {
     let s = match signed_in(&state, &tenant, &headers, ip).await? {
         Ok(s) => s,
         Err(redirect) => return Ok(redirect),
@@ -344,20 +366,23 @@ pub async fn totp_show(State(state): State<AppState>, tenant: TenantCtx, ClientI
     let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
     let secret = totp::new_secret(state.rng.as_ref());
     state.ephemeral.put(&trame_store::ephemeral_keys::totp_setup(&s.sid), &b64url(&secret), 15 * 60).await.html_err()?;
-    totp_page(&state, &tenant, &headers, &s, &secret, &user.username, StatusCode::OK, None)
+    let enrolling = enrolment::enrolling_for(&state, &tenant, &headers, q.interaction.as_deref(), &s).await.map(|(id, _)| id);
+    let shown = TotpShown { secret: &secret, username: &user.username, status: StatusCode::OK, error: None, interaction: enrolling.as_deref() };
+    totp_page(&state, &tenant, &headers, &s, shown)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn totp_page(
-    state: &AppState,
-    tenant: &TenantCtx,
-    headers: &HeaderMap,
-    s: &Session,
-    secret: &[u8],
-    username: &str,
+/// What the TOTP set-up page shows.
+struct TotpShown<'a> {
+    secret: &'a [u8],
+    username: &'a str,
     status: StatusCode,
-    error: Option<&str>,
-) -> ApiResult<Response> {
+    error: Option<&'a str>,
+    /// The pending sign-in it is set up for, carried through the form.
+    interaction: Option<&'a str>,
+}
+
+fn totp_page(state: &AppState, tenant: &TenantCtx, headers: &HeaderMap, s: &Session, shown: TotpShown<'_>) -> ApiResult<Response> {
+    let TotpShown { secret, username, status, error, interaction } = shown;
     let t = &tenant.tenant;
     let uri = totp::otpauth_uri(secret, &t.display_name, username);
     let page = state.themes.page(
@@ -371,6 +396,7 @@ fn totp_page(
             qr => minijinja::Value::from_safe_string(totp::qr_svg(&uri).unwrap_or_default()),
             uri => uri,
             error => error,
+            interaction => interaction,
         },
     );
     Ok(page)
@@ -405,17 +431,23 @@ pub async fn totp_submit(
         .and_then(|v| trame_core::crypto::b64url_decode(&v))
         .ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
     let code = single(&f, "code").ok().flatten().unwrap_or_default();
+    let enrolling = enrolment::enrolling_for(&state, &tenant, &headers, single(&f, "interaction").ok().flatten(), &s).await;
     match totp::verify(&secret, code, state.now()) {
         Some(step) => {
             state.ephemeral.delete(&key).await.html_err()?;
             state.store.set_totp_secret(&t.id, &s.user_id, Some(&secret), Some(&s.acr), state.now()).await.html_err()?;
             state.store.claim_totp_step(&t.id, &s.user_id, step).await.html_err()?;
             audited(&state, &tenant, &s.user_id, "totp.enabled", ip).await;
-            Ok(back(&tenant, "totp-enabled"))
+            match enrolling {
+                Some((id, ia)) => Ok(see_other(&enrolment::credential_added(&state, &tenant, &headers, &s, &Credential::Totp, (&id, &ia)).await.html_err()?)),
+                None => Ok(back(&tenant, "totp-enabled")),
+            }
         }
         None => {
             let user = state.store.user_by_id(&t.id, &s.user_id).await.html_err()?.map(|u| u.username).unwrap_or_default();
-            totp_page(&state, &tenant, &headers, &s, &secret, &user, StatusCode::BAD_REQUEST, Some("otp-failed"))
+            let id = enrolling.map(|(id, _)| id);
+            let shown = TotpShown { secret: &secret, username: &user, status: StatusCode::BAD_REQUEST, error: Some("otp-failed"), interaction: id.as_deref() };
+            totp_page(&state, &tenant, &headers, &s, shown)
         }
     }
 }
@@ -496,7 +528,7 @@ pub async fn upgrade(State(state): State<AppState>, tenant: TenantCtx, headers: 
         }
         _ => return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")),
     };
-    if mail_link::send_upgrade(&state, t, &s, &credential, &lang_of(&state.themes, &headers)).await.html_err()? {
+    if mail_link::send_upgrade(&state, t, &s, &credential, &lang_of(&state.themes, &headers), None).await.html_err()? {
         Ok(back(&tenant, "upgrade-mail-sent"))
     } else {
         Ok(back(&tenant, "upgrade-needs-email"))

@@ -52,9 +52,7 @@ pub async fn submit(
     FormParams(f): FormParams,
 ) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
-    let id = get("interaction");
-    let mut ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
-    interaction::check_csrf(&ia, Some(&get("csrf")))?;
+    let (id, mut ia) = interaction::posted(&state, &tenant.tenant, &headers, &f).await?;
     let session =
         session::current(&state, &tenant.tenant, &headers).await?.ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-interaction-expired"))?;
     let (client, req) = validated(&state, &tenant, &ia.params).await?;

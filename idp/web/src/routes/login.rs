@@ -10,26 +10,37 @@ use trame_core::authorize::RawParams;
 use trame_core::oauth::ErrorCode;
 use trame_core::{password, totp};
 
+use crate::enrolment::level_not_reached;
 use crate::error::{ApiError, ApiResult, OrApi, redirect_error};
 use crate::extract::{ClientIp, FormParams, single};
 use crate::interaction::{self, Interaction, Purpose};
-use crate::pages::{InteractionQuery, PageCtx, lang_for, level_not_reached, sign_in_form};
+use crate::pages::{InteractionQuery, PageCtx, lang_for, notice, sign_in_form};
 use crate::respond::see_other;
 use crate::session;
 use crate::signin::{self, Authenticated, SignedIn};
 use crate::state::AppState;
 use crate::telemetry::{self, SignInMethod, SignInOutcome};
 use crate::tenancy::TenantCtx;
+use serde::Deserialize;
 use trame_app::audit::{self, Actor, Event};
 use trame_app::catalog::TenantEntry;
 use trame_app::password_work::Lane;
 use trame_app::throttle;
 
-pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<InteractionQuery>) -> ApiResult<Response> {
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    interaction: String,
+    /// A notice of the page that led here ([`notice`]).
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+pub async fn show(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Query(q): Query<LoginQuery>) -> ApiResult<Response> {
     let mut ia = interaction::load(&state, &tenant.tenant, &headers, &q.interaction).await?;
     interaction::mark_seen(&state, &q.interaction, &mut ia).await.html_err()?;
     let hint = RawParams::new(&ia.params).single("login_hint").ok().flatten().unwrap_or_default().to_owned();
-    sign_in_form(&state, &tenant, &headers, &q.interaction, &ia, PageCtx { status: StatusCode::OK, error: None, username: &hint }).await
+    let shown = PageCtx { status: StatusCode::OK, error: None, username: &hint, notice: notice(q.notice.as_deref()) };
+    sign_in_form(&state, &tenant, &headers, &q.interaction, &ia, shown).await
 }
 
 pub async fn submit(
@@ -40,13 +51,11 @@ pub async fn submit(
     FormParams(f): FormParams,
 ) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
-    let id = get("interaction");
-    let mut ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
-    interaction::check_csrf(&ia, Some(&get("csrf")))?;
+    let (id, mut ia) = interaction::posted(&state, &tenant.tenant, &headers, &f).await?;
     let username = get("username");
     let password = get("password");
     let t = &tenant.tenant;
-    let refuse = |status, error| PageCtx { status, error: Some(error), username: &username };
+    let refuse = |status, error| PageCtx { status, error: Some(error), username: &username, notice: None };
 
     let standing = throttle::standing(&state, &t.id, &username, ip).await.html_err()?;
     if standing == throttle::Standing::Blocked {
@@ -95,9 +104,9 @@ pub async fn submit(
             state.usage.sign_in(&t.id, SignInMethod::Password);
             Ok(r)
         }
-        SignedIn::BelowRequiredLevel => {
+        SignedIn::BelowRequiredLevel(ia) => {
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::BelowLevel);
-            level_not_reached(&state, &tenant, &headers, &id, &ia).await
+            level_not_reached(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN).await
         }
         SignedIn::AccountDisabled => {
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
@@ -150,9 +159,7 @@ pub async fn otp_show(State(state): State<AppState>, tenant: TenantCtx, headers:
 
 pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
-    let id = get("interaction");
-    let ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
-    interaction::check_csrf(&ia, Some(&get("csrf")))?;
+    let (id, ia) = interaction::posted(&state, &tenant.tenant, &headers, &f).await?;
     let t = &tenant.tenant;
     let Some(user_id) = ia.pending_user.clone() else {
         return Ok(see_other(&t.issuer.endpoint(&format!("/login?interaction={id}"))));
@@ -195,9 +202,9 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
             state.usage.sign_in(&t.id, SignInMethod::Totp);
             Ok(r)
         }
-        SignedIn::BelowRequiredLevel => {
+        SignedIn::BelowRequiredLevel(ia) => {
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::BelowLevel);
-            level_not_reached(&state, &tenant, &headers, &id, &ia).await
+            level_not_reached(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN).await
         }
         SignedIn::AccountDisabled => {
             telemetry::sign_in(SignInMethod::Totp, SignInOutcome::Failure);
@@ -211,10 +218,7 @@ pub async fn otp_submit(State(state): State<AppState>, tenant: TenantCtx, header
 /// `unmet_authentication_requirements` (OpenID Connect Core §3.1.2.6) at
 /// its validated redirect URI, with `state` and `iss`.
 pub async fn abandon(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, FormParams(f): FormParams) -> ApiResult<Response> {
-    let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
-    let id = get("interaction");
-    let ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
-    interaction::check_csrf(&ia, Some(&get("csrf")))?;
+    let (id, ia) = interaction::posted(&state, &tenant.tenant, &headers, &f).await?;
     // Only a service's sign-in has somewhere to go back to.
     if ia.purpose != Purpose::Authorize {
         return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));

@@ -143,7 +143,7 @@ pub async fn upgrade_confirm(State(state): State<AppState>, tenant: TenantCtx, h
     let token = single(&f, "token").ok().flatten().unwrap_or_default();
     let record = mail_link::peek(&state, t, UPGRADE, token).await.html_err()?.ok_or_else(invalid)?;
     let credential = upgrade_for(&record, &s).ok_or_else(|| ApiError::page(StatusCode::FORBIDDEN, "mail-link-other-account"))?;
-    mail_link::redeem(&state, t, UPGRADE, token).await.html_err()?.ok_or_else(invalid)?;
+    let record = mail_link::redeem(&state, t, UPGRADE, token).await.html_err()?.ok_or_else(invalid)?;
     match credential {
         Credential::Passkey(id) => match state.store.set_passkey_max_acr(&t.id, &s.user_id, &id, Some(UPGRADED_LEVEL)).await {
             Ok(()) => {}
@@ -155,5 +155,10 @@ pub async fn upgrade_confirm(State(state): State<AppState>, tenant: TenantCtx, h
         Credential::Totp => state.store.set_totp_max_acr(&t.id, &s.user_id, Some(UPGRADED_LEVEL)).await.html_err()?,
     }
     tracing::info!(tenant = %t.slug, "credential upgraded by mailed link");
-    Ok(see_other(&t.issuer.endpoint("/account?notice=credential-upgraded")))
+    // Added from the level page: the sign-in it was added for goes on.
+    let next = match mail_link::pending_of(&record) {
+        Some(id) => crate::enrolment::after_upgrade(&state, &tenant, &headers, id).await,
+        None => None,
+    };
+    Ok(see_other(&next.unwrap_or_else(|| t.issuer.endpoint("/account?notice=credential-upgraded"))))
 }

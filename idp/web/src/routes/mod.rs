@@ -13,6 +13,7 @@ pub mod federation_registration;
 pub mod health;
 pub mod introspection;
 pub mod language;
+pub mod level;
 pub mod login;
 pub mod logout;
 pub mod mail_links;
@@ -86,6 +87,9 @@ fn pages() -> Router<AppState> {
         .route("/login", get(login::show).post(login::submit))
         .route("/login/continue", get(login::resume))
         .route("/login/abandon", post(login::abandon))
+        .route("/login/level", get(level::show))
+        .route("/login/enrol", get(level::enrol_show).post(level::start))
+        .route("/login/enrol/sent", get(level::sent))
         .route("/login/otp", get(login::otp_show).post(login::otp_submit))
         .route("/passkey/options", post(passkey::options))
         .route("/passkey/finish", post(passkey::finish))

@@ -156,7 +156,8 @@ pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: H
     )
     .await?
     {
-        SignedIn::BelowRequiredLevel => {
+        SignedIn::BelowRequiredLevel(_) => {
+            // The page's script then opens the level page (`/login/level`).
             telemetry::sign_in(SignInMethod::Passkey, SignInOutcome::BelowLevel);
             Err(ApiError::oauth(ErrorCode::BelowRequiredLevel, "this service asks for a stronger sign-in"))
         }

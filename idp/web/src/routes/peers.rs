@@ -119,9 +119,7 @@ pub async fn choose(
 ) -> ApiResult<Response> {
     enabled(&tenant)?;
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
-    let id = get("interaction");
-    let ia = interaction::load(&state, &tenant.tenant, &headers, &id).await?;
-    interaction::check_csrf(&ia, Some(&get("csrf")))?;
+    let (id, ia) = interaction::posted(&state, &tenant.tenant, &headers, &f).await?;
     let peer = state.peers.peer(&state, &tenant, &get("peer")).await.map_err(peer_error)?;
     // Each start resolves chains and calls the peer: bounded per address.
     if !throttle::allow_federation_resolve(&state, &tenant.tenant.id, ip).await.json_err()? {
@@ -204,9 +202,9 @@ pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers:
             state.usage.sign_in(&t.id, SignInMethod::Peer);
             Ok(r)
         }
-        SignedIn::BelowRequiredLevel => {
+        SignedIn::BelowRequiredLevel(ia) => {
             telemetry::sign_in(SignInMethod::Peer, SignInOutcome::BelowLevel);
-            back(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN, "stronger-sign-in-needed").await
+            crate::enrolment::level_not_reached(&state, &tenant, &headers, &id, &ia, StatusCode::FORBIDDEN).await
         }
         SignedIn::AccountDisabled => {
             telemetry::sign_in(SignInMethod::Peer, SignInOutcome::Failure);
@@ -225,7 +223,7 @@ async fn back(
     status: StatusCode,
     error: &'static str,
 ) -> ApiResult<Response> {
-    sign_in_form(state, tenant, headers, id, ia, PageCtx { status, error: Some(error), username: "" }).await
+    sign_in_form(state, tenant, headers, id, ia, PageCtx { status, error: Some(error), username: "", notice: None }).await
 }
 
 /// The `amr` values the peer reported that this tenant knows, and the

@@ -1,9 +1,10 @@
 //! Getting back into an account without its passkey: a single-use
 //! recovery code, or a link mailed to the account's verified address. Both
 //! sign the person in at the lowest level and open the account page, where
-//! they add a new passkey; a code entered from a pending sign-in ("Clé
-//! d'accès perdue ?" on the sign-in page) continues that sign-in instead,
-//! so the person reaches the service they were going to. Neither tells
+//! they add a new passkey; a code entered, or a link asked for, from a
+//! pending sign-in ("Clé d'accès perdue ?" on the sign-in page) continues
+//! that sign-in instead (the link only in the browser that has it), so the
+//! person reaches the service they were going to. Neither tells
 //! whether an account exists.
 
 use axum::extract::{Query, State};
@@ -162,7 +163,7 @@ pub async fn submit(
             }
             throttle::record_failure(&state, &t.id, &format!("mail:{addr}"), ip).await.html_err()?;
             if let Some(user) = state.store.user_by_verified_email(&t.id, &addr).await.html_err()? {
-                let link = mail_link::recovery_link(&state, t, &user.id).await.html_err()?;
+                let link = mail_link::recovery_link(&state, t, &user.id, Some(&interaction)).await.html_err()?;
                 let (subject, body) = mail_link::recovery_mail(&state, t, &link, &lang_of(&state.themes, &headers));
                 // Sent after the answer: the time an SMTP exchange takes
                 // must not tell that the address has an account.
@@ -217,8 +218,11 @@ pub async fn email_confirm(
     }
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
     let v = mail_link::redeem(&state, t, mail_link::RECOVERY, &get("token")).await.html_err()?.ok_or_else(invalid)?;
+    // The pending sign-in it was asked from continues in the browser that
+    // has it (`recovered` checks); in another browser, the account page.
+    let pending = mail_link::pending_of(&v).unwrap_or_default();
     match v.get("user").and_then(|u| u.as_str()) {
-        Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink, ip, "").await,
+        Some(uid) => recovered(&state, &tenant, &headers, uid, SignInMethod::EmailLink, ip, pending).await,
         None => Err(invalid()),
     }
 }

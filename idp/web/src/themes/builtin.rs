@@ -10,6 +10,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("consent.html", include_str!("../../../../themes/default/templates/consent.html")),
     ("logout.html", include_str!("../../../../themes/default/templates/logout.html")),
     ("message.html", include_str!("../../../../themes/default/templates/message.html")),
+    ("level.html", include_str!("../../../../themes/default/templates/level.html")),
+    ("enrol.html", include_str!("../../../../themes/default/templates/enrol.html")),
     ("form_post.html", include_str!("../../../../themes/default/templates/form_post.html")),
     ("frontchannel_logout.html", include_str!("../../../../themes/default/templates/frontchannel_logout.html")),
     ("otp.html", include_str!("../../../../themes/default/templates/otp.html")),

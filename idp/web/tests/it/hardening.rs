@@ -120,7 +120,7 @@ backend_test_raw!(async fn https_issuers_use_host_prefixed_cookies(backend) {
 
 /// alice's account with a mailer writing to `outbox`, alice's e-mail
 /// verified: the app to browse with.
-async fn with_outbox(env: &Env, outbox: &std::path::Path) -> axum::Router {
+pub async fn with_outbox(env: &Env, outbox: &std::path::Path) -> axum::Router {
     let mailer = Mailer::from_config(&MailConfig { smtp_url: None, from: "noreply@localhost".into(), outbox_dir: Some(outbox.to_path_buf()) }).unwrap();
     trame_web::app(env.state.clone().with_mailer(mailer))
 }

@@ -15,6 +15,7 @@ mod discovery;
 mod federation;
 mod federation_registration;
 mod hardening;
+mod level_enrolment;
 mod login_consent;
 mod logout;
 mod logout_channels;
