@@ -20,13 +20,23 @@ pub const UPLOAD_LIMIT: usize = 1024 * 1024;
 /// The branding form's path, under the tenant's issuer.
 const UPLOAD_PATH: &str = "/admin/branding";
 
-/// The request with its body limited, or the 413 answer.
-pub fn limited(req: Request) -> Result<Request, Response> {
+/// A body declared larger than its limit: answered 413 at once.
+#[derive(Debug)]
+pub struct TooLarge;
+
+impl IntoResponse for TooLarge {
+    fn into_response(self) -> Response {
+        (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response()
+    }
+}
+
+/// The request with its body limited, or the refusal.
+pub fn limited(req: Request) -> Result<Request, TooLarge> {
     let upload = req.method() == Method::POST && req.uri().path().ends_with(UPLOAD_PATH);
     let limit = if upload { UPLOAD_LIMIT } else { BODY_LIMIT };
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if !upload && declared.is_some_and(|n| n > limit as u64) {
-        return Err((StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response());
+        return Err(TooLarge);
     }
     Ok(req.map(|b| Body::new(Limited::new(b, limit))))
 }
@@ -41,7 +51,7 @@ mod tests {
 
     #[test]
     fn only_the_upload_may_declare_more() {
-        assert_eq!(limited(post("/ville/token", BODY_LIMIT + 1)).unwrap_err().status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(limited(post("/ville/token", BODY_LIMIT + 1)).unwrap_err().into_response().status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert!(limited(post("/ville/token", BODY_LIMIT)).is_ok());
         assert!(limited(post("/ville/admin/branding", 10 * UPLOAD_LIMIT)).is_ok(), "read to its limit, refused at its field");
         let get = axum::http::Request::get("/ville/admin/branding").header(header::CONTENT_LENGTH, "1000000").body(Body::empty()).unwrap();

@@ -79,7 +79,7 @@ async fn around(State(state): State<AppState>, mut req: Request, next: Next) -> 
     let page = render::PageRequest::of(&state.themes, &req);
     let res = match body_limit::limited(req) {
         Ok(req) => next.run(req).await,
-        Err(refused) => refused,
+        Err(refused) => axum::response::IntoResponse::into_response(refused),
     };
     let res = headers::security_headers(render::render_deferred(&state.themes, &page, res));
     tracked.finish(&res);

@@ -147,7 +147,7 @@ fn branding_page(
             context! {
                 name => *field, id => *id, label => *label, value => value,
                 help => if *field == "contact_url" { "console-branding-contact-help" } else { "console-branding-url-help" },
-                error => error_view(*field),
+                error => error_view(field),
             }
         })
         .collect();
@@ -162,7 +162,7 @@ fn branding_page(
         remove_logo => values.remove_logo,
         logo_error => error_view("logo"),
         // The first field in error, in the form's order, is focused.
-        focus => ["primary_color"].into_iter().chain(LINKS.iter().map(|(f, ..)| *f)).chain(["accessibility_status", "logo"]).find(|f| error_of(*f).is_some()),
+        focus => ["primary_color"].into_iter().chain(LINKS.iter().map(|(f, ..)| *f)).chain(["accessibility_status", "logo"]).find(|f| error_of(f).is_some()),
         invalid => !errors.is_empty(),
         notice => notice,
     };
