@@ -4,13 +4,16 @@
 // the CLI, and it signs in to /admin: finds a citizen by name (accents and
 // case ignored), disables then deletes the account (typing its username),
 // reads both steps in the audit log, registers a service (secret shown
-// once), and visits the keys, settings and tenants pages. Every page state
-// is checked by axe-core (WCAG 2.1 AA), then every page again in English.
+// once), and visits the keys, settings and tenants pages; changes the
+// tenant's branding (a refused colour said at its field and focused, then a
+// logo and a colour saved, then cleared again). Every page state is checked
+// by axe-core (WCAG 2.1 AA), then every page again in English, then the
+// console's pages on a phone: every link and button at least 44 × 44 px.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ISSUER } from '../tests/lib/setup.mjs';
-import { launch, openContext, trameCli, LABELS, TEST_TIMEOUT } from './lib/harness.mjs';
+import { launch, openContext, trameCli, LABELS, TEST_TIMEOUT, MOBILE_CONTEXT, MIN_TARGET, smallTargets, overflow } from './lib/harness.mjs';
 
 
 let browser;
@@ -24,8 +27,8 @@ after(async () => {
 const trame = trameCli;
 
 const TEXT = {
-  fr: { users: 'Comptes', clients: 'Services', keys: 'Clés de signature', audit: 'Journal d’audit', settings: 'Paramètres', tenants: 'Collectivités' },
-  en: { users: 'Accounts', clients: 'Services', keys: 'Signing keys', audit: 'Audit log', settings: 'Settings', tenants: 'Tenants' },
+  fr: { users: 'Comptes', clients: 'Services', keys: 'Clés de signature', audit: 'Journal d’audit', settings: 'Paramètres', tenants: 'Collectivités', branding: 'Apparence et mentions' },
+  en: { users: 'Accounts', clients: 'Services', keys: 'Signing keys', audit: 'Audit log', settings: 'Settings', tenants: 'Tenants', branding: 'Branding and notices' },
 };
 
 test('console: an administrator signs in with a passkey, finds a citizen, disables and deletes the account, and reads it in the audit log', { timeout: 3 * TEST_TIMEOUT }, async () => {
@@ -109,6 +112,28 @@ test('console: an administrator signs in with a passkey, finds a citizen, disabl
     assert.ok((await secret.inputValue()).length >= 32, 'a generated secret');
     await s.shot(page, 'client-secret');
 
+    // The branding: a colour too pale for white text is refused at its
+    // field, which gets the focus; a logo and a colour are saved.
+    await page.goto(`${ISSUER}/admin/branding`);
+    await page.getByRole('heading', { level: 1, name: TEXT.fr.branding }).waitFor();
+    await s.shot(page, 'branding');
+    await page.getByLabel('Couleur principale', { exact: true }).fill('#ffff00');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    const color = page.getByLabel('Couleur principale', { exact: true });
+    await page.locator('#primary-color-error').waitFor();
+    assert.equal(await color.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'primary-color', 'the field in error has the focus');
+    assert.match(await page.locator('#primary-color-error').innerText(), /1,07:1/);
+    await s.shot(page, 'branding-refused');
+    await color.fill('#1e3a8a');
+    await page.getByLabel('Mentions légales', { exact: true }).fill('https://ville.example/mentions-legales');
+    const logo = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20"><script>alert(1)</script><rect width="40" height="20" fill="#1e3a8a"/></svg>';
+    await page.getByLabel('Nouveau logo (SVG ou PNG)', { exact: true }).setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(logo) });
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByText('L’apparence est enregistrée.').waitFor();
+    await page.locator('.logo-preview img').waitFor();
+    await s.shot(page, 'branding-saved');
+
     for (const [path, heading] of [['keys', TEXT.fr.keys], ['settings', TEXT.fr.settings], ['tenants', TEXT.fr.tenants], ['clients', TEXT.fr.clients]]) {
       await page.goto(`${ISSUER}/admin/${path}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
@@ -128,12 +153,49 @@ test('console: an administrator signs in with a passkey, finds a citizen, disabl
       await p.getByRole('heading', { level: 1, name: 'Register a service' }).waitFor();
       await en.shot(p, 'client-form');
       en.assertClean();
-      assert.ok(en.checked >= 7, 'axe-core ran on the English pages');
+      assert.ok(en.checked >= 8, 'axe-core ran on the English pages');
     } finally {
       await en.close();
     }
+
+    // On a phone: every link, button and disclosure of the console's pages
+    // is a touch target of at least 44 × 44 px, and the pages fit.
+    const phone = await openContext(browser, 'console-mobile', { ...MOBILE_CONTEXT, storageState: await s.context.storageState() });
+    try {
+      const p = await phone.newPage();
+      const check = async (what) => {
+        await phone.shot(p, what);
+        assert.deepEqual(await smallTargets(p), [], `${what}: touch targets under ${MIN_TARGET} px`);
+        assert.ok((await overflow(p)) <= 1, `${what}: the page is ${await overflow(p)} px wider than the screen`);
+      };
+      for (const path of ['users', 'clients', 'settings', 'branding', 'keys', 'audit']) {
+        await p.goto(`${ISSUER}/admin/${path}`);
+        await p.getByRole('heading', { level: 1, name: TEXT.fr[path] }).waitFor();
+        await check(`phone-${path}`);
+      }
+      await p.goto(`${ISSUER}/admin/users`);
+      await p.getByRole('link', { name: adminName, exact: true }).click();
+      await p.getByRole('heading', { level: 1, name: adminName }).waitFor();
+      await check('phone-user');
+      await p.goto(`${ISSUER}/admin/clients`);
+      await p.locator(`a[href$="/admin/clients/portail-${suffix}"]`).first().click();
+      await p.getByRole('heading', { level: 1 }).waitFor();
+      await check('phone-client');
+      phone.assertClean();
+    } finally {
+      await phone.close();
+    }
+
+    // The branding cleared again, for the suites that follow.
+    await page.goto(`${ISSUER}/admin/branding`);
+    await page.getByLabel('Couleur principale', { exact: true }).fill('');
+    await page.getByLabel('Mentions légales', { exact: true }).fill('');
+    await page.getByLabel('Retirer le logo', { exact: true }).check();
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByText('L’apparence est enregistrée.').waitFor();
+    assert.equal(await page.locator('.logo-preview img').count(), 0, 'the logo removed');
     s.assertClean();
-    assert.ok(s.checked >= 12, 'axe-core ran on every page state');
+    assert.ok(s.checked >= 15, 'axe-core ran on every page state');
   } finally {
     await s.close();
   }

@@ -8,10 +8,8 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ISSUER, USER, CLIENTS, rp, newRequest, client } from '../tests/lib/setup.mjs';
-import { launch, openContext, signInWith, waitForSignIn, LABELS, TEST_TIMEOUT, MOBILE_CONTEXT, messages } from './lib/harness.mjs';
+import { launch, openContext, signInWith, waitForSignIn, LABELS, TEST_TIMEOUT, MOBILE_CONTEXT, MIN_TARGET, smallTargets, overflow, messages } from './lib/harness.mjs';
 
-/** The smallest touch target, in CSS px. */
-const MIN_TARGET = 44;
 /** The order of the consent page's list (trame_core::scope::Scopes::in_reading_order). */
 const READING_ORDER = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'];
 
@@ -22,32 +20,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/**
- * The page's links, buttons and disclosures smaller than MIN_TARGET in
- * either direction, every <details> opened first (their forms count too).
- * Elements not rendered (hidden, in a hidden section) are left out.
- */
-async function smallTargets(page) {
-  return page.evaluate((min) => {
-    for (const d of document.querySelectorAll('details')) d.open = true;
-    const small = [];
-    for (const e of document.querySelectorAll('a[href], button, summary, input[type=submit]')) {
-      const r = e.getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) continue;
-      if (r.width < min - 0.5 || r.height < min - 0.5) {
-        small.push({ tag: e.tagName.toLowerCase(), text: e.textContent.trim().slice(0, 60), width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10 });
-      }
-    }
-    for (const d of document.querySelectorAll('details')) d.open = false;
-    return small;
-  }, MIN_TARGET);
-}
-
-/** How far the page is wider than the screen (0 when it fits). */
-async function overflow(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
 
 for (const lang of ['fr', 'ar']) {
   test(`browser: on a phone (${lang}), every link and button is at least 44 × 44 px and the pages fit the screen; consent lists the scopes in a human order, explained`, { timeout: TEST_TIMEOUT }, async () => {

@@ -63,6 +63,35 @@ function logOrigin(url) {
 export const MOBILE_VIEWPORT = Object.freeze({ width: 375, height: 740 });
 export const MOBILE_CONTEXT = Object.freeze({ viewport: MOBILE_VIEWPORT, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 
+/** The smallest touch target, in CSS px (WCAG 2.5.5). */
+export const MIN_TARGET = 44;
+
+/**
+ * The page's links, buttons and disclosures smaller than MIN_TARGET in
+ * either direction, every <details> opened first (their forms count too).
+ * Elements not rendered (hidden, in a hidden section) are left out.
+ */
+export async function smallTargets(page) {
+  return page.evaluate((min) => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+    const small = [];
+    for (const e of document.querySelectorAll('a[href], button, summary, input[type=submit]')) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.width < min - 0.5 || r.height < min - 0.5) {
+        small.push({ tag: e.tagName.toLowerCase(), text: e.textContent.trim().slice(0, 60), width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10 });
+      }
+    }
+    for (const d of document.querySelectorAll('details')) d.open = false;
+    return small;
+  }, MIN_TARGET);
+}
+
+/** How far the page is wider than the screen (0 when it fits). */
+export async function overflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
 /** Per-step timeout for Playwright actions and navigations. */
 export const STEP_TIMEOUT = 10_000;
 /** Timeout of every browser test. */

@@ -4,7 +4,7 @@
 
 use trame_core::ids::{IdError, Issuer, TenantSlug};
 pub use trame_core::tenant::DEFAULT_SLUG as DEFAULT_TENANT;
-use trame_core::tenant::Tenant;
+use trame_core::tenant::{Tenant, TimeZoneName};
 use trame_store::{Store, StoreError};
 
 use crate::audit::{self, By, Event};
@@ -17,6 +17,9 @@ pub enum TenantRefusal {
     Id(#[from] IdError),
     #[error("the display name must be 1 to 200 printable characters")]
     DisplayName,
+    /// Not a name of the bundled IANA database (the message says which).
+    #[error("{0}")]
+    TimeZone(String),
 }
 
 /// A new tenant's details, checked.
@@ -127,6 +130,21 @@ pub async fn update(
     };
     audit::record(store, now, Event::installation(by, "tenant.updated").on(audit::tenant(slug))).await;
     Ok(Updated { issuer_changed: tenant.issuer != current.issuer, tenant })
+}
+
+/// Changes a tenant's time zone, the one its pages write times in (the
+/// console's settings page; the CLI sets it with the other settings).
+/// Audited as the tenant's event, naming the setting.
+pub async fn set_time_zone(store: &Store, slug: &str, name: &str, now: i64, by: impl Into<By>) -> Result<Tenant, ChangeError> {
+    let zone: TimeZoneName = name.parse().map_err(TenantRefusal::TimeZone)?;
+    let tenant = match store.set_tenant_time_zone(slug, &zone).await {
+        Ok(t) => t,
+        Err(StoreError::NotFound(_)) => return Err(ChangeError::NotFound(slug.to_owned())),
+        Err(e) => return Err(e.into()),
+    };
+    let event = Event::new(&tenant.id, by, "tenant.updated").on(audit::tenant(slug)).with(serde_json::json!({ "settings": ["time_zone"] }));
+    audit::record(store, now, event).await;
+    Ok(tenant)
 }
 
 /// Removes a tenant and everything it holds (accounts, clients, keys,

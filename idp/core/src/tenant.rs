@@ -47,6 +47,58 @@ pub struct TenantSettings {
     /// cannot correlate citizens; public for tenants created before the
     /// setting existed (their clients keep their behaviour).
     pub default_subject_type: crate::subject::SubjectType,
+    /// Where the collectivité is: the pages write times in this zone.
+    pub time_zone: TimeZoneName,
+}
+
+/// An IANA time zone name (`Europe/Paris`, `Indian/Reunion`), known to the
+/// time zone database bundled in the binary (jiff's), so every node reads
+/// it the same way whatever the system's tzdata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZoneName(String);
+
+/// Most collectivités are in metropolitan France: tenants that existed
+/// before the setting, and new ones, are there until told otherwise.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Paris";
+
+impl TimeZoneName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The zone's rules (DST included). The name was found in the same
+    /// bundled database when it was parsed; UTC is only a fallback that
+    /// cannot happen.
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::db().get(&self.0).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+impl Default for TimeZoneName {
+    fn default() -> Self {
+        Self(DEFAULT_TIME_ZONE.to_owned())
+    }
+}
+
+impl fmt::Display for TimeZoneName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for TimeZoneName {
+    type Err = String;
+    /// The database's own spelling of the name (its lookup ignores case).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let unknown = || format!("'{s}' is not a time zone of the IANA database (e.g. Europe/Paris, Indian/Reunion, America/Cayenne, Pacific/Noumea)");
+        // A POSIX TZ string or a path is not a name: only what the database lists.
+        if s.is_empty() || s.len() > 64 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b)) {
+            return Err(unknown());
+        }
+        let tz = jiff::tz::db().get(s).map_err(|_| unknown())?;
+        Ok(Self(tz.iana_name().unwrap_or(s).to_owned()))
+    }
 }
 
 /// The shape of the usernames of a tenant's accounts.
@@ -137,3 +189,32 @@ keyword_enum!(Usernames, "username policy", Plain => "plain", Addresses => "addr
 keyword_enum!(CredentialUpgrade, "credential upgrade policy", Mail => "mail", Never => "never");
 keyword_enum!(CounterPolicy, "counter policy", Refuse => "refuse", Allow => "allow");
 keyword_enum!(DynamicRegistration, "dynamic registration mode", Closed => "closed", Open => "open", Token => "token");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_zones_are_iana_names_of_the_bundled_database() {
+        assert_eq!(TimeZoneName::default().as_str(), "Europe/Paris");
+        for name in ["Europe/Paris", "Indian/Reunion", "America/Cayenne", "Pacific/Noumea", "America/Martinique", "Indian/Mayotte", "UTC"] {
+            assert_eq!(name.parse::<TimeZoneName>().unwrap().as_str(), name);
+        }
+        assert_eq!(" europe/paris ".parse::<TimeZoneName>().unwrap().as_str(), "Europe/Paris", "the database's spelling");
+        for bad in ["", "Paris", "Europe/Lutece", "CET-1CEST,M3.5.0,M10.5.0/3", "../../etc/passwd", "Europe/\nParis", "Europe/Paris\u{7}", &"A/".repeat(40)] {
+            let e = bad.parse::<TimeZoneName>().unwrap_err();
+            assert!(e.contains("IANA"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_zone_has_its_summer_time() {
+        let paris = TimeZoneName::default().zone();
+        let winter = jiff::Timestamp::from_second(1_796_515_200).unwrap(); // 2026-12-06
+        let summer = jiff::Timestamp::from_second(1_783_296_000).unwrap(); // 2026-07-06
+        assert_eq!(paris.to_offset(winter).seconds(), 3_600);
+        assert_eq!(paris.to_offset(summer).seconds(), 7_200);
+        let reunion: TimeZoneName = "Indian/Reunion".parse().unwrap();
+        assert_eq!(reunion.zone().to_offset(summer).seconds(), 4 * 3_600, "no DST there");
+    }
+}

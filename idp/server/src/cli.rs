@@ -227,6 +227,11 @@ pub enum TenantCommand {
         /// citizens by identifier) or public.
         #[arg(long, value_enum)]
         default_subject_type: Option<SubjectTypeArg>,
+        /// The IANA time zone the tenant's pages write times in (default
+        /// Europe/Paris; e.g. Indian/Reunion, America/Cayenne,
+        /// Pacific/Noumea).
+        #[arg(long, value_name = "NAME")]
+        time_zone: Option<String>,
         /// Name shown on the sign-in pages.
         #[arg(long)]
         display_name: Option<String>,

@@ -157,6 +157,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                         "slug": t.slug.as_str(), "issuer": t.issuer.as_str(), "display_name": t.display_name,
                         "registration": t.settings.registration.to_string(), "usernames": t.settings.usernames.to_string(),
                         "default_subject_type": t.settings.default_subject_type.as_str(),
+                        "time_zone": t.settings.time_zone.as_str(),
                     });
                     println!("{line}");
                 }
@@ -177,6 +178,7 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             credential_upgrade,
             usernames,
             default_subject_type,
+            time_zone,
             display_name,
             branding,
         } => {
@@ -188,7 +190,8 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 || dynamic_client_pkce.is_some()
                 || credential_upgrade.is_some()
                 || usernames.is_some()
-                || default_subject_type.is_some();
+                || default_subject_type.is_some()
+                || time_zone.is_some();
             // Everything is checked before anything is written.
             let (change, logo) = branding_change(&branding)?;
             let mut settings = t.settings.clone();
@@ -212,6 +215,9 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             }
             if let Some(s) = default_subject_type {
                 settings.default_subject_type = trame_core::subject::SubjectType::parse(subject_type(s)).unwrap_or_default();
+            }
+            if let Some(z) = time_zone {
+                settings.time_zone = z.parse().map_err(|e: String| anyhow::anyhow!("--time-zone: {e}"))?;
             }
             if let Some(u) = credential_upgrade {
                 settings.credential_upgrade = u.parse().map_err(|e: String| anyhow::anyhow!("--credential-upgrade: {e}"))?;
@@ -1113,7 +1119,7 @@ pub(crate) fn rfc3339(t: i64) -> String {
 fn print_tenant_settings(t: &trame_core::tenant::Tenant) {
     let s = &t.settings;
     println!(
-        "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}, usernames {}, default subject type {}",
+        "tenant {}: registration {}, counter policy {}, acr rules {}, dynamic registration {} (pkce {}), credential upgrade {}, usernames {}, default subject type {}, time zone {}",
         t.slug,
         s.registration,
         s.counter_policy,
@@ -1123,6 +1129,7 @@ fn print_tenant_settings(t: &trame_core::tenant::Tenant) {
         s.credential_upgrade,
         s.usernames,
         s.default_subject_type.as_str(),
+        s.time_zone,
     );
     let b = &t.branding;
     let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());

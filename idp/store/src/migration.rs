@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_tenant_issuer::Migration),
             Box::new(m0014_branding::Migration),
             Box::new(m0015_transparency::Migration),
+            Box::new(m0016_time_zone::Migration),
         ]
     }
 }
@@ -918,6 +919,32 @@ mod m0015_transparency {
                 m.drop_table(Table::drop().table(t).to_owned()).await?;
             }
             m.alter_table(Table::alter().table("tenants").drop_column("default_subject_type").to_owned()).await
+        }
+    }
+}
+
+mod m0016_time_zone {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0016_time_zone"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        /// The tenant's time zone, in which its pages write times: the
+        /// tenants that exist are in metropolitan France unless their
+        /// operator says otherwise (`trame tenant set --time-zone`).
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("tenants").add_column(string("time_zone").default("Europe/Paris")).to_owned()).await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("tenants").drop_column("time_zone").to_owned()).await
         }
     }
 }

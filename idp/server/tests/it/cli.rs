@@ -912,3 +912,24 @@ async fn clients_get_the_tenants_default_subject_type() {
         assert!(!i.cli(&["tenant", "set", "ville", "--default-subject-type", "secret"]).status.success(), "{name}");
     }
 }
+
+/// A tenant's pages write times in its time zone: Europe/Paris unless its
+/// operator names another of the IANA database; an unknown name is refused
+/// saying what is expected, and changes nothing.
+#[tokio::test]
+async fn a_tenant_has_a_time_zone() {
+    for (name, i) in installs().await {
+        i.ok(&["tenant", "add", "ville"]);
+        let tenants = i.ok(&["tenant", "list", "--json"]);
+        assert!(tenants.lines().any(|l| l.contains(r#""slug":"ville""#) && l.contains(r#""time_zone":"Europe/Paris""#)), "{name}: {tenants}");
+        let out = i.ok(&["tenant", "set", "ville", "--time-zone", "Indian/Reunion"]);
+        assert!(out.contains("time zone Indian/Reunion"), "{name}: {out}");
+        assert_refused(
+            &i.cli(&["tenant", "set", "ville", "--time-zone", "Europe/Lutece"]),
+            "--time-zone: 'Europe/Lutece' is not a time zone of the IANA database",
+        );
+        assert_refused(&i.cli(&["tenant", "set", "ville", "--time-zone", "CET-1CEST"]), "--time-zone");
+        let out = i.ok(&["tenant", "set", "ville"]);
+        assert!(out.contains("time zone Indian/Reunion"), "{name}: the refusals changed nothing: {out}");
+    }
+}

@@ -21,6 +21,8 @@ pub struct Model {
     pub credential_upgrade: String,
     pub usernames: String,
     pub default_subject_type: String,
+    /// IANA name (`TimeZoneName`).
+    pub time_zone: String,
     /// `FederationSettings` as JSON text.
     pub federation: String,
     /// Set by the operator; otherwise the default tenant's issuer follows

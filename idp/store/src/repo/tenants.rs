@@ -5,7 +5,7 @@ use trame_core::branding::{Branding, LogoKind, LogoRef};
 use trame_core::crypto::{b64url, b64url_decode};
 use trame_core::federation::FederationSettings;
 use trame_core::ids::{Issuer, TenantSlug};
-use trame_core::tenant::{Tenant, TenantSettings};
+use trame_core::tenant::{Tenant, TenantSettings, TimeZoneName};
 use trame_jose::Alg;
 
 use super::{catalog, keys, new_id};
@@ -27,6 +27,7 @@ fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
         credential_upgrade: m.credential_upgrade.parse().map_err(StoreError::Corrupt)?,
         usernames: m.usernames.parse().map_err(StoreError::Corrupt)?,
         default_subject_type: SubjectType::parse(&m.default_subject_type).ok_or_else(|| StoreError::Corrupt("tenant default subject type".into()))?,
+        time_zone: m.time_zone.parse().map_err(StoreError::Corrupt)?,
     })
 }
 
@@ -66,6 +67,7 @@ impl Store {
             credential_upgrade: Set(TenantSettings::default().credential_upgrade.as_str().to_owned()),
             usernames: Set(TenantSettings::default().usernames.as_str().to_owned()),
             default_subject_type: Set(TenantSettings::default().default_subject_type.as_str().to_owned()),
+            time_zone: Set(TenantSettings::default().time_zone.as_str().to_owned()),
             federation: Set(FederationSettings::default().to_json()),
             issuer_explicit: Set(false),
             branding: Set(Branding::default().to_json()),
@@ -123,8 +125,16 @@ impl Store {
             am.credential_upgrade = Set(settings.credential_upgrade.as_str().to_owned());
             am.usernames = Set(settings.usernames.as_str().to_owned());
             am.default_subject_type = Set(settings.default_subject_type.as_str().to_owned());
+            am.time_zone = Set(settings.time_zone.as_str().to_owned());
         })
         .await
+    }
+
+    /// Changes a tenant's time zone alone (the console's settings page:
+    /// the other settings, which an operator may be changing meanwhile,
+    /// are not written back from an older reading).
+    pub async fn set_tenant_time_zone(&self, slug: &str, zone: &TimeZoneName) -> Result<Tenant> {
+        self.update_tenant(slug, |am| am.time_zone = Set(zone.as_str().to_owned())).await
     }
 
     /// Changes the tenant row named by `slug` and bumps the catalog version,

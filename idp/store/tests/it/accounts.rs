@@ -177,12 +177,16 @@ backend_test!(tenant_settings_round_trip(be, b) {
         credential_upgrade: trame_core::tenant::CredentialUpgrade::Never,
         usernames: trame_core::tenant::Usernames::Addresses,
         default_subject_type: trame_core::subject::SubjectType::Public,
+        time_zone: "Indian/Reunion".parse().unwrap(),
     };
     let got = s.set_tenant_settings("ville-a", &want).await.unwrap();
     assert_eq!(got.settings, want, "{b}");
     assert_eq!(s.tenant_by_slug("ville-a").await.unwrap().unwrap().settings, want, "{b}");
     assert!(s.catalog_version().await.unwrap() > v, "{b}: every node reloads");
     assert!(matches!(s.set_tenant_settings("nope", &want).await, Err(StoreError::NotFound(_))), "{b}");
+    // The zone alone, the other settings as they are.
+    let got = s.set_tenant_time_zone("ville-a", &"Pacific/Noumea".parse().unwrap()).await.unwrap();
+    assert_eq!(got.settings, TenantSettings { time_zone: "Pacific/Noumea".parse().unwrap(), ..want }, "{b}");
 });
 
 backend_test!(a_verified_address_belongs_to_one_account(be, b) {

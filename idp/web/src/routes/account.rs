@@ -123,7 +123,7 @@ pub async fn show(
     let otp_failures = if has_totp { throttle::take_otp_failures(&state, &t.id, &s.user_id).await.html_err()? } else { 0 };
     let can_upgrade = t.settings.credential_upgrade == CredentialUpgrade::Mail && state.mailer.is_enabled() && user.email_verified;
     let lang = lang_of(&state.themes, &headers);
-    let dates = Dates::new(&state.themes, &lang);
+    let dates = Dates::new(&state.themes, &lang, &tenant.tenant.settings.time_zone);
     let date = |ts| dates.date(ts);
     let passkeys: Vec<_> = passkeys
         .iter()

@@ -33,6 +33,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("console_keys.html", include_str!("../../../../themes/default/templates/console_keys.html")),
     ("console_audit.html", include_str!("../../../../themes/default/templates/console_audit.html")),
     ("console_settings.html", include_str!("../../../../themes/default/templates/console_settings.html")),
+    ("console_branding.html", include_str!("../../../../themes/default/templates/console_branding.html")),
     ("console_tenants.html", include_str!("../../../../themes/default/templates/console_tenants.html")),
     ("transparency.html", include_str!("../../../../themes/default/templates/transparency.html")),
 ];

@@ -642,6 +642,7 @@ backend_test!(
         let made = r.json();
         let issuer = format!("{ISSUER}/mairie");
         assert_eq!((made["issuer"].as_str(), made["display_name"].as_str(), made["users"].as_u64()), (Some(issuer.as_str()), Some("mairie"), Some(0)));
+        assert_eq!(made["time_zone"].as_str(), Some("Europe/Paris"), "a new tenant's zone");
         // Served by this node without waiting for a catalog poll.
         let discovery = env.get("/mairie/.well-known/openid-configuration").await;
         assert_eq!(discovery.status, StatusCode::OK, "{}", discovery.body);

@@ -16,14 +16,19 @@ const ADMIN: &str = "camille";
 
 /// `camille` signed up with a passkey (a session at `eidas2`), holding
 /// `role` when one is given: the browser and the console's CSRF token.
-async fn console_user(env: &Env, role: Option<Role>) -> (Browser, String) {
+pub async fn console_user(env: &Env, role: Option<Role>) -> (Browser, String) {
+    console_user_as(env, ADMIN, role).await
+}
+
+/// [`console_user`] with another name.
+pub async fn console_user_as(env: &Env, name: &str, role: Option<Role>) -> (Browser, String) {
     open_signup(env).await;
     let mut auth = SoftAuthenticator::new();
     let mut b = env.browser();
-    let done = sign_up(&mut b, &mut auth, ADMIN).await;
+    let done = sign_up(&mut b, &mut auth, name).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     let Some(role) = role else { return (b, String::new()) };
-    admin::grant(&env.state.store, &env.tenant, Holder::Username(ADMIN), role, env.clock.now(), Actor::Cli("test".into())).await.unwrap();
+    admin::grant(&env.state.store, &env.tenant, Holder::Username(name), role, env.clock.now(), Actor::Cli("test".into())).await.unwrap();
     let page = b.get("/admin/users").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     // The session's token, as every form of the console and the account

@@ -10,6 +10,7 @@ mod admin_api;
 mod authorize;
 mod branding;
 mod console;
+mod console_branding;
 mod dead_ends;
 mod discovery;
 mod federation;

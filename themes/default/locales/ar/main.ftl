@@ -279,6 +279,7 @@ console-nav-keys = مفاتيح التوقيع
 console-nav-audit = سجل التدقيق
 console-nav-settings = الإعدادات
 console-nav-tenants = الجماعات المحلية
+console-nav-branding = المظهر
 console-forbidden = ليس لحسابك أي دور إداري هنا. يمكن لأحد المشغِّلين منحك دورًا (trame admin grant).
 console-read-only = يتيح لك دورك الاطلاع دون التعديل.
 console-read-only-note = يتيح لك دورك (مدقِّق) الاطلاع دون التعديل.
@@ -432,6 +433,48 @@ console-tenants-title = الجماعات المحلية
 console-tenant-users = الحسابات
 console-tenant-clients = الخدمات
 
+## The console's branding page and time zone setting
+console-branding-title = المظهر والبيانات الإلزامية
+console-branding-help = الشعار واللون والروابط التي تعرضها جميع صفحات الجماعة المحلية: الترويسة والتذييل والبيانات الإلزامية لموقع عمومي.
+console-branding-logo = الشعار
+console-branding-logo-current = الشعار الحالي لـ { $tenant }
+console-branding-logo-none = لا يوجد شعار: تعرض الصفحات اسم الجماعة المحلية.
+console-branding-logo-file = شعار جديد (SVG أو PNG)
+console-branding-logo-help = 60 كيلوبايت على الأكثر. يُعاد كتابة ملف SVG دون نصوص برمجية أو روابط خارجية، ويجب تحويل نصه إلى مسارات. اتركه فارغًا للإبقاء على الشعار الحالي.
+console-branding-logo-remove = إزالة الشعار
+console-branding-color = اللون الرئيسي
+console-branding-color-help = الأزرار والروابط، بالصيغة ‎#RRGGBB‎. يجب أن يكون تباين النص الأبيض على هذا اللون 4.5:1 على الأقل (WCAG AA). اتركه فارغًا لاستخدام لون السمة.
+console-branding-service = موقع الجماعة المحلية
+console-branding-legal-notice = البيانات القانونية
+console-branding-privacy = البيانات الشخصية
+console-branding-accessibility = بيان إمكانية الوصول
+console-branding-contact = الاتصال
+console-branding-url-help = عنوان https كامل. اتركه فارغًا لإزالة الرابط.
+console-branding-contact-help = عنوان https كامل أو عنوان mailto:‎. اتركه فارغًا لإزالة الرابط.
+console-branding-status = حالة المطابقة لمعيار RGAA
+console-branding-status-help = البيان الذي يعرضه التذييل، وهو «غير مطابقة» ما لم يُجرَ أي تدقيق.
+console-branding-invalid = بعض القيم غير مقبولة: راجع الحقول المشار إليها. لم يُحفظ أي شيء.
+console-branding-saved = تم حفظ المظهر.
+console-branding-stale = تغيّر المظهر في هذه الأثناء: هذه حالته الحالية، ولم يُستبدَل أي شيء.
+console-branding-color-syntax = اكتب اللون بالصيغة ‎#RRGGBB‎، مثلًا ‎#1E3A8A‎.
+console-branding-color-contrast = تباين النص الأبيض على هذا اللون { $ratio }:1، وهو أقل من 4.5:1 المطلوب: اختر لونًا أغمق.
+console-branding-url-invalid = أدخل عنوان https كاملًا، مثلًا https://www.ville.example/mentions-legales
+console-branding-contact-invalid = أدخل عنوان https كاملًا أو عنوان mailto:‎، مثلًا mailto:mairie@ville.example
+console-branding-status-invalid = اختر إحدى الحالات الثلاث المقترحة.
+console-branding-logo-too-large = يتجاوز هذا الملف 60 كيلوبايت: صغّر حجمه (ملف SVG مبسّط أو صورة PNG أصغر).
+console-branding-logo-not-an-image = هذا الملف ليس صورة SVG ولا صورة PNG.
+console-branding-logo-png-unreadable = صورة PNG هذه غير قابلة للقراءة أو غير مكتملة.
+console-branding-logo-png-size = تتجاوز صورة PNG هذه 2048 × 2048 بكسل.
+console-branding-logo-svg-unreadable = ملف SVG هذا غير قابل للقراءة.
+console-branding-logo-svg-dtd = يحتوي ملف SVG هذا على تعريف نوع المستند (DTD): صدّره من دونه.
+console-branding-logo-svg-text = يحتوي ملف SVG هذا على نص يتوقف عرضه على الخطوط: حوّل النص إلى مسارات (خطوط خارجية) في برنامج الرسم.
+console-branding-logo-svg-empty = ملف SVG هذا لا يرسم شيئًا.
+console-time-zone-title = المنطقة الزمنية
+console-time-zone = المنطقة الزمنية للصفحات
+console-time-zone-help = اسم المنطقة وفق IANA التي تكتب بها الصفحات الأوقات، مثلًا Europe/Paris أو Indian/Reunion أو America/Cayenne أو Pacific/Noumea. يُطبَّق التوقيت الصيفي تلقائيًا.
+console-time-zone-invalid = هذه المنطقة الزمنية غير معروفة. اكتب اسمها وفق IANA، مثلًا Europe/Paris أو Indian/Reunion.
+console-time-zone-saved = تم حفظ المنطقة الزمنية.
+
 ## الترويسة والتذييل: الجماعة المحلية والبيانات الإلزامية
 brand-home = الصفحة الرئيسية لموقع الجماعة المحلية
 footer-legal-notice = الإشعار القانوني
@@ -517,9 +560,9 @@ mail-upgrade-body =
 
     إذا لم تُضِف شيئًا، فربما يعرف أحدهم كلمة مرورك: غيّرها وأزِل وسيلة الدخول تلك.
 
-## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form in the tenant's time zone, $zone: that zone's offset from UTC, as "UTC+1" or "UTC−3")
 date-day = { $day } { $month } { $year }
-date-time = { $date }، الساعة { $time } (UTC)
+date-time = { $date }، الساعة { $time } ({ $zone })
 month-1 = يناير
 month-2 = فبراير
 month-3 = مارس

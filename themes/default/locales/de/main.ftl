@@ -275,6 +275,7 @@ console-nav-keys = Signaturschlüssel
 console-nav-audit = Audit-Protokoll
 console-nav-settings = Einstellungen
 console-nav-tenants = Kommunen
+console-nav-branding = Erscheinungsbild
 console-forbidden = Ihr Konto hat hier keine Verwaltungsrolle. Eine Person mit Betreiberrolle kann Ihnen eine zuweisen (trame admin grant).
 console-read-only = Ihre Rolle erlaubt das Einsehen, nicht das Ändern.
 console-read-only-note = Ihre Rolle (Audit) erlaubt das Einsehen, nicht das Ändern.
@@ -419,6 +420,48 @@ console-tenants-title = Kommunen
 console-tenant-users = Konten
 console-tenant-clients = Dienste
 
+## The console's branding page and time zone setting
+console-branding-title = Erscheinungsbild und Pflichtangaben
+console-branding-help = Logo, Farbe und Links, die alle Seiten der Kommune zeigen: Kopfzeile, Fußzeile und die Pflichtangaben einer Website der öffentlichen Verwaltung.
+console-branding-logo = Logo
+console-branding-logo-current = Aktuelles Logo von { $tenant }
+console-branding-logo-none = Kein Logo: Die Seiten zeigen den Namen der Kommune.
+console-branding-logo-file = Neues Logo (SVG oder PNG)
+console-branding-logo-help = Höchstens 60 KiB. Eine SVG-Datei wird ohne Skripte und externe Links neu geschrieben; ihr Text muss in Pfade umgewandelt sein. Lassen Sie das Feld leer, um das aktuelle Logo zu behalten.
+console-branding-logo-remove = Logo entfernen
+console-branding-color = Hauptfarbe
+console-branding-color-help = Schaltflächen und Links, im Format #RRGGBB. Weißer Text auf dieser Farbe muss einen Kontrast von mindestens 4,5:1 haben (WCAG AA). Leer lassen für die Farbe des Themes.
+console-branding-service = Website der Kommune
+console-branding-legal-notice = Impressum
+console-branding-privacy = Datenschutz
+console-branding-accessibility = Erklärung zur Barrierefreiheit
+console-branding-contact = Kontakt
+console-branding-url-help = Eine vollständige https-Adresse. Leer lassen, um den Link zu entfernen.
+console-branding-contact-help = Eine vollständige https-Adresse oder eine mailto:-Adresse. Leer lassen, um den Link zu entfernen.
+console-branding-status = Konformitätsstatus nach RGAA
+console-branding-status-help = Die Angabe in der Fußzeile; „nicht konform“, solange kein Audit stattgefunden hat.
+console-branding-invalid = Einige Werte werden nicht akzeptiert: Siehe die markierten Felder. Es wurde nichts gespeichert.
+console-branding-saved = Das Erscheinungsbild wurde gespeichert.
+console-branding-stale = Das Erscheinungsbild wurde inzwischen geändert: Hier ist sein aktueller Stand; nichts wurde überschrieben.
+console-branding-color-syntax = Geben Sie die Farbe im Format #RRGGBB an, zum Beispiel #1E3A8A.
+console-branding-color-contrast = Weißer Text auf dieser Farbe hat einen Kontrast von { $ratio }:1, weniger als die geforderten 4,5:1: Wählen Sie eine dunklere Farbe.
+console-branding-url-invalid = Geben Sie eine vollständige https-Adresse an, zum Beispiel https://www.stadt.example/impressum.
+console-branding-contact-invalid = Geben Sie eine vollständige https-Adresse oder eine mailto:-Adresse an, zum Beispiel mailto:rathaus@stadt.example.
+console-branding-status-invalid = Wählen Sie einen der drei angebotenen Status.
+console-branding-logo-too-large = Diese Datei ist größer als 60 KiB: Verkleinern Sie sie (eine vereinfachte SVG-Datei oder ein kleineres PNG).
+console-branding-logo-not-an-image = Diese Datei ist weder ein SVG- noch ein PNG-Bild.
+console-branding-logo-png-unreadable = Dieses PNG-Bild ist unlesbar oder unvollständig.
+console-branding-logo-png-size = Dieses PNG-Bild ist größer als 2048 × 2048 Pixel.
+console-branding-logo-svg-unreadable = Diese SVG-Datei ist unlesbar.
+console-branding-logo-svg-dtd = Diese SVG-Datei enthält eine Dokumenttyp-Deklaration (DTD): Exportieren Sie sie ohne.
+console-branding-logo-svg-text = Diese SVG-Datei enthält Text, dessen Darstellung von Schriftarten abhängt: Wandeln Sie den Text im Zeichenprogramm in Pfade (Konturen) um.
+console-branding-logo-svg-empty = Diese SVG-Datei zeichnet nichts.
+console-time-zone-title = Zeitzone
+console-time-zone = Zeitzone der Seiten
+console-time-zone-help = Der IANA-Name der Zone, in der die Seiten Uhrzeiten angeben, zum Beispiel Europe/Paris, Indian/Reunion, America/Cayenne oder Pacific/Noumea. Die Sommerzeit wird automatisch berücksichtigt.
+console-time-zone-invalid = Diese Zeitzone ist unbekannt. Geben Sie ihren IANA-Namen an, zum Beispiel Europe/Paris oder Indian/Reunion.
+console-time-zone-saved = Die Zeitzone wurde gespeichert.
+
 ## Kopf- und Fußzeile: die Kommune und die Pflichtangaben
 brand-home = Startseite der Website der Kommune
 footer-legal-notice = Impressum
@@ -504,9 +547,9 @@ mail-upgrade-body =
 
     Wenn Sie nichts hinzugefügt haben, kennt möglicherweise jemand Ihr Passwort: Ändern Sie es und entfernen Sie diese Anmeldemethode.
 
-## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form in the tenant's time zone, $zone: that zone's offset from UTC, as "UTC+1" or "UTC−3")
 date-day = { $day }. { $month } { $year }
-date-time = { $date }, { $time } Uhr (UTC)
+date-time = { $date }, { $time } Uhr ({ $zone })
 month-1 = Januar
 month-2 = Februar
 month-3 = März

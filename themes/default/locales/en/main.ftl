@@ -275,6 +275,7 @@ console-nav-keys = Signing keys
 console-nav-audit = Audit log
 console-nav-settings = Settings
 console-nav-tenants = Tenants
+console-nav-branding = Branding
 console-forbidden = Your account has no administration role here. An operator can give you one (trame admin grant).
 console-read-only = Your role may look, not change.
 console-read-only-note = Your role (auditor) may look, not change.
@@ -419,6 +420,48 @@ console-tenants-title = Tenants
 console-tenant-users = Accounts
 console-tenant-clients = Services
 
+## The console's branding page and time zone setting
+console-branding-title = Branding and notices
+console-branding-help = The logo, colour and links every page of the tenant shows: header, footer and the notices a public-sector site must carry.
+console-branding-logo = Logo
+console-branding-logo-current = Current logo of { $tenant }
+console-branding-logo-none = No logo: the pages show the tenant’s name.
+console-branding-logo-file = New logo (SVG or PNG)
+console-branding-logo-help = 60 KiB at most. An SVG is rewritten without scripts or external links; its text must be converted to paths. Leave empty to keep the current logo.
+console-branding-logo-remove = Remove the logo
+console-branding-color = Primary colour
+console-branding-color-help = Buttons and links, as #RRGGBB. White text on this colour must have a contrast of at least 4.5:1 (WCAG AA). Leave empty for the theme’s colour.
+console-branding-service = The tenant’s website
+console-branding-legal-notice = Legal notice
+console-branding-privacy = Personal data
+console-branding-accessibility = Accessibility statement
+console-branding-contact = Contact
+console-branding-url-help = A full https address. Leave empty to remove the link.
+console-branding-contact-help = A full https address or a mailto: address. Leave empty to remove the link.
+console-branding-status = RGAA compliance status
+console-branding-status-help = The statement the footer shows; “not compliant” until an audit has taken place.
+console-branding-invalid = Some values are not accepted: see the marked fields. Nothing was saved.
+console-branding-saved = The branding is saved.
+console-branding-stale = The branding changed meanwhile: here it is as it is now; nothing was overwritten.
+console-branding-color-syntax = Write the colour as #RRGGBB, for example #1E3A8A.
+console-branding-color-contrast = White text on this colour has a contrast of { $ratio }:1, below the 4.5:1 required: choose a darker colour.
+console-branding-url-invalid = Enter a full https address, for example https://www.town.example/legal-notice.
+console-branding-contact-invalid = Enter a full https address or a mailto: address, for example mailto:townhall@town.example.
+console-branding-status-invalid = Choose one of the three statuses offered.
+console-branding-logo-too-large = This file is larger than 60 KiB: make it smaller (a simplified SVG or a smaller PNG).
+console-branding-logo-not-an-image = This file is neither an SVG nor a PNG image.
+console-branding-logo-png-unreadable = This PNG image is unreadable or incomplete.
+console-branding-logo-png-size = This PNG image is larger than 2048 × 2048 pixels.
+console-branding-logo-svg-unreadable = This SVG file is unreadable.
+console-branding-logo-svg-dtd = This SVG file has a document type declaration (DTD): export it without one.
+console-branding-logo-svg-text = This SVG file has text, whose display depends on fonts: convert the text to paths (outlines) in the drawing program.
+console-branding-logo-svg-empty = This SVG file draws nothing.
+console-time-zone-title = Time zone
+console-time-zone = Time zone of the pages
+console-time-zone-help = The IANA name of the zone the pages write times in, for example Europe/Paris, Indian/Reunion, America/Cayenne or Pacific/Noumea. Summer time is handled automatically.
+console-time-zone-invalid = This time zone is unknown. Write its IANA name, for example Europe/Paris or Indian/Reunion.
+console-time-zone-saved = The time zone is saved.
+
 ## Header and footer: the local authority and the mandatory mentions
 brand-home = home page of the local authority's website
 footer-legal-notice = Legal notice
@@ -504,9 +547,9 @@ mail-upgrade-body =
 
     If you added nothing, someone may know your password: change it and remove that way of signing in.
 
-## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form in the tenant's time zone, $zone: that zone's offset from UTC, as "UTC+1" or "UTC−3")
 date-day = { $day } { $month } { $year }
-date-time = { $date }, { $time } (UTC)
+date-time = { $date }, { $time } ({ $zone })
 month-1 = January
 month-2 = February
 month-3 = March

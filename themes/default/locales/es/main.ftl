@@ -275,6 +275,7 @@ console-nav-keys = Claves de firma
 console-nav-audit = Registro de auditoría
 console-nav-settings = Configuración
 console-nav-tenants = Entidades locales
+console-nav-branding = Apariencia
 console-forbidden = Su cuenta no tiene ningún rol de administración aquí. Una persona con el rol de operador puede asignarle uno (trame admin grant).
 console-read-only = Su rol permite consultar, pero no modificar.
 console-read-only-note = Su rol (auditor) permite consultar, pero no modificar.
@@ -420,6 +421,48 @@ console-tenants-title = Entidades locales
 console-tenant-users = Cuentas
 console-tenant-clients = Servicios
 
+## The console's branding page and time zone setting
+console-branding-title = Apariencia y menciones
+console-branding-help = El logotipo, el color y los enlaces que muestran todas las páginas de la entidad: encabezado, pie de página y menciones obligatorias de un sitio público.
+console-branding-logo = Logotipo
+console-branding-logo-current = Logotipo actual de { $tenant }
+console-branding-logo-none = Sin logotipo: las páginas muestran el nombre de la entidad.
+console-branding-logo-file = Nuevo logotipo (SVG o PNG)
+console-branding-logo-help = 60 KiB como máximo. Un SVG se reescribe sin scripts ni enlaces externos; su texto debe convertirse en trazados. Déjelo vacío para conservar el logotipo actual.
+console-branding-logo-remove = Quitar el logotipo
+console-branding-color = Color principal
+console-branding-color-help = Botones y enlaces, en la forma #RRGGBB. Un texto blanco sobre este color debe tener un contraste de al menos 4,5:1 (WCAG AA). Déjelo vacío para usar el color del tema.
+console-branding-service = Sitio web de la entidad
+console-branding-legal-notice = Aviso legal
+console-branding-privacy = Datos personales
+console-branding-accessibility = Declaración de accesibilidad
+console-branding-contact = Contacto
+console-branding-url-help = Una dirección https completa. Déjela vacía para quitar el enlace.
+console-branding-contact-help = Una dirección https completa o una dirección mailto:. Déjela vacía para quitar el enlace.
+console-branding-status = Estado de conformidad con el RGAA
+console-branding-status-help = La mención que muestra el pie de página; «no conforme» mientras no se haya realizado ninguna auditoría.
+console-branding-invalid = Algunos valores no se aceptan: consulte los campos señalados. No se ha guardado nada.
+console-branding-saved = Se ha guardado la apariencia.
+console-branding-stale = La apariencia ha cambiado mientras tanto: este es su estado actual; no se ha sobrescrito nada.
+console-branding-color-syntax = Escriba el color en la forma #RRGGBB, por ejemplo #1E3A8A.
+console-branding-color-contrast = Un texto blanco sobre este color tiene un contraste de { $ratio }:1, inferior al 4,5:1 exigido: elija un color más oscuro.
+console-branding-url-invalid = Indique una dirección https completa, por ejemplo https://www.ciudad.example/aviso-legal.
+console-branding-contact-invalid = Indique una dirección https completa o una dirección mailto:, por ejemplo mailto:ayuntamiento@ciudad.example.
+console-branding-status-invalid = Elija uno de los tres estados propuestos.
+console-branding-logo-too-large = Este archivo supera los 60 KiB: redúzcalo (un SVG simplificado o un PNG más pequeño).
+console-branding-logo-not-an-image = Este archivo no es una imagen SVG ni PNG.
+console-branding-logo-png-unreadable = Esta imagen PNG es ilegible o está incompleta.
+console-branding-logo-png-size = Esta imagen PNG supera los 2048 × 2048 píxeles.
+console-branding-logo-svg-unreadable = Este archivo SVG es ilegible.
+console-branding-logo-svg-dtd = Este archivo SVG contiene una declaración de tipo de documento (DTD): expórtelo sin ella.
+console-branding-logo-svg-text = Este archivo SVG contiene texto, cuya visualización depende de las fuentes: convierta el texto en trazados (contornos) en el programa de dibujo.
+console-branding-logo-svg-empty = Este archivo SVG no dibuja nada.
+console-time-zone-title = Zona horaria
+console-time-zone = Zona horaria de las páginas
+console-time-zone-help = El nombre IANA de la zona en la que las páginas escriben las horas, por ejemplo Europe/Paris, Indian/Reunion, America/Cayenne o Pacific/Noumea. El horario de verano se aplica automáticamente.
+console-time-zone-invalid = Esta zona horaria es desconocida. Escriba su nombre IANA, por ejemplo Europe/Paris o Indian/Reunion.
+console-time-zone-saved = Se ha guardado la zona horaria.
+
 ## Encabezado y pie de página: la entidad local y las menciones obligatorias
 brand-home = página de inicio del sitio web de la entidad local
 footer-legal-notice = Aviso legal
@@ -505,9 +548,9 @@ mail-upgrade-body =
 
     Si no ha añadido nada, puede que alguien conozca su contraseña: cámbiela y retire ese método de acceso.
 
-## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form in the tenant's time zone, $zone: that zone's offset from UTC, as "UTC+1" or "UTC−3")
 date-day = { $day } de { $month } de { $year }
-date-time = { $date }, { $time } (UTC)
+date-time = { $date }, { $time } ({ $zone })
 month-1 = enero
 month-2 = febrero
 month-3 = marzo

@@ -275,6 +275,7 @@ console-nav-keys = Clés de signature
 console-nav-audit = Journal d’audit
 console-nav-settings = Paramètres
 console-nav-tenants = Collectivités
+console-nav-branding = Apparence
 console-forbidden = Votre compte n’a pas de rôle d’administration ici. Un opérateur peut vous en donner un (trame admin grant).
 console-read-only = Votre rôle permet de consulter, pas de modifier.
 console-read-only-note = Votre rôle (auditeur) permet de consulter, pas de modifier.
@@ -419,6 +420,48 @@ console-tenants-title = Collectivités
 console-tenant-users = Comptes
 console-tenant-clients = Services
 
+## The console's branding page and time zone setting
+console-branding-title = Apparence et mentions
+console-branding-help = Le logo, la couleur et les liens que montrent toutes les pages de la collectivité : en-tête, pied de page et mentions obligatoires d’un site public.
+console-branding-logo = Logo
+console-branding-logo-current = Logo actuel de { $tenant }
+console-branding-logo-none = Aucun logo : les pages montrent le nom de la collectivité.
+console-branding-logo-file = Nouveau logo (SVG ou PNG)
+console-branding-logo-help = 60 Kio au plus. Un SVG est réécrit sans script ni lien externe ; son texte doit être converti en tracés. Laissez vide pour garder le logo actuel.
+console-branding-logo-remove = Retirer le logo
+console-branding-color = Couleur principale
+console-branding-color-help = Boutons et liens, sous la forme #RRGGBB. Un texte blanc sur cette couleur doit avoir un contraste d’au moins 4,5:1 (RGAA). Laissez vide pour la couleur du thème.
+console-branding-service = Site de la collectivité
+console-branding-legal-notice = Mentions légales
+console-branding-privacy = Données personnelles
+console-branding-accessibility = Déclaration d’accessibilité
+console-branding-contact = Contact
+console-branding-url-help = Une adresse https complète. Laissez vide pour retirer le lien.
+console-branding-contact-help = Une adresse https complète ou une adresse mailto:. Laissez vide pour retirer le lien.
+console-branding-status = État de conformité au RGAA
+console-branding-status-help = La mention que porte le pied de page ; « non conforme » tant qu’aucun audit n’a eu lieu.
+console-branding-invalid = Certaines valeurs ne sont pas acceptées : voyez les champs signalés. Rien n’a été enregistré.
+console-branding-saved = L’apparence est enregistrée.
+console-branding-stale = L’apparence a changé entre-temps : voici son état actuel, rien n’a été écrasé.
+console-branding-color-syntax = Écrivez la couleur sous la forme #RRGGBB, par exemple #1E3A8A.
+console-branding-color-contrast = Un texte blanc sur cette couleur a un contraste de { $ratio }:1, sous les 4,5:1 demandés : choisissez une couleur plus foncée.
+console-branding-url-invalid = Indiquez une adresse https complète, par exemple https://www.ville.fr/mentions-legales.
+console-branding-contact-invalid = Indiquez une adresse https complète ou une adresse mailto:, par exemple mailto:mairie@ville.fr.
+console-branding-status-invalid = Choisissez l’un des trois états proposés.
+console-branding-logo-too-large = Ce fichier dépasse 60 Kio : réduisez-le (un SVG simplifié ou un PNG plus petit).
+console-branding-logo-not-an-image = Ce fichier n’est ni une image SVG ni une image PNG.
+console-branding-logo-png-unreadable = Cette image PNG est illisible ou incomplète.
+console-branding-logo-png-size = Cette image PNG dépasse 2048 × 2048 pixels.
+console-branding-logo-svg-unreadable = Ce fichier SVG est illisible.
+console-branding-logo-svg-dtd = Ce fichier SVG contient une déclaration de type de document (DTD) : exportez-le sans.
+console-branding-logo-svg-text = Ce fichier SVG contient du texte, dont l’affichage dépend des polices : convertissez le texte en tracés (contours) dans le logiciel de dessin.
+console-branding-logo-svg-empty = Ce fichier SVG ne dessine rien.
+console-time-zone-title = Fuseau horaire
+console-time-zone = Fuseau horaire des pages
+console-time-zone-help = Le nom IANA du fuseau dans lequel les pages écrivent les heures, par exemple Europe/Paris, Indian/Reunion, America/Cayenne ou Pacific/Noumea. Le passage à l’heure d’été est automatique.
+console-time-zone-invalid = Ce fuseau horaire est inconnu. Écrivez son nom IANA, par exemple Europe/Paris ou Indian/Reunion.
+console-time-zone-saved = Le fuseau horaire est enregistré.
+
 ## En-tête et pied de page : la collectivité et les mentions obligatoires
 brand-home = accueil du site de la collectivité
 footer-legal-notice = Mentions légales
@@ -504,9 +547,9 @@ mail-upgrade-body =
 
     Si vous n’avez rien ajouté, quelqu’un connaît peut-être votre mot de passe : changez-le et retirez ce moyen de connexion.
 
-## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form in the tenant's time zone, $zone: that zone's offset from UTC, as "UTC+1" or "UTC−3")
 date-day = { $day } { $month } { $year }
-date-time = { $date } à { $time } (UTC)
+date-time = { $date } à { $time } ({ $zone })
 month-1 = janvier
 month-2 = février
 month-3 = mars

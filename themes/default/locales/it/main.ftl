@@ -275,6 +275,7 @@ console-nav-keys = Chiavi di firma
 console-nav-audit = Registro di audit
 console-nav-settings = Impostazioni
 console-nav-tenants = Enti
+console-nav-branding = Aspetto
 console-forbidden = Il tuo account non ha un ruolo di amministrazione qui. Può assegnartene uno chi ha il ruolo di operatore (trame admin grant).
 console-read-only = Il tuo ruolo consente di consultare, non di modificare.
 console-read-only-note = Il tuo ruolo (auditor) consente di consultare, non di modificare.
@@ -419,6 +420,48 @@ console-tenants-title = Enti
 console-tenant-users = Account
 console-tenant-clients = Servizi
 
+## The console's branding page and time zone setting
+console-branding-title = Aspetto e note legali
+console-branding-help = Il logo, il colore e i link che mostrano tutte le pagine dell’ente: intestazione, piè di pagina e note obbligatorie di un sito pubblico.
+console-branding-logo = Logo
+console-branding-logo-current = Logo attuale di { $tenant }
+console-branding-logo-none = Nessun logo: le pagine mostrano il nome dell’ente.
+console-branding-logo-file = Nuovo logo (SVG o PNG)
+console-branding-logo-help = Al massimo 60 KiB. Un SVG viene riscritto senza script né link esterni; il suo testo deve essere convertito in tracciati. Lascia vuoto per mantenere il logo attuale.
+console-branding-logo-remove = Rimuovi il logo
+console-branding-color = Colore principale
+console-branding-color-help = Pulsanti e link, nella forma #RRGGBB. Un testo bianco su questo colore deve avere un contrasto di almeno 4,5:1 (WCAG AA). Lascia vuoto per il colore del tema.
+console-branding-service = Sito dell’ente
+console-branding-legal-notice = Note legali
+console-branding-privacy = Dati personali
+console-branding-accessibility = Dichiarazione di accessibilità
+console-branding-contact = Contatti
+console-branding-url-help = Un indirizzo https completo. Lascia vuoto per rimuovere il link.
+console-branding-contact-help = Un indirizzo https completo o un indirizzo mailto:. Lascia vuoto per rimuovere il link.
+console-branding-status = Stato di conformità al RGAA
+console-branding-status-help = La dicitura del piè di pagina; «non conforme» finché non è stato svolto un audit.
+console-branding-invalid = Alcuni valori non sono accettati: vedi i campi segnalati. Non è stato salvato nulla.
+console-branding-saved = L’aspetto è stato salvato.
+console-branding-stale = Nel frattempo l’aspetto è cambiato: ecco il suo stato attuale; non è stato sovrascritto nulla.
+console-branding-color-syntax = Scrivi il colore nella forma #RRGGBB, per esempio #1E3A8A.
+console-branding-color-contrast = Un testo bianco su questo colore ha un contrasto di { $ratio }:1, inferiore al 4,5:1 richiesto: scegli un colore più scuro.
+console-branding-url-invalid = Indica un indirizzo https completo, per esempio https://www.comune.example/note-legali.
+console-branding-contact-invalid = Indica un indirizzo https completo o un indirizzo mailto:, per esempio mailto:municipio@comune.example.
+console-branding-status-invalid = Scegli uno dei tre stati proposti.
+console-branding-logo-too-large = Questo file supera i 60 KiB: riducilo (un SVG semplificato o un PNG più piccolo).
+console-branding-logo-not-an-image = Questo file non è un’immagine SVG né PNG.
+console-branding-logo-png-unreadable = Questa immagine PNG è illeggibile o incompleta.
+console-branding-logo-png-size = Questa immagine PNG supera i 2048 × 2048 pixel.
+console-branding-logo-svg-unreadable = Questo file SVG è illeggibile.
+console-branding-logo-svg-dtd = Questo file SVG contiene una dichiarazione del tipo di documento (DTD): esportalo senza.
+console-branding-logo-svg-text = Questo file SVG contiene testo, la cui visualizzazione dipende dai caratteri: converti il testo in tracciati (contorni) nel programma di disegno.
+console-branding-logo-svg-empty = Questo file SVG non disegna nulla.
+console-time-zone-title = Fuso orario
+console-time-zone = Fuso orario delle pagine
+console-time-zone-help = Il nome IANA del fuso in cui le pagine scrivono gli orari, per esempio Europe/Paris, Indian/Reunion, America/Cayenne o Pacific/Noumea. L’ora legale è gestita automaticamente.
+console-time-zone-invalid = Questo fuso orario è sconosciuto. Scrivi il suo nome IANA, per esempio Europe/Paris o Indian/Reunion.
+console-time-zone-saved = Il fuso orario è stato salvato.
+
 ## Intestazione e piè di pagina: l'ente e le informazioni obbligatorie
 brand-home = home page del sito dell’ente
 footer-legal-notice = Note legali
@@ -504,9 +547,9 @@ mail-upgrade-body =
 
     Se non hai aggiunto nulla, qualcuno potrebbe conoscere la tua password: cambiala e rimuovi quel metodo di accesso.
 
-## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form in the tenant's time zone, $zone: that zone's offset from UTC, as "UTC+1" or "UTC−3")
 date-day = { $day } { $month } { $year }
-date-time = { $date }, ore { $time } (UTC)
+date-time = { $date }, ore { $time } ({ $zone })
 month-1 = gennaio
 month-2 = febbraio
 month-3 = marzo

@@ -275,6 +275,7 @@ console-nav-keys = Chaves de assinatura
 console-nav-audit = Registo de auditoria
 console-nav-settings = Definições
 console-nav-tenants = Autarquias
+console-nav-branding = Aspeto
 console-forbidden = A sua conta não tem aqui nenhuma função de administração. Uma pessoa com a função de operador pode atribuir-lhe uma (trame admin grant).
 console-read-only = A sua função permite consultar, mas não alterar.
 console-read-only-note = A sua função (auditor) permite consultar, mas não alterar.
@@ -420,6 +421,48 @@ console-tenants-title = Autarquias
 console-tenant-users = Contas
 console-tenant-clients = Serviços
 
+## The console's branding page and time zone setting
+console-branding-title = Aspeto e menções
+console-branding-help = O logótipo, a cor e as ligações que todas as páginas da autarquia mostram: cabeçalho, rodapé e menções obrigatórias de um sítio público.
+console-branding-logo = Logótipo
+console-branding-logo-current = Logótipo atual de { $tenant }
+console-branding-logo-none = Sem logótipo: as páginas mostram o nome da autarquia.
+console-branding-logo-file = Novo logótipo (SVG ou PNG)
+console-branding-logo-help = 60 KiB no máximo. Um SVG é reescrito sem scripts nem ligações externas; o seu texto tem de ser convertido em traçados. Deixe vazio para manter o logótipo atual.
+console-branding-logo-remove = Remover o logótipo
+console-branding-color = Cor principal
+console-branding-color-help = Botões e ligações, na forma #RRGGBB. Um texto branco sobre esta cor tem de ter um contraste de pelo menos 4,5:1 (WCAG AA). Deixe vazio para usar a cor do tema.
+console-branding-service = Sítio da autarquia
+console-branding-legal-notice = Informação legal
+console-branding-privacy = Dados pessoais
+console-branding-accessibility = Declaração de acessibilidade
+console-branding-contact = Contacto
+console-branding-url-help = Um endereço https completo. Deixe vazio para remover a ligação.
+console-branding-contact-help = Um endereço https completo ou um endereço mailto:. Deixe vazio para remover a ligação.
+console-branding-status = Estado de conformidade com o RGAA
+console-branding-status-help = A menção apresentada no rodapé; «não conforme» enquanto não tiver sido feita nenhuma auditoria.
+console-branding-invalid = Alguns valores não são aceites: consulte os campos assinalados. Nada foi guardado.
+console-branding-saved = O aspeto foi guardado.
+console-branding-stale = O aspeto foi alterado entretanto: eis o seu estado atual; nada foi substituído.
+console-branding-color-syntax = Escreva a cor na forma #RRGGBB, por exemplo #1E3A8A.
+console-branding-color-contrast = Um texto branco sobre esta cor tem um contraste de { $ratio }:1, abaixo dos 4,5:1 exigidos: escolha uma cor mais escura.
+console-branding-url-invalid = Indique um endereço https completo, por exemplo https://www.cidade.example/informacao-legal.
+console-branding-contact-invalid = Indique um endereço https completo ou um endereço mailto:, por exemplo mailto:camara@cidade.example.
+console-branding-status-invalid = Escolha um dos três estados propostos.
+console-branding-logo-too-large = Este ficheiro excede 60 KiB: reduza-o (um SVG simplificado ou um PNG mais pequeno).
+console-branding-logo-not-an-image = Este ficheiro não é uma imagem SVG nem PNG.
+console-branding-logo-png-unreadable = Esta imagem PNG é ilegível ou está incompleta.
+console-branding-logo-png-size = Esta imagem PNG excede 2048 × 2048 píxeis.
+console-branding-logo-svg-unreadable = Este ficheiro SVG é ilegível.
+console-branding-logo-svg-dtd = Este ficheiro SVG contém uma declaração de tipo de documento (DTD): exporte-o sem ela.
+console-branding-logo-svg-text = Este ficheiro SVG contém texto, cuja apresentação depende dos tipos de letra: converta o texto em traçados (contornos) no programa de desenho.
+console-branding-logo-svg-empty = Este ficheiro SVG não desenha nada.
+console-time-zone-title = Fuso horário
+console-time-zone = Fuso horário das páginas
+console-time-zone-help = O nome IANA do fuso em que as páginas escrevem as horas, por exemplo Europe/Paris, Indian/Reunion, America/Cayenne ou Pacific/Noumea. A hora de verão é aplicada automaticamente.
+console-time-zone-invalid = Este fuso horário é desconhecido. Escreva o seu nome IANA, por exemplo Europe/Paris ou Indian/Reunion.
+console-time-zone-saved = O fuso horário foi guardado.
+
 ## Cabeçalho e rodapé: a autarquia e as menções obrigatórias
 brand-home = página inicial do sítio web da autarquia
 footer-legal-notice = Aviso legal
@@ -505,9 +548,9 @@ mail-upgrade-body =
 
     Se não adicionou nada, alguém pode conhecer a sua palavra-passe: altere-a e retire esse método de início de sessão.
 
-## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form, UTC)
+## Dates as pages show them ($day, $month: the month's name, $year; $date, $time in 24-hour form in the tenant's time zone, $zone: that zone's offset from UTC, as "UTC+1" or "UTC−3")
 date-day = { $day } de { $month } de { $year }
-date-time = { $date }, { $time } (UTC)
+date-time = { $date }, { $time } ({ $zone })
 month-1 = janeiro
 month-2 = fevereiro
 month-3 = março

@@ -42,6 +42,9 @@ pub struct TenantView {
     /// 10,000, so a page of tenants costs the same whatever their size.
     pub users_capped: bool,
     pub clients: u64,
+    /// The IANA time zone its pages write times in (`trame tenant set
+    /// --time-zone`, or its console's settings page).
+    pub time_zone: String,
 }
 
 /// Accounts are counted up to this many.
@@ -54,6 +57,7 @@ fn view_with(t: Tenant, counts: &HashMap<String, TenantCounts>) -> TenantView {
         issuer: t.issuer.as_str().to_owned(),
         display_name: t.display_name,
         registration: t.settings.registration.as_str().to_owned(),
+        time_zone: t.settings.time_zone.to_string(),
         users: n.users,
         users_capped: n.users_capped,
         clients: n.clients,
@@ -107,6 +111,7 @@ fn refusal(r: TenantRefusal) -> Problem {
         TenantRefusal::Id(IdError::BadSlug | IdError::ReservedSlug(_)) => "slug",
         TenantRefusal::Id(_) => "issuer",
         TenantRefusal::DisplayName => "display_name",
+        TenantRefusal::TimeZone(_) => "time_zone",
     };
     Problem::invalid("invalid_value", field, r.to_string())
 }

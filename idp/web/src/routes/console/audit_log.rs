@@ -11,7 +11,7 @@ use serde::Deserialize;
 use trame_store::{AuditEvent, AuditQuery};
 
 use super::{guard, page_with, query_string};
-use crate::dates::{Dates, day_start};
+use crate::dates::{Dates, day_end, day_start};
 use crate::error::{ApiResult, OrApi};
 use crate::extract::ClientIp;
 use crate::render::lang_of;
@@ -20,8 +20,6 @@ use crate::tenancy::TenantCtx;
 
 /// Records per page.
 const PAGE: u64 = 50;
-/// One day, for "until" days (included).
-const DAY: i64 = 86_400;
 
 #[derive(Deserialize)]
 pub struct Filter {
@@ -74,8 +72,8 @@ pub async fn list(
     let t = &tenant.tenant;
     let (user, action, actor) = (blank(f.user), blank(f.action), blank(f.actor));
     let (since_day, until_day) = (blank(f.since), blank(f.until));
-    let since = since_day.as_deref().map(day_start);
-    let until = until_day.as_deref().map(day_start);
+    let since = since_day.as_deref().map(|d| day_start(d, &t.settings.time_zone));
+    let until = until_day.as_deref().map(|d| day_end(d, &t.settings.time_zone));
     let mut invalid = Vec::new();
     if since == Some(None) {
         invalid.push("since");
@@ -83,7 +81,7 @@ pub async fn list(
     if until == Some(None) {
         invalid.push("until");
     }
-    let (since, until) = (since.flatten(), until.flatten().map(|u| u + DAY));
+    let (since, until) = (since.flatten(), until.flatten());
     if since.zip(until).is_some_and(|(s, u)| s >= u) {
         invalid.push("until");
     }
@@ -123,7 +121,7 @@ pub async fn list(
             ];
             next = Some(format!("?{}", query_string(&pairs)));
         }
-        rows = self::rows(&state, &t.id, events, &Dates::new(&state.themes, &lang_of(&state.themes, &headers))).await?;
+        rows = self::rows(&state, &t.id, events, &Dates::new(&state.themes, &lang_of(&state.themes, &headers), &t.settings.time_zone)).await?;
     }
     let status = if invalid.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let ctx = context! {

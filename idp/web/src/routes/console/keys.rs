@@ -31,7 +31,7 @@ pub async fn list(
         Ok(c) => c,
         Err(redirect) => return Ok(redirect),
     };
-    let dates = Dates::new(&state.themes, &lang_of(&state.themes, &headers));
+    let dates = Dates::new(&state.themes, &lang_of(&state.themes, &headers), &tenant.tenant.settings.time_zone);
     let date_time = |ts| dates.date_time(ts);
     let rows: Vec<_> = state
         .store

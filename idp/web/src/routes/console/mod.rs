@@ -1,5 +1,5 @@
 //! The administration console at `<issuer>/admin`: the tenant's accounts,
-//! clients, settings, signing keys and audit trail, and for operators the
+//! clients, settings, branding, signing keys and audit trail, and for operators the
 //! installation's tenants. Server-rendered pages of the theme, for the
 //! people whose account holds a role ([`guard`]); every change is a form
 //! post with the session's CSRF token, answered by a redirect back with a
@@ -7,11 +7,13 @@
 //! the CLI call.
 
 mod audit_log;
+mod branding;
 mod clients;
 mod guard;
 mod keys;
 mod settings;
 mod tenants;
+mod upload;
 mod users;
 
 use axum::Router;
@@ -48,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/keys/rotate", post(keys::rotate))
         .route("/admin/audit", get(audit_log::list))
         .route("/admin/settings", get(settings::show).post(settings::update))
+        .route("/admin/settings/time-zone", post(settings::time_zone))
+        .route("/admin/branding", get(branding::show).post(branding::update))
         .route("/admin/tenants", get(tenants::list))
 }
 
@@ -74,6 +78,9 @@ const NOTICES: &[&str] = &[
     "console-key-rotated",
     "console-settings-saved",
     "console-settings-stale",
+    "console-time-zone-saved",
+    "console-branding-saved",
+    "console-branding-stale",
 ];
 
 /// The query of a page that may show a notice.

@@ -1,7 +1,8 @@
-//! `/admin/settings`: the tenant as its people see it (display name) and
-//! its policies. The display name is changed here; the policies, which
-//! change what citizens may do, are shown with the CLI command that
-//! changes them (`trame tenant set`), run by the installation's operator.
+//! `/admin/settings`: the tenant as its people see it (display name, the
+//! time zone its pages write times in) and its policies. The display name
+//! and the time zone are changed here; the policies, which change what
+//! citizens may do, are shown with the CLI command that changes them
+//! (`trame tenant set`), run by the installation's operator.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -16,6 +17,34 @@ use crate::extract::{ClientIp, FormParams};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
+/// The zones the field suggests: metropolitan France and the overseas
+/// collectivités (any other IANA name is taken too).
+const SUGGESTED_ZONES: &[&str] = &[
+    "Europe/Paris",
+    "America/Guadeloupe",
+    "America/Martinique",
+    "America/Cayenne",
+    "Indian/Reunion",
+    "Indian/Mayotte",
+    "America/Miquelon",
+    "America/St_Barthelemy",
+    "America/Marigot",
+    "Pacific/Noumea",
+    "Pacific/Tahiti",
+    "Pacific/Marquesas",
+    "Pacific/Gambier",
+    "Pacific/Wallis",
+    "Indian/Kerguelen",
+];
+
+/// What the page shows in error, if anything: the display name, or the time
+/// zone as it was typed.
+enum Invalid {
+    None,
+    DisplayName,
+    TimeZone(String),
+}
+
 fn settings_page(
     state: &AppState,
     tenant: &TenantCtx,
@@ -23,7 +52,7 @@ fn settings_page(
     c: &Console,
     status: StatusCode,
     notice: Option<String>,
-    invalid: bool,
+    invalid: Invalid,
 ) -> Response {
     let t = &tenant.tenant;
     let s = &t.settings;
@@ -40,7 +69,10 @@ fn settings_page(
         issuer => t.issuer.as_str(),
         display_name => t.display_name.clone(),
         policies => policies,
-        invalid => invalid,
+        invalid => matches!(invalid, Invalid::DisplayName),
+        time_zone => match &invalid { Invalid::TimeZone(typed) => typed.clone(), _ => s.time_zone.to_string() },
+        time_zone_invalid => matches!(invalid, Invalid::TimeZone(_)),
+        zones => SUGGESTED_ZONES.to_vec(),
         notice => notice,
     };
     page_with(state, tenant, headers, c, status, "settings", "console_settings.html", ctx)
@@ -57,7 +89,7 @@ pub async fn show(
         Ok(c) => c,
         Err(redirect) => return Ok(redirect),
     };
-    Ok(settings_page(&state, &tenant, &headers, &c, StatusCode::OK, notice(q.notice), false))
+    Ok(settings_page(&state, &tenant, &headers, &c, StatusCode::OK, notice(q.notice), Invalid::None))
 }
 
 pub async fn update(
@@ -79,7 +111,7 @@ pub async fn update(
             state.catalog.refresh(&state.store, state.now()).await.html_err()?;
             return Ok(back(&tenant, "/admin/settings", "console-settings-stale"));
         }
-        Err(ChangeError::Refused(_)) => return Ok(settings_page(&state, &tenant, &headers, &c, StatusCode::UNPROCESSABLE_ENTITY, None, true)),
+        Err(ChangeError::Refused(_)) => return Ok(settings_page(&state, &tenant, &headers, &c, StatusCode::UNPROCESSABLE_ENTITY, None, Invalid::DisplayName)),
         Err(ChangeError::NotFound(_)) => return Err(super::not_found()),
         Err(ChangeError::Failed(e)) => return Err(e).html_err(),
         // The issuer is not changed here, and the default tenant stays.
@@ -89,4 +121,30 @@ pub async fn update(
     // catalog refresh.
     state.catalog.refresh(&state.store, state.now()).await.html_err()?;
     Ok(back(&tenant, "/admin/settings", "console-settings-saved"))
+}
+
+/// Changes the time zone the tenant's pages write times in.
+pub async fn time_zone(
+    State(state): State<AppState>,
+    tenant: TenantCtx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    FormParams(f): FormParams,
+) -> ApiResult<Response> {
+    let c = guard::act(&state, &tenant, &headers, ip, &f).await?;
+    let name = field(&f, "time_zone").unwrap_or_default();
+    match tenants::set_time_zone(&state.store, tenant.tenant.slug.as_str(), name, state.now(), c.by()).await {
+        Ok(_) => {}
+        Err(ChangeError::Refused(_)) => {
+            let invalid = Invalid::TimeZone(name.to_owned());
+            return Ok(settings_page(&state, &tenant, &headers, &c, StatusCode::UNPROCESSABLE_ENTITY, None, invalid));
+        }
+        Err(ChangeError::NotFound(_)) => return Err(super::not_found()),
+        Err(ChangeError::Failed(e)) => return Err(e).html_err(),
+        Err(ChangeError::IssuerTaken { .. } | ChangeError::Default | ChangeError::Stale) => {
+            return Err(crate::error::ApiError::page(StatusCode::CONFLICT, "console-invalid-form"));
+        }
+    }
+    state.catalog.refresh(&state.store, state.now()).await.html_err()?;
+    Ok(back(&tenant, "/admin/settings", "console-time-zone-saved"))
 }

@@ -72,7 +72,7 @@ pub async fn show(
     };
     let t = &tenant.tenant;
     let account = state.store.account(&t.id, &id).await.html_err()?.ok_or_else(not_found)?;
-    let dates = Dates::new(&state.themes, &lang_of(&state.themes, &headers));
+    let dates = Dates::new(&state.themes, &lang_of(&state.themes, &headers), &tenant.tenant.settings.time_zone);
     let (date, date_time) = (|ts| dates.date(ts), |ts| dates.date_time(ts));
     let sessions: Vec<_> = state
         .store

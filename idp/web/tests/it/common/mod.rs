@@ -506,6 +506,12 @@ pub struct Browser {
     pub extra_headers: Vec<(&'static str, String)>,
 }
 
+/// A part of a `multipart/form-data` body.
+pub enum Part<'a> {
+    Text(&'a str),
+    File { file_name: &'a str, content_type: &'a str, bytes: &'a [u8] },
+}
+
 impl Browser {
     pub fn new(app: Router, host: &str) -> Self {
         Self {
@@ -521,10 +527,10 @@ impl Browser {
     /// Sends a request with this browser's Host, cookies and peer address;
     /// `target` is a path or an absolute URL on this browser's host.
     pub async fn request(&mut self, method: Method, target: &str, form: Option<String>) -> Resp {
-        self.request_with(method, target, form.map(|f| ("application/x-www-form-urlencoded", f))).await
+        self.request_with(method, target, form.map(|f| ("application/x-www-form-urlencoded".to_owned(), f.into_bytes()))).await
     }
 
-    async fn request_with(&mut self, method: Method, target: &str, body: Option<(&str, String)>) -> Resp {
+    async fn request_with(&mut self, method: Method, target: &str, body: Option<(String, Vec<u8>)>) -> Resp {
         let path = match url::Url::parse(target) {
             Ok(u) => {
                 assert_eq!(u.authority(), self.host, "the browser stays on its host: {target}");
@@ -548,7 +554,7 @@ impl Browser {
         }
         let body = match body {
             Some((content_type, f)) => {
-                b = b.header(header::CONTENT_TYPE, content_type);
+                b = b.header(header::CONTENT_TYPE, content_type).header(header::CONTENT_LENGTH, f.len());
                 Body::from(f)
             }
             None => Body::empty(),
@@ -578,7 +584,28 @@ impl Browser {
 
     /// POST with a JSON body, as the pages' script does.
     pub async fn post_json(&mut self, target: &str, body: &Value) -> Resp {
-        self.request_with(Method::POST, target, Some(("application/json", body.to_string()))).await
+        self.request_with(Method::POST, target, Some(("application/json".to_owned(), body.to_string().into_bytes()))).await
+    }
+
+    /// POST `multipart/form-data`, as a form with a file field sends it
+    /// (the parts in the order given).
+    pub async fn post_multipart(&mut self, target: &str, parts: &[(&str, Part<'_>)]) -> Resp {
+        const BOUNDARY: &str = "----trame-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, part) in parts {
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+            match part {
+                Part::Text(v) => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{v}").as_bytes()),
+                Part::File { file_name, content_type, bytes } => {
+                    let head = format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n");
+                    body.extend_from_slice(head.as_bytes());
+                    body.extend_from_slice(bytes);
+                }
+            }
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.request_with(Method::POST, target, Some((format!("multipart/form-data; boundary={BOUNDARY}"), body))).await
     }
 
     pub async fn authorize(&mut self, params: &[(&str, &str)]) -> Resp {
