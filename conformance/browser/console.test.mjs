@@ -7,13 +7,14 @@
 // once), and visits the keys, settings and tenants pages; changes the
 // tenant's branding (a refused colour said at its field and focused, then a
 // logo and a colour saved, then cleared again). Every page state is checked
-// by axe-core (WCAG 2.1 AA), then every page again in English, then the
-// console's pages on a phone: every link and button at least 44 × 44 px.
+// by axe-core (WCAG 2.1 AA), then every page again in each other shipped
+// language (Arabic right to left), then the console's pages on a phone in
+// every language: every link and button at least 44 × 44 px.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ISSUER } from '../tests/lib/setup.mjs';
-import { launch, openContext, trameCli, LABELS, TEST_TIMEOUT, MOBILE_CONTEXT, MIN_TARGET, smallTargets, overflow } from './lib/harness.mjs';
+import { launch, openContext, trameCli, LABELS, LANGUAGES, messages, TEST_TIMEOUT, MOBILE_CONTEXT, MIN_TARGET, smallTargets, overflow } from './lib/harness.mjs';
 
 
 let browser;
@@ -26,12 +27,21 @@ after(async () => {
 
 const trame = trameCli;
 
-const TEXT = {
-  fr: { users: 'Comptes', clients: 'Services', keys: 'Clés de signature', audit: 'Journal d’audit', settings: 'Paramètres', tenants: 'Collectivités', branding: 'Apparence et mentions' },
-  en: { users: 'Accounts', clients: 'Services', keys: 'Signing keys', audit: 'Audit log', settings: 'Settings', tenants: 'Tenants', branding: 'Branding and notices' },
-};
+// The console's pages and their headings, as the translation files say
+// them, in every shipped language.
+const PAGES = ['users', 'clients', 'keys', 'audit', 'settings', 'tenants', 'branding'];
+const TEXT = Object.fromEntries(
+  LANGUAGES.map((lang) => {
+    const m = messages(lang);
+    const heading = (id) => {
+      if (!(id in m)) throw new Error(`${lang}: no single-line message ${id}`);
+      return m[id];
+    };
+    return [lang, { ...Object.fromEntries(PAGES.map((p) => [p, heading(`console-${p}-title`)])), clientNew: heading('console-client-new') }];
+  }),
+);
 
-test('console: an administrator signs in with a passkey, finds a citizen, disables and deletes the account, and reads it in the audit log', { timeout: 3 * TEST_TIMEOUT }, async () => {
+test('console: an administrator signs in with a passkey, finds a citizen, disables and deletes the account, and reads it in the audit log', { timeout: 10 * TEST_TIMEOUT }, async () => {
   const suffix = randomBytes(4).toString('hex');
   const adminName = `agent-${suffix}`;
   const citizen = `citoyen-${suffix}`;
@@ -140,50 +150,63 @@ test('console: an administrator signs in with a passkey, finds a citizen, disabl
       await s.shot(page, path);
     }
 
-    // The same pages in English, from the same session.
-    const en = await openContext(browser, 'console-en', { locale: 'en-GB', storageState: await s.context.storageState() });
-    try {
-      const p = await en.newPage();
-      for (const [path, heading] of Object.entries(TEXT.en)) {
-        await p.goto(`${ISSUER}/admin/${path}`);
-        await p.getByRole('heading', { level: 1, name: heading }).waitFor();
-        await en.shot(p, path);
+    // The same pages in every other shipped language, from the same
+    // session: each heading as its translation file says it, the page's
+    // language and direction declared, axe-core clean.
+    for (const lang of LANGUAGES.filter((l) => l !== 'fr')) {
+      const other = await openContext(browser, `console-${lang}`, { locale: lang, storageState: await s.context.storageState() });
+      try {
+        const p = await other.newPage();
+        for (const path of PAGES) {
+          await p.goto(`${ISSUER}/admin/${path}`);
+          await p.getByRole('heading', { level: 1, name: TEXT[lang][path], exact: true }).waitFor();
+          await other.shot(p, path);
+        }
+        assert.equal(await p.getAttribute('html', 'lang'), lang);
+        assert.equal(await p.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr');
+        await p.goto(`${ISSUER}/admin/clients/new`);
+        await p.getByRole('heading', { level: 1, name: TEXT[lang].clientNew, exact: true }).waitFor();
+        await other.shot(p, 'client-form');
+        await p.goto(`${ISSUER}/admin/users`);
+        await p.getByRole('link', { name: adminName, exact: true }).click();
+        await p.getByRole('heading', { level: 1, name: adminName }).waitFor();
+        await other.shot(p, 'user');
+        other.assertClean();
+        assert.ok(other.checked >= 9, `axe-core ran on the ${lang} pages`);
+      } finally {
+        await other.close();
       }
-      await p.goto(`${ISSUER}/admin/clients/new`);
-      await p.getByRole('heading', { level: 1, name: 'Register a service' }).waitFor();
-      await en.shot(p, 'client-form');
-      en.assertClean();
-      assert.ok(en.checked >= 8, 'axe-core ran on the English pages');
-    } finally {
-      await en.close();
     }
 
-    // On a phone: every link, button and disclosure of the console's pages
-    // is a touch target of at least 44 × 44 px, and the pages fit.
-    const phone = await openContext(browser, 'console-mobile', { ...MOBILE_CONTEXT, storageState: await s.context.storageState() });
-    try {
-      const p = await phone.newPage();
-      const check = async (what) => {
-        await phone.shot(p, what);
-        assert.deepEqual(await smallTargets(p), [], `${what}: touch targets under ${MIN_TARGET} px`);
-        assert.ok((await overflow(p)) <= 1, `${what}: the page is ${await overflow(p)} px wider than the screen`);
-      };
-      for (const path of ['users', 'clients', 'settings', 'branding', 'keys', 'audit']) {
-        await p.goto(`${ISSUER}/admin/${path}`);
-        await p.getByRole('heading', { level: 1, name: TEXT.fr[path] }).waitFor();
-        await check(`phone-${path}`);
+    // On a phone, in every shipped language: every link, button and
+    // disclosure of the console's pages is a touch target of at least
+    // 44 × 44 px, and the pages fit.
+    for (const lang of LANGUAGES) {
+      const phone = await openContext(browser, `console-mobile-${lang}`, { ...MOBILE_CONTEXT, locale: lang, storageState: await s.context.storageState() });
+      try {
+        const p = await phone.newPage();
+        const check = async (what) => {
+          await phone.shot(p, what);
+          assert.deepEqual(await smallTargets(p), [], `${lang} ${what}: touch targets under ${MIN_TARGET} px`);
+          assert.ok((await overflow(p)) <= 1, `${lang} ${what}: the page is ${await overflow(p)} px wider than the screen`);
+        };
+        for (const path of ['users', 'clients', 'settings', 'branding', 'keys', 'audit']) {
+          await p.goto(`${ISSUER}/admin/${path}`);
+          await p.getByRole('heading', { level: 1, name: TEXT[lang][path], exact: true }).waitFor();
+          await check(`phone-${path}`);
+        }
+        await p.goto(`${ISSUER}/admin/users`);
+        await p.getByRole('link', { name: adminName, exact: true }).click();
+        await p.getByRole('heading', { level: 1, name: adminName }).waitFor();
+        await check('phone-user');
+        await p.goto(`${ISSUER}/admin/clients`);
+        await p.locator(`a[href$="/admin/clients/portail-${suffix}"]`).first().click();
+        await p.getByRole('heading', { level: 1 }).waitFor();
+        await check('phone-client');
+        phone.assertClean();
+      } finally {
+        await phone.close();
       }
-      await p.goto(`${ISSUER}/admin/users`);
-      await p.getByRole('link', { name: adminName, exact: true }).click();
-      await p.getByRole('heading', { level: 1, name: adminName }).waitFor();
-      await check('phone-user');
-      await p.goto(`${ISSUER}/admin/clients`);
-      await p.locator(`a[href$="/admin/clients/portail-${suffix}"]`).first().click();
-      await p.getByRole('heading', { level: 1 }).waitFor();
-      await check('phone-client');
-      phone.assertClean();
-    } finally {
-      await phone.close();
     }
 
     // The branding cleared again, for the suites that follow.

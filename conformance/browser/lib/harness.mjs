@@ -87,9 +87,32 @@ export async function smallTargets(page) {
   }, MIN_TARGET);
 }
 
-/** How far the page is wider than the screen (0 when it fits). */
+/**
+ * How far the page is wider than the screen (0 when it fits), on either
+ * side: the document's scroll width misses what sticks out at the start of
+ * a right-to-left page, so the boxes drawn are measured too. What a
+ * scrolling or clipping container holds (a wide table in its own scroller)
+ * does not widen the page.
+ */
 export async function overflow(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const contained = (el) => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    let start = 0;
+    let end = width;
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || contained(el)) continue;
+      start = Math.min(start, r.left + window.scrollX);
+      end = Math.max(end, r.right + window.scrollX);
+    }
+    return Math.max(document.documentElement.scrollWidth - width, Math.ceil(end - start - width));
+  });
 }
 
 /** Per-step timeout for Playwright actions and navigations. */

@@ -141,9 +141,36 @@ pub struct CheckedChange {
     service_url: Option<Option<String>>,
 }
 
+/// Why a [`BrandingChange`] was refused: every refused setting, in the
+/// order the forms show them (the colour, the collectivité's site, the
+/// footer's links in its order, the RGAA status). Never empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusals(Vec<BrandingRefusal>);
+
+impl Refusals {
+    /// The first refused setting: the one a single answer names (the API's
+    /// problem, the CLI's message).
+    pub fn first(&self) -> &BrandingRefusal {
+        &self.0[0]
+    }
+
+    /// All of them, in the forms' order.
+    pub fn all(&self) -> &[BrandingRefusal] {
+        &self.0
+    }
+}
+
 impl BrandingChange {
-    /// Checks every given value; the first refusal names its setting.
-    pub fn check(&self) -> Result<CheckedChange, BrandingRefusal> {
+    /// Checks every given value, and says every refusal, not only the
+    /// first: a form shows each at its field.
+    pub fn check(&self) -> Result<CheckedChange, Refusals> {
+        /// A setting's checked value, its refusal kept for the answer.
+        fn kept<T>(checked: Result<Option<T>, BrandingRefusal>, refused: &mut Vec<BrandingRefusal>) -> Option<T> {
+            checked.unwrap_or_else(|e| {
+                refused.push(e);
+                None
+            })
+        }
         let link = |field: &'static str, given: &Option<String>, mailto: bool| -> Result<Option<Option<String>>, BrandingRefusal> {
             Ok(match given.as_deref().map(str::trim) {
                 None => None,
@@ -151,19 +178,22 @@ impl BrandingChange {
                 Some(v) => Some(Some(branding::check_url(field, v, mailto)?)),
             })
         };
-        Ok(CheckedChange {
-            legal_notice_url: link("legal_notice_url", &self.legal_notice_url, false)?,
-            privacy_url: link("privacy_url", &self.privacy_url, false)?,
-            accessibility_url: link("accessibility_url", &self.accessibility_url, false)?,
-            contact_url: link("contact_url", &self.contact_url, true)?,
-            service_url: link("service_url", &self.service_url, false)?,
-            primary_color: match self.primary_color.as_deref().map(str::trim) {
-                None => None,
-                Some("") => Some(None),
-                Some(c) => Some(Some(branding::check_color(c)?)),
-            },
-            accessibility_status: self.accessibility_status.as_deref().map(|s| s.trim().parse()).transpose()?,
-        })
+        let color = match self.primary_color.as_deref().map(str::trim) {
+            None => Ok(None),
+            Some("") => Ok(Some(None)),
+            Some(c) => branding::check_color(c).map(|c| Some(Some(c))),
+        };
+        let r = &mut Vec::new();
+        let checked = CheckedChange {
+            primary_color: kept(color, r),
+            service_url: kept(link("service_url", &self.service_url, false), r),
+            legal_notice_url: kept(link("legal_notice_url", &self.legal_notice_url, false), r),
+            privacy_url: kept(link("privacy_url", &self.privacy_url, false), r),
+            accessibility_url: kept(link("accessibility_url", &self.accessibility_url, false), r),
+            contact_url: kept(link("contact_url", &self.contact_url, true), r),
+            accessibility_status: kept(self.accessibility_status.as_deref().map(|s| s.trim().parse()).transpose(), r),
+        };
+        if r.is_empty() { Ok(checked) } else { Err(Refusals(std::mem::take(r))) }
     }
 }
 
@@ -347,11 +377,34 @@ mod tests {
         assert_eq!(b.accessibility_status, AccessibilityStatus::Partial);
         assert_eq!(b.primary_color.unwrap().to_string(), "#1e3a8a");
         let bad = BrandingChange { service_url: Some("http://ville.example".into()), ..BrandingChange::default() };
-        assert!(matches!(bad.check(), Err(BrandingRefusal::Url { field: "service_url", .. })));
+        assert!(matches!(bad.check().unwrap_err().all(), [BrandingRefusal::Url { field: "service_url", .. }]));
         let pale = BrandingChange { primary_color: Some("#ffff00".into()), ..BrandingChange::default() };
-        assert!(matches!(pale.check(), Err(BrandingRefusal::Contrast { .. })));
+        assert!(matches!(pale.check().unwrap_err().first(), BrandingRefusal::Contrast { .. }));
         let odd = BrandingChange { accessibility_status: Some("mostly".into()), ..BrandingChange::default() };
-        assert!(matches!(odd.check(), Err(BrandingRefusal::AccessibilityStatus(_))));
+        assert!(matches!(odd.check().unwrap_err().all(), [BrandingRefusal::AccessibilityStatus(_)]));
+        // Every refusal at once, in the forms' order, whatever the order
+        // of the settings in the struct.
+        let all_wrong = BrandingChange {
+            accessibility_status: Some("mostly".into()),
+            contact_url: Some("javascript:alert(1)".into()),
+            privacy_url: Some("https://ok.example/p".into()),
+            primary_color: Some("#ffff00".into()),
+            service_url: Some("ftp://ville.example".into()),
+            ..BrandingChange::default()
+        };
+        let refused = all_wrong.check().unwrap_err();
+        assert!(
+            matches!(
+                refused.all(),
+                [
+                    BrandingRefusal::Contrast { .. },
+                    BrandingRefusal::Url { field: "service_url", .. },
+                    BrandingRefusal::Url { field: "contact_url", .. },
+                    BrandingRefusal::AccessibilityStatus(_)
+                ]
+            ),
+            "{refused:?}"
+        );
         assert_eq!(BrandingChange::default().check().unwrap().apply(&current), current, "nothing given, nothing changed");
     }
 }

@@ -2,6 +2,7 @@
 //! is the default, English the fallback for any missing message.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -154,7 +155,7 @@ impl I18n {
             let parse = |name: &str, src: &str, problems: &mut Vec<String>| match FluentResource::try_new(src.to_owned()) {
                 Ok(r) => r,
                 Err((r, errors)) => {
-                    problems.extend(errors.iter().map(|e| syntax_problem(name, src, e)));
+                    problems.extend(errors.iter().map(|e| format!("{name}: syntax error at line {}: {:?}", syntax_line(src, e), e.kind)));
                     r
                 }
             };
@@ -243,19 +244,94 @@ pub enum Arg {
     Number(i64),
 }
 
+/// Which file of a check a problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Reference,
+    Pack,
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Reference => "reference",
+            Side::Pack => "pack",
+        })
+    }
+}
+
+/// One thing wrong with a language pack (see [`check_pack`]); displayed as
+/// `trame i18n check` prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackProblem {
+    /// Fluent syntax, at the line where the entry that failed starts.
+    Syntax {
+        side: Side,
+        line: usize,
+        kind: String,
+    },
+    NoValue {
+        side: Side,
+        id: String,
+    },
+    DefinedTwice {
+        side: Side,
+        id: String,
+    },
+    /// A message of the reference the pack lacks (the pages show it in
+    /// French).
+    Missing(String),
+    Variables {
+        id: String,
+        have: BTreeSet<String>,
+        want: BTreeSet<String>,
+    },
+    Attributes {
+        id: String,
+        have: BTreeSet<String>,
+        want: BTreeSet<String>,
+    },
+    /// A message the reference does not have: the pages never show it.
+    Extra(String),
+}
+
+impl PackProblem {
+    /// Whether it is in the reference itself rather than the pack.
+    pub fn in_reference(&self) -> bool {
+        matches!(
+            self,
+            Self::Syntax { side: Side::Reference, .. } | Self::NoValue { side: Side::Reference, .. } | Self::DefinedTwice { side: Side::Reference, .. }
+        )
+    }
+}
+
+impl fmt::Display for PackProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Syntax { side, line, kind } => write!(f, "{side}: syntax error at line {line}: {kind}"),
+            Self::NoValue { side, id } => write!(f, "{side}: {id} has no value"),
+            Self::DefinedTwice { side, id } => write!(f, "{side}: {id} is defined twice"),
+            Self::Missing(id) => write!(f, "missing: {id}"),
+            Self::Variables { id, have, want } => write!(f, "{id}: variables {} where the reference has {}", list(have), list(want)),
+            Self::Attributes { id, have, want } => write!(f, "{id}: attributes {} where the reference has {}", list(have), list(want)),
+            Self::Extra(id) => write!(f, "extra: {id} (not in the reference)"),
+        }
+    }
+}
+
 /// What is wrong with a language pack compared with the reference
 /// (French): Fluent syntax errors, messages missing or extra, attributes
 /// that differ, and variables that differ (a translation that drops
 /// `{ $client }` loses information; one that invents `{ $name }` shows a
 /// raw placeholder). Empty when the pack is complete. `trame i18n check`
 /// and the tests run it on every shipped language.
-pub fn check_pack(reference: &str, pack: &str) -> Vec<String> {
+pub fn check_pack(reference: &str, pack: &str) -> Vec<PackProblem> {
     let mut problems = Vec::new();
-    let parsed = |src: &str, what: &str, problems: &mut Vec<String>| -> BTreeMap<String, MessageShape> {
+    let parsed = |src: &str, side: Side, problems: &mut Vec<PackProblem>| -> BTreeMap<String, MessageShape> {
         let resource = match fluent_syntax::parser::parse(src) {
             Ok(r) => r,
             Err((r, errors)) => {
-                problems.extend(errors.iter().map(|e| syntax_problem(what, src, e)));
+                problems.extend(errors.iter().map(|e| syntax_problem(side, src, e)));
                 r
             }
         };
@@ -266,35 +342,35 @@ pub fn check_pack(reference: &str, pack: &str) -> Vec<String> {
                 if let Some(p) = &m.value {
                     pattern_variables(p, &mut shape.variables);
                 } else {
-                    problems.push(format!("{what}: {} has no value", m.id.name));
+                    problems.push(PackProblem::NoValue { side, id: m.id.name.to_owned() });
                 }
                 for a in &m.attributes {
                     shape.attributes.insert(a.id.name.to_owned());
                     pattern_variables(&a.value, &mut shape.variables);
                 }
                 if shapes.insert(m.id.name.to_owned(), shape).is_some() {
-                    problems.push(format!("{what}: {} is defined twice", m.id.name));
+                    problems.push(PackProblem::DefinedTwice { side, id: m.id.name.to_owned() });
                 }
             }
         }
         shapes
     };
-    let want = parsed(reference, "reference", &mut problems);
-    let have = parsed(pack, "pack", &mut problems);
+    let want = parsed(reference, Side::Reference, &mut problems);
+    let have = parsed(pack, Side::Pack, &mut problems);
     for (id, shape) in &want {
         match have.get(id) {
-            None => problems.push(format!("missing: {id}")),
+            None => problems.push(PackProblem::Missing(id.clone())),
             Some(h) if h.variables != shape.variables => {
-                problems.push(format!("{id}: variables {} where the reference has {}", list(&h.variables), list(&shape.variables)))
+                problems.push(PackProblem::Variables { id: id.clone(), have: h.variables.clone(), want: shape.variables.clone() })
             }
             Some(h) if h.attributes != shape.attributes => {
-                problems.push(format!("{id}: attributes {} where the reference has {}", list(&h.attributes), list(&shape.attributes)))
+                problems.push(PackProblem::Attributes { id: id.clone(), have: h.attributes.clone(), want: shape.attributes.clone() })
             }
             Some(_) => {}
         }
     }
     for id in have.keys().filter(|id| !want.contains_key(*id)) {
-        problems.push(format!("extra: {id} (not in the reference)"));
+        problems.push(PackProblem::Extra(id.clone()));
     }
     problems
 }
@@ -304,17 +380,20 @@ pub fn check_pack(reference: &str, pack: &str) -> Vec<String> {
 /// reference does not have (the pages never show them: a key renamed by
 /// an upgrade), and variables or attributes that differ. Unlike a pack, it
 /// need not hold every message.
-pub fn check_overrides(reference: &str, overrides: &str) -> Vec<String> {
-    check_pack(reference, overrides).into_iter().filter(|p| !p.starts_with("missing: ") && !p.starts_with("reference: ")).collect()
+pub fn check_overrides(reference: &str, overrides: &str) -> Vec<PackProblem> {
+    check_pack(reference, overrides).into_iter().filter(|p| !matches!(p, PackProblem::Missing(_)) && !p.in_reference()).collect()
 }
 
-/// A Fluent syntax error of the file `name`, with its line: where the
-/// entry that failed starts, rather than where the parser gave up (often
-/// the file's end).
-fn syntax_problem(name: &str, src: &str, e: &fluent_syntax::parser::ParserError) -> String {
+/// A Fluent syntax error of one side of a check.
+fn syntax_problem(side: Side, src: &str, e: &fluent_syntax::parser::ParserError) -> PackProblem {
+    PackProblem::Syntax { side, line: syntax_line(src, e), kind: format!("{:?}", e.kind) }
+}
+
+/// The line of a Fluent syntax error: where the entry that failed starts,
+/// rather than where the parser gave up (often the file's end).
+fn syntax_line(src: &str, e: &fluent_syntax::parser::ParserError) -> usize {
     let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
-    let line = src[..at.min(src.len())].matches('\n').count() + 1;
-    format!("{name}: syntax error at line {line}: {:?}", e.kind)
+    src[..at.min(src.len())].matches('\n').count() + 1
 }
 
 /// The primary language subtag of a tag, lowercased (`de-CH` → `de`):
@@ -331,6 +410,14 @@ struct MessageShape {
 
 fn list(s: &BTreeSet<String>) -> String {
     if s.is_empty() { "none".to_owned() } else { s.iter().map(|v| format!("${v}")).collect::<Vec<_>>().join(", ") }
+}
+
+/// The variables a pattern uses (its selectors' included), by name,
+/// without `$`: what a translation must keep.
+pub fn variables_of(p: &Pattern<&str>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    pattern_variables(p, &mut out);
+    out
 }
 
 fn pattern_variables(p: &Pattern<&str>, out: &mut BTreeSet<String>) {
@@ -380,13 +467,13 @@ mod tests {
     #[test]
     fn a_complete_pack_passes() {
         let pack = "hello = Hello { $name }!\nbye = Goodbye\ncount = { $n ->\n    [one] one thing\n   *[other] { $n } things\n}\n";
-        assert_eq!(check_pack(REFERENCE, pack), Vec::<String>::new());
+        assert_eq!(check_pack(REFERENCE, pack), []);
     }
 
     #[test]
     fn a_broken_pack_says_what_is_wrong() {
         let pack = "hello = Hello { $nom }!\ncount = { $n ->\n    [one] one\n   *[other] many\n}\nextra = Extra\nbroken = { $x\n";
-        let problems = check_pack(REFERENCE, pack);
+        let problems: Vec<String> = check_pack(REFERENCE, pack).iter().map(ToString::to_string).collect();
         assert!(problems.iter().any(|p| p.starts_with("pack: syntax error at line 7")), "{problems:?}");
         assert!(problems.contains(&"missing: bye".to_owned()), "{problems:?}");
         assert!(problems.contains(&"hello: variables $nom where the reference has $name".to_owned()), "{problems:?}");

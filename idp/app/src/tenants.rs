@@ -5,7 +5,7 @@
 use trame_core::ids::{IdError, Issuer, TenantSlug};
 pub use trame_core::tenant::DEFAULT_SLUG as DEFAULT_TENANT;
 use trame_core::tenant::{Tenant, TimeZoneName};
-use trame_store::{Store, StoreError};
+use trame_store::{Store, StoreError, TenantChange};
 
 use crate::audit::{self, By, Event};
 use crate::error::Error;
@@ -85,59 +85,75 @@ pub struct Updated {
     pub issuer_changed: bool,
 }
 
-/// Changes a tenant's issuer and display name (the ones given). An issuer
-/// another tenant has is refused, naming it; one set here is the
-/// operator's, so the default tenant stops following `public_url`. With
-/// `read` (the tenant as the caller read it: the admin API's `If-Match`),
-/// only if its issuer and display name are still those, checked in the
-/// write itself ([`ChangeError::Stale`] otherwise). Audited as an
-/// installation event.
-pub async fn update(
-    store: &Store,
-    slug: &str,
-    issuer: Option<&str>,
-    display_name: Option<&str>,
-    read: Option<&Tenant>,
-    now: i64,
-    by: impl Into<By>,
-) -> Result<Updated, ChangeError> {
+/// What [`update`] changes: the members given, unchecked.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Change<'a> {
+    pub issuer: Option<&'a str>,
+    pub display_name: Option<&'a str>,
+    /// An IANA time zone name: the one the tenant's pages write times in.
+    pub time_zone: Option<&'a str>,
+}
+
+impl Change<'_> {
+    /// The settings it names, as the audit event lists them.
+    fn names(&self) -> Vec<&'static str> {
+        [("issuer", self.issuer.is_some()), ("display_name", self.display_name.is_some()), ("time_zone", self.time_zone.is_some())]
+            .into_iter()
+            .filter_map(|(name, given)| given.then_some(name))
+            .collect()
+    }
+}
+
+/// Changes a tenant's issuer, display name and time zone (the ones
+/// given). An issuer another tenant has is refused, naming it; one set
+/// here is the operator's, so the default tenant stops following
+/// `public_url`. With `read` (the tenant as the caller read it: the admin
+/// API's `If-Match`, the console's version field), only if those three are
+/// still what was read, checked in the write itself ([`ChangeError::Stale`]
+/// otherwise). Everything is checked before anything is written. Audited
+/// as an installation event naming the settings changed.
+pub async fn update(store: &Store, slug: &str, change: Change<'_>, read: Option<&Tenant>, now: i64, by: impl Into<By>) -> Result<Updated, ChangeError> {
     let Some(current) = store.tenant_by_slug(slug).await? else {
         return Err(ChangeError::NotFound(slug.to_owned()));
     };
-    if read.is_some_and(|r| r.issuer != current.issuer || r.display_name != current.display_name) {
+    if read.is_some_and(|r| r.issuer != current.issuer || r.display_name != current.display_name || r.settings.time_zone != current.settings.time_zone) {
         return Err(ChangeError::Stale);
     }
-    let issuer = issuer.map(|i| Issuer::parse(i.trim_end_matches('/'))).transpose().map_err(TenantRefusal::from)?;
-    let display_name = display_name.map(checked_name).transpose()?;
+    let issuer = change.issuer.map(|i| Issuer::parse(i.trim_end_matches('/'))).transpose().map_err(TenantRefusal::from)?;
+    let display_name = change.display_name.map(checked_name).transpose()?;
+    let time_zone: Option<TimeZoneName> = change.time_zone.map(str::parse).transpose().map_err(TenantRefusal::TimeZone)?;
     if let Some(i) = &issuer
         && let Some(holder) = store.list_tenants().await?.into_iter().find(|t| t.issuer == *i && t.id != current.id)
     {
         return Err(ChangeError::IssuerTaken { issuer: i.to_string(), holder: format!("tenant {}", holder.slug) });
     }
+    let checked = TenantChange { issuer: issuer.as_ref(), display_name: display_name.as_deref(), time_zone: time_zone.as_ref() };
     let written = match read {
-        None => store.set_tenant_identity(slug, issuer.as_ref(), display_name.as_deref()).await.map(Some),
-        Some(r) => store.set_tenant_identity_if(slug, issuer.as_ref(), display_name.as_deref(), (&r.issuer, &r.display_name)).await,
+        None => store.set_tenant_identity(slug, checked).await.map(Some),
+        Some(r) => store.set_tenant_identity_if(slug, checked, r).await,
     };
     let tenant = match written {
         Ok(Some(t)) => t,
         // Changed (or removed) between the read and the write.
         Ok(None) => return Err(if store.tenant_by_slug(slug).await?.is_some() { ChangeError::Stale } else { ChangeError::NotFound(slug.to_owned()) }),
+        Err(StoreError::NotFound(_)) => return Err(ChangeError::NotFound(slug.to_owned())),
         // Taken between the check and the write.
         Err(StoreError::Conflict(_)) => {
             return Err(ChangeError::IssuerTaken { issuer: issuer.map(|i| i.to_string()).unwrap_or_default(), holder: "another tenant".to_owned() });
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(store, now, Event::installation(by, "tenant.updated").on(audit::tenant(slug))).await;
+    let event = Event::installation(by, "tenant.updated").on(audit::tenant(slug)).with(serde_json::json!({ "settings": change.names() }));
+    audit::record(store, now, event).await;
     Ok(Updated { issuer_changed: tenant.issuer != current.issuer, tenant })
 }
 
-/// Changes a tenant's time zone, the one its pages write times in (the
-/// console's settings page; the CLI sets it with the other settings).
-/// Audited as the tenant's event, naming the setting.
+/// Changes a tenant's time zone from its console's settings page. Audited
+/// in the tenant's own trail (its administrators changed it), naming the
+/// setting; the operator's changes go through [`update`].
 pub async fn set_time_zone(store: &Store, slug: &str, name: &str, now: i64, by: impl Into<By>) -> Result<Tenant, ChangeError> {
     let zone: TimeZoneName = name.parse().map_err(TenantRefusal::TimeZone)?;
-    let tenant = match store.set_tenant_time_zone(slug, &zone).await {
+    let tenant = match store.set_tenant_identity(slug, TenantChange { time_zone: Some(&zone), ..TenantChange::default() }).await {
         Ok(t) => t,
         Err(StoreError::NotFound(_)) => return Err(ChangeError::NotFound(slug.to_owned())),
         Err(e) => return Err(e.into()),

@@ -122,7 +122,15 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
             if issuer.is_none() && display_name.is_none() {
                 bail!("nothing to change: give --issuer or --display-name");
             }
-            let done = tenants::update(cx.store, &slug, issuer.as_deref(), display_name.as_deref(), None, cx.now(), Actor::cli_from_env()).await;
+            let done = tenants::update(
+                cx.store,
+                &slug,
+                tenants::Change { issuer: issuer.as_deref(), display_name: display_name.as_deref(), time_zone: None },
+                None,
+                cx.now(),
+                Actor::cli_from_env(),
+            )
+            .await;
             let done = done.map_err(|e| match e {
                 tenants::ChangeError::Refused(r @ tenants::TenantRefusal::DisplayName) => anyhow!("--display-name: {r}"),
                 tenants::ChangeError::Refused(r) => anyhow!("--issuer: {r}"),
@@ -236,7 +244,9 @@ pub async fn tenant(cx: &mut Context<'_>, cmd: TenantCommand) -> Result<()> {
                 cx.audited(Some(&t.id), "tenant.updated", audit::tenant(t.slug.as_str())).await;
             }
             if let Some(n) = &display_name {
-                tenants::update(cx.store, &slug, None, Some(n), None, cx.now(), Actor::cli_from_env()).await.map_err(|e| anyhow!("--display-name: {e}"))?;
+                tenants::update(cx.store, &slug, tenants::Change { display_name: Some(n), ..Default::default() }, None, cx.now(), Actor::cli_from_env())
+                    .await
+                    .map_err(|e| anyhow!("--display-name: {e}"))?;
             }
             if branding_given {
                 branding::set(cx.store, &slug, &change, logo, None, cx.now(), Actor::cli_from_env()).await.map_err(|e| anyhow!("{e}"))?;
@@ -1159,8 +1169,9 @@ fn branding_change(a: &crate::cli::BrandingArgs) -> anyhow::Result<(branding::Ch
         contact_url: a.contact_url.clone(),
         service_url: a.service_url.clone(),
     };
-    let checked = change.check().map_err(|e| {
-        let option = match &e {
+    let checked = change.check().map_err(|refused| {
+        let e = refused.first();
+        let option = match e {
             trame_core::branding::BrandingRefusal::Url { field, .. } => field.replace('_', "-"),
             trame_core::branding::BrandingRefusal::AccessibilityStatus(_) => "accessibility-status".to_owned(),
             _ => "primary-color".to_owned(),

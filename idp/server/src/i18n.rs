@@ -13,7 +13,7 @@ use fluent_syntax::ast::{Entry, Identifier, Message, Pattern, Resource};
 use polib::catalog::Catalog;
 use polib::message::Message as PoMessage;
 use polib::metadata::CatalogMetadata;
-use trame_app::i18n::{check_overrides, check_pack, is_pack_name};
+use trame_app::i18n::{PackProblem, check_overrides, check_pack, is_pack_name, variables_of};
 use trame_settings::Config;
 use trame_web::themes::folder;
 
@@ -87,13 +87,18 @@ impl Installed {
     }
 }
 
+/// Problems as `trame i18n check` prints them.
+fn texts(problems: Vec<PackProblem>) -> Vec<String> {
+    problems.iter().map(ToString::to_string).collect()
+}
+
 fn check(installed: &Installed, lang: Option<&str>, file: Option<&Path>) -> anyhow::Result<()> {
     let reference = &installed.reference;
     // (name, problems)
     let mut results: Vec<(String, Vec<String>)> = Vec::new();
     if let Some(path) = file {
         let text = std::fs::read_to_string(path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
-        results.push((lang.map_or_else(|| path.display().to_string(), str::to_owned), check_pack(reference, &text)));
+        results.push((lang.map_or_else(|| path.display().to_string(), str::to_owned), texts(check_pack(reference, &text))));
     } else {
         let langs: Vec<&String> = match lang {
             Some(l) => vec![
@@ -111,9 +116,9 @@ fn check(installed: &Installed, lang: Option<&str>, file: Option<&Path>) -> anyh
             if built_in.is_empty() {
                 // A language the folder adds: its files together are the pack.
                 let pack = folder.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("\n");
-                problems.extend(check_pack(reference, &pack));
+                problems.extend(texts(check_pack(reference, &pack)));
             } else {
-                problems.extend(check_pack(reference, &built_in.join("\n")));
+                problems.extend(texts(check_pack(reference, &built_in.join("\n"))));
                 for (name, src) in folder {
                     problems.extend(check_overrides(reference, src).into_iter().map(|p| format!("{name}: {p}")));
                 }
@@ -172,7 +177,7 @@ fn import(installed: &Installed, lang: &str, file: &Path, format: Option<PackFor
         PackFormat::Po => from_po(file)?,
         PackFormat::Ftl => {
             let src = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let syntax: Vec<String> = check_overrides("", &src).into_iter().filter(|p| p.contains("syntax error")).collect();
+            let syntax: Vec<String> = check_overrides("", &src).iter().filter(|p| matches!(p, PackProblem::Syntax { .. })).map(ToString::to_string).collect();
             if !syntax.is_empty() {
                 bail!("{}: {}", file.display(), syntax.join("; "));
             }
@@ -186,16 +191,18 @@ fn import(installed: &Installed, lang: &str, file: &Path, format: Option<PackFor
     }
     let pack = to_ftl_translated(lang, &reference, &translated);
     let problems = check_pack(&installed.reference, &pack);
-    let (missing, wrong): (Vec<String>, Vec<String>) = problems.into_iter().partition(|p| p.starts_with("missing: "));
+    let (missing, wrong): (Vec<PackProblem>, Vec<PackProblem>) = problems.into_iter().partition(|p| matches!(p, PackProblem::Missing(_)));
     if !wrong.is_empty() {
-        bail!("{}: not imported: {}", file.display(), wrong.join("; "));
+        bail!("{}: not imported: {}", file.display(), texts(wrong).join("; "));
     }
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     std::fs::write(out, &pack).with_context(|| format!("cannot write {}", out.display()))?;
     for m in &missing {
-        eprintln!("untranslated (shown in French): {}", m.trim_start_matches("missing: "));
+        if let PackProblem::Missing(id) = m {
+            eprintln!("untranslated (shown in French): {id}");
+        }
     }
     println!("{lang}: {} message(s) written to {}, {} untranslated", reference.len() - missing.len(), out.display(), missing.len());
     Ok(())
@@ -343,18 +350,16 @@ fn from_po(file: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
-/// The `$variables` a pattern's source mentions, for translators' notes.
+/// The `$variables` a pattern's source uses, for translators' notes: read
+/// from its Fluent syntax tree, as the pack check reads them.
 fn variables(src: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut rest = src;
-    while let Some(i) = rest.find('$') {
-        let name: String = rest[i + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
-        if !name.is_empty() && !out.contains(&format!("${name}")) {
-            out.push(format!("${name}"));
-        }
-        rest = &rest[i + 1..];
-    }
-    out
+    let message = fluent_line("x", src, 0);
+    let resource = fluent_syntax::parser::parse(message.as_str()).unwrap_or_else(|(r, _)| r);
+    let pattern = resource.body.iter().find_map(|e| match e {
+        Entry::Message(m) => m.value.as_ref(),
+        _ => None,
+    });
+    pattern.map(|p| variables_of(p).into_iter().map(|v| format!("${v}")).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -373,7 +378,7 @@ mod tests {
         assert!(u[1].1.starts_with("{ $n ->\n    [one] une chose"), "{:?}", u[1].1);
         let all: BTreeMap<String, String> = u.iter().cloned().collect();
         let pack = to_ftl_translated("fr", &u, &all);
-        assert_eq!(check_pack(REFERENCE, &pack), Vec::<String>::new(), "{pack}");
+        assert_eq!(check_pack(REFERENCE, &pack), [], "{pack}");
         assert_eq!(units(&pack), u);
     }
 
@@ -387,13 +392,17 @@ mod tests {
         let po = to_po("de", &u, &de).unwrap();
         assert!(po.contains("msgctxt \"hello\""), "{po}");
         assert!(po.contains("Variables: $name"), "{po}");
+        // Read from the syntax tree: a selector's variable once, a `$` in
+        // the text is no variable.
+        assert_eq!(variables(&u[1].1), ["$n"]);
+        assert_eq!(variables("5 $ de frais pour { $name } et { $count }"), ["$count", "$name"]);
         let dir = tempfile_dir();
         let path = dir.join("de.po");
         std::fs::write(&path, po).unwrap();
         let back = from_po(&path).unwrap();
         assert_eq!(back, de, "the untranslated `count` has an empty msgstr and is not read back");
         let pack = to_ftl_translated("de", &u, &back);
-        assert_eq!(check_pack(REFERENCE, &pack), ["missing: count"]);
+        assert_eq!(check_pack(REFERENCE, &pack), [PackProblem::Missing("count".into())]);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use repo::passkeys::{NewPasskey, Passkey};
 pub use repo::refresh_tokens::{RefreshOutcome, Rotation};
 pub use repo::revocations::AccessGrant;
 pub use repo::tenant_counts::TenantCounts;
-pub use repo::tenants::StoredLogo;
+pub use repo::tenants::{StoredLogo, TenantChange};
 pub use repo::usage::{HostCount, ServedService, UsageBatch, UsageCount};
 pub use repo::users::{Account, NewUser, ProfileChange, UserPage, UserSearch};
 

@@ -2,7 +2,7 @@
 //! session ([`trame_app::sessions`]) in a browser, and binds pending
 //! sign-ins and pages to the browser that started them.
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use trame_core::crypto::{random_token, secret_digest};
 use trame_core::lifetimes;
 use trame_core::tenant::Tenant;
@@ -12,7 +12,7 @@ pub use trame_app::sessions::Session;
 use trame_app::sessions::{self, SignedIn};
 
 use crate::cookies;
-use crate::error::{ApiResult, OrApi};
+use crate::error::{ApiError, ApiResult, OrApi};
 use crate::state::AppState;
 
 fn session_cookie(tenant: &Tenant, headers: &HeaderMap) -> Option<String> {
@@ -94,4 +94,19 @@ pub fn page_csrf(state: &AppState, binding_digest: &str) -> String {
 /// Checks a submitted page CSRF token against this browser's binding.
 pub fn check_page_csrf(state: &AppState, tenant: &Tenant, headers: &HeaderMap, submitted: &str) -> bool {
     binding_of(tenant, headers).is_some_and(|b| crate::csrf::matches(&page_csrf(state, &b), submitted))
+}
+
+/// A page form's CSRF token, checked: refused, the forbidden page.
+pub fn page_form_csrf(state: &AppState, tenant: &Tenant, headers: &HeaderMap, submitted: &str) -> ApiResult<()> {
+    if check_page_csrf(state, tenant, headers, submitted) { Ok(()) } else { Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf")) }
+}
+
+/// The CSRF token a page's script sent (JSON): refused, an error the
+/// script shows, telling to reload the page.
+pub fn script_csrf(state: &AppState, tenant: &Tenant, headers: &HeaderMap, submitted: &str) -> ApiResult<()> {
+    if check_page_csrf(state, tenant, headers, submitted) {
+        Ok(())
+    } else {
+        Err(ApiError::oauth(trame_core::oauth::ErrorCode::ForbiddenRequest, "bad CSRF token: reload the page"))
+    }
 }

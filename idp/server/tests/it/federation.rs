@@ -208,13 +208,21 @@ impl RelyingParty {
     }
 
     pub fn request_object(&self, op: &str, jti: &str) -> String {
+        self.request_object_with(op, jti, &json!({}))
+    }
+
+    /// A Request Object with `extra` members too (`acr_values`, say).
+    pub fn request_object_with(&self, op: &str, jti: &str, extra: &Value) -> String {
         let now = now();
-        let claims = json!({
+        let mut claims = json!({
             "iss": self.id, "aud": op, "iat": now, "exp": now + 120, "jti": jti,
             "client_id": self.id, "response_type": "code", "scope": "openid",
             "redirect_uri": format!("{}/cb", self.id), "state": "s", "nonce": "n",
             "code_challenge": crate::common::PKCE_CHALLENGE, "code_challenge_method": "S256",
         });
+        if let (Some(claims), Some(extra)) = (claims.as_object_mut(), extra.as_object()) {
+            claims.extend(extra.clone());
+        }
         self.key.sign("oauth-authz-req+jwt", claims.as_object().unwrap()).unwrap()
     }
 }

@@ -81,14 +81,15 @@ fn op_origin(issuer: &str) -> String {
     format!("https://{}:{}", u.host_str().unwrap(), u.port().unwrap())
 }
 
-/// One full sign-in of the citizen of commune B at the service of commune
-/// A, in a fresh browser; returns the ID token commune A issued.
-async fn sign_in_through_b(ca: &TestCa, rp: &RelyingParty, a: &str, b_url: &str, jti: &str) -> serde_json::Map<String, Value> {
-    let browser = browser(ca);
-    let r = browser.get(format!("{a}/authorize?client_id={}&request={}", urlencode(&rp.id), rp.request_object(a, jti))).send().await.unwrap();
+/// The citizen of commune B at the service of commune A, in `browser`, as
+/// far as commune B's sign-in page: the service's request (its Request
+/// Object with `extra` members), commune A's peer directory, the choice
+/// of commune B. Returns that page's URL and HTML.
+async fn to_b_sign_in(browser: &reqwest::Client, rp: &RelyingParty, a: &str, b_url: &str, jti: &str, extra: &Value) -> (String, String) {
+    let r = browser.get(format!("{a}/authorize?client_id={}&request={}", urlencode(&rp.id), rp.request_object_with(a, jti, extra))).send().await.unwrap();
     let login_url = location(&r);
     assert!(login_url.contains("/login?interaction="), "{login_url}");
-    let login = page(&browser, &login_url).await;
+    let login = page(browser, &login_url).await;
     let peers_link = login
         .split("href=\"")
         .find(|s| s.contains("/federation/peers?"))
@@ -97,20 +98,36 @@ async fn sign_in_through_b(ca: &TestCa, rp: &RelyingParty, a: &str, b_url: &str,
     let peers_url = format!("{}{}", op_origin(a), peers_link.replace("&#x2f;", "/").replace("&amp;", "&"));
 
     // "Where is your account?": commune B, not A itself; searchable.
-    let peers = page(&browser, &peers_url).await;
+    let peers = page(browser, &peers_url).await;
     assert!(peers.contains("Ville de B") && peers.contains(&format!("value=\"{}\"", esc(b_url))), "{peers}");
     assert!(!peers.contains(&format!("value=\"{}\"", esc(a))), "a provider is not its own peer");
-    let searched = page(&browser, &format!("{peers_url}&q=ville")).await;
+    let searched = page(browser, &format!("{peers_url}&q=ville")).await;
     assert!(searched.contains("Ville de B"));
-    let none = page(&browser, &format!("{peers_url}&q=zzz")).await;
+    let none = page(browser, &format!("{peers_url}&q=zzz")).await;
     assert!(!none.contains(&format!("value=\"{}\"", esc(b_url))) && none.contains("zzz"), "{none}");
 
     // The choice: off to commune B, the request pushed there (PAR), which
     // registers commune A there automatically.
-    let to_b = submit(&browser, &format!("{a}/federation/peers"), &peers, &[("peer", b_url)]).await;
+    let to_b = submit(browser, &format!("{a}/federation/peers"), &peers, &[("peer", b_url)]).await;
     assert!(to_b.starts_with(&format!("{b_url}/authorize?")) && to_b.contains("request_uri=urn"), "{to_b}");
-    let (at_b, login_b) = follow(&browser, to_b, b_url).await;
-    let login_b = login_b.expect("commune B's sign-in page");
+    let (at_b, login_b) = follow(browser, to_b, b_url).await;
+    (at_b, login_b.expect("commune B's sign-in page"))
+}
+
+/// Posts a page's form whose answer is a page, not a redirect; returns
+/// its status and HTML.
+async fn post_page(b: &reqwest::Client, url: &str, html: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let mut form = vec![("interaction", hidden(html, "interaction").expect("an interaction field")), ("csrf", hidden(html, "csrf").expect("a csrf field"))];
+    form.extend(fields.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    let r = b.post(url).form(&form).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// One full sign-in of the citizen of commune B at the service of commune
+/// A, in a fresh browser; returns the ID token commune A issued.
+async fn sign_in_through_b(ca: &TestCa, rp: &RelyingParty, a: &str, b_url: &str, jti: &str) -> serde_json::Map<String, Value> {
+    let browser = browser(ca);
+    let (at_b, login_b) = to_b_sign_in(&browser, rp, a, b_url, jti, &json!({})).await;
     let next = submit(&browser, &at_b, &login_b, &[("username", "marie"), ("password", "un mot de passe long")]).await;
     // Commune B asks the citizen to consent to sharing with commune A.
     let (consent_url, consent) = follow(&browser, next, b_url).await;
@@ -247,6 +264,43 @@ async fn a_citizen_of_commune_b_signs_in_to_a_service_of_commune_a() {
     assert_eq!(second["sub"], sub.as_str());
     let users = op_a.ok(&["user", "list", "--tenant", "commune-a"]);
     assert_eq!(users.lines().filter(|l| l.contains("@localhost")).count(), 1, "{users}");
+
+    // The service asks for eidas2, which a password does not reach at
+    // commune B: B's level page says so, and its way back leads to commune
+    // A's sign-in page, which says why, with no session at A.
+    let third = browser(&ca);
+    let (at_b, login_b) = to_b_sign_in(&third, &rp, &a, &b, "j3", &json!({ "acr_values": "eidas2" })).await;
+    let (status, level_b) = post_page(&third, &at_b, &login_b, &[("username", "marie"), ("password", "un mot de passe long")]).await;
+    assert_eq!(status, 403, "{level_b}");
+    assert!(level_b.contains("/login/abandon"), "commune B offers the way back: {level_b}");
+    let abandon = format!("{}/commune-b/login/abandon", op_b.public_url);
+    let back = submit(&third, &abandon, &level_b, &[]).await;
+    assert!(back.starts_with(&format!("{a}/federation/callback?")) && back.contains("error=unmet_authentication_requirements"), "{back}");
+    let r = third.get(&back).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let at_a = r.text().await.unwrap();
+    assert!(at_a.contains("n’a pas atteint le niveau de sécurité que ce service demande"), "commune A says why: {at_a}");
+    assert!(third.get(format!("{a}/account")).send().await.unwrap().headers().get("location").is_some(), "no session at commune A");
+
+    // Commune B asks less of a password than commune A does (eidas2 there,
+    // where A's default wants two factors): B's eidas2 falls short at A,
+    // whose level page leads back to the service with
+    // unmet_authentication_requirements.
+    op_b.ok(&["tenant", "set", "commune-b", "--acr-rule", "eidas2=pwd"]);
+    drop(_b_server);
+    let _b_server = op_b.serve_tls().await;
+    wait_https(&http, &[&b]).await;
+    let fourth = browser(&ca);
+    let (at_b, login_b) = to_b_sign_in(&fourth, &rp, &a, &b, "j4", &json!({ "acr_values": "eidas2" })).await;
+    let next = submit(&fourth, &at_b, &login_b, &[("username", "marie"), ("password", "un mot de passe long")]).await;
+    assert!(next.starts_with(&format!("{a}/federation/callback?")), "consent was given before: {next}");
+    let r = fourth.get(&next).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let level_a = r.text().await.unwrap();
+    assert!(level_a.contains("/login/abandon"), "commune A offers the way back: {level_a}");
+    let to_rp = submit(&fourth, &format!("{a}/login/abandon"), &level_a, &[]).await;
+    assert!(to_rp.starts_with(&format!("{}/cb?", rp.id)) && to_rp.contains("error=unmet_authentication_requirements"), "{to_rp}");
+    assert!(to_rp.contains("state=s") && to_rp.contains(&format!("iss={}", urlencode(&a))), "{to_rp}");
 
     // A callback with a state nobody issued: refused, nothing signed in.
     let stranger = browser(&ca);

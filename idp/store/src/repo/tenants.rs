@@ -16,6 +16,14 @@ use crate::entity::{
 use crate::{Result, Store, StoreError};
 use trame_core::subject::SubjectType;
 
+/// What [`Store::set_tenant_identity`] changes: the members given.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TenantChange<'a> {
+    pub issuer: Option<&'a Issuer>,
+    pub display_name: Option<&'a str>,
+    pub time_zone: Option<&'a TimeZoneName>,
+}
+
 fn settings_of(m: &tenant::Model) -> Result<TenantSettings> {
     let rules = super::parse_list(&m.acr_policy, "tenant acr policy")?;
     Ok(TenantSettings {
@@ -130,13 +138,6 @@ impl Store {
         .await
     }
 
-    /// Changes a tenant's time zone alone (the console's settings page:
-    /// the other settings, which an operator may be changing meanwhile,
-    /// are not written back from an older reading).
-    pub async fn set_tenant_time_zone(&self, slug: &str, zone: &TimeZoneName) -> Result<Tenant> {
-        self.update_tenant(slug, |am| am.time_zone = Set(zone.as_str().to_owned())).await
-    }
-
     /// Changes the tenant row named by `slug` and bumps the catalog version,
     /// in one transaction.
     pub(crate) async fn update_tenant(&self, slug: &str, change: impl FnOnce(&mut tenant::ActiveModel)) -> Result<Tenant> {
@@ -162,46 +163,48 @@ impl Store {
         to_domain(m)
     }
 
-    /// Changes a tenant's issuer and display name (the ones given). An
-    /// issuer given this way is the operator's: the default tenant stops
-    /// following `public_url`. Another tenant's issuer is a `Conflict`.
-    pub async fn set_tenant_identity(&self, slug: &str, issuer: Option<&Issuer>, display_name: Option<&str>) -> Result<Tenant> {
+    /// Changes a tenant's issuer, display name and time zone (the ones
+    /// given). An issuer given this way is the operator's: the default
+    /// tenant stops following `public_url`. Another tenant's issuer is a
+    /// `Conflict`.
+    pub async fn set_tenant_identity(&self, slug: &str, change: TenantChange<'_>) -> Result<Tenant> {
         self.update_tenant(slug, |am| {
-            if let Some(i) = issuer {
+            if let Some(i) = change.issuer {
                 am.issuer = Set(i.as_str().to_owned());
                 am.issuer_explicit = Set(true);
             }
-            if let Some(n) = display_name {
+            if let Some(n) = change.display_name {
                 am.display_name = Set(n.to_owned());
+            }
+            if let Some(z) = change.time_zone {
+                am.time_zone = Set(z.as_str().to_owned());
             }
         })
         .await
     }
 
     /// [`Store::set_tenant_identity`], only if the tenant still has the
-    /// issuer and display name `found` (what the caller read): one
-    /// conditional update, so of two administrators changing the tenant
-    /// from the same reading, one wins and the other gets `None` (also
-    /// when there is no such tenant), whichever node each is on. Another
-    /// tenant's issuer is a `Conflict`.
-    pub async fn set_tenant_identity_if(
-        &self,
-        slug: &str,
-        issuer: Option<&Issuer>,
-        display_name: Option<&str>,
-        found: (&Issuer, &str),
-    ) -> Result<Option<Tenant>> {
+    /// issuer, display name and time zone of `found` (what the caller
+    /// read): one conditional update, so of two administrators changing
+    /// the tenant from the same reading, one wins and the other gets
+    /// `None` (also when there is no such tenant), whichever node each is
+    /// on. Another tenant's issuer is a `Conflict`.
+    pub async fn set_tenant_identity_if(&self, slug: &str, change: TenantChange<'_>, found: &Tenant) -> Result<Option<Tenant>> {
         let txn = self.db.begin().await.map_err(StoreError::Db)?;
         // The display name is always set (to itself when unchanged): an
         // UPDATE needs a column, and an empty change still checks the
         // condition.
         let mut update = tenant::Entity::update_many()
-            .col_expr(tenant::Column::DisplayName, Expr::value(display_name.unwrap_or(found.1)))
+            .col_expr(tenant::Column::DisplayName, Expr::value(change.display_name.unwrap_or(&found.display_name)))
             .filter(tenant::Column::Slug.eq(slug))
-            .filter(tenant::Column::Issuer.eq(found.0.as_str()))
-            .filter(tenant::Column::DisplayName.eq(found.1));
-        if let Some(i) = issuer {
+            .filter(tenant::Column::Issuer.eq(found.issuer.as_str()))
+            .filter(tenant::Column::DisplayName.eq(found.display_name.as_str()))
+            .filter(tenant::Column::TimeZone.eq(found.settings.time_zone.as_str()));
+        if let Some(i) = change.issuer {
             update = update.col_expr(tenant::Column::Issuer, Expr::value(i.as_str())).col_expr(tenant::Column::IssuerExplicit, Expr::value(true));
+        }
+        if let Some(z) = change.time_zone {
+            update = update.col_expr(tenant::Column::TimeZone, Expr::value(z.as_str()));
         }
         // Ended here on every way out (see `follow_issuer`).
         let r = match update.exec(&txn).await {

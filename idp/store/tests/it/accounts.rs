@@ -185,7 +185,7 @@ backend_test!(tenant_settings_round_trip(be, b) {
     assert!(s.catalog_version().await.unwrap() > v, "{b}: every node reloads");
     assert!(matches!(s.set_tenant_settings("nope", &want).await, Err(StoreError::NotFound(_))), "{b}");
     // The zone alone, the other settings as they are.
-    let got = s.set_tenant_time_zone("ville-a", &"Pacific/Noumea".parse().unwrap()).await.unwrap();
+    let got = s.set_tenant_identity("ville-a", trame_store::TenantChange { time_zone: Some(&"Pacific/Noumea".parse().unwrap()), ..Default::default() }).await.unwrap();
     assert_eq!(got.settings, TenantSettings { time_zone: "Pacific/Noumea".parse().unwrap(), ..want }, "{b}");
 });
 

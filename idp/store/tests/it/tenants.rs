@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use trame_core::branding::{AccessibilityStatus, Branding, LogoKind, LogoRef};
-use trame_store::StoreError;
+use trame_store::{StoreError, TenantChange};
 
 backend_test!(create_list_and_find_by_slug(be, b) {
     let s = &be.store;
@@ -182,14 +182,14 @@ backend_test!(tenant_identity_and_the_issuer_that_follows_public_url(be, b) {
     let e = s.follow_issuer("ville-a", &issuer("https://ville-b.example")).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{b}: another tenant's issuer: {e:?}");
 
-    let t = s.set_tenant_identity("ville-a", Some(&issuer("https://login.ville-a.fr")), Some("Ville A")).await.unwrap();
+    let t = s.set_tenant_identity("ville-a", TenantChange { issuer: Some(&issuer("https://login.ville-a.fr")), display_name: Some("Ville A"), time_zone: None }).await.unwrap();
     assert_eq!((t.issuer.as_str(), t.display_name.as_str()), ("https://login.ville-a.fr", "Ville A"), "{b}");
     assert!(s.issuer_is_explicit("ville-a").await.unwrap(), "{b}");
     assert!(s.follow_issuer("ville-a", &issuer("https://new.example")).await.unwrap().is_none(), "{b}: an explicit issuer stays");
     assert_eq!(s.tenant_by_slug("ville-a").await.unwrap().unwrap().issuer.as_str(), "https://login.ville-a.fr", "{b}");
-    let e = s.set_tenant_identity("ville-a", Some(&issuer("https://ville-b.example")), None).await.unwrap_err();
+    let e = s.set_tenant_identity("ville-a", TenantChange { issuer: Some(&issuer("https://ville-b.example")), ..TenantChange::default() }).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{b}: {e:?}");
-    let t = s.set_tenant_identity("ville-b", None, Some("Ville B")).await.unwrap();
+    let t = s.set_tenant_identity("ville-b", TenantChange { display_name: Some("Ville B"), ..TenantChange::default() }).await.unwrap();
     assert!(!s.issuer_is_explicit("ville-b").await.unwrap() && t.issuer.as_str() == "https://ville-b.example", "{b}: a name alone leaves the issuer");
 });
 
@@ -228,7 +228,7 @@ backend_test!(a_conditional_identity_change_wins_once(be, b) {
             tokio::spawn(async move {
                 start.wait().await;
                 let name = format!("Ville {n}");
-                store.set_tenant_identity_if("ville-a", None, Some(&name), (&read.issuer, &read.display_name)).await.unwrap().is_some()
+                store.set_tenant_identity_if("ville-a", TenantChange { display_name: Some(&name), ..TenantChange::default() }, &read).await.unwrap().is_some()
             })
         })
         .collect();
@@ -241,13 +241,22 @@ backend_test!(a_conditional_identity_change_wins_once(be, b) {
     let now = s.tenant_by_slug("ville-a").await.unwrap().unwrap();
     assert!(now.display_name.starts_with("Ville "), "{b}");
     // From the current reading it applies, the issuer with it (explicit).
-    let t = s.set_tenant_identity_if("ville-a", Some(&issuer("https://login.ville-a.fr")), None, (&now.issuer, &now.display_name)).await.unwrap().unwrap();
+    let t = s.set_tenant_identity_if("ville-a", TenantChange { issuer: Some(&issuer("https://login.ville-a.fr")), ..TenantChange::default() }, &now).await.unwrap().unwrap();
     assert_eq!((t.issuer.as_str(), t.display_name.as_str()), ("https://login.ville-a.fr", now.display_name.as_str()), "{b}");
     assert!(s.issuer_is_explicit("ville-a").await.unwrap(), "{b}");
     tenant(s, "ville-b").await;
-    let e = s.set_tenant_identity_if("ville-a", Some(&issuer("https://ville-b.example")), None, (&t.issuer, &t.display_name)).await.unwrap_err();
+    let e = s.set_tenant_identity_if("ville-a", TenantChange { issuer: Some(&issuer("https://ville-b.example")), ..TenantChange::default() }, &t).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{b}: another tenant's issuer: {e:?}");
-    assert!(s.set_tenant_identity_if("nowhere", None, Some("x"), (&t.issuer, &t.display_name)).await.unwrap().is_none(), "{b}");
+    assert!(s.set_tenant_identity_if("nowhere", TenantChange { display_name: Some("x"), ..TenantChange::default() }, &t).await.unwrap().is_none(), "{b}");
+    // The time zone is part of what was read: a change of it since is a
+    // lost race, and from the current reading it applies.
+    let reunion: trame_core::tenant::TimeZoneName = "Indian/Reunion".parse().unwrap();
+    let zoned = s.set_tenant_identity("ville-a", TenantChange { time_zone: Some(&reunion), ..TenantChange::default() }).await.unwrap();
+    assert_eq!((zoned.settings.time_zone.as_str(), zoned.display_name.as_str()), ("Indian/Reunion", t.display_name.as_str()), "{b}");
+    assert!(s.set_tenant_identity_if("ville-a", TenantChange { display_name: Some("y"), ..TenantChange::default() }, &t).await.unwrap().is_none(), "{b}");
+    let cayenne: trame_core::tenant::TimeZoneName = "America/Cayenne".parse().unwrap();
+    let t = s.set_tenant_identity_if("ville-a", TenantChange { time_zone: Some(&cayenne), ..TenantChange::default() }, &zoned).await.unwrap().unwrap();
+    assert_eq!((t.settings.time_zone.as_str(), t.display_name.as_str()), ("America/Cayenne", zoned.display_name.as_str()), "{b}");
 });
 
 backend_test!(branding_is_changed_whole_or_not_at_all_and_the_logo_with_it(be, b) {

@@ -175,10 +175,16 @@ pub async fn callback(State(state): State<AppState>, tenant: TenantCtx, headers:
     let code = match (cb.code, cb.error) {
         (Some(code), None) if !code.is_empty() => code,
         (_, error) => {
-            // Cancelled or refused at the peer: back to the choices here.
+            // Cancelled or refused at the peer: back to the choices here,
+            // saying when it was the level the service asks for that the
+            // peer could not reach (its own level page's way back).
             tracing::info!(tenant = %t.slug, peer = %pending.peer, error = error.as_deref().unwrap_or("none"), "peer sign-in not completed");
-            telemetry::sign_in(SignInMethod::Peer, SignInOutcome::Failure);
-            return back(&state, &tenant, &headers, &id, &ia, StatusCode::OK, "peer-sign-in-cancelled").await;
+            let (outcome, why) = match error.as_deref() {
+                Some("unmet_authentication_requirements") => (SignInOutcome::BelowLevel, "peer-level-not-reached"),
+                _ => (SignInOutcome::Failure, "peer-sign-in-cancelled"),
+            };
+            telemetry::sign_in(SignInMethod::Peer, outcome);
+            return back(&state, &tenant, &headers, &id, &ia, StatusCode::OK, why).await;
         }
     };
     let peer = state.peers.peer(&state, &tenant, &pending.peer).await.map_err(peer_error)?;

@@ -117,9 +117,7 @@ pub async fn submit(
 ) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().trim().to_owned();
     let t = &tenant.tenant;
-    if !session::check_page_csrf(&state, t, &headers, &get("csrf")) {
-        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
-    }
+    session::page_form_csrf(&state, t, &headers, &get("csrf"))?;
     let interaction = get("interaction");
     let shown = |status, notice, error| Shown { status, notice, error, interaction: &interaction };
     match get("method").as_str() {
@@ -213,9 +211,7 @@ pub async fn email_confirm(
 ) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
     let t = &tenant.tenant;
-    if !session::check_page_csrf(&state, t, &headers, &get("csrf")) {
-        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
-    }
+    session::page_form_csrf(&state, t, &headers, &get("csrf"))?;
     let invalid = || ApiError::page(StatusCode::BAD_REQUEST, "email-link-invalid");
     let v = mail_link::redeem(&state, t, mail_link::RECOVERY, &get("token")).await.html_err()?.ok_or_else(invalid)?;
     // The pending sign-in it was asked from continues in the browser that

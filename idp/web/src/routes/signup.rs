@@ -143,9 +143,7 @@ pub async fn check(
 ) -> ApiResult<Response> {
     let get = |n: &str| single(&f, n).ok().flatten().unwrap_or_default().to_owned();
     let t = &tenant.tenant;
-    if !session::check_page_csrf(&state, t, &headers, &get("csrf")) {
-        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-csrf"));
-    }
+    session::page_form_csrf(&state, t, &headers, &get("csrf"))?;
     let form = Form { username: get("username"), email: get("email"), interaction: get("interaction"), invitation: get("invitation") };
     if let Err(msg) = allowed(&state, t, Some(form.invitation.as_str()).filter(|i| !i.is_empty())).await? {
         return Err(ApiError::page(StatusCode::FORBIDDEN, msg));
@@ -202,9 +200,7 @@ fn refused(error: ErrorCode, description: &str) -> ApiError {
 pub async fn options(State(state): State<AppState>, tenant: TenantCtx, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: OptionsRequest = json_body(&body)?;
     let t = &tenant.tenant;
-    if !session::check_page_csrf(&state, t, &headers, &req.csrf) {
-        return Err(ApiError::oauth(ErrorCode::ForbiddenRequest, "bad CSRF token: reload the page"));
-    }
+    session::script_csrf(&state, t, &headers, &req.csrf)?;
     let invitation = match allowed(&state, t, req.invitation.as_deref()).await.map_err(|_| refused(ErrorCode::ServerError, "try again"))? {
         Ok(i) => i,
         Err(_) => {
@@ -247,9 +243,7 @@ struct FinishRequest {
 pub async fn finish(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let req: FinishRequest = json_body(&body)?;
     let t = &tenant.tenant;
-    if !session::check_page_csrf(&state, t, &headers, &req.csrf) {
-        return Err(ApiError::oauth(ErrorCode::ForbiddenRequest, "bad CSRF token: reload the page"));
-    }
+    session::script_csrf(&state, t, &headers, &req.csrf)?;
     let (purpose, key) =
         ceremony::finish_registration(&state, t, &headers, &req.credential, "passkey sign-up", |p| matches!(p, Purpose::SignUp { .. })).await?;
     let Purpose::SignUp { interaction: ia_id, user_id, username, email, invitation } = purpose else {

@@ -189,25 +189,32 @@ backend_test!(async fn a_recovery_code_opens_the_account_once(env) {
     b2.post("/recover", &[("csrf", "forged"), ("method", "code"), ("username", "eli"), ("code", &codes[1])]).await.assert_page(StatusCode::FORBIDDEN);
 });
 
-/// The mails of an outbox directory, quoted-printable soft breaks undone.
+/// A mail of an outbox as its reader sees it: its subject, then its text
+/// bodies, decoded whatever the transfer encoding (quoted-printable for
+/// Latin text, base64 for Arabic, say).
+fn read_mail(f: &std::path::Path) -> String {
+    let raw = std::fs::read(f).unwrap();
+    let message = mail_parser::MessageParser::new().parse(&raw).unwrap_or_else(|| panic!("{}: not a message", f.display()));
+    let mut text = format!("Subject: {}\n", message.subject().unwrap_or_default());
+    for body in (0..).map_while(|i| message.body_text(i)) {
+        text.push_str(&body);
+        text.push('\n');
+    }
+    text
+}
+
+/// The mails of an outbox directory, oldest first, decoded.
 pub fn mail_texts(dir: &std::path::Path) -> Vec<String> {
-    let files: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    files.iter().map(|f| std::fs::read_to_string(f).unwrap().replace("=\r\n", "").replace("=3D", "=")).collect()
+    let mut files: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    files.iter().map(|f| read_mail(f)).collect()
 }
 
 /// The links in the mails of an outbox directory, oldest first.
 pub fn mailed_links(dir: &std::path::Path, path: &str) -> Vec<String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-    let mut links = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap().replace("=\r\n", "").replace("=3D", "=");
-        for line in text.lines() {
-            if let Some(i) = line.find(&format!("{ISSUER}{path}")) {
-                links.push(line[i..].trim().to_owned());
-            }
-        }
-    }
+    let prefix = format!("{ISSUER}{path}");
+    let mut links: Vec<String> =
+        mail_texts(dir).iter().flat_map(|m| m.lines().filter_map(|line| line.find(&prefix).map(|i| line[i..].trim().to_owned())).collect::<Vec<_>>()).collect();
     links.dedup();
     links
 }

@@ -598,6 +598,11 @@ backend_test!(
 /// The default tenant with an operator client (`OPS_ID`, may change), a
 /// read-only operator client (`READER_ID`) and a tenant-admin client that
 /// is no operator (`PLAIN_ID`); their tokens.
+/// A change of the display name alone.
+fn named(name: &str) -> trame_app::tenants::Change<'_> {
+    trame_app::tenants::Change { display_name: Some(name), ..Default::default() }
+}
+
 async fn operator_env(env: &Env) -> (trame_core::tenant::Tenant, String, String, String) {
     const PLAIN_ID: &str = "not-operator";
     let now = env.clock.now();
@@ -715,12 +720,12 @@ backend_test!(
         let current = env.state.store.tenant_by_slug("mairie").await.unwrap().unwrap();
         let by = || Actor::Cli("test".into());
         let now = env.clock.now();
-        trame_app::tenants::update(&env.state.store, "mairie", None, Some("Premier"), Some(&current), now, by()).await.unwrap();
-        let second = trame_app::tenants::update(&env.state.store, "mairie", None, Some("Second"), Some(&current), now, by()).await;
+        trame_app::tenants::update(&env.state.store, "mairie", named("Premier"), Some(&current), now, by()).await.unwrap();
+        let second = trame_app::tenants::update(&env.state.store, "mairie", named("Second"), Some(&current), now, by()).await;
         assert!(matches!(second, Err(trame_app::tenants::ChangeError::Stale)), "{:?}", second.err());
         // The write itself checks what was read, for the one that passed
         // the check before another's write landed.
-        let raced = env.state.store.set_tenant_identity_if("mairie", None, Some("Second"), (&current.issuer, &current.display_name)).await.unwrap();
+        let raced = env.state.store.set_tenant_identity_if("mairie", trame_store::TenantChange { display_name: Some("Second"), ..Default::default() }, &current).await.unwrap();
         assert!(raced.is_none());
         assert_eq!(env.state.store.tenant_by_slug("mairie").await.unwrap().unwrap().display_name, "Premier");
         assert_problem(&call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "display_name": "Autre" })), &[("if-match", &new_tag)]).await, StatusCode::PRECONDITION_FAILED, "stale_version");
@@ -731,13 +736,35 @@ backend_test!(
             (json!({ "display_name": null }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", "display_name"),
             (json!({ "display_name": "" }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", "display_name"),
             (json!({ "issuer": ISSUER }), StatusCode::CONFLICT, "tenant_exists", "issuer"),
+            (json!({ "time_zone": "Europe/Lutece" }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", "time_zone"),
+            (json!({ "time_zone": null }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", "time_zone"),
         ] {
             let bad = call(&env, Method::PATCH, &one, Some(&ops), Some(body.clone()), &[("if-match", "*")]).await;
             assert_problem(&bad, status, code);
             assert_eq!(bad.json()["field"], field, "{body}");
         }
-        assert_problem(&call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "slug": "x" })), &[("if-match", "*")]).await, StatusCode::BAD_REQUEST, "invalid_body");
+        for body in [json!({ "slug": "x" }), json!({ "time_zone": 4 })] {
+            assert_problem(&call(&env, Method::PATCH, &one, Some(&ops), Some(body), &[("if-match", "*")]).await, StatusCode::BAD_REQUEST, "invalid_body");
+        }
         assert_problem(&call(&env, Method::PATCH, &format!("{TENANTS}/nowhere"), Some(&ops), Some(json!({})), &[("if-match", "*")]).await, StatusCode::NOT_FOUND, "not_found");
+
+        // The time zone: changed with the rest of the identity, under the
+        // same tag; refused ones left nothing behind.
+        let before = env.state.store.tenant_by_slug("mairie").await.unwrap().unwrap();
+        assert_eq!(before.settings.time_zone.as_str(), "Europe/Paris");
+        let read = call(&env, Method::GET, &one, Some(&reader), None, &[]).await;
+        assert_eq!(read.json()["time_zone"], "Europe/Paris");
+        let tag = read.header("etag").unwrap();
+        let r = call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "time_zone": "Indian/Reunion" })), &[("if-match", &tag)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["time_zone"], "Indian/Reunion");
+        assert_ne!(r.header("etag").unwrap(), tag, "the tag covers the time zone");
+        assert_eq!(env.state.store.tenant_by_slug("mairie").await.unwrap().unwrap().settings.time_zone.as_str(), "Indian/Reunion");
+        let late = call(&env, Method::PATCH, &one, Some(&ops), Some(json!({ "display_name": "Autre" })), &[("if-match", &tag)]).await;
+        assert_problem(&late, StatusCode::PRECONDITION_FAILED, "stale_version");
+        let q = trame_store::AuditQuery { action: Some("tenant.updated".into()), target: Some("tenant:mairie".into()), limit: 10, ..Default::default() };
+        let events = env.state.store.audit_events(&q).await.unwrap();
+        assert!(events.iter().any(|e| e.detail == Some(json!({ "settings": ["time_zone"] }))), "the event names the setting: {events:?}");
 
         // A new issuer is served at once, the old one no more.
         let moved = format!("{ISSUER}/hotel-de-ville");
@@ -746,7 +773,7 @@ backend_test!(
         assert_eq!(env.get("/hotel-de-ville/.well-known/openid-configuration").await.json()["issuer"], moved);
         assert_eq!(env.get("/mairie/.well-known/openid-configuration").await.status, StatusCode::NOT_FOUND);
         let q = trame_store::AuditQuery { action: Some("tenant.updated".into()), target: Some("tenant:mairie".into()), limit: 10, ..Default::default() };
-        assert_eq!(env.state.store.audit_events(&q).await.unwrap().iter().filter(|e| e.actor == format!("client:{OPS_ID}")).count(), 2);
+        assert_eq!(env.state.store.audit_events(&q).await.unwrap().iter().filter(|e| e.actor == format!("client:{OPS_ID}")).count(), 3);
     }
 );
 

@@ -22,7 +22,7 @@ async fn brand(env: &Env, slug: &str, change: BrandingChange, logo: LogoChange) 
 backend_test!(
     async fn two_tenants_of_one_installation_show_two_collectivites(env) {
         seed(&env.state.store, "autre", &format!("{ISSUER}/autre"), env.clock.now()).await;
-        env.state.store.set_tenant_identity("autre", None, Some("Autre-sur-Mer")).await.unwrap();
+        env.state.store.set_tenant_identity("autre", trame_store::TenantChange { display_name: Some("Autre-sur-Mer"), ..Default::default() }).await.unwrap();
         let logo = branding::check_logo(LOGO.as_bytes()).unwrap();
         let digest = logo.reference().digest;
         brand(

@@ -189,6 +189,7 @@ peers-none = Derzeit ist keine andere Kommune verfügbar.
 peers-back = Zurück zur Anmeldung
 peer-sign-in-cancelled = Die Anmeldung bei der anderen Kommune wurde nicht abgeschlossen. Wählen Sie eine andere Anmeldemöglichkeit.
 peer-sign-in-failed = Die Anmeldung bei der anderen Kommune konnte nicht überprüft werden. Versuchen Sie es erneut oder wählen Sie eine andere Anmeldemöglichkeit.
+peer-level-not-reached = Ihr Konto bei der anderen Kommune hat die Sicherheitsstufe, die dieser Dienst verlangt, nicht erreicht. Wählen Sie eine andere Anmeldemöglichkeit.
 error-peer-unknown = Diese Kommune gehört nicht zu den hier angebotenen.
 error-peer-directory = Die Liste der Kommunen der Föderation konnte nicht gelesen werden. Versuchen Sie es in wenigen Augenblicken erneut.
 error-peer-sign-in = Die Anmeldung bei der anderen Kommune konnte nicht gestartet werden. Versuchen Sie es in wenigen Augenblicken erneut.

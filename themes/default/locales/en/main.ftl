@@ -189,6 +189,7 @@ peers-none = No other local authority is available at the moment.
 peers-back = Back to sign-in
 peer-sign-in-cancelled = The sign-in at the other local authority did not finish. Choose another way to sign in.
 peer-sign-in-failed = The sign-in at the other local authority could not be verified. Try again or choose another way to sign in.
+peer-level-not-reached = Your account at the other local authority did not reach the security level this service asks for. Choose another way to sign in.
 error-peer-unknown = This local authority is not one offered here.
 error-peer-directory = The list of the federation's local authorities could not be read. Try again in a moment.
 error-peer-sign-in = The sign-in at the other local authority could not start. Try again in a moment.

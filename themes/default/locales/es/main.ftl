@@ -189,6 +189,7 @@ peers-none = Por el momento no hay ninguna otra entidad local disponible.
 peers-back = Volver al inicio de sesión
 peer-sign-in-cancelled = El inicio de sesión en la otra entidad local no se ha completado. Elija otro modo de iniciar sesión.
 peer-sign-in-failed = No se ha podido verificar el inicio de sesión en la otra entidad local. Vuelva a intentarlo o elija otro modo de iniciar sesión.
+peer-level-not-reached = Su cuenta en la otra entidad local no ha alcanzado el nivel de seguridad que exige este servicio. Elija otro modo de iniciar sesión.
 error-peer-unknown = Esta entidad local no figura entre las que se ofrecen aquí.
 error-peer-directory = No se ha podido leer la lista de entidades locales de la federación. Vuelva a intentarlo dentro de unos instantes.
 error-peer-sign-in = No se ha podido empezar el inicio de sesión en la otra entidad local. Vuelva a intentarlo dentro de unos instantes.

@@ -189,6 +189,7 @@ peers-none = Aucune autre collectivité n’est disponible pour le moment.
 peers-back = Revenir à la connexion
 peer-sign-in-cancelled = La connexion auprès de l’autre collectivité n’a pas abouti. Choisissez un autre moyen de vous connecter.
 peer-sign-in-failed = La connexion auprès de l’autre collectivité n’a pas pu être vérifiée. Réessayez ou choisissez un autre moyen de vous connecter.
+peer-level-not-reached = Votre compte auprès de l’autre collectivité n’a pas atteint le niveau de sécurité que ce service demande. Choisissez un autre moyen de vous connecter.
 error-peer-unknown = Cette collectivité ne fait pas partie de celles proposées ici.
 error-peer-directory = La liste des collectivités de la fédération n’a pas pu être lue. Réessayez dans quelques instants.
 error-peer-sign-in = La connexion auprès de l’autre collectivité n’a pas pu commencer. Réessayez dans quelques instants.

@@ -189,6 +189,7 @@ peers-none = Al momento non è disponibile nessun altro ente.
 peers-back = Torna all’accesso
 peer-sign-in-cancelled = L’accesso presso l’altro ente non è stato completato. Scegli un altro modo per accedere.
 peer-sign-in-failed = Non è stato possibile verificare l’accesso presso l’altro ente. Riprova o scegli un altro modo per accedere.
+peer-level-not-reached = Il tuo account presso l’altro ente non ha raggiunto il livello di sicurezza richiesto da questo servizio. Scegli un altro modo per accedere.
 error-peer-unknown = Questo ente non è tra quelli proposti qui.
 error-peer-directory = Non è stato possibile leggere l’elenco degli enti della federazione. Riprova tra qualche istante.
 error-peer-sign-in = Non è stato possibile avviare l’accesso presso l’altro ente. Riprova tra qualche istante.

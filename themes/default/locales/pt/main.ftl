@@ -189,6 +189,7 @@ peers-none = De momento, não está disponível nenhuma outra autarquia.
 peers-back = Voltar ao início de sessão
 peer-sign-in-cancelled = O início de sessão na outra autarquia não foi concluído. Escolha outra forma de iniciar sessão.
 peer-sign-in-failed = Não foi possível verificar o início de sessão na outra autarquia. Tente novamente ou escolha outra forma de iniciar sessão.
+peer-level-not-reached = A sua conta na outra autarquia não atingiu o nível de segurança que este serviço exige. Escolha outra forma de iniciar sessão.
 error-peer-unknown = Esta autarquia não está entre as disponíveis aqui.
 error-peer-directory = Não foi possível ler a lista de autarquias da federação. Tente novamente dentro de momentos.
 error-peer-sign-in = Não foi possível começar o início de sessão na outra autarquia. Tente novamente dentro de momentos.

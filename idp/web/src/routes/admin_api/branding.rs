@@ -156,7 +156,7 @@ pub async fn update(State(state): State<AppState>, admin: Admin, headers: Header
         contact_url: given(p.contact_url),
         service_url: given(p.service_url),
     };
-    let checked = change.check().map_err(refusal)?;
+    let checked = change.check().map_err(|r| refusal(r.first().clone()))?;
     let read = current(&state, &admin).await?;
     if !condition.matches(&etag(&read)) {
         return Err(input::stale().into());

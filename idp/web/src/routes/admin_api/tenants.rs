@@ -69,19 +69,23 @@ async fn view(state: &AppState, t: Tenant) -> ApiResult<TenantView> {
     Ok(view_with(t, &counts))
 }
 
-/// The entity tag of a tenant's settings this API changes (issuer and
-/// display name): a digest of them rather than a version column, since
-/// the update compares the same two values in its one conditional `UPDATE`
+/// The entity tag of a tenant's settings this API changes (issuer,
+/// display name, time zone): a digest of them rather than a version
+/// column, since the update compares the same values in its one
+/// conditional `UPDATE`
 /// (`Store::set_tenant_identity_if`). Two administrators who read the same
 /// settings cannot both write: the second's `UPDATE` finds no row with
 /// what it read, whichever node each is on; a digest only ever matches the
 /// very values it was made of. The counts in the body are not covered: they
 /// change without the tenant's settings changing.
 fn etag(t: &Tenant) -> String {
-    let mut seen = Vec::with_capacity(t.issuer.as_str().len() + t.display_name.len() + 1);
+    let zone = t.settings.time_zone.as_str();
+    let mut seen = Vec::with_capacity(t.issuer.as_str().len() + t.display_name.len() + zone.len() + 2);
     seen.extend_from_slice(t.issuer.as_str().as_bytes());
     seen.push(0);
     seen.extend_from_slice(t.display_name.as_bytes());
+    seen.push(0);
+    seen.extend_from_slice(zone.as_bytes());
     input::digest_etag(&seen)
 }
 
@@ -105,7 +109,8 @@ pub(super) async fn refresh(state: &AppState) {
     }
 }
 
-/// A refused slug, issuer or display name, as the field at fault.
+/// A refused slug, issuer, display name or time zone, as the field at
+/// fault.
 fn refusal(r: TenantRefusal) -> Problem {
     let field = match &r {
         TenantRefusal::Id(IdError::BadSlug | IdError::ReservedSlug(_)) => "slug",
@@ -197,7 +202,7 @@ pub async fn get(State(state): State<AppState>, admin: Admin, Path(slug): Path<S
 }
 
 /// The settings to change (JSON merge patch, RFC 7396): absent members
-/// stay. Neither may be cleared (`null`).
+/// stay. None may be cleared (`null`).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TenantChange {
@@ -210,6 +215,11 @@ pub struct TenantChange {
     #[serde(default, deserialize_with = "input::present")]
     #[schema(value_type = Option<String>)]
     pub display_name: Option<Option<String>>,
+    /// The IANA time zone its pages write times in (`Europe/Paris`,
+    /// `Indian/Reunion`, `America/Cayenne`…).
+    #[serde(default, deserialize_with = "input::present")]
+    #[schema(value_type = Option<String>)]
+    pub time_zone: Option<Option<String>>,
 }
 
 /// A member of a merge patch that may be changed, not removed.
@@ -220,8 +230,8 @@ fn kept(v: Option<Option<String>>, field: &'static str) -> ApiResult<Option<Stri
     }
 }
 
-/// Changes a tenant's issuer or display name, if they are still what the
-/// `If-Match` tag was read from.
+/// Changes a tenant's issuer, display name or time zone, if they are
+/// still what the `If-Match` tag was read from.
 #[utoipa::path(patch, path = "/tenants/{slug}", tag = "tenants", params(("slug" = String, Path), ("If-Match" = String, Header, description = "The ETag read, or *")),
     request_body(content = TenantChange, content_type = "application/merge-patch+json"),
     responses((status = 200, body = TenantView, headers(("ETag" = String))), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -231,7 +241,7 @@ pub async fn update(State(state): State<AppState>, admin: Admin, Path(slug): Pat
     admin.may_operate()?;
     let condition = IfMatch::from_headers(&headers)?;
     let c: TenantChange = input::body(&headers, &body)?;
-    let (issuer, display_name) = (kept(c.issuer, "issuer")?, kept(c.display_name, "display_name")?);
+    let (issuer, display_name, time_zone) = (kept(c.issuer, "issuer")?, kept(c.display_name, "display_name")?, kept(c.time_zone, "time_zone")?);
     let current = state.store.tenant_by_slug(&slug).await.problem_err()?.ok_or_else(|| Problem::not_found("tenant"))?;
     if !condition.matches(&etag(&current)) {
         return Err(input::stale().into());
@@ -241,7 +251,8 @@ pub async fn update(State(state): State<AppState>, admin: Admin, Path(slug): Pat
         IfMatch::Any => None,
         IfMatch::Tags(_) => Some(&current),
     };
-    let done = tenants::update(&state.store, &slug, issuer.as_deref(), display_name.as_deref(), read, state.now(), admin.by()).await;
+    let change = tenants::Change { issuer: issuer.as_deref(), display_name: display_name.as_deref(), time_zone: time_zone.as_deref() };
+    let done = tenants::update(&state.store, &slug, change, read, state.now(), admin.by()).await;
     let updated = done.map_err(refused)?;
     refresh(&state).await;
     versioned(&state, StatusCode::OK, updated.tenant).await

@@ -64,7 +64,8 @@ impl Values {
     }
 
     fn sent(f: &[(String, String)]) -> Self {
-        let get = |name: &str| f.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+        // As the console reads every form: a field sent twice is no value.
+        let get = |name: &str| super::field(f, name).unwrap_or_default().to_owned();
         Self {
             primary_color: get("primary_color"),
             links: LINKS.iter().map(|(name, ..)| get(name)).collect(),
@@ -201,21 +202,6 @@ fn change(sent: &Values, shown: &Values) -> BrandingChange {
     }
 }
 
-/// Every refused setting of a change, each at its field (the check stops
-/// at the first, so each is checked alone).
-fn refusals(change: &BrandingChange, lang: &str) -> Vec<FieldError> {
-    let alone: [BrandingChange; 7] = [
-        BrandingChange { primary_color: change.primary_color.clone(), ..BrandingChange::default() },
-        BrandingChange { service_url: change.service_url.clone(), ..BrandingChange::default() },
-        BrandingChange { legal_notice_url: change.legal_notice_url.clone(), ..BrandingChange::default() },
-        BrandingChange { privacy_url: change.privacy_url.clone(), ..BrandingChange::default() },
-        BrandingChange { accessibility_url: change.accessibility_url.clone(), ..BrandingChange::default() },
-        BrandingChange { contact_url: change.contact_url.clone(), ..BrandingChange::default() },
-        BrandingChange { accessibility_status: change.accessibility_status.clone(), ..BrandingChange::default() },
-    ];
-    alone.iter().filter_map(|c| c.check().err()).map(|r| refusal(&r, lang)).collect()
-}
-
 pub async fn update(
     State(state): State<AppState>,
     tenant: TenantCtx,
@@ -249,7 +235,8 @@ pub async fn update(
     }
     let sent = Values::sent(&form.fields);
     let change = change(&sent, &Values::of(&current));
-    let mut errors = refusals(&change, &lang);
+    let checked = change.check();
+    let mut errors: Vec<FieldError> = checked.as_ref().err().map(|r| r.all().iter().map(|r| refusal(r, &lang)).collect()).unwrap_or_default();
     let logo = match form.file {
         File::None if sent.remove_logo => LogoChange::Remove,
         File::None => LogoChange::Keep,
@@ -265,10 +252,10 @@ pub async fn update(
             }
         },
     };
-    if !errors.is_empty() {
-        return Ok(branding_page(&state, &tenant, &headers, &c, StatusCode::UNPROCESSABLE_ENTITY, None, &sent, &errors));
-    }
-    let checked = change.check().map_err(|_| invalid())?;
+    let checked = match checked {
+        Ok(checked) if errors.is_empty() => checked,
+        _ => return Ok(branding_page(&state, &tenant, &headers, &c, StatusCode::UNPROCESSABLE_ENTITY, None, &sent, &errors)),
+    };
     if checked.settings().is_empty() && matches!(logo, LogoChange::Keep) {
         // Nothing to write, nothing to record.
         return Ok(back(&tenant, "/admin/branding", "console-branding-saved"));
@@ -309,7 +296,8 @@ mod tests {
         sent.primary_color = "#ffff00".into();
         sent.links[0] = "http://ville.example".into();
         sent.links[4] = "javascript:alert(1)".into();
-        let errors = refusals(&change(&sent, &shown), "fr");
+        let refused = change(&sent, &shown).check().unwrap_err();
+        let errors: Vec<_> = refused.all().iter().map(|r| refusal(r, "fr")).collect();
         let fields: Vec<_> = errors.iter().map(|e| (e.field, e.message)).collect();
         assert_eq!(
             fields,

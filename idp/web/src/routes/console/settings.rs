@@ -105,7 +105,16 @@ pub async fn update(
     // administrator, the API) is not overwritten, the page shows it instead.
     let mut read = tenant.tenant.clone();
     read.display_name = field(&f, "shown").unwrap_or_default().to_owned();
-    match tenants::update(&state.store, tenant.tenant.slug.as_str(), None, Some(name), Some(&read), state.now(), c.by()).await {
+    match tenants::update(
+        &state.store,
+        tenant.tenant.slug.as_str(),
+        tenants::Change { display_name: Some(name), ..Default::default() },
+        Some(&read),
+        state.now(),
+        c.by(),
+    )
+    .await
+    {
         Ok(_) => {}
         Err(ChangeError::Stale) => {
             state.catalog.refresh(&state.store, state.now()).await.html_err()?;
