@@ -95,23 +95,47 @@ export async function smallTargets(page) {
  * does not widen the page.
  */
 export async function overflow(page) {
+  return (await widest(page)).wider;
+}
+
+/** `overflow`, with the element that sticks out furthest (a CSS path). */
+export async function widest(page) {
   return page.evaluate(() => {
     const width = window.innerWidth;
-    const contained = (el) => {
-      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    const contained = (node) => {
+      for (let a = node.parentElement; a && a !== document.body; a = a.parentElement) {
         if (getComputedStyle(a).overflowX !== 'visible') return true;
       }
       return false;
     };
+    const name = (el) => {
+      const parts = [];
+      for (let e = el; e && e !== document.body; e = e.parentElement) {
+        parts.unshift(e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (e.classList.length ? `.${[...e.classList].join('.')}` : ''));
+      }
+      return parts.join(' > ');
+    };
     let start = 0;
     let end = width;
+    let culprit = null;
+    const measure = (r, el) => {
+      if (r.width === 0 || r.height === 0) return;
+      if (r.left + window.scrollX < start) [start, culprit] = [r.left + window.scrollX, el];
+      if (r.right + window.scrollX > end) [end, culprit] = [r.right + window.scrollX, el];
+    };
     for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || contained(el)) continue;
-      start = Math.min(start, r.left + window.scrollX);
-      end = Math.max(end, r.right + window.scrollX);
+      if (!contained(el)) measure(el.getBoundingClientRect(), el);
     }
-    return Math.max(document.documentElement.scrollWidth - width, Math.ceil(end - start - width));
+    // Text that runs out of its element's box (a word too long to wrap).
+    const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let t = texts.nextNode(); t; t = texts.nextNode()) {
+      if (!t.textContent.trim() || !t.parentElement || t.parentElement.closest('script, style') || contained(t)) continue;
+      range.selectNodeContents(t);
+      measure(range.getBoundingClientRect(), t.parentElement);
+    }
+    const wider = Math.max(document.documentElement.scrollWidth - width, Math.ceil(end - start - width));
+    return { wider, culprit: culprit ? name(culprit) : null };
   });
 }
 
@@ -372,7 +396,8 @@ class Recorder {
 
   /**
    * Runs axe-core (WCAG 2.1 A and AA) on a page of Trame's own (the relying
-   * party's stand-in pages are not ours) and records what it finds.
+   * party's stand-in pages are not ours), measures that it fits its window,
+   * and records what it finds.
    */
   async checkAccessibility(page, step) {
     if (new URL(page.url()).origin !== ISSUER_ORIGIN) return;
@@ -381,6 +406,10 @@ class Recorder {
       const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
       return { lang: document.documentElement.lang, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })) };
     }, WCAG21_AA);
+    // WCAG 1.4.10 (Reflow), which axe-core does not check: nothing
+    // sticks out of the window at either side, whatever the direction.
+    const { wider, culprit } = await widest(page);
+    if (wider > 1) found.violations.push({ id: 'reflow', impact: 'serious', help: `the page is ${wider} px wider than the window`, nodes: culprit ? [culprit] : [] });
     this.checked = (this.checked ?? 0) + 1;
     if (found.violations.length > 0) this.accessibility.push({ step, url: page.url(), ...found });
   }
