@@ -209,7 +209,6 @@ backend_test!(async fn the_branding_form_needs_the_token_and_a_role_that_writes(
     // Not multipart: not this page's form.
     b.post("/admin/branding", &[("csrf", &csrf), ("version", &version)]).await.assert_page(StatusCode::BAD_REQUEST);
     assert_eq!(stored(&env).await.service_url, None);
-
     // An auditor sees the branding, without a form, and cannot post it.
     let (mut a, csrf) = console_user_as(&env, "dominique", Some(Role::Auditor)).await;
     let page = a.get("/admin/branding").await;
@@ -223,6 +222,20 @@ backend_test!(async fn the_branding_form_needs_the_token_and_a_role_that_writes(
     assert_ne!(stranger.post_multipart("/admin/branding", &parts).await.status, StatusCode::SEE_OTHER);
     assert_eq!(stored(&env).await.service_url, None);
     assert!(branding_events(&env).await.is_empty());
+
+    // A field twice: not this page's form either, and nothing is cleared.
+    let csrf = b.get("/admin/branding").await.input("csrf").unwrap();
+    let set = submit(&mut b, &csrf, &[("service_url", "https://ville.example/")], None).await;
+    assert_eq!(notice(&set), "console-branding-saved");
+    let version = b.get("/admin/branding").await.input("version").unwrap();
+    let twice = [
+        ("csrf", Part::Text(&csrf)),
+        ("version", Part::Text(&version)),
+        ("service_url", Part::Text("https://ville.example/")),
+        ("service_url", Part::Text("")),
+    ];
+    b.post_multipart("/admin/branding", &twice).await.assert_page(StatusCode::BAD_REQUEST);
+    assert_eq!(stored(&env).await.service_url.as_deref(), Some("https://ville.example/"));
 });
 
 backend_test!(async fn pages_write_times_in_the_tenants_zone(env) {

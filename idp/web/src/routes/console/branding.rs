@@ -63,15 +63,17 @@ impl Values {
         }
     }
 
-    fn sent(f: &[(String, String)]) -> Self {
-        // As the console reads every form: a field sent twice is no value.
-        let get = |name: &str| super::field(f, name).unwrap_or_default().to_owned();
-        Self {
-            primary_color: get("primary_color"),
-            links: LINKS.iter().map(|(name, ..)| get(name)).collect(),
-            accessibility_status: get("accessibility_status"),
-            remove_logo: !get("remove_logo").is_empty(),
-        }
+    /// The values of a posted form, trimmed. A field sent twice is not
+    /// this page's form (its fields are each there once): refused, rather
+    /// than read as empty, which would clear the setting.
+    fn sent(f: &[(String, String)]) -> Result<Self, ApiError> {
+        let get = |name: &str| crate::extract::single(f, name).map(|v| v.unwrap_or_default().trim().to_owned());
+        Ok(Self {
+            primary_color: get("primary_color")?,
+            links: LINKS.iter().map(|(name, ..)| get(name)).collect::<Result<_, _>>()?,
+            accessibility_status: get("accessibility_status")?,
+            remove_logo: !get("remove_logo")?.is_empty(),
+        })
     }
 }
 
@@ -233,7 +235,7 @@ pub async fn update(
         state.catalog.refresh(&state.store, state.now()).await.html_err()?;
         return Ok(back(&tenant, "/admin/branding", "console-branding-stale"));
     }
-    let sent = Values::sent(&form.fields);
+    let sent = Values::sent(&form.fields).map_err(|_| invalid())?;
     let change = change(&sent, &Values::of(&current));
     let checked = change.check();
     let mut errors: Vec<FieldError> = checked.as_ref().err().map(|r| r.all().iter().map(|r| refusal(r, &lang)).collect()).unwrap_or_default();
