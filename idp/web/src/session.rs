@@ -92,7 +92,7 @@ pub fn page_csrf(state: &AppState, binding_digest: &str) -> String {
 }
 
 /// Checks a submitted page CSRF token against this browser's binding.
-pub fn check_page_csrf(state: &AppState, tenant: &Tenant, headers: &HeaderMap, submitted: &str) -> bool {
+fn check_page_csrf(state: &AppState, tenant: &Tenant, headers: &HeaderMap, submitted: &str) -> bool {
     binding_of(tenant, headers).is_some_and(|b| crate::csrf::matches(&page_csrf(state, &b), submitted))
 }
 
