@@ -13,11 +13,13 @@ pub mod ephemeral_keys;
 mod error;
 mod master_key;
 mod migration;
+mod operations;
 mod repo;
 
 pub use ephemeral::{Ephemeral, EphemeralError};
 pub use error::StoreError;
 pub use master_key::MasterKey;
+pub use operations::{Counts, Operations};
 pub use repo::account::{AccountSession, Invitation, RemovedCredentials, SecondFactor};
 pub use repo::admin::RoleGrant;
 pub use repo::audit::{AuditEvent, AuditQuery, NewAuditEvent, Outcome};
@@ -47,6 +49,7 @@ pub struct Store {
     db: DatabaseConnection,
     master_key: MasterKey,
     rng: std::sync::Arc<dyn Randomness>,
+    ops: std::sync::Arc<Operations>,
 }
 
 impl std::fmt::Debug for Store {
@@ -72,7 +75,10 @@ impl Store {
         } else {
             opts.max_connections(postgres_pool_size()).min_connections(1);
         }
-        let db = Database::connect(opts).await.map_err(StoreError::Db)?;
+        let mut db = Database::connect(opts).await.map_err(StoreError::Db)?;
+        let ops = std::sync::Arc::new(Operations::default());
+        let counted = ops.clone();
+        db.set_metric_callback(move |info| counted.statement(|| info.statement.sql.clone()));
         if url.starts_with("sqlite:") {
             use sea_orm::ConnectionTrait;
             // WAL lets readers proceed during a write; busy_timeout makes a
@@ -82,7 +88,7 @@ impl Store {
                 db.execute_unprepared(pragma).await.map_err(StoreError::Db)?;
             }
         }
-        Ok(Self { db, master_key, rng })
+        Ok(Self { db, master_key, rng, ops })
     }
 
     /// Applies pending migrations.
@@ -109,6 +115,18 @@ impl Store {
 
     pub(crate) fn rng(&self) -> &dyn Randomness {
         self.rng.as_ref()
+    }
+
+    /// What this store (every clone of it) has sent the database.
+    pub fn operations(&self) -> &std::sync::Arc<Operations> {
+        &self.ops
+    }
+
+    /// Starts a transaction, counted.
+    pub(crate) async fn begin(&self) -> Result<sea_orm::DatabaseTransaction> {
+        use sea_orm::TransactionTrait;
+        self.ops.transaction();
+        self.db.begin().await.map_err(StoreError::Db)
     }
 }
 

@@ -117,7 +117,9 @@ pub async fn proceed(
                 expires_at: state.now() + lifetimes::AUTHORIZATION_CODE,
             };
             let code = codes::issue(state, &record).await.html_err()?;
-            tracing::info!(client_id = %client.id, "authorization code issued");
+            // Per request, so `debug`: the sign-in itself is logged and
+            // counted where it happens.
+            tracing::debug!(client_id = %client.id, "authorization code issued");
             let mut out = vec![("code", code)];
             if let Some(s) = &req.reply.state {
                 out.push(("state", s.clone()));

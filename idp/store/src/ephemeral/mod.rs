@@ -15,12 +15,13 @@ mod journal_file;
 mod memory;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
 
-use crate::{Store, StoreError};
+use crate::{Operations, Store, StoreError};
 
 pub use memory::MemoryStore;
 use memory::Value;
@@ -39,24 +40,40 @@ pub enum EphemeralError {
 type Result<T> = std::result::Result<T, EphemeralError>;
 
 #[derive(Clone)]
-pub enum Ephemeral {
+pub struct Ephemeral {
+    backend: Backend,
+    /// Every operation counted ([`Operations`]): one Redis round trip each.
+    ops: Arc<Operations>,
+}
+
+#[derive(Clone)]
+enum Backend {
     Memory(MemoryStore),
     Redis(RedisStore),
 }
 
 impl std::fmt::Debug for Ephemeral {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Ephemeral::Memory(m) if m.journal().is_some() => "Ephemeral::Memory (persisted)",
-            Ephemeral::Memory(_) => "Ephemeral::Memory",
-            Ephemeral::Redis(_) => "Ephemeral::Redis",
+        f.write_str(match &self.backend {
+            Backend::Memory(m) if m.journal().is_some() => "Ephemeral::Memory (persisted)",
+            Backend::Memory(_) => "Ephemeral::Memory",
+            Backend::Redis(_) => "Ephemeral::Redis",
         })
     }
 }
 
 impl Ephemeral {
+    fn of(backend: Backend) -> Self {
+        Self { backend, ops: Arc::default() }
+    }
+
     pub fn memory() -> Self {
-        Ephemeral::Memory(MemoryStore::default())
+        Self::of(Backend::Memory(MemoryStore::default()))
+    }
+
+    /// What this store (every clone of it) has done.
+    pub fn operations(&self) -> &Arc<Operations> {
+        &self.ops
     }
 
     /// In process, with the entries kept in the SQLite file `file`
@@ -67,13 +84,13 @@ impl Ephemeral {
     /// `journal.rs` for why, and for what a crash loses). Call
     /// [`Ephemeral::shutdown`] before the process ends.
     pub async fn persisted(store: &Store, file: &Path) -> std::result::Result<Self, StoreError> {
-        Ok(Ephemeral::Memory(journal::open(store, file).await?))
+        Ok(Self::of(Backend::Memory(journal::open(store, file).await?)))
     }
 
     /// Writes what a persisted store still has queued and stops its writer;
     /// nothing to do for the others. Removals made afterwards fail.
     pub async fn shutdown(&self) {
-        if let Ephemeral::Memory(m) = self
+        if let Backend::Memory(m) = &self.backend
             && let Some(j) = m.journal()
         {
             j.close().await;
@@ -100,17 +117,18 @@ impl Ephemeral {
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_number_of_retries(2);
         let conn = ConnectionManager::new_lazy_with_config(client, config).map_err(EphemeralError::Unavailable)?;
-        Ok(Ephemeral::Redis(RedisStore { conn, prefix: prefix.to_owned() }))
+        Ok(Self::of(Backend::Redis(RedisStore { conn, prefix: prefix.to_owned() })))
     }
 
     pub async fn put(&self, key: &str, value: &str, ttl_secs: i64) -> Result<()> {
         let ttl = ttl_secs.max(1) as u64;
-        match self {
-            Ephemeral::Memory(m) => {
+        self.ops.ephemeral("put");
+        match &self.backend {
+            Backend::Memory(m) => {
                 m.insert(key, Value::Text(value.to_owned()), ttl);
                 Ok(())
             }
-            Ephemeral::Redis(r) => {
+            Backend::Redis(r) => {
                 let mut c = r.conn.clone();
                 c.set_ex::<_, _, ()>(r.key(key), value, ttl).await.map_err(EphemeralError::Unavailable)
             }
@@ -121,9 +139,10 @@ impl Ephemeral {
     /// replay guards (`jti`).
     pub async fn put_if_absent(&self, key: &str, value: &str, ttl_secs: i64) -> Result<bool> {
         let ttl = ttl_secs.max(1) as u64;
-        match self {
-            Ephemeral::Memory(m) => Ok(m.insert_if_absent(key, Value::Text(value.to_owned()), ttl)),
-            Ephemeral::Redis(r) => {
+        self.ops.ephemeral("put_if_absent");
+        match &self.backend {
+            Backend::Memory(m) => Ok(m.insert_if_absent(key, Value::Text(value.to_owned()), ttl)),
+            Backend::Redis(r) => {
                 let mut c = r.conn.clone();
                 let opts = redis::SetOptions::default().conditional_set(redis::ExistenceCheck::NX).with_expiration(redis::SetExpiry::EX(ttl));
                 let res: Option<String> = c.set_options(r.key(key), value, opts).await.map_err(EphemeralError::Unavailable)?;
@@ -133,9 +152,10 @@ impl Ephemeral {
     }
 
     pub async fn get(&self, key: &str) -> Result<Option<String>> {
-        match self {
-            Ephemeral::Memory(m) => Ok(m.get(key).and_then(Value::text)),
-            Ephemeral::Redis(r) => {
+        self.ops.ephemeral("get");
+        match &self.backend {
+            Backend::Memory(m) => Ok(m.get(key).and_then(Value::text)),
+            Backend::Redis(r) => {
                 let mut c = r.conn.clone();
                 c.get(r.key(key)).await.map_err(EphemeralError::Unavailable)
             }
@@ -145,9 +165,10 @@ impl Ephemeral {
     /// Reads and deletes in one atomic step. Persisted in process, the
     /// value is returned only once its removal is written.
     pub async fn take(&self, key: &str) -> Result<Option<String>> {
-        match self {
-            Ephemeral::Memory(m) => Ok(m.remove(key).await?.and_then(Value::text)),
-            Ephemeral::Redis(r) => {
+        self.ops.ephemeral("take");
+        match &self.backend {
+            Backend::Memory(m) => Ok(m.remove(key).await?.and_then(Value::text)),
+            Backend::Redis(r) => {
                 let mut c = r.conn.clone();
                 c.get_del(r.key(key)).await.map_err(EphemeralError::Unavailable)
             }
@@ -157,9 +178,10 @@ impl Ephemeral {
     /// Deletes an entry; persisted in process, returns once the deletion
     /// is written (as [`Ephemeral::take`]).
     pub async fn delete(&self, key: &str) -> Result<()> {
-        match self {
-            Ephemeral::Memory(m) => m.remove(key).await.map(drop),
-            Ephemeral::Redis(r) => {
+        self.ops.ephemeral("delete");
+        match &self.backend {
+            Backend::Memory(m) => m.remove(key).await.map(drop),
+            Backend::Redis(r) => {
                 let mut c = r.conn.clone();
                 c.del::<_, ()>(r.key(key)).await.map_err(EphemeralError::Unavailable)
             }
@@ -170,9 +192,10 @@ impl Ephemeral {
     /// increment; returns the new count. Used for throttling.
     pub async fn incr(&self, key: &str, window_secs: i64) -> Result<i64> {
         let ttl = window_secs.max(1) as u64;
-        match self {
-            Ephemeral::Memory(m) => Ok(m.incr(key, ttl)),
-            Ephemeral::Redis(r) => {
+        self.ops.ephemeral("incr");
+        match &self.backend {
+            Backend::Memory(m) => Ok(m.incr(key, ttl)),
+            Backend::Redis(r) => {
                 let script = redis::Script::new("local v = redis.call('INCR', KEYS[1]) if v == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return v");
                 let mut c = r.conn.clone();
                 script.key(r.key(key)).arg(ttl).invoke_async(&mut c).await.map_err(EphemeralError::Unavailable)
@@ -182,9 +205,10 @@ impl Ephemeral {
 
     /// Reads a counter without changing it.
     pub async fn count(&self, key: &str) -> Result<i64> {
-        match self {
-            Ephemeral::Memory(m) => Ok(m.get(key).map(|v| v.count()).unwrap_or(0)),
-            Ephemeral::Redis(r) => {
+        self.ops.ephemeral("count");
+        match &self.backend {
+            Backend::Memory(m) => Ok(m.get(key).map(|v| v.count()).unwrap_or(0)),
+            Backend::Redis(r) => {
                 let mut c = r.conn.clone();
                 let v: Option<i64> = c.get(r.key(key)).await.map_err(EphemeralError::Unavailable)?;
                 Ok(v.unwrap_or(0))
@@ -193,9 +217,10 @@ impl Ephemeral {
     }
 
     pub async fn ping(&self) -> Result<()> {
-        match self {
-            Ephemeral::Memory(_) => Ok(()),
-            Ephemeral::Redis(r) => {
+        self.ops.ephemeral("ping");
+        match &self.backend {
+            Backend::Memory(_) => Ok(()),
+            Backend::Redis(r) => {
                 let mut c = r.conn.clone();
                 redis::cmd("PING").query_async::<()>(&mut c).await.map_err(EphemeralError::Unavailable)
             }

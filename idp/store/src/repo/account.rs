@@ -3,7 +3,7 @@
 //! browser sessions the person can see and end, and invitations.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use trame_core::user::UserProfile;
 use zeroize::Zeroizing;
 
@@ -146,7 +146,7 @@ impl Store {
     /// row's version moves on, so an administrator's `If-Match` read
     /// before no longer matches.
     pub async fn remove_credentials(&self, tenant_id: &str, user_id: &str, now: i64) -> Result<Option<RemovedCredentials>> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let Some(row) = user_row(&txn, tenant_id, user_id).await? else {
             return Ok(None);
         };
@@ -229,7 +229,7 @@ impl Store {
 
     /// Replaces the user's recovery codes by new ones (their digests).
     pub async fn replace_recovery_codes(&self, tenant_id: &str, user_id: &str, digests: &[String], now: i64) -> Result<()> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         recovery_code::Entity::delete_many()
             .filter(recovery_code::Column::TenantId.eq(tenant_id))
             .filter(recovery_code::Column::UserId.eq(user_id))

@@ -2,7 +2,7 @@
 //! reaches what, never removing the last operator) are `trame_app::admin`'s;
 //! this is their storage.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::new_id;
 use crate::entity::admin_role;
@@ -44,7 +44,7 @@ impl Store {
     /// [`StoreError::Invalid`] if it would leave no principal holding that
     /// role anywhere (checked and done in one transaction).
     pub async fn revoke_role(&self, tenant_id: &str, principal: &str, role: &str, keep_one_of: Option<&str>) -> Result<bool> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let found = admin_role::Entity::find()
             .filter(admin_role::Column::TenantId.eq(tenant_id))
             .filter(admin_role::Column::Principal.eq(principal))

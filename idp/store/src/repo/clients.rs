@@ -1,4 +1,4 @@
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use trame_core::client::{
     ApplicationType, AuthMethod, Client, ClientInfo, ClientSettings, FederationRegistration, GrantType, LogoutChannels, PkcePolicy, RegistrationKind,
 };
@@ -138,7 +138,7 @@ impl Store {
     /// Registers a client; makes sure the tenant has a key for each
     /// algorithm the client asked for, in the same transaction.
     pub async fn create_client(&self, tenant_id: &str, new: NewClient, now: i64) -> Result<Client> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let mut row = client::ActiveModel {
             id: Set(new_id()),
             tenant_id: Set(tenant_id.to_owned()),
@@ -185,7 +185,7 @@ impl Store {
         read: Option<&ClientSettings>,
         now: i64,
     ) -> Result<Option<Client>> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let row = client::Entity::find()
             .filter(client::Column::TenantId.eq(tenant_id))
             .filter(client::Column::ClientId.eq(client_id))
@@ -223,7 +223,7 @@ impl Store {
         registration: &FederationRegistration,
         now: i64,
     ) -> Result<Client> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let existing = client::Entity::find()
             .filter(client::Column::TenantId.eq(tenant_id))
             .filter(client::Column::ClientId.eq(client_id.as_str()))
@@ -280,7 +280,7 @@ impl Store {
     }
 
     pub async fn remove_client(&self, tenant_id: &str, client_id: &str) -> Result<()> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let res = client::Entity::delete_many()
             .filter(client::Column::TenantId.eq(tenant_id))
             .filter(client::Column::ClientId.eq(client_id))

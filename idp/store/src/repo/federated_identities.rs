@@ -3,7 +3,7 @@
 //! link is made once, at the first sign-in through the peer; a peer's
 //! subject never moves to another local user.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use trame_core::user::UserProfile;
 
 use super::new_id;
@@ -36,7 +36,7 @@ impl Store {
     pub async fn link_new_federated_user(&self, tenant_id: &str, issuer: &str, subject: &str, new: NewUser, now: i64) -> Result<UserProfile> {
         let name = conflict_name(&new.username);
         let row = new_user_row(tenant_id, new, now)?;
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let user = row.insert(&txn).await.map_err(|e| StoreError::from_db(e, name))?;
         let link = federated_identity::ActiveModel {
             id: Set(new_id()),

@@ -3,7 +3,7 @@
 //! vouches for as an authority, and the Trust Marks it issued.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
 use serde_json::Value;
 use trame_core::federation::FederationSettings;
 use trame_core::lifetimes::FEDERATION_KEY_RETENTION;
@@ -179,7 +179,7 @@ impl Store {
     /// the relying party metadata as long as its chain, so a relying party
     /// key too is best activated a day ahead.
     pub async fn rotate_key_for(&self, tenant_id: &str, purpose: KeyPurpose, alg: Alg, activates_at: i64, now: i64) -> Result<String> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let kid = insert_key(&txn, self, tenant_id, purpose, alg, activates_at, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
@@ -192,7 +192,7 @@ impl Store {
         if !REVOCATION_REASONS.contains(&reason) {
             return Err(StoreError::Invalid(format!("revocation reason must be one of {}", REVOCATION_REASONS.join(", "))));
         }
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let purpose = federation_key::Entity::find_by_id(kid.to_owned())
             .filter(federation_key::Column::TenantId.eq(tenant_id))
             .one(&txn)
@@ -237,7 +237,7 @@ impl Store {
         if missing.is_empty() {
             return Ok(0);
         }
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         for t in &missing {
             insert_federation_key(&txn, self, &t.id, Alg::ES256, now, now).await?;
         }
@@ -356,7 +356,7 @@ fn subordinate_of(m: federation_subordinate::Model) -> Result<Subordinate> {
 impl Store {
     /// Enrolls a subordinate, or replaces what is stated about it.
     pub async fn put_subordinate(&self, tenant_id: &str, s: &Subordinate, now: i64) -> Result<()> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let existing = federation_subordinate::Entity::find()
             .filter(federation_subordinate::Column::TenantId.eq(tenant_id))
             .filter(federation_subordinate::Column::EntityId.eq(&s.entity_id))
@@ -445,7 +445,7 @@ impl Store {
     /// unrevoked one for the same pair is revoked in the same transaction:
     /// one mark per pair is current, the others answer `revoked`.
     pub async fn issue_trust_mark(&self, tenant_id: &str, trust_mark_type: &str, subject: &str, expires_at: Option<i64>, now: i64) -> Result<IssuedTrustMark> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         revoke_current(&txn, tenant_id, trust_mark_type, subject, now).await?;
         let m = trust_mark::ActiveModel {
             id: Set(new_id()),

@@ -5,7 +5,7 @@
 //! token revokes the whole grant (RFC 9700 §4.14.2; `refresh_tokens.rs`).
 
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{json_list, new_id, parse_list};
 use crate::entity::{consent, grant, refresh_token, user};
@@ -207,7 +207,7 @@ impl Store {
     /// grants came from, whose logout the client is to be told of; `None`
     /// when there was no such consent.
     pub async fn withdraw_consent(&self, tenant_id: &str, user_id: &str, client_id: &str, now: i64) -> Result<Option<Vec<String>>> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let gone = consent::Entity::delete_many()
             .filter(consent::Column::TenantId.eq(tenant_id))
             .filter(consent::Column::UserId.eq(user_id))

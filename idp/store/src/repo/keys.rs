@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::Value;
 use trame_core::keys as corekeys;
 use trame_core::lifetimes::KEY_RETENTION;
@@ -50,6 +50,13 @@ pub struct KeyInfo {
     pub activates_at: i64,
     pub created_at: i64,
 }
+
+/// Access tokens (and ID tokens sent back as hints) a tenant's key set
+/// remembers having verified: about 1 KiB each, so at most about 256 KiB
+/// per tenant, and only for tenants whose tokens come back. A resource
+/// server's working set of live tokens fits; beyond it the memo empties
+/// and fills again, and verification costs what it did without it.
+const VERIFIED_TOKENS_KEPT: usize = 256;
 
 /// What a node needs to sign and to publish for one tenant.
 #[derive(Debug, Default)]
@@ -161,7 +168,7 @@ impl Store {
     /// Adds a key for `alg` that starts signing at `activates_at` (now, or
     /// later so relying parties can fetch it first).
     pub async fn rotate_key(&self, tenant_id: &str, alg: Alg, activates_at: i64, now: i64) -> Result<String> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let kid = insert_new_key(&txn, self, tenant_id, alg, activates_at, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)?;
@@ -171,7 +178,7 @@ impl Store {
     /// Makes sure a key exists for `alg` (used when a client asks for an
     /// algorithm the tenant has not signed with yet).
     pub async fn ensure_key(&self, tenant_id: &str, alg: Alg, now: i64) -> Result<()> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         ensure_key(&txn, self, tenant_id, alg, now).await?;
         catalog::bump(&txn).await?;
         txn.commit().await.map_err(StoreError::Db)
@@ -196,7 +203,9 @@ impl Store {
                 out.signing.insert(alg, signer);
             }
         }
-        out.verifiers = Jwks::lenient(&out.jwks);
+        // Remembering the tokens it verified: this tenant's own tokens come
+        // back to userinfo and introspection many times (see `Jwks::remembering`).
+        out.verifiers = Jwks::lenient(&out.jwks).remembering(VERIFIED_TOKENS_KEPT);
         Ok(out)
     }
 

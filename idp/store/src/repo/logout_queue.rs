@@ -3,7 +3,7 @@
 //! party being down does not lose them.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::new_id;
 use crate::entity::logout_delivery as ld;
@@ -52,7 +52,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut queued = Vec::with_capacity(items.len());
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         for i in items {
             let m = ld::ActiveModel {
                 id: Set(new_id()),

@@ -4,7 +4,7 @@
 //! bytes next to the columns the account page shows.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use trame_core::crypto::{b64url, b64url_decode};
 use trame_core::user::UserProfile;
 
@@ -125,7 +125,7 @@ impl Store {
     ) -> Result<UserProfile> {
         let name = conflict_name(&new.username);
         let user_row = new_user_row(tenant_id, new, now)?;
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         if let Some(digest) = invitation
             && !use_invitation_in(&txn, tenant_id, digest, now).await?
         {
@@ -219,7 +219,7 @@ impl Store {
     /// last way to sign in (no other passkey and no password) unless
     /// `allow_last`: the caller asks the person to confirm first.
     pub async fn remove_passkey(&self, tenant_id: &str, user_id: &str, id: &str, allow_last: bool) -> Result<()> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let count = passkey::Entity::find()
             .filter(passkey::Column::TenantId.eq(tenant_id))
             .filter(passkey::Column::UserId.eq(user_id))

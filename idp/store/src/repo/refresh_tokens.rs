@@ -12,7 +12,7 @@
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use trame_core::Randomness;
 use trame_core::crypto::{b64url, b64url_decode, secret_digest, sha256};
 use zeroize::Zeroizing;
@@ -76,7 +76,7 @@ impl Store {
         let successor_digest = secret_digest(r.successor);
         // Sealed only when a retry may need it.
         let sealed = (r.reuse_grace > 0).then(|| seal(r.presented, &digest, r.successor, self.rng()));
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         // Claim first, read after: with the write as the transaction's first
         // statement SQLite takes its write lock up front (waiting on
         // busy_timeout); a read-then-write transaction would instead fail

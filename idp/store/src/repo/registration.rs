@@ -1,7 +1,7 @@
 //! Dynamic client registration (RFC 7591): initial access tokens.
 
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
 use crate::entity::initial_access_token as iat;
 use crate::{Result, Store, StoreError};
@@ -45,7 +45,7 @@ impl Store {
     /// clients until it moves.
     pub async fn set_registration_token(&self, tenant_id: &str, client_id: &str, digest: &str) -> Result<()> {
         use crate::entity::client;
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let res = client::Entity::update_many()
             .col_expr(client::Column::RegistrationTokenDigest, Expr::value(digest.to_owned()))
             .filter(client::Column::TenantId.eq(tenant_id))

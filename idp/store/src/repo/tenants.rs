@@ -1,5 +1,5 @@
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use trame_core::assurance::AcrPolicy;
 use trame_core::branding::{Branding, LogoKind, LogoRef};
 use trame_core::crypto::{b64url, b64url_decode};
@@ -59,7 +59,7 @@ impl Store {
         let mut salt = [0u8; 32];
         self.rng().fill(&mut salt);
         let id = new_id();
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let row = tenant::ActiveModel {
             id: Set(id.clone()),
             slug: Set(slug.as_str().to_owned()),
@@ -141,7 +141,7 @@ impl Store {
     /// Changes the tenant row named by `slug` and bumps the catalog version,
     /// in one transaction.
     pub(crate) async fn update_tenant(&self, slug: &str, change: impl FnOnce(&mut tenant::ActiveModel)) -> Result<Tenant> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let row = tenant::Entity::find()
             .filter(tenant::Column::Slug.eq(slug))
             .one(&txn)
@@ -190,7 +190,7 @@ impl Store {
     /// `None` (also when there is no such tenant), whichever node each is
     /// on. Another tenant's issuer is a `Conflict`.
     pub async fn set_tenant_identity_if(&self, slug: &str, change: TenantChange<'_>, found: &Tenant) -> Result<Option<Tenant>> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         // The display name is always set (to itself when unchanged): an
         // UPDATE needs a column, and an empty change still checks the
         // condition.
@@ -243,7 +243,7 @@ impl Store {
     /// changed, or `None` when it was explicit or already there. Another
     /// tenant's issuer is a `Conflict`.
     pub async fn follow_issuer(&self, slug: &str, issuer: &Issuer) -> Result<Option<Tenant>> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         // One conditional update: two nodes starting together cannot undo
         // an operator's explicit issuer set between a read and a write.
         let r = tenant::Entity::update_many()
@@ -282,7 +282,7 @@ impl Store {
     /// such tenant. Revoked access tokens are kept by `jti` alone and
     /// expire with the tokens.
     pub async fn remove_tenant(&self, tenant_id: &str) -> Result<bool> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         // By subquery, not a list of ids: a large tenant has more grants
         // than a statement takes parameters.
         let grants = Query::select().column(grant::Column::Id).from(grant::Entity).and_where(grant::Column::TenantId.eq(tenant_id)).to_owned();
@@ -345,7 +345,7 @@ impl Store {
         change: impl FnOnce(&Branding) -> Branding,
         logo: Option<Option<(LogoRef, &[u8])>>,
     ) -> Result<Option<(String, Branding)>> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let row = tenant::Entity::find()
             .filter(tenant::Column::Slug.eq(slug))
             .lock_exclusive()

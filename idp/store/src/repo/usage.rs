@@ -5,7 +5,7 @@
 //! rows without reading them first.
 
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{outbound_host, usage_count, usage_service};
 use crate::{Result, Store, StoreError};
@@ -77,7 +77,7 @@ impl Store {
         if batch.is_empty() {
             return Ok(());
         }
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         for chunk in batch.counts.chunks(ROWS_PER_STATEMENT) {
             let rows = chunk.iter().map(|c| usage_count::ActiveModel {
                 tenant_id: Set(c.tenant_id.clone()),

@@ -1,9 +1,6 @@
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use trame_core::user::{Address, UserProfile};
 
 use super::new_id;
@@ -365,7 +362,7 @@ impl Store {
     /// False when the tenant has no such account. Telling its clients
     /// first is the caller's (`trame_app::users::remove`).
     pub async fn remove_user(&self, tenant_id: &str, user_id: &str) -> Result<bool> {
-        let txn = self.db.begin().await.map_err(StoreError::Db)?;
+        let txn = self.begin().await?;
         let grants: Vec<String> = grant::Entity::find()
             .select_only()
             .column(grant::Column::Id)
