@@ -29,7 +29,7 @@ pub use repo::grants::{Consent, Grant, NewGrant};
 pub use repo::keys::{KeyInfo, KeyStatus, TenantKeys};
 pub use repo::logout_queue::{LogoutDelivery, NewLogoutDelivery};
 pub use repo::passkeys::{NewPasskey, Passkey};
-pub use repo::refresh_tokens::{RefreshOutcome, Rotation};
+pub use repo::refresh_tokens::{RefreshOutcome, Rotated, Rotation};
 pub use repo::revocations::AccessGrant;
 pub use repo::tenant_counts::TenantCounts;
 pub use repo::tenants::{StoredLogo, TenantChange};

@@ -9,16 +9,22 @@
 //! holder of the old token can recover the new one, a copy of the database
 //! cannot.
 
+use std::sync::LazyLock;
+
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
+    QueryTrait, Set, Statement,
+};
 use trame_core::Randomness;
 use trame_core::crypto::{b64url, b64url_decode, secret_digest, sha256};
+use trame_core::user::UserProfile;
 use zeroize::Zeroizing;
 
 use super::grants::{Grant, to_domain};
-use crate::entity::{grant, refresh_token};
+use crate::entity::{grant, refresh_token, user};
 use crate::{Result, Store, StoreError};
 
 /// A presentation of a refresh token at the token endpoint.
@@ -50,21 +56,82 @@ pub enum RefreshOutcome {
     Invalid,
 }
 
+/// A refresh token rotated by [`Store::rotate_refresh_token`]: its grant,
+/// and the grant's user when it still exists in the grant's tenant (read
+/// in the same step, for the ID token).
+#[derive(Debug)]
+pub struct Rotated {
+    pub grant: Grant,
+    pub user: Option<UserProfile>,
+}
+
 impl Store {
+    /// Rotates a refresh token in the common case, in one step: the token
+    /// is unused and unexpired, and its grant is active, of this tenant and
+    /// of this client. Marks it used, stores the successor (sealed for a
+    /// retry as [`Store::use_refresh_token`] does) and reads the grant and
+    /// its user. On PostgreSQL one statement (one round trip, atomic on its
+    /// own); on SQLite, which has no writes inside `WITH`, three in one
+    /// transaction.
+    ///
+    /// `None` when the token is anything else (unknown, used, expired,
+    /// another client's, its grant revoked or expired), with nothing
+    /// changed: the caller then presents it to [`Store::use_refresh_token`],
+    /// which tells those cases apart (reuse, retry within the grace,
+    /// refusal). Checking the client in the claim itself is what lets
+    /// another client's presentation leave the token unburned.
+    pub async fn rotate_refresh_token(&self, r: Rotation<'_>, tenant_id: &str, client_id: &str, now: i64) -> Result<Option<Rotated>> {
+        let digest = secret_digest(r.presented);
+        let successor_digest = secret_digest(r.successor);
+        let sealed = (r.reuse_grace > 0).then(|| seal(r.presented, &digest, r.successor, self.rng()));
+        let backend = self.db.get_database_backend();
+        let row = if backend == DbBackend::Postgres {
+            let values: [sea_orm::Value; 7] =
+                [now.into(), successor_digest.into(), sealed.into(), digest.into(), tenant_id.into(), client_id.into(), r.successor_expires_at.into()];
+            self.db.query_one_raw(Statement::from_sql_and_values(backend, ROTATE_POSTGRES.as_str(), values)).await.map_err(StoreError::Db)?
+        } else {
+            let txn = self.begin().await?;
+            let active_grants = Query::select()
+                .column(grant::Column::Id)
+                .from(grant::Entity)
+                .and_where(grant::Column::TenantId.eq(tenant_id))
+                .and_where(grant::Column::ClientId.eq(client_id))
+                .and_where(grant::Column::RevokedAt.is_null())
+                .and_where(grant::Column::ExpiresAt.gt(now))
+                .to_owned();
+            let claimed = claim(&digest, &successor_digest, sealed, now)
+                .filter(refresh_token::Column::ExpiresAt.gt(now))
+                .filter(refresh_token::Column::GrantId.in_subquery(active_grants))
+                .exec_with_returning(&txn)
+                .await
+                .map_err(StoreError::Db)?;
+            let Some(claimed) = claimed.into_iter().next() else {
+                txn.rollback().await.map_err(StoreError::Db)?;
+                return Ok(None);
+            };
+            refresh_token::Entity::insert(unused(successor_digest, claimed.grant_id.clone(), now, r.successor_expires_at))
+                .exec_without_returning(&txn)
+                .await
+                .map_err(StoreError::Db)?;
+            let stmt = grant::Entity::find_by_id(claimed.grant_id).find_also_related(user::Entity).build(backend);
+            let row = txn.query_one_raw(stmt).await.map_err(StoreError::Db)?;
+            txn.commit().await.map_err(StoreError::Db)?;
+            row
+        };
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        // The prefixes sea-orm gives the two sides of a join, which the
+        // PostgreSQL statement uses too.
+        let g = grant::Model::from_query_result(&row, "A_").map_err(StoreError::Db)?;
+        let u = user::Model::from_query_result_optional(&row, "B_").map_err(StoreError::Db)?;
+        let user = u.filter(|u| u.tenant_id == g.tenant_id).as_ref().map(super::users::to_domain);
+        Ok(Some(Rotated { grant: to_domain(g)?, user }))
+    }
+
     /// Records a new refresh token (its digest) for a grant.
     pub async fn add_refresh_token(&self, grant_id: &str, digest: &str, now: i64, expires_at: i64) -> Result<()> {
-        refresh_token::ActiveModel {
-            digest: Set(digest.to_owned()),
-            grant_id: Set(grant_id.to_owned()),
-            created_at: Set(now),
-            expires_at: Set(expires_at),
-            used_at: Set(None),
-            successor_digest: Set(None),
-            successor_sealed: Set(None),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(StoreError::Db)?;
+        unused(digest.to_owned(), grant_id.to_owned(), now, expires_at).insert(&self.db).await.map_err(StoreError::Db)?;
         Ok(())
     }
 
@@ -81,15 +148,7 @@ impl Store {
         // statement SQLite takes its write lock up front (waiting on
         // busy_timeout); a read-then-write transaction would instead fail
         // with "database is locked" when another writer got in between.
-        let claimed = refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
-            .col_expr(refresh_token::Column::SuccessorDigest, Expr::value(successor_digest.clone()))
-            .col_expr(refresh_token::Column::SuccessorSealed, Expr::value(sealed))
-            .filter(refresh_token::Column::Digest.eq(digest.as_str()))
-            .filter(refresh_token::Column::UsedAt.is_null())
-            .exec(&txn)
-            .await
-            .map_err(StoreError::Db)?;
+        let claimed = claim(&digest, &successor_digest, sealed, now).exec(&txn).await.map_err(StoreError::Db)?;
         let Some(row) = refresh_token::Entity::find_by_id(digest.clone()).one(&txn).await.map_err(StoreError::Db)? else {
             txn.rollback().await.map_err(StoreError::Db)?;
             return Ok(RefreshOutcome::Invalid);
@@ -114,18 +173,7 @@ impl Store {
             Some(g) if g.is_active(now) && row.expires_at > now => {
                 // The successor in the same transaction as the claim: a crash
                 // in between cannot leave a used token without its successor.
-                refresh_token::ActiveModel {
-                    digest: Set(successor_digest),
-                    grant_id: Set(g.id.clone()),
-                    created_at: Set(now),
-                    expires_at: Set(r.successor_expires_at),
-                    used_at: Set(None),
-                    successor_digest: Set(None),
-                    successor_sealed: Set(None),
-                }
-                .insert(&txn)
-                .await
-                .map_err(StoreError::Db)?;
+                unused(successor_digest, g.id.clone(), now, r.successor_expires_at).insert(&txn).await.map_err(StoreError::Db)?;
                 txn.commit().await.map_err(StoreError::Db)?;
                 Ok(RefreshOutcome::Rotated(g))
             }
@@ -136,6 +184,52 @@ impl Store {
         }
     }
 }
+
+/// Marks the token `digest` used, with its successor, if it is unused.
+fn claim(digest: &str, successor_digest: &str, sealed: Option<String>, now: i64) -> sea_orm::UpdateMany<refresh_token::Entity> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+        .col_expr(refresh_token::Column::SuccessorDigest, Expr::value(successor_digest.to_owned()))
+        .col_expr(refresh_token::Column::SuccessorSealed, Expr::value(sealed))
+        .filter(refresh_token::Column::Digest.eq(digest))
+        .filter(refresh_token::Column::UsedAt.is_null())
+}
+
+/// The row of a refresh token just issued, not used yet.
+fn unused(digest: String, grant_id: String, now: i64, expires_at: i64) -> refresh_token::ActiveModel {
+    refresh_token::ActiveModel {
+        digest: Set(digest),
+        grant_id: Set(grant_id),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        successor_digest: Set(None),
+        successor_sealed: Set(None),
+    }
+}
+
+/// [`Store::rotate_refresh_token`] on PostgreSQL: the claim, the successor
+/// and the read in one statement. The `UPDATE`'s conditions are those of
+/// the SQLite path; under concurrent presentations of one token the row
+/// lock makes the others re-check `used_at IS NULL` and claim nothing.
+/// `$1` now, `$2` successor digest, `$3` sealed successor, `$4` digest,
+/// `$5` tenant, `$6` client, `$7` successor expiry.
+static ROTATE_POSTGRES: LazyLock<String> = LazyLock::new(|| {
+    let grant_columns = grant::Column::iter().map(|c| format!(r#"g."{0}" AS "A_{0}""#, c.as_str()));
+    let user_columns = user::Column::iter().map(|c| format!(r#"u."{0}" AS "B_{0}""#, c.as_str()));
+    let columns = grant_columns.chain(user_columns).collect::<Vec<_>>().join(", ");
+    format!(
+        r#"WITH claimed AS (
+  UPDATE "refresh_tokens" SET "used_at" = $1, "successor_digest" = $2, "successor_sealed" = $3
+  WHERE "digest" = $4 AND "used_at" IS NULL AND "expires_at" > $1
+    AND "grant_id" IN (SELECT "id" FROM "grants" WHERE "tenant_id" = $5 AND "client_id" = $6 AND "revoked_at" IS NULL AND "expires_at" > $1)
+  RETURNING "grant_id"
+), successor AS (
+  INSERT INTO "refresh_tokens" ("digest", "grant_id", "created_at", "expires_at") SELECT $2, "grant_id", $1, $7 FROM claimed
+)
+SELECT {columns} FROM "grants" AS g JOIN claimed ON g."id" = claimed."grant_id" LEFT JOIN "users" AS u ON u."id" = g."user_id""#
+    )
+});
 
 /// An exact retry of a used token: within the grace since its rotation,
 /// with a successor that was stored sealed, is still unused and unexpired,

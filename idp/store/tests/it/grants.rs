@@ -198,3 +198,113 @@ backend_test!(clients_of_a_session(be, b) {
     assert_eq!(s.session_client_ids("t1", "u1", "sid-2").await.unwrap(), ["app-c"], "{b}");
     assert!(s.session_client_ids("t1", "u1", "sid-3").await.unwrap().is_empty(), "{b}");
 });
+
+/// The one-step rotation with `next` as successor, for `client` of tenant
+/// `tenant_id`.
+async fn rotate(s: &trame_store::Store, token: &str, next: &str, tenant_id: &str, client: &str, grace: i64, now: i64) -> Option<trame_store::Rotated> {
+    s.rotate_refresh_token(Rotation { presented: token, successor: next, successor_expires_at: now + 3600, reuse_grace: grace }, tenant_id, client, now)
+        .await
+        .unwrap()
+}
+
+backend_test!(one_step_rotation_reads_grant_and_user_and_changes_nothing_when_it_declines(be, b) {
+    let s = &be.store;
+    let t = tenant(s, "ville").await;
+    let u = s.create_user(&t.id, trame_store::NewUser { username: "alice".into(), email: Some("alice@example.fr".into()), ..Default::default() }, T0).await.unwrap();
+    let g = s.create_grant(grant(&t.id, "app", &u.id, T0 + DAY), T0).await.unwrap();
+    s.add_refresh_token(&g.id, &d("rt-1"), T0, T0 + 3600).await.unwrap();
+
+    // Another client, another tenant: declined, and the token is not burned.
+    assert!(rotate(s, "rt-1", "x-1", &t.id, "other-app", 0, T0 + 5).await.is_none(), "{b}");
+    assert!(rotate(s, "rt-1", "x-2", "another-tenant", "app", 0, T0 + 5).await.is_none(), "{b}");
+    assert!(rotate(s, "rt-unknown", "x-3", &t.id, "app", 0, T0 + 5).await.is_none(), "{b}");
+    for x in ["x-1", "x-2", "x-3"] {
+        assert!(s.refresh_token_grant(&d(x), T0 + 5).await.unwrap().is_none(), "{b}: nothing stored for a declined rotation");
+    }
+    assert_eq!(s.refresh_token_grant(&d("rt-1"), T0 + 5).await.unwrap().map(|g| g.id), Some(g.id.clone()), "{b}: still usable");
+
+    // The owner: rotated, with the grant and its user read in the same step.
+    let r = rotate(s, "rt-1", "rt-2", &t.id, "app", 30, T0 + 10).await.expect("rotated");
+    assert_eq!(r.grant.id, g.id, "{b}");
+    assert_eq!(r.grant.scopes, "openid offline_access", "{b}");
+    assert_eq!(r.user.as_ref().map(|u| u.username.as_str()), Some("alice"), "{b}");
+    assert!(s.refresh_token_grant(&d("rt-1"), T0 + 10).await.unwrap().is_none(), "{b}: the old token is used");
+    assert_eq!(s.refresh_token_grant(&d("rt-2"), T0 + 10).await.unwrap().map(|g| g.id), Some(g.id.clone()), "{b}: its successor is stored");
+
+    // A used token: declined here; the long way tells a retry within the
+    // grace (the successor was sealed by the one-step rotation too) from a
+    // reuse.
+    assert!(rotate(s, "rt-1", "x-4", &t.id, "app", 30, T0 + 11).await.is_none(), "{b}");
+    match present(s, "rt-1", "x-5", 30, T0 + 12).await {
+        RefreshOutcome::Retried { successor, .. } => assert_eq!(successor, "rt-2", "{b}"),
+        o => panic!("{b}: a retry gave {}", kind(&o)),
+    }
+    assert!(!s.grant(&g.id).await.unwrap().unwrap().revoked, "{b}");
+
+    // Expired token, revoked grant, expired grant: declined.
+    s.add_refresh_token(&g.id, &d("rt-old"), T0, T0 + 20).await.unwrap();
+    assert!(rotate(s, "rt-old", "x-6", &t.id, "app", 0, T0 + 20).await.is_none(), "{b}: expired token");
+    let short = s.create_grant(grant(&t.id, "app", &u.id, T0 + 60), T0).await.unwrap();
+    s.add_refresh_token(&short.id, &d("rt-short"), T0, T0 + 3600).await.unwrap();
+    assert!(rotate(s, "rt-short", "x-7", &t.id, "app", 0, T0 + 60).await.is_none(), "{b}: expired grant");
+    let rev = s.create_grant(grant(&t.id, "app", &u.id, T0 + DAY), T0).await.unwrap();
+    s.add_refresh_token(&rev.id, &d("rt-rev"), T0, T0 + 3600).await.unwrap();
+    s.revoke_grant(&rev.id, T0 + 1).await.unwrap();
+    assert!(rotate(s, "rt-rev", "x-8", &t.id, "app", 0, T0 + 2).await.is_none(), "{b}: revoked grant");
+    for x in ["x-4", "x-6", "x-7", "x-8"] {
+        assert!(s.refresh_token_grant(&d(x), T0 + 2).await.unwrap().is_none(), "{b}: nothing stored for {x}");
+    }
+    // Declined without being burned: the long way still finds them
+    // unused (and refuses them for what they are, not as a reuse).
+    assert!(matches!(present(s, "rt-rev", "x-9", 0, T0 + 3).await, RefreshOutcome::Invalid), "{b}");
+
+    // A grant whose user is not there (removing an account removes its
+    // grants too, so only a grant of no account shows it): no user.
+    let orphan = s.create_grant(grant(&t.id, "app", "no-such-user", T0 + DAY), T0).await.unwrap();
+    s.add_refresh_token(&orphan.id, &d("rt-orphan"), T0, T0 + 3600).await.unwrap();
+    let r = rotate(s, "rt-orphan", "x-10", &t.id, "app", 0, T0 + 30).await.expect("rotated");
+    assert!(r.user.is_none(), "{b}");
+    // A user of another tenant with that id is not the grant's.
+    let other = tenant(s, "autre").await;
+    let stranger = s.create_user(&other.id, trame_store::NewUser { username: "carol".into(), ..Default::default() }, T0).await.unwrap();
+    let cross = s.create_grant(grant(&t.id, "app", &stranger.id, T0 + DAY), T0).await.unwrap();
+    s.add_refresh_token(&cross.id, &d("rt-cross"), T0, T0 + 3600).await.unwrap();
+    assert!(rotate(s, "rt-cross", "x-11", &t.id, "app", 0, T0 + 30).await.expect("rotated").user.is_none(), "{b}");
+});
+
+backend_test!(concurrent_one_step_rotations_rotate_once(be, b) {
+    let t = tenant(&be.store, "ville").await;
+    let g = be.store.create_grant(grant(&t.id, "app", "u1", T0 + DAY), T0).await.unwrap();
+    be.store.add_refresh_token(&g.id, &d("rt-race"), T0, T0 + 3600).await.unwrap();
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let (store, start, tid) = (be.store.clone(), start.clone(), t.id.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                let next = format!("rt-race-next-{i}");
+                let r = store
+                    .rotate_refresh_token(Rotation { presented: "rt-race", successor: &next, successor_expires_at: T0 + 3600, reuse_grace: 0 }, &tid, "app", T0 + 10)
+                    .await;
+                (next, r)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for task in tasks {
+        match task.await.unwrap() {
+            (next, Ok(Some(_))) => winners.push(next),
+            (_, Ok(None)) => {}
+            (_, Err(e)) => panic!("{b}: the one-step rotation failed under concurrency: {e:?} ({:?})", std::error::Error::source(&e)),
+        }
+    }
+    assert_eq!(winners.len(), 1, "{b}: exactly one rotation, got {winners:?}");
+    for i in 0..8 {
+        let next = format!("rt-race-next-{i}");
+        assert_eq!(s_has(&be.store, &next).await, winners.contains(&next), "{b}: only the winner's successor is stored ({next})");
+    }
+});
+
+async fn s_has(s: &trame_store::Store, token: &str) -> bool {
+    s.refresh_token_grant(&d(token), T0 + 10).await.unwrap().is_some()
+}

@@ -12,6 +12,7 @@ use trame_core::lifetimes;
 use trame_core::oauth::ErrorCode;
 use trame_core::pkce::{self, CodeChallenge};
 use trame_core::scope::{self, Scopes};
+use trame_core::user::UserProfile;
 use trame_store::{Grant, NewGrant, RefreshOutcome, Rotation};
 
 use crate::client_auth;
@@ -112,11 +113,13 @@ async fn authorization_code(state: &AppState, tenant: &TenantEntry, client: &Cli
     } else {
         None
     };
-    issue_user_tokens(state, tenant, client, &grant, rec.nonce.as_deref(), refresh).await
+    issue_user_tokens(state, tenant, client, &grant, rec.nonce.as_deref(), refresh, None).await
 }
 
 /// Access token, ID token (when `openid` was granted) and, for offline
 /// access, the refresh token of the grant's family the caller stored.
+/// `user`: the grant's user when the caller read it already (else it is
+/// read here, when the ID token needs it).
 async fn issue_user_tokens(
     state: &AppState,
     tenant: &TenantEntry,
@@ -124,6 +127,7 @@ async fn issue_user_tokens(
     grant: &Grant,
     nonce: Option<&str>,
     refresh: Option<String>,
+    user: Option<UserProfile>,
 ) -> ApiResult<Map<String, Value>> {
     let now = state.now();
     let keys = tenant.keys(&state.store, now).await.json_err()?;
@@ -136,8 +140,15 @@ async fn issue_user_tokens(
     body.insert("expires_in".into(), json!(at.expires_in));
     body.insert("scope".into(), json!(grant.scopes));
     if grant.scopes.split(' ').any(|s| s == scope::OPENID) {
-        let user =
-            state.store.user_by_id(&tenant.tenant.id, &grant.user_id).await.json_err()?.ok_or_else(|| ApiError::invalid_grant("the user no longer exists"))?;
+        let user = match user {
+            Some(u) => u,
+            None => state
+                .store
+                .user_by_id(&tenant.tenant.id, &grant.user_id)
+                .await
+                .json_err()?
+                .ok_or_else(|| ApiError::invalid_grant("the user no longer exists"))?,
+        };
         let claims_req = ClaimsRequest::from_json(&grant.claims).unwrap_or_default();
         let extra = id_token_claims(&user, &claims_req);
         let id_token =
@@ -158,6 +169,21 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
         Some(s) => Some(Scopes::parse(s).map_err(|e| ApiError::oauth(ErrorCode::InvalidScope, e.to_string()))?),
         None => None,
     };
+    let successor = random_token(state.rng.as_ref());
+    let rotation = Rotation {
+        presented: rt,
+        successor: &successor,
+        successor_expires_at: now + lifetimes::REFRESH_TOKEN,
+        reuse_grace: i64::from(client.refresh_reuse_grace),
+    };
+    // The common case in one step: this client's unused token, no
+    // narrower scope asked. Anything else changes nothing there and goes
+    // the long way below, which tells reuse, retries and refusals apart.
+    if asked.is_none()
+        && let Some(r) = state.store.rotate_refresh_token(rotation, &tenant.tenant.id, client.id.as_str(), now).await.json_err()?
+    {
+        return issue_user_tokens(state, tenant, client, &r.grant, None, Some(successor), r.user).await;
+    }
     // Check ownership and the requested scope before using the token, so
     // another client presenting it, or a refused request, cannot burn it
     // (the next legitimate use would then look like reuse and revoke the grant).
@@ -170,13 +196,6 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
         }
     }
     // The successor is stored with the rotation, in one transaction.
-    let successor = random_token(state.rng.as_ref());
-    let rotation = Rotation {
-        presented: rt,
-        successor: &successor,
-        successor_expires_at: now + lifetimes::REFRESH_TOKEN,
-        reuse_grace: i64::from(client.refresh_reuse_grace),
-    };
     let (grant, refresh) = match state.store.use_refresh_token(rotation, now).await.json_err()? {
         RefreshOutcome::Rotated(g) => (g, successor),
         // The answer to the first presentation was lost: the same successor
@@ -203,7 +222,7 @@ async fn refresh_token(state: &AppState, tenant: &TenantEntry, client: &Client, 
         }
         g.scopes = asked.to_string_sorted();
     }
-    issue_user_tokens(state, tenant, client, &g, None, Some(refresh)).await
+    issue_user_tokens(state, tenant, client, &g, None, Some(refresh), None).await
 }
 
 async fn client_credentials(state: &AppState, tenant: &TenantEntry, client: &Client, p: &[(String, String)]) -> ApiResult<Map<String, Value>> {
