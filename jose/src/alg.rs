@@ -1,5 +1,5 @@
-//! The JWS algorithms: names, hash functions, and what josekit builds for
-//! each.
+//! The JWS algorithms: names, hash functions, and what josekit (or, for
+//! ES256 and ES384, ring) builds for each.
 
 use josekit::JoseError;
 use josekit::jwk::alg::ed::EdCurve;
@@ -8,6 +8,7 @@ use josekit::jws::{ES256, ES384, ES512, EdDSA, JwsSigner, JwsVerifier, PS256, PS
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::Error;
+use crate::ecdsa_ring::{RingSigner, RingVerifier};
 
 /// Asymmetric JWS algorithms (RFC 7518 §3, RFC 8037). Symmetric ones and
 /// `none` have no variant: every signature Trame checks is checked with a
@@ -73,8 +74,8 @@ impl Alg {
     /// is not of the algorithm's type or is malformed.
     pub(crate) fn verifier(self, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, JoseError> {
         Ok(match self {
-            Alg::ES256 => Box::new(ES256.verifier_from_jwk(jwk)?),
-            Alg::ES384 => Box::new(ES384.verifier_from_jwk(jwk)?),
+            Alg::ES256 => Box::new(RingVerifier::from_jwk(ES256, jwk)?),
+            Alg::ES384 => Box::new(RingVerifier::from_jwk(ES384, jwk)?),
             Alg::ES512 => Box::new(ES512.verifier_from_jwk(jwk)?),
             Alg::RS256 => Box::new(RS256.verifier_from_jwk(jwk)?),
             Alg::RS384 => Box::new(RS384.verifier_from_jwk(jwk)?),
@@ -89,8 +90,9 @@ impl Alg {
     /// A signer of this algorithm for a PKCS#8 PEM private key.
     pub(crate) fn signer(self, pem: &[u8]) -> Result<Box<dyn JwsSigner>, Error> {
         let signer: Box<dyn JwsSigner> = match self {
-            Alg::ES256 => Box::new(ES256.signer_from_pem(pem).map_err(Error::BadKey)?),
-            Alg::ES384 => Box::new(ES384.signer_from_pem(pem).map_err(Error::BadKey)?),
+            // ring for the two NIST curves it has (see `ecdsa_ring`).
+            Alg::ES256 => Box::new(RingSigner::from_pem(ES256, pem).map_err(Error::BadKey)?),
+            Alg::ES384 => Box::new(RingSigner::from_pem(ES384, pem).map_err(Error::BadKey)?),
             Alg::ES512 => Box::new(ES512.signer_from_pem(pem).map_err(Error::BadKey)?),
             Alg::RS256 => Box::new(RS256.signer_from_pem(pem).map_err(Error::BadKey)?),
             Alg::RS384 => Box::new(RS384.signer_from_pem(pem).map_err(Error::BadKey)?),

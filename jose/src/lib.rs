@@ -24,6 +24,7 @@
 //! callers' rules.
 
 mod alg;
+mod ecdsa_ring;
 mod jwks;
 mod jwt;
 mod signing;

@@ -339,7 +339,10 @@ setup_trame() {
   export TRAME_LISTEN=127.0.0.1:$PORT
   export TRAME_PUBLIC_URL=http://localhost:$PORT
   export TRAME_DATA_DIR=$WORK/data-$MODE
-  export TRAME_LOG_LEVEL=warn
+  # The operator's defaults, logging included (`info`, as `trame serve`
+  # runs unless told otherwise): issue 21 asks for figures at the settings
+  # an operator runs, so per-request logging would show here.
+  unset TRAME_LOG_LEVEL
   export TRAME_MAIL_OUTBOX_DIR=""
   # The passkey driver sends X-Forwarded-For (one address per flow, as many
   # browsers would) so that its ceremonies do not all count against the one

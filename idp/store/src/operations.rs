@@ -1,6 +1,8 @@
 //! Counts of what this process asks of its backends: statements and
 //! transactions sent to the database, operations sent to the ephemeral
-//! store (one Redis round trip each).
+//! store (one Redis round trip each). A "statement" is one call to the
+//! database, one round trip: a call may carry several SQL statements in
+//! one string (SQLite's refresh rotation does).
 //!
 //! Always on: an atomic increment per operation, next to a network round
 //! trip or a lock. The statement-budget test reads them around each

@@ -98,9 +98,11 @@ fn calls_under_callgrind() {
     let env = rt.block_on(Env::new(Backend::Sqlite));
     let t = rt.block_on(env.tokens_basic("openid profile email offline_access"));
     let mut tokens = Tokens { access: t["access_token"].as_str().unwrap().to_owned(), refresh: t["refresh_token"].as_str().unwrap().to_owned() };
-    // The server's default: `info`, formatted lines (written nowhere here).
+    // The server's default: `info`, formatted lines without colours (as
+    // `trame serve` writes them to a file or journald; written nowhere here).
     let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("info,sea_orm_migration=warn,sqlx=warn"))
+        .with_ansi(false)
         .with_writer(std::io::sink)
         .finish();
     tracing::subscriber::with_default(logs, || {

@@ -215,8 +215,11 @@ const HEADER: &str = "\
 # Storage operations per request, counted by idp/web/tests/it/operation_budget.rs
 # (a warm server: every flow ran once before). Rewrite with
 # TRAME_BUDGET_UPDATE=1 after a deliberate change, and say why.
+# SQL calls are round trips to the database: one call may carry several
+# statements (on SQLite, the refresh rotation's three). Each transaction
+# adds two more round trips (BEGIN, then COMMIT or ROLLBACK).
 #
-# request | backend | SQL statements | transactions | ephemeral-store operations
+# request | backend | SQL calls | transactions | ephemeral-store operations
 ";
 
 fn write_budget(rows: &[(String, String, Counts)]) -> String {

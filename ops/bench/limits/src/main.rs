@@ -6,7 +6,7 @@
 //! - `es256_verify_from_jwk`: verified with a verifier built from the JWK
 //!   for each token;
 //! - `jose_sign`: the token signed through `trame_jose::SigningKey`, as
-//!   Trame signs;
+//!   Trame signs (ES256 computed by ring since issue 21);
 //! - `jose_verify_cached`: verified through `trame_jose::Jwks::verify` with
 //!   the set built once, as Trame verifies (a tenant's keys per catalog
 //!   snapshot, a client's key set while it is cached): the verifier is

@@ -85,8 +85,18 @@ async fn rolling_restart_under_load_fails_no_request() {
         wait_ready(&nodes[n].base(), 200, Duration::from_secs(10)).await;
         // nginx left the stopped node out for `fail_timeout` (1 s): wait
         // until it takes requests again before stopping the other one, as
-        // an operator (or Kubernetes' readiness gate) does.
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // an operator (or Kubernetes' readiness gate) does. Seen in nginx's
+        // log rather than waited for: a fixed pause of 1.5 s was too short
+        // once, on a machine busy with the rest of the suite, and both
+        // nodes were then out at once.
+        let addr = format!("127.0.0.1:{}", ports[n]);
+        let served = || nginx.requests_per_upstream().0.get(&addr).copied().unwrap_or(0);
+        let before = served();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while served() < before + 50 {
+            assert!(std::time::Instant::now() < deadline, "nginx sends the restarted node {n} no requests\n{}", nginx.error_log());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
     tally.set_phase("after");
     tokio::time::sleep(Duration::from_secs(2)).await;
