@@ -12,6 +12,8 @@ const rps = (r) => (r ? (r.ops_per_s ?? r.req_per_s) : null);
 const pc = (x) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(0)} %`);
 // Operations per second of server CPU time (user + system of its process).
 const perCpuS = (r) => (r && r.cpu_s_per_1k ? 1000 / r.cpu_s_per_1k : null);
+// Operations per server CPU-second as a share of a single-core limit (%).
+const pctOfLimit = (r, lim) => (lim && perCpuS(r) ? (100 * perCpuS(r)) / lim : null);
 // Why a wrk row's throughput does not measure the server (null: it does):
 // the server's CPUs were not saturated (the generator or something else
 // was the limit), or other processes took a share of them (a shared
@@ -98,8 +100,7 @@ for (const mode of ['embedded', 'postgres']) {
     const cpuRatio = t && o && o.cpu_s_per_1k ? t.cpu_s_per_1k / o.cpu_s_per_1k : null;
     const [lim, work] = unavoidable?.[s] ?? [null, '–'];
     // per CPU-second of the server: how many ops one core would do, vs the limit
-    const perCore = t && t.cpu_s_per_1k ? 1000 / t.cpu_s_per_1k : null;
-    const pct = lim && perCore ? (100 * perCore) / lim : null;
+    const pct = pctOfLimit(t, lim);
     p(
       `| ${LABEL[s]} | ${f(rps(t))} | ${f(t?.p50_ms, 2)} | ${f(t?.p99_ms, 2)} | ${f(t?.cpu_s_per_1k, 3)} | ${f(t?.peak_rss_mb, 1)} | ${t ? t.errors : '–'} | ` +
         (peerless ? '— | — | — | — | — | — | — | ' : `${o ? f(rps(o)) : 'n/a'} | ${f(o?.p50_ms, 2)} | ${f(o?.p99_ms, 2)} | ${f(o?.cpu_s_per_1k, 3)} | ${f(o?.peak_rss_mb, 1)} | ${ratio ? f(ratio, 2) + '×' : '–'} | ${cpuRatio ? f(cpuRatio, 2) : '–'} | `) +
@@ -245,7 +246,7 @@ for (const mode of ['embedded', 'postgres']) {
   for (const [s, goal] of Object.entries(LIMIT_GOALS)) {
     const t = find('trame', mode, s);
     const [lim] = unavoidable?.[s] ?? [null];
-    const pct = t && t.cpu_s_per_1k && lim ? (100 * 1000) / t.cpu_s_per_1k / lim : null;
+    const pct = pctOfLimit(t, lim);
     if (t) p(`| ${LABEL[s]} ≥ ${goal} % of its single-core limit (${mode}) | ${pct === null ? 'limits not measured' : f(pct, 1) + ' %'} | ${yes(pct === null ? null : pct >= goal)} |`);
   }
   const st = find('trame', mode, '_start');

@@ -212,6 +212,15 @@ fn unused(digest: String, grant_id: String, now: i64, expires_at: i64) -> refres
     }
 }
 
+/// The select list of a grant (`g`) joined with its user (`u`), under the
+/// prefixes sea-orm gives the two sides of a join (`A_`, `B_`), so that
+/// `from_query_result` reads the rows of both rotation statements.
+fn grant_and_user_columns() -> String {
+    let grant_columns = grant::Column::iter().map(|c| format!(r#"g."{0}" AS "A_{0}""#, c.as_str()));
+    let user_columns = user::Column::iter().map(|c| format!(r#"u."{0}" AS "B_{0}""#, c.as_str()));
+    grant_columns.chain(user_columns).collect::<Vec<_>>().join(", ")
+}
+
 /// [`Store::rotate_refresh_token`] on PostgreSQL: the claim, the successor
 /// and the read in one statement. The `UPDATE`'s conditions are those of
 /// the SQLite path; under concurrent presentations of one token the row
@@ -219,9 +228,7 @@ fn unused(digest: String, grant_id: String, now: i64, expires_at: i64) -> refres
 /// `$1` now, `$2` successor digest, `$3` sealed successor, `$4` digest,
 /// `$5` tenant, `$6` client, `$7` successor expiry.
 static ROTATE_POSTGRES: LazyLock<String> = LazyLock::new(|| {
-    let grant_columns = grant::Column::iter().map(|c| format!(r#"g."{0}" AS "A_{0}""#, c.as_str()));
-    let user_columns = user::Column::iter().map(|c| format!(r#"u."{0}" AS "B_{0}""#, c.as_str()));
-    let columns = grant_columns.chain(user_columns).collect::<Vec<_>>().join(", ");
+    let columns = grant_and_user_columns();
     format!(
         r#"WITH claimed AS (
   UPDATE "refresh_tokens" SET "used_at" = $1, "successor_digest" = $2, "successor_sealed" = $3
@@ -242,9 +249,7 @@ SELECT {columns} FROM "grants" AS g JOIN claimed ON g."id" = claimed."grant_id" 
 /// so when the claim matched nothing they insert and return nothing.
 /// Positional parameters, bound in order across the statements.
 static ROTATE_SQLITE: LazyLock<String> = LazyLock::new(|| {
-    let grant_columns = grant::Column::iter().map(|c| format!(r#"g."{0}" AS "A_{0}""#, c.as_str()));
-    let user_columns = user::Column::iter().map(|c| format!(r#"u."{0}" AS "B_{0}""#, c.as_str()));
-    let columns = grant_columns.chain(user_columns).collect::<Vec<_>>().join(", ");
+    let columns = grant_and_user_columns();
     format!(
         r#"UPDATE "refresh_tokens" SET "used_at" = ?, "successor_digest" = ?, "successor_sealed" = ?
   WHERE "digest" = ? AND "used_at" IS NULL AND "expires_at" > ?
