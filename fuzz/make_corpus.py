@@ -277,4 +277,6 @@ unknown_key = 1
 #ENV TRAME_TRUSTED_PROXIES=10.0.0.0/8, nonsense
 """)
 write("config_toml", "env_only", "#ENV TRAME_PUBLIC_URL=https://id.example.fr\n#ENV TRAME_OUTBOUND_REACH=any\n#ENV TRAME_MAIL_OUTBOX_DIR=\n")
+# Found by the fuzzer: a quoted empty key must still be named in the problem.
+write("config_toml", "quoted_keys", '"" = ""\n"log level" = "info"\n')
 print("corpus written under", os.path.join(HERE, "corpus"))

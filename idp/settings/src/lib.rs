@@ -517,15 +517,26 @@ fn env_value(key: &str, value: &str) -> figment::value::Value {
 }
 
 fn figment_problem(e: figment::Error) -> Problem {
-    let key = if e.path.is_empty() { "(file)".to_owned() } else { e.path.join(".") };
+    let key = if e.path.is_empty() { "(file)".to_owned() } else { e.path.iter().map(|k| toml_key(k)).collect::<Vec<_>>().join(".") };
     let origin = e.metadata.as_ref().map(|m| format!(" (from {})", m.name)).unwrap_or_default();
     let message = match &e.kind {
         figment::error::Kind::UnknownField(field, _) => {
-            return problem(field, format!("unknown setting; known settings are {}", KEYS.join(", ")));
+            return problem(&toml_key(field), format!("unknown setting; known settings are {}", KEYS.join(", ")));
         }
         kind => format!("{kind}{origin}"),
     };
     problem(&key, message)
+}
+
+/// A key as it would be written in TOML: bare when it can be, quoted
+/// otherwise, so that a problem about `"" = 1` or `"a b" = 1` still names
+/// a key the operator can find in the file.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        key.to_owned()
+    } else {
+        format!("{key:?}")
+    }
 }
 
 fn sqlite_url(path: &Path) -> String {
@@ -625,6 +636,10 @@ mod tests {
         assert_eq!(keys(load_str("trusted_proxies = [\"not-an-ip\"]\n", &[]).unwrap_err()), ["trusted_proxies"]);
         assert_eq!(keys(load_str("outbound_reach = \"intranet\"\n", &[]).unwrap_err()), ["outbound_reach"]);
         assert_eq!(keys(load_str("this is not toml", &[]).unwrap_err()).len(), 1);
+        // Keys that are not bare TOML keys are named quoted, never as an
+        // empty or ambiguous name (the fuzzer found `"" = ""`).
+        assert_eq!(keys(load_str("\"\" = \"\"\n", &[]).unwrap_err()), ["\"\""]);
+        assert_eq!(keys(load_str("\"log level\" = \"info\"\n", &[]).unwrap_err()), ["\"log level\""]);
     }
 
     #[test]
