@@ -143,6 +143,7 @@ pub fn request_of(client: &Client) -> Result<ClientRequest, MetadataError> {
     req.pkce = Some(client.settings.pkce);
     req.skip_consent = client.settings.skip_consent;
     req.refresh_reuse_grace = Some(client.settings.refresh_reuse_grace);
+    req.cas = client.settings.cas.as_ref().map(trame_core::cas::CasService::to_request);
     Ok(req)
 }
 

@@ -74,7 +74,30 @@ pub enum Purpose {
     Account,
     /// The administration console: afterwards, to `<issuer>/admin`.
     Console,
+    /// A CAS service's login (`/cas/login`): afterwards, to the service
+    /// with a ticket. Its parameters are `client_id`, `service` and
+    /// `renew`.
+    Cas,
 }
+
+impl Purpose {
+    /// Whether the sign-in goes back to a service (OpenID Connect or CAS)
+    /// once done: its pages name the service.
+    pub fn for_service(self) -> bool {
+        matches!(self, Self::Authorize | Self::Cas)
+    }
+
+    /// The parameters a pending sign-in of this purpose keeps.
+    fn kept(self, name: &str) -> bool {
+        match self {
+            Self::Cas => CAS_PARAMETERS.contains(&name),
+            _ => FLOW_PARAMETERS.contains(&name),
+        }
+    }
+}
+
+/// What a CAS login keeps of its request.
+const CAS_PARAMETERS: &[&str] = &["client_id", "service", "renew"];
 
 fn key(id: &str) -> String {
     trame_store::ephemeral_keys::interaction(id)
@@ -114,7 +137,7 @@ pub async fn create_for(
     if !throttle::allow_interaction(app, &tenant.id, by.ip).await? {
         return Err(CreateError::TooMany);
     }
-    let params: Vec<(String, String)> = params.into_iter().filter(|(k, _)| FLOW_PARAMETERS.contains(&k.as_str())).collect();
+    let params: Vec<(String, String)> = params.into_iter().filter(|(k, _)| purpose.kept(k)).collect();
     let id = random_token(app.rng.as_ref());
     let ia = Interaction {
         purpose,

@@ -38,6 +38,7 @@ mod error;
 pub mod admin;
 pub mod audit;
 pub mod branding;
+pub mod cas;
 pub mod catalog;
 pub mod ceremonies;
 pub mod client_keys;

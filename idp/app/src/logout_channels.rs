@@ -12,8 +12,9 @@
 //! out even when a relying party cannot be told. Problems are logged.
 
 use trame_core::client::Client;
+use trame_core::crypto::random_token;
 use trame_core::subject::client_sid;
-use trame_store::NewLogoutDelivery;
+use trame_store::{DeliveryKind, NewLogoutDelivery};
 
 use crate::catalog::TenantEntry;
 use crate::{App, logout_delivery, tokens};
@@ -30,6 +31,7 @@ pub async fn session_ended(app: &App, tenant: &TenantEntry, user_id: &str, sid: 
         }
     };
     notify_back_channels(app, tenant, user_id, sid, &clients).await;
+    notify_cas_services(app, tenant, user_id, sid).await;
     let issuer = tenant.tenant.issuer.as_str();
     clients.iter().filter_map(|c| c.logout.frontchannel_url(issuer, &client_sid(sid, c.id.as_str()))).collect()
 }
@@ -85,6 +87,7 @@ async fn notify_back_channels(app: &App, tenant: &TenantEntry, user_id: &str, si
                 client_id: client.id.as_str().to_owned(),
                 uri: uri.to_owned(),
                 logout_token: token,
+                kind: DeliveryKind::BackChannel,
             }),
             Err(e) => tracing::warn!(tenant = %slug, client_id = %client.id.as_str(), error = %e, "cannot sign a logout token; this client is not told"),
         }
@@ -95,5 +98,41 @@ async fn notify_back_channels(app: &App, tenant: &TenantEntry, user_id: &str, si
             tokio::spawn(async move { logout_delivery::attempt_all(&app, queued).await });
         }
         Err(e) => tracing::warn!(tenant = %slug, error = %e, "cannot queue back-channel logout notifications; they are not sent"),
+    }
+}
+
+/// Queues a CAS `LogoutRequest` for each service the session signed in to
+/// over CAS (CAS 3.0 §2.3.3: posted to the service URL, naming the ticket
+/// it validated), then starts delivering them: the same queue, retries and
+/// outbound rules as logout tokens.
+async fn notify_cas_services(app: &App, tenant: &TenantEntry, user_id: &str, sid: &str) {
+    let slug = &tenant.tenant.slug;
+    let services = match app.store.take_cas_service_sessions(&tenant.tenant.id, user_id, sid).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(tenant = %slug, error = %e, "cannot list the CAS services of an ended session; they are not told");
+            return;
+        }
+    };
+    if services.is_empty() {
+        return;
+    }
+    let now = app.now();
+    let items = services
+        .into_iter()
+        .map(|s| NewLogoutDelivery {
+            tenant_id: s.tenant_id,
+            client_id: s.client_id,
+            uri: s.service,
+            logout_token: trame_core::cas::logout_request(&format!("LR-{}", random_token(app.rng.as_ref())), now, &s.ticket),
+            kind: DeliveryKind::Cas,
+        })
+        .collect();
+    match app.store.queue_logout_deliveries(items, now).await {
+        Ok(queued) => {
+            let app = app.clone();
+            tokio::spawn(async move { logout_delivery::attempt_all(&app, queued).await });
+        }
+        Err(e) => tracing::warn!(tenant = %slug, error = %e, "cannot queue CAS logout requests; they are not sent"),
     }
 }

@@ -11,7 +11,7 @@
 use tokio::task::JoinSet;
 use trame_core::lifetimes;
 use trame_jose::peek_claims;
-use trame_store::{LogoutDelivery, StoreError};
+use trame_store::{DeliveryKind, LogoutDelivery, StoreError};
 
 use crate::{App, outbound, tokens};
 
@@ -103,7 +103,7 @@ async fn attempt(app: &App, d: LogoutDelivery) -> Outcome {
     let tenant = tenant_name(app, &d.tenant_id);
     let attempts = d.attempts + 1;
     let sent = match current_token(app, &d).await {
-        Ok(Some(token)) => send(app, &d.tenant_id, &d.uri, &token).await,
+        Ok(Some(token)) => send(app, &d, &token).await,
         Ok(None) => {
             tracing::info!(%tenant, client_id = %d.client_id, "back-channel logout notification dropped: its tenant or client no longer exists");
             return remove(app, &d, Outcome::GivenUp).await;
@@ -149,6 +149,12 @@ fn tenant_name(app: &App, tenant_id: &str) -> String {
 /// same claims signed again now, with the client's current algorithm and
 /// the tenant's current key. `None` when the tenant or client is gone.
 async fn current_token(app: &App, d: &LogoutDelivery) -> Result<Option<String>, AttemptError> {
+    if d.kind == DeliveryKind::Cas {
+        // A CAS logout request does not expire; it goes only to a service
+        // still registered.
+        let client = app.store.client(&d.tenant_id, &d.client_id).await.map_err(AttemptError::Store)?;
+        return Ok(client.filter(|c| c.cas.is_some()).map(|_| d.logout_token.clone()));
+    }
     // The stored token is Trame's own, read back from its own database: its
     // claims need no verification to be signed again.
     let claims = peek_claims(&d.logout_token).ok_or_else(|| AttemptError::Unreadable)?;
@@ -163,11 +169,16 @@ async fn current_token(app: &App, d: &LogoutDelivery) -> Result<Option<String>, 
     tokens::resign_logout_token(app, &keys, client.id_token_alg, claims).map(Some).map_err(AttemptError::Sign)
 }
 
-async fn send(app: &App, tenant_id: &str, uri: &str, token: &str) -> Result<(), AttemptError> {
+async fn send(app: &App, d: &LogoutDelivery, token: &str) -> Result<(), AttemptError> {
+    let (tenant_id, uri) = (d.tenant_id.as_str(), d.uri.as_str());
+    let field = match d.kind {
+        DeliveryKind::BackChannel => "logout_token",
+        DeliveryKind::Cas => "logoutRequest",
+    };
     // A tenant gone since gets the strictest reach the settings allow.
     let reach = app.catalog.by_id(tenant_id).map_or_else(|| outbound::for_issuer(app.outbound_config.reach, ""), |t| app.reach(&t.tenant));
     let client = app.outbound(reach);
     client.guard(uri).await.map_err(|_| AttemptError::NotPublic)?;
-    let res = client.http().post(uri).form(&[("logout_token", token)]).send().await.map_err(|e| AttemptError::Request(e.without_url()))?;
+    let res = client.http().post(uri).form(&[(field, token)]).send().await.map_err(|e| AttemptError::Request(e.without_url()))?;
     if res.status().is_success() { Ok(()) } else { Err(AttemptError::Status(res.status().as_u16())) }
 }

@@ -51,6 +51,14 @@ pub async fn export(app: &App, tenant: &TenantEntry, user_id: &str) -> Result<Op
         .collect();
     let peers: Vec<Value> =
         store.federated_identities_of(&t.id, user_id).await?.into_iter().map(|(issuer, subject)| json!({ "issuer": issuer, "subject": subject })).collect();
+    // The ticket is left out: spent, it is a secret of no use to anyone,
+    // the person included.
+    let cas_services: Vec<Value> = store
+        .cas_service_sessions_of(&t.id, user_id)
+        .await?
+        .into_iter()
+        .map(|s| json!({ "client_id": s.client_id, "service": s.service, "signed_in_at": s.created_at }))
+        .collect();
     let trail = store
         .audit_events(&AuditQuery { tenant_id: Some(t.id.clone()), subject: Some(audit::user(user_id)), limit: AUDIT_RECORDS, ..AuditQuery::default() })
         .await?;
@@ -84,6 +92,7 @@ pub async fn export(app: &App, tenant: &TenantEntry, user_id: &str) -> Result<Op
         "sessions": sessions,
         "consents": consents,
         "linked_accounts": peers,
+        "cas_services": cas_services,
         "audit_events": events,
     })))
 }

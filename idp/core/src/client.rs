@@ -191,6 +191,9 @@ pub struct ClientSettings {
     /// client that lost the answer to a refresh is not logged out for it.
     /// 0 (the default): every second use is a reuse. Operator-only.
     pub refresh_reuse_grace: u32,
+    /// Set for a CAS service (operator-only): its service URLs, the
+    /// attributes it gets, and what `<cas:user>` holds.
+    pub cas: Option<crate::cas::CasService>,
 }
 
 /// The longest refresh reuse grace an operator may give: long enough for a
@@ -225,6 +228,7 @@ impl ClientSettings {
             logout: LogoutChannels::default(),
             info: ClientInfo::default(),
             refresh_reuse_grace: 0,
+            cas: None,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod aaguid;
 pub mod assurance;
 pub mod authorize;
 pub mod branding;
+pub mod cas;
 pub mod claims;
 pub mod client;
 pub mod crypto;

@@ -3,6 +3,10 @@
 
 /// Authorization codes: short, single-use (RFC 9700 §4.2 recommends minutes at most).
 pub const AUTHORIZATION_CODE: i64 = 60;
+/// CAS service tickets: single use, validated by the service right after
+/// the browser brings them (CAS 3.0 §3.1.1 recommends at most 5 minutes;
+/// Apereo's server uses 10 seconds).
+pub const CAS_TICKET: i64 = 10;
 /// A pending sign-in (the interaction between /authorize and the code).
 pub const INTERACTION: i64 = 30 * 60;
 /// A pending sign-in whose page was never shown: a browser follows the

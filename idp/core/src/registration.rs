@@ -44,7 +44,7 @@ impl MetadataError {
     }
 }
 
-fn bad(field: &'static str, reason: impl Into<String>) -> MetadataError {
+pub(crate) fn bad(field: &'static str, reason: impl Into<String>) -> MetadataError {
     MetadataError::Metadata { field, reason: reason.into() }
 }
 
@@ -97,6 +97,8 @@ pub struct ClientRequest {
     /// Seconds (at most [`MAX_REFRESH_REUSE_GRACE`]); see
     /// [`ClientSettings::refresh_reuse_grace`].
     pub refresh_reuse_grace: Option<u32>,
+    /// A CAS service's settings (`trame client add --protocol cas`).
+    pub cas: Option<crate::cas::CasRequest>,
 }
 
 /// Registration metadata that asks for encryption, which Trame refuses.
@@ -190,6 +192,7 @@ impl ClientRequest {
             pkce: None,
             skip_consent: false,
             refresh_reuse_grace: None,
+            cas: None,
         })
     }
 }
@@ -239,7 +242,7 @@ const MAX_LIST: usize = 20;
 
 /// A URL that may be shown to people or fetched: absolute, http(s), no
 /// credentials, no fragment; `https_only` unless on a loopback host.
-fn web_url(field: &'static str, s: &str, https_only: bool) -> Result<Url, MetadataError> {
+pub(crate) fn web_url(field: &'static str, s: &str, https_only: bool) -> Result<Url, MetadataError> {
     if s.len() > MAX_URL {
         return Err(bad(field, format!("longer than {MAX_URL} characters")));
     }
@@ -290,7 +293,7 @@ fn text(field: &'static str, v: Option<String>) -> Result<Option<String>, Metada
     }
 }
 
-fn list_limit<T>(field: &'static str, v: &[T]) -> Result<(), MetadataError> {
+pub(crate) fn list_limit<T>(field: &'static str, v: &[T]) -> Result<(), MetadataError> {
     if v.len() > MAX_LIST { Err(bad(field, format!("at most {MAX_LIST} values"))) } else { Ok(()) }
 }
 
@@ -548,6 +551,7 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
         },
         info,
         refresh_reuse_grace,
+        cas: req.cas.map(crate::cas::CasService::validate).transpose()?,
     })
 }
 

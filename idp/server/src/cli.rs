@@ -409,6 +409,45 @@ pub struct ClientAdd {
     /// (0 to 60; default 0: every second use revokes).
     #[arg(long, value_name = "SECONDS")]
     pub refresh_reuse_grace: Option<u32>,
+    /// The level a sign-in for this service must reach (repeatable; any
+    /// one listed is enough): `eidas1`, `eidas2`, `eidas3`.
+    #[arg(long = "acr-value", value_name = "LEVEL")]
+    pub acr_values: Vec<String>,
+    /// oidc (default): an OpenID Connect client; cas: a CAS service (CAS
+    /// protocol 3.0), which needs --service-url or --service-url-prefix.
+    #[arg(long, value_enum, default_value = "oidc")]
+    pub protocol: ProtocolArg,
+    /// CAS: a service URL accepted exactly (repeatable).
+    #[arg(long = "service-url", value_name = "URL")]
+    pub service_urls: Vec<String>,
+    /// CAS: a prefix ending in '/': every service URL under it, on the same
+    /// origin, is accepted (repeatable).
+    #[arg(long = "service-url-prefix", value_name = "URL")]
+    pub service_url_prefixes: Vec<String>,
+    /// CAS: an account attribute released to the service (repeatable):
+    /// preferred_username, name, given_name, family_name, email,
+    /// email_verified, phone_number, phone_number_verified, locale.
+    #[arg(long = "attribute", value_name = "NAME")]
+    pub attributes: Vec<String>,
+    /// CAS: what <cas:user> holds: the account's username (default; what
+    /// legacy applications match their accounts by) or its subject
+    /// identifier (pairwise unless --subject-type public).
+    #[arg(long, value_enum)]
+    pub cas_user: Option<CasUserArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum ProtocolArg {
+    Oidc,
+    Cas,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum CasUserArg {
+    Username,
+    Subject,
 }
 
 /// `trame client update`: the flags of `client add`, each optional; a
@@ -508,6 +547,22 @@ pub struct ClientUpdate {
     /// token gets the same new refresh token again (0 to 60).
     #[arg(long, value_name = "SECONDS")]
     pub refresh_reuse_grace: Option<u32>,
+    /// Replaces the levels a sign-in for this service must reach; given
+    /// once empty, clears them.
+    #[arg(long = "acr-value", value_name = "LEVEL")]
+    pub acr_values: Vec<String>,
+    /// CAS: replaces the exact service URLs (a CAS service only).
+    #[arg(long = "service-url", value_name = "URL")]
+    pub service_urls: Vec<String>,
+    /// CAS: replaces the service URL prefixes.
+    #[arg(long = "service-url-prefix", value_name = "URL")]
+    pub service_url_prefixes: Vec<String>,
+    /// CAS: replaces the attributes released; given once empty, releases none.
+    #[arg(long = "attribute", value_name = "NAME")]
+    pub attributes: Vec<String>,
+    /// CAS: what <cas:user> holds.
+    #[arg(long, value_enum)]
+    pub cas_user: Option<CasUserArg>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,8 +30,8 @@ use trame_store::{Account, AuditQuery, ProfileChange};
 
 use crate::cli::{AdminCommand, AuditCommand, HolderArg, ListArgs, ProfileArgs, RoleArg};
 use crate::cli::{
-    AlgArg, AuthMethodArg, ClientAdd, ClientCommand, ClientUpdate, GrantTypeArg, KeysCommand, PkceArg, SubjectTypeArg, TenantCommand, UserAdd, UserArg,
-    UserCommand, UserSet,
+    AlgArg, AuthMethodArg, CasUserArg, ClientAdd, ClientCommand, ClientUpdate, GrantTypeArg, KeysCommand, PkceArg, ProtocolArg, SubjectTypeArg, TenantCommand,
+    UserAdd, UserArg, UserCommand, UserSet,
 };
 
 /// What a command needs: storage, the settings, randomness, the clock, and
@@ -342,8 +342,25 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
         (Some(AuthMethodArg::ClientSecretPost), false) => AuthMethod::ClientSecretPost,
         (Some(AuthMethodArg::PrivateKeyJwt), false) => AuthMethod::PrivateKeyJwt,
     };
-    let grant_types: Vec<&str> =
-        if a.grant_types.is_empty() { vec!["authorization_code", "refresh_token"] } else { a.grant_types.iter().map(|t| grant_type(*t).as_str()).collect() };
+    let cas = a.protocol == ProtocolArg::Cas;
+    let cas_flags = !a.service_urls.is_empty() || !a.service_url_prefixes.is_empty() || !a.attributes.is_empty() || a.cas_user.is_some();
+    if cas_flags && !cas {
+        bail!("--service-url, --service-url-prefix, --attribute and --cas-user are for CAS services: add --protocol cas");
+    }
+    // A CAS service uses no grant and authenticates nowhere, unless the
+    // operator also makes it an OpenID Connect client.
+    let auth_method = if cas && a.auth_method.is_none() && !a.public && a.grant_types.is_empty() { AuthMethod::None } else { auth_method };
+    let grant_types: Vec<&str> = match (a.grant_types.is_empty(), cas) {
+        (true, true) => Vec::new(),
+        (true, false) => vec!["authorization_code", "refresh_token"],
+        (false, _) => a.grant_types.iter().map(|t| grant_type(*t).as_str()).collect(),
+    };
+    let cas = cas.then(|| trame_core::cas::CasRequest {
+        service_urls: a.service_urls,
+        service_prefixes: a.service_url_prefixes,
+        attributes: a.attributes,
+        user: a.cas_user.map(|u| cas_user_name(u).to_owned()),
+    });
     let jwks = a.jwks_file.as_deref().map(read_jwks).transpose()?;
     let req = ClientRequest {
         redirect_uris: a.redirect_uris,
@@ -367,6 +384,8 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
         pkce: Some(pkce(a.pkce)),
         skip_consent: a.skip_consent,
         refresh_reuse_grace: a.refresh_reuse_grace,
+        default_acr_values: a.acr_values,
+        cas,
         ..Default::default()
     };
     // The same rules as a registration request over HTTP, with the
@@ -481,6 +500,26 @@ async fn update_client(cx: &mut Context<'_>, u: ClientUpdate, rng: Arc<dyn Rando
     if let Some(g) = u.refresh_reuse_grace {
         req.refresh_reuse_grace = Some(g);
     }
+    if !u.acr_values.is_empty() {
+        req.default_acr_values = u.acr_values.into_iter().filter(|v| !v.is_empty()).collect();
+    }
+    let cas_flags = !u.service_urls.is_empty() || !u.service_url_prefixes.is_empty() || !u.attributes.is_empty() || u.cas_user.is_some();
+    if cas_flags {
+        let Some(cas) = req.cas.as_mut() else {
+            bail!("--service-url, --service-url-prefix, --attribute and --cas-user are for CAS services, and '{id}' is not one");
+        };
+        let replace = |list: &mut Vec<String>, given: Vec<String>| {
+            if !given.is_empty() {
+                *list = given.into_iter().filter(|v| !v.is_empty()).collect();
+            }
+        };
+        replace(&mut cas.service_urls, u.service_urls);
+        replace(&mut cas.service_prefixes, u.service_url_prefixes);
+        replace(&mut cas.attributes, u.attributes);
+        if let Some(user) = u.cas_user {
+            cas.user = Some(cas_user_name(user).to_owned());
+        }
+    }
     let secret = match (u.rotate_secret, u.secret_stdin) {
         (true, _) => clients::SecretChange::Rotate,
         (false, true) => clients::SecretChange::Given(cx.read_line("client secret")?),
@@ -548,6 +587,7 @@ fn show_client(c: &Client, now: i64, json: bool) {
         m.insert("pkce".into(), serde_json::json!(c.pkce.as_str()));
         m.insert("skip_consent".into(), serde_json::json!(c.skip_consent));
         m.insert("refresh_reuse_grace".into(), serde_json::json!(c.refresh_reuse_grace));
+        m.insert("cas".into(), serde_json::json!(c.cas));
         m.insert("sector_identifier".into(), serde_json::json!(c.sector_identifier));
         m.insert("has_secret".into(), serde_json::json!(c.secret_digest.is_some()));
         m.insert("self_registered".into(), serde_json::json!(c.registration_token_digest.is_some()));
@@ -604,6 +644,7 @@ fn show_client(c: &Client, now: i64, json: bool) {
         ("tos uri", opt(c.info.tos_uri.as_deref())),
         ("contacts", if c.info.contacts.is_empty() { "-".to_owned() } else { c.info.contacts.join(" ") }),
         ("refresh reuse grace", format!("{}s", c.refresh_reuse_grace)),
+        ("cas", c.cas.as_ref().map_or_else(|| "-".to_owned(), cas_summary)),
         ("registered by", if c.registration_token_digest.is_some() { "itself (RFC 7591)" } else { "the operator" }.to_owned()),
     ];
     println!("client {}", c.id);
@@ -614,6 +655,22 @@ fn show_client(c: &Client, now: i64, json: bool) {
         let state = if c.is_expired(now) { "lapsed" } else { "until" };
         println!("  federation: {} registration under {}, {state} {}", f.kind.as_str(), f.trust_anchor, rfc3339(f.expires_at));
     }
+}
+
+fn cas_user_name(u: CasUserArg) -> &'static str {
+    match u {
+        CasUserArg::Username => "username",
+        CasUserArg::Subject => "subject",
+    }
+}
+
+/// A CAS service's settings on one line of `client show`.
+fn cas_summary(s: &trame_core::cas::CasService) -> String {
+    let mut parts: Vec<String> = s.service_urls.iter().map(|u| format!("service {u}")).collect();
+    parts.extend(s.service_prefixes.iter().map(|p| format!("prefix {p}")));
+    parts.push(format!("user: {}", s.user.as_str()));
+    parts.push(format!("attributes: {}", if s.attributes.is_empty() { "-".to_owned() } else { s.attributes.join(" ") }));
+    parts.join("; ")
 }
 
 fn read_jwks(path: &std::path::Path) -> Result<serde_json::Value> {
@@ -656,6 +713,7 @@ fn flag_of(field: &str) -> String {
         "id_token_signed_response_alg" => "id-token-alg",
         "userinfo_signed_response_alg" => "userinfo-alg",
         "client_name" => "name",
+        "default_acr_values" => "acr-value",
         other => return format!("--{}", other.replace('_', "-")),
     };
     format!("--{flag}")

@@ -238,6 +238,18 @@ async fn prune_revocations(state: &AppState) {
             tracing::warn!(error = %e, "cannot prune expired revocations; will retry");
         }
     }
+    // A session lives at most `SESSION` from its sign-in; one signing in
+    // again keeps its sid, hence twice that before a CAS service's record
+    // can no longer belong to a live session.
+    let before = state.now() - 2 * trame_core::lifetimes::SESSION;
+    match state.store.prune_cas_service_sessions(before).await {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(records = n, "CAS service sessions of expired sessions pruned"),
+        Err(e) => {
+            trame_web::telemetry::durable_error(&e);
+            tracing::warn!(error = %e, "cannot prune CAS service sessions; will retry");
+        }
+    }
 }
 
 /// Purges audit records past their retention and cuts older addresses to

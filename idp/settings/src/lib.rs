@@ -532,11 +532,7 @@ fn figment_problem(e: figment::Error) -> Problem {
 /// otherwise, so that a problem about `"" = 1` or `"a b" = 1` still names
 /// a key the operator can find in the file.
 fn toml_key(key: &str) -> String {
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-        key.to_owned()
-    } else {
-        format!("{key:?}")
-    }
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') { key.to_owned() } else { format!("{key:?}") }
 }
 
 fn sqlite_url(path: &Path) -> String {

@@ -19,6 +19,11 @@ pub fn code_used(code: &str) -> String {
     format!("code-used:{}", secret_digest(code))
 }
 
+/// A CAS service ticket's record, until the service validates it.
+pub fn cas_ticket(ticket: &str) -> String {
+    format!("cas-st:{}", secret_digest(ticket))
+}
+
 /// A browser session, under its cookie's digest.
 pub fn session(cookie: &str) -> String {
     format!("sess:{}", secret_digest(cookie))

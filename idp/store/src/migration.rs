@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_branding::Migration),
             Box::new(m0015_transparency::Migration),
             Box::new(m0016_time_zone::Migration),
+            Box::new(m0017_cas::Migration),
         ]
     }
 }
@@ -945,6 +946,54 @@ mod m0016_time_zone {
 
         async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
             m.alter_table(Table::alter().table("tenants").drop_column("time_zone").to_owned()).await
+        }
+    }
+}
+
+mod m0017_cas {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0017_cas"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        /// A client's CAS settings (service URLs and prefixes, attributes,
+        /// what `<cas:user>` holds) as one JSON document, null for a client
+        /// that is not a CAS service; the services a session signed in to
+        /// over CAS (for single logout); and the kind of a queued logout
+        /// notification (an OpenID Connect logout token, or a CAS
+        /// `LogoutRequest`).
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("clients").add_column(text_null("cas")).to_owned()).await?;
+            m.create_table(
+                Table::create()
+                    .table("cas_service_sessions")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("user_id"))
+                    .col(string("sid"))
+                    .col(string("client_id"))
+                    .col(text("service"))
+                    .col(string("ticket"))
+                    .col(big_integer("created_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("cas_service_sessions", "cas_service_sessions_session", &["tenant_id", "user_id", "sid"], false)).await?;
+            m.create_index(index("cas_service_sessions", "cas_service_sessions_age", &["created_at"], false)).await?;
+            m.alter_table(Table::alter().table("logout_deliveries").add_column(string("kind").default("back_channel")).to_owned()).await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(Table::alter().table("logout_deliveries").drop_column("kind").to_owned()).await?;
+            m.drop_table(Table::drop().table("cas_service_sessions").to_owned()).await?;
+            m.alter_table(Table::alter().table("clients").drop_column("cas").to_owned()).await
         }
     }
 }

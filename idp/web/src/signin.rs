@@ -238,6 +238,7 @@ pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id
             let params = ia.params.clone();
             proceed(state, tenant, Some(session), params, Some((id, ia)), Starter { binding, ip: None }).await
         }
+        Purpose::Cas => crate::routes::cas::resume(state, tenant, session, id, ia).await,
         Purpose::Account => {
             interaction::delete(state, &id).await.html_err()?;
             Ok(see_other(&tenant.tenant.issuer.endpoint("/account")))
@@ -297,7 +298,7 @@ pub async fn continue_pending(state: &AppState, tenant: &TenantEntry, headers: &
     // Only a service's sign-in: the account pages are where a recovery
     // leads anyway, with the notice that asks for a new passkey.
     let enough = ia.required_acr.as_ref().is_none_or(|r| assurance::satisfies(acr, std::slice::from_ref(r)));
-    if ia.purpose != Purpose::Authorize || !enough {
+    if !ia.purpose.for_service() || !enough {
         return Ok(None);
     }
     ia.login_at = Some(state.now());

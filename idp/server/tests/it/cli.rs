@@ -933,3 +933,62 @@ async fn a_tenant_has_a_time_zone() {
         assert!(out.contains("time zone Indian/Reunion"), "{name}: the refusals changed nothing: {out}");
     }
 }
+
+/// `client add --protocol cas`: a CAS service with its service URLs,
+/// attributes and level; refused settings name their flag and write
+/// nothing; `client update` replaces the CAS lists.
+#[tokio::test]
+async fn cas_services() {
+    for (name, i) in installs().await {
+        let out = i.ok(&[
+            "client",
+            "add",
+            "--client-id",
+            "glpi",
+            "--name",
+            "GLPI",
+            "--protocol",
+            "cas",
+            "--service-url",
+            "https://glpi.ville.fr/index.php",
+            "--service-url-prefix",
+            "https://glpi.ville.fr/front/",
+            "--attribute",
+            "email",
+            "--attribute",
+            "given_name",
+            "--acr-value",
+            "eidas2",
+        ]);
+        assert!(out.contains("auth_method: none") && !out.contains("client_secret"), "{name}: a CAS service has no secret: {out}");
+        let shown = i.ok(&["client", "show", "--client-id", "glpi"]);
+        for part in ["service https://glpi.ville.fr/index.php", "prefix https://glpi.ville.fr/front/", "user: username", "attributes: email given_name"] {
+            assert!(shown.contains(part), "{name}: {part}: {shown}");
+        }
+        assert!(shown.contains("default acr values: eidas2"), "{name}: {shown}");
+        let json: serde_json::Value = serde_json::from_str(i.ok(&["client", "show", "--client-id", "glpi", "--json"]).trim()).unwrap();
+        assert_eq!(json["cas"]["service_urls"], serde_json::json!(["https://glpi.ville.fr/index.php"]), "{name}: {json}");
+        assert_eq!(json["grant_types"], serde_json::json!([]), "{name}: {json}");
+
+        let out = i.ok(&["client", "update", "--client-id", "glpi", "--attribute", "family_name", "--cas-user", "subject"]);
+        assert!(out.contains("attributes: family_name") && out.contains("user: subject"), "{name}: {out}");
+        assert!(out.contains("service https://glpi.ville.fr/index.php"), "{name}: lists not given are kept: {out}");
+
+        let refused: [(&[&str], &str); 6] = [
+            (&["--protocol", "cas"], "--service-url"),
+            (&["--protocol", "cas", "--service-url", "http://glpi.ville.fr/"], "--service-url"),
+            (&["--protocol", "cas", "--service-url-prefix", "https://glpi.ville.fr/app"], "--service-url-prefix"),
+            (&["--protocol", "cas", "--service-url", "https://a.fr/", "--attribute", "password"], "--attribute"),
+            (&["--service-url", "https://a.fr/"], "--protocol cas"),
+            (&["--protocol", "cas", "--service-url", "https://a.fr/", "--acr-value", "eidas 2"], "--acr-value"),
+        ];
+        for (flags, needle) in refused {
+            let mut args = vec!["client", "add", "--client-id", "refused"];
+            args.extend_from_slice(flags);
+            assert_refused(&i.cli(&args), needle);
+        }
+        assert!(!i.ok(&["client", "list"]).contains("refused"), "{name}: refused clients are not created");
+        i.ok(&["client", "add", "--client-id", "oidc", "--redirect-uri", "https://o.example/cb"]);
+        assert_refused(&i.cli(&["client", "update", "--client-id", "oidc", "--service-url", "https://a.fr/"]), "not one");
+    }
+}

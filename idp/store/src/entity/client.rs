@@ -56,6 +56,8 @@ pub struct Model {
     /// Seconds during which an exact retry of a rotated refresh token gets
     /// the same successor instead of revoking the grant (0: never).
     pub refresh_reuse_grace: i64,
+    /// JSON object: the CAS settings of a CAS service.
+    pub cas: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,9 @@ pub struct Model {
     pub uri: String,
     /// The signed logout token (it names a subject and a session, nothing more).
     pub logout_token: String,
+    /// `back_channel` (an OpenID Connect logout token) or `cas` (a CAS
+    /// single-logout `LogoutRequest`, in `logout_token`).
+    pub kind: String,
     pub attempts: i32,
     pub next_attempt_at: i64,
     pub created_at: i64,

@@ -4,6 +4,7 @@
 pub mod account_session;
 pub mod admin_role;
 pub mod audit_event;
+pub mod cas_service_session;
 pub mod catalog_version;
 pub mod client;
 pub mod consent;

@@ -69,6 +69,7 @@ fn to_domain(m: client::Model) -> Result<Client> {
             require_auth_time: m.require_auth_time,
         },
         refresh_reuse_grace: u32::try_from(m.refresh_reuse_grace).map_err(|_| corrupt("refresh_reuse_grace"))?,
+        cas: m.cas.map(|c| serde_json::from_str(&c).map_err(|_| corrupt("cas"))).transpose()?,
     };
     let federation = match (m.federation_kind.as_deref(), m.trust_anchor, m.expires_at) {
         (None, None, None) => None,
@@ -123,6 +124,7 @@ fn set_settings(am: &mut client::ActiveModel, s: &ClientSettings) {
     am.software_version = Set(s.info.software_version.clone());
     am.require_auth_time = Set(s.info.require_auth_time);
     am.refresh_reuse_grace = Set(i64::from(s.refresh_reuse_grace));
+    am.cas = Set(s.cas.as_ref().map(|c| serde_json::to_string(c).expect("CAS settings serialize")));
 }
 
 /// The signing keys a client's settings need: one per algorithm it asked for.
@@ -262,6 +264,19 @@ impl Store {
     pub async fn list_clients(&self, tenant_id: &str) -> Result<Vec<Client>> {
         let rows = client::Entity::find()
             .filter(client::Column::TenantId.eq(tenant_id))
+            .order_by_asc(client::Column::ClientId)
+            .all(&self.db)
+            .await
+            .map_err(StoreError::Db)?;
+        rows.into_iter().map(to_domain).collect()
+    }
+
+    /// The CAS services of a tenant: the clients with CAS settings. A CAS
+    /// request names a service URL, not a client, so each is asked in turn.
+    pub async fn cas_clients(&self, tenant_id: &str) -> Result<Vec<Client>> {
+        let rows = client::Entity::find()
+            .filter(client::Column::TenantId.eq(tenant_id))
+            .filter(client::Column::Cas.is_not_null())
             .order_by_asc(client::Column::ClientId)
             .all(&self.db)
             .await

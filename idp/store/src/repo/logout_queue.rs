@@ -9,6 +9,30 @@ use super::new_id;
 use crate::entity::logout_delivery as ld;
 use crate::{Result, Store, StoreError};
 
+/// What a notification carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DeliveryKind {
+    /// An OpenID Connect logout token (Back-Channel Logout 1.0).
+    #[default]
+    BackChannel,
+    /// A CAS single-logout `LogoutRequest` (SAML), for a CAS service.
+    Cas,
+}
+
+impl DeliveryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BackChannel => "back_channel",
+            Self::Cas => "cas",
+        }
+    }
+    /// An unknown kind (written by a newer version) is delivered as a
+    /// logout token would be.
+    fn parse(s: &str) -> Self {
+        if s == "cas" { Self::Cas } else { Self::BackChannel }
+    }
+}
+
 /// A notification to deliver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogoutDelivery {
@@ -16,7 +40,9 @@ pub struct LogoutDelivery {
     pub tenant_id: String,
     pub client_id: String,
     pub uri: String,
+    /// The logout token, or the CAS `LogoutRequest` ([`DeliveryKind`]).
     pub logout_token: String,
+    pub kind: DeliveryKind,
     pub attempts: i32,
     pub next_attempt_at: i64,
 }
@@ -28,6 +54,7 @@ pub struct NewLogoutDelivery {
     pub client_id: String,
     pub uri: String,
     pub logout_token: String,
+    pub kind: DeliveryKind,
 }
 
 impl From<ld::Model> for LogoutDelivery {
@@ -38,6 +65,7 @@ impl From<ld::Model> for LogoutDelivery {
             client_id: m.client_id,
             uri: m.uri,
             logout_token: m.logout_token,
+            kind: DeliveryKind::parse(&m.kind),
             attempts: m.attempts,
             next_attempt_at: m.next_attempt_at,
         }
@@ -60,6 +88,7 @@ impl Store {
                 client_id: Set(i.client_id),
                 uri: Set(i.uri),
                 logout_token: Set(i.logout_token),
+                kind: Set(i.kind.as_str().to_owned()),
                 attempts: Set(0),
                 next_attempt_at: Set(now),
                 created_at: Set(now),

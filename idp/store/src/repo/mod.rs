@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod cas_sessions;
 pub mod catalog;
 pub mod clients;
 pub mod federated_identities;

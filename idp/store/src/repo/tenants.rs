@@ -10,8 +10,9 @@ use trame_jose::Alg;
 
 use super::{catalog, keys, new_id};
 use crate::entity::{
-    account_session, admin_role, audit_event, client, consent, federated_identity, federation_key, federation_subordinate, grant, initial_access_token,
-    invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, tenant_logo, trust_mark, usage_count, usage_service, user,
+    account_session, admin_role, audit_event, cas_service_session, client, consent, federated_identity, federation_key, federation_subordinate, grant,
+    initial_access_token, invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, tenant_logo, trust_mark, usage_count,
+    usage_service, user,
 };
 use crate::{Result, Store, StoreError};
 use trame_core::subject::SubjectType;
@@ -301,6 +302,7 @@ impl Store {
             account_session,
             consent,
             federated_identity,
+            cas_service_session,
             admin_role,
             invitation,
             logout_delivery,

@@ -4,7 +4,7 @@ use sea_orm::{ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrai
 use trame_core::user::{Address, UserProfile};
 
 use super::new_id;
-use crate::entity::{account_session, admin_role, consent, federated_identity, grant, passkey, recovery_code, refresh_token, user};
+use crate::entity::{account_session, admin_role, cas_service_session, consent, federated_identity, grant, passkey, recovery_code, refresh_token, user};
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, Default)]
@@ -391,6 +391,7 @@ impl Store {
         delete_of_user!(account_session);
         delete_of_user!(consent);
         delete_of_user!(federated_identity);
+        delete_of_user!(cas_service_session);
         admin_role::Entity::delete_many()
             .filter(admin_role::Column::TenantId.eq(tenant_id))
             .filter(admin_role::Column::Principal.eq(format!("user:{user_id}")))

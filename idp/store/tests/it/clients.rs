@@ -56,6 +56,12 @@ fn full_client() -> NewClient {
                 require_auth_time: true,
             },
             refresh_reuse_grace: 30,
+            cas: Some(trame_core::cas::CasService {
+                service_urls: vec!["https://z.example/cas?x=« é »".into()],
+                service_prefixes: vec!["https://z.example/apps/".into()],
+                attributes: vec!["email".into(), "given_name".into()],
+                user: trame_core::cas::CasUser::Subject,
+            }),
         },
     }
 }
@@ -238,7 +244,7 @@ backend_test!(initial_access_tokens_are_spent_atomically(be, b) {
 backend_test!(logout_queue_claims_each_delivery_once(be, b) {
     let s = &be.store;
     let t = tenant(s, "ville-a").await;
-    let item = |c: &str| NewLogoutDelivery { tenant_id: t.id.clone(), client_id: c.into(), uri: format!("https://{c}.example/bc"), logout_token: format!("token-{c}") };
+    let item = |c: &str| NewLogoutDelivery { tenant_id: t.id.clone(), client_id: c.into(), uri: format!("https://{c}.example/bc"), logout_token: format!("token-{c}"), kind: Default::default() };
     let queued = s.queue_logout_deliveries(vec![item("a"), item("b")], T0).await.unwrap();
     assert_eq!(queued.iter().map(|q| (q.client_id.as_str(), q.attempts, q.next_attempt_at)).collect::<Vec<_>>(), [("a", 0, T0), ("b", 0, T0)], "{b}");
     assert!(s.queue_logout_deliveries(vec![], T0).await.unwrap().is_empty(), "{b}");

@@ -202,6 +202,11 @@ pub async fn confirm(State(state): State<AppState>, tenant: TenantCtx, req: Requ
     Ok(signed_out(&state, &tenant, &headers, pending.target, &service, ended))
 }
 
+/// [`signed_out`] for a logout that names no OpenID Connect client (CAS).
+pub(crate) fn signed_out_to(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, ended: Ended) -> Response {
+    signed_out(state, tenant, headers, target, &ServiceLink::default(), ended)
+}
+
 /// The answer once the session is over: to the client's post-logout page
 /// (or the signed-out page), through the front-channel page when clients of
 /// the session registered a front-channel logout URI. Always clears the

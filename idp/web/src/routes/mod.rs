@@ -6,6 +6,7 @@ pub mod account_data;
 pub mod admin_api;
 pub mod authorize;
 pub mod brand;
+pub mod cas;
 pub mod consent;
 pub mod console;
 pub mod federation;
@@ -64,6 +65,13 @@ pub fn router(state: AppState) -> Router {
         // pages; the logout confirmation checks its origin itself.
         .route("/authorize", get(authorize::authorize).post(authorize::authorize))
         .route("/logout", get(logout::start).post(logout::confirm))
+        // CAS (protocol 3.0): the browser's login and logout, and the
+        // validations the services' servers call.
+        .route("/cas/login", get(cas::login))
+        .route("/cas/logout", get(cas::logout))
+        .route("/cas/validate", get(cas::validate))
+        .route("/cas/serviceValidate", get(cas::service_validate))
+        .route("/cas/p3/serviceValidate", get(cas::service_validate))
         .route("/par", post(par::par))
         .route("/token", post(token::token))
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))

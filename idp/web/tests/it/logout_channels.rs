@@ -341,7 +341,7 @@ backend_test!(
     async fn a_claimed_notification_is_not_delivered_twice(env) {
         let rp = Rp::start(&[], StatusCode::OK).await;
         let now = env.clock.now();
-        let item = |n: usize| NewLogoutDelivery { tenant_id: env.tenant.id.clone(), client_id: "rp-a".into(), uri: format!("{}/bc", rp.base), logout_token: fake_token(now + 120, n) };
+        let item = |n: usize| NewLogoutDelivery { tenant_id: env.tenant.id.clone(), client_id: "rp-a".into(), uri: format!("{}/bc", rp.base), logout_token: fake_token(now + 120, n), kind: Default::default() };
         env.state.store.queue_logout_deliveries((0..20).map(item).collect(), now).await.unwrap();
 
         // Two rounds at once, as two nodes would run them.

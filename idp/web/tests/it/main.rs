@@ -9,6 +9,7 @@ mod accounts_admin;
 mod admin_api;
 mod authorize;
 mod branding;
+mod cas;
 mod console;
 mod console_branding;
 mod dead_ends;
