@@ -8,7 +8,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use trame_core::cas::{self, CasUser, Failure, SERVICE_TICKET_PREFIX, Success};
 use trame_core::client::Client;
-use trame_core::crypto::random_token;
 use trame_core::lifetimes;
 use trame_store::CasServiceSession;
 
@@ -51,7 +50,7 @@ pub async fn client_for(app: &App, tenant: &TenantEntry, service: &str) -> Resul
 
 /// Issues a service ticket for `service` from `session`.
 pub async fn issue(app: &App, client: &Client, service: &str, session: &Session, new_login: bool) -> Result<String> {
-    let ticket = format!("{SERVICE_TICKET_PREFIX}{}", random_token(app.rng.as_ref()));
+    let ticket = cas::new_service_ticket(app.rng.as_ref());
     let record = TicketRecord {
         tenant_id: session.tenant_id.clone(),
         client_id: client.id.as_str().to_owned(),

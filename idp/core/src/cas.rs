@@ -12,11 +12,24 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use url::Url;
 
-use crate::registration::{MetadataError, bad, list_limit, web_url};
 use crate::user::UserProfile;
 
 /// Service tickets start with this (CAS 3.0 §3.1.1).
 pub const SERVICE_TICKET_PREFIX: &str = "ST-";
+
+/// A new service ticket: `ST-` and 256 random bits in hexadecimal. CAS
+/// 3.0 §3.7 limits tickets to letters, digits and `-` (mod_auth_cas
+/// ignores any other), so not base64url.
+pub fn new_service_ticket(rng: &dyn crate::Randomness) -> String {
+    let mut buf = [0u8; 32];
+    rng.fill(&mut buf);
+    let mut t = String::with_capacity(SERVICE_TICKET_PREFIX.len() + 64);
+    t.push_str(SERVICE_TICKET_PREFIX);
+    for b in buf {
+        t.push_str(&format!("{b:02x}"));
+    }
+    t
+}
 
 /// The longest ticket a validation request may carry: Trame's are 46
 /// characters; the specification lets clients expect up to 256.
@@ -55,7 +68,7 @@ impl CasUser {
     }
 }
 
-/// A client's CAS settings, validated.
+/// A client's CAS settings, validated (`registration::cas_service`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CasService {
     /// Service URLs accepted as they are, byte for byte.
@@ -81,41 +94,6 @@ pub struct CasRequest {
 }
 
 impl CasService {
-    /// Applies the rules of a CAS service's settings.
-    pub fn validate(req: CasRequest) -> Result<Self, MetadataError> {
-        list_limit("service_url", &req.service_urls)?;
-        list_limit("service_url_prefix", &req.service_prefixes)?;
-        if req.service_urls.is_empty() && req.service_prefixes.is_empty() {
-            return Err(bad("service_url", "a CAS service needs at least one service URL or prefix"));
-        }
-        for u in &req.service_urls {
-            web_url("service_url", u, true)?;
-        }
-        for p in &req.service_prefixes {
-            let url = web_url("service_url_prefix", p, true)?;
-            if url.query().is_some() || !p.ends_with('/') || url.as_str() != p {
-                return Err(bad(
-                    "service_url_prefix",
-                    format!("'{p}' must be a normalised URL whose path ends with '/' (a prefix stops at a path segment) and has no query"),
-                ));
-            }
-        }
-        let mut attributes = Vec::new();
-        for a in req.attributes {
-            if !ATTRIBUTES.contains(&a.as_str()) {
-                return Err(bad("attribute", format!("'{a}' is not an attribute Trame releases (known: {})", ATTRIBUTES.join(", "))));
-            }
-            if !attributes.contains(&a) {
-                attributes.push(a);
-            }
-        }
-        let user = match req.user.as_deref() {
-            None => CasUser::default(),
-            Some(u) => CasUser::parse(u).ok_or_else(|| bad("cas_user", format!("'{u}' is not username or subject")))?,
-        };
-        Ok(Self { service_urls: req.service_urls, service_prefixes: req.service_prefixes, attributes, user })
-    }
-
     /// The settings as a request again (for an update that changes part).
     pub fn to_request(&self) -> CasRequest {
         CasRequest {
@@ -326,49 +304,11 @@ mod tests {
     use super::*;
 
     fn service(urls: &[&str], prefixes: &[&str]) -> CasService {
-        CasService::validate(CasRequest {
+        CasService {
             service_urls: urls.iter().map(|s| s.to_string()).collect(),
             service_prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
-        })
-        .unwrap()
-    }
-
-    #[test]
-    fn settings_rules() {
-        let refused = |urls: &[&str], prefixes: &[&str]| {
-            CasService::validate(CasRequest {
-                service_urls: urls.iter().map(|s| s.to_string()).collect(),
-                service_prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
-                ..Default::default()
-            })
-            .unwrap_err()
-        };
-        assert_eq!(refused(&[], &[]).field(), "service_url");
-        assert_eq!(refused(&["http://glpi.ville.fr/"], &[]).field(), "service_url", "https, except on loopback");
-        assert_eq!(refused(&["https://u:p@glpi.ville.fr/"], &[]).field(), "service_url");
-        assert_eq!(refused(&["https://glpi.ville.fr/#x"], &[]).field(), "service_url");
-        assert_eq!(refused(&["not a url"], &[]).field(), "service_url");
-        assert_eq!(refused(&[], &["https://glpi.ville.fr/app"]).field(), "service_url_prefix", "a prefix ends at a segment");
-        assert_eq!(refused(&[], &["https://glpi.ville.fr"]).field(), "service_url_prefix", "not even at the host");
-        assert_eq!(refused(&[], &["https://glpi.ville.fr/a/?x=1"]).field(), "service_url_prefix");
-        assert_eq!(refused(&[], &["https://glpi.ville.fr/a/../b/"]).field(), "service_url_prefix", "normalised only");
-        assert_eq!(refused(&[], &["https://GLPI.ville.fr/a/"]).field(), "service_url_prefix", "normalised only");
-        service(&["http://localhost:8081/app/"], &["http://127.0.0.1:8081/"]);
-        let e = CasService::validate(CasRequest { service_urls: vec!["https://a.fr/".into()], attributes: vec!["password".into()], ..Default::default() });
-        assert_eq!(e.unwrap_err().field(), "attribute");
-        let e = CasService::validate(CasRequest { service_urls: vec!["https://a.fr/".into()], user: Some("email".into()), ..Default::default() });
-        assert_eq!(e.unwrap_err().field(), "cas_user");
-        let ok = CasService::validate(CasRequest {
-            service_urls: vec!["https://a.fr/".into()],
-            attributes: vec!["email".into(), "email".into(), "given_name".into()],
-            user: Some("subject".into()),
-            ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(ok.attributes, ["email", "given_name"]);
-        assert_eq!(ok.user, CasUser::Subject);
-        assert_eq!(CasService::validate(ok.to_request()).unwrap(), ok);
+        }
     }
 
     #[test]
@@ -410,6 +350,15 @@ mod tests {
         ] {
             assert!(!s.accepts(refused), "{refused}");
         }
+    }
+
+    #[test]
+    fn tickets_use_the_alphabet_cas_allows() {
+        let a = new_service_ticket(&crate::OsRandom);
+        let b = new_service_ticket(&crate::OsRandom);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 67);
+        assert!(a.starts_with("ST-") && a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'), "{a}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde_json::Value;
 use trame_jose::Alg;
 use url::Url;
 
+use crate::cas::{ATTRIBUTES, CasRequest, CasService, CasUser};
 use crate::client::{ApplicationType, AuthMethod, ClientInfo, ClientSettings, GrantType, LogoutChannels, MAX_REFRESH_REUSE_GRACE, PkcePolicy};
 use crate::ids::{RedirectUri, is_loopback_or_localhost};
 use crate::keys;
@@ -44,7 +45,7 @@ impl MetadataError {
     }
 }
 
-pub(crate) fn bad(field: &'static str, reason: impl Into<String>) -> MetadataError {
+fn bad(field: &'static str, reason: impl Into<String>) -> MetadataError {
     MetadataError::Metadata { field, reason: reason.into() }
 }
 
@@ -242,7 +243,7 @@ const MAX_LIST: usize = 20;
 
 /// A URL that may be shown to people or fetched: absolute, http(s), no
 /// credentials, no fragment; `https_only` unless on a loopback host.
-pub(crate) fn web_url(field: &'static str, s: &str, https_only: bool) -> Result<Url, MetadataError> {
+fn web_url(field: &'static str, s: &str, https_only: bool) -> Result<Url, MetadataError> {
     if s.len() > MAX_URL {
         return Err(bad(field, format!("longer than {MAX_URL} characters")));
     }
@@ -293,7 +294,7 @@ fn text(field: &'static str, v: Option<String>) -> Result<Option<String>, Metada
     }
 }
 
-pub(crate) fn list_limit<T>(field: &'static str, v: &[T]) -> Result<(), MetadataError> {
+fn list_limit<T>(field: &'static str, v: &[T]) -> Result<(), MetadataError> {
     if v.len() > MAX_LIST { Err(bad(field, format!("at most {MAX_LIST} values"))) } else { Ok(()) }
 }
 
@@ -356,6 +357,42 @@ pub fn refresh_reuse_grace(seconds: u32, grant_types: &[GrantType]) -> Result<u3
         return Err(bad(field, "only meaningful with the refresh_token grant"));
     }
     Ok(seconds)
+}
+
+/// Applies the rules of a CAS service's settings (`trame client add
+/// --protocol cas`).
+pub fn cas_service(req: CasRequest) -> Result<CasService, MetadataError> {
+    list_limit("service_url", &req.service_urls)?;
+    list_limit("service_url_prefix", &req.service_prefixes)?;
+    if req.service_urls.is_empty() && req.service_prefixes.is_empty() {
+        return Err(bad("service_url", "a CAS service needs at least one service URL or prefix"));
+    }
+    for u in &req.service_urls {
+        web_url("service_url", u, true)?;
+    }
+    for p in &req.service_prefixes {
+        let url = web_url("service_url_prefix", p, true)?;
+        if url.query().is_some() || !p.ends_with('/') || url.as_str() != p {
+            return Err(bad(
+                "service_url_prefix",
+                format!("'{p}' must be a normalised URL whose path ends with '/' (a prefix stops at a path segment) and has no query"),
+            ));
+        }
+    }
+    let mut attributes = Vec::new();
+    for a in req.attributes {
+        if !ATTRIBUTES.contains(&a.as_str()) {
+            return Err(bad("attribute", format!("'{a}' is not an attribute Trame releases (known: {})", ATTRIBUTES.join(", "))));
+        }
+        if !attributes.contains(&a) {
+            attributes.push(a);
+        }
+    }
+    let user = match req.user.as_deref() {
+        None => CasUser::default(),
+        Some(u) => CasUser::parse(u).ok_or_else(|| bad("cas_user", format!("'{u}' is not username or subject")))?,
+    };
+    Ok(CasService { service_urls: req.service_urls, service_prefixes: req.service_prefixes, attributes, user })
 }
 
 /// Applies every registration rule; the result is what gets stored.
@@ -551,7 +588,7 @@ pub fn validate(req: ClientRequest, rules: &Rules) -> Result<ClientSettings, Met
         },
         info,
         refresh_reuse_grace,
-        cas: req.cas.map(crate::cas::CasService::validate).transpose()?,
+        cas: req.cas.map(cas_service).transpose()?,
     })
 }
 
@@ -731,5 +768,46 @@ mod tests {
     fn client_credentials_only_clients_need_no_redirect_uri() {
         let c = register(json!({ "grant_types": ["client_credentials"], "scope": "openid" })).unwrap();
         assert!(c.redirect_uris.is_empty());
+    }
+    #[test]
+    fn cas_settings_rules() {
+        let refused = |urls: &[&str], prefixes: &[&str]| {
+            cas_service(CasRequest {
+                service_urls: urls.iter().map(|s| s.to_string()).collect(),
+                service_prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            })
+            .unwrap_err()
+        };
+        assert_eq!(refused(&[], &[]).field(), "service_url");
+        assert_eq!(refused(&["http://glpi.ville.fr/"], &[]).field(), "service_url", "https, except on loopback");
+        assert_eq!(refused(&["https://u:p@glpi.ville.fr/"], &[]).field(), "service_url");
+        assert_eq!(refused(&["https://glpi.ville.fr/#x"], &[]).field(), "service_url");
+        assert_eq!(refused(&["not a url"], &[]).field(), "service_url");
+        assert_eq!(refused(&[], &["https://glpi.ville.fr/app"]).field(), "service_url_prefix", "a prefix ends at a segment");
+        assert_eq!(refused(&[], &["https://glpi.ville.fr"]).field(), "service_url_prefix", "not even at the host");
+        assert_eq!(refused(&[], &["https://glpi.ville.fr/a/?x=1"]).field(), "service_url_prefix");
+        assert_eq!(refused(&[], &["https://glpi.ville.fr/a/../b/"]).field(), "service_url_prefix", "normalised only");
+        assert_eq!(refused(&[], &["https://GLPI.ville.fr/a/"]).field(), "service_url_prefix", "normalised only");
+        cas_service(CasRequest {
+            service_urls: vec!["http://localhost:8081/app/".into()],
+            service_prefixes: vec!["http://127.0.0.1:8081/".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        let e = cas_service(CasRequest { service_urls: vec!["https://a.fr/".into()], attributes: vec!["password".into()], ..Default::default() });
+        assert_eq!(e.unwrap_err().field(), "attribute");
+        let e = cas_service(CasRequest { service_urls: vec!["https://a.fr/".into()], user: Some("email".into()), ..Default::default() });
+        assert_eq!(e.unwrap_err().field(), "cas_user");
+        let ok = cas_service(CasRequest {
+            service_urls: vec!["https://a.fr/".into()],
+            attributes: vec!["email".into(), "email".into(), "given_name".into()],
+            user: Some("subject".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(ok.attributes, ["email", "given_name"]);
+        assert_eq!(ok.user, CasUser::Subject);
+        assert_eq!(cas_service(ok.to_request()).unwrap(), ok);
     }
 }

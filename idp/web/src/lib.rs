@@ -26,6 +26,7 @@ mod request_object;
 mod respond;
 mod routes;
 mod session;
+mod signed_out;
 mod signin;
 mod state;
 pub mod telemetry;

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use trame_core::oauth::ErrorCode;
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use trame_app::codes::{self, CodeRecord};
 use trame_app::signin::{self as decision, Hint, SessionFacts, Situation, Step};
@@ -20,14 +20,16 @@ use trame_core::client::Client;
 use trame_core::lifetimes;
 use trame_core::scope::Scopes;
 
-use crate::error::{ApiResult, OrApi, page_error, redirect_error};
+use crate::error::{ApiError, ApiResult, OrApi, page_error, redirect_error};
 use crate::interaction::{self, Interaction, Purpose, Starter};
 use crate::respond::{reply_to_client, see_other, with_cookie};
 use crate::session::{self, Session};
 use crate::state::AppState;
 use trame_app::audit::{self, Actor, Event};
+use trame_app::cas;
 use trame_app::catalog::TenantEntry;
 use trame_app::interactions::BelowLevel;
+use trame_core::cas::service_with_ticket;
 
 /// Validates the request against its client, as it is registered now.
 pub async fn validated(state: &AppState, tenant: &TenantEntry, params: &[(String, String)]) -> ApiResult<(Arc<Client>, AuthorizationRequest)> {
@@ -238,7 +240,7 @@ pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id
             let params = ia.params.clone();
             proceed(state, tenant, Some(session), params, Some((id, ia)), Starter { binding, ip: None }).await
         }
-        Purpose::Cas => crate::routes::cas::resume(state, tenant, session, id, ia).await,
+        Purpose::Cas => resume_cas(state, tenant, session, id, ia).await,
         Purpose::Account => {
             interaction::delete(state, &id).await.html_err()?;
             Ok(see_other(&tenant.tenant.issuer.endpoint("/account")))
@@ -248,6 +250,24 @@ pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id
             Ok(see_other(&tenant.tenant.issuer.endpoint("/admin")))
         }
     }
+}
+
+/// Once signed in: back to the service with a ticket. The service is
+/// looked up again, as it is now.
+async fn resume_cas(state: &AppState, tenant: &TenantEntry, session: Session, id: String, ia: Interaction) -> ApiResult<Response> {
+    interaction::delete(state, &id).await.html_err()?;
+    let raw = RawParams::new(&ia.params);
+    let service = raw.single("service").ok().flatten().ok_or_else(|| ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"))?;
+    let client = cas::client_for(state, tenant, service).await.html_err()?;
+    let Some(client) = client.filter(|c| raw.single("client_id").ok().flatten() == Some(c.id.as_str())) else {
+        return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-cas-service"));
+    };
+    if !cas::level_met(&client, &session) {
+        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-cas-level"));
+    }
+    let ticket = cas::issue(state, &client, service, &session, ia.login_at.is_some()).await.html_err()?;
+    tracing::debug!(tenant = %tenant.tenant.slug, client_id = %client.id, "CAS ticket issued after sign-in");
+    Ok(see_other(&service_with_ticket(service, &ticket)))
 }
 
 /// `establish` then `resume`, for the form posts that can answer with a

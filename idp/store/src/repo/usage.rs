@@ -143,42 +143,51 @@ impl Store {
     }
 }
 
-/// A client id, its federation kind, and its `jwks_uri`,
-/// `sector_identifier_uri` and `backchannel_logout_uri`.
-type OutboundUrls = (String, Option<String>, Option<String>, Option<String>, Option<String>);
+/// A client id, its federation kind, its `jwks_uri`,
+/// `sector_identifier_uri` and `backchannel_logout_uri`, and its CAS
+/// settings.
+type OutboundUrls = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
 
 impl Store {
     /// Every URL a registered client (of any tenant) gave that Trame's
     /// outbound client may fetch or post to: `jwks_uri`,
-    /// `sector_identifier_uri`, `backchannel_logout_uri`, and the Entity
-    /// Identifier of clients registered through the federation. The
+    /// `sector_identifier_uri`, `backchannel_logout_uri`, a CAS service's
+    /// URLs (single logout), and the Entity Identifier of clients
+    /// registered through the federation. The
     /// transparency page flags hosts reached outside these.
     pub async fn client_outbound_urls(&self) -> Result<Vec<String>> {
+        use crate::entity::client::Column;
         use sea_orm::QuerySelect;
         let rows: Vec<OutboundUrls> = crate::entity::client::Entity::find()
             .select_only()
-            .column(crate::entity::client::Column::ClientId)
-            .column(crate::entity::client::Column::FederationKind)
-            .column(crate::entity::client::Column::JwksUri)
-            .column(crate::entity::client::Column::SectorIdentifierUri)
-            .column(crate::entity::client::Column::BackchannelLogoutUri)
+            .column(Column::ClientId)
+            .column(Column::FederationKind)
+            .column(Column::JwksUri)
+            .column(Column::SectorIdentifierUri)
+            .column(Column::BackchannelLogoutUri)
+            .column(Column::Cas)
             .filter(
                 sea_orm::Condition::any()
-                    .add(crate::entity::client::Column::FederationKind.is_not_null())
-                    .add(crate::entity::client::Column::JwksUri.is_not_null())
-                    .add(crate::entity::client::Column::SectorIdentifierUri.is_not_null())
-                    .add(crate::entity::client::Column::BackchannelLogoutUri.is_not_null()),
+                    .add(Column::FederationKind.is_not_null())
+                    .add(Column::JwksUri.is_not_null())
+                    .add(Column::SectorIdentifierUri.is_not_null())
+                    .add(Column::BackchannelLogoutUri.is_not_null())
+                    .add(Column::Cas.is_not_null()),
             )
             .into_tuple()
             .all(&self.db)
             .await
             .map_err(StoreError::Db)?;
         let mut out = Vec::new();
-        for (client_id, federation_kind, jwks, sector, logout) in rows {
+        for (client_id, federation_kind, jwks, sector, logout, cas) in rows {
             if federation_kind.is_some() {
                 out.push(client_id);
             }
             out.extend([jwks, sector, logout].into_iter().flatten());
+            // A CAS service's URLs get its single-logout requests.
+            if let Some(cas) = cas.and_then(|c| serde_json::from_str::<trame_core::cas::CasService>(&c).ok()) {
+                out.extend(cas.service_urls.into_iter().chain(cas.service_prefixes));
+            }
         }
         out.sort();
         out.dedup();

@@ -16,14 +16,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use trame_app::cas::{self, Refusal, Validation};
 use trame_app::catalog::TenantEntry;
-use trame_core::authorize::RawParams;
 use trame_core::cas::{Failure, Success, service_with_ticket};
 
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, Params, single};
-use crate::interaction::{self, Interaction, Purpose, Starter};
+use crate::interaction::{self, Purpose, Starter};
 use crate::respond::{see_other, with_cookie};
-use crate::session::{self, Session};
+use crate::session;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
@@ -31,6 +30,7 @@ fn bad_request() -> ApiError {
     ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request")
 }
 
+/// The page of a CAS login for a service no client of the tenant has.
 fn unknown_service() -> ApiError {
     ApiError::page(StatusCode::BAD_REQUEST, "error-cas-service")
 }
@@ -82,24 +82,6 @@ pub async fn login(
     Ok(with_cookie(see_other(&t.issuer.endpoint(&format!("/login?interaction={id}"))), new_cookie))
 }
 
-/// Once signed in: back to the service with a ticket. The service is
-/// looked up again, as it is now.
-pub async fn resume(state: &AppState, tenant: &TenantEntry, session: Session, id: String, ia: Interaction) -> ApiResult<Response> {
-    interaction::delete(state, &id).await.html_err()?;
-    let raw = RawParams::new(&ia.params);
-    let service = raw.single("service").ok().flatten().ok_or_else(bad_request)?;
-    let client = cas::client_for(state, tenant, service).await.html_err()?;
-    let Some(client) = client.filter(|c| raw.single("client_id").ok().flatten() == Some(c.id.as_str())) else {
-        return Err(unknown_service());
-    };
-    if !cas::level_met(&client, &session) {
-        return Err(ApiError::page(StatusCode::FORBIDDEN, "error-cas-level"));
-    }
-    let ticket = cas::issue(state, &client, service, &session, ia.login_at.is_some()).await.html_err()?;
-    tracing::debug!(tenant = %tenant.tenant.slug, client_id = %client.id, "CAS ticket issued after sign-in");
-    Ok(see_other(&service_with_ticket(service, &ticket)))
-}
-
 /// `GET /cas/logout` (CAS 3.0 §2.3): the session ends (its OpenID Connect
 /// clients are told, as on any ending), then the browser goes to
 /// `service` when it is a registered service, else the signed-out page.
@@ -114,7 +96,7 @@ pub async fn logout(State(state): State<AppState>, tenant: TenantCtx, headers: H
     };
     let ended = session::end(&state, &tenant, &headers).await?;
     tracing::info!(tenant = %tenant.tenant.slug, "signed out (CAS)");
-    Ok(super::logout::signed_out_to(&state, &tenant, &headers, target, ended))
+    Ok(crate::signed_out::signed_out(&state, &tenant, &headers, target, &Default::default(), ended))
 }
 
 /// The format of a validation answer.

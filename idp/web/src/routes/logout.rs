@@ -21,10 +21,9 @@ use trame_core::subject::client_sid;
 
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{Params, single};
-use crate::headers::FrameSources;
-use crate::respond::see_other;
 use crate::respond::with_cookie;
-use crate::session::{self, Ended};
+use crate::session;
+use crate::signed_out::{ServiceLink, signed_out};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use trame_app::catalog::TenantEntry;
@@ -67,16 +66,6 @@ async fn read_hint(state: &AppState, tenant: &TenantEntry, hint: &str) -> ApiRes
     Ok(HintFacts { client_id, sid: v.claims.get("sid").and_then(Value::as_str).map(str::to_owned) })
 }
 
-/// The service a logout came from, as far as a page can link back to it:
-/// its own site (`client_uri`) and name. A client that registered no
-/// site has none; its post-logout redirect, when asked for, is already
-/// where the person goes.
-#[derive(Default)]
-struct ServiceLink {
-    url: Option<String>,
-    name: Option<String>,
-}
-
 async fn service_link(state: &AppState, tenant: &TenantEntry, client_id: Option<&str>) -> ApiResult<ServiceLink> {
     let Some(id) = client_id else { return Ok(ServiceLink::default()) };
     let Some(client) = tenant.client(&state.store, id, state.now()).await.html_err()? else { return Ok(ServiceLink::default()) };
@@ -84,23 +73,6 @@ async fn service_link(state: &AppState, tenant: &TenantEntry, client_id: Option<
         Some(uri) => Ok(ServiceLink { url: Some(uri.clone()), name: client.name.clone() }),
         None => Ok(ServiceLink::default()),
     }
-}
-
-/// The signed-out page, with a way back: the service's site when it is
-/// known, else (in the template) the collectivité's.
-fn signed_out_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, back: &ServiceLink) -> Response {
-    state.themes.page(
-        StatusCode::OK,
-        "message.html",
-        context! {
-            lang => crate::render::lang_of(&state.themes, headers),
-            tenant => crate::branding::view(&tenant.tenant),
-            title => "signed-out-title",
-            message => "signed-out-message",
-            back_url => back.url.clone(),
-            back_name => back.name.clone(),
-        },
-    )
 }
 
 pub async fn start(State(state): State<AppState>, tenant: TenantCtx, headers: HeaderMap, Params(p): Params) -> ApiResult<Response> {
@@ -200,61 +172,4 @@ pub async fn confirm(State(state): State<AppState>, tenant: TenantCtx, req: Requ
     let ended = session::end(&state, &tenant, &headers).await?;
     tracing::info!(tenant = %tenant.tenant.slug, "signed out");
     Ok(signed_out(&state, &tenant, &headers, pending.target, &service, ended))
-}
-
-/// [`signed_out`] for a logout that names no OpenID Connect client (CAS).
-pub(crate) fn signed_out_to(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, ended: Ended) -> Response {
-    signed_out(state, tenant, headers, target, &ServiceLink::default(), ended)
-}
-
-/// The answer once the session is over: to the client's post-logout page
-/// (or the signed-out page), through the front-channel page when clients of
-/// the session registered a front-channel logout URI. Always clears the
-/// session cookie.
-fn signed_out(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, service: &ServiceLink, ended: Ended) -> Response {
-    let r = if ended.frontchannel.is_empty() {
-        match target {
-            Some(t) => see_other(&t),
-            None => signed_out_page(state, tenant, headers, service),
-        }
-    } else {
-        frontchannel_page(state, tenant, headers, target, service, &ended.frontchannel)
-    };
-    with_cookie(r, Some(ended.clear_cookie))
-}
-
-/// A page with one hidden frame per front-channel logout URI; its script
-/// goes on to `target` once every frame has loaded (or after 3 s), and a
-/// visible link does the same without JavaScript. Without a target, the page
-/// itself says the person is signed out. Its CSP allows frames from exactly
-/// these origins.
-fn frontchannel_page(state: &AppState, tenant: &TenantEntry, headers: &HeaderMap, target: Option<String>, service: &ServiceLink, uris: &[String]) -> Response {
-    let mut frames = Vec::new();
-    let mut origins = Vec::new();
-    for uri in uris {
-        // A frame whose origin cannot be written into the CSP would be
-        // blocked anyway: leave it out rather than loosen the policy.
-        let Some(origin) = url::Url::parse(uri).ok().map(|u| u.origin().ascii_serialization()).filter(|o| FrameSources::is_safe(o)) else {
-            continue;
-        };
-        frames.push(uri.clone());
-        if !origins.contains(&origin) {
-            origins.push(origin);
-        }
-    }
-    let mut r = state.themes.page(
-        StatusCode::OK,
-        "frontchannel_logout.html",
-        context! {
-            lang => crate::render::lang_of(&state.themes, headers),
-            tenant => crate::branding::view(&tenant.tenant),
-            frames => frames,
-            next => target,
-            back_url => service.url.clone(),
-            back_name => service.name.clone(),
-        },
-    );
-    r.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
-    r.extensions_mut().insert(FrameSources(origins));
-    r
 }

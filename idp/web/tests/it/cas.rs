@@ -8,7 +8,7 @@ use crate::common::*;
 use axum::http::StatusCode;
 use trame_app::audit::Actor;
 use trame_app::users;
-use trame_core::cas::{CasRequest, CasService};
+use trame_core::cas::CasRequest;
 use trame_core::client::{AuthMethod, ClientSettings};
 use trame_core::ids::ClientId;
 use trame_core::subject::SubjectType;
@@ -19,7 +19,7 @@ const INTRANET_PREFIX: &str = "https://intranet.ville.fr/apps/";
 const PORTAL: &str = "https://portail.ville.fr/cas";
 
 async fn add_cas(env: &Env, id: &str, urls: &[&str], prefixes: &[&str], user: &str, acr: &[&str]) {
-    let cas = CasService::validate(CasRequest {
+    let cas = trame_core::registration::cas_service(CasRequest {
         service_urls: urls.iter().map(|s| s.to_string()).collect(),
         service_prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
         attributes: vec!["email".into(), "given_name".into(), "family_name".into()],
@@ -57,6 +57,7 @@ fn ticket_of(location: &str, service: &str) -> String {
     assert!(location.starts_with(service), "{location}");
     let t = query_param(location, "ticket").expect("a ticket");
     assert!(t.starts_with("ST-") && t.len() <= 256, "{t}");
+    assert!(t.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'), "CAS 3.0 §3.7: {t}");
     t
 }
 
