@@ -279,4 +279,7 @@ unknown_key = 1
 write("config_toml", "env_only", "#ENV TRAME_PUBLIC_URL=https://id.example.fr\n#ENV TRAME_OUTBOUND_REACH=any\n#ENV TRAME_MAIL_OUTBOX_DIR=\n")
 # Found by the fuzzer: a quoted empty key must still be named in the problem.
 write("config_toml", "quoted_keys", '"" = ""\n"log level" = "info"\n')
+write("cas", "saml_request", '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Header/><SOAP-ENV:Body><samlp:Request xmlns:samlp="urn:oasis:names:tc:SAML:1.0:protocol" MajorVersion="1" MinorVersion="1" RequestID="_1" IssueInstant="2026-01-01T00:00:00Z"><samlp:AssertionArtifact>ST-0123abc</samlp:AssertionArtifact></samlp:Request></SOAP-ENV:Body></SOAP-ENV:Envelope>')
+write("cas", "service_under_prefix", "https://intranet.ville.fr/apps/courrier/index.php?page=1#top")
+write("cas", "dot_segments", "https://intranet.ville.fr/apps/%2e%2e/admin/")
 print("corpus written under", os.path.join(HERE, "corpus"))

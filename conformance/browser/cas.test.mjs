@@ -3,9 +3,10 @@
 // a small PHP application on PHP's built-in server, and Apache's
 // mod_auth_cas (Debian's libapache2-mod-auth-cas) protecting a folder.
 // Chromium signs in once at the first, reaches the second without a
-// prompt, and one logout ends both (single logout). mod_auth_cas validates
-// tickets over https only: an nginx in front of Trame, with a certificate
-// the test makes, carries its validations.
+// prompt, and one logout ends both (single logout). phpCAS validates with
+// /cas/p3/serviceValidate (CAS 3.0), mod_auth_cas with /cas/samlValidate
+// (SAML 1.1, as ENTs do), over https only: an nginx in front of Trame, with
+// a certificate the test makes, carries its validations.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -104,7 +105,7 @@ http {
   });
   children.push(phpServer);
 
-  // Apache with mod_auth_cas over /protected/, single logout on.
+  // Apache with mod_auth_cas over /protected/, SAML 1.1 validation, single logout on.
   const root = path.join(work, 'apache');
   const cookies = path.join(root, 'cas-cookies');
   mkdirSync(path.join(root, 'htdocs', 'protected'), { recursive: true });
@@ -143,9 +144,9 @@ DirectoryIndex index.html
 DocumentRoot ${root}/htdocs
 CASCookiePath ${cookies}/
 CASLoginURL ${ISSUER}/cas/login
-CASValidateURL https://localhost:${tlsPort}/cas/serviceValidate
+CASValidateURL https://localhost:${tlsPort}/cas/samlValidate
+CASValidateSAML On
 CASCertificatePath ${tls}/cert.pem
-CASVersion 2
 CASSSOEnabled On
 <Directory ${root}/htdocs>
   Require all granted

@@ -290,6 +290,100 @@ pub fn logout_request(id: &str, at: i64, ticket: &str) -> String {
     )
 }
 
+/// The ticket of a SAML 1.1 validation request (`/samlValidate`, CAS 3.0
+/// §2.8): the text of its one `AssertionArtifact` element (any namespace
+/// prefix). `None` for anything else: not XML, a document type
+/// declaration (no entity is ever expanded), no artifact or several.
+pub fn saml_artifact(body: &str) -> Option<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(body);
+    let mut found: Option<String> = None;
+    loop {
+        match reader.read_event().ok()? {
+            Event::DocType(_) => return None,
+            Event::Start(e) if e.local_name().as_ref() == "AssertionArtifact" => {
+                let text = reader.read_text(e.name()).ok()?;
+                // The raw content: an element inside is markup, never a ticket.
+                if found.is_some() || text.contains('<') {
+                    return None;
+                }
+                found = Some(text.trim().to_owned());
+            }
+            Event::Eof => return found.filter(|t| !t.is_empty()),
+            _ => {}
+        }
+    }
+}
+
+/// What a SAML 1.1 answer is about: its ids, when, the service
+/// (`Recipient`, `Audience`), and Trame's issuer.
+pub struct SamlContext<'a> {
+    pub response_id: &'a str,
+    pub assertion_id: &'a str,
+    pub now: i64,
+    pub service: &'a str,
+    pub issuer: &'a str,
+}
+
+fn saml_time(at: i64) -> String {
+    jiff::Timestamp::from_second(at).map(|t| t.to_string()).unwrap_or_default()
+}
+
+const SOAP_OPEN: &str = "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Header/><SOAP-ENV:Body>";
+const SOAP_CLOSE: &str = "</SOAP-ENV:Body></SOAP-ENV:Envelope>";
+const SAML_NAMESPACES: &str = "xmlns=\"urn:oasis:names:tc:SAML:1.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:1.0:assertion\" \
+     xmlns:samlp=\"urn:oasis:names:tc:SAML:1.0:protocol\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" \
+     xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"";
+
+/// The SAML 1.1 answer of a successful `/samlValidate`, as Apereo's server
+/// writes it: the user as `NameIdentifier`, the attributes in an
+/// `AttributeStatement`, valid 30 seconds for the service alone.
+pub fn saml_success(s: &Success, c: &SamlContext<'_>) -> String {
+    let (now, until) = (saml_time(c.now), saml_time(c.now + 30));
+    let subject = format!(
+        "<Subject><NameIdentifier>{}</NameIdentifier><SubjectConfirmation><ConfirmationMethod>urn:oasis:names:tc:SAML:1.0:cm:artifact</ConfirmationMethod></SubjectConfirmation></Subject>",
+        xml_escape(&s.user)
+    );
+    let mut attributes = String::new();
+    for (name, values) in s.attributes.iter().filter(|(n, _)| xml_name(n)) {
+        attributes.push_str(&format!("<Attribute AttributeName=\"{name}\" AttributeNamespace=\"http://www.ja-sig.org/products/cas/\">"));
+        for v in values {
+            attributes.push_str(&format!("<AttributeValue>{}</AttributeValue>", xml_escape(v)));
+        }
+        attributes.push_str("</Attribute>");
+    }
+    let auth_instant = s.attributes.iter().find(|(n, _)| n == "authenticationDate").and_then(|(_, v)| v.first()).cloned().unwrap_or_else(|| now.clone());
+    format!(
+        "{SOAP_OPEN}<Response {SAML_NAMESPACES} IssueInstant=\"{now}\" MajorVersion=\"1\" MinorVersion=\"1\" Recipient=\"{service}\" ResponseID=\"{rid}\">\
+         <Status><StatusCode Value=\"samlp:Success\"></StatusCode></Status>\
+         <Assertion xmlns=\"urn:oasis:names:tc:SAML:1.0:assertion\" AssertionID=\"{aid}\" IssueInstant=\"{now}\" Issuer=\"{issuer}\" MajorVersion=\"1\" MinorVersion=\"1\">\
+         <Conditions NotBefore=\"{now}\" NotOnOrAfter=\"{until}\"><AudienceRestrictionCondition><Audience>{service}</Audience></AudienceRestrictionCondition></Conditions>\
+         <AttributeStatement>{subject}{attributes}</AttributeStatement>\
+         <AuthenticationStatement AuthenticationInstant=\"{auth_instant}\" AuthenticationMethod=\"urn:oasis:names:tc:SAML:1.0:am:unspecified\">{subject}</AuthenticationStatement>\
+         </Assertion></Response>{SOAP_CLOSE}",
+        service = xml_escape(c.service),
+        rid = xml_escape(c.response_id),
+        aid = xml_escape(c.assertion_id),
+        issuer = xml_escape(c.issuer),
+        auth_instant = xml_escape(&auth_instant),
+    )
+}
+
+/// The SAML 1.1 answer of a failed `/samlValidate`: `samlp:Requester` for
+/// a request that cannot be read, `samlp:Responder` otherwise, the CAS
+/// code and description as the message.
+pub fn saml_failure(f: Failure, description: &str, c: &SamlContext<'_>) -> String {
+    let code = if f == Failure::InvalidRequest { "samlp:Requester" } else { "samlp:Responder" };
+    format!(
+        "{SOAP_OPEN}<Response {SAML_NAMESPACES} IssueInstant=\"{now}\" MajorVersion=\"1\" MinorVersion=\"1\" Recipient=\"{service}\" ResponseID=\"{rid}\">\
+         <Status><StatusCode Value=\"{code}\"></StatusCode><StatusMessage>{message}</StatusMessage></Status></Response>{SOAP_CLOSE}",
+        now = saml_time(c.now),
+        service = xml_escape(c.service),
+        rid = xml_escape(c.response_id),
+        message = xml_escape(&format!("{}: {description}", f.code())),
+    )
+}
+
 /// The CAS 1 answer of `/validate` (§2.4.2): `yes` and the user, or `no`.
 pub fn cas1(user: Option<&str>) -> String {
     match user {
@@ -409,6 +503,55 @@ mod tests {
         assert!(r.contains("<samlp:SessionIndex>ST-abc</samlp:SessionIndex>"), "{r}");
         assert!(r.contains("<saml:NameID>@NOT_USED@</saml:NameID>"), "{r}");
         assert!(!r.contains('\n'));
+    }
+
+    #[test]
+    fn saml_requests_give_their_one_artifact() {
+        let request = |artifact: &str| {
+            format!(
+                "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Header/><SOAP-ENV:Body>\
+                 <samlp:Request xmlns:samlp=\"urn:oasis:names:tc:SAML:1.0:protocol\" MajorVersion=\"1\" MinorVersion=\"1\" RequestID=\"_1\" IssueInstant=\"2026-01-01T00:00:00Z\">\
+                 {artifact}</samlp:Request></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+            )
+        };
+        assert_eq!(saml_artifact(&request("<samlp:AssertionArtifact>\n ST-abc \n</samlp:AssertionArtifact>")).as_deref(), Some("ST-abc"));
+        assert_eq!(saml_artifact(&request("<AssertionArtifact>ST-abc</AssertionArtifact>")).as_deref(), Some("ST-abc"), "any prefix");
+        let two = request("<samlp:AssertionArtifact>ST-a</samlp:AssertionArtifact><samlp:AssertionArtifact>ST-b</samlp:AssertionArtifact>");
+        for refused in [
+            request(""),
+            request("<samlp:AssertionArtifact></samlp:AssertionArtifact>"),
+            request("<samlp:AssertionArtifact>ST-a"),
+            request("<samlp:AssertionArtifact><x>ST-a</x></samlp:AssertionArtifact>"),
+            two,
+            "<!DOCTYPE x [<!ENTITY t \"ST-abc\">]><samlp:AssertionArtifact>&t;</samlp:AssertionArtifact>".to_owned(),
+            "not xml at all <".to_owned(),
+            String::new(),
+        ] {
+            assert_eq!(saml_artifact(&refused), None, "{refused}");
+        }
+    }
+
+    #[test]
+    fn saml_answers_carry_the_user_and_attributes_escaped() {
+        let s = Success {
+            user: "a<b".into(),
+            attributes: vec![("authenticationDate".into(), vec!["2026-01-01T00:00:00Z".into()]), ("amr".into(), vec!["pwd".into(), "otp".into()])],
+        };
+        let c = SamlContext { response_id: "_r1", assertion_id: "_a1", now: 1_700_000_000, service: "https://a.fr/?x=1&y=2", issuer: "https://id.ville.fr" };
+        let ok = saml_success(&s, &c);
+        assert!(ok.contains("<StatusCode Value=\"samlp:Success\">"), "{ok}");
+        assert!(ok.contains("<NameIdentifier>a&lt;b</NameIdentifier>"), "{ok}");
+        assert!(ok.contains("Recipient=\"https://a.fr/?x=1&amp;y=2\""), "{ok}");
+        assert!(ok.contains("<Attribute AttributeName=\"amr\" AttributeNamespace=\"http://www.ja-sig.org/products/cas/\"><AttributeValue>pwd</AttributeValue><AttributeValue>otp</AttributeValue></Attribute>"), "{ok}");
+        assert!(ok.contains("AuthenticationInstant=\"2026-01-01T00:00:00Z\""), "{ok}");
+        assert!(ok.contains("NotOnOrAfter=\"2023-11-14T22:13:50Z\""), "{ok}");
+        assert_eq!(saml_artifact(&ok), None, "an answer is not a request");
+        let failed = saml_failure(Failure::InvalidTicket, "not <recognised>", &c);
+        assert!(
+            failed.contains("<StatusCode Value=\"samlp:Responder\"></StatusCode><StatusMessage>INVALID_TICKET: not &lt;recognised&gt;</StatusMessage>"),
+            "{failed}"
+        );
+        assert!(saml_failure(Failure::InvalidRequest, "x", &c).contains("samlp:Requester"));
     }
 
     #[test]

@@ -7,16 +7,19 @@
 //! says `renew=true` or needs a higher level than the session has
 //! (`default_acr_values` of its client). An unregistered service gets a
 //! page, never a redirect. Validation (`/cas/validate`,
-//! `/cas/serviceValidate`, `/cas/p3/serviceValidate`) is called by the
-//! service's server: its answers are CAS text, XML or JSON, never a page.
+//! `/cas/serviceValidate`, `/cas/p3/serviceValidate`, `/cas/samlValidate`)
+//! is called by the service's server: its answers are CAS text, XML, JSON
+//! or SAML 1.1, never a page.
 //! The rules are `trame_app::cas`.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use trame_app::cas::{self, Refusal, Validation};
 use trame_app::catalog::TenantEntry;
-use trame_core::cas::{Failure, Success, service_with_ticket};
+use trame_core::cas::{Failure, SamlContext, Success, service_with_ticket};
+use trame_core::crypto::random_id;
 
 use crate::error::{ApiError, ApiResult, OrApi};
 use crate::extract::{ClientIp, Params, single};
@@ -107,6 +110,35 @@ enum Format {
     Json,
 }
 
+/// `POST /cas/samlValidate?TARGET=<service>` (CAS 3.0 §2.8, SAML 1.1, what
+/// ENTs and mod_auth_cas with `CASValidateSAML` use): the ticket comes as
+/// the `AssertionArtifact` of a SOAP request, the answer is a SAML 1.1
+/// response in SOAP.
+pub async fn saml_validate(State(state): State<AppState>, tenant: TenantCtx, uri: Uri, body: Bytes) -> Response {
+    let params = uri.query().and_then(|q| trame_core::form::parse_urlencoded(q.as_bytes()));
+    let target = params.as_deref().and_then(|p| single(p, "TARGET").ok().flatten()).map(str::to_owned);
+    let artifact = std::str::from_utf8(&body).ok().and_then(trame_core::cas::saml_artifact);
+    let outcome = match (&target, &artifact) {
+        (Some(service), Some(ticket)) => cas::validate(&state, &tenant, Validation { service: Some(service), ticket: Some(ticket), renew: false }).await,
+        (None, _) => Ok(Err(Refusal { failure: Failure::InvalidRequest, description: "TARGET, the service URL, is required".into() })),
+        (_, None) => Ok(Err(Refusal { failure: Failure::InvalidRequest, description: "the body is not a SAML 1.1 request with one AssertionArtifact".into() })),
+    };
+    let (status, outcome) = settle(&tenant, outcome);
+    let ids = (format!("_{}", random_id(state.rng.as_ref())), format!("_{}", random_id(state.rng.as_ref())));
+    let c = SamlContext {
+        response_id: &ids.0,
+        assertion_id: &ids.1,
+        now: state.now(),
+        service: target.as_deref().unwrap_or_default(),
+        issuer: tenant.tenant.issuer.as_str(),
+    };
+    let body = match &outcome {
+        Ok(s) => trame_core::cas::saml_success(s, &c),
+        Err(r) => trame_core::cas::saml_failure(r.failure, &r.description, &c),
+    };
+    respond(status, "text/xml; charset=utf-8", body)
+}
+
 /// `GET /cas/validate` (CAS 1, §2.4): `yes` and the user, or `no`.
 pub async fn validate(State(state): State<AppState>, tenant: TenantCtx, params: Result<Params, ApiError>) -> Response {
     answer(&state, &tenant, params, Format::Cas1).await
@@ -133,6 +165,14 @@ async fn answer(state: &AppState, tenant: &TenantEntry, params: Result<Params, A
             }
         }
     };
+    let (status, outcome) = settle(tenant, outcome);
+    let (content_type, body) = render(format, &outcome);
+    respond(status, content_type, body)
+}
+
+/// A validation's outcome as CAS answers it: a store failure is CAS's
+/// `INTERNAL_ERROR` with status 500; refusals are logged (their code only).
+fn settle(tenant: &TenantEntry, outcome: Result<Result<Success, Refusal>, trame_app::Error>) -> (StatusCode, Result<Success, Refusal>) {
     let (status, outcome) = match outcome {
         Ok(o) => (StatusCode::OK, o),
         Err(e) => {
@@ -146,7 +186,10 @@ async fn answer(state: &AppState, tenant: &TenantEntry, params: Result<Params, A
     if let Err(r) = &outcome {
         tracing::info!(tenant = %tenant.tenant.slug, code = r.failure.code(), "CAS ticket refused");
     }
-    let (content_type, body) = render(format, &outcome);
+    (status, outcome)
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: String) -> Response {
     let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

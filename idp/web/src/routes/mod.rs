@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cas/validate", get(cas::validate))
         .route("/cas/serviceValidate", get(cas::service_validate))
         .route("/cas/p3/serviceValidate", get(cas::service_validate))
+        .route("/cas/samlValidate", post(cas::saml_validate))
         .route("/par", post(par::par))
         .route("/token", post(token::token))
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))

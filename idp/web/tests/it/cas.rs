@@ -404,12 +404,13 @@ backend_test_raw!(
             assert_eq!(got.iter().filter(|r| r.starts_with("<samlp:LogoutRequest ") && r.contains(&index)).count(), 1, "{ticket}: {got:?}");
         }
         assert!(!got.iter().any(|r| r.contains(&unused)));
-        // GLPI's (unreachable) notification is queued for its retries; the
-        // one delivered is gone from the queue.
+        // GLPI's notification (its host is not reachable from here) is in
+        // the durable queue, for its retries.
         let queued = env.state.store.due_logout_deliveries(env.clock.now() + 86_400, 100).await.unwrap();
-        assert_eq!(queued.len(), 1, "{queued:?}");
-        assert_eq!((queued[0].uri.as_str(), queued[0].kind), (GLPI, trame_store::DeliveryKind::Cas));
-        assert!(queued[0].logout_token.contains(&glpi_ticket));
+        let glpi: Vec<_> = queued.iter().filter(|d| d.uri == GLPI).collect();
+        assert_eq!(glpi.len(), 1, "{queued:?}");
+        assert_eq!(glpi[0].kind, trame_store::DeliveryKind::Cas);
+        assert!(glpi[0].logout_token.contains(&glpi_ticket));
     }
 );
 
@@ -435,5 +436,56 @@ backend_test_raw!(
         // The person's data export lists the CAS service while signed in;
         // the ended session leaves nothing behind.
         assert!(env.state.store.cas_service_sessions_of(&env.tenant.id, &env.user_id).await.unwrap().is_empty());
+    }
+);
+
+fn saml_request(artifact: &str) -> String {
+    format!(
+        "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Header/><SOAP-ENV:Body>\
+         <samlp:Request xmlns:samlp=\"urn:oasis:names:tc:SAML:1.0:protocol\" MajorVersion=\"1\" MinorVersion=\"1\" RequestID=\"_1\" \
+         IssueInstant=\"2026-01-01T00:00:00Z\"><samlp:AssertionArtifact>{artifact}</samlp:AssertionArtifact></samlp:Request>\
+         </SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    )
+}
+
+async fn saml_validate(env: &Env, target: Option<&str>, body: String) -> Resp {
+    let path = match target {
+        Some(t) => format!("/cas/samlValidate?{}", encode(&[("TARGET", t)])),
+        None => "/cas/samlValidate".to_owned(),
+    };
+    let req = axum::http::Request::post(path).header("host", HOST).header("content-type", "text/xml").body(axum::body::Body::from(body)).unwrap();
+    env.send(req).await
+}
+
+backend_test_raw!(
+    async fn saml_validation_answers_saml_1_1(backend) {
+        let env = cas_env(backend).await;
+        let (_, loc) = signed_in_by_cas(&env, GLPI).await;
+        let ticket = ticket_of(&loc, GLPI);
+        let v = saml_validate(&env, Some(GLPI), saml_request(&ticket)).await;
+        assert_eq!(v.status, StatusCode::OK, "{}", v.body);
+        assert!(v.header("content-type").unwrap().starts_with("text/xml"));
+        assert!(v.body.contains("<StatusCode Value=\"samlp:Success\">"), "{}", v.body);
+        assert!(v.body.contains("<NameIdentifier>alice</NameIdentifier>"), "{}", v.body);
+        assert!(v.body.contains("<Audience>https://glpi.ville.fr/index.php</Audience>"), "{}", v.body);
+        assert!(v.body.contains("AttributeName=\"email\" AttributeNamespace=\"http://www.ja-sig.org/products/cas/\"><AttributeValue>alice@example.fr</AttributeValue>"));
+        // Spent, like any ticket.
+        let again = saml_validate(&env, Some(GLPI), saml_request(&ticket)).await;
+        assert!(again.body.contains("samlp:Responder") && again.body.contains("INVALID_TICKET"), "{}", again.body);
+
+        let r = env.browser().get(&login_path(GLPI, &[])).await;
+        assert!(r.location().unwrap().contains("/login?"), "a new browser signs in first");
+        for (target, body, code) in [
+            (None, saml_request("ST-x"), "samlp:Requester"),
+            (Some(GLPI), "not xml".to_owned(), "samlp:Requester"),
+            (Some(GLPI), saml_request(""), "samlp:Requester"),
+            (Some(GLPI), format!("<!DOCTYPE x [<!ENTITY t \"{ticket}\">]>{}", saml_request("&t;")), "samlp:Requester"),
+            (Some(GLPI), saml_request("ST-unknown"), "samlp:Responder"),
+        ] {
+            let v = saml_validate(&env, target, body).await;
+            assert_eq!(v.status, StatusCode::OK);
+            assert!(v.body.contains(&format!("<StatusCode Value=\"{code}\">")), "{target:?}: {}", v.body);
+            assert!(!v.body.contains("samlp:Success"));
+        }
     }
 );
