@@ -92,13 +92,7 @@ async fn notify_back_channels(app: &App, tenant: &TenantEntry, user_id: &str, si
             Err(e) => tracing::warn!(tenant = %slug, client_id = %client.id.as_str(), error = %e, "cannot sign a logout token; this client is not told"),
         }
     }
-    match app.store.queue_logout_deliveries(items, app.now()).await {
-        Ok(queued) => {
-            let app = app.clone();
-            tokio::spawn(async move { logout_delivery::attempt_all(&app, queued).await });
-        }
-        Err(e) => tracing::warn!(tenant = %slug, error = %e, "cannot queue back-channel logout notifications; they are not sent"),
-    }
+    queue_and_attempt(app, slug, items, app.now()).await;
 }
 
 /// Queues a CAS `LogoutRequest` for each service the session signed in to
@@ -128,11 +122,17 @@ async fn notify_cas_services(app: &App, tenant: &TenantEntry, user_id: &str, sid
             kind: DeliveryKind::Cas,
         })
         .collect();
+    queue_and_attempt(app, slug, items, now).await;
+}
+
+/// Queues notifications durably, then attempts them at once in a spawned
+/// task ([`logout_delivery`] retries what fails).
+async fn queue_and_attempt(app: &App, slug: &trame_core::ids::TenantSlug, items: Vec<NewLogoutDelivery>, now: i64) {
     match app.store.queue_logout_deliveries(items, now).await {
         Ok(queued) => {
             let app = app.clone();
             tokio::spawn(async move { logout_delivery::attempt_all(&app, queued).await });
         }
-        Err(e) => tracing::warn!(tenant = %slug, error = %e, "cannot queue CAS logout requests; they are not sent"),
+        Err(e) => tracing::warn!(tenant = %slug, error = %e, "cannot queue logout notifications; they are not sent"),
     }
 }

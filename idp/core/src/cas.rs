@@ -190,12 +190,17 @@ pub fn account_attributes(user: &UserProfile, names: &[String]) -> Vec<(String, 
         .collect()
 }
 
+/// Unix seconds as CAS and SAML write a time (`2026-01-01T00:00:00Z`).
+fn timestamp(at: i64) -> String {
+    jiff::Timestamp::from_second(at).map(|t| t.to_string()).unwrap_or_default()
+}
+
 /// The attributes every validation answer carries about the sign-in
 /// itself, under the names Apereo's server uses, and the assurance Trame
 /// reached: `acr` (its level, `eidas1`…) and `amr` (RFC 8176 methods), so
 /// a service can check the level it needs.
 pub fn authentication_attributes(auth_time: i64, new_login: bool, acr: &str, amr: &[String]) -> Vec<(String, Vec<String>)> {
-    let date = jiff::Timestamp::from_second(auth_time).map(|t| t.to_string()).unwrap_or_default();
+    let date = timestamp(auth_time);
     let mut out = vec![
         ("authenticationDate".to_owned(), vec![date]),
         ("isFromNewLogin".to_owned(), vec![new_login.to_string()]),
@@ -279,7 +284,7 @@ pub fn failure_json(f: Failure, description: &str) -> Value {
 /// ticket the service validated, which is how it finds its own session.
 /// `id` is random, `at` the time of the logout.
 pub fn logout_request(id: &str, at: i64, ticket: &str) -> String {
-    let instant = jiff::Timestamp::from_second(at).map(|t| t.to_string()).unwrap_or_default();
+    let instant = timestamp(at);
     format!(
         "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" \
          ID=\"{}\" Version=\"2.0\" IssueInstant=\"{}\"><saml:NameID>@NOT_USED@</saml:NameID>\
@@ -325,10 +330,6 @@ pub struct SamlContext<'a> {
     pub issuer: &'a str,
 }
 
-fn saml_time(at: i64) -> String {
-    jiff::Timestamp::from_second(at).map(|t| t.to_string()).unwrap_or_default()
-}
-
 const SOAP_OPEN: &str = "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Header/><SOAP-ENV:Body>";
 const SOAP_CLOSE: &str = "</SOAP-ENV:Body></SOAP-ENV:Envelope>";
 const SAML_NAMESPACES: &str = "xmlns=\"urn:oasis:names:tc:SAML:1.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:1.0:assertion\" \
@@ -339,7 +340,7 @@ const SAML_NAMESPACES: &str = "xmlns=\"urn:oasis:names:tc:SAML:1.0:protocol\" xm
 /// writes it: the user as `NameIdentifier`, the attributes in an
 /// `AttributeStatement`, valid 30 seconds for the service alone.
 pub fn saml_success(s: &Success, c: &SamlContext<'_>) -> String {
-    let (now, until) = (saml_time(c.now), saml_time(c.now + 30));
+    let (now, until) = (timestamp(c.now), timestamp(c.now + 30));
     let subject = format!(
         "<Subject><NameIdentifier>{}</NameIdentifier><SubjectConfirmation><ConfirmationMethod>urn:oasis:names:tc:SAML:1.0:cm:artifact</ConfirmationMethod></SubjectConfirmation></Subject>",
         xml_escape(&s.user)
@@ -377,7 +378,7 @@ pub fn saml_failure(f: Failure, description: &str, c: &SamlContext<'_>) -> Strin
     format!(
         "{SOAP_OPEN}<Response {SAML_NAMESPACES} IssueInstant=\"{now}\" MajorVersion=\"1\" MinorVersion=\"1\" Recipient=\"{service}\" ResponseID=\"{rid}\">\
          <Status><StatusCode Value=\"{code}\"></StatusCode><StatusMessage>{message}</StatusMessage></Status></Response>{SOAP_CLOSE}",
-        now = saml_time(c.now),
+        now = timestamp(c.now),
         service = xml_escape(c.service),
         rid = xml_escape(c.response_id),
         message = xml_escape(&format!("{}: {description}", f.code())),

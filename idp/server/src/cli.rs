@@ -417,6 +417,15 @@ pub struct ClientAdd {
     /// protocol 3.0), which needs --service-url or --service-url-prefix.
     #[arg(long, value_enum, default_value = "oidc")]
     pub protocol: ProtocolArg,
+    #[command(flatten)]
+    pub cas: CasFlags,
+}
+
+/// A CAS service's settings, for `client add --protocol cas` and `client
+/// update` (where a list given replaces the stored one; given once empty,
+/// it is cleared).
+#[derive(Debug, Args)]
+pub struct CasFlags {
     /// CAS: a service URL accepted exactly (repeatable).
     #[arg(long = "service-url", value_name = "URL")]
     pub service_urls: Vec<String>,
@@ -436,6 +445,13 @@ pub struct ClientAdd {
     pub cas_user: Option<CasUserArg>,
 }
 
+impl CasFlags {
+    /// Whether any CAS flag was given.
+    pub fn given(&self) -> bool {
+        !self.service_urls.is_empty() || !self.service_url_prefixes.is_empty() || !self.attributes.is_empty() || self.cas_user.is_some()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "snake_case")]
 pub enum ProtocolArg {
@@ -448,6 +464,16 @@ pub enum ProtocolArg {
 pub enum CasUserArg {
     Username,
     Subject,
+}
+
+impl CasUserArg {
+    /// The value of `trame_core::cas::CasUser` it names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::Subject => "subject",
+        }
+    }
 }
 
 /// `trame client update`: the flags of `client add`, each optional; a
@@ -551,18 +577,8 @@ pub struct ClientUpdate {
     /// once empty, clears them.
     #[arg(long = "acr-value", value_name = "LEVEL")]
     pub acr_values: Vec<String>,
-    /// CAS: replaces the exact service URLs (a CAS service only).
-    #[arg(long = "service-url", value_name = "URL")]
-    pub service_urls: Vec<String>,
-    /// CAS: replaces the service URL prefixes.
-    #[arg(long = "service-url-prefix", value_name = "URL")]
-    pub service_url_prefixes: Vec<String>,
-    /// CAS: replaces the attributes released; given once empty, releases none.
-    #[arg(long = "attribute", value_name = "NAME")]
-    pub attributes: Vec<String>,
-    /// CAS: what <cas:user> holds.
-    #[arg(long, value_enum)]
-    pub cas_user: Option<CasUserArg>,
+    #[command(flatten)]
+    pub cas: CasFlags,
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,8 +30,8 @@ use trame_store::{Account, AuditQuery, ProfileChange};
 
 use crate::cli::{AdminCommand, AuditCommand, HolderArg, ListArgs, ProfileArgs, RoleArg};
 use crate::cli::{
-    AlgArg, AuthMethodArg, CasUserArg, ClientAdd, ClientCommand, ClientUpdate, GrantTypeArg, KeysCommand, PkceArg, ProtocolArg, SubjectTypeArg, TenantCommand,
-    UserAdd, UserArg, UserCommand, UserSet,
+    AlgArg, AuthMethodArg, ClientAdd, ClientCommand, ClientUpdate, GrantTypeArg, KeysCommand, PkceArg, ProtocolArg, SubjectTypeArg, TenantCommand, UserAdd,
+    UserArg, UserCommand, UserSet,
 };
 
 /// What a command needs: storage, the settings, randomness, the clock, and
@@ -343,8 +343,7 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
         (Some(AuthMethodArg::PrivateKeyJwt), false) => AuthMethod::PrivateKeyJwt,
     };
     let cas = a.protocol == ProtocolArg::Cas;
-    let cas_flags = !a.service_urls.is_empty() || !a.service_url_prefixes.is_empty() || !a.attributes.is_empty() || a.cas_user.is_some();
-    if cas_flags && !cas {
+    if a.cas.given() && !cas {
         bail!("--service-url, --service-url-prefix, --attribute and --cas-user are for CAS services: add --protocol cas");
     }
     // A CAS service uses no grant and authenticates nowhere, unless the
@@ -356,10 +355,10 @@ async fn add_client(cx: &mut Context<'_>, a: ClientAdd, rng: Arc<dyn Randomness>
         (false, _) => a.grant_types.iter().map(|t| grant_type(*t).as_str()).collect(),
     };
     let cas = cas.then(|| trame_core::cas::CasRequest {
-        service_urls: a.service_urls,
-        service_prefixes: a.service_url_prefixes,
-        attributes: a.attributes,
-        user: a.cas_user.map(|u| cas_user_name(u).to_owned()),
+        service_urls: a.cas.service_urls,
+        service_prefixes: a.cas.service_url_prefixes,
+        attributes: a.cas.attributes,
+        user: a.cas.cas_user.map(|u| u.as_str().to_owned()),
     });
     let jwks = a.jwks_file.as_deref().map(read_jwks).transpose()?;
     let req = ClientRequest {
@@ -503,8 +502,7 @@ async fn update_client(cx: &mut Context<'_>, u: ClientUpdate, rng: Arc<dyn Rando
     if !u.acr_values.is_empty() {
         req.default_acr_values = u.acr_values.into_iter().filter(|v| !v.is_empty()).collect();
     }
-    let cas_flags = !u.service_urls.is_empty() || !u.service_url_prefixes.is_empty() || !u.attributes.is_empty() || u.cas_user.is_some();
-    if cas_flags {
+    if u.cas.given() {
         let Some(cas) = req.cas.as_mut() else {
             bail!("--service-url, --service-url-prefix, --attribute and --cas-user are for CAS services, and '{id}' is not one");
         };
@@ -513,11 +511,11 @@ async fn update_client(cx: &mut Context<'_>, u: ClientUpdate, rng: Arc<dyn Rando
                 *list = given.into_iter().filter(|v| !v.is_empty()).collect();
             }
         };
-        replace(&mut cas.service_urls, u.service_urls);
-        replace(&mut cas.service_prefixes, u.service_url_prefixes);
-        replace(&mut cas.attributes, u.attributes);
-        if let Some(user) = u.cas_user {
-            cas.user = Some(cas_user_name(user).to_owned());
+        replace(&mut cas.service_urls, u.cas.service_urls);
+        replace(&mut cas.service_prefixes, u.cas.service_url_prefixes);
+        replace(&mut cas.attributes, u.cas.attributes);
+        if let Some(user) = u.cas.cas_user {
+            cas.user = Some(user.as_str().to_owned());
         }
     }
     let secret = match (u.rotate_secret, u.secret_stdin) {
@@ -654,13 +652,6 @@ fn show_client(c: &Client, now: i64, json: bool) {
     if let Some(f) = &c.federation {
         let state = if c.is_expired(now) { "lapsed" } else { "until" };
         println!("  federation: {} registration under {}, {state} {}", f.kind.as_str(), f.trust_anchor, rfc3339(f.expires_at));
-    }
-}
-
-fn cas_user_name(u: CasUserArg) -> &'static str {
-    match u {
-        CasUserArg::Username => "username",
-        CasUserArg::Subject => "subject",
     }
 }
 
