@@ -20,6 +20,8 @@ pub enum Actor {
     Client(String),
     /// The operator's CLI, by the operating system's user.
     Cli(String),
+    /// A tenant's directory, by name: what its sync changed.
+    Directory(String),
 }
 
 impl Actor {
@@ -35,6 +37,7 @@ impl Actor {
             Actor::User(id) => format!("user:{id}"),
             Actor::Client(id) => format!("client:{id}"),
             Actor::Cli(who) => format!("cli:{who}"),
+            Actor::Directory(name) => format!("directory:{name}"),
         }
     }
 }

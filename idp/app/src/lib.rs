@@ -45,6 +45,7 @@ pub mod client_keys;
 pub mod clients;
 pub mod codes;
 pub mod consents;
+pub mod directory;
 pub mod discovery;
 pub mod federation;
 pub mod i18n;

@@ -251,6 +251,10 @@ pub enum ChangeError {
     /// The account changed since the version the caller read.
     #[error("the account changed meanwhile")]
     Stale,
+    /// Names, e-mail address and phone number of a directory's account are
+    /// the directory's.
+    #[error("names, e-mail address and phone number of this account come from its directory")]
+    DirectoryManaged,
     #[error(transparent)]
     Failed(#[from] Error),
 }
@@ -302,6 +306,7 @@ pub async fn change_profile(
         Ok(Some(a)) => a,
         Ok(None) => return Err(ChangeError::NotFound),
         Err(StoreError::Conflict(_)) => return Err(ChangeError::Stale),
+        Err(StoreError::Invalid(_)) => return Err(ChangeError::DirectoryManaged),
         Err(e) => return Err(Error::from(e).into()),
     };
     let event = Event::new(&tenant.id, by, "user.updated").on(audit::user(user_id)).with(serde_json::json!({ "fields": fields }));

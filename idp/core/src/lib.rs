@@ -14,6 +14,7 @@ pub mod cas;
 pub mod claims;
 pub mod client;
 pub mod crypto;
+pub mod directory;
 pub mod federation;
 pub mod form;
 pub mod ids;

@@ -57,6 +57,10 @@ pub enum Command {
     /// marks and federation keys of a tenant; resolving any entity.
     #[command(subcommand)]
     Federation(FederationCommand),
+    /// LDAP directories (OpenLDAP, Active Directory) whose agents sign in
+    /// with their directory password.
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
     /// Translations of the pages: checking, exporting and importing a
     /// language pack.
     #[command(subcommand)]
@@ -1090,5 +1094,106 @@ pub enum FederationKeysCommand {
         kid: String,
         #[arg(long, value_name = "unspecified|compromised|superseded", default_value = "unspecified")]
         reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PresetArg {
+    /// OpenLDAP: uid, inetOrgPerson, entryUUID, ppolicy's lock.
+    Openldap,
+    /// Active Directory: sAMAccountName or userPrincipalName, objectGUID,
+    /// the userAccountControl disabled bit.
+    ActiveDirectory,
+}
+
+impl PresetArg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Openldap => "openldap",
+            Self::ActiveDirectory => "active-directory",
+        }
+    }
+}
+
+/// One directory of a tenant, by name.
+#[derive(Debug, Args)]
+pub struct DirectoryArg {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[arg(long, default_value = "directory")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DirectoryAdd {
+    #[command(flatten)]
+    pub directory: DirectoryArg,
+    /// The attribute names of a kind of directory; each can be overridden.
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetArg>,
+    /// ldaps://host[:port], or ldap://host[:port] with --starttls.
+    #[arg(long)]
+    pub url: String,
+    /// Upgrade an ldap:// connection with StartTLS before any bind.
+    #[arg(long)]
+    pub starttls: bool,
+    /// The certificate authorities (PEM) of the directory's certificate;
+    /// the system's when absent.
+    #[arg(long)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// The service account that searches.
+    #[arg(long)]
+    pub bind_dn: String,
+    /// Read the service account's password from standard input (one line).
+    #[arg(long, required = true)]
+    pub bind_password_stdin: bool,
+    /// Where accounts are searched (the whole subtree).
+    #[arg(long)]
+    pub base_dn: String,
+    /// The user filter, with {username} where the typed name goes.
+    #[arg(long)]
+    pub user_filter: Option<String>,
+    /// Entries this filter matches cannot sign in.
+    #[arg(long)]
+    pub disabled_filter: Option<String>,
+    /// The attribute whose value becomes the account's username.
+    #[arg(long)]
+    pub username_attr: Option<String>,
+    /// The attribute that names an entry for life.
+    #[arg(long)]
+    pub id_attr: Option<String>,
+    /// A profile field and the attribute it comes from
+    /// (given_name=givenName, family_name=sn, email=mail,
+    /// phone_number=telephoneNumber), over the preset's.
+    #[arg(long = "attr")]
+    pub attributes: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Adds a directory, after checking that Trame can bind to it and
+    /// read its base DN.
+    Add(DirectoryAdd),
+    /// Lists a tenant's directories.
+    List(ListArgs),
+    /// Binds as the service account and reads the base DN; with
+    /// --username, looks the agent up as a sign-in would.
+    Test {
+        #[command(flatten)]
+        directory: DirectoryArg,
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Checks every account a directory manages now: those whose entry is
+    /// gone, disabled or out of the user filter are disabled and signed
+    /// out (the server does it periodically).
+    Sync {
+        #[command(flatten)]
+        directory: DirectoryArg,
+    },
+    /// Removes a directory; its accounts stay, without a password.
+    Remove {
+        #[command(flatten)]
+        directory: DirectoryArg,
     },
 }

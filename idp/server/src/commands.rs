@@ -73,7 +73,7 @@ impl Context<'_> {
 
     /// The application over this command's storage and the entry of the
     /// tenant `slug`.
-    async fn app_and_tenant(&self, slug: &str, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<(App, Arc<TenantEntry>)> {
+    pub(crate) async fn app_and_tenant(&self, slug: &str, rng: Arc<dyn Randomness>, clock: Arc<dyn Clock>) -> Result<(App, Arc<TenantEntry>)> {
         let tenant = self.tenant(slug).await?;
         // With the embedded database, the persisted entries: what this
         // command removes (the sessions it ends) must not come back when
@@ -939,6 +939,7 @@ pub async fn user(cx: &mut Context<'_>, cmd: UserCommand, rng: Arc<dyn Randomnes
                 Ok(_) => {}
                 Err(users::ChangeError::Refused(r)) => return Err(refusal(r)),
                 Err(users::ChangeError::NotFound | users::ChangeError::Stale) => bail!("user '{}' changed or went away meanwhile; try again", user.username),
+                Err(e @ users::ChangeError::DirectoryManaged) => bail!("user '{}': {e}", user.username),
                 Err(users::ChangeError::Failed(e)) => return Err(e.into()),
             }
             let account = cx.account(&entry.tenant, &user.username).await?;

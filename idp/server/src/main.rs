@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod directory;
 mod exporter;
 mod federation;
 mod i18n;
@@ -91,6 +92,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Audit(c) => commands::audit(&mut cx, c).await,
         Command::Admin(c) => commands::admin(&mut cx, c).await,
         Command::Federation(c) => federation::run(&mut cx, c, rng.clone(), clock.clone()).await,
+        Command::Directory(c) => directory::run(&mut cx, c, rng.clone(), clock.clone()).await,
     }
 }
 

@@ -84,6 +84,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     let retention = AuditRetention { records_days: config.audit_retention_days, address_days: config.audit_address_days };
     let deliverer = tokio::spawn(deliver_logout_notifications(state.clone(), retention, stop_rx.clone()));
     let usage = tokio::spawn(flush_usage(state.clone(), stop_rx.clone()));
+    let directories = tokio::spawn(sync_directories(state.clone(), Duration::from_secs(60 * u64::from(config.directory_sync_minutes)), stop_rx.clone()));
     let themes = config.themes_dir.is_some().then(|| tokio::spawn(reload_themes(state.clone(), stop_rx.clone())));
     let handle: Handle<SocketAddr> = Handle::new();
     tokio::spawn(shutdown_on_signal(state.clone(), handle.clone(), stop_tx));
@@ -113,6 +114,7 @@ pub async fn run(config: Config, store: Store, rng: Arc<dyn Randomness>, clock: 
     poller.abort();
     deliverer.abort();
     usage.abort();
+    directories.abort();
     if let Some(t) = themes {
         t.abort();
     }
@@ -190,6 +192,29 @@ async fn poll_catalog(state: AppState, stop: watch::Receiver<bool>) {
     every(CATALOG_POLL, stop, "catalog refresh failed; serving the last known tenants", "catalog refresh works again", || async {
         if state.catalog.refresh(&state.store, state.now()).await? {
             tracing::info!(tenants = state.catalog.tenant_count(), "catalog reloaded");
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Checks the accounts of every tenant's directories every `period`
+/// (`directory_sync_minutes`): an agent disabled or deleted in the
+/// directory is disabled here and signed out. A directory that cannot
+/// answer is skipped until the next round (an outage locks nobody out).
+/// Several nodes doing it at once disable each account once.
+async fn sync_directories(state: AppState, period: Duration, stop: watch::Receiver<bool>) {
+    every(period, stop, "cannot read the directories; will retry", "the directories are readable again", || async {
+        for (tenant_id, dir) in state.store.all_directories().await? {
+            let Some(entry) = state.catalog.by_id(&tenant_id) else { continue };
+            match trame_app::directory::sync(state.app(), &entry, &dir).await {
+                Ok(r) if r.suspended > 0 => {
+                    tracing::info!(tenant = %entry.tenant.slug, directory = %dir.name, checked = r.checked, disabled = r.suspended, "directory sync")
+                }
+                Ok(_) => {}
+                Err(trame_app::directory::DirectoryError::Store(e)) => return Err(e),
+                Err(e) => tracing::warn!(tenant = %entry.tenant.slug, error = %e, "directory sync skipped"),
+            }
         }
         Ok(())
     })

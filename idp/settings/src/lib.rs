@@ -54,6 +54,7 @@ const KEYS: &[&str] = &[
     "metrics_listen",
     "audit_retention_days",
     "audit_address_days",
+    "directory_sync_minutes",
     "console_acr",
     "themes_dir",
 ];
@@ -106,6 +107,9 @@ struct Raw {
     /// After how many days an audit record's client address is cut to its
     /// network (/24, /48); default 30.
     audit_address_days: Option<u32>,
+    /// How often the accounts of LDAP directories are checked against
+    /// them (disabled or deleted entries); default 15 minutes.
+    directory_sync_minutes: Option<u32>,
     /// The level a person must have signed in at to use the
     /// administration console; default `eidas2` (a passkey).
     console_acr: Option<String>,
@@ -145,6 +149,7 @@ impl Default for Raw {
             metrics_listen: None,
             audit_retention_days: None,
             audit_address_days: None,
+            directory_sync_minutes: None,
             console_acr: None,
             themes_dir: None,
             providers: Vec::new(),
@@ -192,6 +197,8 @@ pub struct Config {
     /// Days an audit record keeps its full client address (at most the
     /// retention).
     pub audit_address_days: u32,
+    /// Minutes between two checks of directory accounts (at least 1).
+    pub directory_sync_minutes: u32,
     /// The level ([`trame_core::assurance::LEVELS`]) the console asks of
     /// the people who use it.
     pub console_acr: String,
@@ -364,6 +371,10 @@ impl Config {
         } else if audit_address_days > audit_retention_days {
             problems.push(problem("audit_address_days", format!("must not exceed audit_retention_days ({audit_retention_days})")));
         }
+        let directory_sync_minutes = raw.directory_sync_minutes.unwrap_or(15);
+        if directory_sync_minutes == 0 {
+            problems.push(problem("directory_sync_minutes", "must be at least 1"));
+        }
         let console_acr = raw.console_acr.clone().unwrap_or_else(|| "eidas2".to_owned());
         if !trame_core::assurance::LEVELS.contains(&console_acr.as_str()) {
             problems.push(problem("console_acr", format!("'{console_acr}' is not one of {}", trame_core::assurance::LEVELS.join(", "))));
@@ -404,6 +415,7 @@ impl Config {
             password_hash_concurrency: raw.password_hash_concurrency.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
             audit_retention_days,
             audit_address_days,
+            directory_sync_minutes,
             console_acr,
             providers,
             themes_dir,
@@ -506,7 +518,7 @@ fn default_mail_from(public_url: &str) -> String {
 /// numbers are numbers when they parse (else the string, which the type
 /// check then reports by key), the rest are plain strings.
 fn env_value(key: &str, value: &str) -> figment::value::Value {
-    if matches!(key, "password_hash_concurrency" | "audit_retention_days" | "audit_address_days") {
+    if matches!(key, "password_hash_concurrency" | "audit_retention_days" | "audit_address_days" | "directory_sync_minutes") {
         value.trim().parse::<u64>().map_or_else(|_| figment::value::Value::from(value.to_owned()), figment::value::Value::from)
     } else if key == "trusted_proxies" {
         let items: Vec<String> = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
@@ -642,6 +654,8 @@ mod tests {
     fn audit_retention() {
         let c = load_str("", &[]).unwrap();
         assert_eq!((c.audit_retention_days, c.audit_address_days), (365, 30), "defaults");
+        assert_eq!(c.directory_sync_minutes, 15, "default");
+        assert_eq!(keys(load_str("directory_sync_minutes = 0\n", &[]).unwrap_err()), ["directory_sync_minutes"]);
         let c = load_str("audit_retention_days = 90\n", &[("TRAME_AUDIT_ADDRESS_DAYS", "7")]).unwrap();
         assert_eq!((c.audit_retention_days, c.audit_address_days), (90, 7));
         assert_eq!(keys(load_str("audit_retention_days = 0\n", &[]).unwrap_err()), ["audit_retention_days"]);

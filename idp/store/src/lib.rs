@@ -25,6 +25,7 @@ pub use repo::admin::RoleGrant;
 pub use repo::audit::{AuditEvent, AuditQuery, NewAuditEvent, Outcome};
 pub use repo::cas_sessions::CasServiceSession;
 pub use repo::clients::NewClient;
+pub use repo::directories::{Directory, DirectoryProfile, ManagedAccount};
 pub use repo::federation::{FederationKeyInfo, FederationKeys, HistoricalKey, IssuedTrustMark, KeyPurpose, Subordinate};
 pub use repo::grants::{Consent, Grant, NewGrant};
 pub use repo::keys::{KeyInfo, KeyStatus, TenantKeys};

@@ -27,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_transparency::Migration),
             Box::new(m0016_time_zone::Migration),
             Box::new(m0017_cas::Migration),
+            Box::new(m0018_directories::Migration),
         ]
     }
 }
@@ -994,6 +995,55 @@ mod m0017_cas {
             m.alter_table(Table::alter().table("logout_deliveries").drop_column("kind").to_owned()).await?;
             m.drop_table(Table::drop().table("cas_service_sessions").to_owned()).await?;
             m.alter_table(Table::alter().table("clients").drop_column("cas").to_owned()).await
+        }
+    }
+}
+
+mod m0018_directories {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0018_directories"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        /// A tenant's LDAP directories (their settings as one JSON
+        /// document, the service account's password sealed apart), and on
+        /// each account the directory that manages it, the entry's lasting
+        /// identifier there, and whether a sync found it gone or disabled
+        /// (so the next good sign-in may enable it again, and an
+        /// administrator's own disabling stays).
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.create_table(
+                Table::create()
+                    .table("directories")
+                    .col(string("id").primary_key())
+                    .col(string("tenant_id"))
+                    .col(string("name"))
+                    .col(text("settings"))
+                    .col(text("bind_password_sealed"))
+                    .col(big_integer("created_at"))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(index("directories", "directories_name", &["tenant_id", "name"], true)).await?;
+            m.alter_table(Table::alter().table("users").add_column(string_null("directory_id")).to_owned()).await?;
+            m.alter_table(Table::alter().table("users").add_column(string_null("directory_entry")).to_owned()).await?;
+            m.alter_table(Table::alter().table("users").add_column(boolean("directory_suspended").default(false)).to_owned()).await?;
+            m.create_index(index("users", "users_directory_entry", &["tenant_id", "directory_id", "directory_entry"], false)).await
+        }
+
+        async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.drop_index(Index::drop().name("users_directory_entry").table("users").to_owned()).await?;
+            for c in ["directory_suspended", "directory_entry", "directory_id"] {
+                m.alter_table(Table::alter().table("users").drop_column(c).to_owned()).await?;
+            }
+            m.drop_table(Table::drop().table("directories").to_owned()).await
         }
     }
 }

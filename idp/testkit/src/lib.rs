@@ -6,6 +6,8 @@
 //!   test costs a file copy rather than a migration run.
 //! - [`TestRedis`]: a Redis key prefix per test, so tests run in parallel
 //!   against one Redis without seeing each other.
+//! - [`directory::TestDirectory`]: a real OpenLDAP `slapd` per test, with
+//!   StartTLS and LDAPS under a [`tls::TestCa`].
 //!
 //! The services are found through `TRAME_TEST_DATABASE_URL` (an admin URL,
 //! default `postgres://postgres@127.0.0.1:5432/postgres`) and
@@ -13,7 +15,9 @@
 //! service fails the test loudly: nothing is skipped.
 
 pub mod authenticator;
+pub mod directory;
 pub mod relay;
+pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -992,3 +992,59 @@ async fn cas_services() {
         assert_refused(&i.cli(&["client", "update", "--client-id", "oidc", "--service-url", "https://a.fr/"]), "not one");
     }
 }
+
+/// `trame directory`: a real OpenLDAP directory added in one command (its
+/// CA, StartTLS, the service account's password on standard input), after
+/// Trame bound to it; refused settings and a wrong password store nothing;
+/// `list` never shows the password; `test` looks an agent up as a sign-in
+/// would; `sync` and `remove`.
+#[tokio::test]
+async fn directories() {
+    use trame_testkit::directory::{BASE_DN, JEANNE, LOCKED, SERVICE_DN, SERVICE_PASSWORD, TestDirectory};
+    let ldap = TestDirectory::start();
+    let ca = ldap.ca_file.to_str().unwrap();
+    for (name, i) in installs().await {
+        let add = |extra: &[&str], password: &str| {
+            let mut args =
+                vec!["directory", "add", "--preset", "openldap", "--bind-dn", SERVICE_DN, "--base-dn", BASE_DN, "--bind-password-stdin", "--ca-file", ca];
+            args.extend_from_slice(extra);
+            i.cli_with_input(&args, &format!("{password}\n"))
+        };
+        let refused: [(&[&str], &str, &str); 5] = [
+            (&["--url", &ldap.ldap_url], SERVICE_PASSWORD, "--url"),
+            (&["--url", &ldap.ldaps_url, "--starttls"], SERVICE_PASSWORD, "--starttls"),
+            (&["--url", &ldap.ldaps_url, "--user-filter", "(uid=jdupont)"], SERVICE_PASSWORD, "--user-filter"),
+            (&["--url", &ldap.ldaps_url, "--user-filter", "(&(uid={username})"], SERVICE_PASSWORD, "--user-filter"),
+            (&["--url", &ldap.ldaps_url], "wrong-password", "not added"),
+        ];
+        for (args, password, needle) in refused {
+            assert_refused(&add(args, password), needle);
+        }
+        assert!(i.ok(&["directory", "list", "--json"]).trim().is_empty(), "{name}: nothing stored");
+
+        let out = add(&["--url", &ldap.ldap_url, "--starttls"], SERVICE_PASSWORD);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("directory directory added"), "{name}");
+        assert_refused(&add(&["--url", &ldap.ldap_url, "--starttls"], SERVICE_PASSWORD), "exists already");
+        let table = i.ok(&["directory", "list"]);
+        assert!(table.contains(&format!("{} (StartTLS)", ldap.ldap_url)) && table.contains(BASE_DN), "{name}: {table}");
+        let json: serde_json::Value = serde_json::from_str(i.ok(&["directory", "list", "--json"]).trim()).unwrap();
+        assert_eq!(
+            (json["transport"].as_str(), json["custom_ca"].as_bool(), json["username_attribute"].as_str()),
+            (Some("start_tls"), Some(true), Some("uid")),
+            "{name}: {json}"
+        );
+        assert!(!json.to_string().contains(SERVICE_PASSWORD), "{name}: the password is never shown");
+
+        let found = i.ok(&["directory", "test", "--username", JEANNE.uid]);
+        assert!(found.contains("found: username jdupont") && found.contains(&format!("email: {}", JEANNE.email)), "{name}: {found}");
+        assert_refused(&i.cli(&["directory", "test", "--username", LOCKED.uid]), "no active entry");
+        assert_refused(&i.cli(&["directory", "test", "--username", "*"]), "no active entry");
+        assert!(i.ok(&["directory", "test"]).contains("is readable"), "{name}");
+        assert!(i.ok(&["directory", "sync"]).contains("0 account(s) checked, 0 disabled"), "{name}");
+        let audit = i.ok(&["audit", "list", "--action", "directory.added"]);
+        assert!(audit.contains("directory:directory"), "{name}: {audit}");
+        assert!(i.ok(&["directory", "remove"]).contains("removed"), "{name}");
+        assert_refused(&i.cli(&["directory", "remove"]), "no directory");
+    }
+}

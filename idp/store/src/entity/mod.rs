@@ -8,6 +8,7 @@ pub mod cas_service_session;
 pub mod catalog_version;
 pub mod client;
 pub mod consent;
+pub mod directory;
 pub mod federated_identity;
 pub mod federation_key;
 pub mod federation_subordinate;

@@ -46,6 +46,15 @@ pub struct Model {
     /// Bumped by every change saved through the model, and compared by
     /// conditional updates (an administrator's `If-Match`).
     pub version: i64,
+    /// The directory that manages the account (its password is checked
+    /// there, its names and e-mail address come from there), if one does.
+    pub directory_id: Option<String>,
+    /// The entry's lasting identifier in that directory (`entryUUID`,
+    /// `objectGUID` in hex): a rename keeps the account.
+    pub directory_entry: Option<String>,
+    /// Disabled by a sync (the entry was gone or disabled), not by an
+    /// administrator: a later good sign-in enables it again.
+    pub directory_suspended: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cas_sessions;
 pub mod catalog;
 pub mod clients;
+pub mod directories;
 pub mod federated_identities;
 pub mod federation;
 pub mod grants;

@@ -10,8 +10,8 @@ use trame_jose::Alg;
 
 use super::{catalog, keys, new_id};
 use crate::entity::{
-    account_session, admin_role, audit_event, cas_service_session, client, consent, federated_identity, federation_key, federation_subordinate, grant,
-    initial_access_token, invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, tenant_logo, trust_mark, usage_count,
+    account_session, admin_role, audit_event, cas_service_session, client, consent, directory, federated_identity, federation_key, federation_subordinate,
+    grant, initial_access_token, invitation, logout_delivery, passkey, recovery_code, refresh_token, signing_key, tenant, tenant_logo, trust_mark, usage_count,
     usage_service, user,
 };
 use crate::{Result, Store, StoreError};
@@ -303,6 +303,7 @@ impl Store {
             consent,
             federated_identity,
             cas_service_session,
+            directory,
             admin_role,
             invitation,
             logout_delivery,

@@ -54,10 +54,13 @@ pub struct Account {
     /// Changes with every write of the account: what an administrator's
     /// `If-Match` compares.
     pub version: i64,
+    /// The directory that manages the account, if one does: its password
+    /// is checked there and its names and e-mail address are read there.
+    pub directory_id: Option<String>,
 }
 
 impl Account {
-    fn of(m: user::Model) -> Self {
+    pub(crate) fn of(m: user::Model) -> Self {
         Self {
             profile: to_domain(&m),
             has_totp: m.totp_secret_sealed.is_some(),
@@ -65,6 +68,7 @@ impl Account {
             created_at: m.created_at,
             version: m.version,
             password_hash: m.password_hash,
+            directory_id: m.directory_id,
         }
     }
 }
@@ -170,6 +174,9 @@ pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<us
         given_key: NotSet,
         family_key: NotSet,
         version: NotSet,
+        directory_id: Set(None),
+        directory_entry: Set(None),
+        directory_suspended: Set(false),
     })
 }
 
@@ -213,13 +220,21 @@ impl Store {
     /// Changes an account's profile if it is still at `version` (`None`:
     /// whatever its version). `Ok(None)` when the tenant has no such
     /// account; [`StoreError::Conflict`] when its version moved on (another
-    /// change came first) or the new verified address is another's.
+    /// change came first) or the new verified address is another's;
+    /// [`StoreError::Invalid`] for a field a directory manages on its
+    /// account.
     pub async fn change_profile(&self, tenant_id: &str, user_id: &str, version: Option<i64>, change: &ProfileChange, now: i64) -> Result<Option<Account>> {
         let Some(row) = user_row(&self.db, tenant_id, user_id).await? else {
             return Ok(None);
         };
         if version.is_some_and(|v| v != row.version) {
             return Err(StoreError::Conflict("a newer version of this account".into()));
+        }
+        // The directory is the source of these: a change here would be
+        // undone at the next sign-in.
+        let directory_fields = change.given_name.is_some() || change.family_name.is_some() || change.email.is_some() || change.phone_number.is_some();
+        if row.directory_id.is_some() && directory_fields {
+            return Err(StoreError::Invalid("names, e-mail address and phone number of this account come from its directory".into()));
         }
         let read_version = row.version;
         let mut am: user::ActiveModel = row.into();

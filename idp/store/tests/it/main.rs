@@ -6,6 +6,7 @@ mod common;
 mod accounts;
 mod audit;
 mod clients;
+mod directories;
 mod ephemeral;
 mod ephemeral_persisted;
 mod federated_identities;

@@ -10,7 +10,7 @@ backend_test!(migrate_is_complete_and_idempotent(be, b) {
     let v = s.catalog_version().await.unwrap();
     let conn = raw(&be.db).await;
     let applied = query_strings(&conn, "SELECT version FROM seaql_migrations ORDER BY version", 1).await;
-    assert_eq!(applied, [["m0001_foundation"], ["m0002_passkeys"], ["m0003_client_metadata"], ["m0004_dynamic_clients"], ["m0005_federation"], ["m0006_federation_clients"], ["m0007_peer_sign_in"], ["m0008_durable_revocations"], ["m0009_credential_binding"], ["m0010_contact"], ["m0011_audit"], ["m0012_admin"], ["m0013_tenant_issuer"], ["m0014_branding"], ["m0015_transparency"], ["m0016_time_zone"], ["m0017_cas"]], "{b}");
+    assert_eq!(applied, [["m0001_foundation"], ["m0002_passkeys"], ["m0003_client_metadata"], ["m0004_dynamic_clients"], ["m0005_federation"], ["m0006_federation_clients"], ["m0007_peer_sign_in"], ["m0008_durable_revocations"], ["m0009_credential_binding"], ["m0010_contact"], ["m0011_audit"], ["m0012_admin"], ["m0013_tenant_issuer"], ["m0014_branding"], ["m0015_transparency"], ["m0016_time_zone"], ["m0017_cas"], ["m0018_directories"]], "{b}");
 
     s.migrate().await.unwrap();
     s.migrate().await.unwrap();

@@ -64,7 +64,7 @@ backend_test!(duplicate_slug_or_issuer_is_a_conflict_and_writes_nothing(be, b) {
 });
 
 /// Every table that holds rows of a tenant, by its `tenant_id` column.
-const TENANT_TABLES: [&str; 21] = [
+const TENANT_TABLES: [&str; 22] = [
     "users",
     "passkeys",
     "recovery_codes",
@@ -81,6 +81,7 @@ const TENANT_TABLES: [&str; 21] = [
     "trust_marks",
     "federated_identities",
     "cas_service_sessions",
+    "directories",
     "admin_roles",
     "audit_events",
     "tenant_logos",
@@ -120,6 +121,7 @@ async fn populated(s: &trame_store::Store, name: &str) -> trame_core::tenant::Te
         created_at: T0,
     };
     s.record_cas_service_session(&cas).await.unwrap();
+    s.add_directory(&t.id, "agents", &crate::directories::settings(), "service-secret", T0).await.unwrap();
     s.create_invitation(&t.id, &format!("inv-{name}"), None, T0 + 100, T0).await.unwrap();
     s.create_initial_access_token(&t.id, &format!("iat-{name}"), T0 + 100, None, T0).await.unwrap();
     let event = |tenant_id: Option<&str>| NewAuditEvent {
@@ -155,7 +157,7 @@ backend_test!(removing_a_tenant_leaves_no_row_of_it_and_touches_no_other(be, b) 
     for table in TENANT_TABLES {
         before.push(query_i64(&conn, &count(table, &kept.id)).await);
     }
-    for table in ["users", "passkeys", "recovery_codes", "clients", "signing_keys", "consents", "grants", "cas_service_sessions", "admin_roles", "audit_events", "federation_keys", "tenant_logos", "usage_counts", "usage_services"] {
+    for table in ["users", "passkeys", "recovery_codes", "clients", "signing_keys", "consents", "grants", "cas_service_sessions", "directories", "admin_roles", "audit_events", "federation_keys", "tenant_logos", "usage_counts", "usage_services"] {
         assert!(query_i64(&conn, &count(table, &gone.id)).await > 0, "{b}: the test fills {table}");
     }
     let refresh = "SELECT COUNT(*) FROM refresh_tokens";

@@ -59,6 +59,7 @@ const NOTICES: &[&str] = &[
     "profile-saved",
     "profile-invalid",
     "profile-stale",
+    "directory-managed",
     "consent-withdrawn",
     "delete-unconfirmed",
     "delete-last-operator",
@@ -115,10 +116,13 @@ pub async fn show(
     let t = &tenant.tenant;
     let account = state.store.account(&t.id, &s.user_id).await.html_err()?.ok_or_else(|| ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out"))?;
     let (user, has_password, has_totp) = (account.profile, account.password_hash.is_some(), account.has_totp);
+    // A directory's account: its password, names and e-mail address are the
+    // directory's (shown, not changed here); passkeys and TOTP are Trame's.
+    let directory_managed = account.directory_id.is_some();
     let passkeys = state.store.passkeys_of(&t.id, &s.user_id).await.html_err()?;
     let codes_left = state.store.recovery_codes_left(&t.id, &s.user_id).await.html_err()?;
     let sessions = state.store.account_sessions(&t.id, &s.user_id, state.now()).await.html_err()?;
-    let only_way = passkeys.len() == 1 && !has_password;
+    let only_way = passkeys.len() == 1 && !has_password && !directory_managed;
     let totp_limited = has_totp && is_limited(state.store.second_factor_of(&t.id, &s.user_id).await.html_err()?.totp_max_acr.as_deref());
     let otp_failures = if has_totp { throttle::take_otp_failures(&state, &t.id, &s.user_id).await.html_err()? } else { 0 };
     let can_upgrade = t.settings.credential_upgrade == CredentialUpgrade::Mail && state.mailer.is_enabled() && user.email_verified;
@@ -193,6 +197,7 @@ pub async fn show(
             passkeys => passkeys,
             only_way => only_way,
             has_password => has_password,
+            directory_managed => directory_managed,
             has_totp => has_totp,
             totp_limited => totp_limited,
             otp_failures => otp_failures,
@@ -308,6 +313,12 @@ pub async fn passkey_remove(
     }
 }
 
+/// Whether a directory manages the account: its password and e-mail
+/// address are changed there, not here.
+async fn directory_managed(state: &AppState, t: &trame_core::tenant::Tenant, user_id: &str) -> ApiResult<bool> {
+    Ok(state.store.account(&t.id, user_id).await.html_err()?.is_some_and(|a| a.directory_id.is_some()))
+}
+
 pub async fn password(
     State(state): State<AppState>,
     tenant: TenantCtx,
@@ -317,6 +328,9 @@ pub async fn password(
 ) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let t = &tenant.tenant;
+    if directory_managed(&state, t, &s.user_id).await? {
+        return Ok(back(&tenant, "directory-managed"));
+    }
     if single(&f, "action").ok().flatten() == Some("remove") {
         return match state.store.set_password_of(&t.id, &s.user_id, None, state.now()).await {
             Ok(()) => {
@@ -417,7 +431,7 @@ pub async fn totp_submit(
         audited(&state, &tenant, &s.user_id, "totp.disabled", ip).await;
         return Ok(back(&tenant, "totp-disabled"));
     }
-    if state.store.account(&t.id, &s.user_id).await.html_err()?.is_none_or(|a| a.password_hash.is_none()) {
+    if state.store.account(&t.id, &s.user_id).await.html_err()?.is_none_or(|a| a.password_hash.is_none() && a.directory_id.is_none()) {
         // A second factor belongs to password accounts; passkeys already
         // are two factors.
         return Err(ApiError::page(StatusCode::BAD_REQUEST, "error-bad-request"));
@@ -498,6 +512,9 @@ pub async fn email(
 ) -> ApiResult<Response> {
     let s = form_session(&state, &tenant, &headers, &f).await?;
     let t = &tenant.tenant;
+    if directory_managed(&state, t, &s.user_id).await? {
+        return Ok(back(&tenant, "directory-managed"));
+    }
     let addr = single(&f, "email").ok().flatten().unwrap_or_default().trim().to_owned();
     if !valid_email(&addr) {
         return Ok(back(&tenant, "email-invalid"));

@@ -33,6 +33,7 @@ pub async fn profile(State(state): State<AppState>, tenant: TenantCtx, headers: 
         Ok(_) => Ok(back(&tenant, "profile-saved")),
         Err(ChangeError::Refused(_)) => Ok(back(&tenant, "profile-invalid")),
         Err(ChangeError::Stale) => Ok(back(&tenant, "profile-stale")),
+        Err(ChangeError::DirectoryManaged) => Ok(back(&tenant, "directory-managed")),
         Err(ChangeError::NotFound) => Err(ApiError::page(StatusCode::UNAUTHORIZED, "error-signed-out")),
         Err(ChangeError::Failed(e)) => Err(e).html_err(),
     }

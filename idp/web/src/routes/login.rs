@@ -24,6 +24,7 @@ use crate::tenancy::TenantCtx;
 use serde::Deserialize;
 use trame_app::audit::{self, Actor, Event};
 use trame_app::catalog::TenantEntry;
+use trame_app::directory::{self, DirectoryError, SignIn};
 use trame_app::password_work::Lane;
 use trame_app::throttle;
 
@@ -64,26 +65,45 @@ pub async fn submit(
         return sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts")).await;
     }
     let found = if username.is_empty() || username.len() > 200 { None } else { state.store.user_for_sign_in(&t.id, &username).await.html_err()? };
-    // Always run one argon2 verification, so an unknown user costs the same
-    // time as a wrong password. It is CPU-bound and holds 19 MiB: off the
-    // reactor, and a bounded number at once (`password_work`).
-    let stored = found.as_ref().and_then(|a| a.password_hash.clone());
-    let lane = if standing == throttle::Standing::Suspect { Lane::Suspect } else { Lane::Clean };
-    let ok = state.password_work.run_in(lane, move |memory| password::verify_in(memory, &password, stored.as_deref())).await?;
-    let user = match (ok, found) {
-        (true, Some(account)) => account,
-        (_, found) => {
-            // Only a known account's failure goes to its trail: an unknown
-            // name is nobody's, and names are not logged.
-            if let Some(a) = found {
-                let event = Event::new(&t.id, Actor::User(a.profile.id.clone()), "sign_in").on(audit::user(&a.profile.id)).failed().from_address(ip);
-                audit::record(&state.store, state.now(), event.with(serde_json::json!({ "amr": ["pwd"] }))).await;
-            }
-            throttle::record_failure(&state, &t.id, &username, ip).await.html_err()?;
-            tracing::info!(tenant = %t.slug, outcome = "failure", method = "pwd", "sign-in");
-            telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
-            return sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::UNAUTHORIZED, "sign-in-failed")).await;
+    // A name no local account has, or a directory's account, is the
+    // tenant's directories' to check (a local account is never theirs).
+    let ask_directories = !username.is_empty() && found.as_ref().is_none_or(|a| a.directory_id.is_some());
+    let from_directory = if ask_directories { Some(directory::sign_in(&state, &tenant, &username, &password).await) } else { None };
+    let (verified, known) = match from_directory {
+        Some(Ok(SignIn::Accepted(account))) => (Some(account), None),
+        Some(Ok(SignIn::WrongPassword { account })) => (None, account),
+        Some(Ok(SignIn::LocalNameTaken)) => {
+            tracing::warn!(tenant = %t.slug, "a directory entry has the name of a local account: refused (the local account is never taken over)");
+            (None, None)
         }
+        Some(Err(DirectoryError::Store(e))) => return Err(e).html_err(),
+        Some(Err(e)) => {
+            tracing::warn!(tenant = %t.slug, error = %e, "directory sign-in impossible");
+            telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
+            return sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::SERVICE_UNAVAILABLE, "directory-unavailable")).await;
+        }
+        Some(Ok(SignIn::Unknown)) | None => {
+            // Always run one argon2 verification, so an unknown user costs
+            // the same time as a wrong password. It is CPU-bound and holds
+            // 19 MiB: off the reactor, and a bounded number at once
+            // (`password_work`). A directory's account has no hash here.
+            let stored = found.as_ref().and_then(|a| a.password_hash.clone());
+            let lane = if standing == throttle::Standing::Suspect { Lane::Suspect } else { Lane::Clean };
+            let ok = state.password_work.run_in(lane, move |memory| password::verify_in(memory, &password, stored.as_deref())).await?;
+            if ok { (found, None) } else { (None, found) }
+        }
+    };
+    let Some(user) = verified else {
+        // Only a known account's failure goes to its trail: an unknown
+        // name is nobody's, and names are not logged.
+        if let Some(a) = known {
+            let event = Event::new(&t.id, Actor::User(a.profile.id.clone()), "sign_in").on(audit::user(&a.profile.id)).failed().from_address(ip);
+            audit::record(&state.store, state.now(), event.with(serde_json::json!({ "amr": ["pwd"] }))).await;
+        }
+        throttle::record_failure(&state, &t.id, &username, ip).await.html_err()?;
+        tracing::info!(tenant = %t.slug, outcome = "failure", method = "pwd", "sign-in");
+        telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
+        return sign_in_form(&state, &tenant, &headers, &id, &ia, refuse(StatusCode::UNAUTHORIZED, "sign-in-failed")).await;
     };
     throttle::clear_account(&state, &t.id, &username, ip).await.html_err()?;
 

@@ -13,6 +13,7 @@ mod cas;
 mod console;
 mod console_branding;
 mod dead_ends;
+mod directory;
 mod discovery;
 mod federation;
 mod federation_registration;

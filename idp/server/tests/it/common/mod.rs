@@ -300,33 +300,7 @@ impl Install {
     }
 }
 
-/// A throw-away certificate authority, trusted by the test's client.
-pub struct TestCa {
-    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
-    pub pem: String,
-}
-
-impl TestCa {
-    pub fn new() -> Self {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        // rcgen's default subject is the same for every certificate; a leaf
-        // whose issuer equals its subject would look self-signed.
-        params.distinguished_name.push(rcgen::DnType::CommonName, "Trame test CA");
-        let cert = params.self_signed(&key).unwrap();
-        Self { pem: cert.pem(), issuer: rcgen::Issuer::new(params, key) }
-    }
-
-    /// A server certificate for `name`: (certificate PEM, key PEM, DER).
-    pub fn leaf(&self, name: &str) -> (String, String, Vec<u8>) {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let mut params = rcgen::CertificateParams::new(vec![name.to_owned()]).unwrap();
-        params.distinguished_name.push(rcgen::DnType::CommonName, name);
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        (cert.pem(), key.serialize_pem(), cert.der().to_vec())
-    }
-}
+pub use trame_testkit::tls::TestCa;
 
 impl Install {
     /// Serves HTTPS on `https://localhost:<port>` with a certificate from

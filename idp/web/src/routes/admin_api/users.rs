@@ -276,6 +276,7 @@ pub async fn update(State(state): State<AppState>, admin: Admin, Path(id): Path<
         Err(ChangeError::Refused(r)) => Err(refusal(r).into()),
         Err(ChangeError::NotFound) => Err(Problem::not_found("account").into()),
         Err(ChangeError::Stale) => Err(input::stale().into()),
+        Err(e @ ChangeError::DirectoryManaged) => Err(Problem::new(StatusCode::CONFLICT, "directory_managed", e.to_string()).into()),
         Err(ChangeError::Failed(e)) => Err(e).problem_err(),
     }
 }
