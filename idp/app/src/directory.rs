@@ -243,18 +243,29 @@ pub async fn sign_in(app: &App, tenant: &TenantEntry, username: &str, password: 
 pub struct TestReport {
     /// The entry the given username found, if one was given and found.
     pub user: Option<DirectoryProfile>,
+    /// When none was: whether the user filter alone finds one (the disabled
+    /// filter excludes it: disabled, or a filter the server cannot
+    /// evaluate).
+    pub excluded_as_disabled: bool,
 }
 
 /// Connects, binds as the service account and, given a username, looks
 /// the agent up as a sign-in would (without a password).
 pub async fn test(dir: &Directory, username: Option<&str>) -> Result<TestReport, DirectoryError> {
     let mut ldap = service_connection(dir).await?;
+    let mut excluded_as_disabled = false;
     let user = match username {
         Some(u) => {
             let filter = dir.settings.sign_in_filter(&ldap_escape(u));
-            find_one(dir, &mut ldap, &filter).await?.and_then(|e| profile_of(dir, &e))
+            let found = find_one(dir, &mut ldap, &filter).await?.and_then(|e| profile_of(dir, &e));
+            if found.is_none() && dir.settings.disabled_filter.is_some() {
+                let alone = dir.settings.user_filter.replace(USERNAME_PLACEHOLDER, &ldap_escape(u));
+                excluded_as_disabled = find_one(dir, &mut ldap, &alone).await?.is_some();
+            }
+            found
         }
         None => {
+            unknown_to_the_server(dir, &mut ldap).await?;
             // The base DN must exist and be readable.
             let base = ldap
                 .with_timeout(OPERATION_TIMEOUT)
@@ -268,7 +279,43 @@ pub async fn test(dir: &Directory, username: Option<&str>) -> Result<TestReport,
         }
     };
     let _ = ldap.unbind().await;
-    Ok(TestReport { user })
+    Ok(TestReport { user, excluded_as_disabled })
+}
+
+/// The values of one attribute of the entry `dn`; none when it cannot be read.
+async fn values(dir: &Directory, ldap: &mut Ldap, dn: &str, attribute: &str) -> Result<Vec<String>, DirectoryError> {
+    let r = ldap.with_timeout(OPERATION_TIMEOUT).search(dn, Scope::Base, "(objectClass=*)", vec![attribute]).await.map_err(|e| unreachable(dir, e))?;
+    Ok(r.0.into_iter().map(SearchEntry::construct).flat_map(|e| e.attrs.into_values().flatten()).collect())
+}
+
+/// Refuses a disabled filter on attributes the server's schema lacks: it
+/// would match nothing there, so no entry would ever be "active" and every
+/// agent would be refused. Servers that do not let the service account
+/// read their schema are taken at their word.
+async fn unknown_to_the_server(dir: &Directory, ldap: &mut Ldap) -> Result<(), DirectoryError> {
+    let names = dir.settings.disabled_filter_attributes();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let Some(subschema) = values(dir, ldap, "", "subschemaSubentry").await?.into_iter().next() else {
+        return Ok(());
+    };
+    let types = values(dir, ldap, &subschema, "attributeTypes").await?;
+    if types.is_empty() {
+        return Ok(());
+    }
+    for name in names {
+        let quoted = format!("'{}'", name.to_ascii_lowercase());
+        if !types.iter().any(|t| t.to_ascii_lowercase().contains(&quoted)) {
+            return Err(DirectoryError::Search {
+                name: dir.name.clone(),
+                reason: format!(
+                    "the server does not know the attribute {name} of the disabled filter, so the filter would exclude every agent (an OpenLDAP without the ppolicy overlay has no pwdAccountLockedTime): give --disabled-filter '' or a filter on an attribute it knows"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Why a directory's settings were refused.

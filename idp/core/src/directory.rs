@@ -153,6 +153,12 @@ impl DirectorySettings {
         self.active(&format!("(&{}{by_id})", self.user_filter.replace(USERNAME_PLACEHOLDER, escaped_username)))
     }
 
+    /// The attribute names the disabled filter tests (what a server that
+    /// does not know them would evaluate as matching nothing).
+    pub fn disabled_filter_attributes(&self) -> Vec<String> {
+        self.disabled_filter.as_deref().map(filter_attributes).unwrap_or_default()
+    }
+
     fn active(&self, filter: &str) -> String {
         match &self.disabled_filter {
             Some(d) => format!("(&{filter}(!{d}))"),
@@ -180,6 +186,20 @@ impl DirectorySettings {
             Transport::StartTls => 389,
         }
     }
+}
+
+/// The attribute names a filter's items test: what follows each `(` up to
+/// the item's operator (`=`, `~=`, `>=`, `<=`, `:`), operators `&|!` left
+/// out.
+pub fn filter_attributes(filter: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in filter.split('(').skip(1) {
+        let name: String = item.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.').collect();
+        if !name.is_empty() && !out.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// A directory as asked for (`trame directory add`, the admin API later).
@@ -286,7 +306,14 @@ pub fn check(req: DirectoryRequest) -> Result<DirectorySettings, DirectoryError>
     };
     let user_filter = pick(req.user_filter, preset.map(Preset::user_filter), "user_filter")?;
     filter_template("user_filter", &user_filter, true)?;
-    let disabled_filter = req.disabled_filter.or_else(|| preset.map(|p| p.disabled_filter().to_owned()));
+    // An empty --disabled-filter turns the preset's off (an OpenLDAP
+    // without the ppolicy overlay does not know pwdAccountLockedTime, and
+    // a filter on an unknown attribute matches nothing).
+    let disabled_filter = match req.disabled_filter {
+        Some(f) if f.is_empty() => None,
+        Some(f) => Some(f),
+        None => preset.map(|p| p.disabled_filter().to_owned()),
+    };
     if let Some(d) = &disabled_filter {
         filter_template("disabled_filter", d, false)?;
     }
@@ -361,6 +388,10 @@ mod tests {
         assert_eq!(s.sync_filter("a", "b"), "(&(&(mail=a)(entryUUID=b))(!(employeeType=former)))");
         assert_eq!(s.attributes["email"], "mailPrimaryAddress");
         assert_eq!(s.attributes["given_name"], "givenName");
+        assert_eq!(s.disabled_filter_attributes(), ["employeeType"]);
+        assert_eq!(filter_attributes("(&(!(a=1))(|(b:1.2.3:=2)(c>=3)))"), ["a", "b", "c"]);
+        let none = check(DirectoryRequest { disabled_filter: Some(String::new()), ..openldap() }).unwrap();
+        assert_eq!(none.sign_in_filter("a"), "(&(objectClass=inetOrgPerson)(uid=a))", "an empty disabled filter turns the preset's off");
         assert!(s.wanted_attributes().contains(&"mailPrimaryAddress".to_owned()));
     }
 

@@ -52,6 +52,10 @@ pub async fn run(cx: &mut Context<'_>, cmd: DirectoryCommand, rng: Arc<dyn Rando
             println!("directory {}: connected to {} and bound as {}", dir.name, dir.settings.host(), dir.settings.bind_dn);
             match (username, report.user) {
                 (None, _) => println!("base DN {} is readable", dir.settings.base_dn),
+                (Some(u), None) if report.excluded_as_disabled => bail!(
+                    "'{u}' matches the user filter, but the disabled filter {} excludes it: the entry is disabled, or the server cannot evaluate that filter (an OpenLDAP without the ppolicy overlay does not know pwdAccountLockedTime: give --disabled-filter '' or one it knows)",
+                    dir.settings.disabled_filter.as_deref().unwrap_or_default()
+                ),
                 (Some(u), None) => bail!("no active entry matches '{u}' (the user filter, without disabled entries)"),
                 (Some(_), Some(p)) => {
                     println!("found: username {}", p.username);

@@ -1038,7 +1038,7 @@ async fn directories() {
 
         let found = i.ok(&["directory", "test", "--username", JEANNE.uid]);
         assert!(found.contains("found: username jdupont") && found.contains(&format!("email: {}", JEANNE.email)), "{name}: {found}");
-        assert_refused(&i.cli(&["directory", "test", "--username", LOCKED.uid]), "no active entry");
+        assert_refused(&i.cli(&["directory", "test", "--username", LOCKED.uid]), "the disabled filter (pwdAccountLockedTime=*) excludes it");
         assert_refused(&i.cli(&["directory", "test", "--username", "*"]), "no active entry");
         assert!(i.ok(&["directory", "test"]).contains("is readable"), "{name}");
         assert!(i.ok(&["directory", "sync"]).contains("0 account(s) checked, 0 disabled"), "{name}");

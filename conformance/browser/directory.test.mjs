@@ -1,0 +1,196 @@
+// Browser suite: an agent of a mairie's OpenLDAP directory (Debian's
+// slapd, started here with its own configuration, data and test CA, over
+// StartTLS) signs in with the directory password, sees on the account page
+// what the directory manages, adds a passkey, then signs in with the
+// passkey alone. When the directory stops answering, the password sign-in
+// says so. Every page state is checked by axe-core.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ISSUER } from '../tests/lib/setup.mjs';
+import { launch, openContext, signInWith, waitForSignIn, trameCli, messages, TEST_TIMEOUT } from './lib/harness.mjs';
+
+const FR = messages('fr');
+const AGENT = { uid: 'agent-e2e', password: 'directory-password-e2e', givenName: 'Agnès', familyName: 'Annuaire', email: 'agnes.annuaire@mairie.test' };
+const BASE_DN = 'ou=people,dc=mairie,dc=test';
+const SERVICE_DN = 'cn=trame,ou=services,dc=mairie,dc=test';
+const SERVICE_PASSWORD = 'service-account-e2e';
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function listening(port, child) {
+  for (let i = 0; i < 100; i += 1) {
+    if (child.exitCode !== null) throw new Error(`slapd exited (${child.exitCode}): ${child.output}`);
+    const up = await new Promise((resolve) => {
+      const c = connect(port, '127.0.0.1', () => {
+        c.end();
+        resolve(true);
+      });
+      c.on('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`slapd is not listening on ${port}: ${child.output}`);
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'trame-ldap-'));
+let browser;
+let slapd;
+
+function openssl(args) {
+  execFileSync('openssl', args, { stdio: 'ignore' });
+}
+
+before(async () => {
+  browser = await launch();
+  // A test CA and the server's certificate for 127.0.0.1.
+  const f = (n) => path.join(work, n);
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=Trame e2e CA',
+    '-keyout', f('ca.key'), '-out', f('ca.pem')]);
+  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr')]);
+  writeFileSync(f('ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('ext'), '-out', f('server.pem')]);
+  mkdirSync(f('db'));
+  writeFileSync(f('slapd.conf'), `include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+pidfile ${f('slapd.pid')}
+TLSCACertificateFile ${f('ca.pem')}
+TLSCertificateFile ${f('server.pem')}
+TLSCertificateKeyFile ${f('server.key')}
+database mdb
+suffix "dc=mairie,dc=test"
+rootdn "cn=admin,dc=mairie,dc=test"
+rootpw root-e2e
+directory ${f('db')}
+access to attrs=userPassword by anonymous auth by self write by * none
+access to * by users read by * none
+`);
+  writeFileSync(f('data.ldif'), `dn: dc=mairie,dc=test
+objectClass: dcObject
+objectClass: organization
+o: Mairie
+dc: mairie
+
+dn: ou=people,dc=mairie,dc=test
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=services,dc=mairie,dc=test
+objectClass: organizationalUnit
+ou: services
+
+dn: ${SERVICE_DN}
+objectClass: person
+cn: trame
+sn: service
+userPassword: ${SERVICE_PASSWORD}
+
+dn: uid=${AGENT.uid},${BASE_DN}
+objectClass: inetOrgPerson
+uid: ${AGENT.uid}
+cn: ${AGENT.givenName} ${AGENT.familyName}
+givenName: ${AGENT.givenName}
+sn: ${AGENT.familyName}
+mail: ${AGENT.email}
+userPassword: ${AGENT.password}
+`);
+  execFileSync('/usr/sbin/slapadd', ['-f', f('slapd.conf'), '-l', f('data.ldif')], { stdio: 'ignore' });
+  const port = await freePort();
+  slapd = spawn('/usr/sbin/slapd', ['-d', '0', '-f', f('slapd.conf'), '-h', `ldap://127.0.0.1:${port}/`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  slapd.output = '';
+  slapd.stdout.on('data', (d) => (slapd.output += d));
+  slapd.stderr.on('data', (d) => (slapd.output += d));
+  await listening(port, slapd);
+  // Connected as an operator would. Debian's slapd has no ppolicy overlay:
+  // the preset's disabled filter (pwdAccountLockedTime) would exclude every
+  // agent, so Trame refuses it and says what to give instead.
+  const add = (extra) => trameCli(['directory', 'add', '--tenant', 'default', '--name', 'e2e', '--preset', 'openldap', '--url', `ldap://127.0.0.1:${port}`,
+    '--starttls', '--ca-file', f('ca.pem'), '--bind-dn', SERVICE_DN, '--bind-password-stdin', '--base-dn', BASE_DN, ...extra], `${SERVICE_PASSWORD}\n`);
+  await assert.rejects(add([]), (e) => /does not know the attribute pwdAccountLockedTime/.test(e.stderr), 'a disabled filter the server cannot evaluate is refused');
+  assert.match(await add(['--disabled-filter', '']), /directory e2e added/);
+});
+
+after(async () => {
+  await browser?.close();
+  if (slapd && slapd.exitCode === null) {
+    slapd.kill('SIGTERM');
+    await new Promise((r) => slapd.once('exit', r));
+  }
+  await trameCli(['directory', 'remove', '--tenant', 'default', '--name', 'e2e']).catch(() => {});
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('directory: an agent signs in with the directory password, adds a passkey, then signs in with it alone', { timeout: TEST_TIMEOUT * 2 }, async () => {
+  const s = await openContext(browser, 'directory', { webauthn: true });
+  try {
+    const page = await s.newPage();
+    await s.addAuthenticator(page);
+    await page.goto(`${ISSUER}/account`);
+    await waitForSignIn(page);
+    await signInWith(page, { username: AGENT.uid, password: AGENT.password });
+    await page.waitForURL(`${ISSUER}/account`);
+    await page.getByRole('heading', { level: 1, name: 'Votre compte' }).waitFor();
+    const main = await page.locator('main').innerText();
+    for (const key of ['directory-managed-profile', 'directory-managed-password']) {
+      assert.ok(main.includes(FR[key]), `the account page says ${key}: ${main}`);
+    }
+    assert.ok(main.includes(AGENT.givenName) && main.includes(AGENT.familyName), 'the names read from the directory are shown');
+    assert.equal(await page.locator('input[name="given_name"]').count(), 0, 'no form for the names the directory manages');
+    assert.equal(await page.locator('input[name="password"]').count(), 0, 'no local password');
+    await s.shot(page, 'account');
+
+    await page.getByRole('button', { name: FR['passkey-add'], exact: true }).click();
+    await page.waitForURL(`${ISSUER}/account?notice=passkey-added`);
+    await s.shot(page, 'passkey-added');
+
+    // Signed out, the passkey alone signs the agent in again.
+    await s.context.clearCookies();
+    const posted = s.requests.filter((r) => r.url.startsWith(`${ISSUER}/login?`) && r.method === 'POST').length;
+    assert.ok(posted >= 1, 'the first sign-in posted the directory password');
+    // The sign-in page's autofill request finds the passkey and signs in.
+    await page.goto(`${ISSUER}/account`);
+    await page.waitForURL(`${ISSUER}/account`);
+    await page.getByRole('heading', { level: 1, name: 'Votre compte' }).waitFor();
+    assert.equal(s.requests.filter((r) => r.url.startsWith(`${ISSUER}/login?`) && r.method === 'POST').length, posted, 'no password was posted');
+    assert.ok((await page.locator('main').innerText()).includes(FR['passkey-used-now']), 'the passkey signed in');
+    s.assertClean();
+  } finally {
+    await s.close();
+  }
+});
+
+test('directory: when the directory stops answering, the password sign-in says so', { timeout: TEST_TIMEOUT }, async () => {
+  slapd.kill('SIGTERM');
+  await new Promise((r) => (slapd.exitCode !== null ? r() : slapd.once('exit', r)));
+  const s = await openContext(browser, 'directory-down');
+  try {
+    const page = await s.newPage();
+    await page.goto(`${ISSUER}/account`);
+    await waitForSignIn(page);
+    const answer = page.waitForResponse((r) => r.url().startsWith(`${ISSUER}/login?`) && r.request().method() === 'POST');
+    await signInWith(page, { username: AGENT.uid, password: AGENT.password });
+    assert.equal((await answer).status(), 503);
+    await page.getByText(FR['directory-unavailable'], { exact: true }).waitFor();
+    await s.shot(page, 'directory-unavailable');
+    s.assertClean();
+  } finally {
+    await s.close();
+  }
+});
