@@ -12,7 +12,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ISSUER } from '../tests/lib/setup.mjs';
-import { launch, openContext, signInWith, waitForSignIn, trameCli, messages, TEST_TIMEOUT } from './lib/harness.mjs';
+import { launch, openContext, signInWith, waitForSignIn, trameCli, messages, LANGUAGES, TEST_TIMEOUT } from './lib/harness.mjs';
 
 const FR = messages('fr');
 const AGENT = { uid: 'agent-e2e', password: 'directory-password-e2e', givenName: 'Agnès', familyName: 'Annuaire', email: 'agnes.annuaire@mairie.test' };
@@ -137,7 +137,7 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('directory: an agent signs in with the directory password, adds a passkey, then signs in with it alone', { timeout: TEST_TIMEOUT * 2 }, async () => {
+test('directory: an agent signs in with the directory password, adds a passkey, then signs in with it alone', { timeout: TEST_TIMEOUT * 3 }, async () => {
   const s = await openContext(browser, 'directory', { webauthn: true });
   try {
     const page = await s.newPage();
@@ -171,26 +171,46 @@ test('directory: an agent signs in with the directory password, adds a passkey, 
     assert.equal(s.requests.filter((r) => r.url.startsWith(`${ISSUER}/login?`) && r.method === 'POST').length, posted, 'no password was posted');
     assert.ok((await page.locator('main').innerText()).includes(FR['passkey-used-now']), 'the passkey signed in');
     s.assertClean();
+
+    // The directory account's page in every other shipped language, from
+    // the same session: what the directory manages said in each, axe-core
+    // clean.
+    for (const lang of LANGUAGES.filter((l) => l !== 'fr')) {
+      const other = await openContext(browser, `directory-${lang}`, { locale: lang, storageState: await s.context.storageState() });
+      try {
+        const p = await other.newPage();
+        await p.goto(`${ISSUER}/account`);
+        const said = messages(lang)['directory-managed-profile'];
+        await p.getByText(said, { exact: true }).waitFor();
+        assert.equal(await p.getAttribute('html', 'lang'), lang);
+        await other.shot(p, 'account');
+        other.assertClean();
+      } finally {
+        await other.close();
+      }
+    }
   } finally {
     await s.close();
   }
 });
 
-test('directory: when the directory stops answering, the password sign-in says so', { timeout: TEST_TIMEOUT }, async () => {
+test('directory: when the directory stops answering, the password sign-in says so, in every language', { timeout: TEST_TIMEOUT * 3 }, async () => {
   slapd.kill('SIGTERM');
   await new Promise((r) => (slapd.exitCode !== null ? r() : slapd.once('exit', r)));
-  const s = await openContext(browser, 'directory-down');
-  try {
-    const page = await s.newPage();
-    await page.goto(`${ISSUER}/account`);
-    await waitForSignIn(page);
-    const answer = page.waitForResponse((r) => r.url().startsWith(`${ISSUER}/login?`) && r.request().method() === 'POST');
-    await signInWith(page, { username: AGENT.uid, password: AGENT.password });
-    assert.equal((await answer).status(), 503);
-    await page.getByText(FR['directory-unavailable'], { exact: true }).waitFor();
-    await s.shot(page, 'directory-unavailable');
-    s.assertClean();
-  } finally {
-    await s.close();
+  for (const lang of LANGUAGES) {
+    const s = await openContext(browser, `directory-down-${lang}`, { locale: lang });
+    try {
+      const page = await s.newPage();
+      await page.goto(`${ISSUER}/account`);
+      await waitForSignIn(page, lang);
+      const answer = page.waitForResponse((r) => r.url().startsWith(`${ISSUER}/login?`) && r.request().method() === 'POST');
+      await signInWith(page, { username: AGENT.uid, password: AGENT.password, lang });
+      assert.equal((await answer).status(), 503);
+      await page.getByText(messages(lang)['directory-unavailable'], { exact: true }).waitFor();
+      await s.shot(page, 'directory-unavailable');
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
   }
 });
