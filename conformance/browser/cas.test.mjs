@@ -9,53 +9,16 @@
 // a certificate the test makes, carries its validations.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, chownSync, chmodSync, rmSync, readFileSync, existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ISSUER, USER } from '../tests/lib/setup.mjs';
-import { launch, openContext, signInWith, waitForSignIn, trameCli, messages, TEST_TIMEOUT } from './lib/harness.mjs';
+import { launch, openContext, signInWith, waitForSignIn, trameCli, messages, TEST_TIMEOUT, freePort, listening, start } from './lib/harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TRAME = new URL(ISSUER);
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function listening(port, what, child) {
-  for (let i = 0; i < 100; i += 1) {
-    if (child && child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${child.output}`);
-    const up = await new Promise((resolve) => {
-      const c = connect(port, '127.0.0.1', () => {
-        c.end();
-        resolve(true);
-      });
-      c.on('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} is not listening on ${port}: ${child?.output ?? ''}`);
-}
-
-/** Starts a helper process, keeping what it prints for error messages. */
-function start(command, args, options = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  child.output = '';
-  child.stdout.on('data', (d) => (child.output += d));
-  child.stderr.on('data', (d) => (child.output += d));
-  return child;
-}
 
 const work = mkdtempSync(path.join(tmpdir(), 'trame-cas-'));
 const children = [];

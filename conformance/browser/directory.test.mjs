@@ -6,46 +6,18 @@
 // says so. Every page state is checked by axe-core.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ISSUER } from '../tests/lib/setup.mjs';
-import { launch, openContext, signInWith, waitForSignIn, trameCli, messages, LANGUAGES, TEST_TIMEOUT } from './lib/harness.mjs';
+import { launch, openContext, signInWith, waitForSignIn, trameCli, messages, LANGUAGES, TEST_TIMEOUT, freePort, listening, start } from './lib/harness.mjs';
 
 const FR = messages('fr');
 const AGENT = { uid: 'agent-e2e', password: 'directory-password-e2e', givenName: 'Agnès', familyName: 'Annuaire', email: 'agnes.annuaire@mairie.test' };
 const BASE_DN = 'ou=people,dc=mairie,dc=test';
 const SERVICE_DN = 'cn=trame,ou=services,dc=mairie,dc=test';
 const SERVICE_PASSWORD = 'service-account-e2e';
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function listening(port, child) {
-  for (let i = 0; i < 100; i += 1) {
-    if (child.exitCode !== null) throw new Error(`slapd exited (${child.exitCode}): ${child.output}`);
-    const up = await new Promise((resolve) => {
-      const c = connect(port, '127.0.0.1', () => {
-        c.end();
-        resolve(true);
-      });
-      c.on('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`slapd is not listening on ${port}: ${child.output}`);
-}
 
 const work = mkdtempSync(path.join(tmpdir(), 'trame-ldap-'));
 let browser;
@@ -113,11 +85,8 @@ userPassword: ${AGENT.password}
 `);
   execFileSync('/usr/sbin/slapadd', ['-f', f('slapd.conf'), '-l', f('data.ldif')], { stdio: 'ignore' });
   const port = await freePort();
-  slapd = spawn('/usr/sbin/slapd', ['-d', '0', '-f', f('slapd.conf'), '-h', `ldap://127.0.0.1:${port}/`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  slapd.output = '';
-  slapd.stdout.on('data', (d) => (slapd.output += d));
-  slapd.stderr.on('data', (d) => (slapd.output += d));
-  await listening(port, slapd);
+  slapd = start('/usr/sbin/slapd', ['-d', '0', '-f', f('slapd.conf'), '-h', `ldap://127.0.0.1:${port}/`]);
+  await listening(port, 'slapd', slapd);
   // Connected as an operator would. Debian's slapd has no ppolicy overlay:
   // the preset's disabled filter (pwdAccountLockedTime) would exclude every
   // agent, so Trame refuses it and says what to give instead.

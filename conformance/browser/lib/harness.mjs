@@ -21,7 +21,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, connect } from 'node:net';
 import { promisify } from 'node:util';
 import { ISSUER } from '../../tests/lib/setup.mjs';
 
@@ -617,4 +618,44 @@ export async function trameCli(args, input) {
   const child = promisify(execFile)(process.env.TRAME_E2E_BIN, args, { env: process.env });
   if (input !== undefined) child.child.stdin.end(input);
   return (await child).stdout;
+}
+
+/* Helper servers a suite starts beside Trame (the CAS clients, an LDAP directory). */
+
+/** A TCP port free on 127.0.0.1 at the time of asking. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `port` accepts connections; fails early when `child` (named `what`) exits. */
+export async function listening(port, what, child) {
+  for (let i = 0; i < 100; i += 1) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${child.output}`);
+    const up = await new Promise((resolve) => {
+      const c = connect(port, '127.0.0.1', () => {
+        c.end();
+        resolve(true);
+      });
+      c.on('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} is not listening on ${port}: ${child?.output ?? ''}`);
+}
+
+/** Starts a helper process, keeping what it prints for error messages. */
+export function start(command, args, options = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  child.output = '';
+  child.stdout.on('data', (d) => (child.output += d));
+  child.stderr.on('data', (d) => (child.output += d));
+  return child;
 }

@@ -40,8 +40,16 @@ pub enum DirectoryError {
     /// A search failed (a wrong base DN, a filter the server refuses).
     #[error("directory {name}: the search failed ({reason})")]
     Search { name: String, reason: String },
+    /// What the use case stands on failed (the database, the ephemeral
+    /// store): not the directory's doing.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Failed(#[from] crate::Error),
+}
+
+impl From<StoreError> for DirectoryError {
+    fn from(e: StoreError) -> Self {
+        Self::Failed(e.into())
+    }
 }
 
 /// What a directory sign-in came to.
@@ -171,24 +179,38 @@ async fn find_one(dir: &Directory, ldap: &mut Ldap, filter: &str) -> Result<Opti
     Ok(entries.into_iter().next().map(SearchEntry::construct))
 }
 
-/// Checks a password against one directory: `None` when it does not know
-/// the name, else whether the bind as the entry succeeded, with what the
-/// entry says of the agent.
-async fn bind_as_user(dir: &Directory, username: &str, password: &str) -> Result<Option<(bool, Option<DirectoryProfile>)>, DirectoryError> {
+/// What a directory says of a name: nothing (no entry, or one Trame cannot
+/// use), or the entry and whether the password binds as it.
+enum Lookup {
+    Unknown,
+    Found { password_ok: bool, profile: DirectoryProfile },
+}
+
+/// The one entry a sign-in's filter finds for `username`, with what it
+/// says of the agent; `None` when there is none, or when it lacks the
+/// username or identifier attribute (refused as unknown).
+async fn lookup(dir: &Directory, ldap: &mut Ldap, username: &str) -> Result<Option<(SearchEntry, DirectoryProfile)>, DirectoryError> {
+    let Some(entry) = find_one(dir, ldap, &dir.settings.sign_in_filter(&ldap_escape(username))).await? else {
+        return Ok(None);
+    };
+    let Some(profile) = profile_of(dir, &entry) else {
+        tracing::warn!(directory = %dir.name, "an entry lacks the username or id attribute: refused as unknown");
+        return Ok(None);
+    };
+    Ok(Some((entry, profile)))
+}
+
+/// Checks a password against one directory, binding as the entry the name
+/// finds.
+async fn bind_as_user(dir: &Directory, username: &str, password: &str) -> Result<Lookup, DirectoryError> {
     let mut ldap = service_connection(dir).await?;
-    let filter = dir.settings.sign_in_filter(&ldap_escape(username));
-    let entry = find_one(dir, &mut ldap, &filter).await;
-    let entry = match entry {
-        Ok(Some(e)) => e,
+    let (entry, profile) = match lookup(dir, &mut ldap, username).await {
+        Ok(Some(found)) => found,
         other => {
             let _ = ldap.unbind().await;
-            return other.map(|_| None);
+            return other.map(|_| Lookup::Unknown);
         }
     };
-    let profile = profile_of(dir, &entry);
-    if profile.is_none() {
-        tracing::warn!(directory = %dir.name, "an entry lacks the username or id attribute: refused as unknown");
-    }
     // An empty password would be an unauthenticated bind (RFC 4513
     // §5.1.2), which many servers answer with success: never sent.
     let ok = if password.is_empty() {
@@ -206,7 +228,7 @@ async fn bind_as_user(dir: &Directory, username: &str, password: &str) -> Result
         }
     };
     let _ = ldap.unbind().await;
-    Ok(Some((ok, profile)))
+    Ok(Lookup::Found { password_ok: ok, profile })
 }
 
 /// Signs an agent in with the password their directory knows: the
@@ -219,13 +241,10 @@ pub async fn sign_in(app: &App, tenant: &TenantEntry, username: &str, password: 
         return Ok(SignIn::Unknown);
     }
     for dir in app.store.directories(&t.id).await? {
-        let Some((ok, profile)) = bind_as_user(&dir, username, password).await? else {
+        let Lookup::Found { password_ok, profile } = bind_as_user(&dir, username, password).await? else {
             continue;
         };
-        let Some(profile) = profile else {
-            return Ok(SignIn::Unknown);
-        };
-        if !ok {
+        if !password_ok {
             let account = app.store.directory_account(&t.id, &dir.id, &profile.entry).await?;
             return Ok(SignIn::WrongPassword { account });
         }
@@ -256,10 +275,9 @@ pub async fn test(dir: &Directory, username: Option<&str>) -> Result<TestReport,
     let mut excluded_as_disabled = false;
     let user = match username {
         Some(u) => {
-            let filter = dir.settings.sign_in_filter(&ldap_escape(u));
-            let found = find_one(dir, &mut ldap, &filter).await?.and_then(|e| profile_of(dir, &e));
+            let found = lookup(dir, &mut ldap, u).await?.map(|(_, profile)| profile);
             if found.is_none() && dir.settings.disabled_filter.is_some() {
-                let alone = dir.settings.user_filter.replace(USERNAME_PLACEHOLDER, &ldap_escape(u));
+                let alone = dir.settings.user_filter_with(&ldap_escape(u));
                 excluded_as_disabled = find_one(dir, &mut ldap, &alone).await?.is_some();
             }
             found
@@ -409,10 +427,7 @@ pub async fn sync(app: &App, tenant: &TenantEntry, dir: &Directory) -> Result<Sy
         }
         if app.store.suspend_directory_account(&t.id, &dir.id, &a.user_id, app.now()).await? {
             report.suspended += 1;
-            crate::users::end_sessions(app, tenant, &a.user_id).await.map_err(|e| match e {
-                crate::Error::Store(s) => DirectoryError::Store(s),
-                other => DirectoryError::Search { name: dir.name.clone(), reason: other.to_string() },
-            })?;
+            crate::users::end_sessions(app, tenant, &a.user_id).await?;
             let event = Event::new(&t.id, Actor::Directory(dir.name.clone()), "user.disabled").on(audit::user(&a.user_id));
             audit::record(&app.store, app.now(), event.with(serde_json::json!({ "reason": "directory" }))).await;
         }

@@ -142,7 +142,13 @@ impl DirectorySettings {
     /// The search for the account someone typed: the user filter with the
     /// name (already escaped by the caller), without disabled entries.
     pub fn sign_in_filter(&self, escaped_username: &str) -> String {
-        self.active(&self.user_filter.replace(USERNAME_PLACEHOLDER, escaped_username))
+        self.active(&self.user_filter_with(escaped_username))
+    }
+
+    /// The user filter alone with the name (already escaped) put in:
+    /// disabled entries included.
+    pub fn user_filter_with(&self, escaped_username: &str) -> String {
+        self.user_filter.replace(USERNAME_PLACEHOLDER, escaped_username)
     }
 
     /// The search a sync makes for one account: the user filter with its
@@ -150,7 +156,7 @@ impl DirectorySettings {
     /// entry means the account may no longer sign in.
     pub fn sync_filter(&self, escaped_username: &str, escaped_id: &str) -> String {
         let by_id = format!("({}={escaped_id})", self.id_attribute);
-        self.active(&format!("(&{}{by_id})", self.user_filter.replace(USERNAME_PLACEHOLDER, escaped_username)))
+        self.active(&format!("(&{}{by_id})", self.user_filter_with(escaped_username)))
     }
 
     /// The attribute names the disabled filter tests (what a server that

@@ -212,7 +212,7 @@ async fn sync_directories(state: AppState, period: Duration, stop: watch::Receiv
                     tracing::info!(tenant = %entry.tenant.slug, directory = %dir.name, checked = r.checked, disabled = r.suspended, "directory sync")
                 }
                 Ok(_) => {}
-                Err(trame_app::directory::DirectoryError::Store(e)) => return Err(e),
+                Err(trame_app::directory::DirectoryError::Failed(trame_app::Error::Store(e))) => return Err(e),
                 Err(e) => tracing::warn!(tenant = %entry.tenant.slug, error = %e, "directory sync skipped"),
             }
         }

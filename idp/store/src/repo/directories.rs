@@ -11,7 +11,7 @@ use trame_core::directory::DirectorySettings;
 use zeroize::Zeroizing;
 
 use super::new_id;
-use super::users::{Account, NewUser, conflict_name, new_user_row};
+use super::users::{Account, NewUser, conflict_name, new_user_row, username_columns};
 use crate::entity::{directory, user};
 use crate::{Result, Store, StoreError};
 
@@ -174,11 +174,11 @@ impl Store {
         };
         let suspended = row.directory_suspended;
         let mut am: user::ActiveModel = row.clone().into();
-        let renamed = new_user_row(tenant_id, NewUser { username: p.username.clone(), ..Default::default() }, now)?;
-        if renamed.username_key.as_ref() != &row.username_key || renamed.username.as_ref() != &row.username {
-            am.username = renamed.username;
-            am.username_key = renamed.username_key;
-            am.username_skeleton = renamed.username_skeleton;
+        let columns = username_columns(&p.username)?;
+        if columns.username != row.username {
+            am.username = Set(columns.username);
+            am.username_key = Set(columns.key);
+            am.username_skeleton = Set(Some(columns.skeleton));
         }
         let set = |col: &mut sea_orm::ActiveValue<Option<String>>, current: &Option<String>, new: &Option<String>| {
             if current != new {

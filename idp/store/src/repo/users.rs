@@ -142,19 +142,31 @@ fn username_key(username: &str) -> String {
     trame_core::username::lookup_key(username)
 }
 
-/// The row for a new user, after checking the username.
-pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<user::ActiveModel> {
-    let username = trame_core::username::normalize(&new.username);
-    let username = username.as_str();
+/// A username as stored, after checking it: the name (normalised), its
+/// uniqueness key and its confusable skeleton.
+pub(crate) struct UsernameColumns {
+    pub username: String,
+    pub key: String,
+    pub skeleton: String,
+}
+
+pub(crate) fn username_columns(username: &str) -> Result<UsernameColumns> {
+    let username = trame_core::username::normalize(username);
     if username.is_empty() || username.chars().count() > 200 || username.chars().any(char::is_control) {
         return Err(StoreError::Invalid("a username is 1 to 200 printable characters".into()));
     }
+    Ok(UsernameColumns { key: username_key(&username), skeleton: trame_core::username::skeleton(&username), username })
+}
+
+/// The row for a new user, after checking the username.
+pub(crate) fn new_user_row(tenant_id: &str, new: NewUser, now: i64) -> Result<user::ActiveModel> {
+    let name = username_columns(&new.username)?;
     Ok(user::ActiveModel {
         id: Set(new.id.unwrap_or_else(new_id)),
         tenant_id: Set(tenant_id.to_owned()),
-        username: Set(username.to_owned()),
-        username_key: Set(username_key(username)),
-        username_skeleton: Set(Some(trame_core::username::skeleton(username))),
+        username: Set(name.username),
+        username_key: Set(name.key),
+        username_skeleton: Set(Some(name.skeleton)),
         email: Set(new.email),
         email_verified: Set(false),
         given_name: Set(new.given_name),

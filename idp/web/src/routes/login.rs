@@ -76,7 +76,7 @@ pub async fn submit(
             tracing::warn!(tenant = %t.slug, "a directory entry has the name of a local account: refused (the local account is never taken over)");
             (None, None)
         }
-        Some(Err(DirectoryError::Store(e))) => return Err(e).html_err(),
+        Some(Err(DirectoryError::Failed(e))) => return Err(e).html_err(),
         Some(Err(e)) => {
             tracing::warn!(tenant = %t.slug, error = %e, "directory sign-in impossible");
             telemetry::sign_in(SignInMethod::Password, SignInOutcome::Failure);
